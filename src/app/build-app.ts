@@ -177,7 +177,8 @@ function createFastify(config: Config, loggerOption: AppDeps['logger'], tracing:
     trustProxy: config.trustProxy,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // a closing app refuses in the problem+json envelope with Retry-After (app/startup-gate.ts)
+    return503OnClosing: false,
     // onReady loads the snapshots: at a million delegations on a busy machine that takes longer than
     // Fastify's default 10 s, which would end the start; a start hanging on its database still fails
     pluginTimeout: 300_000,

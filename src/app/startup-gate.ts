@@ -20,6 +20,7 @@ export class StartupGate {
   #run: () => Promise<void> = async () => {};
   #starting: Promise<void> | null = null;
   #ready = false;
+  #closing = false;
   #server: FastifyInstance['server'] | null = null;
 
   /** What start() runs (set once the services it starts are built). */
@@ -46,8 +47,17 @@ export class StartupGate {
     this.#server = app.server;
     holdFronts(app.server, true);
     app.addHook('onRequest', (req, _reply, done) => {
+      if (this.#closing) return done(platformErrors.service_unavailable('Shutting down: send the request again, another instance answers it.', { headers: { 'retry-after': '1', connection: 'close' } }));
       if (this.#ready || OPEN_WHILE_STARTING.has(req.routeOptions.url ?? '')) return done();
       done(platformErrors.service_unavailable('Starting: the authorization data is still loading.', { headers: { 'retry-after': '2' } }));
+    });
+    // A stopping instance (SIGTERM) drains what it has in flight; a request that still reaches it
+    // on a kept-alive connection is refused in the same envelope as a starting one's — 503 with
+    // Retry-After, never Fastify's own bare 503 — and its connection closed, so the client's next
+    // attempt opens one to an instance that serves.
+    app.addHook('preClose', (done) => {
+      this.#closing = true;
+      done();
     });
   }
 }

@@ -382,13 +382,27 @@ async function serve(config: Config): Promise<number> {
     // One line naming PORT or HOST (printed by main.ts) rather than a bare EADDRINUSE.
     throw listenProblem(e, rt.config) ?? e;
   }
-  const stop = async () => {
+  const stop = async (signal: string) => {
+    // Drain within the grace period: no new connections, the requests in flight answered, the
+    // access events written (again and again while the database is away); then exit, done or not.
+    const grace = rt.config.shutdownGraceMs;
+    const started = Date.now();
+    setTimeout(() => {
+      app.log.error(`${signal}: not drained within SHUTDOWN_GRACE_MS (${grace} ms); exiting (access events not written stay in DATA_DIR's spool)`);
+      process.exit(1);
+    }, grace).unref();
+    app.log.info(`${signal}: draining (at most ${grace} ms)`);
+    // the last second is for closing the connections
+    app.services.gateway.auditBuffer.drainBy(started + Math.max(0, grace - 1000));
     await app.close();
+    const left = app.services.gateway.auditBuffer.pending;
+    if (left > 0) app.log.error(`${signal}: ${left} access events could not be written to the database; they stay in DATA_DIR's spool for the next instance started on it`);
+    else app.log.info(`${signal}: drained in ${Date.now() - started} ms`);
     await rt.db.close();
-    process.exit(0);
+    process.exit(left > 0 ? 1 : 0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   try {
     await app.startup.start();
   } catch (e) {

@@ -66,7 +66,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean; cre
   let db: Db;
   try {
     cfg = opts.createSecret === false && !config.secretKey && !existsSync(path.join(config.dataDir, 'secret.key')) ? config : withSecret(config);
-    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.databasePoolSize, connectTimeoutMs: cfg.databaseConnectTimeoutMs, queryTimeoutMs: cfg.databaseQueryTimeoutMs });
+    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.databasePoolSize, connectTimeoutMs: cfg.databaseConnectTimeoutMs, queryTimeoutMs: cfg.databaseQueryTimeoutMs, preparedStatements: cfg.databasePreparedStatements });
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }
@@ -78,7 +78,8 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean; cre
       throw e;
     }
   }
-  return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl, {}, { commandTimeoutMs: cfg.redisCommandTimeoutMs }) : null };
+  const redisTarget = cfg.redisSentinel ?? cfg.redisUrl;
+  return { config: cfg, db, redis: redisTarget ? redisFactory(redisTarget, {}, { commandTimeoutMs: cfg.redisCommandTimeoutMs }) : null };
 }
 
 /**

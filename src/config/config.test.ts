@@ -141,3 +141,43 @@ describe('secret settings from files (<NAME>_FILE)', () => {
     expect(loadConfig({ SECRET_KEY: '', SECRET_KEY_FILE: file }).secretKey).toBe('k'.repeat(40));
   });
 });
+
+describe('high availability settings', () => {
+  it('REDIS_SENTINELS: a host:port list, the master name and both sets of credentials', () => {
+    const c = loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, [2001:db8::1]:26380,sentinel-3.internal:26381', REDIS_SENTINEL_MASTER: 'pg-redis', REDIS_PASSWORD: 'data-secret', REDIS_SENTINEL_PASSWORD: 'sentinel-secret' });
+    expect(c.redisSentinel).toEqual({
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '2001:db8::1', port: 26380 },
+        { host: 'sentinel-3.internal', port: 26381 },
+      ],
+      masterName: 'pg-redis',
+      username: null,
+      password: 'data-secret',
+      sentinelUsername: null,
+      sentinelPassword: 'sentinel-secret',
+    });
+    expect(loadConfig({}).redisSentinel).toBeNull();
+  });
+
+  it('refuses a sentinel list without ports, Sentinels beside REDIS_URL, and credentials without Sentinels, naming the setting', () => {
+    expect(() => loadConfig({ REDIS_SENTINELS: '10.0.0.1' })).toThrow(/REDIS_SENTINELS: must be a comma-separated list of host:port/);
+    expect(() => loadConfig({ REDIS_SENTINELS: '10.0.0.1:99999' })).toThrow(/REDIS_SENTINELS/);
+    expect(() => loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_SENTINELS: is instead of REDIS_URL/);
+    expect(() => loadConfig({ REDIS_PASSWORD: 'secret-value' })).toThrow(/REDIS_PASSWORD: is read with REDIS_SENTINELS only/);
+    // a password is never quoted back
+    expect(() => loadConfig({ REDIS_PASSWORD: 'secret-value' })).not.toThrow(/secret-value/);
+  });
+
+  it('a multi-host PostgreSQL URL is refused with the supported way, not tried as a host named "h1,h2"', () => {
+    for (const url of ['postgres://app@db1:5432,db2:5432/partnergate?target_session_attrs=read-write', 'postgres://app@db1,db2/partnergate']) {
+      expect(() => loadConfig({ DATABASE_URL: url })).toThrow(/DATABASE_URL: names several hosts.*HAProxy/);
+    }
+  });
+
+  it('DATABASE_PREPARED_STATEMENTS and SHUTDOWN_GRACE_MS', () => {
+    expect(loadConfig({})).toMatchObject({ databasePreparedStatements: true, shutdownGraceMs: 25_000 });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false', SHUTDOWN_GRACE_MS: '5000' })).toMatchObject({ databasePreparedStatements: false, shutdownGraceMs: 5000 });
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '10' })).toThrow(/SHUTDOWN_GRACE_MS: must be between 1000 and 600000/);
+  });
+});

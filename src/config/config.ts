@@ -30,6 +30,16 @@ export interface GatewayRouteConfig {
   tenant_scoped?: boolean;
 }
 
+/** Redis through Sentinel: where the Sentinels are, which master they watch, and the credentials of both. */
+export interface RedisSentinelConfig {
+  sentinels: { host: string; port: number }[];
+  masterName: string;
+  username: string | null;
+  password: string | null;
+  sentinelUsername: string | null;
+  sentinelPassword: string | null;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -101,6 +111,13 @@ export interface Config {
   databasePoolSize: number;
   /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
   databaseQueryTimeoutMs: number;
+  // ---- high availability (docs/operators/high-availability.md); see highAvailability() below
+  /** Redis through Sentinel (REDIS_SENTINELS); null = REDIS_URL or no Redis */
+  redisSentinel: RedisSentinelConfig | null;
+  /** PostgreSQL: the statements run on every request as named prepared statements (off behind PgBouncer < 1.21 in transaction mode) */
+  databasePreparedStatements: boolean;
+  /** On SIGTERM: how long the instance drains (requests in flight, access events) before it exits (ms). */
+  shutdownGraceMs: number;
   /** smtp(s):// URL; null = the local mail outbox */
   smtpUrl: string | null;
   mailFrom: string;
@@ -158,6 +175,7 @@ const REFINEMENTS: Partial<Record<SettingName, (v: never) => string | null>> = {
     return p && `${p}, got ${JSON.stringify(host)}`;
   },
   DATA_DIR: (dir: string) => checkDataDir(path.resolve(dir)),
+  REDIS_SENTINELS: (list: string) => sentinelListProblem(list),
   RATE_LIMITS: isRateLimits,
   GATEWAY_ROUTES: isGatewayRoutes,
 };
@@ -189,9 +207,13 @@ function parseSetting(name: SettingName, v: string): unknown {
     try {
       u = new URL(v);
     } catch {
+      // h1:5432,h2:5432 does not even parse as a URL
+      if (/^postgres(ql)?:\/\/[^/?#]*,/.test(v)) throw new ConfigError(name, multiHostProblem(new URL('postgres://h1,h2'))!);
       throw new ConfigError(name, `must be a URL, got ${JSON.stringify(redact(v))}`);
     }
     if (!schema.protocols.includes(u.protocol)) throw new ConfigError(name, `must use ${schema.protocols.join(' or ')}, got ${u.protocol}`);
+    const hosts = multiHostProblem(u);
+    if (hosts) throw new ConfigError(name, hosts);
   }
   // A default is trusted as it is (SECRET_KEY's '' means "generate one").
   if (value === schema.default) return value;
@@ -336,6 +358,7 @@ function buildConfig({ get, opt }: SettingReaders, configFile: string | null): C
     dnsResolver: dnsResolver(opt('DNS_RESOLVER')),
     domainRecheckIntervalMs: get('DOMAIN_RECHECK_INTERVAL_MS'),
     stripeApiBase: get('STRIPE_API_BASE').replace(/\/+$/, ''),
+    ...highAvailability({ get, opt }),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -457,4 +480,64 @@ function isGatewayRoutes(x: unknown): string | null {
     }
   }
   return null;
+}
+
+// ---- high availability (docs/operators/high-availability.md) ------------------------------------
+
+/** REDIS_SENTINELS and friends, DATABASE_PREPARED_STATEMENTS, SHUTDOWN_GRACE_MS, with their cross-setting rules. */
+function highAvailability({ get, opt }: SettingReaders): Pick<Config, 'redisSentinel' | 'databasePreparedStatements' | 'shutdownGraceMs'> {
+  const list = opt('REDIS_SENTINELS');
+  const credentials = (['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD'] as const).filter((n) => opt(n) !== null);
+  if (list === null && credentials.length > 0) {
+    throw new ConfigError(credentials[0], 'is read with REDIS_SENTINELS only (with REDIS_URL, put the credentials in the URL: rediss://user:password@host:6379)');
+  }
+  if (list !== null && opt('REDIS_URL') !== null) throw new ConfigError('REDIS_SENTINELS', 'is instead of REDIS_URL: set one of them (the Sentinels name the master)');
+  return {
+    redisSentinel:
+      list === null
+        ? null
+        : {
+            sentinels: parseSentinels(list),
+            masterName: get('REDIS_SENTINEL_MASTER'),
+            username: opt('REDIS_USERNAME'),
+            password: opt('REDIS_PASSWORD'),
+            sentinelUsername: opt('REDIS_SENTINEL_USERNAME'),
+            sentinelPassword: opt('REDIS_SENTINEL_PASSWORD'),
+          },
+    databasePreparedStatements: get('DATABASE_PREPARED_STATEMENTS'),
+    shutdownGraceMs: get('SHUTDOWN_GRACE_MS'),
+  };
+}
+
+/** `host:port,host:port` (IPv6 as [addr]:port) → addresses; throws on a malformed entry. */
+function parseSentinels(list: string): { host: string; port: number }[] {
+  return list.split(',').map((entry) => {
+    const m = /^\s*(?:\[([0-9A-Fa-f:.]+)\]|([^:\s[\]]+)):(\d{1,5})\s*$/.exec(entry);
+    const host = m?.[1] ?? m?.[2];
+    const port = Number(m?.[3]);
+    if (!m || !host || port < 1 || port > 65535 || checkHost(host) !== null) {
+      throw new ConfigError('REDIS_SENTINELS', `must be a comma-separated list of host:port (e.g. 10.0.0.1:26379,10.0.0.2:26379), not ${JSON.stringify(entry.trim())}`);
+    }
+    return { host, port };
+  });
+}
+
+function sentinelListProblem(list: string): string | null {
+  try {
+    parseSentinels(list);
+    return null;
+  } catch (e) {
+    return (e as ConfigError).message.replace(/^Invalid setting REDIS_SENTINELS: /, '');
+  }
+}
+
+/**
+ * libpq's multi-host URLs (`postgres://h1:5432,h2:5432/db?target_session_attrs=read-write`) are
+ * not understood by the PostgreSQL driver (node-postgres takes one host), which would try a host
+ * named `h1,h2` forever: refused at start, pointing at the supported way.
+ */
+function multiHostProblem(u: URL): string | null {
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return null;
+  if (!u.hostname.includes(',')) return null;
+  return 'names several hosts, which the PostgreSQL driver does not support: put HAProxy with Patroni\'s health checks in front of the cluster and give its address (see docs/operators/high-availability.md)';
 }

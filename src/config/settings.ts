@@ -194,6 +194,34 @@ export const SettingsSchema = Type.Object({
     default: 10,
     description: 'PostgreSQL: connections each instance keeps to the database. Writers no longer queue on one lock, so concurrent requests are bounded by this pool and by what the database can take: raise it with the concurrency an instance serves.',
   }),
+  // ---- high availability: Redis Sentinel, connection poolers, draining on SIGTERM (docs/operators/high-availability.md)
+  REDIS_SENTINELS: text({
+    defaultText: 'unset (REDIS_URL, or no Redis)',
+    allowed: 'comma-separated host:port list',
+    description:
+      'Redis through Sentinel: the Sentinels to ask for the current master of `REDIS_SENTINEL_MASTER`, e.g. `10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379`. After a failover every connection finds the new master by itself. Instead of `REDIS_URL`, not with it.',
+  }),
+  REDIS_SENTINEL_MASTER: text({
+    default: 'mymaster',
+    pattern: '^[A-Za-z0-9._-]{1,128}$',
+    allowed: '1-128 letters, digits or `._-`',
+    problem: 'must be 1-128 letters, digits or ._-',
+    description: 'The master group name the Sentinels watch (`sentinel monitor <name> …`); with `REDIS_SENTINELS`.',
+  }),
+  REDIS_USERNAME: text({ defaultText: 'unset (default user)', minLength: 1, allowed: 'ACL user name', description: 'With `REDIS_SENTINELS`: the ACL user of the Redis master and replicas (with `REDIS_URL` the URL carries it).' }),
+  REDIS_PASSWORD: text({ defaultText: 'unset', minLength: 1, allowed: 'text', secret: true, description: 'With `REDIS_SENTINELS`: the password of the Redis master and replicas (`requirepass`, or the ACL user\'s).' }),
+  REDIS_SENTINEL_USERNAME: text({ defaultText: 'unset', minLength: 1, allowed: 'ACL user name', description: 'With `REDIS_SENTINELS`: the ACL user of the Sentinels themselves, when they require one.' }),
+  REDIS_SENTINEL_PASSWORD: text({ defaultText: 'unset', minLength: 1, allowed: 'text', secret: true, description: 'With `REDIS_SENTINELS`: the password of the Sentinels themselves (their `requirepass`), when they require one.' }),
+  DATABASE_PREPARED_STATEMENTS: bool({
+    default: true,
+    description:
+      'PostgreSQL: send the statements run on every request as named prepared statements (parsed and planned once per connection). Turn off behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`, where a prepared statement belongs to a server connection the next transaction may not get.',
+  }),
+  SHUTDOWN_GRACE_MS: int(1000, 600_000, {
+    default: 25_000,
+    description:
+      'On SIGTERM: milliseconds the instance has to finish the requests in flight and write the access events it holds before it exits — keep it under the orchestrator\'s grace period (Kubernetes: 30 s). While the database is away it retries until then, and hands what is left to Redis for another instance to write.',
+  }),
   SMTP_URL: url(['smtp:', 'smtps:'], {
     defaultText: 'unset (mail goes to the outbox in the database)',
     description: 'SMTP server for e-mail (invitations, link requests waiting, expiry notices, alerts, password-reset links), e.g. `smtp://user:pass@mail.example.com:587`; unset: messages are written to a local outbox the operator reads in the portal.',

@@ -44,13 +44,48 @@ export function redisOptions(commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS
   };
 }
 
-export function redisFactory(url: string, base: RedisOptions = {}, timeouts: { commandTimeoutMs?: number } = {}): RedisFactory {
+/** Where Redis is: one URL, or the Sentinels of a master group (REDIS_SENTINELS). */
+export type RedisTarget =
+  | string
+  | {
+      sentinels: { host: string; port: number }[];
+      masterName: string;
+      username: string | null;
+      password: string | null;
+      sentinelUsername: string | null;
+      sentinelPassword: string | null;
+    };
+
+/**
+ * Through Sentinel, a connection asks the Sentinels for the master's address each time it
+ * connects, and checks the server it reaches is a master (ioredis). When the master dies, the
+ * connection's socket closes and it reconnects on the retry strategy above — reaching the new
+ * master once the Sentinels have promoted one; `failoverDetector` also listens to the Sentinels'
+ * +switch-master, so a connection to a master that was demoted while still up moves at once.
+ */
+function sentinelOptions(t: Exclude<RedisTarget, string>): RedisOptions {
+  return {
+    sentinels: t.sentinels,
+    name: t.masterName,
+    ...(t.username !== null ? { username: t.username } : {}),
+    ...(t.password !== null ? { password: t.password } : {}),
+    ...(t.sentinelUsername !== null ? { sentinelUsername: t.sentinelUsername } : {}),
+    ...(t.sentinelPassword !== null ? { sentinelPassword: t.sentinelPassword } : {}),
+    failoverDetector: true,
+    // a Sentinel that does not answer is skipped for the next one, not waited on
+    sentinelCommandTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    sentinelRetryStrategy: (times) => Math.min(50 * times, 1000),
+  };
+}
+
+export function redisFactory(target: RedisTarget, base: RedisOptions = {}, timeouts: { commandTimeoutMs?: number } = {}): RedisFactory {
+  const make = (options: RedisOptions) => (typeof target === 'string' ? new Redis(target, options) : new Redis({ ...sentinelOptions(target), ...options }));
   return () => {
     const options = { ...redisOptions(timeouts.commandTimeoutMs), ...base };
-    if (options.enableOfflineQueue !== false) return new Redis(url, options);
+    if (options.enableOfflineQueue !== false) return make(options);
     // Commands sent before the first connection wait for it (rejected if that attempt fails,
     // maxRetriesPerRequest 0); from the first 'ready' on, nothing queues.
-    const client = new Redis(url, { ...options, enableOfflineQueue: true });
+    const client = make({ ...options, enableOfflineQueue: true });
     client.once('ready', () => {
       client.options.enableOfflineQueue = false;
     });

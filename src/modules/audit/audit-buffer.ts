@@ -43,6 +43,9 @@ interface AccessGroup {
   ips: (string | null)[];
 }
 
+/** How often a draining stop tries the database again (see drainBy). */
+const DRAIN_RETRY_MS = 250;
+
 /** Requests per grouped event at most (a busier group continues in a new event). */
 export const MAX_GROUPED_REQUESTS = 500;
 
@@ -335,12 +338,28 @@ export class AuditBuffer {
     return this.#flushing;
   }
 
+  /**
+   * A stop that may take until `deadline` (ms since the epoch; a SIGTERM's grace period): close()
+   * then writes again and again, while the database refuses, until every event is in or the time
+   * is up — a failover of the database takes seconds, and what is written there no longer depends
+   * on this instance's DATA_DIR, which an orchestrator may delete with the pod.
+   */
+  drainBy(deadline: number): void {
+    this.#drainDeadline = deadline;
+  }
+
+  #drainDeadline = 0;
+
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = null;
     await this.flush();
+    while (this.pending > 0 && Date.now() < this.#drainDeadline) {
+      await new Promise((r) => setTimeout(r, Math.min(DRAIN_RETRY_MS, this.#drainDeadline - Date.now())));
+      await this.flush();
+    }
     await this.#replaying?.catch(() => {});
     // what the database did not take stays in the spool for the next instance
     await this.#spool?.close();

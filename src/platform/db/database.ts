@@ -10,6 +10,7 @@ import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
 import { ContextPostgresDialect } from './pg-context-dialect.ts';
 import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
+import { isReadOnlyServer } from '../errors/db-errors.ts';
 
 /** The SQLite database's file name inside DATA_DIR. */
 export const SQLITE_FILE = 'partnergate.db';
@@ -51,6 +52,8 @@ export interface OpenDatabaseOptions {
    * own direct calls the system's.
    */
   ambientContext?: DbContext | null;
+  /** PostgreSQL: named prepared statements for the statements run often (DATABASE_PREPARED_STATEMENTS; default true) */
+  preparedStatements?: boolean;
 }
 
 export function openDatabase(opts: OpenDatabaseOptions): Db {
@@ -67,7 +70,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
       pipeline: true,
     });
     guardPool(pool, opts.onConnectionError ?? (() => {}));
-    const kysely = new Kysely<Database>({ dialect: new ContextPostgresDialect(pool, opts.ambientContext ?? null) });
+    const kysely = new Kysely<Database>({ dialect: new ContextPostgresDialect(pool, opts.ambientContext ?? null, { prepared: opts.preparedStatements }) });
     return {
       kysely,
       dialect: 'postgres',
@@ -99,7 +102,9 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
  * two queries (a transaction, a Kysely connection) would emit it with no listener — and an
  * EventEmitter's unheard 'error' is thrown. Every client gets its own listener the moment it
  * connects. A query that gets no answer within `queryTimeoutMs` (a frozen server) fails, and its
- * connection is destroyed rather than handed out again with the old query still in flight.
+ * connection is destroyed rather than handed out again with the old query still in flight. So is
+ * a connection whose server refused a write as read-only (25006): after a failover it still
+ * reaches the old primary, now a standby, and the next connection must find the new one.
  */
 function guardPool(pool: pg.Pool, onError: (err: unknown) => void): void {
   pool.on('error', onError);
@@ -110,7 +115,7 @@ function guardPool(pool: pg.Pool, onError: (err: unknown) => void): void {
       const r = query(...args);
       if (r instanceof Promise) {
         r.catch((e: unknown) => {
-          if ((e as Error | null)?.message === 'Query read timeout') (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+          if ((e as Error | null)?.message === 'Query read timeout' || isReadOnlyServer(e)) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
         });
       }
       return r;

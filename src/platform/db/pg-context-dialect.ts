@@ -29,15 +29,22 @@ import { isOutdatedPlan } from '../errors/db-errors.ts';
 export class ContextPostgresDialect extends PostgresDialect {
   readonly #pool: pg.Pool;
   readonly #ambient: DbContext | null;
-  /** `ambient`: the context of statements sent outside any scope (see effectiveDbContext); none in production. */
-  constructor(pool: pg.Pool, ambient: DbContext | null = null) {
+  readonly #prepared: boolean;
+  /**
+   * `ambient`: the context of statements sent outside any scope (see effectiveDbContext); none in production.
+   * `prepared: false` sends every statement unnamed (DATABASE_PREPARED_STATEMENTS: behind a
+   * transaction-mode pooler a named statement lives on a server connection the next transaction
+   * may not get).
+   */
+  constructor(pool: pg.Pool, ambient: DbContext | null = null, opts: { prepared?: boolean } = {}) {
     super({ pool });
     this.#pool = pool;
     this.#ambient = ambient;
+    this.#prepared = opts.prepared ?? true;
   }
 
   override createDriver(): Driver {
-    return new ContextDriver(this.#pool, this.#ambient);
+    return new ContextDriver(this.#pool, this.#ambient, this.#prepared);
   }
 }
 
@@ -51,12 +58,14 @@ function toQueryResult<R>(r: PgResult): QueryResult<R> {
 class ContextConnection implements DatabaseConnection {
   readonly client: pg.PoolClient;
   readonly #ambient: DbContext | null;
+  readonly #prepared: boolean;
   inTransaction = false;
   /** Statements (inlined, no parameters) the transaction's COMMIT carries in its one message (`atCommit`). */
   atCommit: string[] = [];
-  constructor(client: pg.PoolClient, ambient: DbContext | null) {
+  constructor(client: pg.PoolClient, ambient: DbContext | null, prepared: boolean) {
     this.client = client;
     this.#ambient = ambient;
+    this.#prepared = prepared;
   }
 
   /**
@@ -64,7 +73,7 @@ class ContextConnection implements DatabaseConnection {
    * part of a transaction (its own, or one pipelined around it), so it may be run again on its own.
    */
   async raw(text: string, parameters?: readonly unknown[], mayRetry = !this.inTransaction): Promise<PgResult> {
-    const name = parameters !== undefined && parameters.length > 0 ? statementNames.of(text) : undefined;
+    const name = this.#prepared && parameters !== undefined && parameters.length > 0 ? statementNames.of(text) : undefined;
     if (name === undefined) {
       const r = (await this.client.query(text, parameters ? [...parameters] : undefined)) as unknown as PgResult | PgResult[];
       return Array.isArray(r) ? r[r.length - 1] : r;
@@ -110,10 +119,12 @@ class ContextConnection implements DatabaseConnection {
 class ContextDriver implements Driver {
   readonly #pool: pg.Pool;
   readonly #ambient: DbContext | null;
+  readonly #prepared: boolean;
   readonly #connections = new WeakMap<pg.PoolClient, ContextConnection>();
-  constructor(pool: pg.Pool, ambient: DbContext | null) {
+  constructor(pool: pg.Pool, ambient: DbContext | null, prepared: boolean) {
     this.#pool = pool;
     this.#ambient = ambient;
+    this.#prepared = prepared;
   }
 
   async init(): Promise<void> {}
@@ -121,7 +132,7 @@ class ContextDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     const client = await this.#pool.connect();
     let c = this.#connections.get(client);
-    if (!c) this.#connections.set(client, (c = new ContextConnection(client, this.#ambient)));
+    if (!c) this.#connections.set(client, (c = new ContextConnection(client, this.#ambient, this.#prepared)));
     c.inTransaction = false;
     c.atCommit = [];
     return c;

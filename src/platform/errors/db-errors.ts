@@ -50,6 +50,15 @@ export function isOutdatedPlan(err: unknown): boolean {
   return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
 }
 
+/**
+ * 25006 read_only_sql_transaction: the server is a standby (a primary demoted by a failover, or a
+ * connection that reached a replica). The write may succeed on the new primary: 503, and the
+ * connection is dropped (database.ts) so the next one finds it.
+ */
+export function isReadOnlyServer(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '25006';
+}
+
 /** What pg says when a connection dies, times out or cannot be had from the pool in time (message prefixes). */
 const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Connection ended unexpectedly)/;
 
@@ -61,6 +70,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== 'object' || depth > 3) return false;
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
+  if (isReadOnlyServer(e)) return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
   if (isOutdatedPlan(e)) return true;
   // a connect to several addresses (localhost: ::1 and 127.0.0.1) fails with every attempt's error

@@ -78,6 +78,10 @@ export class ChangeFeed {
   #lastId = 0;
   /** PostgreSQL: the snapshot every row visible in was read (pg_snapshot as text) */
   #snapshot = '';
+  /** PostgreSQL: when the server the last drain read from started ('' before the first drain) */
+  #server = '';
+  /** PostgreSQL: the highest row id delivered (or committed when the feed started) */
+  #maxId = 0;
   #timer: NodeJS.Timeout | null = null;
   /** The pass running now, and the one queued to start after it (which every caller meanwhile shares). */
   #draining: Promise<void> | null = null;
@@ -172,8 +176,12 @@ export class ChangeFeed {
     if (this.#started) return;
     this.#started = true;
     const at = from ?? (await this.head());
-    if (this.#db.dialect === 'postgres') this.#snapshot = String(at);
-    else this.#lastId = Number(at);
+    if (this.#db.dialect === 'postgres') {
+      this.#snapshot = String(at);
+      // what a catch-up after a failover starts above (#catchUpAfterRestart): rows committed by now
+      const m = await sql<{ m: number | null }>`select max(id) as m from change_events`.execute(this.#db.kysely);
+      this.#maxId = Number(m.rows[0]?.m ?? 0);
+    } else this.#lastId = Number(at);
     if (this.#redisFactory) {
       const publisher = (this.#publisher = this.#redisFactory());
       publisher.on('error', this.#onRedisError);
@@ -267,8 +275,8 @@ export class ChangeFeed {
    */
   async #drainByXid(): Promise<void> {
     type Row = { id: number; entity: string; entity_id: string; xid: string };
-    const first = await sql<{ snap: string } & { [K in keyof Row]: Row[K] | null }>`
-      select pg_current_snapshot()::text as snap, c.id, c.entity, c.entity_id, c.xid
+    const first = await sql<{ snap: string; started: string } & { [K in keyof Row]: Row[K] | null }>`
+      select pg_current_snapshot()::text as snap, pg_postmaster_start_time()::text as started, c.id, c.entity, c.entity_id, c.xid
         from (select 1) one
         left join lateral (
           select id, entity, entity_id, xid::text as xid from change_events
@@ -276,11 +284,15 @@ export class ChangeFeed {
            order by xid, id limit ${PAGE}
         ) c on true`.execute(this.#db.kysely);
     const snap = first.rows[0].snap;
+    const started = first.rows[0].started;
+    if (this.#server !== '' && started !== this.#server) await this.#catchUpAfterRestart();
+    this.#server = started;
     let rows = first.rows.filter((x) => x.id !== null) as Row[];
     for (;;) {
       if (rows.length > 0) {
         const events = rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
         await this.#deliver(events);
+        for (const e of events) if (e.id > this.#maxId) this.#maxId = e.id;
       }
       if (rows.length < PAGE) break;
       const last = rows[rows.length - 1];
@@ -293,6 +305,30 @@ export class ChangeFeed {
       ).rows;
     }
     this.#snapshot = snap;
+  }
+
+  /**
+   * The server the feed reads from is another one, or started again: a failover promoted a standby
+   * (Patroni), or the primary restarted after a crash. Transaction ids a server handed out but
+   * never wrote to the WAL that survived (an aborted or unfinished transaction's) are handed out
+   * again by the server that carries on, to new transactions — and one of them below the old
+   * snapshot's xmax and not in progress in it would be taken for a transaction already read, its
+   * rows never delivered (a revocation never applied). Row ids come from a sequence, which never
+   * goes back below a committed value: every row committed since is above the highest id this
+   * feed delivered. So those are read once, by id, whatever their transaction id; rows delivered
+   * twice are re-read by their consumers, which costs nothing but the read. Nothing else is
+   * reloaded: the snapshots keep what they hold.
+   */
+  async #catchUpAfterRestart(): Promise<void> {
+    for (;;) {
+      const rows = await sql<{ id: number; entity: string; entity_id: string }>`
+        select id, entity, entity_id from change_events where id > ${this.#maxId} order by id limit ${PAGE}`.execute(this.#db.kysely);
+      if (rows.rows.length === 0) return;
+      const events = rows.rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
+      await this.#deliver(events);
+      this.#maxId = events[events.length - 1].id;
+      if (rows.rows.length < PAGE) return;
+    }
   }
 
   /**
