@@ -1,7 +1,7 @@
 /**
  * The API reference: what /openapi.json says beyond what each route declares, and the reader at /docs.
  *
- *  - every operation is tagged by its audience (Public, Me, Operator, Tenant, Partner, Gateway, OAuth, Embed),
+ *  - every operation is tagged by its audience (Public, Me, Operator, Tenant, Partner, Gateway, OAuth, Embed, Sync),
  *    decided here from the path and the route's config, so a new route is grouped the moment it exists;
  *  - routes with `config.public` carry `security: []` (no lock);
  *  - success responses get a name: response schemas with a `title` become named components
@@ -25,6 +25,7 @@ export const AUDIENCE_TAGS = [
   { name: 'Gateway', description: 'Resource APIs behind the gateway (OAuth access token), and the forward-auth check for NGINX, Traefik and Envoy.' },
   { name: 'OAuth', description: 'The OAuth 2 / OpenID Connect authorization server (RFC 6749, 7636, 7662, 7009, 8414, 8693, 9068, 9126).' },
   { name: 'Embed', description: "An agency's embedded voucher form (agency token pgagt_…; 20 requests per minute per token)." },
+  { name: 'Sync', description: "Provider data in: a data source's push API (source token pgsync_…) and Stripe's webhook deliveries (Stripe-Signature)." },
 ] as const;
 
 export type AudienceTag = (typeof AUDIENCE_TAGS)[number]['name'];
@@ -46,6 +47,7 @@ export function audienceOf(route: RouteLike): AudienceTag {
   if (url.startsWith('/access/') || url === '/.well-known/authzen-configuration') return 'Gateway';
   if (url.startsWith('/oauth') || url.startsWith('/.well-known') || url.startsWith('/api/v1/oauth/')) return 'OAuth';
   if (url.startsWith('/embed/')) return 'Embed';
+  if (url.startsWith('/sync/')) return 'Sync';
   if (url.startsWith('/resources/') || url.startsWith('/authz/')) return 'Gateway';
   if (config.operator || /^\/api\/v1\/(users|audit-events|delegations)\b/.test(url)) return 'Operator';
   if (url.startsWith('/api/v1/tenants')) return 'Tenant';

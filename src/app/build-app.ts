@@ -267,6 +267,7 @@ async function registerOpenApi(app: App, config: Config): Promise<void> {
           apiToken: { type: 'http', scheme: 'bearer', description: 'personal API token (pgpat_…)' },
           agencyToken: { type: 'http', scheme: 'bearer', description: 'agency embed token (pgagt_…): /embed/v1 only' },
           accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'OAuth access token (RFC 9068 JWT) from /oauth/token — the gateway routes' },
+          syncToken: { type: 'http', scheme: 'bearer', description: "a data source's token (pgsync_…): /sync/v1 only" },
         },
       },
       security: [{ session: [] }, { apiToken: [] }],

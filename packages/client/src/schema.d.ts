@@ -44,6 +44,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/oauth-protected-resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gateway's protected-resource metadata (RFC 9728): its resource identifier, the authorization server, the scopes and how to send a token */
+        get: operations["getWellKnownOauthProtectedResource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-protected-resource/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gateway's protected-resource metadata (RFC 9728): its resource identifier, the authorization server, the scopes and how to send a token */
+        get: operations["getWellKnownOauthProtectedResourceResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/openid-configuration": {
         parameters: {
             query?: never;
@@ -6663,6 +6697,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sync/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a batch of sync lines (NDJSON), each on its own: one result per line
+         * @description Idempotent by (source, kind, external_id) and version. A bad line is refused with its number and JSON pointers; the others are applied. At most 10,000 lines and 8 MiB; 60 batches a minute per source unless the operator set another limit.
+         */
+        post: operations["postSyncBatches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/v1/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The highest version applied, the last sync and the records per kind (to resume) */
+        get: operations["getSyncState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/v1/stripe/{source_id}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Stripe webhook event for a data source set up for Stripe (checked against the source's signing secret)
+         * @description Stripe posts here; the Stripe-Signature header must match the raw body and the signing secret. The answer says what the event became. Supported API versions and events: docs/integrators/data-sync.md §7.
+         */
+        post: operations["postSyncStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9225,6 +9316,15 @@ export interface components {
             /** @example EUR */
             currency: string;
         };
+        /** ProtectedResourceMetadata */
+        ProtectedResourceMetadata: {
+            authorization_servers: string[];
+            bearer_methods_supported?: string[];
+            resource: string;
+            scopes_supported?: string[];
+        } & {
+            [key: string]: unknown;
+        };
         /** PushedAuthorizationResponse */
         PushedAuthorizationResponse: {
             /** @example 60 */
@@ -9637,6 +9737,11 @@ export interface components {
         };
         /** StripeSourceStatus */
         StripeSourceStatus: {
+            /** @description the Stripe API versions whose events are read; set the endpoint’s version within them */
+            api_versions: {
+                newest: string;
+                oldest: string;
+            };
             configured: boolean;
             /** @description a backfill is possible */
             has_api_key: boolean;
@@ -9644,10 +9749,21 @@ export interface components {
             last_backfill_at: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             last_event_at: string | null;
+            /** @description the events to choose for the endpoint in Stripe */
+            webhook_events: string[];
             /** @description where Stripe sends this source’s events (after the public address) */
             webhook_path: string;
             /** @description the endpoint URL to paste in Stripe’s dashboard (the public address and webhook_path) */
             webhook_url: string;
+        };
+        /** StripeWebhookResult */
+        StripeWebhookResult: {
+            event_id: string;
+            outcome: "applied" | "waiting" | "ignored" | "duplicate";
+            /** @description in words, when nothing was applied */
+            reason?: string;
+            results: components["schemas"]["SyncLineResult"][];
+            type: string;
         };
         /** Subscription */
         Subscription: {
@@ -9685,6 +9801,62 @@ export interface components {
         SubscriptionWithTerms: {
             subscription: components["schemas"]["Subscription"];
             terms: string;
+        };
+        /** SyncBatchResult */
+        SyncBatchResult: {
+            applied: number;
+            /** @description syb_… id */
+            batch_id: string;
+            held: number;
+            lines: number;
+            rejected: number;
+            /** @description one per line, in order */
+            results: components["schemas"]["SyncLineResult"][];
+            unchanged: number;
+        };
+        /** SyncLineResult */
+        SyncLineResult: {
+            external_id: string | null;
+            kind: string | null;
+            /** @description the line number in the batch (blank lines are counted, not answered) */
+            line: number;
+            /** @description RFC 9457 problem of a refused line */
+            problem?: {
+                /** @description line_malformed, kind_not_owned, tenant_out_of_scope, ban_in_other_tenant, record_conflict, payment_immutable */
+                code: string;
+                detail: string;
+                errors?: {
+                    detail: string;
+                    /** @description JSON pointer into the line, e.g. /data/due_at */
+                    pointer: string;
+                }[];
+                /** @description the line number in the batch */
+                line: number;
+                /** @example req_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                request_id: string;
+                status: number;
+                title: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description in words: why unchanged or held */
+            reason?: string;
+            record_id?: string | null;
+            status: "applied" | "unchanged" | "held" | "rejected";
+        };
+        /** SyncState */
+        SyncState: {
+            kinds: {
+                kind: string;
+                /** @example 2025-06-02T09:30:00.000Z */
+                last_synced_at: string | null;
+                last_version: (number | string) | null;
+                records: number;
+            }[];
+            /** @description dsrc_… id */
+            source_id: string;
+            source_name: string;
         };
         /** Tenant */
         Tenant: {
@@ -10226,6 +10398,46 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    getWellKnownOauthProtectedResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: ProtectedResourceMetadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtectedResourceMetadata"];
+                };
+            };
+        };
+    };
+    getWellKnownOauthProtectedResourceResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: ProtectedResourceMetadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtectedResourceMetadata"];
                 };
             };
         };
@@ -12771,8 +12983,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description must be true: the operator confirmed after the preview */
-                    confirm: boolean;
+                    /** @description must be true: the operator confirmed after the preview (otherwise 400 import_not_confirmed) */
+                    confirm?: boolean;
                     /** @description the file’s text: a header row, then one row per record */
                     csv: string;
                     /** @enum {unknown} */
@@ -43872,6 +44084,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    aud?: string | string[];
                     delivery?: {
                         /** @description the Authorization header value Partnergate presents to the receiver */
                         authorization_header?: string;
@@ -43880,7 +44093,11 @@ export interface operations {
                         method: string;
                     };
                     description?: string;
+                    events_delivered?: string[];
                     events_requested?: string[];
+                    events_supported?: string[];
+                    iss?: string;
+                    min_verification_interval?: number;
                     stream_id: string;
                 };
             };
@@ -44095,6 +44312,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    aud?: string | string[];
                     delivery?: {
                         /** @description the Authorization header value Partnergate presents to the receiver */
                         authorization_header?: string;
@@ -44103,7 +44321,11 @@ export interface operations {
                         method: string;
                     };
                     description?: string;
+                    events_delivered?: string[];
                     events_requested?: string[];
+                    events_supported?: string[];
+                    iss?: string;
+                    min_verification_interval?: number;
                     stream_id: string;
                 };
             };
@@ -44360,6 +44582,188 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSyncBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description NDJSON: one sync line per line — {"kind","external_id","version" or "updated_at","data" or "deleted":true}; at most 10,000 lines and 8 MiB (docs/integrators/data-sync.md) */
+        requestBody: {
+            content: {
+                "application/jsonl": string;
+                "application/ndjson": string;
+                "application/x-jsonlines": string;
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description OK: SyncBatchResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncBatchResult"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSyncState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: SyncState */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncState"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSyncStripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=…,v1=… (Stripe’s signature of the raw body) */
+                "stripe-signature": string;
+            };
+            path: {
+                /** @description the data source (dsrc_…) */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description a Stripe Event object, as Stripe sends it */
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_version: string | null;
+                    created: number;
+                    data: {
+                        object: {
+                            [key: string]: unknown;
+                        };
+                    };
+                    /** @description evt_… */
+                    id: string;
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: StripeWebhookResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeWebhookResult"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,14 +49,19 @@ export async function unresolvedAlertKeys(db: Executor): Promise<{ id: string; d
   return db.selectFrom('partner_alerts').select(['id', 'dedup_key']).where('resolved_at', 'is', null).execute();
 }
 
-/** Resolve (automatically) these alerts where still unresolved, 500 ids a statement; returns how many. */
-export async function resolveAlerts(db: Executor, ids: readonly string[], nowIso: string): Promise<number> {
-  let n = 0;
-  for (let i = 0; i < ids.length; i += 500) {
-    const r = await db.updateTable('partner_alerts').set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' }).where('id', 'in', ids.slice(i, i + 500)).where('resolved_at', 'is', null).executeTakeFirst();
-    n += Number(r.numUpdatedRows ?? 0);
-  }
-  return n;
+/** The alert as its resolution tells of it. */
+export type ResolvedAlert = Pick<PartnerAlertsTable, 'id' | 'partner_id' | 'tenant_id' | 'kind' | 'severity' | 'message'>;
+
+/** Resolve (automatically) these alerts where still unresolved (at most 500 ids); returns those it resolved. */
+export function resolveAlerts(db: Executor, ids: readonly string[], nowIso: string): Promise<ResolvedAlert[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .updateTable('partner_alerts')
+    .set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' })
+    .where('id', 'in', ids)
+    .where('resolved_at', 'is', null)
+    .returning(['id', 'partner_id', 'tenant_id', 'kind', 'severity', 'message'])
+    .execute();
 }
 
 export function findAlertOfPartner(db: Executor, id: string, partnerId: string) {

@@ -162,14 +162,38 @@ export class AlertsService {
       await repo.markAllNotified(db, pushed, this.#d.clock.now().toISOString());
       notified += pushed.length;
     }
-    // what no longer holds — a condition that cleared, or a link no longer active — is resolved automatically
-    const resolved = await repo.resolveAlerts(db, open.filter((a) => !holding.has(a.dedup_key)).map((a) => a.id), nowIso);
+    // what no longer holds — a condition that cleared, or a link no longer active — is resolved
+    // automatically, audited with its alert, and told as `alert.resolved` like the alert was told
+    const gone = open.filter((a) => !holding.has(a.dedup_key)).map((a) => a.id);
+    let resolved = 0;
+    for (let i = 0; i < gone.length; i += 500) {
+      const done = await mutate(this.#d.db, async (trx) => {
+        const rows = await repo.resolveAlerts(trx, gone.slice(i, i + 500), nowIso);
+        await this.#d.audit.recordAll(trx, ctx, rows.map((r) => ({ action: 'alert.resolved', tenantId: r.tenant_id, partnerId: r.partner_id, targetType: 'alert', targetId: r.id, details: { kind: r.kind, resolution: 'auto' } })));
+        return rows;
+      });
+      resolved += done.length;
+      await this.#pushResolved(done);
+    }
     return { links: links.length, opened, resolved, notified };
+  }
+
+  /** Tell of resolved alerts as `alert.resolved`, each under the title it was raised with. */
+  async #pushResolved(rows: readonly repo.ResolvedAlert[]): Promise<void> {
+    if (rows.length === 0) return;
+    const names = await tenantQueries.findTenantNames(this.#d.db.kysely, [...new Set(rows.map((r) => r.tenant_id))]);
+    for (const r of rows) {
+      try {
+        await this.#d.notifier.notify({ event: 'alert.resolved', partnerId: r.partner_id, tenantId: r.tenant_id, kind: r.kind, severity: r.severity, title: alertTitle(r.kind, r.severity, names.get(r.tenant_id) ?? 'a customer'), body: r.message, channels: [], mails: [], subjectId: r.id });
+      } catch (e) {
+        this.#d.onError?.(e);
+      }
+    }
   }
 
   /** Push a new alert once through the notification seam; the caller then marks it sent. */
   async #push(id: string, partnerId: string, tenantId: string, tenantName: string, x: Condition, c: Commitments): Promise<boolean> {
-    const title = `${x.severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[x.kind]} — ${tenantName}`;
+    const title = alertTitle(x.kind, x.severity, tenantName);
     try {
       const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x.kind, c.alerts.recipients, title, x.message, tenantName) : [];
       await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, channels: c.alerts.channels, mails, subjectId: id });
@@ -332,6 +356,7 @@ export class AlertsService {
       if (!(await repo.updateUnresolvedAlert(trx, alertId, set))) throw E.alert_already_resolved();
       await this.#d.audit.record(trx, ctx, { action: verb === 'acknowledge' ? 'alert.acknowledged' : 'alert.resolved', tenantId: a.tenant_id, partnerId: a.partner_id, targetType: 'alert', targetId: alertId, details: { kind: a.kind, note: note ?? null } });
     });
+    if (verb === 'resolve') await this.#pushResolved([a]);
     const row = await reads.alertWithTenant(db, alertId);
     const dto = toAlertDto(row, row.tenant_name, await this.#people([row.acknowledged_by, row.resolved_by]));
     return this.#figuresOf(v).shows(row) ? dto : withoutFigures(dto);
@@ -346,6 +371,8 @@ interface PersonOut {
   partner_name: string | null;
 }
 
+/** An alert's one-line title, the same when it is raised and when it is resolved. */
+const alertTitle = (kind: AlertKind, severity: 'warning' | 'critical', tenantName: string) => `${severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[kind]} — ${tenantName}`;
 const KIND_WORDS: Record<AlertKind, string> = { sla_breach: 'availability below the SLA', receivables_threshold: 'receivables above the threshold', invoice_overdue: 'invoice overdue' };
 
 function inList(col: string, ids: string[]) {

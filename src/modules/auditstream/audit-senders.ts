@@ -36,8 +36,11 @@ export interface SendContext {
   now: Date;
 }
 
-export function sendBatch(t: SendTarget, org: StreamOrg, events: readonly WireEvent[], c: SendContext): Promise<SendResult> {
+export async function sendBatch(t: SendTarget, org: StreamOrg, events: readonly WireEvent[], c: SendContext): Promise<SendResult> {
   if (t.kind === 'syslog') return sendSyslog(t, org, events, c);
+  // a destination kept from before addresses had to be https:// is not sent to in clear either
+  const plain = refusePlainHttp(t.address, c.outbound.policy.allowPrivate);
+  if (plain) return { ok: false, error: plain };
   return t.kind === 'otlp' ? sendOtlp(t, org, events, c) : sendWebhook(t, org, events, c);
 }
 
@@ -133,4 +136,17 @@ function syslogError(e: NodeJS.ErrnoException): string {
   if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return 'the receiver dropped the connection';
   if (e.code?.startsWith('ERR_TLS') || /certificate|self.signed|UNABLE_TO_VERIFY/i.test(`${e.code} ${e.message}`)) return `the receiver's TLS certificate is not trusted (${e.code ?? e.message}); paste its CA certificate`;
   return `connection failed (${e.code ?? e.message})`;
+}
+
+/**
+ * Audit events leave only over TLS: a webhook or OTLP address is `https://`. Plain `http://` is
+ * taken only where the operator allowed private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS, a test
+ * bench) and only to a loopback or private address, which never crosses a network it does not own.
+ */
+export function refusePlainHttp(address: string, allowPrivate: boolean): string | null {
+  const u = URL.parse(address);
+  if (!u || u.protocol === 'https:') return null;
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  const local = host === 'localhost' || (isIP(host) !== 0 && !judgeAddress(host).allowed);
+  return allowPrivate && local ? null : 'only https:// addresses are accepted (the events are sent over TLS)';
 }

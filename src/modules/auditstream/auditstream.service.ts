@@ -19,7 +19,7 @@ import { OutboundClient, refuseUrl } from '../../platform/outbound/outbound-http
 import { newWebhookSecret } from '../../platform/outbound/webhook-signature.ts';
 import { chainHeadSeq, findRetention, GENESIS_HASH, orgBacklog, orgEventsAfter, orgLinkBefore, sweepExpired, upsertRetention, type AuditLog, type RetentionRow } from '../audit/index.ts';
 import { toWireEvents, type StreamOrg, type WireEvent } from './audit-wire.ts';
-import { refuseSyslogAddress, sendBatch, type SendResult } from './audit-senders.ts';
+import { refusePlainHttp, refuseSyslogAddress, sendBatch, type SendResult } from './audit-senders.ts';
 import { AuditStreamWorker } from './auditstream-worker.ts';
 import { auditStreamErrors as E } from './auditstream.errors.ts';
 import * as repo from './auditstream.repo.ts';
@@ -156,7 +156,7 @@ export class AuditStreamService {
   }
 
   #checkAddress(input: Pick<NewDestination, 'kind' | 'address'>): void {
-    const refused = input.kind === 'syslog' ? refuseSyslogAddress(input.address, this.#d.allowPrivateTargets) : (refuseUrl(input.address, this.#d.allowPrivateTargets)?.detail ?? null);
+    const refused = input.kind === 'syslog' ? refuseSyslogAddress(input.address, this.#d.allowPrivateTargets) : (refuseUrl(input.address, this.#d.allowPrivateTargets)?.detail ?? refusePlainHttp(input.address, this.#d.allowPrivateTargets));
     if (refused) throw E.audit_destination_address_not_allowed(`${refused}.`, { fields: [{ pointer: '/body/address', detail: refused }] });
   }
 
@@ -320,3 +320,4 @@ export class AuditStreamService {
     };
   }
 }
+

@@ -10,7 +10,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { TSchema } from 'typebox';
-import { KIND_FIELDS, LINE_KINDS, parseLine, type LineKind } from '../datasources/index.ts';
+import { isRealTime, KIND_FIELDS, LINE_KINDS, parseLine, type LineKind } from '../datasources/index.ts';
 import { dataFeedErrors as E } from './datafeeds.errors.ts';
 
 export const IMPORT_KINDS = Object.keys(LINE_KINDS) as LineKind[];
@@ -149,7 +149,9 @@ function convert(f: ImportField, raw: string): { value?: unknown; reason?: strin
     }
     case 'time': {
       const v = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
-      return Number.isNaN(Date.parse(v)) || !/^\d{4}-\d{2}-\d{2}T/.test(v) ? { reason: `“${raw}” is not a date (2026-11-01) or a date and time (2026-11-01T09:30:00Z).` } : { value: /(Z|[+-]\d{2}:\d{2})$/.test(v) ? v : `${v}Z` };
+      const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(v) ? v : `${v}Z`;
+      // the calendar's own days only: 2026-02-30 is no day (the sync API refuses it too)
+      return isRealTime(zoned) ? { value: zoned } : { reason: `“${raw}” is not a date (2026-11-01) or a date and time (2026-11-01T09:30:00Z).` };
     }
     case 'month':
       return /^\d{4}-(0[1-9]|1[0-2])$/.test(raw) ? { value: raw } : { reason: `“${raw}” is not a month written YYYY-MM.` };

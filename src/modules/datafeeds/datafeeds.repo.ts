@@ -1,4 +1,4 @@
-/** Queries of the Stripe feed's tables (migration 0036). */
+/** Queries of the Stripe feed's tables (migrations 0036, 0065). */
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { StripeCustomersTable, StripeObjectsTable, StripeSourcesTable } from '../../platform/db/schema.ts';
@@ -64,6 +64,7 @@ export async function upsertObject(db: Executor, row: StripeObjectRow): Promise<
         version: row.version,
         payment_refs: row.payment_refs,
         refunded_cents: row.refunded_cents,
+        adjustments: row.adjustments,
         waiting: row.waiting,
         updated_at: row.updated_at,
       }),

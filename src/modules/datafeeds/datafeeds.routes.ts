@@ -12,10 +12,10 @@ import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { setRequestDbContext, SYSTEM_CONTEXT } from '../../platform/db/db-context.ts';
 import { Id, Nullable, Strict, Type, problems } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
-import { SYNC_BASE_PATH } from '../datasources/index.ts';
+import { SYNC_BASE_PATH, SyncLineResult } from '../datasources/index.ts';
 import type { DataImport } from './import.service.ts';
 import { IMPORT_KINDS, requireKind, template } from './csv-import.ts';
-import type { StripeFeed } from './stripe.service.ts';
+import { STRIPE_NEWEST_API_VERSION, STRIPE_OLDEST_API_VERSION, STRIPE_WEBHOOK_EVENTS, type StripeFeed } from './stripe.service.ts';
 
 const PERMISSION = 'platform.tenants.manage';
 const TAGS = ['data sources'];
@@ -26,6 +26,30 @@ export const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
 
 export const stripeWebhookPath = (sourceId: string) => `${SYNC_BASE_PATH}/stripe/${sourceId}/webhook`;
 
+/** The route reads the raw body and the signature itself; its schema documents them for /openapi.json. */
+const DOCUMENTED_ONLY = () => () => true;
+const STRIPE_WEBHOOK_SCHEMA = {
+  summary: "Receive a Stripe webhook event for a data source set up for Stripe (checked against the source's signing secret)",
+  description: 'Stripe posts here; the Stripe-Signature header must match the raw body and the signing secret. The answer says what the event became. Supported API versions and events: docs/integrators/data-sync.md §7.',
+  security: [],
+  params: Type.Object({ source_id: Type.String({ description: 'the data source (dsrc_…)' }) }),
+  headers: Type.Object({ 'stripe-signature': Type.String({ description: 't=…,v1=… (Stripe’s signature of the raw body)' }) }),
+  body: Type.Object({ id: Type.String({ description: 'evt_…' }), type: Type.String(), api_version: Nullable(Type.String()), created: Type.Integer(), data: Type.Object({ object: Type.Object({}, { additionalProperties: true }) }) }, { additionalProperties: true, description: 'a Stripe Event object, as Stripe sends it' }),
+  response: {
+    200: Type.Object(
+      {
+        event_id: Type.String(),
+        type: Type.String(),
+        outcome: Type.Union([Type.Literal('applied'), Type.Literal('waiting'), Type.Literal('ignored'), Type.Literal('duplicate')]),
+        reason: Type.Optional(Type.String({ description: 'in words, when nothing was applied' })),
+        results: Type.Array(SyncLineResult),
+      },
+      { title: 'StripeWebhookResult' },
+    ),
+    ...problems(400, 404),
+  },
+};
+
 export async function registerStripeWebhook(app: FastifyInstance, d: { stripe: StripeFeed }): Promise<void> {
   await app.register(async (scope) => {
     // the signature covers the body as sent: keep it raw
@@ -34,7 +58,7 @@ export async function registerStripeWebhook(app: FastifyInstance, d: { stripe: S
     scope.addHook('onRequest', async () => {
       setRequestDbContext(SYSTEM_CONTEXT);
     });
-    scope.post<{ Params: { source_id: string } }>(`${SYNC_BASE_PATH}/stripe/:source_id/webhook`, { bodyLimit: WEBHOOK_MAX_BYTES, schema: { hide: true } }, async (req) => {
+    scope.post<{ Params: { source_id: string } }>(`${SYNC_BASE_PATH}/stripe/:source_id/webhook`, { bodyLimit: WEBHOOK_MAX_BYTES, validatorCompiler: DOCUMENTED_ONLY, schema: STRIPE_WEBHOOK_SCHEMA }, async (req) => {
       const sig = req.headers['stripe-signature'];
       const ua = req.headers['user-agent'];
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '');
@@ -53,6 +77,8 @@ const StripeStatus = Type.Object(
     last_backfill_at: Nullable(Type.String()),
     webhook_path: Type.String({ description: 'where Stripe sends this source’s events (after the public address)' }),
     webhook_url: Type.String({ description: 'the endpoint URL to paste in Stripe’s dashboard (the public address and webhook_path)' }),
+    webhook_events: Type.Array(Type.String(), { description: 'the events to choose for the endpoint in Stripe' }),
+    api_versions: Type.Object({ oldest: Type.String(), newest: Type.String() }, { description: 'the Stripe API versions whose events are read; set the endpoint’s version within them' }),
   },
   { title: 'StripeSourceStatus' },
 );
@@ -130,7 +156,13 @@ const OPERATOR = { config: { operator: PERMISSION } };
 /** The operator sets a source up for Stripe, maps its customers to accounts and backfills. */
 function stripeRoutes(app: App, stripe: StripeFeed, access: Access): void {
   const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);
-  const status = async (id: string) => ({ ...(await stripe.status(id)), webhook_path: stripeWebhookPath(id), webhook_url: `${stripe.publicUrl}${stripeWebhookPath(id)}` });
+  const status = async (id: string) => ({
+    ...(await stripe.status(id)),
+    webhook_path: stripeWebhookPath(id),
+    webhook_url: `${stripe.publicUrl}${stripeWebhookPath(id)}`,
+    webhook_events: [...STRIPE_WEBHOOK_EVENTS],
+    api_versions: { oldest: STRIPE_OLDEST_API_VERSION, newest: STRIPE_NEWEST_API_VERSION },
+  });
 
   app.get('/api/v1/data-sources/:source_id/stripe', { ...OPERATOR, schema: { tags: TAGS, summary: 'Whether the source receives Stripe webhooks, can backfill, and when it last did', params: Params, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } }, async (req) => {
     gate(req);
@@ -215,13 +247,14 @@ function importRoutes(app: App, imports: DataImport, access: Access): void {
         tags: TAGS,
         summary: 'Apply a CSV file through the source (only with confirm: true): rows without errors become records, each row gets its result',
         params: Params,
-        body: Strict({ ...ImportBody.properties, confirm: Type.Boolean({ description: 'must be true: the operator confirmed after the preview' }) }),
+        // without it, or false: 400 import_not_confirmed (the guide's words), not a schema failure
+        body: Strict({ ...ImportBody.properties, confirm: Type.Optional(Type.Boolean({ description: 'must be true: the operator confirmed after the preview (otherwise 400 import_not_confirmed)' })) }),
         response: { 200: Applied, ...problems(400, 401, 403, 404) },
       },
     },
     async (req) => {
       gate(req);
-      return imports.apply(req.ctx(), req.params.source_id, req.body.kind, req.body.csv, req.body.mapping, req.body.confirm);
+      return imports.apply(req.ctx(), req.params.source_id, req.body.kind, req.body.csv, req.body.mapping, req.body.confirm === true);
     },
   );
 }

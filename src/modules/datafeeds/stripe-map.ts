@@ -4,7 +4,8 @@
  *  - an invoice (finalized, paid, voided, marked uncollectible) → an `invoice` line: amounts in
  *    minor units, status, due date, paid time; a paid one also → a `payment` line;
  *  - a subscription → a `service` line (its price per month);
- *  - a refund → the invoice it refunds sent again: refunded in full, it is no longer paid (void).
+ *  - a refund, a credit note, a lost dispute → the invoice it takes back from sent again with what was
+ *    taken back (stripe-credits.ts): in full, a paid invoice is no longer paid (void).
  * Versions are whole numbers: the newest time the object records for its state (seconds) × 10 + the
  * state's rank, so a replayed or older event is `unchanged` and two states of one second still order.
  */
@@ -53,6 +54,39 @@ export interface StripeCharge {
   invoice?: string | { id: string } | null;
   payment_intent?: string | { id: string } | null;
   refunds?: { data?: { created: number }[] } | null;
+}
+
+/** A dispute (charge.dispute.*): lost, its amount is taken back of the invoice the charge paid. */
+export interface StripeDispute {
+  id: string;
+  amount: number;
+  status: string;
+  created: number;
+  charge: string | { id: string };
+  payment_intent?: string | { id: string } | null;
+}
+
+/** A credit note: its total (with tax) is taken back of its invoice while it is issued; void, nothing. */
+export interface StripeCreditNote {
+  id: string;
+  invoice: string | { id: string };
+  total: number;
+  status: string;
+  created: number;
+  voided_at?: number | null;
+  out_of_band_amount?: number | null;
+  /** since 2025-03-31: the refunds it made, each with the amount that applies to it */
+  refunds?: { refund: string | { id: string }; amount_refunded: number }[] | null;
+  /** before 2025-03-31: the one refund it made */
+  refund?: string | { id: string } | null;
+}
+
+/** An invoice payment (since 2025-03-31): which payment intent or charge paid which invoice. */
+export interface StripeInvoicePayment {
+  id: string;
+  invoice: string | { id: string };
+  status?: string;
+  payment: { type?: string; payment_intent?: string | { id: string } | null; charge?: string | { id: string } | null };
 }
 
 export interface StripeRefund {
@@ -134,13 +168,6 @@ export function invoiceLines(inv: StripeInvoice, nowSec: number): StripeLine[] {
     lines.push({ kind: 'payment', external_id: `${inv.id}/payment`, version, data: { invoice_external_id: inv.id, amount_cents: inv.amount_paid, paid_at: iso(t.paid_at ?? issued) } });
   }
   return lines;
-}
-
-/** The invoice's last line, refunded: in full it is no longer paid (void, nothing owed); in part it stays paid. */
-export function refundedInvoiceLine(last: StripeLine, refundedCents: number, atSec: number): StripeLine | null {
-  const total = Number(last.data.total_cents);
-  if (last.data.status !== 'paid' || refundedCents < total) return null;
-  return { kind: 'invoice', external_id: last.external_id, version: atSec * 10 + REFUND_RANK, data: { ...last.data, status: 'void', balance_cents: 0, paid_at: null } };
 }
 
 const SERVICE_STATUS: Record<string, 'pending' | 'active' | 'suspended' | 'terminated'> = {

@@ -6,6 +6,14 @@
  * rules as the sync API: idempotent by external id and version, held lines for unknown billing
  * accounts, the source's kinds and scope, one audited batch per event.
  *
+ * Stripe's API versions: events are accepted from STRIPE_OLDEST_API_VERSION to the version the bundled
+ * library speaks (Stripe.API_VERSION), in both the shape before 2025-03-31 (an invoice names its charge
+ * and payment intent, a charge its invoice) and the current one (neither: an invoice's payments are
+ * InvoicePayment objects). A refund or dispute finds its invoice by the charge or payment intent the
+ * invoice was paid with — known from the invoice (old shape), an `invoice_payment.paid` event, or asked
+ * of Stripe's invoice payments with the source's API key (current shape). Refunds in part, credit notes
+ * and lost disputes reduce the invoice by what they take back (stripe-credits.ts).
+ *
  * Customers map to billing accounts by their metadata.ban, or by the operator's mapping (which
  * wins). An invoice or subscription of a customer with no billing account yet waits here and is
  * applied once the customer is mapped. The backfill pages through Stripe's customers, invoices
@@ -22,7 +30,8 @@ import type { AuditLog } from '../audit/index.ts';
 import { sourceContext, type DataSourcesService, type LineResult } from '../datasources/index.ts';
 import { dataFeedErrors as E } from './datafeeds.errors.ts';
 import * as repo from './datafeeds.repo.ts';
-import { idOf, invoiceLines, paymentRefs, refundedInvoiceLine, subscriptionLine, withBan, type StripeCharge, type StripeInvoice, type StripeLine, type StripeRefund, type StripeSubscription } from './stripe-map.ts';
+import { adjustmentVersion, creditedCents, creditedLines, readAdjustments, withChange, type AdjustmentChange, type Adjustments } from './stripe-credits.ts';
+import { idOf, invoiceLines, paymentRefs, subscriptionLine, withBan, type StripeCharge, type StripeCreditNote, type StripeDispute, type StripeInvoice, type StripeInvoicePayment, type StripeLine, type StripeRefund, type StripeSubscription } from './stripe-map.ts';
 
 export interface StripeFeedDeps {
   db: Db;
@@ -58,6 +67,42 @@ interface StripeCustomer {
   email?: string | null;
   deleted?: boolean;
   metadata?: Record<string, string> | null;
+}
+
+/** The oldest Stripe API version whose events are read: every field used here exists since. */
+export const STRIPE_OLDEST_API_VERSION = '2020-08-27';
+/** The newest: the version the bundled library speaks; a newer event waits for a Partnergate that knows it. */
+export const STRIPE_NEWEST_API_VERSION: string = Stripe.API_VERSION;
+const dayOf = (v: string) => v.slice(0, 10);
+
+/** The events an endpoint sends here (each is read; docs/integrators/data-sync.md lists the same, a test compares). */
+export const STRIPE_WEBHOOK_EVENTS = [
+  'invoice.finalized',
+  'invoice.paid',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
+  'invoice_payment.paid',
+  'charge.refunded',
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.dispute.closed',
+  'credit_note.created',
+  'credit_note.updated',
+  'credit_note.voided',
+  'customer.created',
+  'customer.updated',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+] as const;
+
+/** Why an event's API version is not read, or null. */
+export function refuseApiVersion(v: string | null | undefined): string | null {
+  if (!v || !/^\d{4}-\d{2}-\d{2}/.test(v)) return 'The event names no Stripe API version.';
+  if (dayOf(v) < STRIPE_OLDEST_API_VERSION) return `Stripe API version ${v} is older than ${STRIPE_OLDEST_API_VERSION}, the oldest this installation reads: set the endpoint's API version in Stripe to a newer one.`;
+  if (dayOf(v) > dayOf(STRIPE_NEWEST_API_VERSION)) return `Stripe API version ${v} is newer than ${STRIPE_NEWEST_API_VERSION}, the newest this installation reads: set the endpoint's API version in Stripe to ${STRIPE_NEWEST_API_VERSION} or older, or upgrade Partnergate.`;
+  return null;
 }
 
 const PAGE = 100;
@@ -152,6 +197,9 @@ export class StripeFeed {
         throw E.stripe_signature_invalid('The Stripe-Signature header does not match this body and the source’s webhook signing secret (or is too old).');
       }
       if (await repo.eventSeen(this.#k, sourceId, event.id)) return { event_id: event.id, type: event.type, outcome: 'duplicate', reason: 'This event was processed before.', results: [] };
+      // refused, not recorded: Stripe delivers it again, and it is read once the endpoint's version is one read here
+      const version = refuseApiVersion(event.api_version);
+      if (version) throw E.stripe_api_version_unsupported(version);
       const ctx = sourceContext(ds, meta.requestId, meta.ip, meta.userAgent);
       const r = await this.#event(ctx, ds, event);
       const now = this.#now();
@@ -178,15 +226,31 @@ export class StripeFeed {
       const results = await this.#customer(ctx, ds.id, obj as StripeCustomer);
       return { outcome: results.length ? 'applied' : 'ignored', reason: results.length ? undefined : 'The customer is recorded; nothing of it waited.', results };
     }
+    if (type === 'invoice_payment.paid') return this.#invoicePayment(ds.id, obj as StripeInvoicePayment);
     if (type === 'charge.refunded') {
       const c = obj as StripeCharge;
       const at = Math.max(event.created, ...(c.refunds?.data ?? []).map((r) => r.created));
-      return this.#refund(ctx, ds.id, [idOf(c.invoice), c.id, idOf(c.payment_intent)], c.amount_refunded, at);
+      // before 2025-03-31 the charge names its invoice; since, only its payment intent does
+      return this.#adjust(ctx, ds.id, { invoice: idOf(c.invoice), refs: [c.id, idOf(c.payment_intent)] }, { kind: 'charge', id: idOf(c.payment_intent) ?? c.id, cents: c.amount_refunded }, at);
     }
-    if (type === 'refund.created' || type === 'refund.updated' || type === 'charge.refund.updated') {
+    if (type === 'refund.created' || type === 'refund.updated' || type === 'refund.failed' || type === 'charge.refund.updated') {
       const r = obj as StripeRefund;
-      if (r.status && r.status !== 'succeeded') return { outcome: 'ignored', reason: `The refund is ${r.status}, not succeeded.`, results: [] };
-      return this.#refund(ctx, ds.id, [idOf(r.charge), idOf(r.payment_intent)], r.amount, Math.max(event.created, r.created));
+      if (r.status && !['succeeded', 'failed', 'canceled'].includes(r.status)) return { outcome: 'ignored', reason: `The refund is ${r.status}: it counts once it succeeded.`, results: [] };
+      const charge = idOf(r.payment_intent) ?? idOf(r.charge);
+      return this.#adjust(ctx, ds.id, { invoice: null, refs: [idOf(r.charge), idOf(r.payment_intent)] }, { kind: 'refund', id: r.id, charge, cents: r.status === 'failed' || r.status === 'canceled' ? 0 : r.amount }, Math.max(event.created, r.created));
+    }
+    if (type === 'charge.dispute.closed') {
+      const d = obj as StripeDispute;
+      // lost: the amount is gone; won (or closed with a warning): nothing is
+      return this.#adjust(ctx, ds.id, { invoice: null, refs: [idOf(d.charge), idOf(d.payment_intent)] }, { kind: 'dispute', id: d.id, cents: d.status === 'lost' ? d.amount : 0 }, event.created);
+    }
+    if (type.startsWith('charge.dispute.')) return { outcome: 'ignored', reason: 'A dispute counts when it is closed: lost, its amount is taken back of the invoice.', results: [] };
+    if (type === 'credit_note.created' || type === 'credit_note.updated' || type === 'credit_note.voided') {
+      const n = obj as StripeCreditNote;
+      const issued = n.status !== 'void';
+      // since 2025-03-31 the refunds it made come with their amounts; before, its one refund is the part not paid out of band
+      const refunded = n.refunds ? n.refunds.reduce((sum, r) => sum + r.amount_refunded, 0) : n.refund ? n.total - (n.out_of_band_amount ?? 0) : 0;
+      return this.#adjust(ctx, ds.id, { invoice: idOf(n.invoice), refs: [] }, { kind: 'credit_note', id: n.id, cents: issued ? n.total : 0, refunded: issued ? refunded : 0 }, Math.max(event.created, n.created, n.voided_at ?? 0));
     }
     return { outcome: 'ignored', reason: `Partnergate does not use ${type} events.`, results: [] };
   }
@@ -206,25 +270,30 @@ export class StripeFeed {
     const prev = await repo.findObject(this.#k, sourceId, objectId);
     const version = lines[0].version;
     let ban = await this.#banOf(sourceId, customerId, customer);
+    // what was taken back of an invoice before this state of it arrived (a refund, a credit note) goes with it
+    const adjustments = readAdjustments(prev?.adjustments);
+    let sent = lines;
     if (prev && Number(prev.version) > version) {
       // an older state than the one kept: the applier will say unchanged; nothing to keep
       if (!ban) return { outcome: 'waiting', reason: 'The customer has no billing account yet; a newer state of this record already waits.', results: [] };
     } else {
+      sent = withCredits(lines, adjustments, version);
       await repo.upsertObject(this.#k, {
         source_id: sourceId,
         object_id: objectId,
         customer_id: customerId,
         line: JSON.stringify(lines),
-        version,
+        version: sent[0].version,
         payment_refs: JSON.stringify([...new Set([...(prev ? json<string[]>(prev.payment_refs) : []), ...refs])]),
         refunded_cents: prev?.refunded_cents ?? 0,
+        adjustments: JSON.stringify(adjustments),
         waiting: ban ? 0 : 1,
         updated_at: this.#now(),
       });
     }
     ban ??= null;
     if (!ban) return { outcome: 'waiting', reason: `Stripe customer ${customerId} has no billing account yet: set metadata.ban on the customer in Stripe, or map it on the source's page.`, results: [] };
-    const results = await this.#d.dataSources.applySyncLines(sourceId, lines.map((l) => withBan(l, ban)), ctx);
+    const results = await this.#d.dataSources.applySyncLines(sourceId, sent.map((l) => withBan(l, ban)), ctx);
     return { outcome: 'applied', results };
   }
 
@@ -274,28 +343,92 @@ export class StripeFeed {
     if (!row?.ban) return [];
     const waiting = await repo.waitingObjects(this.#k, sourceId, customerId);
     if (waiting.length === 0) return [];
-    const lines = waiting.flatMap((o) => json<StripeLine[]>(o.line).map((l) => withBan(l, row.ban!)));
+    const lines = waiting.flatMap((o) => withCredits(json<StripeLine[]>(o.line), readAdjustments(o.adjustments), Number(o.version)).map((l) => withBan(l, row.ban!)));
     const results = await this.#d.dataSources.applySyncLines(sourceId, lines, ctx);
     for (const o of waiting) await repo.upsertObject(this.#k, { ...o, waiting: 0, updated_at: this.#now() });
     return results;
   }
 
-  async #refund(ctx: RequestContext, sourceId: string, refs: (string | null)[], refundedCents: number, atSec: number): Promise<Omit<WebhookResult, 'event_id' | 'type'>> {
-    let inv: repo.StripeObjectRow | undefined;
-    for (const ref of refs) {
-      if (!ref) continue;
-      inv = ref.startsWith('in_') ? await repo.findObject(this.#k, sourceId, ref) : await repo.findObjectByPaymentRef(this.#k, sourceId, ref);
-      if (inv) break;
+  /**
+   * A refund, credit note or dispute: the invoice it takes back from — named (a credit note, an old
+   * charge), found by the charge or payment intent that paid it, or asked of Stripe — gets the change
+   * in its record of what was taken back, and goes out again with its credited_cents.
+   */
+  async #adjust(ctx: RequestContext, sourceId: string, about: { invoice: string | null; refs: (string | null)[] }, change: AdjustmentChange, atSec: number): Promise<Omit<WebhookResult, 'event_id' | 'type'>> {
+    const refs = [...new Set(about.refs.filter((r): r is string => !!r))];
+    let inv = await this.#invoiceOf(ctx, sourceId, about.invoice, refs);
+    if (!inv) {
+      const s = await repo.findStripeSource(this.#k, sourceId);
+      return { outcome: 'ignored', reason: s?.api_key_sealed ? 'Stripe names no invoice this payment paid.' : 'No invoice this source knows was paid by this payment: add the source’s API key (Partnergate then asks Stripe which invoice it paid), or send invoice_payment.paid events.', results: [] };
     }
-    if (!inv) return { outcome: 'ignored', reason: 'The refund is for a payment of no invoice this source knows.', results: [] };
-    const refunded = Math.max(inv.refunded_cents, refundedCents);
+    const adjustments = withChange(readAdjustments(inv.adjustments), change);
     const lines = json<StripeLine[]>(inv.line);
-    const line = refundedInvoiceLine(lines[0], refunded, atSec);
-    await repo.upsertObject(this.#k, { ...inv, refunded_cents: refunded, ...(line ? { line: JSON.stringify([line]), version: line.version } : {}), updated_at: this.#now() });
-    if (!line) return { outcome: 'ignored', reason: 'A partial refund: the invoice stays paid.', results: [] };
+    // an invoice Stripe has not sent yet: what it was taken back of waits with it
+    if (lines.length === 0) {
+      await repo.upsertObject(this.#k, { ...inv, adjustments: JSON.stringify(adjustments), payment_refs: JSON.stringify([...new Set([...json<string[]>(inv.payment_refs), ...refs])]), updated_at: this.#now() });
+      return { outcome: 'waiting', reason: 'The invoice has not arrived from Stripe yet; this is applied with it.', results: [] };
+    }
+    const total = Number(lines.find((l) => l.kind === 'invoice')?.data.total_cents ?? 0);
+    const credited = creditedCents(adjustments, total);
+    const sent = creditedLines(lines, credited, adjustmentVersion(atSec, Number(inv.version)));
+    inv = { ...inv, adjustments: JSON.stringify(adjustments), refunded_cents: credited, version: sent[0].version, payment_refs: JSON.stringify([...new Set([...json<string[]>(inv.payment_refs), ...refs])]), updated_at: this.#now() };
+    await repo.upsertObject(this.#k, inv);
     const ban = (await repo.findCustomer(this.#k, sourceId, inv.customer_id))?.ban;
     if (!ban || inv.waiting) return { outcome: 'waiting', reason: 'The invoice waits for its customer’s billing account.', results: [] };
-    return { outcome: 'applied', results: await this.#d.dataSources.applySyncLines(sourceId, [withBan(line, ban)], ctx) };
+    return { outcome: 'applied', results: await this.#d.dataSources.applySyncLines(sourceId, sent.filter((l) => l.kind === 'invoice').map((l) => withBan(l, ban)), ctx) };
+  }
+
+  /** The invoice of a refund, credit note or dispute, as kept here; with the source's API key, asked of Stripe when not. */
+  async #invoiceOf(ctx: RequestContext, sourceId: string, invoiceId: string | null, refs: string[]): Promise<repo.StripeObjectRow | undefined> {
+    if (invoiceId) {
+      const known = await repo.findObject(this.#k, sourceId, invoiceId);
+      if (known) return known;
+    }
+    for (const ref of refs) {
+      const inv = await repo.findObjectByPaymentRef(this.#k, sourceId, ref);
+      if (inv) return inv;
+    }
+    const s = await repo.findStripeSource(this.#k, sourceId);
+    if (!s?.api_key_sealed) return invoiceId ? this.#stub(sourceId, invoiceId, refs) : undefined;
+    const stripe = this.#client(s);
+    let id = invoiceId;
+    try {
+      // since 2025-03-31 a payment intent finds its invoice through the invoice payments
+      for (const pi of refs.filter((r) => r.startsWith('pi_'))) {
+        if (id) break;
+        const paid = await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: pi }, limit: 10 });
+        id = paid.data.map((p) => idOf(p.invoice as string | { id: string })).find((x): x is string => !!x) ?? null;
+      }
+      if (!id) return undefined;
+      const known = await repo.findObject(this.#k, sourceId, id);
+      if (known) return known;
+      // an invoice never sent here (its events came before the source was set up): read it, apply it
+      const inv = (await stripe.invoices.retrieve(id)) as unknown as StripeInvoice;
+      await this.#invoice(ctx, sourceId, inv);
+      return (await repo.findObject(this.#k, sourceId, id)) ?? this.#stub(sourceId, id, refs);
+    } catch (e) {
+      throw E.stripe_api_failed(`Stripe did not say which invoice this payment paid: ${(e as Error).message.slice(0, 200)}`);
+    }
+  }
+
+  /** A record for an invoice not arrived yet, holding what paid it and what was taken back of it until it does. */
+  async #stub(sourceId: string, invoiceId: string, refs: string[]): Promise<repo.StripeObjectRow> {
+    const prev = await repo.findObject(this.#k, sourceId, invoiceId);
+    const row: repo.StripeObjectRow = prev ?? { source_id: sourceId, object_id: invoiceId, customer_id: '', line: '[]', version: 0, payment_refs: '[]', refunded_cents: 0, adjustments: '{}', waiting: 0, updated_at: this.#now() };
+    const merged = { ...row, payment_refs: JSON.stringify([...new Set([...json<string[]>(row.payment_refs), ...refs])]) };
+    await repo.upsertObject(this.#k, merged);
+    return merged;
+  }
+
+  /** Since 2025-03-31: which payment paid an invoice, so a refund of it finds the invoice without asking Stripe. */
+  async #invoicePayment(sourceId: string, p: StripeInvoicePayment): Promise<Omit<WebhookResult, 'event_id' | 'type'>> {
+    const invoiceId = idOf(p.invoice);
+    if (!invoiceId) return { outcome: 'ignored', reason: 'The invoice payment names no invoice.', results: [] };
+    const refs = [idOf(p.payment.payment_intent), idOf(p.payment.charge)].filter((r): r is string => !!r);
+    const known = await repo.findObject(this.#k, sourceId, invoiceId);
+    if (!known) await this.#stub(sourceId, invoiceId, refs);
+    else await repo.upsertObject(this.#k, { ...known, payment_refs: JSON.stringify([...new Set([...json<string[]>(known.payment_refs), ...refs])]), updated_at: this.#now() });
+    return { outcome: 'ignored', reason: 'Recorded which payment paid the invoice; the invoice itself comes with its own events.', results: [] };
   }
 
   // ---- the operator's mapping ----------------------------------------------------------------
@@ -367,14 +500,16 @@ export class StripeFeed {
       const take = async (objectId: string, customerId: string, lines: StripeLine[], refs: string[]) => {
         const prev = await repo.findObject(this.#k, sourceId, objectId);
         const ban = (await repo.findCustomer(this.#k, sourceId, customerId))?.ban ?? null;
+        const adjustments = readAdjustments(prev?.adjustments);
+        const sent = withCredits(lines, adjustments, lines[0].version);
         if (!prev || Number(prev.version) <= lines[0].version) {
-          await repo.upsertObject(this.#k, { source_id: sourceId, object_id: objectId, customer_id: customerId, line: JSON.stringify(lines), version: lines[0].version, payment_refs: JSON.stringify([...new Set([...(prev ? json<string[]>(prev.payment_refs) : []), ...refs])]), refunded_cents: prev?.refunded_cents ?? 0, waiting: ban ? 0 : 1, updated_at: this.#now() });
+          await repo.upsertObject(this.#k, { source_id: sourceId, object_id: objectId, customer_id: customerId, line: JSON.stringify(lines), version: sent[0].version, payment_refs: JSON.stringify([...new Set([...(prev ? json<string[]>(prev.payment_refs) : []), ...refs])]), refunded_cents: prev?.refunded_cents ?? 0, adjustments: JSON.stringify(adjustments), waiting: ban ? 0 : 1, updated_at: this.#now() });
         }
         if (!ban) {
           counts.waiting++;
           return;
         }
-        pending.push(...lines.map((l) => withBan(l, ban)));
+        pending.push(...sent.map((l) => withBan(l, ban)));
         await flush(false);
       };
       await pages(
@@ -403,4 +538,11 @@ export class StripeFeed {
       return counts;
     });
   }
+}
+
+/** An invoice's lines with what was taken back of it (nothing for a subscription's). */
+function withCredits(lines: StripeLine[], a: Adjustments, version: number): StripeLine[] {
+  const inv = lines.find((l) => l.kind === 'invoice');
+  if (!inv) return lines;
+  return creditedLines(lines, creditedCents(a, Number(inv.data.total_cents)), version);
 }

@@ -20,6 +20,14 @@ describe('parseLine', () => {
     ['an unknown field', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, colour: 'red' } }, '/data'],
     ['a time without a zone', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, issued_at: '2026-10-01 00:00' } }, '/data/issued_at'],
     ['a month out of range', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, period: '2026-13' } }, '/data/period'],
+    ['a day the month does not have', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, due_at: '2026-02-30T00:00:00Z' } }, '/data/due_at'],
+    ['the 29th of February of a leap year', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, due_at: '2028-02-29T00:00:00Z' } }, true],
+    ['an hour past 23', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, issued_at: '2026-10-01T24:00Z' } }, '/data/issued_at'],
+    ['an impossible updated_at', { kind: 'invoice', external_id: 'I', updated_at: '2026-06-31T00:00:00Z', data: invoice }, '/updated_at'],
+    ['a NUL character in a value', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, number: 'I\u00001' } }, '/data/number'],
+    ['a NUL character in the external id', { kind: 'invoice', external_id: 'I\u0000', version: 1, data: invoice }, '/external_id'],
+    ['a negative invoice total', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, total_cents: -120 } }, '/data/total_cents'],
+    ['a negative balance', { kind: 'invoice', external_id: 'I', version: 1, data: { ...invoice, balance_cents: -1 } }, '/data/balance_cents'],
     ['a ticket naming no customer', { kind: 'ticket', external_id: 'T', version: 1, data: { subject: 's', description: '', category: 'other', priority: 'low', status: 'open', opened_at: '2026-10-01T00:00:00Z' } }, '/data/ban'],
   ];
   for (const [what, line, want] of cases) {

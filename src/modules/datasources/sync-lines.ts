@@ -29,7 +29,6 @@ export type LineKind = keyof typeof LINE_KINDS;
 
 const Str = (max = 200) => Type.String({ minLength: 1, maxLength: max });
 const Opt = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
-const Cents = Type.Integer({ minimum: -1_000_000_000_000, maximum: 1_000_000_000_000 });
 const NonNeg = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' });
@@ -48,12 +47,14 @@ export const KIND_FIELDS = {
     issued_at: Time,
     due_at: Time,
     currency: Currency,
-    subtotal_cents: Cents,
-    tax_cents: Cents,
-    total_cents: Cents,
-    balance_cents: Cents,
+    subtotal_cents: NonNeg,
+    tax_cents: NonNeg,
+    total_cents: NonNeg,
+    balance_cents: NonNeg,
     status: Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s))),
     paid_at: Opt(Time),
+    /** refunded, credited or lost in a dispute after issue (at most the total); the commission shrinks in proportion */
+    credited_cents: Type.Optional(NonNeg),
   }),
   payment: Obj({ invoice_external_id: Str(), amount_cents: NonNeg, paid_at: Time }),
   service: Obj({
@@ -222,14 +223,61 @@ export function contentHash(data: unknown): string {
   return hash('sha256', stableJson(data), 'base64url').slice(0, 32);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * A time the calendar has: the pattern alone lets 2026-02-30 through (JavaScript reads it as
+ * 2 March) and 2026-04-31T25:00Z (which no date library reads at all).
+ */
+export function isRealTime(s: string): boolean {
+  const m = TIME_PARTS.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, se, zh, zm] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS_IN_MONTH[mo - 1] + (leap ? 1 : 0) && h <= 23 && mi <= 59 && se <= 59 && zh <= 23 && zm <= 59 && !Number.isNaN(Date.parse(s));
+}
+
+/** Each kind's time fields (Time, or an optional Time), read off its schema. */
+const TIME_FIELDS = Object.fromEntries(
+  Object.entries(KIND_FIELDS).map(([kind, o]) => [kind, Object.entries(o.properties as Record<string, TSchema>).filter(([, f]) => f === Time || ((f as { anyOf?: TSchema[] }).anyOf ?? []).includes(Time)).map(([name]) => name)]),
+) as Record<LineKind, string[]>;
+
+/** RFC 6901: a key in a JSON pointer. */
+const pointerKey = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * Where a line holds U+0000, in a value or a key: PostgreSQL cannot store it in text (SQLite can), so
+ * a line with one is refused on every database alike, before anything is written.
+ */
+function nulPointers(v: unknown, at: string, out: FieldProblem[]): FieldProblem[] {
+  if (out.length >= 10) return out;
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) out.push({ pointer: at, detail: 'holds a NUL character (U+0000), which cannot be stored' });
+  } else if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) nulPointers(v[i], `${at}/${i}`, out);
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\u0000')) out.push({ pointer: `${at}/${pointerKey(k)}`, detail: 'a field name holds a NUL character (U+0000)' });
+      else nulPointers(x, `${at}/${pointerKey(k)}`, out);
+    }
+  }
+  return out;
+}
+
 /** Check one decoded line. */
 export function parseLine(raw: unknown): ParseResult {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, code: 'line_malformed', detail: 'Each line must be a JSON object.', errors: [] };
+  const nul = nulPointers(raw, '', []);
+  if (nul.length > 0) return { ok: false, code: 'line_malformed', detail: `A NUL character (U+0000) cannot be stored: ${nul.map((f) => f.pointer).join(', ')}.`, errors: nul };
   const env = problems(Envelope, raw, '');
   if (env.length > 0) return { ok: false, code: 'line_malformed', detail: 'The line does not have the shape of a sync line.', errors: env };
   const r = raw as { kind: LineKind; external_id: string; version?: number; updated_at?: string; deleted?: boolean; data?: Record<string, unknown> };
   if ((r.version === undefined) === (r.updated_at === undefined)) {
     return { ok: false, code: 'line_malformed', detail: 'Send exactly one of version (a whole number) and updated_at (a time).', errors: [{ pointer: '/version', detail: 'exactly one of version and updated_at' }] };
+  }
+  if (r.updated_at !== undefined && !isRealTime(r.updated_at)) {
+    return { ok: false, code: 'line_malformed', detail: `updated_at ${r.updated_at} is not a date and time the calendar has.`, errors: [{ pointer: '/updated_at', detail: 'not a real date and time' }] };
   }
   const version = normalizeVersion(r)!;
   if (r.deleted === true) {
@@ -238,6 +286,11 @@ export function parseLine(raw: unknown): ParseResult {
   }
   if (r.data === undefined) return { ok: false, code: 'line_malformed', detail: `A ${r.kind} line needs its data (or "deleted": true).`, errors: [{ pointer: '/data', detail: 'required' }] };
   const fields = problems(KIND_FIELDS[r.kind], r.data, '/data');
+  for (const name of TIME_FIELDS[r.kind]) {
+    const v = r.data[name];
+    if (typeof v === 'string' && !fields.some((f) => f.pointer === `/data/${name}`) && !isRealTime(v)) fields.push({ pointer: `/data/${name}`, detail: `${v} is not a date and time the calendar has` });
+  }
+  if (r.kind === 'invoice' && fields.length === 0 && Number(r.data.credited_cents ?? 0) > Number(r.data.total_cents)) fields.push({ pointer: '/data/credited_cents', detail: 'more than the invoice’s total_cents' });
   if (fields.length > 0) return { ok: false, code: 'line_malformed', detail: `The ${r.kind} fields are not valid: ${fields.map((f) => `${f.pointer} ${f.detail}`).join('; ')}.`, errors: fields };
   if (r.kind === 'ticket' && !r.data.ban && !r.data.tenant_ref) {
     return { ok: false, code: 'line_malformed', detail: 'A ticket names its customer by ban or by tenant_ref.', errors: [{ pointer: '/data/ban', detail: 'ban or tenant_ref is required' }] };

@@ -85,6 +85,7 @@ function invoiceRow(w: W, ban: Ba, d: D): [Fields, Fields] {
     balance_cents: Number(d.balance_cents),
     status: d.status as 'open' | 'paid' | 'overdue' | 'void',
     paid_at: isoOf(d.paid_at) ?? (d.status === 'paid' ? w.now : null),
+    credited_cents: Number(d.credited_cents ?? 0),
   };
   return [row, { id: w.id, created_at: w.now, ...row }];
 }

@@ -13,6 +13,8 @@ import { dataSourceErrors as E } from './datasources.errors.ts';
 import { sourceContext, type DataSourcesService } from './datasources.service.ts';
 import type { SourceRow } from './datasources.service.ts';
 import type { SyncLineInput } from './sync-apply.ts';
+import { problems } from '../../platform/http/schemas.ts';
+import { SyncBatchBody, SyncBatchResult, SyncState } from './sync.schemas.ts';
 
 export const SYNC_BASE_PATH = '/sync/v1';
 /** A batch's bounds: bytes and lines (413 beyond either). */
@@ -61,6 +63,9 @@ export function admissionGate(places: number) {
 }
 
 const BEARER = /^Bearer\s+(\S+)$/i;
+/** The routes read their own input (the NDJSON text, the token); their schemas document it for /openapi.json. */
+const DOCUMENTED_ONLY = () => () => true;
+const SOURCE_TOKEN = [{ syncToken: [] }];
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
 
 export interface SyncRouteDeps {
@@ -123,7 +128,18 @@ export async function registerSyncRoutes(app: FastifyInstance, d: SyncRouteDeps)
 
     scope.post(
       `${SYNC_BASE_PATH}/batches`,
-      { bodyLimit: maxBytes, schema: { hide: true } },
+      {
+        bodyLimit: maxBytes,
+        validatorCompiler: DOCUMENTED_ONLY,
+        schema: {
+          summary: 'Apply a batch of sync lines (NDJSON), each on its own: one result per line',
+          description: 'Idempotent by (source, kind, external_id) and version. A bad line is refused with its number and JSON pointers; the others are applied. At most 10,000 lines and 8 MiB; 60 batches a minute per source unless the operator set another limit.',
+          security: SOURCE_TOKEN,
+          consumes: NDJSON_TYPES,
+          body: SyncBatchBody,
+          response: { 200: SyncBatchResult, ...problems(400, 401, 413, 415, 429, 503) },
+        },
+      },
       async (req, reply) => {
         if (typeof req.body !== 'string') throw E.sync_content_type('Send the batch as application/x-ndjson: one JSON object per line.');
         const lines = splitNdjson(req.body, maxLines);
@@ -143,7 +159,7 @@ export async function registerSyncRoutes(app: FastifyInstance, d: SyncRouteDeps)
       },
     );
 
-    scope.get(`${SYNC_BASE_PATH}/state`, { schema: { hide: true } }, async (req) => {
+    scope.get(`${SYNC_BASE_PATH}/state`, { schema: { summary: 'The highest version applied, the last sync and the records per kind (to resume)', security: SOURCE_TOKEN, response: { 200: SyncState, ...problems(401, 429) } } }, async (req) => {
       const source = sources.get(req)!;
       return { source_id: source.id, source_name: source.name, kinds: await d.dataSources.state(source.id) };
     });

@@ -78,12 +78,12 @@ export class NotificationsService {
   readonly #waiting: ((userId: string) => Promise<WaitingItem[]>)[] = [];
 
   /**
-   * An alert of the MSP workspace, raised outside any other change: written to the outbox as
-   * `alert.raised` in its own transaction, with its figures. Who hears of it on the partner's side,
+   * An alert of the MSP workspace, raised or resolved outside any other change: written to the outbox
+   * as `alert.raised` (or `alert.resolved`) in its own transaction, with its figures. Who hears of it on the partner's side,
    * and with which of them, is the alerts module's decision per recipient at dispatch time
    * (setAudiencePolicy); the tenant's admins read their own data.
    */
-  async publishAlert(a: { alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string }): Promise<void> {
+  async publishAlert(a: { type?: 'alert.raised' | 'alert.resolved'; alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string }): Promise<void> {
     if (a.tenantId === null) return;
     const tenantId = a.tenantId;
     await asSystem(() =>
@@ -92,7 +92,7 @@ export class NotificationsService {
         const p = await partnerQueries.findPartnerById(trx, a.partnerId);
         if (!t) return;
         await this.outbox.emit(trx, {
-          type: 'alert.raised',
+          type: a.type ?? 'alert.raised',
           tenantId,
           partnerId: a.partnerId,
           data: { alert: { id: a.alertId, kind: a.kind, severity: a.severity, title: a.title, detail: a.detail }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },

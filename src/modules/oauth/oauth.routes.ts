@@ -137,6 +137,16 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
       done();
     },
   };
+  const ResourceMetadataSchema = {
+    summary: "The gateway's protected-resource metadata (RFC 9728): its resource identifier, the authorization server, the scopes and how to send a token",
+    security: [],
+    response: {
+      200: Type.Object(
+        { resource: Type.String(), authorization_servers: Type.Array(Type.String()), scopes_supported: Type.Optional(Type.Array(Type.String())), bearer_methods_supported: Type.Optional(Type.Array(Type.String())) },
+        { title: 'ProtectedResourceMetadata', additionalProperties: true },
+      ),
+    },
+  };
   const notFound = async (req: FastifyRequest) => {
     throw platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`);
   };
@@ -150,8 +160,8 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
       // for clients that only know the host (the gateway is this host's one protected resource).
       const resourcePath = new URL(gatewayAudience(d.config)).pathname;
       for (const url of [`${PROTECTED_RESOURCE_WELL_KNOWN}${resourcePath}`, PROTECTED_RESOURCE_WELL_KNOWN]) {
-        app.get(url, { schema: { hide: true } }, async (_req, reply) =>
-          reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(oauth.resourceMetadataJson),
+        app.get(url, { schema: ResourceMetadataSchema }, async (_req, reply) =>
+          reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(oauth.resourceMetadataJson as never), // the JSON text as made once; the schema documents it
         );
       }
       await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey, brandOf: d.brandOf });

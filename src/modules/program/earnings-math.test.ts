@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commissionMinor, monthsBetween, periodOf } from './earnings-math.ts';
+import { commissionMinor, creditedBaseMinor, monthsBetween, periodOf } from './earnings-math.ts';
 
 describe('earnings arithmetic', () => {
   it.each([
@@ -18,5 +18,19 @@ describe('earnings arithmetic', () => {
     expect(monthsBetween('2026-02', '2026-02')).toBe(0);
     expect(monthsBetween('2026-03', '2026-02')).toBe(-1);
     expect(periodOf(new Date('2026-11-23T13:00:00Z'))).toBe('2026-11');
+  });
+});
+
+describe('the base left after refunds and credits', () => {
+  it.each([
+    [25_000, 30_000, 0, 25_000], // nothing credited
+    [25_000, 30_000, 15_000, 12_500], // half the total refunded: half the base
+    [25_000, 30_000, 30_000, 0], // all of it
+    [25_000, 30_000, 40_000, 0],
+    [10_000, 12_000, 1, 9_999], // 9999.17 → 9999
+    [3, 3, 1, 2],
+    [10_000, 0, 0, 10_000],
+  ])('subtotal %i, total %i, credited %i → %i', (sub, total, credited, want) => {
+    expect(creditedBaseMinor(sub, total, credited)).toBe(want);
   });
 });

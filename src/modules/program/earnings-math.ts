@@ -10,6 +10,20 @@ export function commissionMinor(baseMinor: number, percentBps: number): number {
   return -r * 2 >= 10_000 ? q - 1 : q;
 }
 
+/**
+ * What of an invoice's subtotal still earns once part of its total was refunded or credited: the
+ * subtotal × (total − credited) / total, rounded half up — a refund of half the total leaves half
+ * the base, whatever the tax. Nothing left when all of it was credited; all of it when nothing was.
+ */
+export function creditedBaseMinor(subtotalMinor: number, totalMinor: number, creditedMinor: number): number {
+  if (creditedMinor <= 0 || totalMinor <= 0) return subtotalMinor;
+  if (creditedMinor >= totalMinor) return 0;
+  const n = subtotalMinor * (totalMinor - creditedMinor);
+  if (!Number.isSafeInteger(n)) throw new RangeError('amount out of range');
+  const q = Math.trunc(n / totalMinor);
+  return (n - q * totalMinor) * 2 >= totalMinor ? q + 1 : q;
+}
+
 /** Whole months from `from` to `to` ('YYYY-MM'). */
 export function monthsBetween(from: string, to: string): number {
   const [fy, fm] = from.split('-').map(Number);

@@ -56,6 +56,27 @@ describe('earnings plan: one line per tenant per month of payment', () => {
     expect(plan({ invoices: [a, c], lines: [paid, ...claws] }).reverse).toEqual(['c0']);
   });
 
+  it('claws back in proportion what was refunded in part after payment; more refunded, more clawed; undone, the clawback goes', () => {
+    const a = inv('a', '2026-01', 25_000);
+    const paid = line({ id: 'e1', kind: 'commission', period: '2026-01', state: 'paid', amount_minor: 2_500 }, [a]);
+    // half of it refunded: its base is 12,500 now
+    const half = plan({ invoices: [{ ...a, base: 12_500 }], lines: [paid] });
+    expect(half.insert.map((l) => [l.kind, l.source_key, l.refund_invoice_id, l.base_minor, l.amount_minor])).toEqual([['clawback', 'e1:a:0', 'a', -12_500, -1_250]]);
+    const c0 = line({ ...half.insert[0], id: 'c0', state: 'pending' });
+    expect(plan({ invoices: [{ ...a, base: 12_500 }], lines: [paid, c0] })).toEqual({ insert: [], update: [], reverse: [] });
+    // more refunded (base 5,000): a second clawback for the difference; the line and its clawbacks net to 10 % of 5,000
+    const more = plan({ invoices: [{ ...a, base: 5_000 }], lines: [paid, c0] });
+    expect(more.insert.map((l) => [l.source_key, l.base_minor, l.amount_minor])).toEqual([['e1:a:1', -7_500, -750]]);
+    expect(2_500 - 1_250 - 750).toBe(500);
+    // all of it refunded (no longer paid): the rest
+    expect(plan({ invoices: [], lines: [paid, c0] }).insert.map((l) => [l.base_minor, l.amount_minor])).toEqual([[-12_500, -1_250]]);
+    // the refund undone (a dispute won) before the clawback is paid: it is reversed, nothing else
+    expect(plan({ invoices: [a], lines: [paid, c0] })).toEqual({ insert: [], update: [], reverse: ['c0'] });
+    // once the clawback is paid, undoing the refund does not pay it back, nor earn the invoice anew
+    const settled = line({ ...half.insert[0], id: 'c0', state: 'paid' });
+    expect(plan({ invoices: [a], lines: [paid, settled] })).toEqual({ insert: [], update: [], reverse: [] });
+  });
+
   it('a new payment in a month whose line is paid starts a second line', () => {
     const [a, b] = [inv('a', '2026-01', 1_000), inv('b', '2026-01', 2_000)];
     const paid = line({ id: 'e1', kind: 'commission', period: '2026-01', state: 'paid', amount_minor: 100 }, [a]);

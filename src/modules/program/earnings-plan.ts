@@ -10,7 +10,8 @@
  *    left). Once paid it is frozen: an invoice refunded (no longer paid) later gets a clawback line,
  *    and an invoice paid later in that month a new line (`tenant:month:n`).
  *  - clawback: negative, pending, naming the refunded invoice and the paid line it takes back
- *    from. Its amount telescopes — the commission on the paid line's remaining base minus the
+ *    from: all of an invoice no longer paid, or the part of one refunded or credited in part (its
+ *    base shrinks with what is left of its total, earnings-math.ts creditedBaseMinor). Its amount telescopes — the commission on the paid line's remaining base minus the
  *    commission on it before — so a paid line and its clawbacks always sum to the commission on
  *    what is still paid, to the cent. A clawback not yet paid whose invoice is paid again is reversed.
  *  - bounty: once per qualified sign-up, on the tenant's first eligible paid invoice. A paid bounty
@@ -138,39 +139,54 @@ function planningState(input: PlanInput) {
   const isLive = (l: PlanLine) => live(l) && !reversedNow.has(l.id);
   const inScope = (m: string) => input.months === 'all' || input.months.has(m);
 
-  /** Clawbacks for a paid line's refunded invoices; a clawback not yet paid whose invoice is paid again is reversed. Returns the invoices still covered. */
-  const settlePaidLine = (paid: PlanLine, amountOf: (remaining: number, inv: PlanLineInvoice) => number): Set<string> => {
+  /** each paid invoice's base now (after what was refunded or credited of it) */
+  const baseNow = new Map<string, number>();
+  for (const i of [...input.invoices, ...(input.bountyInvoices ?? [])]) baseNow.set(i.id, i.base);
+  const sum = (ls: readonly PlanLine[]) => ls.reduce((n, c) => n + c.base_minor, 0);
+
+  /**
+   * Clawbacks for what a paid line's invoices lost since: all of an invoice no longer paid, the part
+   * refunded or credited of one still paid. Open clawbacks that take back more than was lost (an
+   * invoice paid again, a refund undone) are reversed. Returns the invoices the line still covers.
+   */
+  const settlePaidLine = (paid: PlanLine, amountOf: (remaining: number, taken: number) => number): Set<string> => {
     const claws = clawbacksOf.get(paid.id) ?? [];
-    for (const c of claws) {
-      if (OPEN.has(c.state) && c.refund_invoice_id && paidIds.has(c.refund_invoice_id)) {
-        plan.reverse.push(c.id);
-        reversedNow.add(c.id);
+    const invoices = [...paid.invoices].sort((a, b) => (a.invoice_id < b.invoice_id ? -1 : 1));
+    const mine = (inv: PlanLineInvoice) => claws.filter((c) => isLive(c) && c.refund_invoice_id === inv.invoice_id);
+    // what the line should still cover of each invoice: what is left of it now, never more than a paid clawback left
+    const target = (inv: PlanLineInvoice) => Math.max(0, Math.min(baseNow.get(inv.invoice_id) ?? 0, inv.base_minor + sum(mine(inv).filter((c) => !OPEN.has(c.state)))));
+    for (const inv of invoices) {
+      const open = mine(inv).filter((c) => OPEN.has(c.state));
+      if (open.length && inv.base_minor + sum(mine(inv)) < target(inv)) {
+        for (const c of open) {
+          plan.reverse.push(c.id);
+          reversedNow.add(c.id);
+        }
       }
     }
-    let remaining = paid.base_minor + claws.filter(isLive).reduce((s, c) => s + c.base_minor, 0);
+    let remaining = paid.base_minor + sum(claws.filter(isLive));
     const covered = new Set<string>();
-    for (const inv of [...paid.invoices].sort((a, b) => (a.invoice_id < b.invoice_id ? -1 : 1))) {
-      const clawed = claws.some((c) => isLive(c) && c.refund_invoice_id === inv.invoice_id);
-      if (clawed) continue;
-      if (paidIds.has(inv.invoice_id)) {
-        covered.add(inv.invoice_id);
-        continue;
+    for (const inv of invoices) {
+      const left = target(inv);
+      const taken = inv.base_minor + sum(mine(inv)) - left;
+      if (taken > 0) {
+        const n = claws.filter((c) => c.refund_invoice_id === inv.invoice_id).length;
+        plan.insert.push({
+          kind: 'clawback',
+          period: paid.period,
+          source_key: `${paid.id}:${inv.invoice_id}:${n}`,
+          agreement_id: paid.agreement_id,
+          base_minor: -taken,
+          amount_minor: amountOf(remaining, taken),
+          currency: paid.currency,
+          clawback_of: paid.id,
+          refund_invoice_id: inv.invoice_id,
+          refund_invoice_number: inv.invoice_number,
+          invoices: [inv],
+        });
+        remaining -= taken;
       }
-      const n = claws.filter((c) => c.refund_invoice_id === inv.invoice_id).length;
-      plan.insert.push({
-        kind: 'clawback',
-        period: paid.period,
-        source_key: `${paid.id}:${inv.invoice_id}:${n}`,
-        agreement_id: paid.agreement_id,
-        base_minor: -inv.base_minor,
-        amount_minor: amountOf(remaining, inv),
-        currency: paid.currency,
-        clawback_of: paid.id,
-        refund_invoice_id: inv.invoice_id,
-        refund_invoice_number: inv.invoice_number,
-        invoices: [inv],
-      });
-      remaining -= inv.base_minor;
+      if (left > 0) covered.add(inv.invoice_id);
     }
     return covered;
   };
@@ -188,7 +204,7 @@ function planCommissions(input: PlanInput, { plan, inScope, settlePaidLine }: Pl
     const covered = new Set<string>();
     for (const p of lines.filter((l) => l.state === 'paid')) {
       const rate = input.rateOf(p.agreement_id) ?? 0;
-      for (const id of settlePaidLine(p, (rem, inv) => commissionMinor(rem - inv.base_minor, rate) - commissionMinor(rem, rate))) covered.add(id);
+      for (const id of settlePaidLine(p, (rem, taken) => commissionMinor(rem - taken, rate) - commissionMinor(rem, rate))) covered.add(id);
     }
     const terms = input.terms(month);
     const eligible =

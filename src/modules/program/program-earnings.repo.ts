@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { ProgramEarningInvoicesTable, ProgramEarningsTable } from '../../platform/db/schema.ts';
 import { invoiceQueries } from '../resources/index.ts';
+import { creditedBaseMinor } from './earnings-math.ts';
 
 type EarningRow = Selectable<ProgramEarningsTable>;
 
@@ -59,7 +60,11 @@ export interface SourceInvoice {
 export async function paidInvoicesOf(db: Executor, tenantIds: string[], month?: string): Promise<SourceInvoice[]> {
   if (tenantIds.length === 0) return [];
   const rows = await invoiceQueries.paidInvoicesOfTenants(db, tenantIds, month);
-  return rows.map((r) => ({ id: r.id, tenant_id: r.tenant_id, number: r.number, month: r.paid_at ? r.paid_at.slice(0, 7) : r.period, paid_at: r.paid_at, base: Number(r.subtotal_cents), currency: r.currency }));
+  // what was refunded or credited of an invoice takes its share of the base with it (earnings-math.ts)
+  // (an invoice credited in full is paid no more, as a refunded one)
+  return rows
+    .filter((r) => !(Number(r.credited_cents) > 0 && Number(r.credited_cents) >= Number(r.total_cents)))
+    .map((r) => ({ id: r.id, tenant_id: r.tenant_id, number: r.number, month: r.paid_at ? r.paid_at.slice(0, 7) : r.period, paid_at: r.paid_at, base: creditedBaseMinor(Number(r.subtotal_cents), Number(r.total_cents), Number(r.credited_cents)), currency: r.currency }));
 }
 
 export type LineInvoiceRow = Selectable<ProgramEarningInvoicesTable>;

@@ -113,6 +113,15 @@ export function listEarnings(db: Executor, f: EarningFilter & { limit: number; o
     .execute();
 }
 
+/** The payouts with these ids, by id: their reference and day (what an exported line names). */
+export async function payoutsByIds(db: Executor, ids: readonly string[]): Promise<Map<string, { reference: string; paid_date: string }>> {
+  const out = new Map<string, { reference: string; paid_date: string }>();
+  for (let i = 0; i < ids.length; i += 900) {
+    for (const r of await db.selectFrom('program_payouts').select(['id', 'reference', 'paid_date']).where('id', 'in', ids.slice(i, i + 900)).execute()) out.set(r.id, { reference: r.reference, paid_date: r.paid_date });
+  }
+  return out;
+}
+
 export function listPayouts(db: Executor, partnerId?: string) {
   let q = db.selectFrom('program_payouts as y').innerJoin('partners as p', 'p.id', 'y.partner_id').selectAll('y').select('p.name as partner_name');
   if (partnerId) q = q.where('y.partner_id', '=', partnerId);
@@ -134,8 +143,8 @@ export async function signupCounts(db: Executor): Promise<Map<string, { sign_ups
 
 /**
  * The refund sweep of a one-month run: the (tenant, month) of every line outside the month that
- * needs recomputing — a live line holding an invoice no longer paid (and not yet clawed back), or
- * an open clawback whose invoice is paid again. Starts from the few invoices not paid.
+ * needs recomputing — a live line holding an invoice no longer paid (and not yet clawed back), an
+ * open clawback whose invoice is paid again, or a line holding an invoice refunded or credited in part. Starts from the few invoices not paid.
  */
 export async function refundCandidates(db: Executor, partnerId: string): Promise<{ tenant_id: string; period: string }[]> {
   const refunded = await db
@@ -171,7 +180,20 @@ export async function refundCandidates(db: Executor, partnerId: string): Promise
     .where('c.state', 'in', ['pending', 'approved'])
     .where('i.status', '=', 'paid')
     .execute();
-  return [...refunded, ...repaid];
+  // an invoice still paid but refunded or credited in part: its line may owe a clawback, or one may be undone
+  const credited = await db
+    .selectFrom('invoices as i')
+    .innerJoin('program_earning_invoices as ei', 'ei.invoice_id', 'i.id')
+    .innerJoin('program_earnings as e', 'e.id', 'ei.earning_id')
+    .select(['e.tenant_id', 'e.period'])
+    .distinct()
+    .where('i.status', '=', 'paid')
+    .where('i.credited_cents', '>', 0)
+    .where('ei.partner_id', '=', partnerId)
+    .where('e.kind', '=', 'commission')
+    .where('e.state', '<>', 'reversed')
+    .execute();
+  return [...refunded, ...repaid, ...credited];
 }
 
 export interface EarningFilter {

@@ -21,7 +21,8 @@ export const SIGNUP_POLICY: RatePolicy = { name: 'signup', limit: 10, windowMs: 
 const TAGS = ['program'];
 
 /** The earnings CSV's columns, headed in words (no internal ids): what a partner's finance team reads in a spreadsheet. */
-export const EARNINGS_CSV_COLUMNS = ['Month', 'Customer', 'Kind', 'Invoices', 'Invoice numbers', 'Base amount', 'Commission', 'Currency', 'State', 'Refunded invoice', 'Recorded on'] as const;
+/** The earnings export's columns, in words — the list docs/partners-and-customers/referral-program.md gives (a test compares them). */
+export const EARNINGS_CSV_COLUMNS = ['Month', 'Customer', 'Kind', 'Invoices', 'Invoice numbers', 'Base amount', 'Commission', 'Currency', 'State', 'Refunded invoice', 'Paid in payout', 'Payout date', 'Recorded on'] as const;
 const EARNING_KIND_WORDS: Record<string, string> = { commission: 'Commission', bounty: 'Sign-up bounty', clawback: 'Refund after payout' };
 const EARNING_STATE_WORDS: Record<string, string> = { pending: 'Pending', approved: 'Approved', paid: 'Paid', reversed: 'Reversed' };
 
@@ -278,7 +279,7 @@ function registerEarningRoutes(app: App, { program, access }: ProgramRouteDeps, 
         .send(
           toCsv(
             EARNINGS_CSV_COLUMNS,
-            rows.map((e) => [e.period, e.tenant_name, EARNING_KIND_WORDS[e.kind] ?? e.kind, e.invoice_count, e.invoice_numbers.join(' '), minorToDecimal(e.base_minor), minorToDecimal(e.amount_minor), e.currency, EARNING_STATE_WORDS[e.state] ?? e.state, e.refund_invoice_number, e.created_at.slice(0, 10)]),
+            rows.map((e) => [e.period, e.tenant_name, EARNING_KIND_WORDS[e.kind] ?? e.kind, e.invoice_count, e.invoice_numbers.join(' '), minorToDecimal(e.base_minor), minorToDecimal(e.amount_minor), e.currency, EARNING_STATE_WORDS[e.state] ?? e.state, e.refund_invoice_number, e.payout?.reference ?? null, e.payout?.paid_date.slice(0, 10) ?? null, e.created_at.slice(0, 10)]),
           ),
         );
     },

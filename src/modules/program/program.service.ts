@@ -292,8 +292,10 @@ export class ProgramService {
   async exportEarnings(ctx: RequestContext, partnerId: string) {
     const rows = await repo.listEarnings(this.#k, { partnerId, limit: 100_000, offset: 0 });
     const numbers = await repo.invoiceNumbersOf(this.#k, partnerId);
+    // the payout that paid a line, by the reference the operator gave it and its day
+    const payouts = await repo.payoutsByIds(this.#k, [...new Set(rows.flatMap((r) => (r.payout_id ? [r.payout_id] : [])))]);
     await this.#write((trx) => this.#d.audit.record(trx, ctx, { action: 'partner.earnings_exported', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: rows.length } }));
-    return rows.map((r) => ({ ...r, invoice_numbers: numbers.get(r.id) ?? [] }));
+    return rows.map((r) => ({ ...r, invoice_numbers: numbers.get(r.id) ?? [], payout: r.payout_id ? (payouts.get(r.payout_id) ?? null) : null }));
   }
 
   earningTotals(partnerId?: string) {

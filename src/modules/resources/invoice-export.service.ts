@@ -381,6 +381,56 @@ export async function writeCsv(rows: AsyncIterable<ExportRow>, out: Writable): P
 
 const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+const STATEMENT_COLUMNS: [string, number, 'left' | 'right'][] = [
+  ['Invoice', 112, 'left'],
+  ['Account', 69, 'left'],
+  ['Period', 34, 'left'],
+  ['Issued', 46, 'left'],
+  ['Due', 46, 'left'],
+  ['Status', 36, 'left'],
+  ['Total', 86, 'right'],
+  ['Balance', 86, 'right'],
+];
+
+/** The statement's table: rows that never cut a value, pages that each end with their own number. */
+function statementTable(doc: PDFKit.PDFDocument, left: number) {
+  const cols = STATEMENT_COLUMNS;
+  let page = 1;
+  // the number sits in the bottom margin: pdfkit would start a page of its own for text written there,
+  // so the margin is lifted while the number is written
+  const footer = () => {
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('Helvetica').fontSize(8).fillColor('#666').text(`Page ${page}`, left, doc.page.height - 30, { width: doc.page.width - 80, align: 'right', lineBreak: false }).fillColor('#000');
+    doc.page.margins.bottom = bottom;
+  };
+  const ensure = (h: number) => {
+    if (doc.y + h <= doc.page.height - 50) return;
+    footer();
+    doc.addPage();
+    page++;
+    doc.y = 40;
+  };
+  const row = (cells: string[], bold = false) => {
+    ensure(14);
+    const y = doc.y;
+    let x = left;
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
+    cells.forEach((c, i) => {
+      const [, w, align] = cols[i];
+      // nothing is cut: a value wider than its column is set smaller until it fits (a grand total in
+      // the billions still reads whole); only a name past half size may end in an ellipsis
+      let size = 8;
+      doc.fontSize(size);
+      while (size > (align === 'right' ? 3 : 4) && doc.widthOfString(c) > w - 4) doc.fontSize((size -= 0.5));
+      doc.text(c, x, y + (8 - size) / 2, { width: w - 4, height: 10, align, lineBreak: false, ellipsis: align !== 'right' });
+      x += w;
+    });
+    doc.y = y + 13;
+  };
+  return { row, ensure, footer, header: () => row(cols.map((c) => c[0]), true) };
+}
+
 /**
  * A readable statement: a title, then per customer a table (invoice, account, period, issued,
  * due, status, total, balance) and the customer's totals per currency, and the grand totals last;
@@ -391,39 +441,7 @@ export async function writePdf(rows: AsyncIterable<ExportRow>, out: Writable, ti
   doc.pipe(out);
   const finished = once(out, 'finish');
   const left = 40;
-  const cols: [string, number, 'left' | 'right'][] = [
-    ['Invoice', 118, 'left'],
-    ['Account', 72, 'left'],
-    ['Period', 44, 'left'],
-    ['Issued', 54, 'left'],
-    ['Due', 54, 'left'],
-    ['Status', 43, 'left'],
-    ['Total', 65, 'right'],
-    ['Balance', 65, 'right'],
-  ];
-  let page = 1;
-  const footer = () => doc.fontSize(8).fillColor('#666').text(`Page ${page}`, left, doc.page.height - 30, { width: doc.page.width - 80, align: 'right', lineBreak: false }).fillColor('#000');
-  const newPage = () => {
-    footer();
-    doc.addPage();
-    page++;
-    doc.y = 40;
-  };
-  const ensure = (h: number) => {
-    if (doc.y + h > doc.page.height - 50) newPage();
-  };
-  const row = (cells: string[], bold = false) => {
-    ensure(14);
-    const y = doc.y;
-    let x = left;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
-    cells.forEach((c, i) => {
-      const [, w, align] = cols[i];
-      doc.text(c, x, y, { width: w - 4, height: 10, align, lineBreak: false, ellipsis: true });
-      x += w;
-    });
-    doc.y = y + 13;
-  };
+  const { row, ensure, footer, header } = statementTable(doc, left);
   doc.font('Helvetica-Bold').fontSize(14).text(title, left, 40);
   doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Generated ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC · amounts in each invoice's currency`).fillColor('#000');
   doc.moveDown(1);
@@ -445,7 +463,7 @@ export async function writePdf(rows: AsyncIterable<ExportRow>, out: Writable, ti
       ensure(44);
       doc.font('Helvetica-Bold').fontSize(11).text(i.tenant_name || 'Customer', left, doc.y);
       doc.y += 4;
-      row(cols.map((c) => c[0]), true);
+      header();
     }
     row([i.number, i.ban_account_number ?? '', i.period, i.issued_at.slice(0, 10), i.due_at.slice(0, 10), i.status, money(i.total_cents, i.currency), money(i.balance_cents, i.currency)]);
     const s = sums.get(i.currency) ?? { total: 0, balance: 0, n: 0 };

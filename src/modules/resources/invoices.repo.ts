@@ -77,7 +77,7 @@ export async function setInvoiceStatus(db: Executor, id: string, status: 'void' 
  * is paid_at's; an invoice marked paid without a payment time counts in its billing period.
  */
 export function paidInvoicesOfTenants(db: Executor, tenantIds: readonly string[], month?: string) {
-  let q = db.selectFrom('invoices').select(['id', 'tenant_id', 'number', 'period', 'paid_at', 'subtotal_cents', 'currency']).where('tenant_id', 'in', tenantIds).where('status', '=', 'paid');
+  let q = db.selectFrom('invoices').select(['id', 'tenant_id', 'number', 'period', 'paid_at', 'subtotal_cents', 'total_cents', 'credited_cents', 'currency']).where('tenant_id', 'in', tenantIds).where('status', '=', 'paid');
   if (month) {
     q = q.where((eb) =>
       eb.or([eb.and([eb('paid_at', '>=', `${month}-01`), eb('paid_at', '<', `${monthAfter(month)}-01`)]), eb.and([eb('paid_at', 'is', null), eb('period', '=', month)])]),

@@ -216,6 +216,7 @@ export function demoBanMonth(h: DemoHistory, ban: BillingAccountRow, banServices
     status,
     paid_at: status === 'paid' ? new Date(issued.getTime() + (10 + Math.floor(rnd() * 18)) * DAY).toISOString() : null,
     created_at: issued.toISOString(),
+    credited_cents: 0,
   });
   if (back <= 6) for (const s of billed.filter((x) => x.bandwidth_mbps !== null || x.product_code === 'SIP-TRUNK-20')) demoSla(h, ban, s, per, recorded);
 }

@@ -61,7 +61,7 @@ type DemoVoucherService = Pick<VouchersService, 'issue' | 'redeem' | 'void'>;
 export async function seedResourceData(
   d: { db: Db; clock: Clock; audit: AuditLog; listBillingAccounts: (tenantId: string) => Promise<BillingAccountRow[]>; vouchers?: DemoVoucherService },
   ctx: RequestContext,
-  tenant: { id: string; userIds: string[]; parties?: DemoOrderParty[]; voucherIssuers?: DemoVoucherIssuers },
+  tenant: { id: string; userIds: string[]; parties?: DemoOrderParty[]; voucherIssuers?: DemoVoucherIssuers; /** no invoice overdue: the demo says the customer is in good standing */ inGoodStanding?: boolean },
 ): Promise<boolean> {
   if (await repo.tenantHasResources(d.db.kysely, tenant.id)) return false;
   const bans = (await d.listBillingAccounts(tenant.id)).filter((b) => b.status === 'active');
@@ -76,8 +76,11 @@ export async function seedResourceData(
   };
   for (const ban of bans) {
     const banServices = demoBanOrders(h, ban, bans.length, tenant.parties ?? []);
-    // 12 closed months of usage and invoices, oldest first; the last is open, one in five BANs has an overdue one.
-    const overdueMonth = rnd() < 0.5 ? 2 : -1;
+    // 12 closed months of usage and invoices, oldest first; the last is open, about half the BANs have an
+    // overdue one — not those of a customer the demo says is in good standing (its plan's non-payment sweep
+    // would suspend it a minute later). The draw is made either way, so what follows draws the same numbers.
+    const drawsOverdue = rnd() < 0.5;
+    const overdueMonth = drawsOverdue && !tenant.inGoodStanding ? 2 : -1;
     for (let back = 12; back >= 1; back--) demoBanMonth(h, ban, banServices, back, overdueMonth);
   }
   demoTickets(h, bans);
@@ -234,6 +237,9 @@ async function demoVoucherIssuers(s: ResourcesDemoDeps, world: DemoWorld, tenant
 export const seedDemoResources: DemoStep<ResourcesDemoDeps> = async (s, world, ctx) => {
   const tenants = await s.tenants.listTenants({ limit: 1000 });
   const parties = await demoParties(s, world, ctx);
+  // the customers whose subscription the demo says is active (seedDemoPlans, before this step): none of their invoices is overdue
+  const plans = world.plans as { customers?: { tenant_id: string; subscription: string | null }[] } | undefined;
+  const goodStanding = new Set((plans?.customers ?? []).filter((c) => c.subscription === 'active').map((c) => c.tenant_id));
   let withData = 0;
   for (const t of tenants) {
     if (t.status !== 'active') continue;
@@ -244,6 +250,7 @@ export const seedDemoResources: DemoStep<ResourcesDemoDeps> = async (s, world, c
         userIds: members.map((m) => m.user_id),
         parties: parties.get(t.id) ?? [],
         voucherIssuers: await demoVoucherIssuers(s, world, t.id, members),
+        inGoodStanding: goodStanding.has(t.id),
       });
     }
     if (await repo.tenantHasResources(s.db.kysely, t.id)) withData++;

@@ -10,7 +10,7 @@ import type { Access } from '../authz/index.ts';
 import { CAEP_EVENTS, EVENT_WORDS } from './caep.ts';
 import { SSF_PATHS } from './ssf.routes.ts';
 import * as S from './ssf.schemas.ts';
-import type { DeliveryRow, SsfService, StreamRow } from './ssf.service.ts';
+import { deliveredEvents, type DeliveryRow, type SsfService, type StreamRow } from './ssf.service.ts';
 
 export interface SecurityEventsRouteDeps {
   ssf: SsfService;
@@ -53,7 +53,7 @@ export function securityEventRoutes(d: SecurityEventsRouteDeps): AudienceRoutes 
     };
     return {
       stream: stream
-        ? { endpoint_url: stream.endpoint_url, has_authorization_header: stream.authorization_header_sealed !== null, events: JSON.parse(stream.events_requested) as string[], status: stream.status, status_reason: stream.status_reason, updated_at: stream.updated_at }
+        ? { endpoint_url: stream.endpoint_url, has_authorization_header: stream.authorization_header_sealed !== null, events: deliveredEvents(stream), status: stream.status, status_reason: stream.status_reason, updated_at: stream.updated_at }
         : null,
       events_supported: CAEP_EVENTS.map((type) => ({ type, label: EVENT_WORDS[type]! })),
       deliveries: deliveries.map((x, i) => ({ id: x.id, event: EVENT_WORDS[x.event_type] ?? x.event_type, subject: words(subjects[i]!), status: x.status, outcome: outcome(x), attempts: x.attempts, created_at: x.created_at, completed_at: x.completed_at })),

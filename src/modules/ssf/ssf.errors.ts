@@ -9,7 +9,7 @@ export const ssfErrors = defineErrors('ssf', {
   ssf_stream_not_found: { status: 404, title: 'No such stream' },
   ssf_stream_exists: { status: 409, title: 'The app has a stream already; change it, or delete it first' },
   ssf_receiver_url_not_allowed: { status: 400, title: 'The receiver address cannot be used' },
-  ssf_event_type_unknown: { status: 400, title: 'An event type is not one this transmitter sends' },
+  ssf_transmitter_value_mismatch: { status: 400, title: 'A property the transmitter sets does not match its value' },
   ssf_delivery_method_unsupported: { status: 400, title: 'Only push delivery (urn:ietf:rfc:8935) is offered' },
-  ssf_stream_disabled: { status: 409, title: 'The stream is not enabled' },
+  ssf_stream_disabled: { status: 409, title: 'The stream is disabled' },
 });

@@ -148,7 +148,7 @@ function registerStreamRoutes(app: App, { ssf, onRequest, callerOf, streamOf }: 
       schema: { tags: TAGS, summary: method === 'PATCH' ? "Change some of the calling app's stream settings" : "Replace the calling app's stream settings", description: `SSF 1.0 §8.1.1.${method === 'PATCH' ? 3 : 4}.`, body: S.UpdateStreamBody, response: { 200: S.StreamConfig, ...problems(400, 401, 403, 404) } },
       handler: async (req) => {
         const b = req.body as Static<typeof S.UpdateStreamBody>;
-        await streamOf(req, b.stream_id);
+        ssf.checkTransmitterValues(await streamOf(req, b.stream_id), b);
         if (b.delivery) pushOnly(b.delivery.method);
         const s = await ssf.updateStream(
           req.ctx(),

@@ -3,7 +3,16 @@ import { Nullable, Strict, Timestamp, Type } from '../../platform/http/schemas.t
 
 const Url = Type.String({ minLength: 8, maxLength: 2000, description: 'the receiver: an https URL that accepts RFC 8935 pushes' });
 const AuthHeader = Type.String({ minLength: 1, maxLength: 2000, description: 'the Authorization header value Partnergate presents to the receiver' });
-const Events = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10 });
+/** Event type URIs: any a receiver asks for (RISC's and CAEP's together are some two dozen); those not sent are ignored. */
+const Events = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 64 });
+/** Transmitter-Supplied properties a receiver may send back unchanged (SSF 1.0 §8.1.1.3–4). */
+const TransmitterSupplied = {
+  iss: Type.Optional(Type.String({ maxLength: 2000 })),
+  aud: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10 })])),
+  events_supported: Type.Optional(Events),
+  events_delivered: Type.Optional(Events),
+  min_verification_interval: Type.Optional(Type.Integer({ minimum: 0 })),
+};
 const StreamId = Type.String({ minLength: 1, maxLength: 64 });
 
 export const TransmitterMetadata = Type.Object({
@@ -40,7 +49,7 @@ export const CreateStreamBody = Type.Object(
   { additionalProperties: false },
 );
 export const UpdateStreamBody = Type.Object(
-  { stream_id: StreamId, delivery: Type.Optional(Delivery), events_requested: Type.Optional(Events), description: Type.Optional(Type.String({ maxLength: 500 })) },
+  { stream_id: StreamId, delivery: Type.Optional(Delivery), events_requested: Type.Optional(Events), description: Type.Optional(Type.String({ maxLength: 500 })), ...TransmitterSupplied },
   { additionalProperties: false },
 );
 export const StreamQuery = Type.Object({ stream_id: Type.Optional(StreamId) }, { additionalProperties: false });

@@ -122,12 +122,25 @@ export class SsfService {
     if (refused) throw E.ssf_receiver_url_not_allowed(`${refused.detail}.`, { fields: [{ pointer, detail: refused.detail }] });
   }
 
-  #checkEvents(events: string[] | undefined, pointer: string): string[] {
-    const list = [...new Set(events ?? CAEP_EVENTS)];
-    for (const [i, ev] of list.entries()) {
-      if (!(CAEP_EVENTS as readonly string[]).includes(ev)) throw E.ssf_event_type_unknown(`${ev} is not sent by this transmitter.`, { fields: [{ pointer: `${pointer}/${i}`, detail: 'not in events_supported' }] });
+  /**
+   * The receiver's events_requested as it sent them (SSF 1.0 §8.1.1: "A Transmitter MUST ignore any
+   * array values that it does not understand"): kept, so a read gives back what was asked, while only
+   * the events this transmitter sends are delivered (events_delivered). Without it: every event sent.
+   */
+  #requestedEvents(events: string[] | undefined): string[] {
+    return [...new Set(events ?? CAEP_EVENTS)];
+  }
+
+  /**
+   * SSF 1.0 §8.1.1.3–4: a receiver may send Transmitter-Supplied properties back (a configuration it
+   * read and changed); each must match what this transmitter says, events_delivered before the change.
+   */
+  checkTransmitterValues(s: repo.StreamRow, given: Partial<Record<'iss' | 'aud' | 'events_supported' | 'events_delivered' | 'min_verification_interval', unknown>>): void {
+    const now = this.toStreamConfig(s);
+    const same = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n') : JSON.stringify(a) === JSON.stringify(b));
+    for (const key of ['iss', 'aud', 'events_supported', 'events_delivered', 'min_verification_interval'] as const) {
+      if (given[key] !== undefined && !same(given[key], now[key])) throw E.ssf_transmitter_value_mismatch(`${key} is set by this transmitter: ${JSON.stringify(now[key])}.`, { fields: [{ pointer: `/body/${key}`, detail: 'does not match the transmitter’s value' }] });
     }
-    return list;
   }
 
   findStream(appId: string): Promise<repo.StreamRow | undefined> {
@@ -142,7 +155,7 @@ export class SsfService {
 
   async createStream(ctx: RequestContext, app: AppRef, input: StreamInput, pointer = '/body'): Promise<repo.StreamRow> {
     this.#checkUrl(input.endpoint_url, `${pointer}/endpoint_url`);
-    const events = this.#checkEvents(input.events_requested, `${pointer}/events_requested`);
+    const events = this.#requestedEvents(input.events_requested);
     const now = this.#d.clock.now().toISOString();
     return mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       if (await repo.findStreamByApp(trx, app.appId)) throw E.ssf_stream_exists();
@@ -169,7 +182,7 @@ export class SsfService {
   /** Change a stream: only the fields given (PATCH), or all of them (PUT: `replace`). */
   async updateStream(ctx: RequestContext, app: AppRef, input: Partial<StreamInput>, replace = false): Promise<repo.StreamRow> {
     if (input.endpoint_url !== undefined) this.#checkUrl(input.endpoint_url, '/body/endpoint_url');
-    const events = input.events_requested !== undefined || replace ? this.#checkEvents(input.events_requested, '/body/events_requested') : undefined;
+    const events = input.events_requested !== undefined || replace ? this.#requestedEvents(input.events_requested) : undefined;
     return mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       const s = await repo.findStreamByApp(trx, app.appId);
       if (!s || s.partner_id !== app.partnerId) throw E.ssf_stream_not_found();
@@ -212,7 +225,8 @@ export class SsfService {
     const id = await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       const s = await repo.findStreamByApp(trx, app.appId);
       if (!s || s.partner_id !== app.partnerId) throw E.ssf_stream_not_found();
-      if (s.status !== 'enabled') throw E.ssf_stream_disabled(`The stream is ${s.status}; enable it to receive the test event.`);
+      // a paused stream keeps what is queued and sends it once enabled (§8.1.2), the test event too
+      if (s.status === 'disabled') throw E.ssf_stream_disabled('The stream is disabled; enable it to receive the test event.');
       const now = this.#d.clock.now();
       const jti = randomUUID();
       const queued = await this.#queue(trx, s, { event: SSF_VERIFICATION, subId: { format: 'opaque', id: s.id }, members: state ? { state } : {}, txn: ctx.requestId, now, dedupe: jti });
@@ -236,9 +250,14 @@ export class SsfService {
       delivery: { method: PUSH_DELIVERY, endpoint_url: s.endpoint_url },
       events_supported: [...CAEP_EVENTS],
       events_requested: JSON.parse(s.events_requested) as string[],
-      events_delivered: JSON.parse(s.events_requested) as string[],
+      events_delivered: deliveredEvents(s),
       ...(s.description ? { description: s.description } : {}),
       min_verification_interval: 0,
     };
   }
+}
+
+/** What a stream is sent: the events it asked for that this transmitter sends (SSF 1.0 §8.1.1 events_delivered). */
+export function deliveredEvents(s: Pick<repo.StreamRow, 'events_requested'>): string[] {
+  return (JSON.parse(s.events_requested) as string[]).filter((e) => (CAEP_EVENTS as readonly string[]).includes(e));
 }

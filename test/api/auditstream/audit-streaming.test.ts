@@ -141,6 +141,22 @@ describe('syslog over TLS (RFC 5425)', () => {
 });
 
 describe('OTLP logs over HTTP and the signed webhook', () => {
+  it('takes only https:// addresses for webhooks and collectors, as the guide says; plain http only to the test bench’s own loopback', async () => {
+    // this installation allows private targets (a test bench): even so, a public name in clear is refused
+    for (const [kind, address] of [
+      ['webhook', 'http://audit.example.com/hook'],
+      ['otlp', 'http://collector.example.com'],
+      ['otlp', 'HTTP://collector.example.com:4318/v1/logs'],
+    ] as const) {
+      const r = await admin.post(`${base()}/audit-streams`, { kind, name: 'Clear text', address });
+      expect([r.status, r.body.code], address).toEqual([400, 'audit_destination_address_not_allowed']);
+      expect(r.body.errors[0]).toMatchObject({ pointer: '/body/address', detail: expect.stringContaining('https://') });
+    }
+    const ok = await admin.post(`${base()}/audit-streams`, { kind: 'webhook', name: 'Over TLS', address: 'https://audit.example.com/hook' });
+    expect(ok.status).toBe(201);
+    expect((await admin.delete(`${base()}/audit-streams/${ok.body.destination.id}`)).status).toBe(204);
+  });
+
   it('posts an OTLP logs request to /v1/logs with the collector’s Authorization header; a 503 is retried', async () => {
     http.answer = { status: 200, body: '{}' };
     const r = await admin.post(`${base()}/audit-streams`, { kind: 'otlp', name: 'Collector', address: `http://127.0.0.1:${http.port}`, authorization: 'Bearer otlp-secret-token' });

@@ -50,7 +50,7 @@ describe('CSV import', () => {
     expect(r.status).toBe(200);
     expect(String(r.headers['content-type'])).toContain('text/csv');
     const text = typeof r.body === 'string' ? r.body : r.raw.body;
-    expect(text.split('\n')[0]).toBe('external_id,ban,number,period,issued_at,due_at,currency,subtotal_cents,tax_cents,total_cents,balance_cents,status,paid_at,version');
+    expect(text.split('\n')[0]).toBe('external_id,ban,number,period,issued_at,due_at,currency,subtotal_cents,tax_cents,total_cents,balance_cents,status,paid_at,credited_cents,version');
     expect((await operator.get('/api/v1/data-sources/import/templates/nonsense')).status).toBe(400);
   });
 

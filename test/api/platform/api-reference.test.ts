@@ -10,7 +10,7 @@ import { PUBLIC_ROUTES } from '../../helpers/access-matrix.ts';
 type Op = { tags?: string[]; security?: unknown[]; responses?: Record<string, { description?: string; content?: Record<string, { schema?: Record<string, unknown> }> }>; 'x-served-by'?: string };
 type Doc = { tags?: { name: string }[]; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Record<string, unknown>> } };
 
-const AUDIENCES = ['Public', 'Me', 'Operator', 'Tenant', 'Partner', 'Gateway', 'OAuth', 'Embed'];
+const AUDIENCES = ['Public', 'Me', 'Operator', 'Tenant', 'Partner', 'Gateway', 'OAuth', 'Embed', 'Sync'];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 let t: TestApp;

@@ -320,8 +320,8 @@ describe('approval, payouts, export', () => {
     const rows = csv.raw.body.trimEnd().split('\r\n');
     expect(rows).toHaveLength(2);
     // headed in words, no internal ids; the file is named after the partner and the day
-    expect(rows[0]).toBe('Month,Customer,Kind,Invoices,Invoice numbers,Base amount,Commission,Currency,State,Refunded invoice,Recorded on');
-    expect(rows[1]).toMatch(/^2026-01,"'=HYPERLINK\(""http:\/\/evil""\)",Commission,1,INV-[^,]+,999\.99,125\.00,EUR,Pending,,\d{4}-\d{2}-\d{2}$/);
+    expect(rows[0]).toBe('Month,Customer,Kind,Invoices,Invoice numbers,Base amount,Commission,Currency,State,Refunded invoice,Paid in payout,Payout date,Recorded on');
+    expect(rows[1]).toMatch(/^2026-01,"'=HYPERLINK\(""http:\/\/evil""\)",Commission,1,INV-[^,]+,999\.99,125\.00,EUR,Pending,,,,\d{4}-\d{2}-\d{2}$/);
     expect(csv.raw.body).not.toMatch(/ern_|pay_|ptr_/);
     expect(String(csv.headers['content-disposition'])).toMatch(/filename="?[a-z0-9-]+-earnings-\d{4}-\d{2}-\d{2}\.csv/);
     expect(String(csv.headers['content-disposition'])).not.toContain(w.p.id);

@@ -2,6 +2,7 @@
  * The program end to end over HTTP: a code → an attributed sign-up → the limited view → an
  * agreement drafted, signed and approved → earnings → approval → payout → CSV.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
@@ -61,7 +62,16 @@ describe('the partner program, end to end', () => {
 
     const csv = await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings/export`);
     expect(csv.status).toBe(200);
-    expect(csv.raw.body.split('\r\n')[0]).toBe('Month,Customer,Kind,Invoices,Invoice numbers,Base amount,Commission,Currency,State,Refunded invoice,Recorded on');
-    expect(csv.raw.body).toContain(',12.35,EUR,Paid,,');
+    // the columns are the ones the guide lists, by name and in order
+    const guide = readFileSync(new URL('../../../docs/partners-and-customers/referral-program.md', import.meta.url), 'utf8');
+    const listed = /exports CSV, headed in words \(`([^`]+)`\)/.exec(guide.replace(/\s+/g, ' '))?.[1].split(', ');
+    expect(listed).toHaveLength(13);
+    const rows = csv.raw.body.trimEnd().split('\r\n').map((r) => r.split(','));
+    expect(rows[0]).toEqual(listed);
+    // every paid line names the payout that paid it, and its day
+    const col = (row: string[], name: string) => row[rows[0].indexOf(name)];
+    expect(rows.slice(1)).toHaveLength(3);
+    for (const row of rows.slice(1)) expect([col(row, 'State'), col(row, 'Paid in payout'), col(row, 'Payout date')]).toEqual(['Paid', 'SEPA-1', '2026-11-01']);
+    expect(rows.slice(1).some((row) => col(row, 'Commission') === '12.35')).toBe(true);
   });
 });

@@ -114,8 +114,8 @@ describe('stream management (SSF 1.0 §8.1)', () => {
     expect([badUrl.status, badUrl.body.code]).toEqual([400, 'ssf_receiver_url_not_allowed']);
     const poll = await caller().patch('/ssf/streams', { stream_id: streamId, delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: receiver.url } });
     expect([poll.status, poll.body.code]).toEqual([400, 'ssf_delivery_method_unsupported']);
-    const unknown = await caller().patch('/ssf/streams', { stream_id: streamId, events_requested: ['https://example.com/event'] });
-    expect([unknown.status, unknown.body.code]).toEqual([400, 'ssf_event_type_unknown']);
+    const mismatch = await caller().patch('/ssf/streams', { stream_id: streamId, iss: 'https://someone-else.example' });
+    expect([mismatch.status, mismatch.body.code]).toEqual([400, 'ssf_transmitter_value_mismatch']);
     const extra = await caller().post('/ssf/streams/verify', { stream_id: streamId, surprise: 1 });
     expect(extra.status).toBe(400);
     // an address under /ssf that does not exist is Partnergate's own: problem+json, not the portal's page

@@ -37,6 +37,8 @@ export interface StripeObjectsTable {
   payment_refs: string;
   refunded_cents: number;
   waiting: number;
+  /** JSON: refunds by charge and by refund, credit notes, lost disputes (migration 0065; stripe-credits.ts) */
+  adjustments: string;
   updated_at: string;
 }
 

@@ -2,6 +2,7 @@
  * Row shapes of the reference resource service: orders, provisioned services, invoices, support
  * tickets, usage and SLA records, and exports (modules/resources). Conventions: schema.ts.
  */
+import type { Generated } from 'kysely';
 
 // ---- reference resource service (0004) ------------------------------------------------------
 
@@ -71,6 +72,8 @@ export interface InvoicesTable {
   status: 'open' | 'paid' | 'overdue' | 'void';
   paid_at: string | null;
   created_at: string;
+  /** refunded, credited or lost in a dispute after issue (migration 0065); the commission base shrinks in proportion */
+  credited_cents: Generated<number>;
 }
 
 /**

@@ -11,7 +11,7 @@ import { Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, PasswordInpu
 import { IconBrandStripe, IconHistory, IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
 import { dataSourcesApi } from '../../api/dataSources.ts';
-import { stripeSourceApi, type StripeBackfillDto, type StripeCustomerDto } from '../../api/stripeSource.ts';
+import { stripeSourceApi, type StripeBackfillDto, type StripeCustomerDto, type StripeStatusDto } from '../../api/stripeSource.ts';
 import { stripeSourceKeys } from '../../api/keys/stripeSource.ts';
 import { CopyableCode } from '../../components/CopyableCode.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -21,8 +21,6 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 /** every data-source query starts with this prefix */
 const SOURCES: readonly string[] = ['data-sources'];
-
-const EVENTS = 'invoice.finalized, invoice.paid, invoice.updated, invoice.voided, invoice.marked_uncollectible, customer.created, customer.updated, customer.subscription.created, customer.subscription.updated, customer.subscription.deleted, charge.refunded, refund.created, refund.updated';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;
@@ -37,15 +35,17 @@ export function backfillWords(r: StripeBackfillDto): string {
   return `Read ${read} from Stripe (${plural(r.pages, 'page')}): ${outcome.join(', ')}.`;
 }
 
-function WebhookAddress({ url }: { url: string }) {
+/** Where Stripe sends its events, which ones to choose and the API version to set (all as the server says them). */
+function WebhookAddress({ status }: { status: StripeStatusDto }) {
   return (
     <Stack gap={6}>
       <Text size="sm" fw={500}>
         Webhook endpoint URL
       </Text>
-      <CopyableCode value={url} copyLabel="the webhook URL" testId="stripe-webhook-url" />
+      <CopyableCode value={status.webhook_url} copyLabel="the webhook URL" testId="stripe-webhook-url" />
       <Text size="sm" c="dimmed">
-        In Stripe’s dashboard: Developers → Webhooks → Add endpoint. Paste this URL and choose these events: {EVENTS}.
+        In Stripe’s dashboard: Developers → Webhooks → Add endpoint. Paste this URL, set the API version to {status.api_versions.newest} (versions from{' '}
+        {status.api_versions.oldest} on are read) and choose these events: {status.webhook_events.join(', ')}.
       </Text>
     </Stack>
   );
@@ -85,7 +85,7 @@ export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () =>
   const [secret, setSecret] = useState('');
   const [apiKey, setApiKey] = useState('');
   const [sourceId, setSourceId] = useState<string | null>(null);
-  const [webhookUrl, setWebhookUrl] = useState<string | null>(null);
+  const [connected, setConnected] = useState<StripeStatusDto | null>(null);
   const tenants = useApiQuery(stripeSourceKeys.tenantChoices, () => api.tenants.list({ limit: 200 }), { enabled: all === 'some' });
   const connect = useApiMutation(
     async () => {
@@ -99,7 +99,7 @@ export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () =>
     },
     {
       onDone: (r) => {
-        setWebhookUrl(r.status.webhook_url);
+        setConnected(r.status);
         onCreated(r.id);
       },
       invalidates: [SOURCES],
@@ -107,11 +107,11 @@ export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () =>
   );
   const invalid = name.trim() === '' || !secretOk(secret) || !keyOk(apiKey) || (all === 'some' && tenantIds.length === 0);
   return (
-    <Modal opened onClose={onClose} title={webhookUrl ? `${name.trim()} is connected` : 'Connect Stripe'} size="lg">
-      {webhookUrl ? (
+    <Modal opened onClose={onClose} title={connected ? `${name.trim()} is connected` : 'Connect Stripe'} size="lg">
+      {connected ? (
         <Stack>
           <Text size="sm">Stripe now sends its invoices and payments here. One step is left in Stripe’s dashboard:</Text>
-          <WebhookAddress url={webhookUrl} />
+          <WebhookAddress status={connected} />
           <Text size="sm">Customers whose metadata has no “ban” field wait until you map them to a billing account on the source’s page.</Text>
           <Group justify="flex-end">
             <Button onClick={onClose}>Done</Button>
@@ -182,7 +182,7 @@ export function StripePanel({ id, active }: { id: string; active: boolean }) {
         </Title>
       </Group>
       <Text size="sm">{s.last_event_at ? `Last event received ${timeAgo(s.last_event_at)} (${formatDateTime(s.last_event_at)}).` : 'No event received from Stripe yet.'}</Text>
-      <WebhookAddress url={s.webhook_url} />
+      <WebhookAddress status={s} />
       {active && (
         <Group gap="sm">
           <Button variant="light" leftSection={<IconKey size={16} />} onClick={() => setReplacing(true)}>
