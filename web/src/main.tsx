@@ -1,6 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import { StrictMode } from 'react';
+import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { Badge, DirectionProvider, MantineProvider, createTheme, darken, luminance, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
@@ -9,10 +9,10 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from './query/query.ts';
 import { SessionProvider } from './session/SessionContext.tsx';
-import { App } from './App.tsx';
 import { I18nProvider } from './i18n/I18nProvider.tsx';
 import { directionOf, isLocale } from './i18n/locales.ts';
 import { common } from './i18n/common-messages.ts';
+import { setFormatIntl } from './components/format.ts';
 
 /** WCAG 2 contrast ratio of two colours (1 to 21); AA asks 4.5:1 for body text. */
 function contrast(a: string, b: string): number {
@@ -71,13 +71,17 @@ function themeIn(close: string) {
 /** Mantine inside the language: its direction and the words the theme gives components follow the reader's language. */
 function Themed() {
   const intl = useIntl();
+  // before the pages below render: the plain functions that return words (timeAgo, labels) speak this language
+  setFormatIntl(intl);
   const lang = document.documentElement.lang;
   return (
     <DirectionProvider initialDirection={isLocale(lang) ? directionOf(lang) : 'ltr'} detectDirection={false}>
       <MantineProvider theme={themeIn(intl.formatMessage(common.close))} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
         <Notifications position="bottom-right" />
         <BrowserRouter>
-          <App />
+          <Suspense fallback={<div aria-busy="true" />}>
+            <App />
+          </Suspense>
         </BrowserRouter>
       </MantineProvider>
     </DirectionProvider>
@@ -100,6 +104,13 @@ const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   // #9a9a9a: 4.8:1 on the dark theme's lightest surface (#2e2e2e), more on its body (#242424)
   dark: { '--mantine-color-dimmed': '#9a9a9a' },
 });
+
+/**
+ * The shell and its routes load beside the session and the catalog rather than before them: the first download
+ * is what it takes to ask /me, and the shell's code arrives while that answer is on its way.
+ */
+const shell = import('./App.tsx');
+const App = lazy(() => shell.then((m) => ({ default: m.App })));
 
 const queryClient = createQueryClient();
 
