@@ -62,5 +62,15 @@ describe('addresses and return paths', () => {
     expect(safeReturnTo('https://evil.example')).toBeNull();
     expect(safeReturnTo('/\\evil.example')).toBeNull();
     expect(safeReturnTo(undefined)).toBeNull();
+    // what browsers normalise into another origin: a tab, a newline or a backslash between the slashes
+    expect(safeReturnTo('/\t/evil.example')).toBeNull();
+    expect(safeReturnTo('/\n/evil.example')).toBeNull();
+    expect(safeReturnTo('/%09/evil.example')).toBe('/%09/evil.example');
+    expect(safeReturnTo('/\\/evil.example')).toBeNull();
+    expect(safeReturnTo(`/${String.fromCharCode(0)}/evil.example`)).toBeNull();
+    expect(safeReturnTo('/ /evil.example')).toBe('/%20/evil.example');
+    // only the path, query and fragment are kept
+    expect(safeReturnTo('/partner/customers?tab=open#top')).toBe('/partner/customers?tab=open#top');
+    expect(safeReturnTo('/../../partner')).toBe('/partner');
   });
 });

@@ -81,9 +81,26 @@ export function emailDomain(email: string): string | null {
   return /^[a-z0-9.-]+\.[a-z0-9-]+$/.test(d) ? d : null;
 }
 
-/** A portal path to land on after signing in: same origin only (no //host, no scheme), else null. */
+/**
+ * A portal path to land on after signing in, or null. Parsed as a browser parses it (WHATWG URL, against a base
+ * of this site), so what a browser would turn into another origin is refused whatever it looks like as text: a
+ * scheme, `//host`, a backslash, or a tab or newline between the slashes (which browsers drop). Only the path,
+ * query and fragment are kept.
+ */
 export function safeReturnTo(v: unknown): string | null {
-  if (typeof v !== 'string' || v.length > 500) return null;
-  if (!v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\') || /[\r\n]/.test(v)) return null;
-  return v;
+  if (typeof v !== 'string' || v.length > 500 || !v.startsWith('/')) return null;
+  // any control character (C0, DEL) or backslash: never part of a portal path, and each a way to fool a check
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return null;
+  }
+  const base = 'https://return-to.invalid';
+  let url: URL;
+  try {
+    url = new URL(v, base);
+  } catch {
+    return null;
+  }
+  if (url.origin !== base) return null;
+  return url.pathname + url.search + url.hash;
 }
