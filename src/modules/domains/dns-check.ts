@@ -17,7 +17,11 @@ export function recordValue(token: string): string {
   return `${VALUE_PREFIX}${token}`;
 }
 
-export type TxtCheck = { found: true } | { found: false; reason: string };
+/**
+ * `definite`: DNS answered, and the record is not there (no such name, no TXT record, another value). Not definite:
+ * no answer could be had (a timeout, a refusal, a server failure), which says nothing about the record.
+ */
+export type TxtCheck = { found: true } | { found: false; definite: boolean; reason: string };
 
 export interface TxtChecker {
   check(domain: string, token: string): Promise<TxtCheck>;
@@ -41,7 +45,8 @@ export class DnsTxtChecker implements TxtChecker {
     try {
       records = await resolver.resolveTxt(name);
     } catch (err) {
-      return { found: false, reason: explain(name, (err as { code?: string }).code) };
+      const code = (err as { code?: string }).code;
+      return { found: false, definite: code === 'ENODATA' || code === 'ENOTFOUND', reason: explain(name, code) };
     } finally {
       resolver.cancel();
     }
@@ -50,8 +55,8 @@ export class DnsTxtChecker implements TxtChecker {
     const expected = recordValue(token);
     if (values.includes(expected)) return { found: true };
     const ours = values.filter((v) => v.startsWith(VALUE_PREFIX));
-    if (ours.length > 0) return { found: false, reason: `The TXT record at ${name} has a value that does not match: expected ${expected}.` };
-    return { found: false, reason: `No TXT record with the verification value was found at ${name}.` };
+    if (ours.length > 0) return { found: false, definite: true, reason: `The TXT record at ${name} has a value that does not match: expected ${expected}.` };
+    return { found: false, definite: true, reason: `No TXT record with the verification value was found at ${name}.` };
   }
 }
 

@@ -20,6 +20,16 @@ import * as repo from './domains.repo.ts';
 import type { DomainRow, Owner } from './domains.repo.ts';
 export type { DomainRow, Owner } from './domains.repo.ts';
 
+/**
+ * How long a verified domain stays verified while DNS gives no definite answer about its record (timeouts,
+ * refusals, server failures), counted from the first such re-check: an outage of the organization's DNS or of
+ * ours neither un-verifies it at once nor keeps it verified for ever. Stated in docs/partners-and-customers/single-sign-on.md.
+ */
+export const DNS_UNANSWERED_GRACE_MS = 72 * 3_600_000;
+
+/** A check's outcome: the row as written, and whether DNS gave no definite answer about the record. */
+export type CheckedDomain = DomainRow & { unanswered: boolean };
+
 export interface DomainsDeps {
   db: Db;
   audit: AuditLog;
@@ -89,6 +99,7 @@ export class DomainsService {
       verified_at: null,
       last_checked_at: null,
       last_check_result: null,
+      dns_unanswered_since: null,
       created_by: ctx.actor.userId,
       created_at: now,
       updated_at: now,
@@ -104,8 +115,12 @@ export class DomainsService {
    * Look the TXT record up now and record the outcome. Found: verified (unless another organization
    * verified the domain first: 409 domain_taken, nothing changes). Not found: failed, with the reason
    * in words; a verified domain whose record went away is no longer verified.
+   * Failures close: when DNS gives no definite answer (a timeout, a refusal, a server failure), a verified domain
+   * stays verified — nothing that depends on it relaxes, "require single sign-on" included — for
+   * DNS_UNANSWERED_GRACE_MS from the first such check (`unanswered: true`, audited as domain.check_unanswered), and
+   * is un-verified only once the outage outlasts that; a domain not yet verified simply fails the check.
    */
-  async check(ctx: RequestContext, owner: Owner, id: string): Promise<DomainRow> {
+  async check(ctx: RequestContext, owner: Owner, id: string): Promise<CheckedDomain> {
     const before = await this.require(owner, id);
     const outcome = await this.#d.dns.check(before.domain, before.token);
     return mutate(this.#d.db, async (trx) => {
@@ -118,17 +133,29 @@ export class DomainsService {
         const holder = await repo.findVerified(trx, row.domain);
         if (holder && holder.id !== row.id) throw E.domain_taken(`Another organization has already verified ${row.domain}. Ask the operator if you believe it is yours.`);
         const result = `The TXT record was found at _partnergate.${row.domain}.`;
-        const patch = { status: 'verified' as const, verified_at: row.status === 'verified' ? row.verified_at : now, last_checked_at: now, last_check_result: result, updated_at: now };
+        const patch = { status: 'verified' as const, verified_at: row.status === 'verified' ? row.verified_at : now, last_checked_at: now, last_check_result: result, dns_unanswered_since: null, updated_at: now };
         await repo.updateDomain(trx, id, patch);
         if (row.status !== 'verified') await this.#d.audit.record(trx, ctx, { action: 'domain.verified', ...about, details: { domain: row.domain } });
         else await this.#d.audit.record(trx, ctx, { action: 'domain.checked', ...about, details: { domain: row.domain, result } });
-        return { ...row, ...patch };
+        return { ...row, ...patch, unanswered: false };
       }
-      const patch = { status: 'failed' as const, verified_at: null, last_checked_at: now, last_check_result: outcome.reason, updated_at: now };
+      if (!outcome.definite && row.status === 'verified') {
+        const since = row.dns_unanswered_since ?? now;
+        if (Date.parse(now) - Date.parse(since) < DNS_UNANSWERED_GRACE_MS) {
+          const until = new Date(Date.parse(since) + DNS_UNANSWERED_GRACE_MS).toISOString();
+          const result = `${outcome.reason} The domain stays verified until ${until} unless DNS answers before then.`;
+          const patch = { last_checked_at: now, last_check_result: result, dns_unanswered_since: since, updated_at: now };
+          await repo.updateDomain(trx, id, patch);
+          await this.#d.audit.record(trx, ctx, { action: 'domain.check_unanswered', ...about, outcome: 'failure', details: { domain: row.domain, reason: outcome.reason, unanswered_since: since, verified_until: until } });
+          return { ...row, ...patch, unanswered: true };
+        }
+      }
+      const reason = outcome.definite ? outcome.reason : `DNS has given no definite answer since ${row.dns_unanswered_since ?? now}: ${outcome.reason}`;
+      const patch = { status: 'failed' as const, verified_at: null, last_checked_at: now, last_check_result: reason, dns_unanswered_since: null, updated_at: now };
       await repo.updateDomain(trx, id, patch);
       const action = row.status === 'verified' ? 'domain.verification_lost' : 'domain.check_failed';
-      await this.#d.audit.record(trx, ctx, { action, ...about, outcome: 'failure', details: { domain: row.domain, reason: outcome.reason } });
-      return { ...row, ...patch };
+      await this.#d.audit.record(trx, ctx, { action, ...about, outcome: 'failure', details: { domain: row.domain, reason } });
+      return { ...row, ...patch, unanswered: false };
     });
   }
 

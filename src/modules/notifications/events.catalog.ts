@@ -162,6 +162,18 @@ export const EVENT_TYPES: readonly EventType[] = [
     }),
   ),
   ev(
+    'domain.dns_unanswered',
+    'Sign-in domain not answered by DNS',
+    "The periodic re-check of a verified e-mail domain got no definite answer from DNS (a timeout, a refusal, a server failure). The domain stays verified, and single sign-on keeps routing its people, until `verified_until`; if DNS still gives no definite answer by then, it is no longer verified. Told once per outage.",
+    'endpoint_owners',
+    true,
+    Type.Object({
+      domain: Type.Object({ id: Type.String(), domain: Type.String(), reason: Type.String({ description: 'what the check met, in words' }) }),
+      owner: Type.Object({ type: Type.String({ description: 'tenant or partner' }), id: Type.String() }),
+      verified_until: Type.String({ format: 'date-time', description: 'when the domain stops being verified if DNS still does not answer' }),
+    }),
+  ),
+  ev(
     'referral.signed_up',
     'A customer signed up with your code',
     "An organization signed up through one of a referral partner's codes (or the operator attributed it); the attribution never changes. Told to the partner's owners and to the staff member whose code it was.",

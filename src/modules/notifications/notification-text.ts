@@ -105,6 +105,16 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
         link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
       };
     }
+    case 'domain.dns_unanswered': {
+      const dom = (d.domain ?? {}) as { domain?: string };
+      const owner = (d.owner ?? {}) as { type?: string; id?: string };
+      const until = typeof d.verified_until === 'string' ? d.verified_until.slice(0, 16).replace('T', ' ') + ' UTC' : 'a few days from now';
+      return {
+        title: `DNS does not answer for ${dom.domain ?? 'a sign-in domain'}`,
+        body: `The regular check could not get an answer about its DNS TXT record. It stays verified, and your company sign-in keeps working, until ${until}; check your DNS before then.`,
+        link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
+      };
+    }
     case 'webhook.endpoint_disabled': {
       const e = (d.endpoint ?? {}) as { url?: string; description?: string };
       return {

@@ -2,14 +2,16 @@
  * The periodic re-check of verified sign-in domains (DOMAIN_RECHECK_INTERVAL_MS): a verified domain
  * whose TXT record is gone loses its verification (DomainsService.check writes it, audited as
  * domain.verification_lost), so single sign-on stops routing its addresses at once, and the
- * organization's owners are told (the domain.verification_lost event: bell and e-mail). Each round
+ * organization's owners are told (the domain.verification_lost event: bell and e-mail). When DNS gives no
+ * definite answer (a timeout, a server failure), the domain stays verified for a grace period and the owners are
+ * told once (domain.dns_unanswered); only an outage longer than that un-verifies it. Each round
  * looks at the domains whose last check is older than the interval, a batch at a time; every
  * instance may run it — a check is idempotent, and a second instance finds the domain checked.
  */
 import { mutate, type Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
-import type { DomainsService } from '../domains/index.ts';
+import { DNS_UNANSWERED_GRACE_MS, type DomainsService } from '../domains/index.ts';
 import type { EventOutbox } from '../notifications/index.ts';
 
 const BATCH = 50;
@@ -41,6 +43,16 @@ export class DomainRecheck {
       const owner = { type: row.owner_type, id: row.owner_id };
       try {
         const after = await this.#d.domains.check(ctx, owner, row.id);
+        if (after.unanswered && row.dns_unanswered_since === null) {
+          await mutate(this.#d.db, (trx) =>
+            this.#d.outbox.emit(trx, {
+              type: 'domain.dns_unanswered',
+              tenantId: owner.type === 'tenant' ? owner.id : null,
+              partnerId: owner.type === 'partner' ? owner.id : null,
+              data: { domain: { id: row.id, domain: row.domain, reason: after.last_check_result ?? '' }, owner, verified_until: new Date(Date.parse(after.dns_unanswered_since!) + DNS_UNANSWERED_GRACE_MS).toISOString() },
+            }),
+          );
+        }
         if (after.status === 'verified') continue;
         lost++;
         await mutate(this.#d.db, (trx) =>

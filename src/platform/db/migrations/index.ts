@@ -52,6 +52,7 @@ import { migration as m0047 } from './0047-ticket-totals.ts';
 import { migration as m0048 } from './0048-lean-sync-records.ts';
 import { migration as m0049 } from './0049-invoice-write-path.ts';
 import { migration as m0050 } from './0050-partner-overdue-totals.ts';
+import { migration as m0051 } from './0051-domain-dns-unanswered.ts';
 import { migration as m0065 } from './0065-invoice-credits.ts';
 import { migration as m0073 } from './0073-migration-phases.ts';
 import { migration as m0075 } from './0075-partner-branding.ts';
@@ -108,6 +109,7 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0048-lean-sync-records', m0048],
   ['0049-invoice-write-path', m0049],
   ['0050-partner-overdue-totals', m0050],
+  ['0051-domain-dns-unanswered', m0051],
   ['0065-invoice-credits', m0065],
   ['0073-migration-phases', m0073],
   ['0075-partner-branding', m0075],

@@ -11,6 +11,8 @@ export interface OrganizationDomainsTable {
   verified_at: string | null;
   last_checked_at: string | null;
   last_check_result: string | null;
+  /** since when the re-checks of a verified domain get no definite answer from DNS; null while they do */
+  dns_unanswered_since: string | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;
