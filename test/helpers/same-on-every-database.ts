@@ -33,6 +33,7 @@ export const SAME_ON_EVERY_DATABASE = [
   'test/api/platform/concurrent-writes.test.ts',
   'test/api/platform/db-outage.test.ts',
   'test/api/platform/migrate-wait.test.ts',
+  'test/api/platform/pgbouncer.test.ts',
   'test/api/platform/restore-drill.test.ts',
   'test/api/platform/failover.test.ts',
   'test/api/platform/rls.test.ts',
