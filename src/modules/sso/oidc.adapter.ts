@@ -118,8 +118,11 @@ export class OidcAdapter {
     }
     const insecure = new URL(s.issuer).protocol === 'http:';
     try {
+      // enableNonRepudiationChecks: the ID token's signature is verified against the provider's published keys
+      // (openid-client leaves it off by default, as OpenID Connect allows for a token fetched over TLS): a token
+      // endpoint that is not the provider's — a hijacked address, a proxy — cannot sign someone in
       return await client.discovery(new URL(s.issuer), s.clientId, undefined, auth, {
-        execute: insecure ? [client.allowInsecureRequests] : [],
+        execute: [...(insecure ? [client.allowInsecureRequests] : []), client.enableNonRepudiationChecks],
         timeout: DISCOVERY_TIMEOUT_MS / 1000,
       });
     } catch {
