@@ -4,6 +4,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
 import { prepared } from '../../platform/db/prepared.ts';
+import { emailForLookup } from '../../platform/email-address.ts';
 
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -11,7 +12,7 @@ export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 
 export function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  return db.selectFrom('users').selectAll().where('email', '=', emailForLookup(email)).executeTakeFirst();
 }
 
 export function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {
@@ -32,7 +33,7 @@ export async function findUserNames(db: Executor, ids: readonly (string | null)[
 }
 
 export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<void> {
-  await db.insertInto('users').values({ ...row, email: row.email.toLowerCase() }).execute();
+  await db.insertInto('users').values({ ...row, email: emailForLookup(row.email) }).execute();
 }
 
 export async function updateUser(db: Executor, id: string, patch: Partial<Insertable<UsersTable>>): Promise<void> {
@@ -207,7 +208,7 @@ export function listPendingInvitationsByEmail(db: Executor, email: string, now: 
   return db
     .selectFrom('invitations')
     .selectAll()
-    .where('email', '=', email.toLowerCase())
+    .where('email', '=', emailForLookup(email))
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
@@ -244,7 +245,7 @@ export async function revokeInvitationsFor(db: Executor, scopeType: 'tenant' | '
     .set({ revoked_at: at })
     .where('scope_type', '=', scopeType)
     .where('scope_id', '=', scopeId)
-    .where('email', '=', email.toLowerCase())
+    .where('email', '=', emailForLookup(email))
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
     .execute();

@@ -9,6 +9,7 @@
  * membership itself is written by the module that owns the scope — one acceptance contract for
  * both (InvitationAcceptor, registered with onAccepted) — in the same transaction as the acceptance.
  */
+import { emailForLookup } from '../../platform/email-address.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { enterDbContext, lockRows, mutate } from '../../platform/db/database.ts';
 import { tenantContext } from '../../platform/db/db-context.ts';
@@ -52,7 +53,7 @@ export class InvitationsService {
 
   /** Create a pending invitation (replacing any earlier pending one for the same scope and email). */
   async invite(trx: Tx, input: { email: string; scopeType: ScopeType; scopeId: string; role: string; invitedBy: string | null }): Promise<InvitationLink> {
-    const email = input.email.trim().toLowerCase();
+    const email = emailForLookup(input.email);
     const now = this.#now();
     const token = newSecret('pginv', 24);
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
@@ -195,7 +196,7 @@ export class InvitationsService {
   /** Someone else's invitation answers exactly like a missing one. */
   async #myLiveInvitation(trx: Tx, principal: Principal, invitationId: string): Promise<InvitationRow> {
     const inv = await repo.findInvitationById(trx, invitationId);
-    if (!inv || inv.email !== principal.email.toLowerCase() || !this.#isLive(inv)) throw E.invitation_not_found();
+    if (!inv || inv.email !== emailForLookup(principal.email) || !this.#isLive(inv)) throw E.invitation_not_found();
     return inv;
   }
 

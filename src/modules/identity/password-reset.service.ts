@@ -7,6 +7,7 @@
  *
  * Asking never says whether an address has an account: the answer is the same either way.
  */
+import { emailForLookup } from '../../platform/email-address.ts';
 import { mutate } from '../../platform/db/database.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import type { Principal } from '../../platform/http/principal.ts';
@@ -40,7 +41,7 @@ export class PasswordResetService {
 
   /** "Forgot password?": a link to the address if it has an active account; nothing said either way. */
   async request(ctx: RequestContext, email: string): Promise<void> {
-    const normalized = email.trim().toLowerCase();
+    const normalized = emailForLookup(email);
     // No mail bombing: a few links per address and per client address an hour, whether or not the
     // address has an account (so the refusal says nothing about it).
     const hour = 3_600_000;

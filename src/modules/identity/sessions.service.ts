@@ -3,6 +3,7 @@
  * against the database (idle + absolute timeouts), and the in-memory session index the gateway's
  * request path reads.
  */
+import { emailForLookup } from '../../platform/email-address.ts';
 import { mutate, type Tx } from '../../platform/db/database.ts';
 import { dummyPasswordHash, randomToken, sha256, verifyPassword } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -42,7 +43,7 @@ export class SessionsService {
   }
 
   async login(ctx: RequestContext, email: string, password: string): Promise<LoginOutcome> {
-    const normalized = email.trim().toLowerCase();
+    const normalized = emailForLookup(email);
     // Counts failed checks, not attempts; waits for a turn rather than refusing (login-throttle.ts).
     const attempt = await this.#loginThrottle.begin(normalized, ctx.ip);
     let user: repo.UserRow | undefined;

@@ -8,6 +8,7 @@
  * the change reaches every instance through the change feed. The account and its audit history
  * stay. A provisioned person is in the directory's reach only while a member of its organization.
  */
+import { canonicalEmail } from '../../platform/email-address.ts';
 import { mutateAndKick, type Db, type Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
@@ -62,7 +63,8 @@ export function userInput(body: unknown): UserInput {
     const chosen = list.find((e) => e && (e.primary === true || e.primary === 'True' || e.primary === 'true')) ?? list[0];
     email = chosen ? str(chosen.value, 'emails.value') : null;
   }
-  email = (email ?? (userName.includes('@') ? userName : null))?.toLowerCase() ?? null;
+  const given = email ?? (userName.includes('@') ? userName : null);
+  email = given === null ? null : canonicalEmail(given);
   if (!email || !EMAIL.test(email)) throw scimProblem.invalidValue('A person needs an e-mail address: a primary value in emails, or a userName that is one.');
   return {
     userName: userName.toLowerCase(),

@@ -11,6 +11,7 @@
  * counting for the MFA policies only when the organization trusts it. Audited: sso.sign_in,
  * sso.person_created, the membership's own role-change events.
  */
+import { canonicalEmail } from '../../platform/email-address.ts';
 import type { JWK } from 'jose';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
@@ -351,7 +352,7 @@ export class SsoService {
   }
 
   preview(c: ConnectionRow, identity: UpstreamIdentity): Promise<SignInPreview> {
-    return this.#asOrg(c, () => this.#preview(c, identity));
+    return this.#asOrg(c, () => this.#preview(c, canonicalIdentity(identity)));
   }
 
   async #preview(c: ConnectionRow, identity: UpstreamIdentity): Promise<SignInPreview> {
@@ -379,7 +380,9 @@ export class SsoService {
   async completeUpstreamSignIn(ctx: RequestContext, connectionId: string, identity: UpstreamIdentity): Promise<SignedIn> {
     const c = await this.findById(connectionId);
     if (!c || c.enabled !== 1) throw await this.#refused(ctx, c, identity, new SsoProtocolError('sso.connection_unavailable', 'The connection is switched off or was removed.'));
-    return this.#asOrg(c, () => this.#complete(ctx, c, identity));
+    // an address that is not one is a protocol refusal, audited by the browser flow like the provider's others
+    const canonical = canonicalIdentity(identity);
+    return this.#asOrg(c, () => this.#complete(ctx, c, canonical));
   }
 
   async #complete(ctx: RequestContext, c: ConnectionRow, identity: UpstreamIdentity): Promise<SignedIn> {
@@ -480,4 +483,15 @@ export class SsoService {
       }),
     );
   }
+}
+
+/**
+ * The provider's identity with its address in the one spelling every lookup uses (platform/email-address.ts): a
+ * trailing dot, upper case or an international domain name never makes a second account, and an address with two
+ * `@` (or none) signs nobody in.
+ */
+function canonicalIdentity(identity: UpstreamIdentity): UpstreamIdentity {
+  const email = canonicalEmail(identity.email);
+  if (email === null) throw new SsoProtocolError('sso.missing_email', `The provider sent "${identity.email.slice(0, 100)}", which is not one e-mail address.`);
+  return email === identity.email ? identity : { ...identity, email };
 }

@@ -210,6 +210,20 @@ describe('the token is the organization', () => {
     expect((await s('DELETE', `/Users/${owner.body.id}`)).body).toMatchObject({ status: '400', scimType: 'mutability' });
   });
 
+  it('one person per address: a trailing dot or other case is the same person, an address with two @ is nobody', async () => {
+    const p = await t.world.partner({ capabilities: ['managed_services'] });
+    const s = scim(await tokenFor(p));
+    const addr = email('dot');
+    const first = await s('POST', '/Users', { schemas: [USER], userName: addr });
+    expect(first.status).toBe(201);
+    const [local, domain] = addr.split('@');
+    const again = await s('POST', '/Users', { schemas: [USER], userName: `${local.toUpperCase()}@${domain}.` });
+    expect(again.body).toMatchObject({ schemas: [ERROR], status: '409', scimType: 'uniqueness' });
+    const users = await t.services.db.kysely.selectFrom('users').select('email').where('email', 'like', `${local}%`).execute();
+    expect(users.map((u) => u.email)).toEqual([addr]);
+    expect((await s('POST', '/Users', { schemas: [USER], userName: `a@b@${domain}` })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
+  });
+
   it('answers malformed filters and bodies with a SCIM error and its scimType', async () => {
     const p = await t.world.partner({ capabilities: ['managed_services'] });
     const s = scim(await tokenFor(p));

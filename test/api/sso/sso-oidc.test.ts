@@ -225,6 +225,15 @@ describe('single sign-on by OpenID Connect', () => {
     expect(back.res.status).toBe(403);
     expect(await back.res.text()).toContain('not on your organization’s verified domains');
     expect(await t.services.identity.findUserByEmail(stranger.email)).toBeUndefined();
+
+    // an address with two @ whose last part is the verified domain is nobody's: refused, nobody created
+    const twoAt = person(o.domain, { email: `ann@evil.example@${o.domain}` });
+    const b3 = new UpstreamBrowser();
+    const start3 = await b3.follow(`${base}/sso/start?email=${encodeURIComponent(`x@${o.domain}`)}`);
+    const back3 = await b3.signInAtProvider(start3.url, twoAt.email, twoAt.password);
+    expect(back3.res.status).toBe(400);
+    expect(await back3.res.text()).toContain('did not say who you are');
+    expect(await t.services.db.kysely.selectFrom('users').select('id').where('email', '=', twoAt.email.toLowerCase()).executeTakeFirst()).toBeUndefined();
   });
 
   it('a tampered state, a replayed answer and a wrong nonce are refused with a page in words, and audited', async () => {
