@@ -364,6 +364,7 @@ async function installSingleSignOn({ app, config, services, redis, onBackgroundE
     redisKeyPrefix: config.redisKeyPrefix,
     domainRecheckIntervalMs: config.domainRecheckIntervalMs,
     partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null,
+    tenantsOf: (userId) => services.authz.snapshot.users.get(userId)?.tenants ?? new Map(),
     onError: onBackgroundError,
   });
   app.decorate('sso', sso.service);

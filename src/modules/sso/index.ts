@@ -52,6 +52,8 @@ export interface CreateSsoDeps {
   redisClients: Redis[];
   domainRecheckIntervalMs: number;
   partnerOf: (userId: string) => string | null;
+  /** the customers a person is a member of now (tenant id → role; the decision snapshot) */
+  tenantsOf: (userId: string) => ReadonlyMap<string, string>;
   onError: (err: unknown, what: string) => void;
 }
 

@@ -51,6 +51,8 @@ export interface SsoDeps {
   publicUrl: string;
   /** the partner a person belongs to now (the decision snapshot), or null */
   partnerOf: (userId: string) => string | null;
+  /** the customers a person is a member of now (tenant id → role), from the decision snapshot */
+  tenantsOf: (userId: string) => ReadonlyMap<string, string>;
   /** a SAML provider's metadata may be fetched from a private or loopback address (default: no, as webhooks) */
   allowPrivateTargets?: boolean;
 }
@@ -338,6 +340,15 @@ export class SsoService {
         if (other !== null && other !== org.id) refusal = new SsoProtocolError('sso.account_conflict', 'This address belongs to a member of another organization.');
         const m = (await this.#d.partners.listMembers(org.id)).find((x) => x.user_id === user!.id);
         if (m && m.member_status !== 'active') refusal = new SsoProtocolError('sso.account_disabled', "The person's membership is turned off.");
+        // a partner's people belong to no customer: someone who is a customer's member is that customer's to govern
+        else if (other === null && this.#d.tenantsOf(user.id).size > 0) refusal = new SsoProtocolError('sso.account_conflict', 'This address belongs to a member of another organization.');
+      } else {
+        // a customer's identity provider governs only its own people: not a partner's staff on its domain, nor a
+        // person who is a member of another customer
+        const tenants = this.#d.tenantsOf(user.id);
+        if (this.#d.partnerOf(user.id) !== null || [...tenants.keys()].some((id) => id !== org.id)) {
+          refusal = new SsoProtocolError('sso.account_conflict', 'This address belongs to a member of another organization.');
+        }
       }
     }
     return { org, role, matched, linked, user, refusal };

@@ -169,6 +169,29 @@ describe('single sign-on by OpenID Connect', () => {
     expect(await audit('sso.person_created', existingId)).toHaveLength(0);
   });
 
+  it("a customer's identity provider signs in no one who belongs to another organization: a partner's staff member on its domain is refused, and stays who they were", async () => {
+    const o = await organization('tenant');
+    await connect(o);
+    const partner = await t.world.partner();
+    const staffEmail = `staff${hex()}@${o.domain}`;
+    const staffId = await mutate(t.services.db, async (trx) => {
+      const id = await t.services.identity.createUser(trx, { email: staffEmail, name: 'Partner Staff', password: `pw ${hex()} long enough` });
+      await t.services.partners.addMember(trx, { scopeId: partner.id, userId: id, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, null);
+      return id;
+    });
+    await t.services.feed.drain();
+    expect(t.services.authz.snapshot.users.get(staffId)?.partner?.id).toBe(partner.id);
+    const p = person(o.domain, { email: staffEmail });
+    const b = new UpstreamBrowser();
+    const start = await b.follow(`${base}/sso/start?email=${encodeURIComponent(staffEmail)}`);
+    const back = await b.signInAtProvider(start.url, p.email, p.password);
+    expect(back.res.status).toBe(403);
+    expect(await back.res.text()).toContain('This address cannot be used with your company sign-in');
+    expect(b.cookie(new URL(base).host, 'partnergate_session')).toBeFalsy();
+    const tenantsOfStaff = await t.services.db.kysely.selectFrom('tenant_members').select('tenant_id').where('user_id', '=', staffId).execute();
+    expect(tenantsOfStaff).toEqual([]);
+  });
+
   it('require single sign-on: password sign-in and reset are refused with a pointer to the company sign-in; the break-glass owner still signs in with a password', async () => {
     const o = await organization('partner');
     // the owner's own address is on another domain; give them a colleague on the verified one
