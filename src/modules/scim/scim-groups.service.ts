@@ -17,6 +17,7 @@ import { scimProblem } from './scim.errors.ts';
 import { auditOrg, type Memberships } from './scim-members.ts';
 import * as repo from './scim.repo.ts';
 import { applyPatch, filterOf, listResponse, patchOperations, toScimGroup } from './scim.resources.ts';
+import type { ScimPatchOperation } from 'scim-patch';
 
 export interface ScimGroupsDeps {
   db: Db;
@@ -124,7 +125,7 @@ export class ScimGroups {
   async patch(ctx: RequestContext, base: string, org: repo.Org, id: string, body: unknown, ifMatch?: string) {
     const g = await this.#current(org, id, ifMatch);
     const doc = await this.#doc(base, org, g);
-    const patched = applyPatch(doc as never, patchOperations(body)) as unknown as Record<string, unknown>;
+    const patched = applyPatch(doc as never, memberRemovalsByValue(patchOperations(body))) as unknown as Record<string, unknown>;
     await this.#write(ctx, org, g, groupInput(patched));
     return this.get(base, org, id);
   }
@@ -174,4 +175,20 @@ export class ScimGroups {
       await members.setRole(ctx, org, userId, role);
     }
   }
+}
+
+/**
+ * Entra ID removes group members with `{"op":"Remove","path":"members","value":[{"value":"<id>"}, …]}` (RFC 7644
+ * §3.5.2.2 allows a value with a remove). The patch library compares whole member objects, and a group's members carry
+ * display and $ref besides value, so nothing matched and nobody left the group. Each member named is removed by its
+ * value instead, as Okta's `members[value eq "<id>"]` form does.
+ */
+export function memberRemovalsByValue(ops: ScimPatchOperation[]): ScimPatchOperation[] {
+  return ops.flatMap((o) => {
+    const op = o as { op: string; path?: string; value?: unknown };
+    if (op.op !== 'remove' || op.path?.toLowerCase() !== 'members' || op.value === undefined) return [o];
+    const values = (Array.isArray(op.value) ? op.value : [op.value]).map((v) => (v && typeof v === 'object' ? (v as { value?: unknown }).value : v));
+    if (values.some((v) => typeof v !== 'string')) throw scimProblem.invalidValue('Each member to remove needs its value (the person’s id).');
+    return (values as string[]).map((v) => ({ op: 'remove', path: `members[value eq ${JSON.stringify(v)}]` }) as ScimPatchOperation);
+  });
 }

@@ -130,7 +130,7 @@ describe('SCIM Users as Entra ID sends them', () => {
 });
 
 describe('SCIM Groups', () => {
-  it('creates a group, adds and removes members (Entra and Okta forms), renames it; a role group gives its member role', async () => {
+  it('creates a group, adds and removes members (Entra\'s and Okta\'s forms of each), renames it; a role group gives its member role', async () => {
     const p = await t.world.partner({ capabilities: ['managed_services'] });
     const s = scim(await tokenFor(p));
     const a = (await s('POST', '/Users', { schemas: [USER], userName: email('grace') })).body.id as string;
@@ -155,6 +155,16 @@ describe('SCIM Groups', () => {
     expect(removed.body.members.map((m: { value: string }) => m.value)).toEqual([a]);
     // leaving every role group: read-only, never full access
     expect(await roleOf(b)).toBe('partner_auditor');
+
+    // Entra: Remove with a path and a list of values (each an object with the member's id)
+    await s('PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ value: b }] }] });
+    expect(await roleOf(b)).toBe('partner_msp_billing');
+    const entraRemoved = await s('PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'Remove', path: 'members', value: [{ value: b }] }] });
+    expect(entraRemoved.status).toBe(200);
+    expect(entraRemoved.body.members.map((m: { value: string }) => m.value)).toEqual([a]);
+    expect(await roleOf(b)).toBe('partner_auditor');
+    const malformed = await s('PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'Remove', path: 'members', value: [{ display: 'no id' }] }] });
+    expect(malformed.body).toMatchObject({ status: '400', scimType: 'invalidValue' });
 
     // rename (Okta sends a value object with id and displayName)
     const renamed = await s('PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { id: gid, displayName: 'Support' } }] });
