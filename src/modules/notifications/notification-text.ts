@@ -96,25 +96,9 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
       if (a.detail === null && type === 'alert.raised') return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `An alert was raised for ${tenant}; open Alerts to see it.`, link };
       return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link };
     }
-    case 'domain.verification_lost': {
-      const dom = (d.domain ?? {}) as { domain?: string; reason?: string };
-      const owner = (d.owner ?? {}) as { type?: string; id?: string };
-      return {
-        title: `${dom.domain ?? 'A sign-in domain'} is no longer verified`,
-        body: `The regular check no longer found its DNS TXT record (${dom.reason ?? 'no record'}). Its people are not sent to your company sign-in until the record is published again and checked.`,
-        link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
-      };
-    }
-    case 'domain.dns_unanswered': {
-      const dom = (d.domain ?? {}) as { domain?: string };
-      const owner = (d.owner ?? {}) as { type?: string; id?: string };
-      const until = typeof d.verified_until === 'string' ? d.verified_until.slice(0, 16).replace('T', ' ') + ' UTC' : 'a few days from now';
-      return {
-        title: `DNS does not answer for ${dom.domain ?? 'a sign-in domain'}`,
-        body: `The regular check could not get an answer about its DNS TXT record. It stays verified, and your company sign-in keeps working, until ${until}; check your DNS before then.`,
-        link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
-      };
-    }
+    case 'domain.verification_lost':
+    case 'domain.dns_unanswered':
+      return domainNotice(type, d);
     case 'webhook.endpoint_disabled': {
       const e = (d.endpoint ?? {}) as { url?: string; description?: string };
       return {
@@ -175,4 +159,30 @@ export function invitationMail(i: { email: string; organization: string; kind: '
     footer: `You get this e-mail because someone at ${i.organization} entered your address in Partnergate.`,
     brand: i.brand ?? null,
   });
+}
+
+/** The notices about an organization's sign-in domain. */
+function domainNotice(type: string, d: Data): NoticeText {
+  switch (type) {
+  case 'domain.verification_lost': {
+    const dom = (d.domain ?? {}) as { domain?: string; reason?: string };
+    const owner = (d.owner ?? {}) as { type?: string; id?: string };
+    return {
+      title: `${dom.domain ?? 'A sign-in domain'} is no longer verified`,
+      body: `The regular check no longer found its DNS TXT record (${dom.reason ?? 'no record'}). Its people are not sent to your company sign-in until the record is published again and checked.`,
+      link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
+    };
+  }
+  case 'domain.dns_unanswered': {
+    const dom = (d.domain ?? {}) as { domain?: string };
+    const owner = (d.owner ?? {}) as { type?: string; id?: string };
+    const until = typeof d.verified_until === 'string' ? d.verified_until.slice(0, 16).replace('T', ' ') + ' UTC' : 'a few days from now';
+    return {
+      title: `DNS does not answer for ${dom.domain ?? 'a sign-in domain'}`,
+      body: `The regular check could not get an answer about its DNS TXT record. It stays verified, and your company sign-in keeps working, until ${until}; check your DNS before then.`,
+      link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
+    };
+  }
+  }
+  return { title: type, body: '', link: null };
 }
