@@ -41,6 +41,15 @@ const baseTheme = {
   // without sliding or fading (the browser tests ask for it too: they never act mid-animation).
   respectReducedMotion: true,
   components: {
+    // A button's words wrap onto a second line where they do not fit (a long German label on a phone) instead of
+    // running out of the button or being cut off; the button grows to hold them.
+    Button: {
+      styles: {
+        root: { height: 'auto', minHeight: 'var(--button-height)' },
+        inner: { minHeight: 'var(--button-height)' },
+        label: { whiteSpace: 'normal', overflow: 'visible', textAlign: 'center', lineHeight: 1.3, paddingBlock: 4 },
+      },
+    },
     // A badge sizes to its words and wraps them when its column is narrow, instead of cutting them
     // off with an ellipsis ("WAITING ON C…").
     Badge: Badge.extend({
@@ -54,16 +63,19 @@ const baseTheme = {
 
 /**
  * The theme in the reader's language: the × of a dialog or a side panel is a button, and a button needs a
- * name for a screen reader (a panel that says what it closes, "Close the ticket", still names its own).
+ * name for a screen reader (a panel that says what it closes, "Close the ticket", still names its own), and so does
+ * the eye of a password field.
  * (plain theme entries, not Modal.extend(): importing the components here would put them in the first download)
  */
-function themeIn(close: string) {
+function themeIn(close: string, togglePassword: string) {
   return createTheme({
     ...baseTheme,
     components: {
       ...baseTheme.components,
       Modal: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
       Drawer: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
+      // the eye button of a password field: Mantine names it in English otherwise
+      PasswordInput: { defaultProps: { visibilityToggleButtonProps: { 'aria-label': togglePassword } } },
     },
   });
 }
@@ -76,7 +88,7 @@ function Themed() {
   const lang = document.documentElement.lang;
   return (
     <DirectionProvider initialDirection={isLocale(lang) ? directionOf(lang) : 'ltr'} detectDirection={false}>
-      <MantineProvider theme={themeIn(intl.formatMessage(common.close))} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
+      <MantineProvider theme={themeIn(intl.formatMessage(common.close), intl.formatMessage(common.togglePassword))} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
         <Notifications position="bottom-right" />
         <BrowserRouter>
           <Suspense fallback={<div aria-busy="true" />}>

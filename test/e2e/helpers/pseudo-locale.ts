@@ -4,6 +4,7 @@
  * that is neither inside a message nor the server's data was written into the page by hand: it would stay
  * English in every language, and this finds it.
  *
+ * Every letter of an `en-XA` message is accented, so a word of plain letters (two in a row) was not in one.
  * What counts as data is what the server said: every string of every JSON answer the page received (names,
  * e-mail addresses, invoice numbers, the operator's purpose names) is taken out of the text before it is
  * judged, and so are numbers, dates and the month and day names of the formatting locale.
@@ -74,12 +75,13 @@ export async function untranslated(page: Page): Promise<string[]> {
       const el = n.parentElement;
       if (!el || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(el.tagName)) continue;
       // code a developer copies (client ids, scopes, curl lines) is marked so, and is not prose
-      if (el.closest('[data-technical], code, pre, [translate="no"]')) continue;
+      if (el.closest('[data-technical], code, pre, [translate="no"], [aria-hidden="true"]')) continue;
       if (visible(el)) strings.push(n.nodeValue ?? '');
     }
     for (const el of Array.from(doc.querySelectorAll('[aria-label], [placeholder], [title], img[alt]'))) {
       if (!visible(el) && el.getAttribute('aria-label') === null) continue;
-      if (el.closest('[data-technical], [translate="no"]')) continue;
+      // what is hidden from everyone (a library's measuring copy of a text area) is read by no one
+      if (el.closest('[data-technical], [translate="no"], [aria-hidden="true"]')) continue;
       for (const a of ['aria-label', 'placeholder', 'title', 'alt']) {
         const v = el.getAttribute(a);
         if (v) strings.push(v);
@@ -106,8 +108,11 @@ export async function untranslated(page: Page): Promise<string[]> {
       }
       for (const d of data) if (t.includes(d)) t = t.split(d).join(' ');
       for (const w of names) t = t.replace(new RegExp(`\\b${w}\\b`, 'g'), ' ');
-      // what is left must have no word: two letters in a row
-      if (/\p{L}{2}/u.test(t)) left.push(s.trim().slice(0, 80));
+      // a message with a link or bold words inside is several text nodes: "[Want to work with us? ", the link's
+      // "Apply as a partner", "]" — the opening and closing parts carry one bracket each, and every letter of a
+      // message is accented, so what is left must have no word of plain letters: two in a row
+      t = t.replace(/\[[^\]]*$/, ' ').replace(/^[^[]*\]/, ' ');
+      if (/[A-Za-z]{2}/.test(t)) left.push(s.trim().slice(0, 80));
     }
     return [...new Set(left)];
   }, data);

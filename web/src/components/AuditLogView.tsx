@@ -22,6 +22,45 @@ import { AuditEventDrawer } from './AuditEventDrawer.tsx';
 import { auditKeys, type AuditScope } from '../api/keys/audit.ts';
 import { partnerKeys } from '../api/keys/partners.ts';
 import { tenantKeys } from '../api/keys/tenants.ts';
+import { useIntl, type IntlShape } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+import { common } from '../i18n/common-messages.ts';
+
+const m = defineMessages({
+  pickedPerson: { id: 'components.audit_log.picked_person', defaultMessage: 'The person picked from an event' },
+  shown: {
+    id: 'components.audit_log.shown',
+    defaultMessage: "{count, plural, one {# event} other {# events}} shown, newest first. Choose an event's action, or click its row, for its details.",
+  },
+  noMatch: { id: 'components.audit_log.no_match', defaultMessage: 'No event matches these filters.' },
+  empty: { id: 'components.audit_log.empty', defaultMessage: 'No events yet.' },
+  loadOlder: { id: 'components.audit_log.load_older', defaultMessage: 'Load older events' },
+  action: { id: 'components.audit_log.action', defaultMessage: 'Action' },
+  actionPlaceholder: { id: 'components.audit_log.action_placeholder', defaultMessage: 'e.g. Partner approved or Every partner event' },
+  outcome: { id: 'components.audit_log.outcome', defaultMessage: 'Outcome' },
+  anyOutcome: { id: 'components.audit_log.any_outcome', defaultMessage: 'Any outcome' },
+  success: { id: 'components.audit_log.outcome.success', defaultMessage: 'Success' },
+  denied: { id: 'components.audit_log.outcome.denied', defaultMessage: 'Denied' },
+  failure: { id: 'components.audit_log.outcome.failure', defaultMessage: 'Failure' },
+  doneBy: { id: 'components.audit_log.done_by', defaultMessage: 'Done by' },
+  anyone: { id: 'components.audit_log.anyone', defaultMessage: 'Anyone' },
+  nobody: { id: 'components.audit_log.nobody', defaultMessage: 'Nobody by that name' },
+  tenant: { id: 'components.audit_log.tenant', defaultMessage: 'Tenant' },
+  anyTenant: { id: 'components.audit_log.any_tenant', defaultMessage: 'Any tenant' },
+  noTenant: { id: 'components.audit_log.no_tenant', defaultMessage: 'No tenant' },
+  partner: { id: 'components.audit_log.partner', defaultMessage: 'Partner' },
+  anyPartner: { id: 'components.audit_log.any_partner', defaultMessage: 'Any partner' },
+  noPartner: { id: 'components.audit_log.no_partner', defaultMessage: 'No partner' },
+  from: { id: 'components.audit_log.from', defaultMessage: 'From' },
+  to: { id: 'components.audit_log.to', defaultMessage: 'To (inclusive)' },
+  apply: { id: 'components.audit_log.apply', defaultMessage: 'Apply filters' },
+  clear: { id: 'components.audit_log.clear', defaultMessage: 'Clear filters ({count})' },
+  identical: { id: 'components.audit_log.identical', defaultMessage: 'Identical requests within a quarter second, each listed in the details' },
+  time: { id: 'components.audit_log.column.time', defaultMessage: 'Time' },
+  actor: { id: 'components.audit_log.column.actor', defaultMessage: 'Actor' },
+  target: { id: 'components.audit_log.column.target', defaultMessage: 'Target' },
+  scope: { id: 'components.audit_log.column.scope', defaultMessage: 'Tenant / partner' },
+});
 
 export { AuditEventDrawer };
 
@@ -122,6 +161,7 @@ function usePeopleNames(events: AuditEventDto[], people: PeopleResolver | undefi
 }
 
 export function AuditLogView({ scope, load, scopeFilters, people, knownNames, partnerFilter }: AuditLogViewProps) {
+  const intl = useIntl();
   const filters = useAuditFilters();
   const { applied } = filters;
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
@@ -143,9 +183,9 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
   const actionSuggestions = useMemo(() => [...new Set([...knownActions(), ...events.map((e) => e.action)].map(actionLabel))].sort(), [events]);
   const actorOptions = useMemo(() => {
     const opts = [...peopleMap].map(([id, p]) => ({ value: id, label: `${p.name} (${p.email})` }));
-    if (applied.actor_user_id && !peopleMap.has(applied.actor_user_id)) opts.push({ value: applied.actor_user_id, label: 'The person picked from an event' });
+    if (applied.actor_user_id && !peopleMap.has(applied.actor_user_id)) opts.push({ value: applied.actor_user_id, label: intl.formatMessage(m.pickedPerson) });
     return opts.sort((a, b) => a.label.localeCompare(b.label));
-  }, [peopleMap, applied.actor_user_id]);
+  }, [peopleMap, applied.actor_user_id, intl]);
   const tenantOptions = scopeFilters ? (tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name })) : null;
   const partnerOptions = scopeFilters ? (partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name })) : partnerFilter?.length ? partnerFilter : null;
 
@@ -154,7 +194,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
       <AuditFilterForm filters={filters} actionSuggestions={actionSuggestions} actorOptions={actorOptions} tenantOptions={tenantOptions} partnerOptions={partnerOptions} />
       <ErrorAlert error={list.error} />
       <Text size="sm" c="dimmed">
-        {list.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Choose an event's action, or click its row, for its details.`}
+        {intl.formatMessage(list.loading ? common.loading : m.shown, { count: events.length })}
       </Text>
       <DataTable
         testId="audit-table"
@@ -165,9 +205,9 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
         rowKey={(e) => e.id}
         rowProps={(e) => ({ 'data-action': e.action })}
         onRowClick={setSelected}
-        empty={filters.activeCount ? 'No event matches these filters.' : 'No events yet.'}
-        more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: 'Load older events' }}
-        columns={auditColumns({ names, permissionWord: permissionWords.word, scopeColumn: !!scopeFilters, open: setSelected })}
+        empty={intl.formatMessage(filters.activeCount ? m.noMatch : m.empty)}
+        more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: intl.formatMessage(m.loadOlder) }}
+        columns={auditColumns({ intl, names, permissionWord: permissionWords.word, scopeColumn: !!scopeFilters, open: setSelected })}
       />
       <AuditEventDrawer
         event={selected}
@@ -198,6 +238,7 @@ function AuditFilterForm({
   tenantOptions: Option[] | null;
   partnerOptions: Option[] | null;
 }) {
+  const intl = useIntl();
   return (
     <Paper withBorder p="md" radius="md">
       <form
@@ -207,46 +248,46 @@ function AuditFilterForm({
         }}
       >
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
-          <Autocomplete label="Action" placeholder="e.g. Partner approved or Every partner event" data={actionSuggestions} value={draft.action ?? ''} onChange={set('action')} name="action" />
+          <Autocomplete label={intl.formatMessage(m.action)} placeholder={intl.formatMessage(m.actionPlaceholder)} data={actionSuggestions} value={draft.action ?? ''} onChange={set('action')} name="action" />
           <Select
-            label="Outcome"
-            placeholder="Any outcome"
+            label={intl.formatMessage(m.outcome)}
+            placeholder={intl.formatMessage(m.anyOutcome)}
             data={[
-              { value: 'success', label: 'Success' },
-              { value: 'denied', label: 'Denied' },
-              { value: 'failure', label: 'Failure' },
+              { value: 'success', label: intl.formatMessage(m.success) },
+              { value: 'denied', label: intl.formatMessage(m.denied) },
+              { value: 'failure', label: intl.formatMessage(m.failure) },
             ]}
             value={draft.outcome ?? null}
             onChange={set('outcome')}
             clearable
           />
-          <Select label="Done by" placeholder="Anyone" searchable clearable data={actorOptions} value={draft.actor_user_id ?? null} onChange={set('actor_user_id')} nothingFoundMessage="Nobody by that name" />
+          <Select label={intl.formatMessage(m.doneBy)} placeholder={intl.formatMessage(m.anyone)} searchable clearable data={actorOptions} value={draft.actor_user_id ?? null} onChange={set('actor_user_id')} nothingFoundMessage={intl.formatMessage(m.nobody)} />
           {tenantOptions && (
-            <Select label="Tenant" placeholder="Any tenant" searchable clearable data={tenantOptions} value={draft.tenant_id ?? null} onChange={set('tenant_id')} nothingFoundMessage="No tenant" />
+            <Select label={intl.formatMessage(m.tenant)} placeholder={intl.formatMessage(m.anyTenant)} searchable clearable data={tenantOptions} value={draft.tenant_id ?? null} onChange={set('tenant_id')} nothingFoundMessage={intl.formatMessage(m.noTenant)} />
           )}
           {partnerOptions && (
             <Select
-              label="Partner"
-              placeholder="Any partner"
+              label={intl.formatMessage(m.partner)}
+              placeholder={intl.formatMessage(m.anyPartner)}
               searchable
               clearable
               data-testid="audit-partner-filter"
               data={partnerOptions}
               value={draft.partner_id ?? null}
               onChange={set('partner_id')}
-              nothingFoundMessage="No partner"
+              nothingFoundMessage={intl.formatMessage(m.noPartner)}
             />
           )}
-          <TextInput type="date" label="From" value={draft.since ?? ''} onChange={(e) => set('since')(e.currentTarget.value)} />
-          <TextInput type="date" label="To (inclusive)" value={draft.until ?? ''} onChange={(e) => set('until')(e.currentTarget.value)} />
+          <TextInput type="date" label={intl.formatMessage(m.from)} value={draft.since ?? ''} onChange={(e) => set('since')(e.currentTarget.value)} />
+          <TextInput type="date" label={intl.formatMessage(m.to)} value={draft.until ?? ''} onChange={(e) => set('until')(e.currentTarget.value)} />
         </SimpleGrid>
         <Group mt="md" gap="xs">
           <Button type="submit" leftSection={<IconFilter size={16} />}>
-            Apply filters
+            {intl.formatMessage(m.apply)}
           </Button>
           {activeCount > 0 && (
             <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={() => apply({})}>
-              Clear filters ({activeCount})
+              {intl.formatMessage(m.clear, { count: activeCount })}
             </Button>
           )}
         </Group>
@@ -257,6 +298,7 @@ function AuditFilterForm({
 
 /** An event's action in words: the row opens the details by mouse, this button by keyboard (and it names the event). */
 function ActionCell({ e, open }: { e: AuditEventDto; open(e: AuditEventDto): void }) {
+  const intl = useIntl();
   return (
     <>
       <Anchor
@@ -275,7 +317,7 @@ function ActionCell({ e, open }: { e: AuditEventDto; open(e: AuditEventDto): voi
         {actionLabel(e.action)}
       </Anchor>
       {typeof e.details.count === 'number' && e.details.count > 1 && (
-        <Tooltip label="Identical requests within a quarter second, each listed in the details">
+        <Tooltip label={intl.formatMessage(m.identical)}>
           <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
             ×{e.details.count}
           </Badge>
@@ -285,22 +327,22 @@ function ActionCell({ e, open }: { e: AuditEventDto; open(e: AuditEventDto): voi
   );
 }
 
-function auditColumns({ names, permissionWord, scopeColumn, open }: { names: Names; permissionWord: Parameters<typeof targetOf>[2]; scopeColumn: boolean; open(e: AuditEventDto): void }): Column<AuditEventDto>[] {
+function auditColumns({ intl, names, permissionWord, scopeColumn, open }: { intl: IntlShape; names: Names; permissionWord: Parameters<typeof targetOf>[2]; scopeColumn: boolean; open(e: AuditEventDto): void }): Column<AuditEventDto>[] {
   return [
-    { key: 'time', title: 'Time', mobile: 'title', style: { whiteSpace: 'nowrap' }, sortValue: (e) => e.occurred_at, render: (e) => formatDateTime(e.occurred_at) },
-    { key: 'action', title: 'Action', sortValue: (e) => actionLabel(e.action), render: (e) => <ActionCell e={e} open={open} /> },
-    { key: 'outcome', title: 'Outcome', width: 120, sortValue: (e) => e.outcome, render: (e) => <StatusBadge status={e.outcome} /> },
+    { key: 'time', title: intl.formatMessage(m.time), mobile: 'title', style: { whiteSpace: 'nowrap' }, sortValue: (e) => e.occurred_at, render: (e) => formatDateTime(e.occurred_at) },
+    { key: 'action', title: intl.formatMessage(m.action), sortValue: (e) => actionLabel(e.action), render: (e) => <ActionCell e={e} open={open} /> },
+    { key: 'outcome', title: intl.formatMessage(m.outcome), width: 120, sortValue: (e) => e.outcome, render: (e) => <StatusBadge status={e.outcome} /> },
     {
       key: 'actor',
-      title: 'Actor',
+      title: intl.formatMessage(m.actor),
       render: (e) => <Party label={actorOf(e, names)} kind={ACTOR_KINDS[e.actor.type] ?? e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
     },
-    { key: 'target', title: 'Target', render: (e) => <Party label={targetOf(e, names, permissionWord)} kind={kindLabel(e.target.type)} id={e.target.id} /> },
+    { key: 'target', title: intl.formatMessage(m.target), render: (e) => <Party label={targetOf(e, names, permissionWord)} kind={kindLabel(e.target.type)} id={e.target.id} /> },
     ...(scopeColumn
       ? [
           {
             key: 'scope',
-            title: 'Tenant / partner',
+            title: intl.formatMessage(m.scope),
             render: (e: AuditEventDto) => <Text size="sm">{e.tenant_name ?? who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? '—'}</Text>,
           },
         ]

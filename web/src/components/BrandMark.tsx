@@ -10,6 +10,7 @@ import { brandingApi, type ShownBrand } from '../api/partnerOps.ts';
 import { brandingKeys } from '../api/keys/branding.ts';
 import { useApiQuery } from '../query/query.ts';
 import { useSession } from '../session/SessionContext.tsx';
+import { FormattedMessage } from 'react-intl';
 
 export function useShownBrand(): ShownBrand | null {
   const { me } = useSession();
@@ -32,7 +33,7 @@ export function BrandMark({ brand }: { brand: ShownBrand | null }) {
         <ThemeIcon size="md" radius="md">
           <IconShieldCheck size={18} />
         </ThemeIcon>
-        <Text fw={700} size="lg">
+        <Text fw={700} size="lg" translate="no">
           Partnergate
         </Text>
       </Group>
@@ -46,7 +47,7 @@ export function BrandMark({ brand }: { brand: ShownBrand | null }) {
           {brand.name}
         </Text>
         <Text size="xs" c="dimmed">
-          powered by {brand.powered_by}
+          <FormattedMessage id="components.brand_mark.powered_by" defaultMessage="powered by {product}" values={{ product: brand.powered_by }} />
         </Text>
       </div>
     </Group>

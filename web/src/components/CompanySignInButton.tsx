@@ -7,15 +7,25 @@ import { useState } from 'react';
 import { Alert, Button } from '@mantine/core';
 import { IconBuilding } from '@tabler/icons-react';
 import { ssoApi } from '../api/sso.ts';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  enterEmail: { id: 'components.company_sign_in.enter_email', defaultMessage: 'Enter your work e-mail address above first.' },
+  noCompany: { id: 'components.company_sign_in.no_company', defaultMessage: '{domain} does not sign in with a company account here. Use your password.' },
+  checkFailed: { id: 'components.company_sign_in.check_failed', defaultMessage: 'We could not check your address just now. Try again in a moment.' },
+  button: { id: 'components.company_sign_in.button', defaultMessage: 'Sign in with your company' },
+});
 
 export function CompanySignInButton({ email, returnTo }: { email: string; returnTo?: string | null }) {
+  const intl = useIntl();
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const go = async () => {
     setNote(null);
     const address = email.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
-      setNote('Enter your work e-mail address above first.');
+      setNote(intl.formatMessage(m.enterEmail));
       return;
     }
     setBusy(true);
@@ -25,9 +35,9 @@ export function CompanySignInButton({ email, returnTo }: { email: string; return
         window.location.assign(r.start_url + (returnTo ? `&return_to=${encodeURIComponent(returnTo)}` : ''));
         return;
       }
-      setNote(`${address.split('@')[1]} does not sign in with a company account here. Use your password.`);
+      setNote(intl.formatMessage(m.noCompany, { domain: address.split('@')[1] }));
     } catch {
-      setNote('We could not check your address just now. Try again in a moment.');
+      setNote(intl.formatMessage(m.checkFailed));
     } finally {
       setBusy(false);
     }
@@ -35,7 +45,7 @@ export function CompanySignInButton({ email, returnTo }: { email: string; return
   return (
     <>
       <Button variant="default" fullWidth leftSection={<IconBuilding size={16} />} loading={busy} onClick={() => void go()} data-testid="company-sign-in">
-        Sign in with your company
+        {intl.formatMessage(m.button)}
       </Button>
       {note && (
         <Alert color="blue" variant="light" role="status">

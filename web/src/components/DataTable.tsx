@@ -8,7 +8,7 @@
  *     records={list.items}
  *     loading={list.loading}
  *     rowKey={(t) => t.id}
- *     empty="No tenants yet. Create the first one."
+ *     empty={intl.formatMessage(m.empty)}
  *     columns={[
  *       { key: 'name', title: 'Name', render: (t) => <Anchor …>{t.name}</Anchor>, sortValue: (t) => t.name, mobile: 'title' },
  *       { key: 'status', title: 'Status', render: (t) => <StatusBadge status={t.status} /> },
@@ -23,6 +23,21 @@ import { Button, Center, Group, Pagination, Paper, Skeleton, Stack, Table, Text,
 import { useMediaQuery } from '@mantine/hooks';
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  pages: { id: 'components.data_table.pages', defaultMessage: 'Pages' },
+  page: { id: 'components.data_table.page', defaultMessage: 'Page {page}' },
+  firstPage: { id: 'components.data_table.first_page', defaultMessage: 'First page' },
+  lastPage: { id: 'components.data_table.last_page', defaultMessage: 'Last page' },
+  nextPage: { id: 'components.data_table.next_page', defaultMessage: 'Next page' },
+  previousPage: { id: 'components.data_table.previous_page', defaultMessage: 'Previous page' },
+  loadMore: { id: 'components.data_table.load_more', defaultMessage: 'Load more' },
+  sortBy: { id: 'components.data_table.sort_by', defaultMessage: 'Sort by {column}' },
+  loading: { id: 'components.data_table.loading', defaultMessage: 'Loading' },
+});
+const CONTROLS = { first: m.firstPage, last: m.lastPage, next: m.nextPage, previous: m.previousPage } as const;
 
 export interface Column<T> {
   /** unique within the table */
@@ -36,8 +51,8 @@ export interface Column<T> {
    * column out; by default the column is a "Title: value" line.
    */
   mobile?: 'title' | 'footer' | 'hide';
-  /** the header's label on a phone card when `title` is not plain text */
-  label?: string;
+  /** the header's label on a phone card when `title` is not plain text (and the sort button's name) */
+  label?: ReactNode;
   width?: number | string;
   align?: 'left' | 'right' | 'center';
   /** extra cell style (e.g. whiteSpace: 'nowrap') */
@@ -78,6 +93,7 @@ type Sort = { key: string; direction: 'asc' | 'desc' } | null;
 
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, records, rowKey, loading, empty, testId, onRowClick, rowProps, more, pageSize = 25 } = props;
+  const intl = useIntl();
   const phone = useMediaQuery('(max-width: 48em)');
   const [sort, setSort] = useState<Sort>(props.defaultSort ?? null);
   const [page, setPage] = useState(1);
@@ -113,17 +129,17 @@ export function DataTable<T>(props: DataTableProps<T>) {
             value={current}
             onChange={setPage}
             size="sm"
-            aria-label="Pages"
+            aria-label={intl.formatMessage(m.pages)}
             // every page button named, the arrows too (a button without a name is an axe finding)
-            getItemProps={(page) => ({ 'aria-label': `Page ${page}` })}
-            getControlProps={(control) => ({ 'aria-label': ({ first: 'First page', last: 'Last page', next: 'Next page', previous: 'Previous page' } as Record<string, string>)[control] ?? control })}
+            getItemProps={(page) => ({ 'aria-label': intl.formatMessage(m.page, { page }) })}
+            getControlProps={(control) => ({ 'aria-label': intl.formatMessage(CONTROLS[control]) })}
           />
         </Group>
       )}
       {more?.hasMore && (
         <Group justify="center" mt="sm">
           <Button variant="default" onClick={more.onLoad} loading={more.loading}>
-            {more.label ?? 'Load more'}
+            {more.label ?? intl.formatMessage(m.loadMore)}
           </Button>
         </Group>
       )}
@@ -162,7 +178,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               {columns.map((c) => (
                 <Table.Th key={c.key} w={c.width} ta={c.align} aria-sort={sort?.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
                   {c.sortValue ? (
-                    <UnstyledButton onClick={() => toggleSort(c.key)} fw={700} fz="inherit" aria-label={`Sort by ${c.label ?? (typeof c.title === 'string' ? c.title : c.key)}`}>
+                    <UnstyledButton onClick={() => toggleSort(c.key)} fw={700} fz="inherit" aria-label={intl.formatMessage(m.sortBy, { column: typeof c.label === 'string' ? c.label : typeof c.title === 'string' ? c.title : c.key })}>
                       <Group gap={4} wrap="nowrap">
                         {c.title}
                         {sort?.key !== c.key ? <IconArrowsSort size={14} opacity={0.4} /> : sort.direction === 'asc' ? <IconArrowUp size={14} /> : <IconArrowDown size={14} />}
@@ -201,7 +217,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
         </Table>
         {/* outside the table body, so rows are only ever records */}
         {showLoading && (
-          <Stack gap={8} p="sm" role="status" aria-label="Loading">
+          <Stack gap={8} p="sm" role="status" aria-label={intl.formatMessage(m.loading)}>
             {[0, 1, 2].map((i) => (
               <Skeleton key={i} h={18} />
             ))}

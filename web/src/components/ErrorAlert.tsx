@@ -11,9 +11,28 @@ import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { ApiError } from '../api/errors.ts';
 import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
 import { isTransient } from '../query/query.ts';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  notInRole: { id: 'components.error_alert.not_in_role', defaultMessage: 'Not part of your role' },
+  notAvailable: { id: 'components.error_alert.not_available', defaultMessage: 'Not available to you' },
+  notFound: { id: 'components.error_alert.not_found', defaultMessage: 'Not found' },
+  conflict: { id: 'components.error_alert.conflict', defaultMessage: 'Not saved: something changed first' },
+  notSaved: { id: 'components.error_alert.not_saved', defaultMessage: 'Not saved' },
+  wentWrong: { id: 'components.error_alert.went_wrong', defaultMessage: 'Something went wrong' },
+  roleRefusal: {
+    id: 'components.error_alert.role_refusal',
+    defaultMessage: 'Your role does not include this. If you need it, ask an administrator of your organization.',
+  },
+  checkFields: { id: 'components.error_alert.check_fields', defaultMessage: 'Please check {count, plural, one {this field} other {these fields}} (marked on the form):' },
+  fieldProblem: { id: 'components.error_alert.field_problem', defaultMessage: '{field}: {problem}' },
+  tryAgain: { id: 'components.error_alert.try_again', defaultMessage: 'Try again' },
+});
 
 export function ErrorAlert({ error, title, labels }: { error: unknown; title?: string; /** field key → the input's label */ labels?: Record<string, string> }) {
   const client = useQueryClient();
+  const intl = useIntl();
   if (!error) return null;
   const retry = isTransient(error) ? reloadFailed(client, error) : undefined;
   const api = error instanceof ApiError ? error : null;
@@ -21,22 +40,24 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
   // "Something went wrong" only when something did (a fault, no connection); a refusal says what it is
   const heading =
     title ??
-    (byRole
-      ? 'Not part of your role'
-      : api?.status === 403
-        ? 'Not available to you'
-        : api?.status === 404
-          ? 'Not found'
-          : api?.status === 409
-            ? 'Not saved: something changed first'
-            : api && api.status >= 400 && api.status < 500
-              ? 'Not saved'
-              : 'Something went wrong');
+    intl.formatMessage(
+      byRole
+        ? m.notInRole
+        : api?.status === 403
+          ? m.notAvailable
+          : api?.status === 404
+            ? m.notFound
+            : api?.status === 409
+              ? m.conflict
+              : api && api.status >= 400 && api.status < 500
+                ? m.notSaved
+                : m.wentWrong,
+    );
   const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];
   if (api?.status === 403) {
     return (
       <Alert color="gray" variant="light" icon={<IconLock size={18} />} title={heading} role="alert" data-testid="error-alert" data-refusal="">
-        <Text size="sm">{byRole ? 'Your role does not include this. If you need it, ask an administrator of your organization.' : errorMessage(error)}</Text>
+        <Text size="sm">{byRole ? intl.formatMessage(m.roleRefusal) : errorMessage(error)}</Text>
       </Alert>
     );
   }
@@ -44,11 +65,11 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
     <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={heading} role="alert" data-testid="error-alert">
       {fields.length > 0 ? (
         <>
-          <Text size="sm">Please check {fields.length === 1 ? 'this field' : 'these fields'} (marked on the form):</Text>
+          <Text size="sm">{intl.formatMessage(m.checkFields, { count: fields.length })}</Text>
           <List size="sm" mt={4}>
             {fields.map(([key, message]) => (
               <List.Item key={key}>
-                {fieldLabel(key, labels)}: {message.charAt(0).toLowerCase() + message.slice(1)}
+                {intl.formatMessage(m.fieldProblem, { field: fieldLabel(key, labels), problem: message.charAt(0).toLowerCase() + message.slice(1) })}
               </List.Item>
             ))}
           </List>
@@ -58,7 +79,7 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
       )}
       {retry && (
         <Button size="xs" variant="light" color="red" mt="xs" onClick={retry} data-testid="error-retry">
-          Try again
+          {intl.formatMessage(m.tryAgain)}
         </Button>
       )}
     </Alert>

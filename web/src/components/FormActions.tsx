@@ -1,10 +1,17 @@
 import { Button, Group } from '@mantine/core';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  cancel: { id: 'components.form_actions.cancel', defaultMessage: 'Cancel' },
+  save: { id: 'components.form_actions.save', defaultMessage: 'Save' },
+});
 
 /** The foot of a form in a dialog: a Cancel that closes it, and the button that submits it. */
 export function FormActions({
   onCancel,
   busy,
-  submitLabel = 'Save',
+  submitLabel,
   disabled,
 }: {
   onCancel: () => void;
@@ -12,13 +19,14 @@ export function FormActions({
   submitLabel?: string;
   disabled?: boolean;
 }) {
+  const intl = useIntl();
   return (
     <Group justify="flex-end">
       <Button variant="default" onClick={onCancel}>
-        Cancel
+        {intl.formatMessage(m.cancel)}
       </Button>
       <Button type="submit" loading={busy} disabled={disabled}>
-        {submitLabel}
+        {submitLabel ?? intl.formatMessage(m.save)}
       </Button>
     </Group>
   );

@@ -4,6 +4,23 @@ import { IconSend } from '@tabler/icons-react';
 import type { Action } from '../query/query.ts';
 import { email, required, useApiForm } from '../query/form.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  emailRequired: { id: 'components.invite_member.email_required', defaultMessage: 'Enter the email address of the person to invite.' },
+  roleRequired: { id: 'components.invite_member.role_required', defaultMessage: 'Choose a role.' },
+  email: { id: 'components.invite_member.email', defaultMessage: 'Email' },
+  role: { id: 'components.invite_member.role', defaultMessage: 'Role' },
+  how: {
+    id: 'components.invite_member.how',
+    defaultMessage:
+      'You get a one-time invitation link to send them, shown once. They join when they accept it — with a new account, or by logging in to the one they already have.',
+  },
+  failed: { id: 'components.invite_member.failed', defaultMessage: 'Nobody was invited' },
+  cancel: { id: 'components.invite_member.cancel', defaultMessage: 'Cancel' },
+  invite: { id: 'components.invite_member.invite', defaultMessage: 'Invite' },
+});
 
 export interface InviteInput {
   email: string;
@@ -25,10 +42,11 @@ export function InviteMemberModal({
   defaultRole: string;
   action: Action<[InviteInput], unknown>;
 }) {
+  const intl = useIntl();
   const form = useApiForm<InviteInput>(
     {
       initialValues: { email: '', role: defaultRole },
-      validate: { email: (v) => required(v, 'Enter the email address of the person to invite.') ?? email(v), role: (v) => required(v, 'Choose a role.') },
+      validate: { email: (v) => required(v, intl.formatMessage(m.emailRequired)) ?? email(v), role: (v) => required(v, intl.formatMessage(m.roleRequired)) },
     },
     action,
     { resetWhen: opened },
@@ -39,24 +57,23 @@ export function InviteMemberModal({
     <Modal opened={opened} onClose={onClose} title={title}>
       <form noValidate onSubmit={form.submit((v) => action.run({ email: v.email.trim(), role: v.role }))}>
         <Stack>
-          <TextInput label="Email" type="email" withAsterisk {...form.getInputProps('email')} data-autofocus />
-          <Select label="Role" withAsterisk data={roles.map((r) => ({ value: r.value, label: r.label }))} {...form.getInputProps('role')} allowDeselect={false} />
+          <TextInput label={intl.formatMessage(m.email)} type="email" withAsterisk {...form.getInputProps('email')} data-autofocus />
+          <Select label={intl.formatMessage(m.role)} withAsterisk data={roles.map((r) => ({ value: r.value, label: r.label }))} {...form.getInputProps('role')} allowDeselect={false} />
           {roleInfo && (
             <Text size="sm" c="dimmed">
               {roleInfo.description}
             </Text>
           )}
           <Text size="sm" c="dimmed">
-            You get a one-time invitation link to send them, shown once. They join when they accept it — with a new account, or by logging in to the one
-            they already have.
+            {intl.formatMessage(m.how)}
           </Text>
-          <ErrorAlert error={action.error} title="Nobody was invited" />
+          <ErrorAlert error={action.error} title={intl.formatMessage(m.failed)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {intl.formatMessage(m.cancel)}
             </Button>
             <Button type="submit" loading={action.busy} leftSection={<IconSend size={16} />}>
-              Invite
+              {intl.formatMessage(m.invite)}
             </Button>
           </Group>
         </Stack>

@@ -11,6 +11,14 @@ import { IconBell } from '@tabler/icons-react';
 import { notificationsApi, type NotificationCounts } from '../api/notifications.ts';
 import { timeAgo } from './format.ts';
 import { notificationKeys } from '../api/keys/notifications.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+import { common } from '../i18n/common-messages.ts';
+
+const m = defineMessages({
+  notifications: { id: 'components.notification_bell.notifications', defaultMessage: 'Notifications' },
+  notificationsNew: { id: 'components.notification_bell.notifications_new', defaultMessage: 'Notifications: {count} new' },
+});
 
 export const COUNTS_KEY = notificationKeys.counts;
 
@@ -21,6 +29,7 @@ export function useNotificationCounts(): NotificationCounts | undefined {
 
 export function NotificationBell() {
   const counts = useNotificationCounts();
+  const intl = useIntl();
   const [opened, { close, toggle }] = useDisclosure(false);
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -41,7 +50,7 @@ export function NotificationBell() {
     <Indicator label={<span aria-hidden>{total > 99 ? '99+' : total}</span>} size={18} disabled={total === 0} color="red" offset={4} data-testid="bell-count">
       <Popover opened={opened} onChange={(o) => (o ? undefined : close())} position="bottom-end" width={340} shadow="md" withinPortal>
         <Popover.Target>
-          <ActionIcon variant="subtle" size="lg" onClick={toggle} aria-label={total ? `Notifications: ${total} new` : 'Notifications'} data-testid="bell">
+          <ActionIcon variant="subtle" size="lg" onClick={toggle} aria-label={total ? intl.formatMessage(m.notificationsNew, { count: total }) : intl.formatMessage(m.notifications)} data-testid="bell">
             <IconBell size={20} aria-hidden />
           </ActionIcon>
         </Popover.Target>
@@ -50,7 +59,7 @@ export function NotificationBell() {
             {waiting.length > 0 && (
               <>
                 <Text size="xs" fw={700} c="dimmed" tt="uppercase">
-                  Waiting for you
+                  <FormattedMessage id="components.notification_bell.waiting" defaultMessage="Waiting for you" />
                 </Text>
                 {waiting.map((w) => (
                   <UnstyledButton key={`${w.kind}-${w.tenant_id}`} component={Link} to={w.link} onClick={close}>
@@ -66,15 +75,15 @@ export function NotificationBell() {
               </>
             )}
             <Text size="xs" fw={700} c="dimmed" tt="uppercase">
-              New notifications
+              <FormattedMessage id="components.notification_bell.new" defaultMessage="New notifications" />
             </Text>
             {latest.isPending && opened ? (
               <Text size="sm" c="dimmed">
-                Loading…
+                <FormattedMessage {...common.loading} />
               </Text>
             ) : (latest.data?.data.length ?? 0) === 0 ? (
               <Text size="sm" c="dimmed">
-                Nothing new. You are up to date.
+                <FormattedMessage id="components.notification_bell.nothing_new" defaultMessage="Nothing new. You are up to date." />
               </Text>
             ) : (
               latest.data!.data.map((n) => (
@@ -91,10 +100,10 @@ export function NotificationBell() {
             <Divider />
             <Group justify="space-between">
               <Anchor component={Link} to="/notifications" size="sm" onClick={close}>
-                See all notifications
+                <FormattedMessage id="components.notification_bell.see_all" defaultMessage="See all notifications" />
               </Anchor>
               <Button variant="subtle" size="compact-sm" component={Link} to="/notifications?tab=settings" onClick={close}>
-                Settings
+                <FormattedMessage id="components.notification_bell.settings" defaultMessage="Settings" />
               </Button>
             </Group>
           </Stack>

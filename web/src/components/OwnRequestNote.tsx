@@ -5,11 +5,16 @@
  * admin of the tenant must. If there is none, the request waits until there is.
  */
 import { Text } from '@mantine/core';
+import { FormattedMessage } from 'react-intl';
 
 export function OwnRequestNote({ tenantName }: { tenantName: string }) {
   return (
     <Text size="xs" c="dimmed" data-testid="own-request-note">
-      You asked for this; another admin of {tenantName} must approve it. It waits until one does.
+      <FormattedMessage
+        id="components.own_request_note.text"
+        defaultMessage="You asked for this; another admin of {tenant} must approve it. It waits until one does."
+        values={{ tenant: tenantName }}
+      />
     </Text>
   );
 }

@@ -14,7 +14,7 @@ export function PublicLayout({ title, subtitle, children, width = 420 }: { title
             <ThemeIcon size="lg" radius="md">
               <IconShieldCheck size={20} />
             </ThemeIcon>
-            <Text fw={700} size="xl">
+            <Text fw={700} size="xl" translate="no">
               Partnergate
             </Text>
             </Group>

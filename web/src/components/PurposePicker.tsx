@@ -8,6 +8,19 @@ import { Checkbox, Stack, Text } from '@mantine/core';
 import { purposeKeys } from '../api/keys/purposes.ts';
 import { purposesApi } from '../api/purposes.ts';
 import { useApiQuery } from '../query/query.ts';
+import { FormattedMessage } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  loading: { id: 'components.purpose_picker.loading', defaultMessage: 'Loading the purposes…' },
+  failed: { id: 'components.purpose_picker.failed', defaultMessage: 'The purposes could not be loaded; try again in a moment.' },
+  none: {
+    id: 'components.purpose_picker.none',
+    defaultMessage: '{who} names no purpose, so this access cannot be used where the platform asks what a call is for.',
+  },
+  only: { id: 'components.purpose_picker.only', defaultMessage: '{who} may use this access only for:' },
+  purpose: { id: 'components.purpose_picker.purpose', defaultMessage: '<b>{name}</b> — {description}' },
+});
 
 /** The catalog's purposes by id (retired ones too: an access may still hold one); an unknown id reads as itself. */
 export function usePurposeNames(): (id: string) => { name: string; description: string } {
@@ -23,8 +36,8 @@ export function PurposePicker({ value, onChange, error, label, description }: { 
   return (
     <Checkbox.Group label={label} description={description} value={value} onChange={(v) => onChange?.(list.filter((p) => v.includes(p.id)).map((p) => p.id))} error={error} data-testid="purpose-picker">
       <Stack gap={6} mt={6}>
-        {q.loading && <Text size="sm">Loading the purposes…</Text>}
-        {q.error !== null && q.error !== undefined && <Text size="sm" c="red">The purposes could not be loaded; try again in a moment.</Text>}
+        {q.loading && <Text size="sm"><FormattedMessage {...m.loading} /></Text>}
+        {q.error !== null && q.error !== undefined && <Text size="sm" c="red"><FormattedMessage {...m.failed} /></Text>}
         {list.map((p) => (
           <Checkbox key={p.id} value={p.id} label={p.name} description={p.description} data-purpose={p.id} />
         ))}
@@ -37,15 +50,24 @@ export function PurposePicker({ value, onChange, error, label, description }: { 
 export function PurposeSentences({ ids, who }: { ids: readonly string[] | null; who: string }) {
   const purpose = usePurposeNames();
   if (ids === null || ids.length === 0) {
-    return <Text size="sm">{who} names no purpose, so this access cannot be used where the platform asks what a call is for.</Text>;
+    return (
+      <Text size="sm">
+        <FormattedMessage {...m.none} values={{ who }} />
+      </Text>
+    );
   }
   return (
     <Stack gap={4} data-testid="purpose-sentences">
-      <Text size="sm">{who} may use this access only for:</Text>
+      <Text size="sm">
+        <FormattedMessage {...m.only} values={{ who }} />
+      </Text>
       {ids.map((id) => (
         <Text key={id} size="sm" pl="sm" data-purpose={id}>
-          <b>{purpose(id).name}</b>
-          {purpose(id).description ? ` — ${purpose(id).description}` : ''}
+          {purpose(id).description ? (
+            <FormattedMessage {...m.purpose} values={{ b: (chunks) => <b>{chunks}</b>, name: purpose(id).name, description: purpose(id).description }} />
+          ) : (
+            <b>{purpose(id).name}</b>
+          )}
         </Text>
       ))}
     </Stack>

@@ -3,6 +3,16 @@ import type { ReactNode } from 'react';
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { required, useApiForm } from '../query/form.ts';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  reasonRequired: { id: 'components.reason_modal.reason_required', defaultMessage: 'Say why; it is recorded with the change.' },
+  reason: { id: 'components.reason_modal.reason', defaultMessage: 'Reason' },
+  requiredHint: { id: 'components.reason_modal.required_hint', defaultMessage: 'Recorded with the change and in the audit log.' },
+  optionalHint: { id: 'components.reason_modal.optional_hint', defaultMessage: 'Optional; recorded in the audit log.' },
+  cancel: { id: 'components.reason_modal.cancel', defaultMessage: 'Cancel' },
+});
 
 const noReset = () => {};
 
@@ -20,9 +30,10 @@ export interface ReasonModalProps {
 }
 
 export function ReasonModal(p: ReasonModalProps) {
+  const intl = useIntl();
   // The caller owns the action; its error's field messages land beside the reason.
   const form = useApiForm(
-    { initialValues: { reason: '' }, validate: { reason: (v: string) => (p.reason === 'required' ? required(v, 'Say why; it is recorded with the change.') : undefined) } },
+    { initialValues: { reason: '' }, validate: { reason: (v: string) => (p.reason === 'required' ? required(v, intl.formatMessage(m.reasonRequired)) : undefined) } },
     { error: p.error, reset: noReset },
     { resetWhen: p.opened },
   );
@@ -33,8 +44,8 @@ export function ReasonModal(p: ReasonModalProps) {
           <Text size="sm">{p.message}</Text>
           {p.reason !== 'none' && (
             <Textarea
-              label="Reason"
-              description={p.reason === 'required' ? 'Recorded with the change and in the audit log.' : 'Optional; recorded in the audit log.'}
+              label={intl.formatMessage(m.reason)}
+              description={intl.formatMessage(p.reason === 'required' ? m.requiredHint : m.optionalHint)}
               withAsterisk={p.reason === 'required'}
               {...form.getInputProps('reason')}
               autosize
@@ -46,7 +57,7 @@ export function ReasonModal(p: ReasonModalProps) {
           <ErrorAlert error={p.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={p.onClose}>
-              Cancel
+              {intl.formatMessage(m.cancel)}
             </Button>
             <Button type="submit" color={p.color ?? 'blue'} loading={p.busy}>
               {p.confirmLabel}

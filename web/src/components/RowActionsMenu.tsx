@@ -2,6 +2,12 @@ import type { ReactNode } from 'react';
 import { ActionIcon, Menu } from '@mantine/core';
 import { IconDots } from '@tabler/icons-react';
 import type { Column } from './DataTable.tsx';
+import { FormattedMessage } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  actions: { id: 'components.row_actions.actions', defaultMessage: 'Actions' },
+});
 
 /** A table row's "…" menu; `label` names the row for screen readers ("Actions for ana@example.com"). */
 export function RowActionsMenu({ label, children }: { label: string; children: ReactNode }) {
@@ -19,5 +25,5 @@ export function RowActionsMenu({ label, children }: { label: string; children: R
 
 /** The table column that holds each row's "…" menu (a footer line on phones). */
 export function actionsColumn<T>(render: (row: T) => ReactNode): Column<T> {
-  return { key: 'actions', title: '', label: 'Actions', align: 'right', mobile: 'footer', render };
+  return { key: 'actions', title: '', label: <FormattedMessage {...m.actions} />, align: 'right', mobile: 'footer', render };
 }

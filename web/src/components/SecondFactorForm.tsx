@@ -8,6 +8,29 @@ import { IconFingerprint } from '@tabler/icons-react';
 import { startAuthentication } from '@simplewebauthn/browser';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import type { SecondFactorProof, WebAuthnResult } from '../api/security.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  continue: { id: 'components.second_factor.continue', defaultMessage: 'Continue' },
+  promptClosed: { id: 'components.second_factor.prompt_closed', defaultMessage: 'The passkey prompt was closed or timed out. Try again.' },
+  authenticatorApp: { id: 'components.second_factor.authenticator_app', defaultMessage: 'Authenticator app' },
+  passkey: { id: 'components.second_factor.passkey', defaultMessage: 'Passkey' },
+  failed: { id: 'components.second_factor.failed', defaultMessage: 'That did not work' },
+  totpHint: { id: 'components.second_factor.totp_hint', defaultMessage: 'Open your authenticator app and enter the 6-digit code it shows for Partnergate.' },
+  code: { id: 'components.second_factor.code', defaultMessage: '6-digit code' },
+  passkeyHint: { id: 'components.second_factor.passkey_hint', defaultMessage: 'Use the passkey on this device or your security key. Your browser will ask you to confirm.' },
+  usePasskey: { id: 'components.second_factor.use_passkey', defaultMessage: 'Use a passkey' },
+  recoveryHint: {
+    id: 'components.second_factor.recovery_hint',
+    defaultMessage: 'Enter one of the recovery codes you saved when you set up two-step verification. Each code works once.',
+  },
+  recoveryCode: { id: 'components.second_factor.recovery_code', defaultMessage: 'Recovery code' },
+  useInstead: {
+    id: 'components.second_factor.use_instead',
+    defaultMessage: 'Use your {method, select, totp {authenticator app} other {passkey}} instead',
+  },
+});
 
 type Method = 'totp' | 'passkey' | 'recovery_code';
 
@@ -15,14 +38,16 @@ export function SecondFactorForm({
   methods,
   onProof,
   passkeyOptions,
-  submitLabel = 'Continue',
+  submitLabel,
 }: {
   methods: Method[];
   onProof: (p: SecondFactorProof) => Promise<unknown>;
   passkeyOptions: () => Promise<Record<string, unknown>>;
   submitLabel?: string;
 }) {
-  const choices = methods.filter((m) => m !== 'recovery_code');
+  const intl = useIntl();
+  const submitText = submitLabel ?? intl.formatMessage(m.continue);
+  const choices = methods.filter((x) => x !== 'recovery_code');
   const [method, setMethod] = useState<Method>(choices[0] ?? 'recovery_code');
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState('');
@@ -35,7 +60,7 @@ export function SecondFactorForm({
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof Error && e.name === 'NotAllowedError' ? new Error('The passkey prompt was closed or timed out. Try again.') : e);
+      setError(e instanceof Error && e.name === 'NotAllowedError' ? new Error(intl.formatMessage(m.promptClosed)) : e);
       setCode('');
     } finally {
       setBusy(false);
@@ -63,35 +88,35 @@ export function SecondFactorForm({
             fullWidth
             value={method}
             onChange={(v) => { setMethod(v as Method); setError(null); }}
-            data={choices.map((m) => ({ value: m, label: m === 'totp' ? 'Authenticator app' : 'Passkey' }))}
+            data={choices.map((x) => ({ value: x, label: intl.formatMessage(x === 'totp' ? m.authenticatorApp : m.passkey) }))}
           />
         )}
-        <ErrorAlert error={error} title="That did not work" />
+        <ErrorAlert error={error} title={intl.formatMessage(m.failed)} />
         {method === 'totp' && (
           <>
-            <Text size="sm">Open your authenticator app and enter the 6-digit code it shows for Partnergate.</Text>
+            <Text size="sm">{intl.formatMessage(m.totpHint)}</Text>
             <Group justify="center">
-              <PinInput length={6} type="number" oneTimeCode value={code} onChange={setCode} aria-label="6-digit code" data-testid="totp-code" data-autofocus />
+              <PinInput length={6} type="number" oneTimeCode value={code} onChange={setCode} aria-label={intl.formatMessage(m.code)} data-testid="totp-code" data-autofocus />
             </Group>
             <Button type="submit" loading={busy} disabled={code.length !== 6} fullWidth>
-              {submitLabel}
+              {submitText}
             </Button>
           </>
         )}
         {method === 'passkey' && (
           <>
-            <Text size="sm">Use the passkey on this device or your security key. Your browser will ask you to confirm.</Text>
+            <Text size="sm">{intl.formatMessage(m.passkeyHint)}</Text>
             <Button leftSection={<IconFingerprint size={18} />} onClick={() => void signInWithPasskey()} loading={busy} fullWidth>
-              Use a passkey
+              {intl.formatMessage(m.usePasskey)}
             </Button>
           </>
         )}
         {method === 'recovery_code' && (
           <>
-            <Text size="sm">Enter one of the recovery codes you saved when you set up two-step verification. Each code works once.</Text>
-            <TextInput label="Recovery code" placeholder="xxxx-xxxx" value={recovery} onChange={(e) => setRecovery(e.currentTarget.value)} autoComplete="one-time-code" />
+            <Text size="sm">{intl.formatMessage(m.recoveryHint)}</Text>
+            <TextInput label={intl.formatMessage(m.recoveryCode)} placeholder="xxxx-xxxx" data-technical="" value={recovery} onChange={(e) => setRecovery(e.currentTarget.value)} autoComplete="one-time-code" />
             <Button type="submit" loading={busy} disabled={recovery.trim().length < 8} fullWidth>
-              {submitLabel}
+              {submitText}
             </Button>
           </>
         )}
@@ -100,16 +125,21 @@ export function SecondFactorForm({
             {method === 'recovery_code' ? (
               choices.length > 0 && (
                 <Anchor component="button" type="button" size="xs" onClick={() => setMethod(choices[0])}>
-                  Use your {choices[0] === 'totp' ? 'authenticator app' : 'passkey'} instead
+                  {intl.formatMessage(m.useInstead, { method: choices[0] })}
                 </Anchor>
               )
             ) : (
-              <>
-                Lost your device?{' '}
-                <Anchor component="button" type="button" size="xs" onClick={() => setMethod('recovery_code')}>
-                  Use a recovery code
-                </Anchor>
-              </>
+              <FormattedMessage
+                id="components.second_factor.lost_device"
+                defaultMessage="Lost your device? <link>Use a recovery code</link>"
+                values={{
+                  link: (chunks) => (
+                    <Anchor component="button" type="button" size="xs" onClick={() => setMethod('recovery_code')}>
+                      {chunks}
+                    </Anchor>
+                  ),
+                }}
+              />
             )}
           </Text>
         )}

@@ -3,6 +3,7 @@
  * screen-reader user need not pass the header and the whole sidebar to reach the page (WCAG 2.4.1).
  * The main region carries MAIN_ID and tabIndex -1 (see `mainRegionProps`) so it can take the focus.
  */
+import { FormattedMessage } from 'react-intl';
 import classes from './SkipLink.module.css';
 
 export const MAIN_ID = 'main-content';
@@ -24,7 +25,7 @@ export function SkipLink() {
         main?.scrollIntoView();
       }}
     >
-      Skip to main content
+      <FormattedMessage id="components.skip_link.label" defaultMessage="Skip to main content" />
     </a>
   );
 }

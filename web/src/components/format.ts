@@ -9,7 +9,44 @@
  * the browser's time zone.
  */
 
+import { createIntl, type IntlShape } from 'react-intl';
+import { defineMessages, type Message } from '../i18n/define.ts';
+
 let formatLocale: string | undefined;
+
+const m = defineMessages({
+  justNow: { id: 'components.format.just_now', defaultMessage: 'just now' },
+  minutesAgo: { id: 'components.format.minutes_ago', defaultMessage: '{count, plural, one {# minute ago} other {# minutes ago}}' },
+  hoursAgo: { id: 'components.format.hours_ago', defaultMessage: '{count, plural, one {# hour ago} other {# hours ago}}' },
+  daysAgo: { id: 'components.format.days_ago', defaultMessage: '{count, plural, one {# day ago} other {# days ago}}' },
+  originLink: { id: 'components.format.origin.link', defaultMessage: 'Access link' },
+  originConsent: { id: 'components.format.origin.consent', defaultMessage: 'App consent' },
+  originWholesale: { id: 'components.format.origin.wholesale', defaultMessage: 'Wholesale' },
+  delegatedLabel: { id: 'components.format.capability.delegated', defaultMessage: 'Delegated' },
+  delegatedDescription: { id: 'components.format.capability.delegated.description', defaultMessage: 'Acts for customers who consent; the customer is billed.' },
+  wholesaleLabel: { id: 'components.format.capability.wholesale', defaultMessage: 'Wholesale' },
+  wholesaleDescription: { id: 'components.format.capability.wholesale.description', defaultMessage: 'Resells: owns end-customer accounts and is billed itself.' },
+  managedServicesLabel: { id: 'components.format.capability.managed_services', defaultMessage: 'Managed services' },
+  managedServicesDescription: { id: 'components.format.capability.managed_services.description', defaultMessage: 'MSP or enterprise HQ managing many tenants.' },
+  referralLabel: { id: 'components.format.capability.referral', defaultMessage: 'Referral' },
+  referralDescription: { id: 'components.format.capability.referral.description', defaultMessage: 'Partner program: referral codes and earnings only.' },
+});
+
+/** English until the portal's language is known (the messages' own English texts). */
+let formatIntl: IntlShape = createIntl({ locale: 'en', defaultLocale: 'en', messages: {} });
+
+/**
+ * The portal's react-intl formatter, for the plain functions below and beside this file that return words and
+ * are called outside components (main.tsx sets it inside the IntlProvider, before the pages render).
+ */
+export function setFormatIntl(intl: IntlShape): void {
+  formatIntl = intl;
+}
+
+/** A message in the portal's language, for code that has no `useIntl()` at hand. */
+export function say(message: Message, values?: Record<string, string | number>): string {
+  return formatIntl.formatMessage(message, values);
+}
 
 /** The language every formatter below uses when not given one (the portal's language). */
 export function setFormatLocale(locale: string | undefined): void {
@@ -117,11 +154,23 @@ export function capabilityLabel(c: string): string {
   return CAPABILITY_INFO[c]?.label ?? c;
 }
 
+/** A capability's words, read in the portal's language each time they are used. */
+function capability(label: Message, description: Message): { label: string; description: string } {
+  return {
+    get label() {
+      return say(label);
+    },
+    get description() {
+      return say(description);
+    },
+  };
+}
+
 export const CAPABILITY_INFO: Record<string, { label: string; description: string }> = {
-  delegated: { label: 'Delegated', description: 'Acts for customers who consent; the customer is billed.' },
-  wholesale: { label: 'Wholesale', description: 'Resells: owns end-customer accounts and is billed itself.' },
-  managed_services: { label: 'Managed services', description: 'MSP or enterprise HQ managing many tenants.' },
-  referral: { label: 'Referral', description: 'Partner program: referral codes and earnings only.' },
+  delegated: capability(m.delegatedLabel, m.delegatedDescription),
+  wholesale: capability(m.wholesaleLabel, m.wholesaleDescription),
+  managed_services: capability(m.managedServicesLabel, m.managedServicesDescription),
+  referral: capability(m.referralLabel, m.referralDescription),
 };
 
 /** "Acme Fiber" → "acme-fiber" */
@@ -137,19 +186,20 @@ export function slugify(s: string): string {
 
 /** How a partner's access to a tenant came about, in words. */
 export function originLabel(origin: string): string {
-  return ({ link: 'Access link', consent: 'App consent', wholesale: 'Wholesale' } as Record<string, string>)[origin] ?? origin;
+  const message = ({ link: m.originLink, consent: m.originConsent, wholesale: m.originWholesale } as Record<string, Message>)[origin];
+  return message ? say(message) : origin;
 }
 
 /** "just now", "5 minutes ago", "3 hours ago", "2 days ago", else the date. */
 export function timeAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '';
   const s = Math.round((now - new Date(iso).getTime()) / 1000);
-  if (s < 60) return 'just now';
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} minute${m === 1 ? '' : 's'} ago`;
-  const h = Math.round(m / 60);
-  if (h < 24) return `${h} hour${h === 1 ? '' : 's'} ago`;
+  if (s < 60) return say(m.justNow);
+  const min = Math.round(s / 60);
+  if (min < 60) return say(m.minutesAgo, { count: min });
+  const h = Math.round(min / 60);
+  if (h < 24) return say(m.hoursAgo, { count: h });
   const d = Math.round(h / 24);
-  if (d < 7) return `${d} day${d === 1 ? '' : 's'} ago`;
+  if (d < 7) return say(m.daysAgo, { count: d });
   return formatDate(iso);
 }

@@ -1,6 +1,26 @@
 import { mspApi } from '../api/msp.ts';
 import { useApiQuery } from '../query/query.ts';
 import { roleKeys } from '../api/keys/roles.ts';
+import { defineMessages, type Message } from '../i18n/define.ts';
+import { say } from './format.ts';
+
+const m = defineMessages({
+  everythingIn: {
+    id: 'components.permission_words.everything_in',
+    defaultMessage:
+      'everything in {area, select, billing {billing} orders {orders} services {services} support {support tickets} reports {reports} alerts {alerts} vouchers {vouchers} other {{area}}}',
+  },
+});
+
+const AREAS = defineMessages({
+  billing: { id: 'components.permission_words.area.billing', defaultMessage: 'Billing' },
+  orders: { id: 'components.permission_words.area.orders', defaultMessage: 'Orders' },
+  services: { id: 'components.permission_words.area.services', defaultMessage: 'Services' },
+  support: { id: 'components.permission_words.area.support', defaultMessage: 'Support tickets' },
+  reports: { id: 'components.permission_words.area.reports', defaultMessage: 'Reports' },
+  alerts: { id: 'components.permission_words.area.alerts', defaultMessage: 'Alerts' },
+  vouchers: { id: 'components.permission_words.area.vouchers', defaultMessage: 'Vouchers' },
+});
 
 /** Permission names in words, from the server's catalog (GET /api/v1/permissions). */
 export function usePermissionWords() {
@@ -12,19 +32,19 @@ export function usePermissionWords() {
     word: (name: string) => {
       const w = words.get(name);
       if (w) return w;
-      const area = name.endsWith('.*') ? PERMISSION_AREAS[name.split('.')[0]] : undefined;
-      return area ? `everything in ${area.toLowerCase()}` : name.replace(/[._*]+/g, ' ').trim();
+      const area = name.endsWith('.*') ? name.split('.')[0] : undefined;
+      return area && Object.hasOwn(AREAS, area) ? say(m.everythingIn, { area }) : name.replace(/[._*]+/g, ' ').trim();
     },
   };
 }
 
-/** Areas for grouping permissions in a picker, by their first word. */
-export const PERMISSION_AREAS: Record<string, string> = {
-  billing: 'Billing',
-  orders: 'Orders',
-  services: 'Services',
-  support: 'Support tickets',
-  reports: 'Reports',
-  alerts: 'Alerts',
-  vouchers: 'Vouchers',
-};
+/**
+ * Areas for grouping permissions in a picker, by their first word: each name is read in the portal's
+ * language when it is used (a getter per area, so `PERMISSION_AREAS[area]` and `Object.entries` speak it).
+ */
+export const PERMISSION_AREAS: Record<string, string> = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    Object.entries(AREAS as Record<string, Message>).map(([area, message]) => [area, { enumerable: true, get: () => say(message) }]),
+  ),
+) as Record<string, string>;

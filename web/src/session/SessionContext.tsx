@@ -6,14 +6,21 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, onUnauthorized, setCsrfToken, type Me } from '../api/index.ts';
 import { isSecondStep, security, type LoginResponse, type LoginSecondStep } from '../api/security.ts';
+import { FormattedMessage } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  expired: { id: 'shell.session.expired', defaultMessage: 'Your session has expired. Log in again.' },
+  loggedOut: { id: 'shell.session.logged_out', defaultMessage: 'You have been logged out. Log in again.' },
+});
 
 const ACTIVE_TENANT_KEY = 'partnergate.activeTenant';
 
 export interface Session {
   /** undefined while loading, null when nobody is signed in */
   me: Me | null | undefined;
-  /** why the last session ended, e.g. "Your session has expired" */
-  endedReason: string | null;
+  /** why the last session ended, e.g. "Your session has expired" (a message, shown in the reader's language) */
+  endedReason: ReactNode | null;
   activeTenantId: string | null;
   setActiveTenantId(id: string): void;
   /** signed in (Me), or the account has a second factor: the second step to complete with finishLogin */
@@ -36,7 +43,7 @@ function readStoredTenant(): string | null {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [endedReason, setEndedReason] = useState<string | null>(null);
+  const [endedReason, setEndedReason] = useState<ReactNode | null>(null);
   const [activeTenantId, setActive] = useState<string | null>(readStoredTenant);
 
   const queryClient = useQueryClient();
@@ -64,7 +71,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     refresh().catch(() => accept(null));
     return onUnauthorized((err) => {
-      setEndedReason(err.code === 'session_expired' ? 'Your session has expired. Log in again.' : 'You have been logged out. Log in again.');
+      // the provider sits outside the language's provider: the message is formatted where it is shown
+      setEndedReason(<FormattedMessage {...(err.code === 'session_expired' ? m.expired : m.loggedOut)} />);
       accept(null);
     });
   }, [refresh, accept]);

@@ -9,12 +9,32 @@ import { lazy, Suspense } from 'react';
 import { Paper, Skeleton, Stack, Text, VisuallyHidden } from '@mantine/core';
 
 import type { ChartProps } from './types.ts';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  empty: { id: 'components.chart.empty', defaultMessage: 'Nothing to show yet.' },
+});
+
+/** The heading of the table's first column, by the data key the pages chart by (a page may name its own: dataKeyLabel). */
+const KEY_COLUMN = defineMessages({
+  day: { id: 'components.chart.column.day', defaultMessage: 'Day' },
+  week: { id: 'components.chart.column.week', defaultMessage: 'Week' },
+  month: { id: 'components.chart.column.month', defaultMessage: 'Month' },
+  customer: { id: 'components.chart.column.customer', defaultMessage: 'Customer' },
+  reseller: { id: 'components.chart.column.reseller', defaultMessage: 'Reseller' },
+  app: { id: 'components.chart.column.app', defaultMessage: 'App' },
+  plan: { id: 'components.chart.column.plan', defaultMessage: 'Plan' },
+  capability: { id: 'components.chart.column.capability', defaultMessage: 'Capability' },
+  other: { id: 'components.chart.column.other', defaultMessage: 'Item' },
+});
 
 export type { ChartProps, ChartSeries } from './types.ts';
 
 const ChartImpl = lazy(() => import('./ChartImpl.tsx'));
 
-export function Chart({ title, description, loading, empty = 'Nothing to show yet.', ...chart }: ChartProps & { title: string; description?: string; loading?: boolean; empty?: string }) {
+export function Chart({ title, description, loading, empty, ...chart }: ChartProps & { title: string; description?: string; loading?: boolean; empty?: string }) {
+  const intl = useIntl();
   const h = chart.height ?? 240;
   const fmt = chart.tableFormatter ?? chart.valueFormatter;
   return (
@@ -32,7 +52,7 @@ export function Chart({ title, description, loading, empty = 'Nothing to show ye
           <Skeleton h={h} />
         ) : chart.data.length === 0 ? (
           <Text c="dimmed" size="sm" ta="center" py="xl">
-            {empty}
+            {empty ?? intl.formatMessage(m.empty)}
           </Text>
         ) : (
           <>
@@ -44,7 +64,7 @@ export function Chart({ title, description, loading, empty = 'Nothing to show ye
                 <caption>{title}</caption>
                 <thead>
                   <tr>
-                    <th>{chart.dataKey.charAt(0).toUpperCase() + chart.dataKey.slice(1).replace(/_/g, ' ')}</th>
+                    <th>{chart.dataKeyLabel ?? intl.formatMessage(Object.hasOwn(KEY_COLUMN, chart.dataKey) ? KEY_COLUMN[chart.dataKey as keyof typeof KEY_COLUMN] : KEY_COLUMN.other)}</th>
                     {chart.series.map((s) => (
                       <th key={s.name}>{s.label ?? s.name}</th>
                     ))}

@@ -12,6 +12,8 @@ export interface ChartProps {
   data: Record<string, string | number>[];
   /** the field on the x axis (or the slice names of a donut) */
   dataKey: string;
+  /** the x axis field's name in words, heading the screen reader's table (default: the field's name) */
+  dataKeyLabel?: string;
   series: ChartSeries[];
   height?: number;
   unit?: string;

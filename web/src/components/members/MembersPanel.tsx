@@ -19,6 +19,36 @@ import { ReasonModal } from '../ReasonModal.tsx';
 import { RowActionsMenu, actionsColumn } from '../RowActionsMenu.tsx';
 import { formatDate } from '../format.ts';
 import { useApiMutation, useApiQuery, type Action } from '../../query/query.ts';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  withdrawn: { id: 'components.members.invitation_withdrawn', defaultMessage: 'Invitation withdrawn.' },
+  roleChanged: { id: 'components.members.role_changed', defaultMessage: 'Role changed.' },
+  memberUpdated: { id: 'components.members.member_updated', defaultMessage: 'Member updated.' },
+  memberRemoved: { id: 'components.members.member_removed', defaultMessage: 'Member removed.' },
+  count: { id: 'components.members.count', defaultMessage: '{count, plural, one {# member} other {# members}}' },
+  invite: { id: 'components.members.invite', defaultMessage: 'Invite member' },
+  empty: { id: 'components.members.empty', defaultMessage: 'No members yet.' },
+  inviteTitle: { id: 'components.members.invite_title', defaultMessage: 'Invite a member to {organization}' },
+  removeTitle: { id: 'components.members.remove_title', defaultMessage: 'Remove this member?' },
+  remove: { id: 'components.members.remove', defaultMessage: 'Remove' },
+  removeMessage: {
+    id: 'components.members.remove_message',
+    defaultMessage: '{name} ({email}) leaves {organization} and loses access on their next request.',
+  },
+  name: { id: 'components.members.column.name', defaultMessage: 'Name' },
+  email: { id: 'components.members.column.email', defaultMessage: 'Email' },
+  role: { id: 'components.members.column.role', defaultMessage: 'Role' },
+  since: { id: 'components.members.column.since', defaultMessage: 'Since' },
+  roleOf: { id: 'components.members.role_of', defaultMessage: 'Role of {email}' },
+  actionsFor: { id: 'components.members.actions_for', defaultMessage: 'Actions for {email}' },
+  deactivate: { id: 'components.members.deactivate', defaultMessage: 'Deactivate' },
+  reactivate: { id: 'components.members.reactivate', defaultMessage: 'Reactivate' },
+  removeFrom: { id: 'components.members.remove_from', defaultMessage: 'Remove from {organization}' },
+});
+/** the messages, where `m` names a member row */
+const msg = m;
 
 /** What every member row has: a tenant's member (a partner's also says whether the membership is active). */
 export type MemberRow = Schemas['TenantMember'] & Partial<Pick<Schemas['PartnerMember'], 'member_status'>>;
@@ -62,6 +92,7 @@ export function roleLabel(roles: RoleChoice[], role: string): string {
 
 /** The requests and the dialogs' state of one members panel. */
 function useMembers<M extends MemberRow>(org: OrgMembers<M>, canManage: boolean) {
+  const intl = useIntl();
   const members = useApiQuery(org.keys.members, org.members);
   const invitations = useApiQuery(org.keys.invitations, org.invitations, { enabled: canManage });
   const [inviteOpen, setInviteOpen] = useState(false);
@@ -74,14 +105,15 @@ function useMembers<M extends MemberRow>(org: OrgMembers<M>, canManage: boolean)
       setInvitation({ email: input.email, what: org.name, link: r.invitation });
     },
   });
-  const withdraw = useApiMutation((invitationId: string) => org.withdraw(invitationId), { success: 'Invitation withdrawn.' });
-  const setRole = useApiMutation((userId: string, role: string) => org.setRole(userId, role), { success: 'Role changed.', notifyError: true });
-  const setActive = useApiMutation((userId: string, active: boolean) => org.setActive!(userId, active), { success: 'Member updated.', notifyError: true });
-  const remove = useApiMutation((userId: string) => org.remove(userId), { success: 'Member removed.', onDone: () => setRemoving(null) });
+  const withdraw = useApiMutation((invitationId: string) => org.withdraw(invitationId), { success: intl.formatMessage(m.withdrawn) });
+  const setRole = useApiMutation((userId: string, role: string) => org.setRole(userId, role), { success: intl.formatMessage(m.roleChanged), notifyError: true });
+  const setActive = useApiMutation((userId: string, active: boolean) => org.setActive!(userId, active), { success: intl.formatMessage(m.memberUpdated), notifyError: true });
+  const remove = useApiMutation((userId: string) => org.remove(userId), { success: intl.formatMessage(m.memberRemoved), onDone: () => setRemoving(null) });
   return { members, invitations, inviteOpen, setInviteOpen, invitation, setInvitation, removing, setRemoving, invite, withdraw, setRole, setActive, remove };
 }
 
 export function MembersPanel<M extends MemberRow>({ org, canManage, selfId, extraColumns }: MembersPanelProps<M>) {
+  const intl = useIntl();
   const s = useMembers(org, canManage);
   const rows = s.members.data?.data ?? [];
   const menu = (m: M) => <MemberActions member={m} org={org} selfId={selfId} setActive={s.setActive} onRemove={() => { s.remove.reset(); s.setRemoving(m); }} />;
@@ -89,11 +121,11 @@ export function MembersPanel<M extends MemberRow>({ org, canManage, selfId, extr
     <Stack>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
-          {rows.length} member{rows.length === 1 ? '' : 's'}
+          {intl.formatMessage(m.count, { count: rows.length })}
         </Text>
         {canManage && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => s.setInviteOpen(true)}>
-            Invite member
+            {intl.formatMessage(m.invite)}
           </Button>
         )}
       </Group>
@@ -104,17 +136,17 @@ export function MembersPanel<M extends MemberRow>({ org, canManage, selfId, extr
         loading={s.members.loading}
         rowKey={(m) => m.user_id}
         rowProps={(m) => ({ 'data-email': m.email })}
-        empty="No members yet."
-        columns={[...memberColumns(org.roles, canManage ? s.setRole : null), ...extraColumns, sinceColumn<M>(), ...(canManage ? [actionsColumn(menu)] : [])]}
+        empty={intl.formatMessage(m.empty)}
+        columns={[...memberColumns(intl, org.roles, canManage ? s.setRole : null), ...extraColumns, sinceColumn<M>(intl), ...(canManage ? [actionsColumn(menu)] : [])]}
       />
       {canManage && <PendingInvitations invitations={s.invitations} roleLabel={(r) => roleLabel(org.roles, r)} canManage withdraw={s.withdraw} testId={`${org.kind}-invitations`} />}
-      <InviteMemberModal opened={s.inviteOpen} onClose={() => s.setInviteOpen(false)} title={`Invite a member to ${org.name}`} roles={org.roles} defaultRole={org.defaultRole} action={s.invite} />
+      <InviteMemberModal opened={s.inviteOpen} onClose={() => s.setInviteOpen(false)} title={intl.formatMessage(m.inviteTitle, { organization: org.name })} roles={org.roles} defaultRole={org.defaultRole} action={s.invite} />
       <InvitationModal invitation={s.invitation} onClose={() => s.setInvitation(null)} />
       <ReasonModal
         opened={!!s.removing}
-        title="Remove this member?"
+        title={intl.formatMessage(m.removeTitle)}
         message={<RemoveMessage member={s.removing} orgName={org.name} />}
-        confirmLabel="Remove"
+        confirmLabel={intl.formatMessage(m.remove)}
         color="red"
         reason="none"
         busy={s.remove.busy}
@@ -128,27 +160,25 @@ export function MembersPanel<M extends MemberRow>({ org, canManage, selfId, extr
 
 function RemoveMessage({ member, orgName }: { member: MemberRow | null; orgName: string }): ReactNode {
   return (
-    <>
-      {member?.name} ({member?.email}) leaves {orgName} and loses access on their next request.
-    </>
+    <FormattedMessage {...m.removeMessage} values={{ name: member?.name, email: member?.email, organization: orgName }} />
   );
 }
 
 /** Name, email and role (a choice for those who manage the members, a word for the others). */
-function memberColumns<M extends MemberRow>(roles: RoleChoice[], setRole: Action<[string, string], unknown> | null): Column<M>[] {
+function memberColumns<M extends MemberRow>(intl: IntlShape, roles: RoleChoice[], setRole: Action<[string, string], unknown> | null): Column<M>[] {
   return [
-    { key: 'name', title: 'Name', mobile: 'title', sortValue: (m) => m.name, render: (m) => m.name },
-    { key: 'email', title: 'Email', sortValue: (m) => m.email, render: (m) => m.email },
+    { key: 'name', title: intl.formatMessage(m.name), mobile: 'title', sortValue: (m) => m.name, render: (m) => m.name },
+    { key: 'email', title: intl.formatMessage(m.email), sortValue: (m) => m.email, render: (m) => m.email },
     {
       key: 'role',
-      title: 'Role',
+      title: intl.formatMessage(m.role),
       sortValue: (m) => m.role,
       render: (m) =>
         setRole ? (
           <Select
             size="xs"
             w={120}
-            aria-label={`Role of ${m.email}`}
+            aria-label={intl.formatMessage(msg.roleOf, { email: m.email })}
             data={roles.map((r) => ({ value: r.value, label: r.label }))}
             value={m.role}
             allowDeselect={false}
@@ -161,8 +191,8 @@ function memberColumns<M extends MemberRow>(roles: RoleChoice[], setRole: Action
   ];
 }
 
-function sinceColumn<M extends MemberRow>(): Column<M> {
-  return { key: 'since', title: 'Since', sortValue: (m) => m.created_at, render: (m) => formatDate(m.created_at) };
+function sinceColumn<M extends MemberRow>(intl: IntlShape): Column<M> {
+  return { key: 'since', title: intl.formatMessage(m.since), sortValue: (m) => m.created_at, render: (m) => formatDate(m.created_at) };
 }
 
 function MemberActions<M extends MemberRow>({
@@ -178,21 +208,22 @@ function MemberActions<M extends MemberRow>({
   setActive: Action<[string, boolean], unknown>;
   onRemove(): void;
 }) {
+  const intl = useIntl();
   const self = m.user_id === selfId;
   return (
-    <RowActionsMenu label={`Actions for ${m.email}`}>
+    <RowActionsMenu label={intl.formatMessage(msg.actionsFor, { email: m.email })}>
       {org.setActive &&
         (m.member_status === 'active' ? (
           <Menu.Item leftSection={<IconPlayerPause size={14} />} onClick={() => void setActive.run(m.user_id, false)} disabled={self}>
-            Deactivate
+            {intl.formatMessage(msg.deactivate)}
           </Menu.Item>
         ) : (
           <Menu.Item leftSection={<IconPlayerPlay size={14} />} onClick={() => void setActive.run(m.user_id, true)}>
-            Reactivate
+            {intl.formatMessage(msg.reactivate)}
           </Menu.Item>
         ))}
       <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={onRemove} disabled={self}>
-        Remove from {org.name}
+        {intl.formatMessage(msg.removeFrom, { organization: org.name })}
       </Menu.Item>
     </RowActionsMenu>
   );

@@ -15,9 +15,36 @@ import { useView } from '../../session/useView.ts';
 import { RequestAccessForm } from './RequestAccessForm.tsx';
 import { TemplateEditor } from './TemplateEditor.tsx';
 import { TemplatesTable } from './TemplatesTable.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  withdrawn: { id: 'access_requests.partner.withdrawn', defaultMessage: 'Request withdrawn.' },
+  title: { id: 'access_requests.partner.title', defaultMessage: 'Access requests' },
+  description: {
+    id: 'access_requests.partner.description',
+    defaultMessage: 'Ask a customer for access with a template. Its admins approve or reject the request as a whole; once approved, the access appears under Customers I manage.',
+  },
+  ownersAsk: { id: 'access_requests.partner.owners_ask', defaultMessage: "Your organization's owners ask customers for access; you can follow the requests here." },
+  sent: { id: 'access_requests.partner.sent.title', defaultMessage: 'Requests you sent' },
+  sentEmpty: { id: 'access_requests.partner.sent.empty', defaultMessage: 'No requests yet. Use the form above to ask a customer for access.' },
+  colCustomer: { id: 'access_requests.partner.sent.column.customer', defaultMessage: 'Customer' },
+  aCustomer: { id: 'access_requests.partner.sent.a_customer', defaultMessage: 'A customer' },
+  colRequest: { id: 'access_requests.partner.sent.column.request', defaultMessage: 'Request' },
+  colStatus: { id: 'access_requests.partner.sent.column.status', defaultMessage: 'Status' },
+  colSent: { id: 'access_requests.partner.sent.column.sent', defaultMessage: 'Sent' },
+  withdrawLabel: { id: 'access_requests.partner.sent.withdraw_label', defaultMessage: 'Withdraw the request to {customer}' },
+  theCustomer: { id: 'access_requests.partner.sent.the_customer', defaultMessage: 'the customer' },
+  withdraw: { id: 'access_requests.partner.sent.withdraw', defaultMessage: 'Withdraw' },
+  own: { id: 'access_requests.partner.own.title', defaultMessage: 'Your own templates' },
+  ownHelp: { id: 'access_requests.partner.own.help', defaultMessage: "Offers of your own, next to the platform's. Only your organization can ask with them." },
+  newTemplate: { id: 'access_requests.partner.own.new', defaultMessage: 'New template' },
+  ownEmpty: { id: 'access_requests.partner.own.empty', defaultMessage: "You have no templates of your own; the platform's are listed in the form above." },
+});
 
 export function PartnerAccessRequestsPage() {
   const membership = useView().partner!;
+  const intl = useIntl();
   const partnerId = membership.partner_id;
   // asking and keeping templates is the owners' (the server's permission, not a role name)
   const mayAsk = membership.permissions.includes('partner.delegations.manage');
@@ -26,22 +53,24 @@ export function PartnerAccessRequestsPage() {
   const requests = useApiQuery(accessRequestKeys.partnerRequests(partnerId), () => accessRequestsApi.partnerList(partnerId));
   const [editing, setEditing] = useState<AccessTemplate | null>(null);
   const [open, setOpen] = useState(false);
-  const withdraw = useApiMutation((r: AccessRequest) => accessRequestsApi.withdraw(partnerId, r.id), { success: 'Request withdrawn.', notifyError: true, onDone: requests.reload });
+  const withdraw = useApiMutation((r: AccessRequest) => accessRequestsApi.withdraw(partnerId, r.id), { success: intl.formatMessage(m.withdrawn), notifyError: true, onDone: requests.reload });
   const reloadTemplates = () => {
     usable.reload();
     own.reload();
   };
   return (
     <Stack gap="lg">
-      <PageHeader title="Access requests" description="Ask a customer for access with a template. Its admins approve or reject the request as a whole; once approved, the access appears under Customers I manage." />
+      <PageHeader title={intl.formatMessage(m.title)} description={intl.formatMessage(m.description)} />
       {mayAsk ? (
         <RequestAccessForm partnerId={partnerId} templates={usable.data?.data ?? []} onSent={requests.reload} />
       ) : (
-        <Text>Your organization's owners ask customers for access; you can follow the requests here.</Text>
+        <Text>
+          <FormattedMessage {...m.ownersAsk} />
+        </Text>
       )}
       <div>
         <Title order={3} mb="xs">
-          Requests you sent
+          <FormattedMessage {...m.sent} />
         </Title>
         <DataTable
           testId="partner-access-requests"
@@ -49,20 +78,20 @@ export function PartnerAccessRequestsPage() {
           loading={requests.loading}
           error={requests.error}
           rowKey={(r) => r.id}
-          empty="No requests yet. Use the form above to ask a customer for access."
+          empty={intl.formatMessage(m.sentEmpty)}
           columns={[
-            { key: 'tenant', title: 'Customer', mobile: 'title', render: (r) => r.tenant.name ?? 'A customer' },
-            { key: 'sentence', title: 'Request', render: (r) => <Text size="sm">{r.sentence}</Text> },
-            { key: 'status', title: 'Status', render: (r) => <StatusBadge status={r.status} /> },
-            { key: 'when', title: 'Sent', render: (r) => formatDate(r.requested_at), sortValue: (r) => r.requested_at },
+            { key: 'tenant', title: intl.formatMessage(m.colCustomer), mobile: 'title', render: (r) => r.tenant.name ?? intl.formatMessage(m.aCustomer) },
+            { key: 'sentence', title: intl.formatMessage(m.colRequest), render: (r) => <Text size="sm">{r.sentence}</Text> },
+            { key: 'status', title: intl.formatMessage(m.colStatus), render: (r) => <StatusBadge status={r.status} /> },
+            { key: 'when', title: intl.formatMessage(m.colSent), render: (r) => formatDate(r.requested_at), sortValue: (r) => r.requested_at },
             {
               key: 'actions',
               title: '',
               mobile: 'footer',
               render: (r) =>
                 r.status === 'pending' ? (
-                  <Button size="xs" variant="default" onClick={() => void withdraw.run(r)} aria-label={`Withdraw the request to ${r.tenant.name ?? 'the customer'}`}>
-                    Withdraw
+                  <Button size="xs" variant="default" onClick={() => void withdraw.run(r)} aria-label={intl.formatMessage(m.withdrawLabel, { customer: r.tenant.name ?? intl.formatMessage(m.theCustomer) })}>
+                    <FormattedMessage {...m.withdraw} />
                   </Button>
                 ) : null,
             },
@@ -71,10 +100,10 @@ export function PartnerAccessRequestsPage() {
       </div>
       <div>
         <Title order={3} mb="xs">
-          Your own templates
+          <FormattedMessage {...m.own} />
         </Title>
         <Text size="sm" c="dimmed" mb="xs">
-          Offers of your own, next to the platform's. Only your organization can ask with them.
+          <FormattedMessage {...m.ownHelp} />
         </Text>
         <Button
           mb="sm"
@@ -85,14 +114,14 @@ export function PartnerAccessRequestsPage() {
             setOpen(true);
           }}
         >
-          New template
+          <FormattedMessage {...m.newTemplate} />
         </Button>
         <TemplatesTable
           testId="partner-own-templates"
           templates={own.data?.data}
           loading={own.loading}
           error={own.error}
-          empty="You have no templates of your own; the platform's are listed in the form above."
+          empty={intl.formatMessage(m.ownEmpty)}
           onEdit={
             mayAsk
               ? (t) => {

@@ -9,8 +9,36 @@ import { accessRequestsApi, type AccessTemplate } from '../../api/accessRequests
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApiMutation } from '../../query/query.ts';
 import { PermissionSentences } from './TemplateEditor.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  sent: { id: 'access_requests.ask.sent', defaultMessage: 'Request sent to {customer}. Its admins will approve or reject it.' },
+  theCustomer: { id: 'access_requests.ask.the_customer', defaultMessage: 'the customer' },
+  title: { id: 'access_requests.ask.title', defaultMessage: 'Request access' },
+  template: { id: 'access_requests.ask.template', defaultMessage: 'Template' },
+  choose: { id: 'access_requests.ask.template_placeholder', defaultMessage: 'Choose what you ask for' },
+  noTemplate: { id: 'access_requests.ask.no_template', defaultMessage: 'No template is available yet' },
+  yours: { id: 'access_requests.ask.template_yours', defaultMessage: '{name} (yours)' },
+  letsYou: { id: 'access_requests.ask.lets_you', defaultMessage: 'It lets you:' },
+  bySlug: { id: 'access_requests.ask.by_slug', defaultMessage: 'Customer by short name' },
+  byCode: { id: 'access_requests.ask.by_code', defaultMessage: 'By invite code' },
+  howName: { id: 'access_requests.ask.how_name', defaultMessage: 'How you name the customer' },
+  slug: { id: 'access_requests.ask.slug', defaultMessage: "Customer's short name" },
+  code: { id: 'access_requests.ask.code', defaultMessage: 'Invite code the customer gave you' },
+  allBans: { id: 'access_requests.ask.all_bans', defaultMessage: "All of the customer's billing accounts" },
+  bans: { id: 'access_requests.ask.bans', defaultMessage: 'Billing accounts (BANs)' },
+  bansHelp: { id: 'access_requests.ask.bans_help', defaultMessage: 'Type each account number and press Enter' },
+  days: { id: 'access_requests.ask.days', defaultMessage: 'For how many days' },
+  daysHelp: { id: 'access_requests.ask.days_help', defaultMessage: 'At most {count, plural, other {# days}} with this template' },
+  why: { id: 'access_requests.ask.why', defaultMessage: 'Why you need it' },
+  whyHelp: { id: 'access_requests.ask.why_help', defaultMessage: "The customer's admins read this in your request" },
+  bansField: { id: 'access_requests.ask.bans_field', defaultMessage: 'Billing accounts' },
+  send: { id: 'access_requests.ask.send', defaultMessage: 'Send request' },
+});
 
 export function RequestAccessForm({ partnerId, templates, onSent }: { partnerId: string; templates: AccessTemplate[]; onSent: () => void }) {
+  const intl = useIntl();
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [by, setBy] = useState<'slug' | 'code'>('slug');
   const [tenant, setTenant] = useState('');
@@ -32,7 +60,7 @@ export function RequestAccessForm({ partnerId, templates, onSent }: { partnerId:
         justification: why,
       }),
     {
-      success: (r) => `Request sent to ${r.tenant.name ?? 'the customer'}. Its admins will approve or reject it.`,
+      success: (r) => intl.formatMessage(m.sent, { customer: r.tenant.name ?? intl.formatMessage(m.theCustomer) }),
       onDone: () => {
         setTenant('');
         setBans([]);
@@ -45,11 +73,13 @@ export function RequestAccessForm({ partnerId, templates, onSent }: { partnerId:
   return (
     <Paper withBorder p="md" radius="md" data-testid="request-access-form">
       <Stack gap="sm">
-        <Title order={3}>Request access</Title>
+        <Title order={3}>
+          <FormattedMessage {...m.title} />
+        </Title>
         <Select
-          label="Template"
-          placeholder={templates.length ? 'Choose what you ask for' : 'No template is available yet'}
-          data={templates.map((t) => ({ value: t.id, label: `${t.name}${t.owner === 'platform' ? '' : ' (yours)'}` }))}
+          label={intl.formatMessage(m.template)}
+          placeholder={intl.formatMessage(templates.length ? m.choose : m.noTemplate)}
+          data={templates.map((t) => ({ value: t.id, label: t.owner === 'platform' ? t.name : intl.formatMessage(m.yours, { name: t.name }) }))}
           value={templateId}
           onChange={setTemplateId}
         />
@@ -57,7 +87,7 @@ export function RequestAccessForm({ partnerId, templates, onSent }: { partnerId:
           <div>
             <Text size="sm">{template.description}</Text>
             <Text size="sm" fw={600} mt="xs">
-              It lets you:
+              <FormattedMessage {...m.letsYou} />
             </Text>
             <PermissionSentences template={template} />
           </div>
@@ -66,20 +96,23 @@ export function RequestAccessForm({ partnerId, templates, onSent }: { partnerId:
           value={by}
           onChange={(v) => setBy(v as 'slug' | 'code')}
           data={[
-            { value: 'slug', label: 'Customer by short name' },
-            { value: 'code', label: 'By invite code' },
+            { value: 'slug', label: intl.formatMessage(m.bySlug) },
+            { value: 'code', label: intl.formatMessage(m.byCode) },
           ]}
-          aria-label="How you name the customer"
+          aria-label={intl.formatMessage(m.howName)}
         />
-        <TextInput label={by === 'slug' ? "Customer's short name" : 'Invite code the customer gave you'} value={tenant} onChange={(e) => setTenant(e.currentTarget.value)} />
-        <Checkbox label="All of the customer's billing accounts" checked={allBans} onChange={(e) => setAllBans(e.currentTarget.checked)} />
-        {!allBans && <TagsInput label="Billing accounts (BANs)" description="Type each account number and press Enter" value={bans} onChange={setBans} />}
-        <NumberInput label="For how many days" value={days} onChange={(v) => setDays(Number(v) || 1)} min={1} max={template?.max_days ?? 730} description={template ? `At most ${template.max_days} days with this template` : undefined} />
-        <Textarea label="Why you need it" description="The customer's admins read this in your request" value={why} onChange={(e) => setWhy(e.currentTarget.value)} autosize minRows={2} maxLength={1000} />
-        <ErrorAlert error={send.error} labels={{ ban_ids: 'Billing accounts', duration_days: 'For how many days', justification: 'Why you need it' }} />
+        <TextInput label={intl.formatMessage(by === 'slug' ? m.slug : m.code)} value={tenant} onChange={(e) => setTenant(e.currentTarget.value)} />
+        <Checkbox label={intl.formatMessage(m.allBans)} checked={allBans} onChange={(e) => setAllBans(e.currentTarget.checked)} />
+        {!allBans && <TagsInput label={intl.formatMessage(m.bans)} description={intl.formatMessage(m.bansHelp)} value={bans} onChange={setBans} />}
+        <NumberInput
+          label={intl.formatMessage(m.days)} value={days} onChange={(v) => setDays(Number(v) || 1)} min={1} max={template?.max_days ?? 730} description={template ? intl.formatMessage(m.daysHelp, { count: template.max_days }) : undefined} />
+        <Textarea
+          label={intl.formatMessage(m.why)}
+          description={intl.formatMessage(m.whyHelp)} value={why} onChange={(e) => setWhy(e.currentTarget.value)} autosize minRows={2} maxLength={1000} />
+        <ErrorAlert error={send.error} labels={{ ban_ids: intl.formatMessage(m.bansField), duration_days: intl.formatMessage(m.days), justification: intl.formatMessage(m.why) }} />
         <Group>
           <Button onClick={() => void send.run()} loading={send.busy} disabled={!ready}>
-            Send request
+            <FormattedMessage {...m.send} />
           </Button>
         </Group>
       </Stack>

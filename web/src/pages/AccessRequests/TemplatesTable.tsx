@@ -4,8 +4,25 @@ import type { AccessTemplate } from '../../api/accessRequests.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { PermissionSentences } from './TemplateEditor.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  template: { id: 'access_requests.templates.column.template', defaultMessage: 'Template' },
+  lets: { id: 'access_requests.templates.column.lets_the_partner', defaultMessage: 'Lets the partner' },
+  longest: { id: 'access_requests.templates.column.longest_duration', defaultMessage: 'Longest duration' },
+  days: { id: 'access_requests.templates.days', defaultMessage: '{count, plural, other {# days}}' },
+  status: { id: 'access_requests.templates.column.status', defaultMessage: 'Status' },
+  editLabel: { id: 'access_requests.templates.edit_label', defaultMessage: 'Edit {name}' },
+  edit: { id: 'access_requests.templates.edit', defaultMessage: 'Edit' },
+  archiveLabel: { id: 'access_requests.templates.archive_label', defaultMessage: 'Archive {name}' },
+  restoreLabel: { id: 'access_requests.templates.restore_label', defaultMessage: 'Restore {name}' },
+  archive: { id: 'access_requests.templates.archive', defaultMessage: 'Archive' },
+  restore: { id: 'access_requests.templates.restore', defaultMessage: 'Restore' },
+});
 
 export function TemplatesTable(props: { templates: AccessTemplate[] | undefined; loading: boolean; error: unknown; empty: string; onEdit?: (t: AccessTemplate) => void; onArchive?: (t: AccessTemplate, archive: boolean) => void; testId: string }) {
+  const intl = useIntl();
   return (
     <DataTable
       testId={props.testId}
@@ -17,7 +34,7 @@ export function TemplatesTable(props: { templates: AccessTemplate[] | undefined;
       columns={[
         {
           key: 'name',
-          title: 'Template',
+          title: intl.formatMessage(m.template),
           mobile: 'title',
           sortValue: (t) => t.name,
           render: (t) => (
@@ -29,9 +46,9 @@ export function TemplatesTable(props: { templates: AccessTemplate[] | undefined;
             </div>
           ),
         },
-        { key: 'grants', title: 'Lets the partner', render: (t) => <PermissionSentences template={t} /> },
-        { key: 'days', title: 'Longest duration', render: (t) => `${t.max_days} days`, sortValue: (t) => t.max_days },
-        { key: 'status', title: 'Status', render: (t) => <StatusBadge status={t.status} /> },
+        { key: 'grants', title: intl.formatMessage(m.lets), render: (t) => <PermissionSentences template={t} /> },
+        { key: 'days', title: intl.formatMessage(m.longest), render: (t) => intl.formatMessage(m.days, { count: t.max_days }), sortValue: (t) => t.max_days },
+        { key: 'status', title: intl.formatMessage(m.status), render: (t) => <StatusBadge status={t.status} /> },
         {
           key: 'actions',
           title: '',
@@ -40,13 +57,13 @@ export function TemplatesTable(props: { templates: AccessTemplate[] | undefined;
             props.onEdit || props.onArchive ? (
               <Group gap="xs" wrap="nowrap">
                 {props.onEdit && (
-                  <Button size="xs" variant="default" onClick={() => props.onEdit?.(t)} aria-label={`Edit ${t.name}`}>
-                    Edit
+                  <Button size="xs" variant="default" onClick={() => props.onEdit?.(t)} aria-label={intl.formatMessage(m.editLabel, { name: t.name })}>
+                    <FormattedMessage {...m.edit} />
                   </Button>
                 )}
                 {props.onArchive && (
-                  <Button size="xs" variant="subtle" onClick={() => props.onArchive?.(t, t.status === 'active')} aria-label={`${t.status === 'active' ? 'Archive' : 'Restore'} ${t.name}`}>
-                    {t.status === 'active' ? 'Archive' : 'Restore'}
+                  <Button size="xs" variant="subtle" onClick={() => props.onArchive?.(t, t.status === 'active')} aria-label={intl.formatMessage(t.status === 'active' ? m.archiveLabel : m.restoreLabel, { name: t.name })}>
+                    {intl.formatMessage(t.status === 'active' ? m.archive : m.restore)}
                   </Button>
                 )}
               </Group>

@@ -12,9 +12,33 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  saved: { id: 'access_requests.policy.saved', defaultMessage: 'Approval policy saved. It applies to requests made from now on.' },
+  title: { id: 'access_requests.policy.title', defaultMessage: 'Approval policy' },
+  intro: {
+    id: 'access_requests.policy.intro',
+    defaultMessage: "Who must approve a partner's request for access before it starts. Whoever asked can never approve their own request.",
+  },
+  approvers: { id: 'access_requests.policy.approvers', defaultMessage: 'Admins who must approve every request' },
+  one: { id: 'access_requests.policy.one_admin', defaultMessage: 'One admin' },
+  two: { id: 'access_requests.policy.two_admins', defaultMessage: 'Two admins' },
+  highRisk: { id: 'access_requests.policy.high_risk', defaultMessage: 'High-risk roles: always two admins' },
+  expiry: { id: 'access_requests.policy.expiry', defaultMessage: 'A request expires after (days)' },
+  reminder: { id: 'access_requests.policy.reminder', defaultMessage: 'Remind the admins (days before)' },
+  reminderHelp: { id: 'access_requests.policy.reminder_help', defaultMessage: '0: no reminder' },
+  save: { id: 'access_requests.policy.save', defaultMessage: 'Save policy' },
+  onlyAdmin: { id: 'access_requests.policy.only_admin', defaultMessage: 'Only a tenant admin can change the policy.' },
+  settingsTitle: { id: 'access_requests.settings.title', defaultMessage: 'Settings' },
+  settingsDescription: { id: 'access_requests.settings.description', defaultMessage: "How {organization} answers partners' requests for access." },
+  yourOrganization: { id: 'access_requests.settings.your_organization', defaultMessage: 'your organization' },
+});
 
 function ApprovalPolicyCard({ tenantId, canEdit }: { tenantId: string; canEdit: boolean }) {
   const roles = useDelegationRoles();
+  const intl = useIntl();
   const policy = useApiQuery(accessRequestKeys.policy(tenantId), () => accessRequestsApi.policy(tenantId));
   const [approvers, setApprovers] = useState('1');
   const [highRisk, setHighRisk] = useState<string[]>([]);
@@ -28,19 +52,21 @@ function ApprovalPolicyCard({ tenantId, canEdit }: { tenantId: string; canEdit: 
     setReminder(policy.data.reminder_days);
   }, [policy.data]);
   const save = useApiMutation(() => accessRequestsApi.setPolicy(tenantId, { approvals_required: approvers === '2' ? 2 : 1, high_risk_roles: highRisk, expiry_days: expiry, reminder_days: reminder }), {
-    success: 'Approval policy saved. It applies to requests made from now on.',
+    success: intl.formatMessage(m.saved),
     onDone: (p) => policy.setData(p),
   });
   return (
     <Paper withBorder p="md" radius="md" data-testid="approval-policy">
       <Stack gap="sm">
-        <Title order={3}>Approval policy</Title>
+        <Title order={3}>
+          <FormattedMessage {...m.title} />
+        </Title>
         <Text size="sm" c="dimmed">
-          Who must approve a partner's request for access before it starts. Whoever asked can never approve their own request.
+          <FormattedMessage {...m.intro} />
         </Text>
         <div>
           <Text size="sm" fw={500} id="approvers-label">
-            Admins who must approve every request
+            <FormattedMessage {...m.approvers} />
           </Text>
           <SegmentedControl
             aria-labelledby="approvers-label"
@@ -48,13 +74,13 @@ function ApprovalPolicyCard({ tenantId, canEdit }: { tenantId: string; canEdit: 
             onChange={setApprovers}
             disabled={!canEdit}
             data={[
-              { value: '1', label: 'One admin' },
-              { value: '2', label: 'Two admins' },
+              { value: '1', label: intl.formatMessage(m.one) },
+              { value: '2', label: intl.formatMessage(m.two) },
             ]}
           />
         </div>
         <MultiSelect
-          label="High-risk roles: always two admins"
+          label={intl.formatMessage(m.highRisk)}
           data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))}
           value={highRisk}
           onChange={setHighRisk}
@@ -62,18 +88,23 @@ function ApprovalPolicyCard({ tenantId, canEdit }: { tenantId: string; canEdit: 
           clearable
         />
         <Group grow align="flex-start" wrap="wrap">
-          <NumberInput label="A request expires after (days)" value={expiry} onChange={(v) => setExpiry(Number(v) || 1)} min={1} max={30} disabled={!canEdit} miw={200} />
-          <NumberInput label="Remind the admins (days before)" description="0: no reminder" value={reminder} onChange={(v) => setReminder(Number(v) || 0)} min={0} max={Math.max(0, expiry - 1)} disabled={!canEdit} miw={200} />
+          <NumberInput
+            label={intl.formatMessage(m.expiry)} value={expiry} onChange={(v) => setExpiry(Number(v) || 1)} min={1} max={30} disabled={!canEdit} miw={200} />
+          <NumberInput
+            label={intl.formatMessage(m.reminder)}
+            description={intl.formatMessage(m.reminderHelp)} value={reminder} onChange={(v) => setReminder(Number(v) || 0)} min={0} max={Math.max(0, expiry - 1)} disabled={!canEdit} miw={200} />
         </Group>
         <ErrorAlert error={policy.error ?? save.error ?? roles.error} />
         {canEdit ? (
           <Group>
             <Button onClick={() => void save.run()} loading={save.busy} disabled={!policy.data}>
-              Save policy
+              <FormattedMessage {...m.save} />
             </Button>
           </Group>
         ) : (
-          <Text size="sm">Only a tenant admin can change the policy.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.onlyAdmin} />
+          </Text>
         )}
       </Stack>
     </Paper>
@@ -82,9 +113,13 @@ function ApprovalPolicyCard({ tenantId, canEdit }: { tenantId: string; canEdit: 
 
 export function TenantSettingsPage() {
   const t = useView().tenant!;
+  const intl = useIntl();
   return (
     <Stack gap="lg">
-      <PageHeader title="Settings" description={`How ${t.name ?? 'your organization'} answers partners' requests for access.`} />
+      <PageHeader
+        title={intl.formatMessage(m.settingsTitle)}
+        description={intl.formatMessage(m.settingsDescription, { organization: t.name ?? intl.formatMessage(m.yourOrganization) })}
+      />
       <ApprovalPolicyCard tenantId={t.tenant_id} canEdit={t.permissions.includes('tenant.delegations.manage')} />
     </Stack>
   );

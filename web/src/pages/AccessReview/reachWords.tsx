@@ -1,11 +1,26 @@
 /** What a partner or person can do on a customer, in words: permissions by area, and the billing accounts covered. */
 import { Stack, Text } from '@mantine/core';
+import { createIntl, createIntlCache, FormattedMessage, type IntlShape } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 import { PERMISSION_AREAS, usePermissionWords } from '../Msp/shared.tsx';
+
+const m = defineMessages({
+  nothingYet: { id: 'access_review.permissions.nothing_yet', defaultMessage: 'Nothing yet' },
+  area: { id: 'access_review.permissions.area', defaultMessage: '{area}:' },
+  everyAccount: { id: 'access_review.accounts.every', defaultMessage: 'Every billing account' },
+  noAccount: { id: 'access_review.accounts.none', defaultMessage: 'No billing account' },
+  someAccounts: { id: 'access_review.accounts.some', defaultMessage: '{count, plural, one {Billing account} other {Billing accounts}} {numbers}' },
+});
 
 /** "Billing: Read invoices, Export invoices" — one line per area, in the catalog's words. */
 export function PermissionWords({ names }: { names: readonly string[] }) {
   const words = usePermissionWords();
-  if (names.length === 0) return <Text size="sm">Nothing yet</Text>;
+  if (names.length === 0)
+    return (
+      <Text size="sm">
+        <FormattedMessage {...m.nothingYet} />
+      </Text>
+    );
   const areas = new Map<string, string[]>();
   for (const name of names) {
     const area = name.split('.')[0];
@@ -17,7 +32,7 @@ export function PermissionWords({ names }: { names: readonly string[] }) {
       {[...areas].map(([area, list]) => (
         <Text size="sm" key={area}>
           <Text span fw={600} size="sm">
-            {area}:
+            <FormattedMessage {...m.area} values={{ area }} />
           </Text>{' '}
           {list.join(', ')}
         </Text>
@@ -26,11 +41,26 @@ export function PermissionWords({ names }: { names: readonly string[] }) {
   );
 }
 
-/** "Every billing account", or the account numbers. */
-export function accountsWords(accounts: readonly { account_number: string }[] | null): string {
-  if (accounts === null) return 'Every billing account';
-  if (accounts.length === 0) return 'No billing account';
-  return `${accounts.length === 1 ? 'Billing account' : 'Billing accounts'} ${accounts.map((a) => a.account_number).join(', ')}`;
+/** English, for callers that do not pass the reader's intl yet. */
+let english: IntlShape | null = null;
+const englishIntl = () => {
+  english ??= createIntl({ locale: 'en', defaultLocale: 'en', messages: {}, onError: () => undefined }, createIntlCache());
+  return english;
+};
+
+type Accounts = readonly { account_number: string }[] | null;
+
+/** "Every billing account", or the account numbers, in the reader's words. */
+export function accountsWords(intl: IntlShape, accounts: Accounts): string;
+/** @deprecated English only: pass the reader's intl first, `accountsWords(intl, accounts)`. */
+export function accountsWords(accounts: Accounts): string;
+export function accountsWords(a: IntlShape | Accounts, b?: Accounts): string {
+  const withIntl = a !== null && !Array.isArray(a) && 'formatMessage' in a;
+  const intl = withIntl ? (a as IntlShape) : englishIntl();
+  const accounts = withIntl ? (b ?? null) : (a as Accounts);
+  if (accounts === null) return intl.formatMessage(m.everyAccount);
+  if (accounts.length === 0) return intl.formatMessage(m.noAccount);
+  return intl.formatMessage(m.someAccounts, { count: accounts.length, numbers: accounts.map((x) => x.account_number).join(', ') });
 }
 
 /** Whether two permission lists say the same. */

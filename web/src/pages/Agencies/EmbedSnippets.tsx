@@ -2,9 +2,36 @@
 import { Stack, Tabs, Text } from '@mantine/core';
 import { CopyableCode } from '../../components/CopyableCode.tsx';
 import { embedSnippets } from '../../api/agencies.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 
-function Snippet({ code, label, testId }: { code: string; label: string; testId: string }) {
-  return <CopyableCode value={code} copyLabel={`the ${label} embed code`} testId={testId} align="flex-start" />;
+const m = defineMessages({
+  copyLabel: {
+    id: 'agencies.embed.copy_label',
+    defaultMessage: 'the {variant, select, iframe {iframe} script {script} other {resize listener}} embed code',
+  },
+  iframeHelp: {
+    id: 'agencies.embed.iframe_help',
+    defaultMessage: 'Paste where the form should appear. Works on any site; the site needs no code of its own. The frame is tall enough for the whole form at its full width.',
+  },
+  resizeHelp: {
+    id: 'agencies.embed.resize_help',
+    defaultMessage:
+      'Optional: add this once to the page so the frame grows and shrinks with the form (on narrow screens the fields stack and the form gets taller). It only accepts height messages from this {product}.',
+  },
+  scriptHelp: { id: 'agencies.embed.script_help', defaultMessage: 'The script inserts the form at its own position and sizes it to its content.' },
+  replace: {
+    id: 'agencies.embed.replace',
+    defaultMessage: 'Replace {token} with the token shown when it was generated or last rotated. {product} cannot show it again; rotate the token to get a new one.',
+  },
+});
+
+/** The product's name (a brand: not translated). */
+const PRODUCT = 'Partnergate';
+
+function Snippet({ code, variant, testId }: { code: string; variant: 'iframe' | 'script' | 'resize'; testId: string }) {
+  const intl = useIntl();
+  return <CopyableCode value={code} copyLabel={intl.formatMessage(m.copyLabel, { variant })} testId={testId} align="flex-start" />;
 }
 
 export function EmbedSnippets({ token, placeholder }: { token: string; /** true when `token` stands in for the real one */ placeholder?: boolean }) {
@@ -13,35 +40,37 @@ export function EmbedSnippets({ token, placeholder }: { token: string; /** true 
     <Stack gap="xs">
       <Tabs defaultValue="iframe" keepMounted>
         <Tabs.List>
-          <Tabs.Tab value="iframe">iframe</Tabs.Tab>
-          <Tabs.Tab value="script">script</Tabs.Tab>
+          <Tabs.Tab value="iframe" data-technical="">
+            iframe
+          </Tabs.Tab>
+          <Tabs.Tab value="script" data-technical="">
+            script
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="iframe" pt="xs">
           <Stack gap={6}>
             <Text size="sm" c="dimmed">
-              Paste where the form should appear. Works on any site; the site needs no code of its own. The frame is tall
-              enough for the whole form at its full width.
+              <FormattedMessage {...m.iframeHelp} />
             </Text>
-            <Snippet code={s.iframe} label="iframe" testId="embed-snippet-iframe" />
+            <Snippet code={s.iframe} variant="iframe" testId="embed-snippet-iframe" />
             <Text size="sm" c="dimmed" mt={4}>
-              Optional: add this once to the page so the frame grows and shrinks with the form (on narrow screens the
-              fields stack and the form gets taller). It only accepts height messages from this Partnergate.
+              <FormattedMessage {...m.resizeHelp} values={{ product: PRODUCT }} />
             </Text>
-            <Snippet code={s.resize} label="resize listener" testId="embed-snippet-resize" />
+            <Snippet code={s.resize} variant="resize" testId="embed-snippet-resize" />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="script" pt="xs">
           <Stack gap={6}>
             <Text size="sm" c="dimmed">
-              The script inserts the form at its own position and sizes it to its content.
+              <FormattedMessage {...m.scriptHelp} />
             </Text>
-            <Snippet code={s.script} label="script" testId="embed-snippet-script" />
+            <Snippet code={s.script} variant="script" testId="embed-snippet-script" />
           </Stack>
         </Tabs.Panel>
       </Tabs>
       {placeholder && (
         <Text size="xs" c="dimmed">
-          Replace {token} with the token shown when it was generated or last rotated. Partnergate cannot show it again; rotate the token to get a new one.
+          <FormattedMessage {...m.replace} values={{ token: <span data-technical="">{token}</span>, product: PRODUCT }} />
         </Text>
       )}
     </Stack>

@@ -6,9 +6,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Paper, Text } from '@mantine/core';
 import type { FormConfig, VoucherTypeDto } from '../../api/agencies.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  live: { id: 'agencies.preview.live', defaultMessage: 'Live preview — as visitors of the agency’s site will see it' },
+  frameTitle: { id: 'agencies.preview.frame_title', defaultMessage: 'Form preview' },
+});
 
 export function FormPreview({ config, types, agencyName, tenantName }: { config: FormConfig; types: VoucherTypeDto[]; agencyName: string; tenantName: string }) {
   const frame = useRef<HTMLIFrameElement>(null);
+  const intl = useIntl();
   const [height, setHeight] = useState(560);
 
   const send = useCallback(() => {
@@ -47,9 +55,9 @@ export function FormPreview({ config, types, agencyName, tenantName }: { config:
   return (
     <Paper withBorder radius="md" p={0} bg="white" style={{ overflow: 'hidden' }}>
       <Text size="xs" c="dimmed" px="sm" py={6} bg="gray.1">
-        Live preview — as visitors of the agency’s site will see it
+        <FormattedMessage {...m.live} />
       </Text>
-      <iframe ref={frame} src="/embed/form#preview=1" title="Form preview" data-testid="form-preview" style={{ border: 0, width: '100%', height, display: 'block' }} onLoad={send} />
+      <iframe ref={frame} src="/embed/form#preview=1" title={intl.formatMessage(m.frameTitle)} data-testid="form-preview" style={{ border: 0, width: '100%', height, display: 'block' }} onLoad={send} />
     </Paper>
   );
 }

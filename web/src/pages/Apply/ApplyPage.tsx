@@ -9,18 +9,66 @@ import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { CAPABILITY_INFO, slugify } from '../../components/format.ts';
 import { useApiMutation } from '../../query/query.ts';
 import { email, required, useApiForm, webAddress } from '../../query/form.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 
-const FIELD_LABELS: Record<string, string> = {
-  name: 'Organization name',
-  slug: 'Short name',
-  website: 'Website',
-  contact_email: 'Contact email',
-  description: 'Description',
-  'owner.name': 'Your name',
-  'owner.email': 'Your email',
-  'owner.password': 'Password',
-  password: 'Password',
-};
+/** the names of the fields as the server's refusal names them */
+const FIELD_LABELS = defineMessages({
+  name: { id: 'apply.field.name', defaultMessage: 'Organization name' },
+  slug: { id: 'apply.field.slug', defaultMessage: 'Short name' },
+  website: { id: 'apply.field.website', defaultMessage: 'Website' },
+  contact_email: { id: 'apply.field.contact_email', defaultMessage: 'Contact email' },
+  description: { id: 'apply.field.description', defaultMessage: 'Description' },
+  'owner.name': { id: 'apply.field.owner_name', defaultMessage: 'Your name' },
+  'owner.email': { id: 'apply.field.owner_email', defaultMessage: 'Your email' },
+  'owner.password': { id: 'apply.field.owner_password', defaultMessage: 'Password' },
+  password: { id: 'apply.field.password', defaultMessage: 'Password' },
+});
+
+const m = defineMessages({
+  nameRequired: { id: 'apply.validation.name_required', defaultMessage: 'Enter your organization’s name.' },
+  websiteInvalid: { id: 'apply.validation.website_invalid', defaultMessage: 'Enter a web address that starts with https:// or http://.' },
+  contactRequired: { id: 'apply.validation.contact_required', defaultMessage: 'Enter an email address the operator can reach you at.' },
+  emailInvalid: { id: 'apply.validation.email_invalid', defaultMessage: 'Enter an email address like name@example.com.' },
+  ownerNameRequired: { id: 'apply.validation.owner_name_required', defaultMessage: 'Enter your name.' },
+  ownerEmailRequired: { id: 'apply.validation.owner_email_required', defaultMessage: 'Enter the email address you will log in with.' },
+  passwordRequired: { id: 'apply.validation.password_required', defaultMessage: 'Choose a password.' },
+  tooShort: { id: 'apply.validation.too_short', defaultMessage: 'Use at least 10 characters.' },
+  differ: { id: 'apply.validation.differ', defaultMessage: 'The two passwords differ.' },
+  doneTitle: { id: 'apply.done.title', defaultMessage: 'Application sent' },
+  doneAlertTitle: { id: 'apply.done.alert_title', defaultMessage: 'Check your e-mail' },
+  doneBody: {
+    id: 'apply.done.body',
+    defaultMessage:
+      'Thank you for applying with <b>{partner}</b>. We sent a message to <b>{email}</b> that says what happens next. A platform operator reviews every application; once it is approved you can invite your team and start working with customers.',
+  },
+  spam: { id: 'apply.done.spam', defaultMessage: 'If no message arrives within a few minutes, look in your spam folder.' },
+  goToLogin: { id: 'apply.done.go_to_login', defaultMessage: 'Go to log in' },
+  title: { id: 'apply.title', defaultMessage: 'Apply as a partner' },
+  subtitle: { id: 'apply.subtitle', defaultMessage: 'Tell us about your organization. A platform operator reviews the application and decides which capabilities to grant.' },
+  requiredNote: { id: 'apply.required_note', defaultMessage: 'Fields marked * are required.' },
+  organization: { id: 'apply.section.organization', defaultMessage: 'Your organization' },
+  nameLabel: { id: 'apply.name.label', defaultMessage: 'Organization name' },
+  slugLabel: { id: 'apply.slug.label', defaultMessage: 'Short name (slug)' },
+  slugHint: { id: 'apply.slug.hint', defaultMessage: 'Lowercase letters, digits and dashes; used in links.' },
+  websiteLabel: { id: 'apply.website.label', defaultMessage: 'Website' },
+  websitePlaceholder: { id: 'apply.website.placeholder', defaultMessage: 'https://example.com' },
+  contactLabel: { id: 'apply.contact_email.label', defaultMessage: 'Contact email' },
+  descriptionLabel: { id: 'apply.description.label', defaultMessage: 'What do you do?' },
+  descriptionHint: { id: 'apply.description.hint', defaultMessage: 'Optional: your services and the customers you work with.' },
+  capabilitiesLabel: { id: 'apply.capabilities.label', defaultMessage: 'Capabilities you are asking for' },
+  capabilitiesHint: { id: 'apply.capabilities.hint', defaultMessage: 'The operator decides what to grant.' },
+  account: { id: 'apply.section.account', defaultMessage: 'Your account (the partner owner)' },
+  ownerNameLabel: { id: 'apply.owner_name.label', defaultMessage: 'Your name' },
+  ownerEmailLabel: { id: 'apply.owner_email.label', defaultMessage: 'Your email' },
+  passwordLabel: { id: 'apply.password.label', defaultMessage: 'Password' },
+  passwordHint: { id: 'apply.password.hint', defaultMessage: 'At least 10 characters.' },
+  repeatLabel: { id: 'apply.password2.label', defaultMessage: 'Repeat the password' },
+  repeatHint: { id: 'apply.password2.hint', defaultMessage: 'Type it again to avoid typos.' },
+  notSent: { id: 'apply.not_sent', defaultMessage: 'The application was not sent' },
+  haveAccount: { id: 'apply.have_account', defaultMessage: 'Already have an account? Log in' },
+  submit: { id: 'apply.submit', defaultMessage: 'Send application' },
+});
 
 interface ApplyValues {
   name: string;
@@ -34,6 +82,7 @@ interface ApplyValues {
 }
 
 export function ApplyPage() {
+  const intl = useIntl();
   const [slugTouched, setSlugTouched] = useState(false);
   const [done, setDone] = useState<{ partner: PartnerDto; email: string } | null>(null);
   const apply = useApiMutation(api.partners.apply);
@@ -41,19 +90,21 @@ export function ApplyPage() {
     {
       initialValues: { name: '', slug: '', website: '', contact_email: '', description: '', requested_capabilities: [], owner: { name: '', email: '', password: '' }, password2: '' },
       validate: {
-        name: (v) => required(v, 'Enter your organization’s name.'),
-        website: (v) => webAddress(v),
-        contact_email: (v) => required(v, 'Enter an email address the operator can reach you at.') ?? email(v),
+        name: (v) => required(v, intl.formatMessage(m.nameRequired)),
+        website: (v) => webAddress(v, intl.formatMessage(m.websiteInvalid)),
+        contact_email: (v) => required(v, intl.formatMessage(m.contactRequired)) ?? email(v, intl.formatMessage(m.emailInvalid)),
         owner: {
-          name: (v) => required(v, 'Enter your name.'),
-          email: (v) => required(v, 'Enter the email address you will log in with.') ?? email(v),
-          password: (v) => required(v, 'Choose a password.') ?? (v.length < 10 ? 'Use at least 10 characters.' : undefined),
+          name: (v) => required(v, intl.formatMessage(m.ownerNameRequired)),
+          email: (v) => required(v, intl.formatMessage(m.ownerEmailRequired)) ?? email(v, intl.formatMessage(m.emailInvalid)),
+          password: (v) => required(v, intl.formatMessage(m.passwordRequired)) ?? (v.length < 10 ? intl.formatMessage(m.tooShort) : undefined),
         },
-        password2: (v, values) => (v !== values.owner.password ? 'The two passwords differ.' : undefined),
+        password2: (v, values) => (v !== values.owner.password ? intl.formatMessage(m.differ) : undefined),
       },
     },
     apply,
   );
+
+  const fieldLabels: Record<string, string> = Object.fromEntries(Object.entries(FIELD_LABELS).map(([k, d]) => [k, intl.formatMessage(d)]));
 
   const submit = async (v: ApplyValues) => {
     const r = await apply.run({
@@ -70,16 +121,15 @@ export function ApplyPage() {
 
   if (done) {
     return (
-      <PublicLayout title="Application sent" width={560}>
+      <PublicLayout title={intl.formatMessage(m.doneTitle)} width={560}>
         <Stack>
           {/* the same answer whether or not the address already has an account: the message says which it was */}
-          <Alert color="teal" icon={<IconCircleCheck size={20} />} title="Check your e-mail">
-            Thank you for applying with <b>{done.partner.name}</b>. We sent a message to <b>{done.email}</b> that says what happens next. A platform operator
-            reviews every application; once it is approved you can invite your team and start working with customers.
+          <Alert color="teal" icon={<IconCircleCheck size={20} />} title={intl.formatMessage(m.doneAlertTitle)}>
+            <FormattedMessage {...m.doneBody} values={{ partner: done.partner.name, email: done.email, b: (chunks) => <b>{chunks}</b> }} />
           </Alert>
-          <Text size="sm">If no message arrives within a few minutes, look in your spam folder.</Text>
+          <Text size="sm">{intl.formatMessage(m.spam)}</Text>
           <Button component={Link} to="/login">
-            Go to log in
+            {intl.formatMessage(m.goToLogin)}
           </Button>
         </Stack>
       </PublicLayout>
@@ -88,19 +138,19 @@ export function ApplyPage() {
 
   return (
     <PublicLayout
-      title="Apply as a partner"
+      title={intl.formatMessage(m.title)}
       width={720}
-      subtitle="Tell us about your organization. A platform operator reviews the application and decides which capabilities to grant."
+      subtitle={intl.formatMessage(m.subtitle)}
     >
       <form noValidate onSubmit={form.submit(submit)}>
         <Stack>
           <Text size="xs" c="dimmed">
-            Fields marked * are required.
+            {intl.formatMessage(m.requiredNote)}
           </Text>
-          <Title order={4}>Your organization</Title>
+          <Title order={4}>{intl.formatMessage(m.organization)}</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
-              label="Organization name"
+              label={intl.formatMessage(m.nameLabel)}
               withAsterisk
               {...form.getInputProps('name')}
               onChange={(e) => {
@@ -110,19 +160,19 @@ export function ApplyPage() {
               }}
             />
             <TextInput
-              label="Short name (slug)"
-              description="Lowercase letters, digits and dashes; used in links."
+              label={intl.formatMessage(m.slugLabel)}
+              description={intl.formatMessage(m.slugHint)}
               {...form.getInputProps('slug')}
               onChange={(e) => {
                 setSlugTouched(true);
                 form.setFieldValue('slug', e.currentTarget.value);
               }}
             />
-            <TextInput label="Website" placeholder="https://example.com" {...form.getInputProps('website')} />
-            <TextInput label="Contact email" type="email" withAsterisk {...form.getInputProps('contact_email')} />
+            <TextInput label={intl.formatMessage(m.websiteLabel)} placeholder={intl.formatMessage(m.websitePlaceholder)} {...form.getInputProps('website')} />
+            <TextInput label={intl.formatMessage(m.contactLabel)} type="email" withAsterisk {...form.getInputProps('contact_email')} />
           </SimpleGrid>
-          <Textarea label="What do you do?" description="Optional: your services and the customers you work with." autosize minRows={2} {...form.getInputProps('description')} />
-          <Checkbox.Group label="Capabilities you are asking for" description="The operator decides what to grant." {...form.getInputProps('requested_capabilities')}>
+          <Textarea label={intl.formatMessage(m.descriptionLabel)} description={intl.formatMessage(m.descriptionHint)} autosize minRows={2} {...form.getInputProps('description')} />
+          <Checkbox.Group label={intl.formatMessage(m.capabilitiesLabel)} description={intl.formatMessage(m.capabilitiesHint)} {...form.getInputProps('requested_capabilities')}>
             <Stack gap="xs" mt="xs">
               {CAPABILITIES.map((c) => (
                 <Checkbox key={c} value={c} label={CAPABILITY_INFO[c].label} description={CAPABILITY_INFO[c].description} />
@@ -130,27 +180,27 @@ export function ApplyPage() {
             </Stack>
           </Checkbox.Group>
           <Divider />
-          <Title order={4}>Your account (the partner owner)</Title>
+          <Title order={4}>{intl.formatMessage(m.account)}</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Your name" withAsterisk {...form.getInputProps('owner.name')} />
-            <TextInput label="Your email" type="email" autoComplete="username" withAsterisk {...form.getInputProps('owner.email')} />
+            <TextInput label={intl.formatMessage(m.ownerNameLabel)} withAsterisk {...form.getInputProps('owner.name')} />
+            <TextInput label={intl.formatMessage(m.ownerEmailLabel)} type="email" autoComplete="username" withAsterisk {...form.getInputProps('owner.email')} />
             <PasswordInput
-              label="Password"
-              description="At least 10 characters."
+              label={intl.formatMessage(m.passwordLabel)}
+              description={intl.formatMessage(m.passwordHint)}
               autoComplete="new-password"
               withAsterisk
               {...form.getInputProps('owner.password')}
               error={form.errors['owner.password'] ?? form.errors.password}
             />
-            <PasswordInput label="Repeat the password" description="Type it again to avoid typos." autoComplete="new-password" withAsterisk {...form.getInputProps('password2')} />
+            <PasswordInput label={intl.formatMessage(m.repeatLabel)} description={intl.formatMessage(m.repeatHint)} autoComplete="new-password" withAsterisk {...form.getInputProps('password2')} />
           </SimpleGrid>
-          <ErrorAlert error={apply.error} title="The application was not sent" labels={FIELD_LABELS} />
+          <ErrorAlert error={apply.error} title={intl.formatMessage(m.notSent)} labels={fieldLabels} />
           <Group justify="space-between">
             <Anchor component={Link} to="/login" size="sm">
-              Already have an account? Log in
+              {intl.formatMessage(m.haveAccount)}
             </Anchor>
             <Button type="submit" loading={apply.busy}>
-              Send application
+              {intl.formatMessage(m.submit)}
             </Button>
           </Group>
         </Stack>

@@ -8,10 +8,11 @@
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link } from 'react-router';
 import { Anchor, Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import { appsApi, AUTH_METHODS, grantTypeLabel, isGrantType, TOKEN_EXCHANGE, type AppDto, type GrantType } from '../../api/apps.ts';
+import { appsApi, isGrantType, TOKEN_EXCHANGE, type AppDto, type GrantType } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
@@ -20,9 +21,87 @@ import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm, webAddress } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
-import { GRANTS_BY_CAPABILITY, type Draft, ID_TOKEN_ALGS, emptyDraft, SECRET_METHODS, EITHER_WAY, authChoiceOf, describeAuthMethods, parseJwks, toInput } from './appDraft.ts';
+import { GRANTS_BY_CAPABILITY, type Draft, idTokenAlgs, emptyDraft, SECRET_METHODS, authChoices, authChoiceOf, describeAuthMethods, grantWords, jwksProblem, toInput } from './appDraft.ts';
 import { appKeys } from '../../api/keys/apps.ts';
+import { defineMessages } from '../../i18n/define.ts';
 
+const m = defineMessages({
+  colApp: { id: 'apps.column.app', defaultMessage: 'App' },
+  securityEvents: { id: 'apps.security_events_link', defaultMessage: 'Security events' },
+  colClientId: { id: 'apps.column.client_id', defaultMessage: 'Client ID' },
+  colGrantTypes: { id: 'apps.column.grant_types', defaultMessage: 'Grant types' },
+  grantBadge: {
+    id: 'apps.grant_badge',
+    defaultMessage:
+      '{grant, select, authorization_code {authorization code} refresh_token {refresh token} client_credentials {client credentials} token_exchange {token exchange} other {{grant}}}',
+  },
+  colScopes: { id: 'apps.column.scopes', defaultMessage: 'Scopes' },
+  colSecret: { id: 'apps.column.secret', defaultMessage: 'Secret' },
+  privateKey: { id: 'apps.secret.private_key', defaultMessage: 'private key (JWKS)' },
+  since: { id: 'apps.secret.since', defaultMessage: 'since {date}' },
+  actions: { id: 'apps.column.actions', defaultMessage: 'Actions' },
+  edit: { id: 'apps.action.edit', defaultMessage: 'Edit' },
+  newSecret: { id: 'apps.action.new_secret', defaultMessage: 'New secret' },
+  delete: { id: 'apps.action.delete', defaultMessage: 'Delete' },
+  registered: { id: 'apps.registered', defaultMessage: '{name} registered.' },
+  saved: { id: 'apps.saved', defaultMessage: '{name} saved.' },
+  rotated: { id: 'apps.rotated', defaultMessage: 'New secret issued; the previous one no longer works.' },
+  deleted: { id: 'apps.deleted', defaultMessage: 'App deleted. It stops working now and the customer connections it held are revoked.' },
+  title: { id: 'apps.title', defaultMessage: 'OAuth apps' },
+  description: {
+    id: 'apps.description',
+    defaultMessage:
+      'The apps through which {partner} acts for customers. Discovery: <code>{discovery}</code>. Each app authenticates the one way it is registered for — its secret in an HTTP Basic header (client_secret_basic) or in the request body (client_secret_post), or a signed assertion (private_key_jwt) — and always uses PKCE (S256). Every call, scope and answer is described in the <docs>API reference</docs>.',
+  },
+  register: { id: 'apps.register', defaultMessage: 'Register an app' },
+  noCapability: { id: 'apps.no_capability', defaultMessage: 'Apps are for partners approved with the delegated, wholesale or managed services capability.' },
+  empty: { id: 'apps.empty', defaultMessage: 'No apps yet.' },
+  editTitle: { id: 'apps.edit.title', defaultMessage: 'Edit {name}' },
+  secretTitle: { id: 'apps.secret.title', defaultMessage: 'Client secret of {name}' },
+  clientId: { id: 'apps.secret.client_id', defaultMessage: 'Client ID <code>{clientId}</code>' },
+  clientSecret: { id: 'apps.secret.label', defaultMessage: 'Client secret' },
+  stored: { id: 'apps.secret.stored', defaultMessage: 'I have stored it' },
+  rotateTitle: { id: 'apps.rotate.title', defaultMessage: 'Issue a new client secret?' },
+  rotateMessage: { id: 'apps.rotate.message', defaultMessage: 'The current secret of {name} stops working immediately. Deploy the new one to your app right away.' },
+  rotateConfirm: { id: 'apps.rotate.confirm', defaultMessage: 'Issue a new secret' },
+  deleteTitle: { id: 'apps.delete.title', defaultMessage: 'Delete this app?' },
+  deleteMessage: { id: 'apps.delete.message', defaultMessage: '{name} stops working now, and every customer connection it holds is revoked.' },
+  nameRequired: { id: 'apps.form.name_required', defaultMessage: 'Enter the app’s name.' },
+  logoInvalid: { id: 'apps.form.logo_invalid', defaultMessage: 'Enter the logo’s web address, starting with https://.' },
+  grantRequired: { id: 'apps.form.grant_required', defaultMessage: 'Pick at least one grant type.' },
+  redirectRequired: { id: 'apps.form.redirect_required', defaultMessage: 'Enter at least one redirect URI: where customers return after consenting.' },
+  scopeRequired: { id: 'apps.form.scope_required', defaultMessage: 'Pick at least one scope the app may ask for.' },
+  jwksRequired: { id: 'apps.form.jwks_required', defaultMessage: 'Paste your app’s public keys (JWKS).' },
+  name: { id: 'apps.form.name', defaultMessage: 'Name' },
+  nameHelp: { id: 'apps.form.name.help', defaultMessage: 'Customers see it on the consent screen.' },
+  appDescription: { id: 'apps.form.description', defaultMessage: 'Description' },
+  logo: { id: 'apps.form.logo', defaultMessage: 'Logo URL' },
+  logoHelp: { id: 'apps.form.logo.help', defaultMessage: 'https only' },
+  grantTypes: { id: 'apps.form.grant_types', defaultMessage: 'Grant types' },
+  decisionPoint: {
+    id: 'apps.form.grant.decision_point',
+    defaultMessage: 'Client credentials (a decision point: your own systems ask Partnergate whether you and your people may act on a customer)',
+  },
+  redirects: { id: 'apps.form.redirect_uris', defaultMessage: 'Redirect URIs' },
+  redirectsHelp: { id: 'apps.form.redirect_uris.help', defaultMessage: 'One per line, matched exactly (https, or http on localhost).' },
+  scopes: { id: 'apps.form.scopes', defaultMessage: 'Scopes the app may ask for' },
+  scopesPdp: { id: 'apps.form.scopes.help_decision_point', defaultMessage: 'A decision point asks for access decisions only: it reaches no customer data itself.' },
+  scopesHelp: { id: 'apps.form.scopes.help', defaultMessage: 'Permission grants of the customer APIs; customers see each in plain words.' },
+  auth: { id: 'apps.form.auth', defaultMessage: 'How your app proves who it is' },
+  authHelp: {
+    id: 'apps.form.auth.help',
+    defaultMessage:
+      'When your app asks for tokens, it must show it is really your app. A secret is accepted in the Authorization header and in the request body unless you pick one way only.',
+  },
+  idToken: { id: 'apps.form.id_token_alg', defaultMessage: 'ID token signature' },
+  idTokenHelp: { id: 'apps.form.id_token_alg.help', defaultMessage: 'How the sign-in confirmations your app receives are signed.' },
+  jwks: { id: 'apps.form.jwks', defaultMessage: "Your app's public keys (JWKS)" },
+  jwksHelp: { id: 'apps.form.jwks.help', defaultMessage: '<code>{example}</code> with public EC, RSA or OKP keys only — never the private key.' },
+  publicKeys: { id: 'apps.form.public_keys', defaultMessage: 'Public keys' },
+  cancel: { id: 'apps.form.cancel', defaultMessage: 'Cancel' },
+  save: { id: 'apps.form.save', defaultMessage: 'Save' },
+  registerButton: { id: 'apps.form.register', defaultMessage: 'Register' },
+});
 
 /** The form's draft of a registered app (its keys as JSON text, its redirect addresses one a line). */
 function draftOfApp(a: AppDto): Draft {
@@ -40,17 +119,17 @@ function draftOfApp(a: AppDto): Draft {
 }
 
 /** The apps' columns; `on` is null for someone who may not manage apps (no actions). */
-function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate' | 'remove', (a: AppDto) => void> | null): Column<AppDto>[] {
+function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record<'edit' | 'rotate' | 'remove', (a: AppDto) => void> | null): Column<AppDto>[] {
   return [
     {
       key: 'app',
-      title: 'App',
+      title: intl.formatMessage(m.colApp),
       mobile: 'title',
       render: (a) => (
         <>
           <Text fw={500}>{a.name}</Text>
           <Anchor component={Link} to={`/partner/apps/${a.id}/security-events`} size="sm">
-            Security events
+            <FormattedMessage {...m.securityEvents} />
           </Anchor>
           {a.redirect_uris.map((u) => (
             <Text key={u} size="xs" c="dimmed">
@@ -62,7 +141,7 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
     },
     {
       key: 'client_id',
-      title: 'Client ID',
+      title: intl.formatMessage(m.colClientId),
       render: (a) => (
         <>
           <Code data-technical="">{a.client_id}</Code>
@@ -71,13 +150,13 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
     },
     {
       key: 'grant_types',
-      title: 'Grant types',
+      title: intl.formatMessage(m.colGrantTypes),
       render: (a) => (
         <>
           <Group gap={4}>
             {a.grant_types.map((g) => (
               <Badge key={g} variant="light" size="sm">
-                {g === TOKEN_EXCHANGE ? 'token exchange' : g.replace('_', ' ')}
+                {intl.formatMessage(m.grantBadge, { grant: g === TOKEN_EXCHANGE ? 'token_exchange' : g })}
               </Badge>
             ))}
           </Group>
@@ -86,7 +165,7 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
     },
     {
       key: 'scopes',
-      title: 'Scopes',
+      title: intl.formatMessage(m.colScopes),
       render: (a) => (
         <>
           <Text size="sm">{a.scopes.map((x) => scopeWords.get(x) ?? x).join('; ')}</Text>
@@ -98,16 +177,16 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
     },
     {
       key: 'secret',
-      title: 'Secret',
+      title: intl.formatMessage(m.colSecret),
       render: (a) => (
         <>
-          <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
+          <Text size="sm">{a.secret_hint ?? intl.formatMessage(m.privateKey)}</Text>
           <Text size="xs" c="dimmed" data-testid="app-authentication">
-            {describeAuthMethods(a.token_endpoint_auth_methods ?? [a.token_endpoint_auth_method])}
+            {describeAuthMethods(intl, a.token_endpoint_auth_methods ?? [a.token_endpoint_auth_method])}
           </Text>
           {a.secret_rotated_at && (
             <Text size="xs" c="dimmed">
-              since {formatDate(a.secret_rotated_at)}
+              <FormattedMessage {...m.since} values={{ date: formatDate(a.secret_rotated_at) }} />
             </Text>
           )}
         </>
@@ -116,7 +195,7 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
     {
       key: 'actions',
       title: '',
-      label: 'Actions',
+      label: intl.formatMessage(m.actions),
       mobile: 'footer',
       align: 'right',
       render: (a) => (
@@ -128,15 +207,15 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
                 variant="subtle"
                 onClick={() => on.edit(a)}
               >
-                Edit
+                <FormattedMessage {...m.edit} />
               </Button>
               {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
                 <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => on.rotate(a)}>
-                  New secret
+                  <FormattedMessage {...m.newSecret} />
                 </Button>
               )}
               <Button size="xs" variant="subtle" color="red" onClick={() => on.remove(a)}>
-                Delete
+                <FormattedMessage {...m.delete} />
               </Button>
             </Group>
           )}
@@ -148,6 +227,7 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
 
 /** Register, edit, rotate the secret of and delete an app: the dialogs' state and the requests. */
 function useAppActions(partnerId: string, reload: () => void) {
+  const intl = useIntl();
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
   const [secret, setSecret] = useState<{ app: AppDto; value: string } | null>(null);
   const [rotating, setRotating] = useState<AppDto | null>(null);
@@ -167,7 +247,7 @@ function useAppActions(partnerId: string, reload: () => void) {
       return appsApi.create(partnerId, toInput(d));
     },
     {
-      success: (r) => (r.client_secret ? `${r.app.name} registered.` : `${r.app.name} saved.`),
+      success: (r) => intl.formatMessage(r.client_secret ? m.registered : m.saved, { name: r.app.name }),
       onDone: (r) => {
         setEditing(null);
         if (r.client_secret) setSecret({ app: r.app, value: r.client_secret });
@@ -176,7 +256,7 @@ function useAppActions(partnerId: string, reload: () => void) {
     },
   );
   const rotate = useApiMutation((a: AppDto) => appsApi.rotateSecret(partnerId, a.id), {
-    success: 'New secret issued; the previous one no longer works.',
+    success: intl.formatMessage(m.rotated),
     onDone: (r) => {
       setRotating(null);
       if (r.client_secret) setSecret({ app: r.app, value: r.client_secret });
@@ -184,7 +264,7 @@ function useAppActions(partnerId: string, reload: () => void) {
     },
   });
   const remove = useApiMutation((a: AppDto) => appsApi.remove(partnerId, a.id), {
-    success: 'App deleted. It stops working now and the customer connections it held are revoked.',
+    success: intl.formatMessage(m.deleted),
     onDone: () => {
       setDeleting(null);
       reload();
@@ -194,6 +274,7 @@ function useAppActions(partnerId: string, reload: () => void) {
 }
 
 export function PartnerAppsPage() {
+  const intl = useIntl();
   const view = useView();
   const partner = view.partner!;
   const owner = allows(partner, 'partner.apps.manage');
@@ -216,22 +297,26 @@ export function PartnerAppsPage() {
   return (
     <>
       <PageHeader
-        title="OAuth apps"
+        title={intl.formatMessage(m.title)}
         description={
-          <>
-            The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Each app authenticates the one way it
-            is registered for — its secret in an HTTP Basic header (client_secret_basic) or in the request body (client_secret_post), or a signed assertion (private_key_jwt) — and
-            always uses PKCE (S256). Every call, scope and answer is described in the{' '}
-            <Anchor href="/docs" target="_blank" underline="always">
-              API reference
-            </Anchor>
-            .
-          </>
+          <FormattedMessage
+            {...m.description}
+            values={{
+              partner: partner.name,
+              discovery: `${issuer}/.well-known/openid-configuration`,
+              code: (chunks) => <Code>{chunks}</Code>,
+              docs: (chunks) => (
+                <Anchor href="/docs" target="_blank" underline="always">
+                  {chunks}
+                </Anchor>
+              ),
+            }}
+          />
         }
         actions={
           owner && allowedGrants.length > 0 ? (
             <Button leftSection={<IconPlus size={16} />} onClick={() => { save.reset(); setEditing({ app: null, draft: emptyDraft(allowedGrants) }); }}>
-              Register an app
+              <FormattedMessage {...m.register} />
             </Button>
           ) : undefined
         }
@@ -239,7 +324,7 @@ export function PartnerAppsPage() {
       <ErrorAlert error={list.error} />
       {allowedGrants.length === 0 && (
         <Text c="dimmed" size="sm" mb="md">
-          Apps are for partners approved with the delegated, wholesale or managed services capability.
+          <FormattedMessage {...m.noCapability} />
         </Text>
       )}
       <DataTable
@@ -248,16 +333,16 @@ export function PartnerAppsPage() {
         rowKey={(a) => a.id}
         verticalSpacing="sm"
         rowProps={(a) => ({ 'data-app': a.name })}
-        empty={'No apps yet.'}
+        empty={intl.formatMessage(m.empty)}
         loading={list.loading}
-        columns={appColumns(scopeWords, owner ? {
+        columns={appColumns(intl, scopeWords, owner ? {
           edit: (a) => { save.reset(); setEditing({ app: a, draft: draftOfApp(a) }); },
           rotate: (a) => { rotate.reset(); setRotating(a); },
           remove: (a) => { remove.reset(); setDeleting(a); },
         } : null)}
       />
 
-      <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? `Edit ${editing.app.name}` : 'Register an app'} size="lg">
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? intl.formatMessage(m.editTitle, { name: editing.app.name }) : intl.formatMessage(m.register)} size="lg">
         {editing && (
           <AppForm
             key={editing.app?.id ?? 'new'}
@@ -272,43 +357,7 @@ export function PartnerAppsPage() {
         )}
       </Modal>
 
-      <Modal opened={!!secret} onClose={() => setSecret(null)} title={`Client secret of ${secret?.app.name ?? ''}`} size="lg">
-        {secret && (
-          <Stack>
-            <Text size="sm">
-              Client ID <Code>{secret.app.client_id}</Code>
-            </Text>
-            <OneTimeSecret value={secret.value} label="Client secret" />
-            <Group justify="flex-end">
-              <Button onClick={() => setSecret(null)}>I have stored it</Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
-
-      <ReasonModal
-        opened={!!rotating}
-        title="Issue a new client secret?"
-        message={`The current secret of ${rotating?.name ?? ''} stops working immediately. Deploy the new one to your app right away.`}
-        confirmLabel="Issue a new secret"
-        reason="none"
-        busy={rotate.busy}
-        error={rotate.error}
-        onClose={() => setRotating(null)}
-        onConfirm={() => rotating && void rotate.run(rotating)}
-      />
-      <ReasonModal
-        opened={!!deleting}
-        title="Delete this app?"
-        message={`${deleting?.name ?? ''} stops working now, and every customer connection it holds is revoked.`}
-        confirmLabel="Delete"
-        color="red"
-        reason="none"
-        busy={remove.busy}
-        error={remove.error}
-        onClose={() => setDeleting(null)}
-        onConfirm={() => deleting && void remove.run(deleting)}
-      />
+      <AppDialogs actions={{ secret, setSecret, rotating, setRotating, deleting, setDeleting, rotate, remove }} />
     </>
   );
 }
@@ -332,21 +381,21 @@ function AppForm({
   decisionPoint: boolean;
   onCancel(): void;
 }) {
+  const intl = useIntl();
   const form = useApiForm<Draft>(
     {
       initialValues: initial,
       validate: {
-        name: (v) => required(v, 'Enter the app’s name.'),
-        logo_uri: (v) => webAddress(v, 'Enter the logo’s web address, starting with https://.'),
-        grant_types: (v) => required(v, 'Pick at least one grant type.'),
-        redirect_uris: (v, d) => (d.grant_types.includes('authorization_code') ? required(v, 'Enter at least one redirect URI: where customers return after consenting.') : undefined),
-        scopes: (v) => required(v, 'Pick at least one scope the app may ask for.'),
+        name: (v) => required(v, intl.formatMessage(m.nameRequired)),
+        logo_uri: (v) => webAddress(v, intl.formatMessage(m.logoInvalid)),
+        grant_types: (v) => required(v, intl.formatMessage(m.grantRequired)),
+        redirect_uris: (v, d) => (d.grant_types.includes('authorization_code') ? required(v, intl.formatMessage(m.redirectRequired)) : undefined),
+        scopes: (v) => required(v, intl.formatMessage(m.scopeRequired)),
         jwks: (v, d) => {
           if (d.auth_method !== 'private_key_jwt') return undefined;
-          const bad = required(v, 'Paste your app’s public keys (JWKS).');
+          const bad = required(v, intl.formatMessage(m.jwksRequired));
           if (bad) return bad;
-          const parsed = parseJwks(v);
-          return typeof parsed === 'string' ? parsed : undefined;
+          return jwksProblem(intl, v) ?? undefined;
         },
       },
     },
@@ -355,28 +404,28 @@ function AppForm({
   const d = form.values;
   const pdpOnly = decisionPoint && d.grant_types.includes('client_credentials');
   // Explained as it is typed, not only on sending.
-  const jwksProblem = d.jwks.trim() && typeof parseJwks(d.jwks) === 'string' ? (parseJwks(d.jwks) as string) : null;
+  const jwksTyped = d.jwks.trim() ? jwksProblem(intl, d.jwks) : null;
   return (
     <form noValidate onSubmit={form.submit((v) => save.run(app, v))}>
       <Stack>
-        <TextInput label="Name" description="Customers see it on the consent screen." withAsterisk maxLength={200} {...form.getInputProps('name')} data-autofocus />
-        <Textarea label="Description" autosize minRows={2} maxLength={1000} {...form.getInputProps('description')} />
-        <TextInput label="Logo URL" description="https only" {...form.getInputProps('logo_uri')} />
-        <Checkbox.Group label="Grant types" withAsterisk {...form.getInputProps('grant_types')}>
+        <TextInput label={intl.formatMessage(m.name)} description={intl.formatMessage(m.nameHelp)} withAsterisk maxLength={200} {...form.getInputProps('name')} data-autofocus />
+        <Textarea label={intl.formatMessage(m.appDescription)} autosize minRows={2} maxLength={1000} {...form.getInputProps('description')} />
+        <TextInput label={intl.formatMessage(m.logo)} description={intl.formatMessage(m.logoHelp)} {...form.getInputProps('logo_uri')} />
+        <Checkbox.Group label={intl.formatMessage(m.grantTypes)} withAsterisk {...form.getInputProps('grant_types')}>
           <Stack gap={4} mt={4}>
             {allowedGrants.map((g) => (
               <Checkbox
                 key={g}
                 value={g}
-                label={decisionPoint && g === 'client_credentials' ? 'Client credentials (a decision point: your own systems ask Partnergate whether you and your people may act on a customer)' : grantTypeLabel(g)}
+                label={decisionPoint && g === 'client_credentials' ? intl.formatMessage(m.decisionPoint) : grantWords(intl, g)}
               />
             ))}
           </Stack>
         </Checkbox.Group>
         {d.grant_types.includes('authorization_code') && (
           <Textarea
-            label="Redirect URIs"
-            description="One per line, matched exactly (https, or http on localhost)."
+            label={intl.formatMessage(m.redirects)}
+            description={intl.formatMessage(m.redirectsHelp)}
             autosize
             minRows={2}
             withAsterisk
@@ -384,32 +433,32 @@ function AppForm({
           />
         )}
         <MultiSelect
-          label="Scopes the app may ask for"
-          description={
-            pdpOnly ? 'A decision point asks for access decisions only: it reaches no customer data itself.' : 'Permission grants of the customer APIs; customers see each in plain words.'
-          }
+          label={intl.formatMessage(m.scopes)}
+          description={intl.formatMessage(pdpOnly ? m.scopesPdp : m.scopesHelp)}
           data={pdpOnly ? scopeOptions.filter((o) => o.value === 'authzen.evaluate') : scopeOptions}
           searchable
           withAsterisk
           {...form.getInputProps('scopes')}
         />
         <Radio.Group
-          label="How your app proves who it is"
-          description="When your app asks for tokens, it must show it is really your app. A secret is accepted in the Authorization header and in the request body unless you pick one way only."
+          label={intl.formatMessage(m.auth)}
+          description={intl.formatMessage(m.authHelp)}
           {...form.getInputProps('auth_method')}
           error={form.errors.auth_method ?? form.errors.token_endpoint_auth_method ?? form.errors.token_endpoint_auth_methods}
         >
           <Stack gap={6} mt={6}>
-            {[EITHER_WAY, ...AUTH_METHODS].filter((m) => !app || (app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt')).map((m) => (
-              <Radio key={m.value} value={m.value} label={m.label} description={m.description} />
-            ))}
+            {authChoices(intl)
+              .filter((c) => !app || (app.token_endpoint_auth_method === 'private_key_jwt' ? c.value === 'private_key_jwt' : c.value !== 'private_key_jwt'))
+              .map((c) => (
+                <Radio key={c.value} value={c.value} label={c.label} description={c.description} />
+              ))}
           </Stack>
         </Radio.Group>
         {d.grant_types.includes('authorization_code') && (
           <Select
-            label="ID token signature"
-            description="How the sign-in confirmations your app receives are signed."
-            data={ID_TOKEN_ALGS}
+            label={intl.formatMessage(m.idToken)}
+            description={intl.formatMessage(m.idTokenHelp)}
+            data={idTokenAlgs(intl)}
             allowDeselect={false}
             {...form.getInputProps('id_token_alg')}
             error={form.errors.id_token_alg ?? form.errors.id_token_signed_response_alg}
@@ -417,38 +466,87 @@ function AppForm({
         )}
         {d.auth_method === 'private_key_jwt' && (
           <Textarea
-            label="Your app's public keys (JWKS)"
-            description='{"keys": [ … ]} with public EC, RSA or OKP keys only — never the private key.'
+            label={intl.formatMessage(m.jwks)}
+            description={<FormattedMessage {...m.jwksHelp} values={{ example: '{"keys": [ … ]}', code: (chunks) => <code data-technical="">{chunks}</code> }} />}
             autosize
             minRows={4}
             withAsterisk
             {...form.getInputProps('jwks')}
-            error={jwksProblem ?? form.errors.jwks}
+            error={jwksTyped ?? form.errors.jwks}
           />
         )}
         <ErrorAlert
           error={save.error}
           labels={{
-            name: 'Name',
-            redirect_uris: 'Redirect URIs',
-            scopes: 'Scopes',
-            grant_types: 'Grant types',
-            logo_uri: 'Logo URL',
-            token_endpoint_auth_method: 'How your app proves who it is',
-            token_endpoint_auth_methods: 'How your app proves who it is',
-            jwks: 'Public keys',
-            id_token_signed_response_alg: 'ID token signature',
+            name: intl.formatMessage(m.name),
+            redirect_uris: intl.formatMessage(m.redirects),
+            scopes: intl.formatMessage(m.colScopes),
+            grant_types: intl.formatMessage(m.grantTypes),
+            logo_uri: intl.formatMessage(m.logo),
+            token_endpoint_auth_method: intl.formatMessage(m.auth),
+            token_endpoint_auth_methods: intl.formatMessage(m.auth),
+            jwks: intl.formatMessage(m.publicKeys),
+            id_token_signed_response_alg: intl.formatMessage(m.idToken),
           }}
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
-            Cancel
+            <FormattedMessage {...m.cancel} />
           </Button>
-          <Button type="submit" loading={save.busy} disabled={!!jwksProblem}>
-            {app ? 'Save' : 'Register'}
+          <Button type="submit" loading={save.busy} disabled={!!jwksTyped}>
+            {intl.formatMessage(app ? m.save : m.registerButton)}
           </Button>
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** The one-time secret, and the confirmations of a new secret and of a deletion. */
+function AppDialogs({ actions }: { actions: Pick<ReturnType<typeof useAppActions>, 'secret' | 'setSecret' | 'rotating' | 'setRotating' | 'deleting' | 'setDeleting' | 'rotate' | 'remove'> }) {
+  const intl = useIntl();
+  const { secret, setSecret, rotating, setRotating, deleting, setDeleting, rotate, remove } = actions;
+  return (
+    <>
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={intl.formatMessage(m.secretTitle, { name: secret?.app.name ?? '' })} size="lg">
+        {secret && (
+          <Stack>
+            <Text size="sm">
+              <FormattedMessage {...m.clientId} values={{ clientId: secret.app.client_id, code: (chunks) => <Code>{chunks}</Code> }} />
+            </Text>
+            <OneTimeSecret value={secret.value} label={intl.formatMessage(m.clientSecret)} />
+            <Group justify="flex-end">
+              <Button onClick={() => setSecret(null)}>
+                <FormattedMessage {...m.stored} />
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+
+      <ReasonModal
+        opened={!!rotating}
+        title={intl.formatMessage(m.rotateTitle)}
+        message={intl.formatMessage(m.rotateMessage, { name: rotating?.name ?? '' })}
+        confirmLabel={intl.formatMessage(m.rotateConfirm)}
+        reason="none"
+        busy={rotate.busy}
+        error={rotate.error}
+        onClose={() => setRotating(null)}
+        onConfirm={() => rotating && void rotate.run(rotating)}
+      />
+      <ReasonModal
+        opened={!!deleting}
+        title={intl.formatMessage(m.deleteTitle)}
+        message={intl.formatMessage(m.deleteMessage, { name: deleting?.name ?? '' })}
+        confirmLabel={intl.formatMessage(m.delete)}
+        color="red"
+        reason="none"
+        busy={remove.busy}
+        error={remove.error}
+        onClose={() => setDeleting(null)}
+        onConfirm={() => deleting && void remove.run(deleting)}
+      />
+    </>
   );
 }

@@ -18,6 +18,36 @@ import { email, required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 import { appKeys } from '../../api/keys/apps.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  title: { id: 'apps.resold.title', defaultMessage: 'Resold customers' },
+  description: { id: 'apps.resold.description', defaultMessage: 'End customers {partner} resells. Your apps act for them by token exchange; what they order is billed to your own billing account.' },
+  provisionButton: { id: 'apps.resold.provision_button', defaultMessage: 'Provision a customer' },
+  provisioned: { id: 'apps.resold.provisioned', defaultMessage: '{name} provisioned.' },
+  invitationTitle: { id: 'apps.resold.invitation_title', defaultMessage: 'Invitation for the admin of {name}' },
+  invitationBody: { id: 'apps.resold.invitation_body', defaultMessage: 'Send this one-time link to the customer’s administrator: <code>{url}</code>' },
+  empty: { id: 'apps.resold.empty', defaultMessage: 'No resold customers yet.' },
+  colCustomer: { id: 'apps.resold.column.customer', defaultMessage: 'Customer' },
+  colAccounts: { id: 'apps.resold.column.billing_accounts', defaultMessage: 'Billing accounts' },
+  colBilledTo: { id: 'apps.resold.column.billed_to', defaultMessage: 'Billed to' },
+  colDelegation: { id: 'apps.resold.column.delegation', defaultMessage: 'Delegation' },
+  colSince: { id: 'apps.resold.column.since', defaultMessage: 'Since' },
+  until: { id: 'apps.resold.until', defaultMessage: 'until {date}' },
+  modalTitle: { id: 'apps.resold.modal_title', defaultMessage: 'Provision a resold customer' },
+  nameRequired: { id: 'apps.resold.name_required', defaultMessage: 'Enter the customer’s name.' },
+  slugRequired: { id: 'apps.resold.slug_required', defaultMessage: 'Enter a slug, e.g. bluebird-bakery.' },
+  slugInvalid: { id: 'apps.resold.slug_invalid', defaultMessage: 'Use lowercase letters, digits and single dashes.' },
+  nameLabel: { id: 'apps.resold.name_label', defaultMessage: 'Customer name' },
+  slugLabel: { id: 'apps.resold.slug_label', defaultMessage: 'Slug' },
+  slugHelp: { id: 'apps.resold.slug_help', defaultMessage: 'Lowercase letters, digits and dashes; unique on the platform.' },
+  accountLabel: { id: 'apps.resold.account_label', defaultMessage: 'Billing account name' },
+  accountHelp: { id: 'apps.resold.account_help', defaultMessage: 'Optional; the customer’s first account.' },
+  adminLabel: { id: 'apps.resold.admin_label', defaultMessage: 'Customer admin email' },
+  adminHelp: { id: 'apps.resold.admin_help', defaultMessage: 'Optional; gets a one-time invitation link.' },
+  submit: { id: 'apps.resold.submit', defaultMessage: 'Provision' },
+});
 
 interface Draft {
   name: string;
@@ -36,6 +66,7 @@ const slugify = (s: string) =>
     .slice(0, 63);
 
 export function ResoldTenantsPage() {
+  const intl = useIntl();
   const partner = useView().partner!;
   const owner = allows(partner, 'partner.delegations.manage');
   const list = useApiQuery(appKeys.resold(partner.partner_id), () => appsApi.resold(partner.partner_id));
@@ -50,7 +81,7 @@ export function ResoldTenantsPage() {
         ...(d.admin_email.trim() ? { admin: { email: d.admin_email.trim() } } : {}),
       }),
     {
-      success: (r) => `${r.resold.tenant.name} provisioned.`,
+      success: (r) => intl.formatMessage(m.provisioned, { name: r.resold.tenant.name }),
       onDone: (r) => {
         setDraft(null);
         if (r.invitation) setInvitation({ name: r.resold.tenant.name, url: r.invitation.url });
@@ -63,20 +94,20 @@ export function ResoldTenantsPage() {
   return (
     <>
       <PageHeader
-        title="Resold customers"
-        description={`End customers ${partner.name} resells. Your apps act for them by token exchange; what they order is billed to your own billing account.`}
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description, { partner: partner.name })}
         actions={
           owner ? (
             <Button leftSection={<IconPlus size={16} />} onClick={() => { provision.reset(); setDraft(EMPTY); }}>
-              Provision a customer
+              <FormattedMessage {...m.provisionButton} />
             </Button>
           ) : undefined
         }
       />
       <ErrorAlert error={list.error} />
       {invitation && (
-        <Alert color="teal" mb="md" withCloseButton onClose={() => setInvitation(null)} title={`Invitation for the admin of ${invitation.name}`} data-testid="resold-invitation">
-          Send this one-time link to the customer's administrator: <Code>{invitation.url}</Code>
+        <Alert color="teal" mb="md" withCloseButton onClose={() => setInvitation(null)} title={intl.formatMessage(m.invitationTitle, { name: invitation.name })} data-testid="resold-invitation">
+          <FormattedMessage {...m.invitationBody} values={{ url: invitation.url, code: (chunks) => <Code>{chunks}</Code> }} />
         </Alert>
       )}
       <DataTable
@@ -85,12 +116,12 @@ export function ResoldTenantsPage() {
         rowKey={(r) => r.delegation_id}
         verticalSpacing="sm"
         rowProps={(r) => ({ 'data-tenant': r.tenant.slug })}
-        empty={'No resold customers yet.'}
+        empty={intl.formatMessage(m.empty)}
         loading={list.loading}
         columns={[
           {
             key: 'customer',
-            title: 'Customer',
+            title: intl.formatMessage(m.colCustomer),
             mobile: 'title',
             render: (r) => (
               <>
@@ -103,7 +134,7 @@ export function ResoldTenantsPage() {
           },
           {
             key: 'billing_accounts',
-            title: 'Billing accounts',
+            title: intl.formatMessage(m.colAccounts),
             render: (r) => (
               <>
                 <Group gap={4}>
@@ -116,24 +147,24 @@ export function ResoldTenantsPage() {
               </>
             ),
           },
-          { key: 'billed_to', title: 'Billed to', render: (r) => <>{r.bill_to_ban ? <Badge>{r.bill_to_ban}</Badge> : '—'}</> },
+          { key: 'billed_to', title: intl.formatMessage(m.colBilledTo), render: (r) => <>{r.bill_to_ban ? <Badge>{r.bill_to_ban}</Badge> : '—'}</> },
           {
             key: 'delegation',
-            title: 'Delegation',
+            title: intl.formatMessage(m.colDelegation),
             render: (r) => (
               <>
                 <StatusBadge status={r.delegation_status} />
                 <Text size="xs" c="dimmed">
-                  until {formatDate(r.ends_at)}
+                  <FormattedMessage {...m.until} values={{ date: formatDate(r.ends_at) }} />
                 </Text>
               </>
             ),
           },
-          { key: 'since', title: 'Since', render: (r) => formatDate(r.created_at) },
+          { key: 'since', title: intl.formatMessage(m.colSince), render: (r) => formatDate(r.created_at) },
         ]}
       />
 
-      <Modal opened={!!draft} onClose={() => setDraft(null)} title="Provision a resold customer">
+      <Modal opened={!!draft} onClose={() => setDraft(null)} title={intl.formatMessage(m.modalTitle)}>
         {draft && <ProvisionForm provision={provision} onCancel={() => setDraft(null)} />}
       </Modal>
     </>
@@ -142,12 +173,13 @@ export function ResoldTenantsPage() {
 
 /** The customer to set up: name and slug marked and checked in words; the slug follows the name until edited. */
 function ProvisionForm({ provision, onCancel }: { provision: { run(d: Draft): Promise<unknown>; busy: boolean; error: unknown; reset(): void }; onCancel(): void }) {
+  const intl = useIntl();
   const form = useApiForm<Draft>(
     {
       initialValues: EMPTY,
       validate: {
-        name: (v) => required(v, 'Enter the customer’s name.'),
-        slug: (v) => required(v, 'Enter a slug, e.g. bluebird-bakery.') ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : 'Use lowercase letters, digits and single dashes.'),
+        name: (v) => required(v, intl.formatMessage(m.nameRequired)),
+        slug: (v) => required(v, intl.formatMessage(m.slugRequired)) ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : intl.formatMessage(m.slugInvalid)),
         admin_email: (v) => email(v),
       },
     },
@@ -158,7 +190,7 @@ function ProvisionForm({ provision, onCancel }: { provision: { run(d: Draft): Pr
     <form noValidate onSubmit={form.submit((v) => provision.run(v))}>
       <Stack>
         <TextInput
-          label="Customer name"
+          label={intl.formatMessage(m.nameLabel)}
           withAsterisk
           maxLength={200}
           {...form.getInputProps('name')}
@@ -168,16 +200,16 @@ function ProvisionForm({ provision, onCancel }: { provision: { run(d: Draft): Pr
           }}
           data-autofocus
         />
-        <TextInput label="Slug" description="Lowercase letters, digits and dashes; unique on the platform." withAsterisk {...form.getInputProps('slug')} />
-        <TextInput label="Billing account name" description="Optional; the customer's first account." {...form.getInputProps('billing_account_name')} />
+        <TextInput label={intl.formatMessage(m.slugLabel)} description={intl.formatMessage(m.slugHelp)} withAsterisk {...form.getInputProps('slug')} />
+        <TextInput label={intl.formatMessage(m.accountLabel)} description={intl.formatMessage(m.accountHelp)} {...form.getInputProps('billing_account_name')} />
         <TextInput
-          label="Customer admin email"
-          description="Optional; gets a one-time invitation link."
+          label={intl.formatMessage(m.adminLabel)}
+          description={intl.formatMessage(m.adminHelp)}
           {...form.getInputProps('admin_email')}
           error={form.errors.admin_email ?? form.errors['admin.email']}
         />
-        <ErrorAlert error={provision.error} labels={{ name: 'Customer name', slug: 'Slug' }} />
-        <FormActions onCancel={onCancel} busy={provision.busy} submitLabel="Provision" />
+        <ErrorAlert error={provision.error} labels={{ name: intl.formatMessage(m.nameLabel), slug: intl.formatMessage(m.slugLabel) }} />
+        <FormActions onCancel={onCancel} busy={provision.busy} submitLabel={intl.formatMessage(m.submit)} />
       </Stack>
     </form>
   );

@@ -6,6 +6,7 @@
  * hash-chain proof, and how long events are kept.
  */
 import { useState } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { Alert, Badge, Button, Card, Code, Group, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCloudUpload, IconPlus, IconSend } from '@tabler/icons-react';
 import { auditStreamsApi, type AuditDestinationDto, type AuditOwner, type CreatedAuditDestination } from '../../api/auditStreams.ts';
@@ -13,13 +14,70 @@ import { auditStreamKeys } from '../../api/keys/auditStreams.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
-import { formatDateTime, formatNumber, timeAgo } from '../../components/format.ts';
+import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { AddDestinationModal } from './AddDestinationModal.tsx';
 import { ExportCard, RetentionCard } from './ExportAndRetention.tsx';
 import { KIND_WORDS } from './kinds.ts';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  title: { id: 'audit_streaming.title', defaultMessage: 'Audit streaming' },
+  description: {
+    id: 'audit_streaming.description',
+    defaultMessage:
+      'Partnergate sends {whose} to your security team’s tools as it happens, in order, and nothing is lost while a tool is unreachable: it waits and catches up. Each event carries its place in the tamper-evident chain of {who}’s audit log.',
+  },
+  addDestination: { id: 'audit_streaming.add_destination', defaultMessage: 'Add a destination' },
+  empty: {
+    id: 'audit_streaming.empty',
+    defaultMessage:
+      'No destinations yet. Add one to send the audit log to a SIEM, a log store or an OpenTelemetry collector. Events from then on are sent; download older ones below.',
+  },
+  loading: { id: 'audit_streaming.loading', defaultMessage: 'Loading destinations…' },
+  addedTitle: { id: 'audit_streaming.added.title', defaultMessage: 'Destination added' },
+  addedText: {
+    id: 'audit_streaming.added.text',
+    defaultMessage:
+      'Partnergate signs every batch it sends to <b>{name}</b> with this secret. Give it to the receiving system so it can check each batch came from Partnergate (any Standard Webhooks library does it).',
+  },
+  signingSecret: { id: 'audit_streaming.added.signing_secret', defaultMessage: 'Signing secret' },
+  signingSecretHint: { id: 'audit_streaming.added.signing_secret_hint', defaultMessage: 'This is shown only once. Copy it now — you cannot see it again.' },
+  done: { id: 'audit_streaming.done', defaultMessage: 'Done' },
+  nothingWaiting: { id: 'audit_streaming.status.nothing_waiting', defaultMessage: 'Nothing waiting' },
+  waiting: { id: 'audit_streaming.status.waiting', defaultMessage: '{count, plural, one {# event waiting} other {# events waiting}}' },
+  lastDelivered: { id: 'audit_streaming.status.last_delivered', defaultMessage: 'last delivered {ago}' },
+  nothingDelivered: { id: 'audit_streaming.status.nothing_delivered', defaultMessage: 'nothing delivered yet' },
+  deliveredInAll: { id: 'audit_streaming.status.delivered_in_all', defaultMessage: '{count, number} delivered in all' },
+  testDelivered: { id: 'audit_streaming.test.delivered', defaultMessage: 'Test event delivered.' },
+  testFailed: { id: 'audit_streaming.test.failed', defaultMessage: 'Test event not delivered: {error}' },
+  resumed: { id: 'audit_streaming.resumed', defaultMessage: 'Resumed: what waited is sent now, in order.' },
+  paused: { id: 'audit_streaming.paused', defaultMessage: 'Paused: events wait here until you resume.' },
+  removed: { id: 'audit_streaming.removed', defaultMessage: 'Destination removed.' },
+  badgePaused: { id: 'audit_streaming.badge.paused', defaultMessage: 'Paused' },
+  badgeRetrying: { id: 'audit_streaming.badge.retrying', defaultMessage: 'Retrying' },
+  badgeSending: { id: 'audit_streaming.badge.sending', defaultMessage: 'Sending' },
+  caPinned: { id: 'audit_streaming.detail.ca_pinned', defaultMessage: 'trusts the CA certificate you gave' },
+  hasAuthorization: { id: 'audit_streaming.detail.has_authorization', defaultMessage: 'sends your Authorization header' },
+  sendTest: { id: 'audit_streaming.send_test', defaultMessage: 'Send test event' },
+  pause: { id: 'audit_streaming.pause', defaultMessage: 'Pause' },
+  resume: { id: 'audit_streaming.resume', defaultMessage: 'Resume' },
+  remove: { id: 'audit_streaming.remove', defaultMessage: 'Remove' },
+  lastTryFailed: {
+    id: 'audit_streaming.last_try_failed',
+    defaultMessage: '{when, select, yes {The last try ({ago}) failed: {error}.} other {The last try failed: {error}.}}',
+  },
+  nextTry: { id: 'audit_streaming.next_try', defaultMessage: 'Next try at {date}; nothing is lost meanwhile.' },
+  removeTitle: { id: 'audit_streaming.remove.title', defaultMessage: 'Remove this destination?' },
+  removeText: {
+    id: 'audit_streaming.remove.text',
+    defaultMessage: 'Partnergate stops sending audit events to {address}. Events already sent stay there; this cannot be undone.',
+  },
+  keep: { id: 'audit_streaming.remove.keep', defaultMessage: 'Keep it' },
+});
 
 export function AuditStreamingView({ owner, who, whose }: { owner: AuditOwner; who: string; /** what is sent, in words */ whose: string }) {
+  const intl = useIntl();
   const ownerId = 'id' in owner ? owner.id : '';
   const list = useApiQuery(auditStreamKeys.of(owner.kind, ownerId), () => auditStreamsApi.list(owner));
   const [adding, setAdding] = useState(false);
@@ -28,11 +86,11 @@ export function AuditStreamingView({ owner, who, whose }: { owner: AuditOwner; w
   return (
     <>
       <PageHeader
-        title="Audit streaming"
-        description={`Partnergate sends ${whose} to your security team’s tools as it happens, in order, and nothing is lost while a tool is unreachable: it waits and catches up. Each event carries its place in the tamper-evident chain of ${who}’s audit log.`}
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description, { whose, who })}
         actions={
           <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)} data-testid="add-destination">
-            Add a destination
+            <FormattedMessage {...m.addDestination} />
           </Button>
         }
       />
@@ -43,12 +101,16 @@ export function AuditStreamingView({ owner, who, whose }: { owner: AuditOwner; w
             <Group gap="sm" wrap="nowrap" align="flex-start">
               <IconCloudUpload size={28} stroke={1.4} style={{ flexShrink: 0 }} />
               <Text size="sm" c="dimmed">
-                No destinations yet. Add one to send the audit log to a SIEM, a log store or an OpenTelemetry collector. Events from then on are sent; download older ones below.
+                <FormattedMessage {...m.empty} />
               </Text>
             </Group>
           </Card>
         )}
-        {list.loading && rows.length === 0 && <Text size="sm" c="dimmed">Loading destinations…</Text>}
+        {list.loading && rows.length === 0 && (
+          <Text size="sm" c="dimmed">
+            <FormattedMessage {...m.loading} />
+          </Text>
+        )}
         {rows.map((d) => (
           <DestinationCard key={d.id} owner={owner} d={d} onChanged={list.reload} />
         ))}
@@ -67,15 +129,17 @@ export function AuditStreamingView({ owner, who, whose }: { owner: AuditOwner; w
           if (c.secret) setCreated(c);
         }}
       />
-      <Modal opened={!!created} onClose={() => setCreated(null)} title="Destination added" size="lg">
+      <Modal opened={!!created} onClose={() => setCreated(null)} title={intl.formatMessage(m.addedTitle)} size="lg">
         {created?.secret && (
           <Stack>
             <Text size="sm">
-              Partnergate signs every batch it sends to <b>{created.destination.name}</b> with this secret. Give it to the receiving system so it can check each batch came from Partnergate (any Standard Webhooks library does it).
+              <FormattedMessage {...m.addedText} values={{ name: created.destination.name, b: (chunks) => <b>{chunks}</b> }} />
             </Text>
-            <OneTimeSecret value={created.secret} label="Signing secret" hint="This is shown only once. Copy it now — you cannot see it again." />
+            <OneTimeSecret value={created.secret} label={intl.formatMessage(m.signingSecret)} hint={intl.formatMessage(m.signingSecretHint)} />
             <Group justify="flex-end">
-              <Button onClick={() => setCreated(null)}>Done</Button>
+              <Button onClick={() => setCreated(null)}>
+                <FormattedMessage {...m.done} />
+              </Button>
             </Group>
           </Stack>
         )}
@@ -85,29 +149,31 @@ export function AuditStreamingView({ owner, who, whose }: { owner: AuditOwner; w
 }
 
 function StatusLine({ d }: { d: AuditDestinationDto }) {
-  const waiting = d.backlog === 0 ? 'Nothing waiting' : `${formatNumber(d.backlog)} event${d.backlog === 1 ? '' : 's'} waiting`;
-  const last = d.last_delivered_at ? `last delivered ${timeAgo(d.last_delivered_at)}` : 'nothing delivered yet';
+  const intl = useIntl();
+  const waiting = d.backlog === 0 ? intl.formatMessage(m.nothingWaiting) : intl.formatMessage(m.waiting, { count: d.backlog });
+  const last = d.last_delivered_at ? intl.formatMessage(m.lastDelivered, { ago: timeAgo(d.last_delivered_at) }) : intl.formatMessage(m.nothingDelivered);
   return (
     <Text size="sm" data-testid="destination-status">
       {waiting} · {last}
-      {d.delivered_count > 0 ? ` · ${formatNumber(d.delivered_count)} delivered in all` : ''}
+      {d.delivered_count > 0 ? ` · ${intl.formatMessage(m.deliveredInAll, { count: d.delivered_count })}` : ''}
     </Text>
   );
 }
 
 function DestinationCard({ owner, d, onChanged }: { owner: AuditOwner; d: AuditDestinationDto; onChanged: () => void }) {
+  const intl = useIntl();
   const [removing, setRemoving] = useState(false);
   const test = useApiMutation(() => auditStreamsApi.test(owner, d.id), {
     notifyError: true,
-    success: (r) => (r.delivered ? 'Test event delivered.' : `Test event not delivered: ${r.error}`),
+    success: (r) => (r.delivered ? intl.formatMessage(m.testDelivered) : intl.formatMessage(m.testFailed, { error: r.error })),
     onDone: onChanged,
   });
   const toggle = useApiMutation(() => auditStreamsApi.update(owner, d.id, { status: d.status === 'active' ? 'paused' : 'active' }), {
     notifyError: true,
-    success: (x) => (x.status === 'active' ? 'Resumed: what waited is sent now, in order.' : 'Paused: events wait here until you resume.'),
+    success: (x) => (x.status === 'active' ? intl.formatMessage(m.resumed) : intl.formatMessage(m.paused)),
     onDone: onChanged,
   });
-  const remove = useApiMutation(() => auditStreamsApi.remove(owner, d.id), { success: 'Destination removed.', onDone: onChanged });
+  const remove = useApiMutation(() => auditStreamsApi.remove(owner, d.id), { success: intl.formatMessage(m.removed), onDone: onChanged });
   return (
     <Card withBorder radius="md" p="md" data-testid="destination" data-destination={d.name}>
       <Stack gap="sm">
@@ -116,29 +182,35 @@ function DestinationCard({ owner, d, onChanged }: { owner: AuditOwner; d: AuditD
             <Group gap="xs">
               <Text fw={600}>{d.name}</Text>
               {d.status === 'paused' ? (
-                <Badge color="gray" variant="light">Paused</Badge>
+                <Badge color="gray" variant="light">
+                  <FormattedMessage {...m.badgePaused} />
+                </Badge>
               ) : d.last_error ? (
-                <Badge color="orange" variant="light">Retrying</Badge>
+                <Badge color="orange" variant="light">
+                  <FormattedMessage {...m.badgeRetrying} />
+                </Badge>
               ) : (
-                <Badge color="teal" variant="light">Sending</Badge>
+                <Badge color="teal" variant="light">
+                  <FormattedMessage {...m.badgeSending} />
+                </Badge>
               )}
             </Group>
             <Text size="xs" c="dimmed">
-              {KIND_WORDS[d.kind].title}
-              {d.ca_pinned ? ' · trusts the CA certificate you gave' : ''}
-              {d.has_authorization ? ' · sends your Authorization header' : ''}
+              {intl.formatMessage(KIND_WORDS[d.kind].title)}
+              {d.ca_pinned ? ` · ${intl.formatMessage(m.caPinned)}` : ''}
+              {d.has_authorization ? ` · ${intl.formatMessage(m.hasAuthorization)}` : ''}
             </Text>
             <Code style={{ wordBreak: 'break-all', whiteSpace: 'normal' }}>{d.address}</Code>
           </Stack>
           <Group gap="xs" wrap="wrap">
             <Button size="xs" variant="light" leftSection={<IconSend size={14} />} onClick={() => void test.run()} loading={test.busy} data-testid="send-test-event">
-              Send test event
+              <FormattedMessage {...m.sendTest} />
             </Button>
             <Button size="xs" variant="default" onClick={() => void toggle.run()} loading={toggle.busy}>
-              {d.status === 'active' ? 'Pause' : 'Resume'}
+              {d.status === 'active' ? intl.formatMessage(m.pause) : intl.formatMessage(m.resume)}
             </Button>
             <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(true)}>
-              Remove
+              <FormattedMessage {...m.remove} />
             </Button>
           </Group>
         </Group>
@@ -146,22 +218,24 @@ function DestinationCard({ owner, d, onChanged }: { owner: AuditOwner; d: AuditD
         {d.last_error && (
           <Alert color="orange" variant="light" icon={<IconAlertTriangle size={16} />} p="xs" data-testid="destination-error">
             <Text size="sm">
-              The last try {d.last_error_at ? `(${timeAgo(d.last_error_at)}) ` : ''}failed: {d.last_error}.{' '}
-              {d.status === 'active' && d.next_attempt_at ? `Next try at ${formatDateTime(d.next_attempt_at)}; nothing is lost meanwhile.` : ''}
+              {intl.formatMessage(m.lastTryFailed, { when: d.last_error_at ? 'yes' : 'no', ago: d.last_error_at ? timeAgo(d.last_error_at) : '', error: d.last_error })}{' '}
+              {d.status === 'active' && d.next_attempt_at ? intl.formatMessage(m.nextTry, { date: formatDateTime(d.next_attempt_at) }) : ''}
             </Text>
           </Alert>
         )}
       </Stack>
-      <Modal opened={removing} onClose={() => setRemoving(false)} title="Remove this destination?">
+      <Modal opened={removing} onClose={() => setRemoving(false)} title={intl.formatMessage(m.removeTitle)}>
         <Stack>
-          <Text size="sm">Partnergate stops sending audit events to {d.address}. Events already sent stay there; this cannot be undone.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.removeText} values={{ address: d.address }} />
+          </Text>
           <ErrorAlert error={remove.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setRemoving(false)}>
-              Keep it
+              <FormattedMessage {...m.keep} />
             </Button>
             <Button color="red" loading={remove.busy} onClick={() => void remove.run()}>
-              Remove
+              <FormattedMessage {...m.remove} />
             </Button>
           </Group>
         </Stack>

@@ -1,12 +1,46 @@
 /** Downloading the audit events of a time range with their hash-chain proof, and how long events are kept. */
 import { useState } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { Button, Card, Group, NumberInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { auditStreamsApi, type AuditExportPage, type AuditOwner } from '../../api/auditStreams.ts';
 import { auditStreamKeys } from '../../api/keys/auditStreams.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  downloaded: {
+    id: 'audit_streaming.export.downloaded',
+    defaultMessage:
+      '{truncated, select, yes {{count, plural, one {# event downloaded (the first 50,000: choose a shorter range for the rest).} other {# events downloaded (the first 50,000: choose a shorter range for the rest).}}} other {{count, plural, one {# event downloaded.} other {# events downloaded.}}}}',
+  },
+  title: { id: 'audit_streaming.export.title', defaultMessage: 'Download the audit log' },
+  intro: {
+    id: 'audit_streaming.export.intro',
+    defaultMessage:
+      'A JSON file of the events between two dates, each with its hash and the hash of the event before it, so anyone can check that none is missing or changed (the guide for integrators shows how).',
+  },
+  from: { id: 'audit_streaming.export.from', defaultMessage: 'From' },
+  to: { id: 'audit_streaming.export.to', defaultMessage: 'To (inclusive)' },
+  download: { id: 'audit_streaming.export.download', defaultMessage: 'Download' },
+  keptDays: { id: 'audit_streaming.retention.kept_days', defaultMessage: 'Events are now kept {days} days.' },
+  keptForever: { id: 'audit_streaming.retention.kept_forever', defaultMessage: 'Events are now kept for ever.' },
+  retentionTitle: { id: 'audit_streaming.retention.title', defaultMessage: 'How long events are kept' },
+  deleteAfter: { id: 'audit_streaming.retention.delete_after', defaultMessage: 'Delete events after a number of days' },
+  daysToKeep: { id: 'audit_streaming.retention.days_to_keep', defaultMessage: 'Days to keep each event' },
+  retentionHelp: {
+    id: 'audit_streaming.retention.help',
+    defaultMessage:
+      'An event is deleted once every organization it concerns has let it expire (an event about a partner’s access to your data stays while the partner keeps it). The chain stays checkable: what is deleted leaves its hash.',
+  },
+  deletedSoFar: {
+    id: 'audit_streaming.retention.deleted_so_far',
+    defaultMessage: '{swept, select, yes {{count, number} events deleted so far, last on {date}.} other {{count, number} events deleted so far.}}',
+  },
+  save: { id: 'audit_streaming.retention.save', defaultMessage: 'Save' },
+});
 
 /** At most this many pages (of 1,000 events) in one download; a longer range is split by the person. */
 const MAX_PAGES = 50;
@@ -23,6 +57,7 @@ function save(name: string, text: string): void {
 }
 
 export function ExportCard({ owner }: { owner: AuditOwner }) {
+  const intl = useIntl();
   const today = new Date();
   const [from, setFrom] = useState(day(new Date(today.getTime() - 7 * 86_400_000)));
   const [to, setTo] = useState(day(today));
@@ -39,20 +74,20 @@ export function ExportCard({ owner }: { owner: AuditOwner }) {
     } while (cursor && pages.length < MAX_PAGES);
     const events = pages.flatMap((p) => p.events);
     save(`audit-${from}-to-${to}.json`, JSON.stringify({ organization: pages[0]?.organization, since, until, prev_hash: pages[0]?.prev_hash, last_hash: pages.at(-1)?.last_hash, truncated: !!cursor, events }, null, 1));
-    setResult(`${formatNumber(events.length)} event${events.length === 1 ? '' : 's'} downloaded${cursor ? ' (the first 50,000: choose a shorter range for the rest)' : ''}.`);
+    setResult(intl.formatMessage(m.downloaded, { count: events.length, truncated: cursor ? 'yes' : 'no' }));
   }, {});
   return (
     <Card withBorder radius="md" p="md">
       <Stack gap="sm">
         <Title order={3} size="h4">
-          Download the audit log
+          <FormattedMessage {...m.title} />
         </Title>
         <Text size="sm" c="dimmed">
-          A JSON file of the events between two dates, each with its hash and the hash of the event before it, so anyone can check that none is missing or changed (the guide for integrators shows how).
+          <FormattedMessage {...m.intro} />
         </Text>
         <Group grow wrap="wrap" gap="xs">
-          <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} max={to} miw={140} />
-          <TextInput type="date" label="To (inclusive)" value={to} onChange={(e) => setTo(e.currentTarget.value)} min={from} miw={140} />
+          <TextInput type="date" label={intl.formatMessage(m.from)} value={from} onChange={(e) => setFrom(e.currentTarget.value)} max={to} miw={140} />
+          <TextInput type="date" label={intl.formatMessage(m.to)} value={to} onChange={(e) => setTo(e.currentTarget.value)} min={from} miw={140} />
         </Group>
         <ErrorAlert error={download.error} />
         {result && (
@@ -62,7 +97,7 @@ export function ExportCard({ owner }: { owner: AuditOwner }) {
         )}
         <Group justify="flex-end">
           <Button leftSection={<IconDownload size={16} />} onClick={() => void download.run()} loading={download.busy} disabled={!from || !to || from > to} data-testid="download-export">
-            Download
+            <FormattedMessage {...m.download} />
           </Button>
         </Group>
       </Stack>
@@ -71,6 +106,7 @@ export function ExportCard({ owner }: { owner: AuditOwner }) {
 }
 
 export function RetentionCard({ owner }: { owner: AuditOwner }) {
+  const intl = useIntl();
   const key = auditStreamKeys.retention(owner.kind, 'id' in owner ? owner.id : '');
   const r = useApiQuery(key, () => auditStreamsApi.retention(owner));
   const [days, setDays] = useState<number | null | undefined>(undefined);
@@ -78,7 +114,7 @@ export function RetentionCard({ owner }: { owner: AuditOwner }) {
   const shown = days === undefined ? current : days;
   const save = useApiMutation((d: number | null) => auditStreamsApi.setRetention(owner, d), {
     notifyError: true,
-    success: (x) => (x.days ? `Events are now kept ${x.days} days.` : 'Events are now kept for ever.'),
+    success: (x) => (x.days ? intl.formatMessage(m.keptDays, { days: x.days }) : intl.formatMessage(m.keptForever)),
     onDone: () => {
       setDays(undefined);
       r.reload();
@@ -88,25 +124,27 @@ export function RetentionCard({ owner }: { owner: AuditOwner }) {
     <Card withBorder radius="md" p="md">
       <Stack gap="sm">
         <Title order={3} size="h4">
-          How long events are kept
+          <FormattedMessage {...m.retentionTitle} />
         </Title>
         <ErrorAlert error={r.error} />
         <Switch
-          label="Delete events after a number of days"
+          label={intl.formatMessage(m.deleteAfter)}
           checked={shown !== null}
           onChange={(e) => setDays(e.currentTarget.checked ? (current ?? 365) : null)}
           disabled={r.loading}
         />
         {shown !== null && (
-          <NumberInput label="Days to keep each event" min={1} max={3650} value={shown} onChange={(v) => setDays(typeof v === 'number' ? v : 365)} w={200} />
+          <NumberInput label={intl.formatMessage(m.daysToKeep)} min={1} max={3650} value={shown} onChange={(v) => setDays(typeof v === 'number' ? v : 365)} w={200} />
         )}
         <Text size="sm" c="dimmed">
-          An event is deleted once every organization it concerns has let it expire (an event about a partner’s access to your data stays while the partner keeps it). The chain stays checkable: what is deleted leaves its hash.
-          {r.data?.deleted_count ? ` ${formatNumber(r.data.deleted_count)} events deleted so far${r.data.swept_at ? `, last on ${formatDateTime(r.data.swept_at)}` : ''}.` : ''}
+          <FormattedMessage {...m.retentionHelp} />
+          {r.data?.deleted_count
+            ? ` ${intl.formatMessage(m.deletedSoFar, { count: r.data.deleted_count, swept: r.data.swept_at ? 'yes' : 'no', date: r.data.swept_at ? formatDateTime(r.data.swept_at) : '' })}`
+            : ''}
         </Text>
         <Group justify="flex-end">
           <Button onClick={() => void save.run(shown ?? null)} loading={save.busy} disabled={days === undefined || shown === current} data-testid="save-retention">
-            Save
+            <FormattedMessage {...m.save} />
           </Button>
         </Group>
       </Stack>

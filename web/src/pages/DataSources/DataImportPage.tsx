@@ -4,6 +4,7 @@
  * row's reason, then apply — only after confirming. Rows with errors are skipped and listed.
  */
 import { useState } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, FileInput, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileImport } from '@tabler/icons-react';
@@ -13,22 +14,141 @@ import { dataSourceKeys } from '../../api/keys/dataSources.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+import { common } from '../../i18n/common-messages.ts';
 
-const KINDS: { value: ImportKind; label: string; owned: string }[] = [
-  { value: 'billing_account', label: 'Billing accounts', owned: 'billing_accounts' },
-  { value: 'invoice', label: 'Invoices', owned: 'invoices' },
-  { value: 'payment', label: 'Payments', owned: 'invoices' },
-  { value: 'service', label: 'Services', owned: 'services' },
-  { value: 'order', label: 'Orders', owned: 'orders' },
-  { value: 'ticket', label: 'Support tickets', owned: 'tickets' },
-  { value: 'usage', label: 'Usage', owned: 'usage' },
-  { value: 'sla', label: 'SLA records', owned: 'sla' },
+const m = defineMessages({
+  back: { id: 'data_sources.import.back', defaultMessage: '← Data sources' },
+  titleInto: { id: 'data_sources.import.title_into', defaultMessage: 'Import into {name}' },
+  title: { id: 'data_sources.import.title', defaultMessage: 'Import a file' },
+  description: {
+    id: 'data_sources.import.description',
+    defaultMessage: 'Load records from a CSV file: the first load, or a system without an API. Nothing is written until you apply.',
+  },
+  nothingImportable: { id: 'data_sources.import.nothing_importable', defaultMessage: 'This source does not send any kind of record that can be imported.' },
+  fileHolds: { id: 'data_sources.import.file_holds', defaultMessage: 'What the file holds' },
+  csvFile: { id: 'data_sources.import.csv_file', defaultMessage: 'CSV file' },
+  removeFile: { id: 'data_sources.import.remove_file', defaultMessage: 'Remove the file' },
+  template: {
+    id: 'data_sources.import.template',
+    defaultMessage:
+      'Download the {kind, select, billing_account {billing accounts} invoice {invoices} payment {payments} service {services} order {orders} ticket {support tickets} usage {usage} sla {sla records} other {records}} template',
+  },
+  checkFile: { id: 'data_sources.import.check_file', defaultMessage: 'Check the file' },
+  applyRows: { id: 'data_sources.import.apply_rows', defaultMessage: '{count, plural, one {Apply {count} row} other {Apply {count} rows}}' },
+  errorsSkipped: { id: 'data_sources.import.errors_skipped', defaultMessage: 'Rows with errors are skipped.' },
+  applyTitle: { id: 'data_sources.import.apply_title', defaultMessage: 'Apply this file?' },
+  applyText: {
+    id: 'data_sources.import.apply_text',
+    defaultMessage:
+      '{count, plural, one {{count} row} other {{count} rows}} will be written as records of {name}. {skipped, plural, =0 {} other {{skipped} with errors will be skipped.}}',
+  },
+  cancel: { id: 'common.cancel', defaultMessage: 'Cancel' },
+  apply: { id: 'data_sources.import.apply', defaultMessage: 'Apply' },
+  appliedToast: { id: 'data_sources.import.applied_toast', defaultMessage: '{applied} applied, {unchanged} unchanged, {held} waiting for a billing account, {skipped} skipped.' },
+  columns: { id: 'data_sources.import.columns', defaultMessage: 'Columns' },
+  required: { id: 'data_sources.import.field_required', defaultMessage: '{field} (required)' },
+  notInFile: { id: 'data_sources.import.not_in_file', defaultMessage: 'Not in the file' },
+  clearField: { id: 'data_sources.import.clear_field', defaultMessage: 'Clear {field}' },
+  rowsSummary: {
+    id: 'data_sources.import.rows_summary',
+    defaultMessage: '{rows, plural, one {{rows} row} other {{rows} rows}} in the file: {valid} ready, {invalid} with errors.',
+  },
+  firstRows: { id: 'data_sources.import.first_rows', defaultMessage: 'First rows' },
+  firstRowsLabel: { id: 'data_sources.import.first_rows_label', defaultMessage: 'The first rows of the file' },
+  row: { id: 'data_sources.import.row', defaultMessage: 'Row' },
+  check: { id: 'data_sources.import.check', defaultMessage: 'Check' },
+  ready: { id: 'data_sources.import.ready', defaultMessage: 'Ready' },
+  hasErrors: { id: 'data_sources.import.has_errors', defaultMessage: 'Has errors' },
+  noErrors: { id: 'data_sources.import.no_errors', defaultMessage: 'No errors found.' },
+  errorsTitle: {
+    id: 'data_sources.import.errors_title',
+    defaultMessage: 'Rows with errors: {rows, plural, one {{rows} row} other {{rows} rows}}, {problems, plural, one {{problems} problem} other {{problems} problems}}',
+  },
+  field: { id: 'data_sources.import.field', defaultMessage: 'Field' },
+  whatIsWrong: { id: 'data_sources.import.what_is_wrong', defaultMessage: 'What is wrong' },
+  applied: { id: 'data_sources.import.applied', defaultMessage: 'Applied' },
+  appliedText: {
+    id: 'data_sources.import.applied_text',
+    defaultMessage: '{applied} applied, {unchanged} unchanged, {held} waiting for a billing account that is not known yet, {rejected} refused, {skipped} skipped for errors.',
+  },
+});
+
+const KIND_LABEL: Record<ImportKind, Message> = defineMessages({
+  billing_account: { id: 'data_sources.import.kind.billing_account', defaultMessage: 'Billing accounts' },
+  invoice: { id: 'data_sources.import.kind.invoice', defaultMessage: 'Invoices' },
+  payment: { id: 'data_sources.import.kind.payment', defaultMessage: 'Payments' },
+  service: { id: 'data_sources.import.kind.service', defaultMessage: 'Services' },
+  order: { id: 'data_sources.import.kind.order', defaultMessage: 'Orders' },
+  ticket: { id: 'data_sources.import.kind.ticket', defaultMessage: 'Support tickets' },
+  usage: { id: 'data_sources.import.kind.usage', defaultMessage: 'Usage' },
+  sla: { id: 'data_sources.import.kind.sla', defaultMessage: 'SLA records' },
+});
+
+const KINDS: { value: ImportKind; owned: string }[] = [
+  { value: 'billing_account', owned: 'billing_accounts' },
+  { value: 'invoice', owned: 'invoices' },
+  { value: 'payment', owned: 'invoices' },
+  { value: 'service', owned: 'services' },
+  { value: 'order', owned: 'orders' },
+  { value: 'ticket', owned: 'tickets' },
+  { value: 'usage', owned: 'usage' },
+  { value: 'sla', owned: 'sla' },
 ];
 
-const NAMES: Record<string, string> = { ban: 'Billing account (BAN)', bill_to_ban: 'Billed to (BAN)', tenant_ref: 'Customer reference', external_id: 'Your id for the record', sla: 'SLA' };
-const words = (field: string) => NAMES[field] ?? field.replace(/_cents$/, ' (cents)').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** the record fields, as a column heading names them */
+const FIELD_WORDS: Record<string, Message> = defineMessages({
+  account_number: { id: 'data_sources.import.field.account_number', defaultMessage: 'Account number' },
+  achieved_pct: { id: 'data_sources.import.field.achieved_pct', defaultMessage: 'Achieved pct' },
+  activated_at: { id: 'data_sources.import.field.activated_at', defaultMessage: 'Activated at' },
+  amount_cents: { id: 'data_sources.import.field.amount_cents', defaultMessage: 'Amount (cents)' },
+  assignee: { id: 'data_sources.import.field.assignee', defaultMessage: 'Assignee' },
+  balance_cents: { id: 'data_sources.import.field.balance_cents', defaultMessage: 'Balance (cents)' },
+  ban: { id: 'data_sources.import.field.ban', defaultMessage: 'Billing account (BAN)' },
+  bandwidth_mbps: { id: 'data_sources.import.field.bandwidth_mbps', defaultMessage: 'Bandwidth mbps' },
+  bill_to_ban: { id: 'data_sources.import.field.bill_to_ban', defaultMessage: 'Billed to (BAN)' },
+  category: { id: 'data_sources.import.field.category', defaultMessage: 'Category' },
+  credited_cents: { id: 'data_sources.import.field.credited_cents', defaultMessage: 'Credited (cents)' },
+  currency: { id: 'data_sources.import.field.currency', defaultMessage: 'Currency' },
+  description: { id: 'data_sources.import.field.description', defaultMessage: 'Description' },
+  downtime_minutes: { id: 'data_sources.import.field.downtime_minutes', defaultMessage: 'Downtime minutes' },
+  due_at: { id: 'data_sources.import.field.due_at', defaultMessage: 'Due at' },
+  external_id: { id: 'data_sources.import.field.external_id', defaultMessage: 'Your id for the record' },
+  incidents: { id: 'data_sources.import.field.incidents', defaultMessage: 'Incidents' },
+  invoice_external_id: { id: 'data_sources.import.field.invoice_external_id', defaultMessage: 'Invoice external id' },
+  issued_at: { id: 'data_sources.import.field.issued_at', defaultMessage: 'Issued at' },
+  location: { id: 'data_sources.import.field.location', defaultMessage: 'Location' },
+  metric: { id: 'data_sources.import.field.metric', defaultMessage: 'Metric' },
+  monthly_price_cents: { id: 'data_sources.import.field.monthly_price_cents', defaultMessage: 'Monthly price (cents)' },
+  name: { id: 'data_sources.import.field.name', defaultMessage: 'Name' },
+  notes: { id: 'data_sources.import.field.notes', defaultMessage: 'Notes' },
+  number: { id: 'data_sources.import.field.number', defaultMessage: 'Number' },
+  opened_at: { id: 'data_sources.import.field.opened_at', defaultMessage: 'Opened at' },
+  paid_at: { id: 'data_sources.import.field.paid_at', defaultMessage: 'Paid at' },
+  period: { id: 'data_sources.import.field.period', defaultMessage: 'Period' },
+  placed_at: { id: 'data_sources.import.field.placed_at', defaultMessage: 'Placed at' },
+  priority: { id: 'data_sources.import.field.priority', defaultMessage: 'Priority' },
+  product_code: { id: 'data_sources.import.field.product_code', defaultMessage: 'Product code' },
+  product_name: { id: 'data_sources.import.field.product_name', defaultMessage: 'Product name' },
+  quantity: { id: 'data_sources.import.field.quantity', defaultMessage: 'Quantity' },
+  recorded_at: { id: 'data_sources.import.field.recorded_at', defaultMessage: 'Recorded at' },
+  resolved_at: { id: 'data_sources.import.field.resolved_at', defaultMessage: 'Resolved at' },
+  sla: { id: 'data_sources.import.field.sla', defaultMessage: 'SLA' },
+  status: { id: 'data_sources.import.field.status', defaultMessage: 'Status' },
+  subject: { id: 'data_sources.import.field.subject', defaultMessage: 'Subject' },
+  subtotal_cents: { id: 'data_sources.import.field.subtotal_cents', defaultMessage: 'Subtotal (cents)' },
+  target_pct: { id: 'data_sources.import.field.target_pct', defaultMessage: 'Target pct' },
+  tax_cents: { id: 'data_sources.import.field.tax_cents', defaultMessage: 'Tax (cents)' },
+  tenant_ref: { id: 'data_sources.import.field.tenant_ref', defaultMessage: 'Customer reference' },
+  total_cents: { id: 'data_sources.import.field.total_cents', defaultMessage: 'Total (cents)' },
+  unit_price_cents: { id: 'data_sources.import.field.unit_price_cents', defaultMessage: 'Unit price (cents)' },
+  version: { id: 'data_sources.import.field.version', defaultMessage: 'Version' },
+});
+/** a field the portal has no words for yet is shown as the server names it */
+const words = (intl: IntlShape, field: string) => (FIELD_WORDS[field] ? intl.formatMessage(FIELD_WORDS[field]) : field);
 
 export function DataImportPage() {
+  const intl = useIntl();
   const { id = '' } = useParams();
   const source = useApiQuery(dataSourceKeys.one(id), () => dataSourcesApi.get(id));
   const owned = KINDS.filter((k) => source.data?.kinds.includes(k.owned as never));
@@ -49,7 +169,7 @@ export function DataImportPage() {
     },
   });
   const apply = useApiMutation(() => dataImportApi.apply(id, { kind: chosen!, csv, ...(mapping ? { mapping } : {}), confirm: true }), {
-    success: (r) => `${r.applied} applied, ${r.unchanged} unchanged, ${r.held} waiting for a billing account, ${r.skipped} skipped.`,
+    success: (r) => intl.formatMessage(m.appliedToast, { applied: r.applied, unchanged: r.unchanged, held: r.held, skipped: r.skipped }),
     onDone: (r) => {
       setApplied(r);
       setConfirming(false);
@@ -77,31 +197,35 @@ export function DataImportPage() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to="/operator/data-sources" size="sm">
-        ← Data sources
+        <FormattedMessage {...m.back} />
       </Anchor>
-      <PageHeader title={s ? `Import into ${s.name}` : 'Import a file'} description="Load records from a CSV file: the first load, or a system without an API. Nothing is written until you apply." />
+      <PageHeader title={s ? intl.formatMessage(m.titleInto, { name: s.name }) : intl.formatMessage(m.title)} description={intl.formatMessage(m.description)} />
       {!s ? (
-        <Text size="sm">Loading…</Text>
+        <Text size="sm">
+          <FormattedMessage {...common.loading} />
+        </Text>
       ) : owned.length === 0 ? (
-        <Alert variant="light">This source does not send any kind of record that can be imported.</Alert>
+        <Alert variant="light">
+          <FormattedMessage {...m.nothingImportable} />
+        </Alert>
       ) : (
         <>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Select label="What the file holds" data={owned.map((k) => ({ value: k.value, label: k.label }))} value={chosen} allowDeselect={false} onChange={(v) => { setKind(v as ImportKind); setPreview(null); setMapping(undefined); setApplied(null); }} />
-            <FileInput label="CSV file" accept=".csv,text/csv" value={file} onChange={(f) => void onFile(f)} clearable clearButtonProps={{ 'aria-label': 'Remove the file' }} />
+            <Select label={intl.formatMessage(m.fileHolds)} data={owned.map((k) => ({ value: k.value, label: intl.formatMessage(KIND_LABEL[k.value]) }))} value={chosen} allowDeselect={false} onChange={(v) => { setKind(v as ImportKind); setPreview(null); setMapping(undefined); setApplied(null); }} />
+            <FileInput label={intl.formatMessage(m.csvFile)} accept=".csv,text/csv" value={file} onChange={(f) => void onFile(f)} clearable clearButtonProps={{ 'aria-label': intl.formatMessage(m.removeFile) }} />
           </SimpleGrid>
           <Group gap="sm">
             {chosen && (
               <Anchor href={dataImportApi.templateUrl(chosen)} download size="sm">
                 <Group gap={4} component="span">
-                  <IconDownload size={16} aria-hidden /> Download the {KINDS.find((k) => k.value === chosen)!.label.toLowerCase()} template
+                  <IconDownload size={16} aria-hidden /> <FormattedMessage {...m.template} values={{ kind: chosen }} />
                 </Group>
               </Anchor>
             )}
           </Group>
           <Group>
             <Button leftSection={<IconFileImport size={16} />} disabled={!csv} loading={check.busy} onClick={() => void check.run(undefined)}>
-              Check the file
+              <FormattedMessage {...m.checkFile} />
             </Button>
           </Group>
           {check.error ? <ErrorAlert error={check.error} /> : null}
@@ -109,25 +233,29 @@ export function DataImportPage() {
           {preview && !applied && (
             <Group>
               <Button color="green" disabled={preview.valid_rows === 0} onClick={() => setConfirming(true)}>
-                Apply {preview.valid_rows} {preview.valid_rows === 1 ? 'row' : 'rows'}
+                <FormattedMessage {...m.applyRows} values={{ count: preview.valid_rows }} />
               </Button>
-              {preview.errors.length > 0 && <Text size="sm">Rows with errors are skipped.</Text>}
+              {preview.errors.length > 0 && (
+                <Text size="sm">
+                  <FormattedMessage {...m.errorsSkipped} />
+                </Text>
+              )}
             </Group>
           )}
           {applied && <AppliedView r={applied} />}
         </>
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Apply this file?">
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={intl.formatMessage(m.applyTitle)}>
         <Stack>
           <Text size="sm">
-            {preview?.valid_rows} {preview?.valid_rows === 1 ? 'row' : 'rows'} will be written as records of {s?.name}. {preview && preview.rows - preview.valid_rows > 0 ? `${preview.rows - preview.valid_rows} with errors will be skipped.` : ''}
+            <FormattedMessage {...m.applyText} values={{ count: preview?.valid_rows ?? 0, name: s?.name ?? '', skipped: preview ? Math.max(0, preview.rows - preview.valid_rows) : 0 }} />
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
+              <FormattedMessage {...m.cancel} />
             </Button>
             <Button color="green" loading={apply.busy} onClick={() => void apply.run()}>
-              Apply
+              <FormattedMessage {...m.apply} />
             </Button>
           </Group>
           {apply.error ? <ErrorAlert error={apply.error} /> : null}
@@ -138,33 +266,48 @@ export function DataImportPage() {
 }
 
 function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Record<string, string>; onRemap: (field: string, column: string | null) => void }) {
+  const intl = useIntl();
   const shown = p.fields.filter((f) => mapping[f.name] || f.required);
   return (
     <Stack gap="md">
       <Title order={2} size="h4">
-        Columns
+        <FormattedMessage {...m.columns} />
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
         {p.fields.map((f) => (
-          <Select key={f.name} label={`${words(f.name)}${f.required ? ' (required)' : ''}`} description={f.hint === 'text' ? undefined : f.hint} placeholder="Not in the file" data={p.columns} value={mapping[f.name] ?? null} clearable clearButtonProps={{ 'aria-label': `Clear ${words(f.name)}` }} onChange={(v) => onRemap(f.name, v)} />
+          <Select
+            key={f.name}
+            label={f.required ? intl.formatMessage(m.required, { field: words(intl, f.name) }) : words(intl, f.name)}
+            description={f.hint === 'text' ? undefined : f.hint}
+            placeholder={intl.formatMessage(m.notInFile)}
+            data={p.columns}
+            value={mapping[f.name] ?? null}
+            clearable
+            clearButtonProps={{ 'aria-label': intl.formatMessage(m.clearField, { field: words(intl, f.name) }) }}
+            onChange={(v) => onRemap(f.name, v)}
+          />
         ))}
       </SimpleGrid>
       <Text size="sm">
-        {p.rows} {p.rows === 1 ? 'row' : 'rows'} in the file: {p.valid_rows} ready, {p.rows - p.valid_rows} with errors.
+        <FormattedMessage {...m.rowsSummary} values={{ rows: p.rows, valid: p.valid_rows, invalid: p.rows - p.valid_rows }} />
       </Text>
       <Title order={2} size="h4">
-        First rows
+        <FormattedMessage {...m.firstRows} />
       </Title>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls sideways; the keyboard reaches it */}
-      <section style={{ overflowX: 'auto' }} tabIndex={0} aria-label="The first rows of the file">
+      <section style={{ overflowX: 'auto' }} tabIndex={0} aria-label={intl.formatMessage(m.firstRowsLabel)}>
         <Table striped withTableBorder>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Row</Table.Th>
+              <Table.Th>
+                <FormattedMessage {...m.row} />
+              </Table.Th>
               {shown.map((f) => (
-                <Table.Th key={f.name}>{words(f.name)}</Table.Th>
+                <Table.Th key={f.name}>{words(intl, f.name)}</Table.Th>
               ))}
-              <Table.Th>Check</Table.Th>
+              <Table.Th>
+                <FormattedMessage {...m.check} />
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -174,7 +317,15 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
                 {shown.map((f) => (
                   <Table.Td key={f.name}>{r.values[f.name]}</Table.Td>
                 ))}
-                <Table.Td>{r.ok ? <Badge color="green" variant="light">Ready</Badge> : <Badge color="red" variant="light">Has errors</Badge>}</Table.Td>
+                <Table.Td>{r.ok ? (
+                    <Badge color="green" variant="light">
+                      <FormattedMessage {...m.ready} />
+                    </Badge>
+                  ) : (
+                    <Badge color="red" variant="light">
+                      <FormattedMessage {...m.hasErrors} />
+                    </Badge>
+                  )}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -186,28 +337,39 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
 }
 
 function ErrorsTable({ errors }: { errors: ImportPreviewDto['errors'] }) {
-  if (errors.length === 0) return <Text size="sm">No errors found.</Text>;
+  const intl = useIntl();
+  if (errors.length === 0)
+    return (
+      <Text size="sm">
+        <FormattedMessage {...m.noErrors} />
+      </Text>
+    );
   // a row can be wrong in several fields: the heading counts rows, the table lists each problem
   const rows = new Set(errors.map((e) => e.row)).size;
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return (
     <Stack gap="xs">
       <Title order={2} size="h4">
-        Rows with errors: {plural(rows, 'row', 'rows')}, {plural(errors.length, 'problem', 'problems')}
+        <FormattedMessage {...m.errorsTitle} values={{ rows, problems: errors.length }} />
       </Title>
       <Table withTableBorder data-testid="import-errors">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Row</Table.Th>
-            <Table.Th>Field</Table.Th>
-            <Table.Th>What is wrong</Table.Th>
+            <Table.Th>
+              <FormattedMessage {...m.row} />
+            </Table.Th>
+            <Table.Th>
+              <FormattedMessage {...m.field} />
+            </Table.Th>
+            <Table.Th>
+              <FormattedMessage {...m.whatIsWrong} />
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {errors.map((e, i) => (
             <Table.Tr key={i}>
               <Table.Td>{e.row}</Table.Td>
-              <Table.Td>{e.field ? words(e.field) : '—'}</Table.Td>
+              <Table.Td>{e.field ? words(intl, e.field) : '—'}</Table.Td>
               <Table.Td>{e.reason}</Table.Td>
             </Table.Tr>
           ))}
@@ -218,11 +380,12 @@ function ErrorsTable({ errors }: { errors: ImportPreviewDto['errors'] }) {
 }
 
 function AppliedView({ r }: { r: ImportAppliedDto }) {
+  const intl = useIntl();
   return (
     <Stack gap="sm" data-testid="import-applied">
-      <Alert color="green" variant="light" title="Applied">
+      <Alert color="green" variant="light" title={intl.formatMessage(m.applied)}>
         <Text size="sm">
-          {r.applied} applied, {r.unchanged} unchanged, {r.held} waiting for a billing account that is not known yet, {r.rejected} refused, {r.skipped} skipped for errors.
+          <FormattedMessage {...m.appliedText} values={{ applied: r.applied, unchanged: r.unchanged, held: r.held, rejected: r.rejected, skipped: r.skipped }} />
         </Text>
       </Alert>
       <ErrorsTable errors={r.errors} />

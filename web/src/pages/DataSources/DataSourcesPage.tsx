@@ -5,7 +5,8 @@
  * registers a source (its token shown once), replaces or revokes its token, and applies held
  * lines again or sets them aside.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link } from 'react-router';
 import { Alert, Badge, Button, Checkbox, Drawer, Group, Modal, MultiSelect, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconBrandStripe, IconDatabaseImport, IconInfoCircle, IconKey, IconPlus, IconRefresh } from '@tabler/icons-react';
@@ -16,7 +17,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { formatDateTime, timeAgo } from '../../components/format.ts';
+import { formatDateTime, formatNumber, timeAgo } from '../../components/format.ts';
 import { CreateStripeSourceModal, StripePanel } from './StripeSource.tsx';
 import { stripeSourceApi } from '../../api/stripeSource.ts';
 import { stripeSourceKeys } from '../../api/keys/stripeSource.ts';
@@ -24,33 +25,166 @@ import { WriteRoutesPanel } from './WriteRoutesPanel.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+import { common } from '../../i18n/common-messages.ts';
 
-const KIND_WORDS: Record<SourceKind, string> = {
-  billing_accounts: 'Billing accounts',
-  invoices: 'Invoices and payments',
-  services: 'Services',
-  orders: 'Orders',
-  tickets: 'Support tickets',
-  usage: 'Usage',
-  sla: 'SLA records',
-};
+const m = defineMessages({
+  everyCustomer: { id: 'data_sources.scope.every_customer', defaultMessage: 'Every customer' },
+  customersOf: { id: 'data_sources.scope.customers_of', defaultMessage: 'customers of {partner}' },
+  noCustomerYet: { id: 'data_sources.scope.no_customer_yet', defaultMessage: 'No customer yet' },
+  builtIn: { id: 'data_sources.badge.built_in', defaultMessage: 'Built in' },
+  revoked: { id: 'data_sources.badge.revoked', defaultMessage: 'Revoked' },
+  title: { id: 'data_sources.title', defaultMessage: 'Data sources' },
+  description: {
+    id: 'data_sources.description',
+    defaultMessage: 'The systems that send your customers’ billing accounts, invoices, services, orders, tickets, usage and SLA records. Partners and customers see what these send.',
+  },
+  add: { id: 'data_sources.add', defaultMessage: 'Add a data source' },
+  connectStripe: { id: 'data_sources.connect_stripe', defaultMessage: 'Connect Stripe' },
+  empty: { id: 'data_sources.empty', defaultMessage: 'No data sources yet.' },
+  colSource: { id: 'data_sources.column.source', defaultMessage: 'Source' },
+  colSends: { id: 'data_sources.column.sends', defaultMessage: 'Sends' },
+  colFor: { id: 'data_sources.column.for', defaultMessage: 'For' },
+  colLastSync: { id: 'data_sources.column.last_sync', defaultMessage: 'Last sync' },
+  never: { id: 'data_sources.last_sync.never', defaultMessage: 'Never' },
+  colWaiting: { id: 'data_sources.column.waiting_for_review', defaultMessage: 'Waiting for review' },
+  heldBadge: { id: 'data_sources.held_badge', defaultMessage: '{count} held' },
+  none: { id: 'data_sources.none', defaultMessage: 'None' },
+  openLabel: { id: 'data_sources.open_label', defaultMessage: 'Open {name}' },
+  open: { id: 'data_sources.open', defaultMessage: 'Open' },
+  drawerTitle: { id: 'data_sources.drawer_title', defaultMessage: 'Data source' },
+  registeredTitle: { id: 'data_sources.create.registered_title', defaultMessage: '{name} is registered' },
+  tokenLabel: { id: 'data_sources.create.token_label', defaultMessage: 'Source token' },
+  tokenHint: {
+    id: 'data_sources.create.token_hint',
+    defaultMessage: 'Shown only once. Give it to the system that sends the records: it goes in the Authorization header as a Bearer token. Partnergate keeps only a hash.',
+  },
+  sendsTo: {
+    id: 'data_sources.create.sends_to',
+    defaultMessage: 'The system sends its records to <b>{url}</b>, one record per line. The integrators’ guide “Data sync” explains the format.',
+  },
+  done: { id: 'data_sources.done', defaultMessage: 'Done' },
+  name: { id: 'data_sources.create.name', defaultMessage: 'Name' },
+  nameHelp: { id: 'data_sources.create.name_help', defaultMessage: "How partners and customers see it: “Billing data from '<name>'”." },
+  whatItSends: { id: 'data_sources.create.what_it_sends', defaultMessage: 'What it sends' },
+  whatItSendsHelp: { id: 'data_sources.create.what_it_sends_help', defaultMessage: 'It may send only these kinds of record.' },
+  forWhich: { id: 'data_sources.create.for_which_customers', defaultMessage: 'For which customers' },
+  onlyChosen: { id: 'data_sources.create.only_chosen_customers', defaultMessage: 'Only the customers I choose' },
+  customers: { id: 'data_sources.create.customers', defaultMessage: 'Customers' },
+  searchByName: { id: 'data_sources.search_by_name', defaultMessage: 'Search by name' },
+  noCustomerByName: { id: 'data_sources.no_customer_by_name', defaultMessage: 'No customer by that name' },
+  partnerCustomers: { id: 'data_sources.create.partner_customers', defaultMessage: 'Customers of these partners' },
+  partnerCustomersHelp: { id: 'data_sources.create.partner_customers_help', defaultMessage: 'Every customer the partner can act for at the time a record arrives.' },
+  noPartnerByName: { id: 'data_sources.create.no_partner_by_name', defaultMessage: 'No partner by that name' },
+  cancel: { id: 'common.cancel', defaultMessage: 'Cancel' },
+  register: { id: 'data_sources.create.register', defaultMessage: 'Register and show its token' },
+  stripeBackOn: { id: 'data_sources.detail.stripe_back_on', defaultMessage: 'Stripe’s events are received again.' },
+  stripeTurnedOff: { id: 'data_sources.detail.stripe_turned_off', defaultMessage: 'Turned off: Stripe’s events are refused from now on.' },
+  sourceRevoked: { id: 'data_sources.detail.source_revoked', defaultMessage: 'The source is revoked: its token no longer works.' },
+  retried: {
+    id: 'data_sources.detail.retried',
+    defaultMessage: '{refused, select, yes {{applied} applied, {held} still waiting, {rejected} refused.} other {{applied} applied, {held} still waiting.}}',
+  },
+  setAsideDone: { id: 'data_sources.detail.set_aside_done', defaultMessage: 'Set aside.' },
+  sends: { id: 'data_sources.detail.sends', defaultMessage: 'Sends {kinds}.' },
+  writesFor: { id: 'data_sources.detail.writes_for', defaultMessage: 'Writes for: {scope}.' },
+  lastSync: { id: 'data_sources.detail.last_sync', defaultMessage: 'Last sync {ago} ({date}).' },
+  notSentYet: { id: 'data_sources.detail.not_sent_yet', defaultMessage: 'It has not sent anything yet.' },
+  demo: { id: 'data_sources.detail.demo', defaultMessage: 'The demo world’s records. It has no token; nothing outside Partnergate sends as it.' },
+  stripeActive: {
+    id: 'data_sources.detail.stripe_active',
+    defaultMessage:
+      'Stripe sends its events to the webhook address below, signed with the webhook signing secret, and the history is loaded with the restricted API key. It has no sync token and no file import: to change what it may read, replace the Stripe keys.',
+  },
+  stripeOff: { id: 'data_sources.detail.stripe_off', defaultMessage: 'Turned off: Stripe’s events are refused. Its records stay. Turning it back on receives them again.' },
+  tokenBegins: { id: 'data_sources.detail.token_begins', defaultMessage: 'Its token begins <b>{prefix}…</b> and was created {date}.' },
+  revokedText: { id: 'data_sources.detail.revoked_text', defaultMessage: 'Revoked: no token works. Its records stay. A new token brings it back.' },
+  newTokenLabel: { id: 'data_sources.detail.new_token_label', defaultMessage: 'New source token' },
+  newTokenHint: { id: 'data_sources.detail.new_token_hint', defaultMessage: 'Shown only once. The previous token has stopped working; give this one to the system that sends the records.' },
+  importFile: { id: 'data_sources.detail.import_file', defaultMessage: 'Import a file' },
+  turnBackOn: { id: 'data_sources.detail.turn_back_on', defaultMessage: 'Turn it back on' },
+  replaceToken: { id: 'data_sources.detail.replace_token', defaultMessage: 'Replace the token' },
+  createToken: { id: 'data_sources.detail.create_token', defaultMessage: 'Create a new token' },
+  turnOff: { id: 'data_sources.detail.turn_off', defaultMessage: 'Turn off' },
+  revoke: { id: 'data_sources.detail.revoke', defaultMessage: 'Revoke' },
+  records: { id: 'data_sources.detail.records', defaultMessage: 'Records' },
+  noRecords: { id: 'data_sources.detail.no_records', defaultMessage: 'No records yet.' },
+  kind: { id: 'data_sources.detail.kind', defaultMessage: 'Kind' },
+  waitingForReview: { id: 'data_sources.detail.waiting_for_review', defaultMessage: 'Waiting for review' },
+  tryAgain: { id: 'data_sources.detail.try_again', defaultMessage: 'Try them again' },
+  heldHelp: {
+    id: 'data_sources.detail.held_help',
+    defaultMessage: 'Records that name a billing account or customer Partnergate does not know yet. Each is applied as soon as what it names appears.',
+  },
+  recentBatches: { id: 'data_sources.detail.recent_batches', defaultMessage: 'Recent batches' },
+  noBatches: { id: 'data_sources.detail.no_batches', defaultMessage: 'No batches yet.' },
+  received: { id: 'data_sources.detail.received', defaultMessage: 'Received' },
+  batchLines: { id: 'data_sources.detail.batch_lines', defaultMessage: '{lines}: {applied} applied, {unchanged} unchanged, {held} held, {rejected} refused' },
+  refused: { id: 'data_sources.detail.refused', defaultMessage: 'Refused' },
+  refusedLine: {
+    id: 'data_sources.detail.refused_line',
+    defaultMessage: '{withId, select, yes {Line {line} ({externalId}): {reason}. {detail}} other {Line {line}: {reason}. {detail}}}',
+  },
+  turnOffTitle: { id: 'data_sources.revoke.turn_off_title', defaultMessage: 'Turn off {name}?' },
+  revokeTitle: { id: 'data_sources.revoke.title', defaultMessage: 'Revoke {name}?' },
+  turnOffText: { id: 'data_sources.revoke.turn_off_text', defaultMessage: 'Stripe’s events are refused from now on, and the history cannot be loaded. The records it sent stay.' },
+  revokeText: { id: 'data_sources.revoke.text', defaultMessage: 'Its token stops working at once, so it cannot send anything more. The records it sent stay.' },
+  nothingWaiting: { id: 'data_sources.held.empty', defaultMessage: 'Nothing is waiting.' },
+  record: { id: 'data_sources.held.record', defaultMessage: 'Record' },
+  heldWhat: { id: 'data_sources.held.what', defaultMessage: '{kind}: {externalId}' },
+  waitingFor: { id: 'data_sources.held.waiting_for', defaultMessage: 'Waiting for' },
+  since: { id: 'data_sources.held.since', defaultMessage: 'Since' },
+  setAsideLabel: { id: 'data_sources.held.set_aside_label', defaultMessage: 'Set aside {externalId}' },
+  setAside: { id: 'data_sources.held.set_aside', defaultMessage: 'Set aside' },
+});
+
+const KIND_WORDS: Record<SourceKind, Message> = defineMessages({
+  billing_accounts: { id: 'data_sources.kind.billing_accounts', defaultMessage: 'Billing accounts' },
+  invoices: { id: 'data_sources.kind.invoices', defaultMessage: 'Invoices and payments' },
+  services: { id: 'data_sources.kind.services', defaultMessage: 'Services' },
+  orders: { id: 'data_sources.kind.orders', defaultMessage: 'Orders' },
+  tickets: { id: 'data_sources.kind.tickets', defaultMessage: 'Support tickets' },
+  usage: { id: 'data_sources.kind.usage', defaultMessage: 'Usage' },
+  sla: { id: 'data_sources.kind.sla', defaultMessage: 'SLA records' },
+});
+/** the same kinds inside a sentence ("Sends invoices and payments, usage.") */
+const KIND_IN_SENTENCE: Record<SourceKind, Message> = defineMessages({
+  billing_accounts: { id: 'data_sources.kind_in_sentence.billing_accounts', defaultMessage: 'billing accounts' },
+  invoices: { id: 'data_sources.kind_in_sentence.invoices', defaultMessage: 'invoices and payments' },
+  services: { id: 'data_sources.kind_in_sentence.services', defaultMessage: 'services' },
+  orders: { id: 'data_sources.kind_in_sentence.orders', defaultMessage: 'orders' },
+  tickets: { id: 'data_sources.kind_in_sentence.tickets', defaultMessage: 'support tickets' },
+  usage: { id: 'data_sources.kind_in_sentence.usage', defaultMessage: 'usage' },
+  sla: { id: 'data_sources.kind_in_sentence.sla', defaultMessage: 'sla records' },
+});
 const KINDS = Object.keys(KIND_WORDS) as SourceKind[];
 /** the kinds of line, as the counts name them */
-const LINE_WORDS: Record<string, string> = { billing_account: 'billing accounts', invoice: 'invoices', payment: 'payments', service: 'services', order: 'orders', ticket: 'tickets', usage: 'usage records', sla: 'SLA records' };
+const LINE_WORDS: Record<string, Message> = defineMessages({
+  billing_account: { id: 'data_sources.line.billing_account', defaultMessage: 'billing accounts' },
+  invoice: { id: 'data_sources.line.invoice', defaultMessage: 'invoices' },
+  payment: { id: 'data_sources.line.payment', defaultMessage: 'payments' },
+  service: { id: 'data_sources.line.service', defaultMessage: 'services' },
+  order: { id: 'data_sources.line.order', defaultMessage: 'orders' },
+  ticket: { id: 'data_sources.line.ticket', defaultMessage: 'tickets' },
+  usage: { id: 'data_sources.line.usage', defaultMessage: 'usage records' },
+  sla: { id: 'data_sources.line.sla', defaultMessage: 'SLA records' },
+});
 /** rejection codes in words */
-const REFUSALS: Record<string, string> = {
-  line_malformed: 'The line is not a valid record',
-  kind_not_owned: 'This source is not set up to send that kind of record',
-  tenant_out_of_scope: 'This source may not write for that customer',
-  ban_in_other_tenant: 'The billing account belongs to another customer',
-  record_conflict: 'It clashes with a record already here',
-  payment_immutable: 'A payment cannot change once applied',
-};
+const REFUSALS: Record<string, Message> = defineMessages({
+  line_malformed: { id: 'data_sources.refusal.line_malformed', defaultMessage: 'The line is not a valid record' },
+  kind_not_owned: { id: 'data_sources.refusal.kind_not_owned', defaultMessage: 'This source is not set up to send that kind of record' },
+  tenant_out_of_scope: { id: 'data_sources.refusal.tenant_out_of_scope', defaultMessage: 'This source may not write for that customer' },
+  ban_in_other_tenant: { id: 'data_sources.refusal.ban_in_other_tenant', defaultMessage: 'The billing account belongs to another customer' },
+  record_conflict: { id: 'data_sources.refusal.record_conflict', defaultMessage: 'It clashes with a record already here' },
+  payment_immutable: { id: 'data_sources.refusal.payment_immutable', defaultMessage: 'A payment cannot change once applied' },
+});
 
-function scopeWords(s: DataSourceDto): string {
-  if (s.scope.all) return 'Every customer';
-  const names = [...s.scope.tenants.map((t) => t.name), ...s.scope.partners.map((p) => `customers of ${p.name}`)];
-  return names.length ? names.join(', ') : 'No customer yet';
+const lineWords = (intl: IntlShape, kind: string): string => (LINE_WORDS[kind] ? intl.formatMessage(LINE_WORDS[kind]) : kind);
+
+function scopeWords(intl: IntlShape, s: DataSourceDto): string {
+  if (s.scope.all) return intl.formatMessage(m.everyCustomer);
+  const names = [...s.scope.tenants.map((t) => t.name), ...s.scope.partners.map((p) => intl.formatMessage(m.customersOf, { partner: p.name }))];
+  return names.length ? names.join(', ') : intl.formatMessage(m.noCustomerYet);
 }
 
 function SourceName({ s }: { s: DataSourceDto }) {
@@ -61,12 +195,12 @@ function SourceName({ s }: { s: DataSourceDto }) {
       </Text>
       {s.built_in && (
         <Badge variant="light" color="gray">
-          Built in
+          <FormattedMessage {...m.builtIn} />
         </Badge>
       )}
       {s.status === 'revoked' && (
         <Badge variant="light" color="red">
-          Revoked
+          <FormattedMessage {...m.revoked} />
         </Badge>
       )}
     </Group>
@@ -77,6 +211,7 @@ function SourceName({ s }: { s: DataSourceDto }) {
 const shown = (s: DataSourceDto) => !s.built_in || !!s.last_batch_at;
 
 export function DataSourcesPage() {
+  const intl = useIntl();
   const list = useApiQuery(dataSourceKeys.all, dataSourcesApi.list);
   const [creating, setCreating] = useState(false);
   const [connectingStripe, setConnectingStripe] = useState(false);
@@ -84,15 +219,15 @@ export function DataSourcesPage() {
   return (
     <>
       <PageHeader
-        title="Data sources"
-        description="The systems that send your customers’ billing accounts, invoices, services, orders, tickets, usage and SLA records. Partners and customers see what these send."
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description)}
         actions={
           <Group gap="sm">
             <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-              Add a data source
+              <FormattedMessage {...m.add} />
             </Button>
             <Button variant="light" leftSection={<IconBrandStripe size={16} />} onClick={() => setConnectingStripe(true)}>
-              Connect Stripe
+              <FormattedMessage {...m.connectStripe} />
             </Button>
           </Group>
         }
@@ -103,23 +238,23 @@ export function DataSourcesPage() {
         records={list.data?.data.filter(shown)}
         loading={list.loading}
         rowKey={(s) => s.id}
-        empty="No data sources yet."
+        empty={intl.formatMessage(m.empty)}
         onRowClick={(s) => setOpenId(s.id)}
         columns={[
-          { key: 'name', title: 'Source', mobile: 'title', render: (s) => <SourceName s={s} /> },
-          { key: 'kinds', title: 'Sends', render: (s) => s.kinds.map((k) => KIND_WORDS[k]).join(', ') },
-          { key: 'scope', title: 'For', render: scopeWords },
-          { key: 'last', title: 'Last sync', render: (s) => (s.last_batch_at ? timeAgo(s.last_batch_at) : 'Never'), style: { whiteSpace: 'nowrap' } },
+          { key: 'name', title: intl.formatMessage(m.colSource), mobile: 'title', render: (s) => <SourceName s={s} /> },
+          { key: 'kinds', title: intl.formatMessage(m.colSends), render: (s) => s.kinds.map((k) => intl.formatMessage(KIND_WORDS[k])).join(', ') },
+          { key: 'scope', title: intl.formatMessage(m.colFor), render: (s) => scopeWords(intl, s) },
+          { key: 'last', title: intl.formatMessage(m.colLastSync), render: (s) => (s.last_batch_at ? timeAgo(s.last_batch_at) : intl.formatMessage(m.never)), style: { whiteSpace: 'nowrap' } },
           {
             key: 'held',
-            title: 'Waiting for review',
+            title: intl.formatMessage(m.colWaiting),
             render: (s) =>
               s.held_lines > 0 ? (
                 <Badge color="orange" variant="light">
-                  {s.held_lines} held
+                  <FormattedMessage {...m.heldBadge} values={{ count: s.held_lines }} />
                 </Badge>
               ) : (
-                'None'
+                intl.formatMessage(m.none)
               ),
           },
           {
@@ -128,8 +263,8 @@ export function DataSourcesPage() {
             mobile: 'footer',
             align: 'right',
             render: (s) => (
-              <Button size="xs" variant="light" onClick={() => setOpenId(s.id)} aria-label={`Open ${s.name}`}>
-                Open
+              <Button size="xs" variant="light" onClick={() => setOpenId(s.id)} aria-label={intl.formatMessage(m.openLabel, { name: s.name })}>
+                <FormattedMessage {...m.open} />
               </Button>
             ),
           },
@@ -138,7 +273,7 @@ export function DataSourcesPage() {
       <WriteRoutesPanel />
       {creating && <CreateSourceModal onClose={() => setCreating(false)} onCreated={(id) => setOpenId(id)} />}
       {connectingStripe && <CreateStripeSourceModal onClose={() => setConnectingStripe(false)} onCreated={(id) => setOpenId(id)} />}
-      <Drawer opened={!!openId} onClose={() => setOpenId(null)} position="right" size="xl" title="Data source">
+      <Drawer opened={!!openId} onClose={() => setOpenId(null)} position="right" size="xl" title={intl.formatMessage(m.drawerTitle)}>
         {openId && <SourceDetail id={openId} />}
       </Drawer>
     </>
@@ -146,6 +281,7 @@ export function DataSourcesPage() {
 }
 
 function CreateSourceModal({ onClose, onCreated }: { onClose: () => void; onCreated: (id: string) => void }) {
+  const intl = useIntl();
   const [name, setName] = useState('');
   const [kinds, setKinds] = useState<string[]>(['invoices']);
   const [all, setAll] = useState('all');
@@ -163,15 +299,17 @@ function CreateSourceModal({ onClose, onCreated }: { onClose: () => void; onCrea
   });
   const invalid = name.trim() === '' || kinds.length === 0 || (all === 'some' && tenantIds.length + partnerIds.length === 0);
   return (
-    <Modal opened onClose={onClose} title={issued ? `${issued.name} is registered` : 'Add a data source'} size="lg">
+    <Modal opened onClose={onClose} title={issued ? intl.formatMessage(m.registeredTitle, { name: issued.name }) : intl.formatMessage(m.add)} size="lg">
       {issued ? (
         <Stack>
-          <OneTimeSecret value={issued.token} label="Source token" hint="Shown only once. Give it to the system that sends the records: it goes in the Authorization header as a Bearer token. Partnergate keeps only a hash." />
+          <OneTimeSecret value={issued.token} label={intl.formatMessage(m.tokenLabel)} hint={intl.formatMessage(m.tokenHint)} />
           <Text size="sm">
-            The system sends its records to <b>{`${window.location.origin}/sync/v1/batches`}</b>, one record per line. The integrators’ guide “Data sync” explains the format.
+            <FormattedMessage {...m.sendsTo} values={{ url: `${window.location.origin}/sync/v1/batches`, b: (chunks) => <b data-technical="">{chunks}</b> }} />
           </Text>
           <Group justify="flex-end">
-            <Button onClick={onClose}>Done</Button>
+            <Button onClick={onClose}>
+              <FormattedMessage {...m.done} />
+            </Button>
           </Group>
         </Stack>
       ) : (
@@ -182,50 +320,50 @@ function CreateSourceModal({ onClose, onCreated }: { onClose: () => void; onCrea
           }}
         >
           <Stack>
-            <TextInput label="Name" description="How partners and customers see it: “Billing data from <name>”." value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} />
-            <Checkbox.Group label="What it sends" description="It may send only these kinds of record." value={kinds} onChange={setKinds} required>
+            <TextInput label={intl.formatMessage(m.name)} description={intl.formatMessage(m.nameHelp)} value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} />
+            <Checkbox.Group label={intl.formatMessage(m.whatItSends)} description={intl.formatMessage(m.whatItSendsHelp)} value={kinds} onChange={setKinds} required>
               <Stack gap={6} mt={6}>
                 {KINDS.map((k) => (
-                  <Checkbox key={k} value={k} label={KIND_WORDS[k]} />
+                  <Checkbox key={k} value={k} label={intl.formatMessage(KIND_WORDS[k])} />
                 ))}
               </Stack>
             </Checkbox.Group>
-            <Radio.Group label="For which customers" value={all} onChange={setAll}>
+            <Radio.Group label={intl.formatMessage(m.forWhich)} value={all} onChange={setAll}>
               <Stack gap={6} mt={6}>
-                <Radio value="all" label="Every customer" />
-                <Radio value="some" label="Only the customers I choose" />
+                <Radio value="all" label={intl.formatMessage(m.everyCustomer)} />
+                <Radio value="some" label={intl.formatMessage(m.onlyChosen)} />
               </Stack>
             </Radio.Group>
             {all === 'some' && (
               <>
                 <MultiSelect
-                  label="Customers"
-                  placeholder="Search by name"
+                  label={intl.formatMessage(m.customers)}
+                  placeholder={intl.formatMessage(m.searchByName)}
                   searchable
                   data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
                   value={tenantIds}
                   onChange={setTenantIds}
-                  nothingFoundMessage={tenants.loading ? 'Loading…' : 'No customer by that name'}
+                  nothingFoundMessage={tenants.loading ? intl.formatMessage(common.loading) : intl.formatMessage(m.noCustomerByName)}
                 />
                 <MultiSelect
-                  label="Customers of these partners"
-                  description="Every customer the partner can act for at the time a record arrives."
-                  placeholder="Search by name"
+                  label={intl.formatMessage(m.partnerCustomers)}
+                  description={intl.formatMessage(m.partnerCustomersHelp)}
+                  placeholder={intl.formatMessage(m.searchByName)}
                   searchable
                   data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
                   value={partnerIds}
                   onChange={setPartnerIds}
-                  nothingFoundMessage={partners.loading ? 'Loading…' : 'No partner by that name'}
+                  nothingFoundMessage={partners.loading ? intl.formatMessage(common.loading) : intl.formatMessage(m.noPartnerByName)}
                 />
               </>
             )}
             <ErrorAlert error={create.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
-                Cancel
+                <FormattedMessage {...m.cancel} />
               </Button>
               <Button type="submit" disabled={invalid} loading={create.busy} leftSection={<IconDatabaseImport size={16} />}>
-                Register and show its token
+                <FormattedMessage {...m.register} />
               </Button>
             </Group>
           </Stack>
@@ -236,6 +374,7 @@ function CreateSourceModal({ onClose, onCreated }: { onClose: () => void; onCrea
 }
 
 function SourceDetail({ id }: { id: string }) {
+  const intl = useIntl();
   const q = useApiQuery(dataSourceKeys.one(id), () => dataSourcesApi.get(id));
   // a Stripe source sends nothing with a sync token: Stripe signs its webhooks with the signing secret
   const stripe = useApiQuery(stripeSourceKeys.status(id), () => stripeSourceApi.status(id));
@@ -245,61 +384,75 @@ function SourceDetail({ id }: { id: string }) {
   const rotate = useApiMutation(() => dataSourcesApi.rotate(id), {
     // turning a Stripe source back on makes a sync token too, which nothing uses: it is not shown
     onDone: (r) => setSecret(isStripe ? null : r.token),
-    success: isStripe ? 'Stripe’s events are received again.' : undefined,
+    success: isStripe ? intl.formatMessage(m.stripeBackOn) : undefined,
     invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)],
   });
-  const revoke = useApiMutation(() => dataSourcesApi.revoke(id), { success: isStripe ? 'Turned off: Stripe’s events are refused from now on.' : 'The source is revoked: its token no longer works.', onDone: () => setConfirmRevoke(false), invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)] });
+  const revoke = useApiMutation(() => dataSourcesApi.revoke(id), {
+    success: isStripe ? intl.formatMessage(m.stripeTurnedOff) : intl.formatMessage(m.sourceRevoked),
+    onDone: () => setConfirmRevoke(false),
+    invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)],
+  });
   const retry = useApiMutation(() => dataSourcesApi.retryHeld(id), {
-    success: (r) => `${r.applied} applied, ${r.still_held} still waiting${r.rejected ? `, ${r.rejected} refused` : ''}.`,
+    success: (r) => intl.formatMessage(m.retried, { refused: r.rejected ? 'yes' : 'no', applied: r.applied, held: r.still_held, rejected: r.rejected }),
     invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)],
   });
-  const dismiss = useApiMutation((heldId: string) => dataSourcesApi.dismissHeld(id, heldId), { success: 'Set aside.', invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)] });
+  const dismiss = useApiMutation((heldId: string) => dataSourcesApi.dismissHeld(id, heldId), { success: intl.formatMessage(m.setAsideDone), invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)] });
   const s = q.data;
   if (q.error) return <ErrorAlert error={q.error} />;
-  if (!s) return <Text size="sm">Loading…</Text>;
+  if (!s)
+    return (
+      <Text size="sm">
+        <FormattedMessage {...common.loading} />
+      </Text>
+    );
+  const b = (chunks: ReactNode[]) => <b>{chunks}</b>;
   return (
     <Stack gap="lg" data-testid="data-source-detail">
       <Stack gap={4}>
         <Title order={3} size="h4">
           {s.name}
         </Title>
-        <Text size="sm">Sends {s.kinds.map((k) => KIND_WORDS[k].toLowerCase()).join(', ')}.</Text>
-        <Text size="sm">Writes for: {scopeWords(s)}.</Text>
-        <Text size="sm">{s.last_batch_at ? `Last sync ${timeAgo(s.last_batch_at)} (${formatDateTime(s.last_batch_at)}).` : 'It has not sent anything yet.'}</Text>
+        <Text size="sm">
+          <FormattedMessage {...m.sends} values={{ kinds: s.kinds.map((k) => intl.formatMessage(KIND_IN_SENTENCE[k])).join(', ') }} />
+        </Text>
+        <Text size="sm">
+          <FormattedMessage {...m.writesFor} values={{ scope: scopeWords(intl, s) }} />
+        </Text>
+        <Text size="sm">{s.last_batch_at ? intl.formatMessage(m.lastSync, { ago: timeAgo(s.last_batch_at), date: formatDateTime(s.last_batch_at) }) : intl.formatMessage(m.notSentYet)}</Text>
         {s.built_in ? (
           <Alert variant="light" icon={<IconInfoCircle size={16} />}>
-            <Text size="sm">The demo world’s records. It has no token; nothing outside Partnergate sends as it.</Text>
+            <Text size="sm">
+              <FormattedMessage {...m.demo} />
+            </Text>
           </Alert>
         ) : isStripe ? (
-          <Text size="sm">
-            {s.status === 'active'
-              ? 'Stripe sends its events to the webhook address below, signed with the webhook signing secret, and the history is loaded with the restricted API key. It has no sync token and no file import: to change what it may read, replace the Stripe keys.'
-              : 'Turned off: Stripe’s events are refused. Its records stay. Turning it back on receives them again.'}
-          </Text>
+          <Text size="sm">{s.status === 'active' ? intl.formatMessage(m.stripeActive) : intl.formatMessage(m.stripeOff)}</Text>
         ) : s.status === 'active' ? (
           <Text size="sm">
-            Its token begins <b>{s.token_prefix}…</b> and was created {formatDateTime(s.token_created_at)}.
+            <FormattedMessage {...m.tokenBegins} values={{ prefix: s.token_prefix, date: formatDateTime(s.token_created_at), b }} />
           </Text>
         ) : (
-          <Text size="sm">Revoked: no token works. Its records stay. A new token brings it back.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.revokedText} />
+          </Text>
         )}
       </Stack>
-      {secret && <OneTimeSecret value={secret} label="New source token" hint="Shown only once. The previous token has stopped working; give this one to the system that sends the records." />}
+      {secret && <OneTimeSecret value={secret} label={intl.formatMessage(m.newTokenLabel)} hint={intl.formatMessage(m.newTokenHint)} />}
       {!s.built_in && !stripe.loading && (
         <Group gap="sm">
           {s.status === 'active' && !isStripe && (
             <Button component={Link} to={`/operator/data-sources/${s.id}/import`} variant="light" leftSection={<IconDatabaseImport size={16} />}>
-              Import a file
+              <FormattedMessage {...m.importFile} />
             </Button>
           )}
           {(!isStripe || s.status !== 'active') && (
             <Button leftSection={<IconKey size={16} />} variant="light" onClick={() => void rotate.run()} loading={rotate.busy}>
-              {isStripe ? 'Turn it back on' : s.status === 'active' ? 'Replace the token' : 'Create a new token'}
+              {isStripe ? intl.formatMessage(m.turnBackOn) : s.status === 'active' ? intl.formatMessage(m.replaceToken) : intl.formatMessage(m.createToken)}
             </Button>
           )}
           {s.status === 'active' && (
             <Button color="red" variant="light" onClick={() => setConfirmRevoke(true)}>
-              {isStripe ? 'Turn off' : 'Revoke'}
+              {isStripe ? intl.formatMessage(m.turnOff) : intl.formatMessage(m.revoke)}
             </Button>
           )}
         </Group>
@@ -309,25 +462,33 @@ function SourceDetail({ id }: { id: string }) {
 
       <Stack gap="xs">
         <Title order={4} size="h5">
-          Records
+          <FormattedMessage {...m.records} />
         </Title>
         {s.counts.length === 0 ? (
-          <Text size="sm">No records yet.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.noRecords} />
+          </Text>
         ) : (
           <Table.ScrollContainer minWidth={320}>
             <Table data-testid="data-source-counts">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Kind</Table.Th>
-                  <Table.Th ta="right">Records</Table.Th>
-                  <Table.Th>Last sync</Table.Th>
+                  <Table.Th>
+                    <FormattedMessage {...m.kind} />
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <FormattedMessage {...m.records} />
+                  </Table.Th>
+                  <Table.Th>
+                    <FormattedMessage {...m.colLastSync} />
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {s.counts.map((c) => (
                   <Table.Tr key={c.kind}>
-                    <Table.Td>{LINE_WORDS[c.kind] ?? c.kind}</Table.Td>
-                    <Table.Td ta="right">{c.records.toLocaleString()}</Table.Td>
+                    <Table.Td>{lineWords(intl, c.kind)}</Table.Td>
+                    <Table.Td ta="right">{formatNumber(c.records)}</Table.Td>
                     <Table.Td>{timeAgo(c.last_synced_at)}</Table.Td>
                   </Table.Tr>
                 ))}
@@ -340,42 +501,52 @@ function SourceDetail({ id }: { id: string }) {
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={4} size="h5">
-            Waiting for review {s.held.length > 0 && <Badge color="orange" variant="light">{s.held.length}</Badge>}
+            <FormattedMessage {...m.waitingForReview} />{' '}
+            {s.held.length > 0 && (
+              <Badge color="orange" variant="light">
+                {s.held.length}
+              </Badge>
+            )}
           </Title>
           {s.held.length > 0 && (
             <Button size="xs" variant="light" leftSection={<IconRefresh size={14} />} onClick={() => void retry.run()} loading={retry.busy}>
-              Try them again
+              <FormattedMessage {...m.tryAgain} />
             </Button>
           )}
         </Group>
         <Text size="sm" c="dimmed">
-          Records that name a billing account or customer Partnergate does not know yet. Each is applied as soon as what it names appears.
+          <FormattedMessage {...m.heldHelp} />
         </Text>
         <HeldTable s={s} onDismiss={(heldId) => void dismiss.run(heldId)} />
       </Stack>
 
       <Stack gap="xs">
         <Title order={4} size="h5">
-          Recent batches
+          <FormattedMessage {...m.recentBatches} />
         </Title>
         <DataTable<DataSourceDetailDto['batches'][number]>
           testId="data-source-batches"
           records={s.batches}
           rowKey={(b) => b.id}
-          empty="No batches yet."
+          empty={intl.formatMessage(m.noBatches)}
           columns={[
-            { key: 'at', title: 'Received', mobile: 'title', render: (b) => formatDateTime(b.received_at) },
-            { key: 'lines', title: 'Records', render: (b) => `${b.lines}: ${b.applied} applied, ${b.unchanged} unchanged, ${b.held} held, ${b.rejected} refused` },
+            { key: 'at', title: intl.formatMessage(m.received), mobile: 'title', render: (b) => formatDateTime(b.received_at) },
+            { key: 'lines', title: intl.formatMessage(m.records), render: (b) => intl.formatMessage(m.batchLines, { lines: b.lines, applied: b.applied, unchanged: b.unchanged, held: b.held, rejected: b.rejected }) },
             {
               key: 'refused',
-              title: 'Refused',
+              title: intl.formatMessage(m.refused),
               render: (b) =>
                 b.rejections.length === 0
-                  ? 'None'
+                  ? intl.formatMessage(m.none)
                   : b.rejections.map((r) => (
                       <Text key={r.line} size="sm">
-                        Line {r.line}
-                        {r.external_id ? ` (${r.external_id})` : ''}: {REFUSALS[r.code] ?? r.code}. {r.detail.replace(/^Line \d+: /, '')}
+                        {intl.formatMessage(m.refusedLine, {
+                          withId: r.external_id ? 'yes' : 'no',
+                          line: r.line,
+                          externalId: r.external_id ?? '',
+                          reason: REFUSALS[r.code] ? intl.formatMessage(REFUSALS[r.code]) : r.code,
+                          detail: r.detail.replace(/^Line \d+: /, ''),
+                        })}
                       </Text>
                     )),
             },
@@ -383,15 +554,15 @@ function SourceDetail({ id }: { id: string }) {
         />
       </Stack>
 
-      <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title={isStripe ? `Turn off ${s.name}?` : `Revoke ${s.name}?`}>
+      <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title={isStripe ? intl.formatMessage(m.turnOffTitle, { name: s.name }) : intl.formatMessage(m.revokeTitle, { name: s.name })}>
         <Stack>
-          <Text size="sm">{isStripe ? 'Stripe’s events are refused from now on, and the history cannot be loaded. The records it sent stay.' : 'Its token stops working at once, so it cannot send anything more. The records it sent stay.'}</Text>
+          <Text size="sm">{isStripe ? intl.formatMessage(m.turnOffText) : intl.formatMessage(m.revokeText)}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirmRevoke(false)}>
-              Cancel
+              <FormattedMessage {...m.cancel} />
             </Button>
             <Button color="red" onClick={() => void revoke.run()} loading={revoke.busy}>
-              {isStripe ? 'Turn off' : 'Revoke'}
+              {isStripe ? intl.formatMessage(m.turnOff) : intl.formatMessage(m.revoke)}
             </Button>
           </Group>
         </Stack>
@@ -401,24 +572,25 @@ function SourceDetail({ id }: { id: string }) {
 }
 
 function HeldTable({ s, onDismiss }: { s: DataSourceDetailDto; onDismiss: (id: string) => void }) {
+  const intl = useIntl();
   return (
     <DataTable<DataSourceDetailDto['held'][number]>
       testId="held-lines"
       records={s.held}
       rowKey={(h) => h.id}
-      empty="Nothing is waiting."
+      empty={intl.formatMessage(m.nothingWaiting)}
       columns={[
-        { key: 'what', title: 'Record', mobile: 'title', render: (h) => `${LINE_WORDS[h.kind] ?? h.kind}: ${h.external_id}` },
-        { key: 'waiting', title: 'Waiting for', render: (h) => h.waiting_for },
-        { key: 'since', title: 'Since', render: (h) => timeAgo(h.held_at) },
+        { key: 'what', title: intl.formatMessage(m.record), mobile: 'title', render: (h) => intl.formatMessage(m.heldWhat, { kind: lineWords(intl, h.kind), externalId: h.external_id }) },
+        { key: 'waiting', title: intl.formatMessage(m.waitingFor), render: (h) => h.waiting_for },
+        { key: 'since', title: intl.formatMessage(m.since), render: (h) => timeAgo(h.held_at) },
         {
           key: 'act',
           title: '',
           mobile: 'footer',
           align: 'right',
           render: (h) => (
-            <Button size="xs" variant="subtle" color="gray" onClick={() => onDismiss(h.id)} aria-label={`Set aside ${h.external_id}`}>
-              Set aside
+            <Button size="xs" variant="subtle" color="gray" onClick={() => onDismiss(h.id)} aria-label={intl.formatMessage(m.setAsideLabel, { externalId: h.external_id })}>
+              <FormattedMessage {...m.setAside} />
             </Button>
           ),
         },

@@ -7,6 +7,7 @@
  * last event arrived.
  */
 import { useState } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, PasswordInput, Radio, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconBrandStripe, IconHistory, IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
@@ -18,34 +19,143 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { defineMessages } from '../../i18n/define.ts';
+import { common } from '../../i18n/common-messages.ts';
 
 /** every data-source query starts with this prefix */
 const SOURCES: readonly string[] = ['data-sources'];
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
-}
+const m = defineMessages({
+  customers: { id: 'data_sources.stripe.backfill.customers', defaultMessage: '{count, plural, one {# customer} other {# customers}}' },
+  invoices: { id: 'data_sources.stripe.backfill.invoices', defaultMessage: '{count, plural, one {# invoice} other {# invoices}}' },
+  subscriptions: { id: 'data_sources.stripe.backfill.subscriptions', defaultMessage: '{count, plural, one {# subscription} other {# subscriptions}}' },
+  applied: { id: 'data_sources.stripe.backfill.applied', defaultMessage: '{count, number} new or changed' },
+  unchanged: { id: 'data_sources.stripe.backfill.unchanged', defaultMessage: '{count, number} already here' },
+  waiting: { id: 'data_sources.stripe.backfill.waiting', defaultMessage: '{count, plural, one {# record} other {# records}} waiting for a billing account' },
+  held: { id: 'data_sources.stripe.backfill.held', defaultMessage: '{count, number} held for review' },
+  rejected: { id: 'data_sources.stripe.backfill.rejected', defaultMessage: '{count, number} refused' },
+  result: { id: 'data_sources.stripe.backfill.result', defaultMessage: 'Read {read} from Stripe ({pages, plural, one {# page} other {# pages}}): {outcome}.' },
+  webhookUrl: { id: 'data_sources.stripe.webhook_url', defaultMessage: 'Webhook endpoint URL' },
+  webhookUrlCopy: { id: 'data_sources.stripe.webhook_url_copy', defaultMessage: 'the webhook URL' },
+  webhookHowTo: {
+    id: 'data_sources.stripe.webhook_how_to',
+    defaultMessage:
+      'In Stripe’s dashboard: Developers → Webhooks → Add endpoint. Paste this URL, set the API version to {newest} (versions from {oldest} on are read) and choose these events: {events}.',
+  },
+  signingSecret: { id: 'data_sources.stripe.signing_secret', defaultMessage: 'Webhook signing secret' },
+  signingSecretHelp: {
+    id: 'data_sources.stripe.signing_secret_help',
+    defaultMessage: 'From the endpoint’s page in Stripe (it starts with whsec_). Stored encrypted; it is never shown again.',
+  },
+  apiKey: { id: 'data_sources.stripe.api_key', defaultMessage: 'Restricted API key' },
+  apiKeyHelp: {
+    id: 'data_sources.stripe.api_key_help',
+    defaultMessage: 'A restricted key (rk_…) that may read customers, invoices and subscriptions, to load the history. Stored encrypted; it is never shown again.',
+  },
+  connectedTitle: { id: 'data_sources.stripe.connected_title', defaultMessage: '{name} is connected' },
+  connectStripe: { id: 'data_sources.connect_stripe', defaultMessage: 'Connect Stripe' },
+  connectedText: { id: 'data_sources.stripe.connected_text', defaultMessage: 'Stripe now sends its invoices and payments here. One step is left in Stripe’s dashboard:' },
+  connectedWaiting: {
+    id: 'data_sources.stripe.connected_waiting',
+    defaultMessage: 'Customers whose metadata has no “ban” field wait until you map them to a billing account on the source’s page.',
+  },
+  done: { id: 'data_sources.done', defaultMessage: 'Done' },
+  name: { id: 'data_sources.create.name', defaultMessage: 'Name' },
+  nameHelp: { id: 'data_sources.create.name_help', defaultMessage: "How partners and customers see it: “Billing data from '<name>'”." },
+  alsoServices: { id: 'data_sources.stripe.also_services', defaultMessage: 'Also send Stripe subscriptions as services' },
+  forWhich: { id: 'data_sources.create.for_which_customers', defaultMessage: 'For which customers' },
+  everyCustomer: { id: 'data_sources.scope.every_customer', defaultMessage: 'Every customer' },
+  onlyChosen: { id: 'data_sources.create.only_chosen_customers', defaultMessage: 'Only the customers I choose' },
+  customers_: { id: 'data_sources.create.customers', defaultMessage: 'Customers' },
+  searchByName: { id: 'data_sources.search_by_name', defaultMessage: 'Search by name' },
+  noCustomerByName: { id: 'data_sources.no_customer_by_name', defaultMessage: 'No customer by that name' },
+  secretFormat: { id: 'data_sources.stripe.secret_format', defaultMessage: 'The signing secret starts with whsec_.' },
+  keyFormat: { id: 'data_sources.stripe.key_format', defaultMessage: 'The API key starts with rk_ (restricted) or sk_.' },
+  registeredKeysLeft: { id: 'data_sources.stripe.registered_keys_left', defaultMessage: 'The source is registered; only its Stripe keys are left to save.' },
+  cancel: { id: 'common.cancel', defaultMessage: 'Cancel' },
+  stripe: { id: 'data_sources.stripe.title', defaultMessage: 'Stripe' },
+  lastEvent: { id: 'data_sources.stripe.last_event', defaultMessage: 'Last event received {ago} ({date}).' },
+  noEvent: { id: 'data_sources.stripe.no_event', defaultMessage: 'No event received from Stripe yet.' },
+  replaceKeys: { id: 'data_sources.stripe.replace_keys', defaultMessage: 'Replace the Stripe keys' },
+  history: { id: 'data_sources.stripe.history', defaultMessage: 'History' },
+  historyState: {
+    id: 'data_sources.stripe.history_state',
+    defaultMessage:
+      '{loaded, select, yes {History last loaded {ago} ({date}).} other {The history has not been loaded yet.}} Loading it again changes only what changed in Stripe.',
+  },
+  needApiKey: { id: 'data_sources.stripe.need_api_key', defaultMessage: 'Add a restricted API key (Replace the Stripe keys) to load the history.' },
+  loadHistory: { id: 'data_sources.stripe.load_history', defaultMessage: 'Load history from Stripe' },
+  loadingHistory: {
+    id: 'data_sources.stripe.loading_history',
+    defaultMessage: 'Loading history from Stripe: reading customers, then invoices and subscriptions, a page at a time…',
+  },
+  keysReplaced: { id: 'data_sources.stripe.keys_replaced', defaultMessage: 'The Stripe keys are replaced.' },
+  keepKey: { id: 'data_sources.stripe.keep_key', defaultMessage: 'Leave the API key empty to keep the one saved.' },
+  saveKeys: { id: 'data_sources.stripe.save_keys', defaultMessage: 'Save the keys' },
+  stripeCustomerId: { id: 'data_sources.stripe.customer_fallback_name', defaultMessage: 'Stripe customer {id}' },
+  stripeCustomers: { id: 'data_sources.stripe.customers.title', defaultMessage: 'Stripe customers' },
+  waitingBadge: { id: 'data_sources.stripe.customers.waiting_badge', defaultMessage: '{count} waiting' },
+  customersHelp: {
+    id: 'data_sources.stripe.customers.help',
+    defaultMessage:
+      'Each Stripe customer’s invoices go to a billing account: the one in its metadata (“ban”), or the one you choose here (yours wins). A customer without one waits, and so do its invoices.',
+  },
+  customersEmpty: {
+    id: 'data_sources.stripe.customers.empty',
+    defaultMessage: 'No Stripe customer seen yet. They appear with their first event or when the history is loaded.',
+  },
+  colCustomer: { id: 'data_sources.stripe.customers.column.customer', defaultMessage: 'Stripe customer' },
+  colBillingAccount: { id: 'data_sources.stripe.billing_account', defaultMessage: 'Billing account' },
+  banWithOrigin: {
+    id: 'data_sources.stripe.customers.ban_with_origin',
+    defaultMessage: '{ban} ({origin, select, metadata {from its metadata in Stripe} operator {mapped here} other {mapped}})',
+  },
+  waitingForAccount: { id: 'data_sources.stripe.customers.waiting_for_account', defaultMessage: 'Waiting for a billing account' },
+  colRecordsWaiting: { id: 'data_sources.stripe.customers.column.records_waiting', defaultMessage: 'Records waiting' },
+  records: { id: 'data_sources.stripe.customers.records', defaultMessage: '{count, plural, one {# record} other {# records}}' },
+  none: { id: 'data_sources.none', defaultMessage: 'None' },
+  mapLabel: { id: 'data_sources.stripe.customers.map_label', defaultMessage: '{mapped, select, yes {Change} other {Map}} the billing account of {name}' },
+  change: { id: 'data_sources.stripe.customers.change', defaultMessage: 'Change' },
+  map: { id: 'data_sources.stripe.customers.map', defaultMessage: 'Map' },
+  nowBillsTo: {
+    id: 'data_sources.stripe.map.now_bills_to',
+    defaultMessage:
+      '{applied, plural, =0 {{name} now bills to {ban}.} one {{name} now bills to {ban}; # waiting record applied.} other {{name} now bills to {ban}; # waiting records applied.}}',
+  },
+  backToMetadata: { id: 'data_sources.stripe.map.back_to_metadata', defaultMessage: '{name} is back to its metadata in Stripe.' },
+  mapTitle: { id: 'data_sources.stripe.map.title', defaultMessage: 'Billing account of {name}' },
+  customer: { id: 'data_sources.stripe.map.customer', defaultMessage: 'Customer' },
+  searchAccount: { id: 'data_sources.stripe.map.search_account', defaultMessage: 'Search by number or name' },
+  chooseCustomerFirst: { id: 'data_sources.stripe.map.choose_customer_first', defaultMessage: 'Choose the customer first' },
+  noAccount: { id: 'data_sources.stripe.map.no_account', defaultMessage: 'This customer has no billing account by that number or name' },
+  removeMapping: { id: 'data_sources.stripe.map.remove_mapping', defaultMessage: 'Remove my mapping' },
+  save: { id: 'data_sources.stripe.map.save', defaultMessage: 'Save' },
+});
 
-export function backfillWords(r: StripeBackfillDto): string {
-  const read = [plural(r.customers, 'customer'), plural(r.invoices, 'invoice'), ...(r.subscriptions ? [plural(r.subscriptions, 'subscription')] : [])].join(', ');
-  const outcome = [`${r.applied.toLocaleString()} new or changed`, `${r.unchanged.toLocaleString()} already here`];
-  if (r.waiting) outcome.push(`${plural(r.waiting, 'record')} waiting for a billing account`);
-  if (r.held) outcome.push(`${r.held.toLocaleString()} held for review`);
-  if (r.rejected) outcome.push(`${r.rejected.toLocaleString()} refused`);
-  return `Read ${read} from Stripe (${plural(r.pages, 'page')}): ${outcome.join(', ')}.`;
+export function backfillWords(intl: IntlShape, r: StripeBackfillDto): string {
+  const read = [
+    intl.formatMessage(m.customers, { count: r.customers }),
+    intl.formatMessage(m.invoices, { count: r.invoices }),
+    ...(r.subscriptions ? [intl.formatMessage(m.subscriptions, { count: r.subscriptions })] : []),
+  ].join(', ');
+  const outcome = [intl.formatMessage(m.applied, { count: r.applied }), intl.formatMessage(m.unchanged, { count: r.unchanged })];
+  if (r.waiting) outcome.push(intl.formatMessage(m.waiting, { count: r.waiting }));
+  if (r.held) outcome.push(intl.formatMessage(m.held, { count: r.held }));
+  if (r.rejected) outcome.push(intl.formatMessage(m.rejected, { count: r.rejected }));
+  return intl.formatMessage(m.result, { read, pages: r.pages, outcome: outcome.join(', ') });
 }
 
 /** Where Stripe sends its events, which ones to choose and the API version to set (all as the server says them). */
 function WebhookAddress({ status }: { status: StripeStatusDto }) {
+  const intl = useIntl();
   return (
     <Stack gap={6}>
       <Text size="sm" fw={500}>
-        Webhook endpoint URL
+        <FormattedMessage {...m.webhookUrl} />
       </Text>
-      <CopyableCode value={status.webhook_url} copyLabel="the webhook URL" testId="stripe-webhook-url" />
+      <CopyableCode value={status.webhook_url} copyLabel={intl.formatMessage(m.webhookUrlCopy)} testId="stripe-webhook-url" />
       <Text size="sm" c="dimmed">
-        In Stripe’s dashboard: Developers → Webhooks → Add endpoint. Paste this URL, set the API version to {status.api_versions.newest} (versions from{' '}
-        {status.api_versions.oldest} on are read) and choose these events: {status.webhook_events.join(', ')}.
+        <FormattedMessage {...m.webhookHowTo} values={{ newest: status.api_versions.newest, oldest: status.api_versions.oldest, events: status.webhook_events.join(', ') }} />
       </Text>
     </Stack>
   );
@@ -53,23 +163,18 @@ function WebhookAddress({ status }: { status: StripeStatusDto }) {
 
 /** The keys form: the signing secret (always) and the API key (to load history and look customers up). */
 function KeyFields({ secret, setSecret, apiKey, setApiKey }: { secret: string; setSecret: (v: string) => void; apiKey: string; setApiKey: (v: string) => void }) {
+  const intl = useIntl();
   return (
     <>
       <PasswordInput
-        label="Webhook signing secret"
-        description="From the endpoint’s page in Stripe (it starts with whsec_). Stored encrypted; it is never shown again."
+        label={intl.formatMessage(m.signingSecret)}
+        description={intl.formatMessage(m.signingSecretHelp)}
         value={secret}
         onChange={(e) => setSecret(e.currentTarget.value)}
         required
         autoComplete="off"
       />
-      <PasswordInput
-        label="Restricted API key"
-        description="A restricted key (rk_…) that may read customers, invoices and subscriptions, to load the history. Stored encrypted; it is never shown again."
-        value={apiKey}
-        onChange={(e) => setApiKey(e.currentTarget.value)}
-        autoComplete="off"
-      />
+      <PasswordInput label={intl.formatMessage(m.apiKey)} description={intl.formatMessage(m.apiKeyHelp)} value={apiKey} onChange={(e) => setApiKey(e.currentTarget.value)} autoComplete="off" />
     </>
   );
 }
@@ -78,6 +183,7 @@ const secretOk = (s: string) => /^whsec_.{2,}/.test(s.trim());
 const keyOk = (k: string) => k.trim() === '' || /^(sk|rk)_.{5,}/.test(k.trim());
 
 export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () => void; onCreated: (id: string) => void }) {
+  const intl = useIntl();
   const [name, setName] = useState('Stripe');
   const [services, setServices] = useState(false);
   const [all, setAll] = useState('all');
@@ -107,14 +213,20 @@ export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () =>
   );
   const invalid = name.trim() === '' || !secretOk(secret) || !keyOk(apiKey) || (all === 'some' && tenantIds.length === 0);
   return (
-    <Modal opened onClose={onClose} title={connected ? `${name.trim()} is connected` : 'Connect Stripe'} size="lg">
+    <Modal opened onClose={onClose} title={connected ? intl.formatMessage(m.connectedTitle, { name: name.trim() }) : intl.formatMessage(m.connectStripe)} size="lg">
       {connected ? (
         <Stack>
-          <Text size="sm">Stripe now sends its invoices and payments here. One step is left in Stripe’s dashboard:</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.connectedText} />
+          </Text>
           <WebhookAddress status={connected} />
-          <Text size="sm">Customers whose metadata has no “ban” field wait until you map them to a billing account on the source’s page.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.connectedWaiting} />
+          </Text>
           <Group justify="flex-end">
-            <Button onClick={onClose}>Done</Button>
+            <Button onClick={onClose}>
+              <FormattedMessage {...m.done} />
+            </Button>
           </Group>
         </Stack>
       ) : (
@@ -125,37 +237,57 @@ export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () =>
           }}
         >
           <Stack>
-            <TextInput label="Name" description="How partners and customers see it: “Billing data from <name>”." value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} disabled={!!sourceId} />
-            <Checkbox label="Also send Stripe subscriptions as services" checked={services} onChange={(e) => setServices(e.currentTarget.checked)} disabled={!!sourceId} />
-            <Radio.Group label="For which customers" value={all} onChange={setAll}>
+            <TextInput
+              label={intl.formatMessage(m.name)}
+              description={intl.formatMessage(m.nameHelp)}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              required
+              maxLength={200}
+              disabled={!!sourceId}
+            />
+            <Checkbox label={intl.formatMessage(m.alsoServices)} checked={services} onChange={(e) => setServices(e.currentTarget.checked)} disabled={!!sourceId} />
+            <Radio.Group label={intl.formatMessage(m.forWhich)} value={all} onChange={setAll}>
               <Stack gap={6} mt={6}>
-                <Radio value="all" label="Every customer" disabled={!!sourceId} />
-                <Radio value="some" label="Only the customers I choose" disabled={!!sourceId} />
+                <Radio value="all" label={intl.formatMessage(m.everyCustomer)} disabled={!!sourceId} />
+                <Radio value="some" label={intl.formatMessage(m.onlyChosen)} disabled={!!sourceId} />
               </Stack>
             </Radio.Group>
             {all === 'some' && (
               <MultiSelect
-                label="Customers"
-                placeholder="Search by name"
+                label={intl.formatMessage(m.customers_)}
+                placeholder={intl.formatMessage(m.searchByName)}
                 searchable
                 data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
                 value={tenantIds}
                 onChange={setTenantIds}
                 disabled={!!sourceId}
-                nothingFoundMessage={tenants.loading ? 'Loading…' : 'No customer by that name'}
+                nothingFoundMessage={tenants.loading ? intl.formatMessage(common.loading) : intl.formatMessage(m.noCustomerByName)}
               />
             )}
             <KeyFields secret={secret} setSecret={setSecret} apiKey={apiKey} setApiKey={setApiKey} />
-            {secret.trim() !== '' && !secretOk(secret) && <Text size="sm" c="red.8">The signing secret starts with whsec_.</Text>}
-            {!keyOk(apiKey) && <Text size="sm" c="red.8">The API key starts with rk_ (restricted) or sk_.</Text>}
-            {sourceId && <Text size="sm">The source is registered; only its Stripe keys are left to save.</Text>}
+            {secret.trim() !== '' && !secretOk(secret) && (
+              <Text size="sm" c="red.8">
+                <FormattedMessage {...m.secretFormat} />
+              </Text>
+            )}
+            {!keyOk(apiKey) && (
+              <Text size="sm" c="red.8">
+                <FormattedMessage {...m.keyFormat} />
+              </Text>
+            )}
+            {sourceId && (
+              <Text size="sm">
+                <FormattedMessage {...m.registeredKeysLeft} />
+              </Text>
+            )}
             <ErrorAlert error={connect.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
-                Cancel
+                <FormattedMessage {...m.cancel} />
               </Button>
               <Button type="submit" disabled={invalid} loading={connect.busy} leftSection={<IconBrandStripe size={16} />}>
-                Connect Stripe
+                <FormattedMessage {...m.connectStripe} />
               </Button>
             </Group>
           </Stack>
@@ -167,10 +299,11 @@ export function CreateStripeSourceModal({ onClose, onCreated }: { onClose: () =>
 
 /** On a source's page: shown only when the source is set up for Stripe. */
 export function StripePanel({ id, active }: { id: string; active: boolean }) {
+  const intl = useIntl();
   const q = useApiQuery(stripeSourceKeys.status(id), () => stripeSourceApi.status(id));
   const [replacing, setReplacing] = useState(false);
   const [result, setResult] = useState<string | null>(null);
-  const backfill = useApiMutation(() => stripeSourceApi.backfill(id), { onDone: (r) => setResult(backfillWords(r)), invalidates: [SOURCES] });
+  const backfill = useApiMutation(() => stripeSourceApi.backfill(id), { onDone: (r) => setResult(backfillWords(intl, r)), invalidates: [SOURCES] });
   const s = q.data;
   if (!s?.configured) return null;
   return (
@@ -178,39 +311,44 @@ export function StripePanel({ id, active }: { id: string; active: boolean }) {
       <Group gap="xs">
         <IconBrandStripe size={20} aria-hidden />
         <Title order={4} size="h5">
-          Stripe
+          <FormattedMessage {...m.stripe} />
         </Title>
       </Group>
-      <Text size="sm">{s.last_event_at ? `Last event received ${timeAgo(s.last_event_at)} (${formatDateTime(s.last_event_at)}).` : 'No event received from Stripe yet.'}</Text>
+      <Text size="sm">{s.last_event_at ? intl.formatMessage(m.lastEvent, { ago: timeAgo(s.last_event_at), date: formatDateTime(s.last_event_at) }) : intl.formatMessage(m.noEvent)}</Text>
       <WebhookAddress status={s} />
       {active && (
         <Group gap="sm">
           <Button variant="light" leftSection={<IconKey size={16} />} onClick={() => setReplacing(true)}>
-            Replace the Stripe keys
+            <FormattedMessage {...m.replaceKeys} />
           </Button>
         </Group>
       )}
 
       <Stack gap="xs">
         <Title order={5} size="h6">
-          History
+          <FormattedMessage {...m.history} />
         </Title>
         <Text size="sm">
-          {s.last_backfill_at ? `History last loaded ${timeAgo(s.last_backfill_at)} (${formatDateTime(s.last_backfill_at)}).` : 'The history has not been loaded yet.'} Loading it again changes only what changed in Stripe.
+          <FormattedMessage
+            {...m.historyState}
+            values={{ loaded: s.last_backfill_at ? 'yes' : 'no', ago: s.last_backfill_at ? timeAgo(s.last_backfill_at) : '', date: s.last_backfill_at ? formatDateTime(s.last_backfill_at) : '' }}
+          />
         </Text>
         {!s.has_api_key && (
           <Alert variant="light" icon={<IconInfoCircle size={16} />}>
-            <Text size="sm">Add a restricted API key (Replace the Stripe keys) to load the history.</Text>
+            <Text size="sm">
+              <FormattedMessage {...m.needApiKey} />
+            </Text>
           </Alert>
         )}
         <Group>
           <Button leftSection={<IconHistory size={16} />} onClick={() => void backfill.run()} loading={backfill.busy} disabled={!s.has_api_key || !active}>
-            Load history from Stripe
+            <FormattedMessage {...m.loadHistory} />
           </Button>
         </Group>
         {backfill.busy && (
           <Text size="sm" role="status">
-            Loading history from Stripe: reading customers, then invoices and subscriptions, a page at a time…
+            <FormattedMessage {...m.loadingHistory} />
           </Text>
         )}
         {result && !backfill.busy && (
@@ -228,12 +366,17 @@ export function StripePanel({ id, active }: { id: string; active: boolean }) {
 }
 
 function ReplaceKeysModal({ id, onClose }: { id: string; onClose: () => void }) {
+  const intl = useIntl();
   const [secret, setSecret] = useState('');
   const [apiKey, setApiKey] = useState('');
-  const save = useApiMutation(() => stripeSourceApi.setUp(id, { webhook_secret: secret.trim(), ...(apiKey.trim() ? { api_key: apiKey.trim() } : {}) }), { success: 'The Stripe keys are replaced.', onDone: onClose, invalidates: [SOURCES] });
+  const save = useApiMutation(() => stripeSourceApi.setUp(id, { webhook_secret: secret.trim(), ...(apiKey.trim() ? { api_key: apiKey.trim() } : {}) }), {
+    success: intl.formatMessage(m.keysReplaced),
+    onDone: onClose,
+    invalidates: [SOURCES],
+  });
   const invalid = !secretOk(secret) || !keyOk(apiKey);
   return (
-    <Modal opened onClose={onClose} title="Replace the Stripe keys">
+    <Modal opened onClose={onClose} title={intl.formatMessage(m.replaceKeys)}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -243,15 +386,15 @@ function ReplaceKeysModal({ id, onClose }: { id: string; onClose: () => void }) 
         <Stack>
           <KeyFields secret={secret} setSecret={setSecret} apiKey={apiKey} setApiKey={setApiKey} />
           <Text size="sm" c="dimmed">
-            Leave the API key empty to keep the one saved.
+            <FormattedMessage {...m.keepKey} />
           </Text>
           <ErrorAlert error={save.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              <FormattedMessage {...m.cancel} />
             </Button>
             <Button type="submit" disabled={invalid} loading={save.busy}>
-              Save the keys
+              <FormattedMessage {...m.saveKeys} />
             </Button>
           </Group>
         </Stack>
@@ -260,13 +403,12 @@ function ReplaceKeysModal({ id, onClose }: { id: string; onClose: () => void }) 
   );
 }
 
-const ORIGIN: Record<string, string> = { metadata: 'from its metadata in Stripe', operator: 'mapped here' };
-
-function customerName(c: StripeCustomerDto): string {
-  return c.name || c.email || `Stripe customer ${c.customer_id}`;
+function customerName(intl: IntlShape, c: StripeCustomerDto): string {
+  return c.name || c.email || intl.formatMessage(m.stripeCustomerId, { id: c.customer_id });
 }
 
 function CustomerMappings({ id }: { id: string }) {
+  const intl = useIntl();
   const q = useApiQuery(stripeSourceKeys.customers(id), () => stripeSourceApi.customers(id));
   const [mapping, setMapping] = useState<StripeCustomerDto | null>(null);
   const rows = q.data?.data ?? [];
@@ -274,10 +416,15 @@ function CustomerMappings({ id }: { id: string }) {
   return (
     <Stack gap="xs">
       <Title order={5} size="h6">
-        Stripe customers {waiting > 0 && <Badge color="orange" variant="light">{waiting} waiting</Badge>}
+        <FormattedMessage {...m.stripeCustomers} />{' '}
+        {waiting > 0 && (
+          <Badge color="orange" variant="light">
+            <FormattedMessage {...m.waitingBadge} values={{ count: waiting }} />
+          </Badge>
+        )}
       </Title>
       <Text size="sm" c="dimmed">
-        Each Stripe customer’s invoices go to a billing account: the one in its metadata (“ban”), or the one you choose here (yours wins). A customer without one waits, and so do its invoices.
+        <FormattedMessage {...m.customersHelp} />
       </Text>
       <ErrorAlert error={q.error} />
       <DataTable<StripeCustomerDto>
@@ -285,30 +432,30 @@ function CustomerMappings({ id }: { id: string }) {
         records={q.data?.data}
         loading={q.loading}
         rowKey={(c) => c.customer_id}
-        empty="No Stripe customer seen yet. They appear with their first event or when the history is loaded."
+        empty={intl.formatMessage(m.customersEmpty)}
         columns={[
-          { key: 'who', title: 'Stripe customer', mobile: 'title', render: (c) => customerName(c) },
+          { key: 'who', title: intl.formatMessage(m.colCustomer), mobile: 'title', render: (c) => customerName(intl, c) },
           {
             key: 'ban',
-            title: 'Billing account',
+            title: intl.formatMessage(m.colBillingAccount),
             render: (c) =>
               c.ban ? (
-                `${c.ban} (${ORIGIN[c.origin] ?? 'mapped'})`
+                intl.formatMessage(m.banWithOrigin, { ban: c.ban, origin: c.origin })
               ) : (
                 <Badge color="orange" variant="light">
-                  Waiting for a billing account
+                  <FormattedMessage {...m.waitingForAccount} />
                 </Badge>
               ),
           },
-          { key: 'waiting', title: 'Records waiting', render: (c) => (c.waiting ? plural(c.waiting, 'record') : 'None') },
+          { key: 'waiting', title: intl.formatMessage(m.colRecordsWaiting), render: (c) => (c.waiting ? intl.formatMessage(m.records, { count: c.waiting }) : intl.formatMessage(m.none)) },
           {
             key: 'act',
             title: '',
             mobile: 'footer',
             align: 'right',
             render: (c) => (
-              <Button size="xs" variant="light" onClick={() => setMapping(c)} aria-label={`${c.ban ? 'Change' : 'Map'} the billing account of ${customerName(c)}`}>
-                {c.ban ? 'Change' : 'Map'}
+              <Button size="xs" variant="light" onClick={() => setMapping(c)} aria-label={intl.formatMessage(m.mapLabel, { mapped: c.ban ? 'yes' : 'no', name: customerName(intl, c) })}>
+                {c.ban ? intl.formatMessage(m.change) : intl.formatMessage(m.map)}
               </Button>
             ),
           },
@@ -320,20 +467,22 @@ function CustomerMappings({ id }: { id: string }) {
 }
 
 function MapCustomerModal({ id, customer, onClose }: { id: string; customer: StripeCustomerDto; onClose: () => void }) {
+  const intl = useIntl();
   const [tenantId, setTenantId] = useState<string | null>(null);
   const [ban, setBan] = useState<string | null>(null);
   const tenants = useApiQuery(stripeSourceKeys.tenantChoices, () => api.tenants.list({ limit: 200 }));
   const accounts = useApiQuery(stripeSourceKeys.accountChoices(tenantId ?? ''), () => api.tenants.billingAccounts(tenantId ?? ''), { enabled: !!tenantId });
+  const name = customerName(intl, customer);
   const map = useApiMutation((b: string | null) => stripeSourceApi.mapCustomer(id, customer.customer_id, b), {
     success: (r) => {
       const applied = r.results.filter((x) => x.status === 'applied').length;
-      return r.ban ? `${customerName(customer)} now bills to ${r.ban}${applied ? `; ${plural(applied, 'waiting record')} applied` : ''}.` : `${customerName(customer)} is back to its metadata in Stripe.`;
+      return r.ban ? intl.formatMessage(m.nowBillsTo, { name, ban: r.ban, applied }) : intl.formatMessage(m.backToMetadata, { name });
     },
     onDone: onClose,
     invalidates: [SOURCES],
   });
   return (
-    <Modal opened onClose={onClose} title={`Billing account of ${customerName(customer)}`}>
+    <Modal opened onClose={onClose} title={intl.formatMessage(m.mapTitle, { name })}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -342,8 +491,8 @@ function MapCustomerModal({ id, customer, onClose }: { id: string; customer: Str
       >
         <Stack>
           <Select
-            label="Customer"
-            placeholder="Search by name"
+            label={intl.formatMessage(m.customer)}
+            placeholder={intl.formatMessage(m.searchByName)}
             searchable
             data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
             value={tenantId}
@@ -351,33 +500,33 @@ function MapCustomerModal({ id, customer, onClose }: { id: string; customer: Str
               setTenantId(v);
               setBan(null);
             }}
-            nothingFoundMessage={tenants.loading ? 'Loading…' : 'No customer by that name'}
+            nothingFoundMessage={tenants.loading ? intl.formatMessage(common.loading) : intl.formatMessage(m.noCustomerByName)}
           />
           <Select
-            label="Billing account"
-            placeholder={tenantId ? 'Search by number or name' : 'Choose the customer first'}
+            label={intl.formatMessage(m.colBillingAccount)}
+            placeholder={tenantId ? intl.formatMessage(m.searchAccount) : intl.formatMessage(m.chooseCustomerFirst)}
             searchable
             disabled={!tenantId}
             data={(accounts.data?.data ?? []).map((a) => ({ value: a.account_number, label: `${a.account_number} — ${a.name}` }))}
             value={ban}
             onChange={setBan}
-            nothingFoundMessage={accounts.loading ? 'Loading…' : 'This customer has no billing account by that number or name'}
+            nothingFoundMessage={accounts.loading ? intl.formatMessage(common.loading) : intl.formatMessage(m.noAccount)}
           />
           <ErrorAlert error={map.error} />
           <Group justify="space-between">
             {customer.origin === 'operator' ? (
               <Button variant="subtle" color="gray" onClick={() => void map.run(null)}>
-                Remove my mapping
+                <FormattedMessage {...m.removeMapping} />
               </Button>
             ) : (
               <span />
             )}
             <Group gap="sm">
               <Button variant="default" onClick={onClose}>
-                Cancel
+                <FormattedMessage {...m.cancel} />
               </Button>
               <Button type="submit" disabled={!ban} loading={map.busy}>
-                Save
+                <FormattedMessage {...m.save} />
               </Button>
             </Group>
           </Group>

@@ -4,6 +4,7 @@
  * records come back through and how long the portal waits before saying to check with the provider.
  */
 import { useState } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Alert, Button, Group, Modal, NumberInput, Paper, Radio, Select, Stack, Text, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { writeRoutesApi, type WritableKind, type WriteChoiceDto, type WriteRoutesDto } from '../../api/writeRoutes.ts';
@@ -11,18 +12,68 @@ import { writeRouteKeys } from '../../api/keys/writeRoutes.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+import { common } from '../../i18n/common-messages.ts';
 
-const KIND_WORDS: Record<WritableKind, { title: string; what: string }> = {
-  orders: { title: 'Orders', what: 'New orders and cancellations' },
-  tickets: { title: 'Support tickets', what: 'New tickets, replies and answers' },
-};
+const m = defineMessages({
+  hereAtOnce: { id: 'data_sources.write_routes.here_at_once', defaultMessage: 'Written here at once (the built-in reference service).' },
+  viaGateway: {
+    id: 'data_sources.write_routes.via_gateway',
+    defaultMessage:
+      'Sent to your system through the gateway route “{route}”; they come back through {source}. Until then they show as waiting; after {minutes} minutes without them, as not confirmed.',
+  },
+  title: { id: 'data_sources.write_routes.title', defaultMessage: 'Where new orders and tickets go' },
+  intro: {
+    id: 'data_sources.write_routes.intro',
+    defaultMessage:
+      'Orders and tickets placed in the portal or through the API can be sent to your own system, which stays the record. What it takes shows as waiting until its data source sends it back.',
+  },
+  sourceRevoked: { id: 'data_sources.write_routes.source_revoked', defaultMessage: '{source} is revoked: nothing it was sent can come back until it has a token again.' },
+  changeLabel: { id: 'data_sources.write_routes.change_label', defaultMessage: '{kind, select, orders {Change where orders go} other {Change where support tickets go}}' },
+  change: { id: 'data_sources.write_routes.change', defaultMessage: 'Change' },
+  saved: {
+    id: 'data_sources.write_routes.saved',
+    defaultMessage:
+      '{kind, select, orders {Saved: new orders and cancellations follow the new setting from now on.} other {Saved: new tickets, replies and answers follow the new setting from now on.}}',
+  },
+  noRule: { id: 'data_sources.write_routes.no_rule', defaultMessage: '{route} — has no rule for {calls}' },
+  modalTitle: { id: 'data_sources.write_routes.modal_title', defaultMessage: '{kind, select, orders {Where orders go} other {Where support tickets go}}' },
+  optionHere: { id: 'data_sources.write_routes.option_here', defaultMessage: 'Here at once (the built-in reference service)' },
+  optionProvider: { id: 'data_sources.write_routes.option_provider', defaultMessage: 'To your own system, through a gateway route' },
+  noRoute: {
+    id: 'data_sources.write_routes.no_route',
+    defaultMessage:
+      'No gateway route is configured yet. Add one for your system in the GATEWAY_ROUTES setting (the operators’ guide says how), with rules for the calls these writes make.',
+  },
+  routeLabel: { id: 'data_sources.write_routes.route_label', defaultMessage: 'Gateway route of your system' },
+  routeHelp: { id: 'data_sources.write_routes.route_help', defaultMessage: 'Only routes with a rule for each call these writes make can be picked.' },
+  noSource: {
+    id: 'data_sources.write_routes.no_source',
+    defaultMessage:
+      '{kind, select, orders {No active data source sends orders yet. Add one first: the records come back through it.} other {No active data source sends support tickets yet. Add one first: the records come back through it.}}',
+  },
+  sourceLabel: { id: 'data_sources.write_routes.source_label', defaultMessage: 'Data source the records come back through' },
+  minutesLabel: { id: 'data_sources.write_routes.minutes_label', defaultMessage: 'Minutes before “not confirmed”' },
+  minutesHelp: { id: 'data_sources.write_routes.minutes_help', defaultMessage: 'After this long without the record back, the portal tells people to check with your system.' },
+  save: { id: 'data_sources.write_routes.save', defaultMessage: 'Save' },
+});
 
-function choiceWords(c: WriteChoiceDto): string {
-  if (c.goes_to === 'reference_service' || !c.source) return 'Written here at once (the built-in reference service).';
-  return `Sent to your system through the gateway route “${c.route_name}”; they come back through ${c.source.name}. Until then they show as waiting; after ${c.confirm_within_minutes} minutes without them, as not confirmed.`;
+const KIND_TITLE: Record<WritableKind, Message> = defineMessages({
+  orders: { id: 'data_sources.write_routes.kind.orders', defaultMessage: 'Orders' },
+  tickets: { id: 'data_sources.write_routes.kind.tickets', defaultMessage: 'Support tickets' },
+});
+const KIND_WHAT: Record<WritableKind, Message> = defineMessages({
+  orders: { id: 'data_sources.write_routes.kind.orders_what', defaultMessage: 'New orders and cancellations' },
+  tickets: { id: 'data_sources.write_routes.kind.tickets_what', defaultMessage: 'New tickets, replies and answers' },
+});
+
+function choiceWords(intl: IntlShape, c: WriteChoiceDto): string {
+  if (c.goes_to === 'reference_service' || !c.source) return intl.formatMessage(m.hereAtOnce);
+  return intl.formatMessage(m.viaGateway, { route: c.route_name, source: c.source.name, minutes: c.confirm_within_minutes });
 }
 
 export function WriteRoutesPanel() {
+  const intl = useIntl();
   const q = useApiQuery(writeRouteKeys.all, writeRoutesApi.get);
   const [editing, setEditing] = useState<WritableKind | null>(null);
   return (
@@ -30,29 +81,33 @@ export function WriteRoutesPanel() {
       <Stack gap="sm">
         <div>
           <Title order={2} size="h4">
-            Where new orders and tickets go
+            <FormattedMessage {...m.title} />
           </Title>
           <Text size="sm" c="dimmed">
-            Orders and tickets placed in the portal or through the API can be sent to your own system, which stays the record. What it takes shows as waiting until its data source sends it back.
+            <FormattedMessage {...m.intro} />
           </Text>
         </div>
         <ErrorAlert error={q.error} />
-        {q.loading && <Text size="sm">Loading…</Text>}
+        {q.loading && (
+          <Text size="sm">
+            <FormattedMessage {...common.loading} />
+          </Text>
+        )}
         {q.data?.kinds.map((c) => (
           <Group key={c.kind} justify="space-between" align="flex-start" wrap="wrap" gap="xs" data-testid={`write-route-${c.kind}`}>
             <Stack gap={2} style={{ flex: '1 1 260px', minWidth: 0 }}>
               <Text fw={500} size="sm">
-                {KIND_WORDS[c.kind].title}
+                <FormattedMessage {...KIND_TITLE[c.kind]} />
               </Text>
-              <Text size="sm">{choiceWords(c)}</Text>
+              <Text size="sm">{choiceWords(intl, c)}</Text>
               {c.source && !c.source.active && (
                 <Text size="sm" c="red.8">
-                  {c.source.name} is revoked: nothing it was sent can come back until it has a token again.
+                  <FormattedMessage {...m.sourceRevoked} values={{ source: c.source.name }} />
                 </Text>
               )}
             </Stack>
-            <Button size="xs" variant="light" onClick={() => setEditing(c.kind)} aria-label={`Change where ${KIND_WORDS[c.kind].title.toLowerCase()} go`}>
-              Change
+            <Button size="xs" variant="light" onClick={() => setEditing(c.kind)} aria-label={intl.formatMessage(m.changeLabel, { kind: c.kind })}>
+              <FormattedMessage {...m.change} />
             </Button>
           </Group>
         ))}
@@ -63,6 +118,7 @@ export function WriteRoutesPanel() {
 }
 
 function ChangeModal({ kind, data, onClose }: { kind: WritableKind; data: WriteRoutesDto; onClose(): void }) {
+  const intl = useIntl();
   const current = data.kinds.find((k) => k.kind === kind)!;
   const [to, setTo] = useState<string>(current.goes_to);
   const [route, setRoute] = useState<string | null>(current.route_name);
@@ -70,13 +126,17 @@ function ChangeModal({ kind, data, onClose }: { kind: WritableKind; data: WriteR
   const [minutes, setMinutes] = useState<number | string>(current.confirm_within_minutes ?? 60);
   const save = useApiMutation(
     () => writeRoutesApi.set(kind, to === 'provider' ? { goes_to: 'provider', route_name: route ?? '', source_id: source ?? '', confirm_within_minutes: Number(minutes) || 60 } : { goes_to: 'reference_service' }),
-    { success: `Saved: ${KIND_WORDS[kind].what.toLowerCase()} follow the new setting from now on.`, onDone: onClose, invalidates: [writeRouteKeys.all] },
+    { success: intl.formatMessage(m.saved, { kind }), onDone: onClose, invalidates: [writeRouteKeys.all] },
   );
-  const routes = data.routes.map((r) => ({ value: r.name, label: r.missing[kind].length ? `${r.name} — has no rule for ${r.missing[kind].join(' and ')}` : r.name, disabled: r.missing[kind].length > 0 }));
+  const routes = data.routes.map((r) => ({
+    value: r.name,
+    label: r.missing[kind].length ? intl.formatMessage(m.noRule, { route: r.name, calls: intl.formatList(r.missing[kind], { type: 'conjunction' }) }) : r.name,
+    disabled: r.missing[kind].length > 0,
+  }));
   const sources = data.sources.filter((s) => s.kinds.includes(kind)).map((s) => ({ value: s.id, label: s.name }));
   const invalid = to === 'provider' && (!route || !source);
   return (
-    <Modal opened onClose={onClose} title={`Where ${KIND_WORDS[kind].title.toLowerCase()} go`} size="lg">
+    <Modal opened onClose={onClose} title={intl.formatMessage(m.modalTitle, { kind })} size="lg">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -84,33 +144,41 @@ function ChangeModal({ kind, data, onClose }: { kind: WritableKind; data: WriteR
         }}
       >
         <Stack>
-          <Radio.Group label={KIND_WORDS[kind].what} value={to} onChange={setTo}>
+          <Radio.Group label={intl.formatMessage(KIND_WHAT[kind])} value={to} onChange={setTo}>
             <Stack gap={6} mt={6}>
-              <Radio value="reference_service" label="Here at once (the built-in reference service)" />
-              <Radio value="provider" label="To your own system, through a gateway route" />
+              <Radio value="reference_service" label={intl.formatMessage(m.optionHere)} />
+              <Radio value="provider" label={intl.formatMessage(m.optionProvider)} />
             </Stack>
           </Radio.Group>
           {to === 'provider' && (
             <>
               {routes.length === 0 ? (
                 <Alert color="gray" icon={<IconInfoCircle size={16} />}>
-                  No gateway route is configured yet. Add one for your system in the GATEWAY_ROUTES setting (the operators’ guide says how), with rules for the calls these writes make.
+                  <FormattedMessage {...m.noRoute} />
                 </Alert>
               ) : (
-                <Select label="Gateway route of your system" description="Only routes with a rule for each call these writes make can be picked." data={routes} value={route} onChange={setRoute} allowDeselect={false} data-testid="write-route-select" />
+                <Select
+                  label={intl.formatMessage(m.routeLabel)}
+                  description={intl.formatMessage(m.routeHelp)}
+                  data={routes}
+                  value={route}
+                  onChange={setRoute}
+                  allowDeselect={false}
+                  data-testid="write-route-select"
+                />
               )}
               {sources.length === 0 ? (
                 <Alert color="gray" icon={<IconInfoCircle size={16} />}>
-                  No active data source sends {KIND_WORDS[kind].title.toLowerCase()} yet. Add one first: the records come back through it.
+                  <FormattedMessage {...m.noSource} values={{ kind }} />
                 </Alert>
               ) : (
-                <Select label="Data source the records come back through" data={sources} value={source} onChange={setSource} allowDeselect={false} data-testid="write-source-select" />
+                <Select label={intl.formatMessage(m.sourceLabel)} data={sources} value={source} onChange={setSource} allowDeselect={false} data-testid="write-source-select" />
               )}
-              <NumberInput label="Minutes before “not confirmed”" description="After this long without the record back, the portal tells people to check with your system." min={1} max={10080} value={minutes} onChange={setMinutes} />
+              <NumberInput label={intl.formatMessage(m.minutesLabel)} description={intl.formatMessage(m.minutesHelp)} min={1} max={10080} value={minutes} onChange={setMinutes} />
             </>
           )}
           <ErrorAlert error={save.error} />
-          <FormActions onCancel={onClose} busy={save.busy} disabled={invalid} />
+          <FormActions onCancel={onClose} busy={save.busy} disabled={invalid} submitLabel={intl.formatMessage(m.save)} />
         </Stack>
       </form>
     </Modal>

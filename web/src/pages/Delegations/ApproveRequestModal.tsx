@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, MultiSelect, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PurposeSentences } from '../../components/PurposePicker.tsx';
@@ -14,6 +15,28 @@ import { formatDate } from '../../components/format.ts';
 import { useApiMutation } from '../../query/query.ts';
 import { PERMISSION_AREAS, usePermissionWords } from '../Msp/shared.tsx';
 import { useDelegationRoles } from './useDelegationRoles.ts';
+import { areaLabel } from './AccessWords.tsx';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  approved: { id: 'delegations.approve.approved', defaultMessage: '{partner} now has access.' },
+  title: { id: 'delegations.approve.title', defaultMessage: "Review {partner}'s request" },
+  asks: { id: 'delegations.approve.asks', defaultMessage: '<b>{partner}</b> asks for <b>{role}</b> access until <b>{until}</b>.' },
+  theirReason: { id: 'delegations.approve.their_reason', defaultMessage: 'Their reason' },
+  quoted: { id: 'delegations.approve.quoted', defaultMessage: '“{text}”' },
+  needsFor: { id: 'delegations.approve.needs_for', defaultMessage: 'What {partner} needs it for' },
+  thePartner: { id: 'delegations.approve.the_partner', defaultMessage: 'The partner' },
+  mayDo: { id: 'delegations.approve.may_do', defaultMessage: 'What {partner} may do' },
+  untick: { id: 'delegations.approve.untick', defaultMessage: 'Untick anything you do not want to allow. You can change this later.' },
+  nothing: { id: 'delegations.approve.role_gives_nothing', defaultMessage: 'This role gives nothing by itself.' },
+  accounts: { id: 'delegations.approve.accounts', defaultMessage: 'Billing accounts' },
+  accountsAsked: { id: 'delegations.approve.accounts_asked', defaultMessage: 'The partner asked for these accounts; remove any you do not want to share.' },
+  accountsAll: { id: 'delegations.approve.accounts_all', defaultMessage: 'The partner asked for every billing account. Choose some to share only those.' },
+  everyAccount: { id: 'delegations.approve.every_account', defaultMessage: 'Every billing account' },
+  nothingTicked: { id: 'delegations.approve.nothing_ticked', defaultMessage: 'With nothing ticked the partner could not do anything. Reject the request instead?' },
+  cancel: { id: 'delegations.approve.cancel', defaultMessage: 'Cancel' },
+  approve: { id: 'delegations.approve.submit', defaultMessage: 'Approve access' },
+});
 
 /** Does grant pattern `g` (billing.*, *, orders.read) cover `name`? */
 function covers(g: string, name: string): boolean {
@@ -34,6 +57,7 @@ export function ApproveRequestModal({
   onClose(): void;
   onDone(d: DelegationDto): void;
 }) {
+  const intl = useIntl();
   const roles = useDelegationRoles();
   const words = usePermissionWords();
   const d = delegation;
@@ -57,11 +81,11 @@ export function ApproveRequestModal({
         ban_ids: bans.length ? bans : null,
         overrides: { grant: x.overrides.grant, deny: [...x.overrides.deny, ...asked.filter((p) => !allowed.includes(p))] },
       }),
-    { success: (x) => `${x.partner.name} now has access.`, onDone },
+    { success: (x) => intl.formatMessage(m.approved, { partner: x.partner.name }), onDone },
   );
   const bannable = d?.ban_ids ? accounts.filter((a) => d.ban_ids!.includes(a.value)) : accounts;
-  const groups = Object.entries(PERMISSION_AREAS)
-    .map(([area, label]) => ({ label, items: asked.filter((p) => p.startsWith(`${area}.`)) }))
+  const groups = Object.keys(PERMISSION_AREAS)
+    .map((area) => ({ label: areaLabel(intl, area), items: asked.filter((p) => p.startsWith(`${area}.`)) }))
     .filter((g) => g.items.length > 0);
 
   return (
@@ -71,34 +95,34 @@ export function ApproveRequestModal({
         approve.reset();
         onClose();
       }}
-      title={d ? `Review ${d.partner.name}'s request` : ''}
+      title={d ? intl.formatMessage(m.title, { partner: d.partner.name }) : ''}
       size="xl"
     >
       {d && (
         <Stack data-testid="approve-dialog">
           <Text size="sm">
-            <b>{d.partner.name}</b> asks for <b>{role?.name ?? d.role}</b> access until <b>{formatDate(d.ends_at)}</b>. {role?.description}
+            <FormattedMessage {...m.asks} values={{ partner: d.partner.name, role: role?.name ?? d.role, until: formatDate(d.ends_at), b: (chunks) => <b>{chunks}</b> }} /> {role?.description}
           </Text>
           {d.justification && (
             <Paper withBorder p="sm" radius="md" bg="var(--mantine-color-gray-0)">
               <Text size="xs" c="dimmed">
-                Their reason
+                {intl.formatMessage(m.theirReason)}
               </Text>
-              <Text size="sm">“{d.justification}”</Text>
+              <Text size="sm">{intl.formatMessage(m.quoted, { text: d.justification })}</Text>
             </Paper>
           )}
           <div>
             <Text fw={600} size="sm" mb={4}>
-              What {d.partner.name} needs it for
+              {intl.formatMessage(m.needsFor, { partner: d.partner.name })}
             </Text>
-            <PurposeSentences ids={d.purposes} who={d.partner.name ?? 'The partner'} />
+            <PurposeSentences ids={d.purposes} who={d.partner.name ?? intl.formatMessage(m.thePartner)} />
           </div>
           <div>
             <Text fw={600} size="sm">
-              What {d.partner.name} may do
+              {intl.formatMessage(m.mayDo, { partner: d.partner.name })}
             </Text>
             <Text size="xs" c="dimmed" mb="xs">
-              Untick anything you do not want to allow. You can change this later.
+              {intl.formatMessage(m.untick)}
             </Text>
             <Checkbox.Group value={allowed} onChange={setAllowed} data-testid="approve-permissions">
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
@@ -116,14 +140,14 @@ export function ApproveRequestModal({
             </Checkbox.Group>
             {asked.length === 0 && !words.loading && (
               <Text size="sm" c="dimmed">
-                This role gives nothing by itself.
+                {intl.formatMessage(m.nothing)}
               </Text>
             )}
           </div>
           <MultiSelect
-            label="Billing accounts"
-            description={d.ban_ids ? 'The partner asked for these accounts; remove any you do not want to share.' : 'The partner asked for every billing account. Choose some to share only those.'}
-            placeholder={bans.length ? undefined : 'Every billing account'}
+            label={intl.formatMessage(m.accounts)}
+            description={intl.formatMessage(d.ban_ids ? m.accountsAsked : m.accountsAll)}
+            placeholder={bans.length ? undefined : intl.formatMessage(m.everyAccount)}
             data={bannable}
             value={bans}
             onChange={setBans}
@@ -132,16 +156,16 @@ export function ApproveRequestModal({
           />
           {allowed.length === 0 && asked.length > 0 && (
             <Alert color="yellow" variant="light">
-              With nothing ticked the partner could not do anything. Reject the request instead?
+              {intl.formatMessage(m.nothingTicked)}
             </Alert>
           )}
           <ErrorAlert error={approve.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {intl.formatMessage(m.cancel)}
             </Button>
             <Button color="teal" leftSection={<IconCheck size={16} />} loading={approve.busy} onClick={() => void approve.run(d)}>
-              Approve access
+              {intl.formatMessage(m.approve)}
             </Button>
           </Group>
         </Stack>

@@ -4,18 +4,41 @@
  * the partner from its next request.
  */
 import { useState } from 'react';
+import { useIntl } from 'react-intl';
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { usePurposeNames } from '../../components/PurposePicker.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { useApiMutation } from '../../query/query.ts';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  revoked: { id: 'delegations.purposes.revoked', defaultMessage: '{partner} may no longer act on your data for {purpose}.' },
+  notLimited: { id: 'delegations.purposes.not_limited', defaultMessage: 'Not limited to purposes' },
+  noneLeft: { id: 'delegations.purposes.none_left', defaultMessage: 'No purpose left' },
+  thePartner: { id: 'delegations.purposes.the_partner', defaultMessage: 'The partner' },
+  revokeLabel: { id: 'delegations.purposes.revoke_label', defaultMessage: 'Revoke {purpose} for {partner}' },
+  revoke: { id: 'delegations.purposes.revoke', defaultMessage: 'Revoke' },
+  confirmTitle: { id: 'delegations.purposes.confirm_title', defaultMessage: 'Stop {partner} acting for {purpose}?' },
+  confirmKeeps: {
+    id: 'delegations.purposes.confirm_keeps',
+    defaultMessage: '{partner} will no longer be able to act on your data for {purpose}, from its very next request. It keeps access for {others}.',
+  },
+  confirmLast: {
+    id: 'delegations.purposes.confirm_last',
+    defaultMessage:
+      '{partner} will no longer be able to act on your data for {purpose}, from its very next request. It keeps no other purpose; its access stays open but can no longer be used where a purpose is needed.',
+  },
+  confirmLabel: { id: 'delegations.purposes.confirm_label', defaultMessage: 'Revoke {purpose}' },
+});
 
 export function PurposesCell({ tenantId, d, onDone }: { tenantId: string; d: DelegationDto; onDone(): void }) {
+  const intl = useIntl();
   const purpose = usePurposeNames();
   const [revoking, setRevoking] = useState<string | null>(null);
   const revoke = useApiMutation((id: string) => delegationsApi.revokePurpose(tenantId, d.id, id), {
-    success: () => `${d.partner.name} may no longer act on your data for ${purpose(revoking ?? '').name}.`,
+    success: () => intl.formatMessage(m.revoked, { partner: d.partner.name, purpose: purpose(revoking ?? '').name }),
     onDone: () => {
       setRevoking(null);
       onDone();
@@ -23,8 +46,8 @@ export function PurposesCell({ tenantId, d, onDone }: { tenantId: string; d: Del
     invalidates: [delegationKeys.tenantList(tenantId)],
   });
   const held = d.purposes ?? [];
-  if (held.length === 0) return <Text size="sm">{d.purposes === null ? 'Not limited to purposes' : 'No purpose left'}</Text>;
-  const partner = d.partner.name ?? 'The partner';
+  if (held.length === 0) return <Text size="sm">{intl.formatMessage(d.purposes === null ? m.notLimited : m.noneLeft)}</Text>;
+  const partner = d.partner.name ?? intl.formatMessage(m.thePartner);
   const name = revoking ? purpose(revoking).name : '';
   return (
     <>
@@ -34,17 +57,21 @@ export function PurposesCell({ tenantId, d, onDone }: { tenantId: string; d: Del
             <Text size="sm" title={purpose(id).description}>
               {purpose(id).name}
             </Text>
-            <Button size="compact-xs" variant="light" color="red" style={{ flex: 'none' }} onClick={() => setRevoking(id)} aria-label={`Revoke ${purpose(id).name} for ${partner}`}>
-              Revoke
+            <Button size="compact-xs" variant="light" color="red" style={{ flex: 'none' }} onClick={() => setRevoking(id)} aria-label={intl.formatMessage(m.revokeLabel, { purpose: purpose(id).name, partner })}>
+              {intl.formatMessage(m.revoke)}
             </Button>
           </Group>
         ))}
       </Stack>
       <ReasonModal
         opened={revoking !== null}
-        title={`Stop ${partner} acting for ${name}?`}
-        message={`${partner} will no longer be able to act on your data for ${name}, from its very next request. ${held.length > 1 ? `It keeps access for ${held.filter((p) => p !== revoking).map((p) => purpose(p).name).join(', ')}.` : 'It keeps no other purpose; its access stays open but can no longer be used where a purpose is needed.'}`}
-        confirmLabel={`Revoke ${name}`}
+        title={intl.formatMessage(m.confirmTitle, { partner, purpose: name })}
+        message={
+          held.length > 1
+            ? intl.formatMessage(m.confirmKeeps, { partner, purpose: name, others: held.filter((p) => p !== revoking).map((p) => purpose(p).name).join(', ') })
+            : intl.formatMessage(m.confirmLast, { partner, purpose: name })
+        }
+        confirmLabel={intl.formatMessage(m.confirmLabel, { purpose: name })}
         color="red"
         reason="none"
         busy={revoke.busy}

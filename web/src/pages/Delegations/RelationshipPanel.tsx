@@ -5,6 +5,7 @@
  * only whether to offer the button), and a refusal shows at the field it is about.
  */
 import { useState } from 'react';
+import { useIntl } from 'react-intl';
 import { ActionIcon, Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { RelationshipBody, RelationshipDto } from '../../api/delegations.ts';
@@ -14,6 +15,42 @@ import { formatDateTime } from '../../components/format.ts';
 import { useApiForm } from '../../query/form.ts';
 import type { QueryKey } from '@tanstack/react-query';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  yourSide: { id: 'delegations.relationship.your_side', defaultMessage: 'your side' },
+  personAndSide: { id: 'delegations.relationship.person_and_side', defaultMessage: '{person} ({side})' },
+  title: { id: 'delegations.relationship.title', defaultMessage: 'Relationship details' },
+  intro: {
+    id: 'delegations.relationship.intro',
+    defaultMessage: 'The contract, the people to call and notes about this relationship. {counterpart} sees and may change the same details.',
+  },
+  change: { id: 'delegations.relationship.change', defaultMessage: 'Change' },
+  loading: { id: 'delegations.relationship.loading', defaultMessage: 'Loading the relationship details…' },
+  contract: { id: 'delegations.relationship.contract', defaultMessage: 'Contract reference' },
+  noneRecorded: { id: 'delegations.relationship.contract_none', defaultMessage: 'None recorded yet' },
+  lastChanged: { id: 'delegations.relationship.last_changed', defaultMessage: 'Last changed' },
+  changedAtBy: { id: 'delegations.relationship.changed_at_by', defaultMessage: '{when} by {who}' },
+  never: { id: 'delegations.relationship.never', defaultMessage: 'Never' },
+  contacts: { id: 'delegations.relationship.contacts', defaultMessage: 'Contacts' },
+  noContacts: { id: 'delegations.relationship.no_contacts', defaultMessage: 'No contacts recorded yet.' },
+  notes: { id: 'delegations.relationship.notes', defaultMessage: 'Notes' },
+  noNotes: { id: 'delegations.relationship.no_notes', defaultMessage: 'No notes yet.' },
+  saved: { id: 'delegations.relationship.saved', defaultMessage: 'Relationship details saved. Both sides see them now.' },
+  nameRequired: { id: 'delegations.relationship.contact.name_required', defaultMessage: 'Give the contact a name.' },
+  notEmail: { id: 'delegations.relationship.contact.not_email', defaultMessage: 'This is not an e-mail address.' },
+  emailOrPhone: { id: 'delegations.relationship.contact.email_or_phone', defaultMessage: 'Give an e-mail address or a phone number.' },
+  contractHint: { id: 'delegations.relationship.contract_hint', defaultMessage: 'The contract or order form this relationship works under' },
+  contactN: { id: 'delegations.relationship.contact.number', defaultMessage: 'Contact {number}' },
+  removeContact: { id: 'delegations.relationship.contact.remove', defaultMessage: 'Remove contact {number}' },
+  name: { id: 'delegations.relationship.contact.name', defaultMessage: 'Name' },
+  role: { id: 'delegations.relationship.contact.role', defaultMessage: 'Role' },
+  rolePlaceholder: { id: 'delegations.relationship.contact.role_placeholder', defaultMessage: 'e.g. Account manager' },
+  email: { id: 'delegations.relationship.contact.email', defaultMessage: 'E-mail address' },
+  phone: { id: 'delegations.relationship.contact.phone', defaultMessage: 'Phone' },
+  addContact: { id: 'delegations.relationship.contact.add', defaultMessage: 'Add a contact' },
+  save: { id: 'delegations.relationship.save', defaultMessage: 'Save details' },
+});
 
 interface Contact {
   name: string;
@@ -47,54 +84,55 @@ const toValues = (r: RelationshipDto): Values => ({
 
 export function RelationshipPanel({ queryKey, load, save, side, counterpart, canEdit }: RelationshipPanelProps) {
   // the other side edits these too: asked afresh each time the panel opens, not from a copy a few seconds old
+  const intl = useIntl();
   const q = useApiQuery(queryKey, load, { staleTime: 0 });
   const [editing, setEditing] = useState(false);
   const r = q.data;
-  const sideName = r?.updated_by_side ? (r.updated_by_side === side ? 'your side' : counterpart) : null;
+  const sideName = r?.updated_by_side ? (r.updated_by_side === side ? intl.formatMessage(m.yourSide) : counterpart) : null;
   // the person by name, with the side they act for; the side alone when the person is gone
-  const changedBy = r?.updated_by_name ? `${r.updated_by_name} (${sideName})` : sideName;
+  const changedBy = r?.updated_by_name ? intl.formatMessage(m.personAndSide, { person: r.updated_by_name, side: sideName }) : sideName;
   return (
     <Paper withBorder radius="md" p="md" data-testid="relationship-details">
       <Stack gap="sm">
         <Group justify="space-between" wrap="wrap" gap="xs">
           <div style={{ minWidth: 0, flex: '1 1 240px' }}>
-            <Title order={4}>Relationship details</Title>
+            <Title order={4}>{intl.formatMessage(m.title)}</Title>
             <Text size="sm" c="dimmed">
-              The contract, the people to call and notes about this relationship. {counterpart} sees and may change the same details.
+              {intl.formatMessage(m.intro, { counterpart })}
             </Text>
           </div>
           {canEdit && r && !editing && (
             <Button variant="light" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setEditing(true)} data-testid="edit-relationship">
-              Change
+              {intl.formatMessage(m.change)}
             </Button>
           )}
         </Group>
         <ErrorAlert error={q.error} />
-        {!r && !q.error && <Text size="sm" c="dimmed">Loading the relationship details…</Text>}
+        {!r && !q.error && <Text size="sm" c="dimmed">{intl.formatMessage(m.loading)}</Text>}
         {r && !editing && (
           <Stack gap="sm">
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <div>
                 <Text size="xs" c="dimmed">
-                  Contract reference
+                  {intl.formatMessage(m.contract)}
                 </Text>
                 <Text size="sm" data-testid="relationship-contract">
-                  {r.contract_reference ?? 'None recorded yet'}
+                  {r.contract_reference ?? intl.formatMessage(m.noneRecorded)}
                 </Text>
               </div>
               <div>
                 <Text size="xs" c="dimmed">
-                  Last changed
+                  {intl.formatMessage(m.lastChanged)}
                 </Text>
-                <Text size="sm">{r.updated_at ? `${formatDateTime(r.updated_at)} by ${changedBy}` : 'Never'}</Text>
+                <Text size="sm">{r.updated_at ? intl.formatMessage(m.changedAtBy, { when: formatDateTime(r.updated_at), who: changedBy }) : intl.formatMessage(m.never)}</Text>
               </div>
             </SimpleGrid>
             <div>
               <Text size="xs" c="dimmed" mb={4}>
-                Contacts
+                {intl.formatMessage(m.contacts)}
               </Text>
               {r.contacts.length === 0 ? (
-                <Text size="sm">No contacts recorded yet.</Text>
+                <Text size="sm">{intl.formatMessage(m.noContacts)}</Text>
               ) : (
                 <Stack gap={6} data-testid="relationship-contacts">
                   {r.contacts.map((c, i) => (
@@ -117,10 +155,10 @@ export function RelationshipPanel({ queryKey, load, save, side, counterpart, can
             </div>
             <div>
               <Text size="xs" c="dimmed">
-                Notes
+                {intl.formatMessage(m.notes)}
               </Text>
               <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="relationship-notes">
-                {r.notes ?? 'No notes yet.'}
+                {r.notes ?? intl.formatMessage(m.noNotes)}
               </Text>
             </div>
           </Stack>
@@ -142,6 +180,7 @@ export function RelationshipPanel({ queryKey, load, save, side, counterpart, can
 }
 
 function RelationshipForm({ current, save, onCancel, onSaved }: { current: RelationshipDto; save: RelationshipPanelProps['save']; onCancel(): void; onSaved(r: RelationshipDto): void }) {
+  const intl = useIntl();
   const mutation = useApiMutation(
     (v: Values) =>
       save({
@@ -150,19 +189,19 @@ function RelationshipForm({ current, save, onCancel, onSaved }: { current: Relat
         contacts: v.contacts.map((c) => ({ name: c.name, role: c.role || null, email: c.email || null, phone: c.phone || null })),
         expected_version: current.version,
       }),
-    { success: 'Relationship details saved. Both sides see them now.', onDone: onSaved },
+    { success: intl.formatMessage(m.saved), onDone: onSaved },
   );
   const form = useApiForm<Values>(
     {
       initialValues: toValues(current),
       validate: {
         contacts: {
-          name: (v) => (v.trim() ? undefined : 'Give the contact a name.'),
+          name: (v) => (v.trim() ? undefined : intl.formatMessage(m.nameRequired)),
           email: (v, all, path) => {
             const i = Number(path.split('.')[1]);
             const c = all.contacts[i];
-            if (v.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim())) return 'This is not an e-mail address.';
-            return c && !v.trim() && !c.phone.trim() ? 'Give an e-mail address or a phone number.' : undefined;
+            if (v.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim())) return intl.formatMessage(m.notEmail);
+            return c && !v.trim() && !c.phone.trim() ? intl.formatMessage(m.emailOrPhone) : undefined;
           },
         },
       },
@@ -172,38 +211,38 @@ function RelationshipForm({ current, save, onCancel, onSaved }: { current: Relat
   return (
     <form noValidate onSubmit={form.submit((v) => mutation.run(v))}>
       <Stack gap="sm">
-        <TextInput label="Contract reference" description="The contract or order form this relationship works under" maxLength={100} {...form.getInputProps('contract_reference')} />
+        <TextInput label={intl.formatMessage(m.contract)} description={intl.formatMessage(m.contractHint)} maxLength={100} {...form.getInputProps('contract_reference')} />
         <Stack gap="xs">
           <Text size="sm" fw={500}>
-            Contacts
+            {intl.formatMessage(m.contacts)}
           </Text>
           {form.values.contacts.map((_, i) => (
             <Paper key={i} withBorder p="sm" radius="sm" data-testid="contact-row">
               <Group justify="space-between" mb={4}>
                 <Text size="xs" c="dimmed">
-                  Contact {i + 1}
+                  {intl.formatMessage(m.contactN, { number: i + 1 })}
                 </Text>
-                <ActionIcon variant="subtle" color="red" aria-label={`Remove contact ${i + 1}`} onClick={() => form.removeListItem('contacts', i)}>
+                <ActionIcon variant="subtle" color="red" aria-label={intl.formatMessage(m.removeContact, { number: i + 1 })} onClick={() => form.removeListItem('contacts', i)}>
                   <IconTrash size={16} />
                 </ActionIcon>
               </Group>
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
-                <TextInput label="Name" withAsterisk maxLength={120} {...form.getInputProps(`contacts.${i}.name`)} />
-                <TextInput label="Role" placeholder="e.g. Account manager" maxLength={120} {...form.getInputProps(`contacts.${i}.role`)} />
-                <TextInput label="E-mail address" type="email" maxLength={254} {...form.getInputProps(`contacts.${i}.email`)} />
-                <TextInput label="Phone" type="tel" maxLength={40} {...form.getInputProps(`contacts.${i}.phone`)} />
+                <TextInput label={intl.formatMessage(m.name)} withAsterisk maxLength={120} {...form.getInputProps(`contacts.${i}.name`)} />
+                <TextInput label={intl.formatMessage(m.role)} placeholder={intl.formatMessage(m.rolePlaceholder)} maxLength={120} {...form.getInputProps(`contacts.${i}.role`)} />
+                <TextInput label={intl.formatMessage(m.email)} type="email" maxLength={254} {...form.getInputProps(`contacts.${i}.email`)} />
+                <TextInput label={intl.formatMessage(m.phone)} type="tel" maxLength={40} {...form.getInputProps(`contacts.${i}.phone`)} />
               </SimpleGrid>
             </Paper>
           ))}
           <Group>
             <Button variant="default" size="xs" leftSection={<IconPlus size={14} />} onClick={() => form.insertListItem('contacts', { name: '', role: '', email: '', phone: '' })} disabled={form.values.contacts.length >= 20}>
-              Add a contact
+              {intl.formatMessage(m.addContact)}
             </Button>
           </Group>
         </Stack>
-        <Textarea label="Notes" autosize minRows={3} maxLength={4000} {...form.getInputProps('notes')} />
+        <Textarea label={intl.formatMessage(m.notes)} autosize minRows={3} maxLength={4000} {...form.getInputProps('notes')} />
         <ErrorAlert error={mutation.error} />
-        <FormActions onCancel={onCancel} busy={mutation.busy} submitLabel="Save details" />
+        <FormActions onCancel={onCancel} busy={mutation.busy} submitLabel={intl.formatMessage(m.save)} />
       </Stack>
     </form>
   );

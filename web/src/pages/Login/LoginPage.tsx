@@ -7,8 +7,26 @@ import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { SecondFactorForm } from '../../components/SecondFactorForm.tsx';
 import { security, type LoginSecondStep } from '../../api/security.ts';
 import { CompanySignInButton } from '../../components/CompanySignInButton.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  title: { id: 'login.title', defaultMessage: 'Log in' },
+  subtitle: { id: 'login.subtitle', defaultMessage: 'Operators, partners and customers all log in here.' },
+  mfaTitle: { id: 'login.mfa.title', defaultMessage: 'Two-step verification' },
+  mfaSubtitle: { id: 'login.mfa.subtitle', defaultMessage: "Your password was right. Now confirm it's you, {email}." },
+  startAgain: { id: 'login.mfa.start_again', defaultMessage: 'Start again with another account' },
+  failed: { id: 'login.failed', defaultMessage: 'Could not log in' },
+  email: { id: 'login.email', defaultMessage: 'Email' },
+  password: { id: 'login.password', defaultMessage: 'Password' },
+  passwordHint: { id: 'login.password.hint', defaultMessage: 'Not needed to sign in with your company.' },
+  forgot: { id: 'login.forgot_link', defaultMessage: 'Forgot password?' },
+  submit: { id: 'login.submit', defaultMessage: 'Log in' },
+  apply: { id: 'login.apply', defaultMessage: 'Want to work with us? <link>Apply as a partner</link>' },
+});
 
 export function LoginPage() {
+  const intl = useIntl();
   const { me, login, finishLogin, endedReason } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
@@ -43,11 +61,11 @@ export function LoginPage() {
 
   if (step) {
     return (
-      <PublicLayout title="Two-step verification" subtitle={`Your password was right. Now confirm it's you, ${email.trim()}.`}>
+      <PublicLayout title={intl.formatMessage(m.mfaTitle)} subtitle={intl.formatMessage(m.mfaSubtitle, { email: email.trim() })}>
         <Stack>
           <SecondFactorForm
             methods={step.methods}
-            submitLabel="Log in"
+            submitLabel={intl.formatMessage(m.submit)}
             passkeyOptions={() => security.loginPasskeyOptions(step.mfa_token)}
             onProof={async (p) => {
               const r = await security.secondFactor(step.mfa_token, p);
@@ -57,7 +75,7 @@ export function LoginPage() {
           />
           <Group justify="center">
             <Anchor component="button" type="button" size="sm" onClick={() => setStep(null)}>
-              Start again with another account
+              {intl.formatMessage(m.startAgain)}
             </Anchor>
           </Group>
         </Stack>
@@ -66,7 +84,7 @@ export function LoginPage() {
   }
 
   return (
-    <PublicLayout title="Log in" subtitle="Operators, partners and customers all log in here.">
+    <PublicLayout title={intl.formatMessage(m.title)} subtitle={intl.formatMessage(m.subtitle)}>
       <form onSubmit={submit}>
         <Stack>
           {endedReason && !error && (
@@ -74,23 +92,29 @@ export function LoginPage() {
               {endedReason}
             </Alert>
           )}
-          <ErrorAlert error={error} title="Could not log in" />
-          <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus />
-          <PasswordInput label="Password" description="Not needed to sign in with your company." autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <ErrorAlert error={error} title={intl.formatMessage(m.failed)} />
+          <TextInput label={intl.formatMessage(m.email)} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus />
+          <PasswordInput label={intl.formatMessage(m.password)} description={intl.formatMessage(m.passwordHint)} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
           <Group justify="flex-end" mt={-8}>
             <Anchor component={Link} to="/forgot-password" size="sm">
-              Forgot password?
+              {intl.formatMessage(m.forgot)}
             </Anchor>
           </Group>
           <Button type="submit" loading={busy} fullWidth>
-            Log in
+            {intl.formatMessage(m.submit)}
           </Button>
           <CompanySignInButton email={email} returnTo={from} />
           <Text size="sm" c="dimmed" ta="center">
-            Want to work with us?{' '}
-            <Anchor component={Link} to="/apply" underline="always">
-              Apply as a partner
-            </Anchor>
+            <FormattedMessage
+              {...m.apply}
+              values={{
+                link: (chunks) => (
+                  <Anchor component={Link} to="/apply" underline="always">
+                    {chunks}
+                  </Anchor>
+                ),
+              }}
+            />
           </Text>
         </Stack>
       </form>

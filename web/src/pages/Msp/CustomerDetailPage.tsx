@@ -18,7 +18,7 @@ import { formatDate, formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
-import { INVOICE_STATUS, LabelBadge, ORDER_STATUS, OPEN_TICKET_STATUSES, PersonText, StatTile, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPct, formatPeriod, PERMISSION_AREAS, useManagedCustomers, usePermissionWords } from './shared.tsx';
+import { INVOICE_STATUS_WORDS, LabelBadge, ORDER_STATUS_WORDS, OPEN_TICKET_STATUSES, PersonText, StatTile, TICKET_PRIORITY_WORDS, TICKET_STATUS_WORDS, formatMoney, formatPct, formatPeriod, PERMISSION_AREAS, useManagedCustomers, usePermissionWords } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 import { CommitmentsPanel } from './commitments.tsx';
 import { api } from '../../api/index.ts';
@@ -29,10 +29,97 @@ import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { ConfirmationBadge } from '../../components/WriteConfirmationNote.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  customer: { id: 'msp.customer.fallback_name', defaultMessage: 'Customer' },
+  switchCustomer: { id: 'msp.customer.switch', defaultMessage: 'Switch customer' },
+  noActiveAccess: { id: 'msp.customer.switch.no_access', defaultMessage: 'This customer (no active access)' },
+  aCustomer: { id: 'msp.customer.description.refused', defaultMessage: 'A customer you manage.' },
+  cannotWork: { id: 'msp.customer.refused', defaultMessage: 'You cannot work on this customer now.' },
+  back: { id: 'msp.customer.back', defaultMessage: 'Back to your customers' },
+  invoices: { id: 'msp.customer.tab.invoices', defaultMessage: 'Invoices' },
+  tickets: { id: 'msp.customer.tab.tickets', defaultMessage: 'Tickets' },
+  orders: { id: 'msp.customer.tab.orders', defaultMessage: 'Orders' },
+  services: { id: 'msp.customer.tab.services', defaultMessage: 'Services' },
+  sla: { id: 'msp.customer.tab.sla', defaultMessage: 'SLA' },
+  description: {
+    id: 'msp.customer.description',
+    defaultMessage: "You manage this customer as {role}, until {date}. Everything you do here is recorded in the customer's audit log.",
+  },
+  loading: { id: 'msp.customer.loading', defaultMessage: 'Loading…' },
+  openTicket: { id: 'msp.customer.open_ticket', defaultMessage: 'Open a ticket' },
+  next: { id: 'msp.customer.next', defaultMessage: 'Next: {name}' },
+  receivables: { id: 'msp.customer.tile.receivables', defaultMessage: 'Receivables' },
+  overdue: { id: 'msp.customer.tile.overdue', defaultMessage: 'Overdue' },
+  openTickets: { id: 'msp.customer.tile.open_tickets', defaultMessage: 'Open tickets' },
+  slaCompliance: { id: 'msp.customer.tile.sla', defaultMessage: 'SLA compliance' },
+  mayDo: { id: 'msp.customer.permissions.title', defaultMessage: 'What you may do here' },
+  accounts: { id: 'msp.customer.accounts.title', defaultMessage: 'Billing accounts you may act on' },
+  allAccounts: { id: 'msp.customer.accounts.all', defaultMessage: 'All of the customer’s billing accounts.' },
+  someAccounts: { id: 'msp.customer.accounts.some', defaultMessage: '{count} of the customer’s billing accounts.' },
+  noData: { id: 'msp.customer.no_data', defaultMessage: 'Your access to this customer does not include its invoices, tickets or orders.' },
+  loadingCommitments: { id: 'msp.customer.commitments.loading', defaultMessage: 'Loading the commitments…' },
+  noInvoices: { id: 'msp.customer.invoices.empty', defaultMessage: 'No invoices yet.' },
+  invoice: { id: 'msp.customer.invoices.invoice', defaultMessage: 'Invoice' },
+  month: { id: 'msp.customer.column.month', defaultMessage: 'Month' },
+  due: { id: 'msp.customer.invoices.due', defaultMessage: 'Due' },
+  total: { id: 'msp.customer.column.total', defaultMessage: 'Total' },
+  unpaid: { id: 'msp.customer.invoices.unpaid', defaultMessage: 'Unpaid' },
+  status: { id: 'msp.customer.column.status', defaultMessage: 'Status' },
+  noTickets: { id: 'msp.customer.tickets.empty', defaultMessage: 'No tickets yet.' },
+  ticket: { id: 'msp.customer.tickets.ticket', defaultMessage: 'Ticket' },
+  ticketName: { id: 'msp.customer.tickets.subject_number', defaultMessage: '{subject} · {number}' },
+  priority: { id: 'msp.customer.tickets.priority', defaultMessage: 'Priority' },
+  openedBy: { id: 'msp.customer.tickets.opened_by', defaultMessage: 'Opened by' },
+  lastChange: { id: 'msp.customer.tickets.last_change', defaultMessage: 'Last change' },
+  noOrders: { id: 'msp.customer.orders.empty', defaultMessage: 'No orders yet.' },
+  product: { id: 'msp.customer.orders.product', defaultMessage: 'Product' },
+  quantityOf: { id: 'msp.customer.orders.quantity_of', defaultMessage: '{quantity} × {product}' },
+  placedBy: { id: 'msp.customer.orders.placed_by', defaultMessage: 'Placed by' },
+  placed: { id: 'msp.customer.orders.placed', defaultMessage: 'Placed' },
+  noServices: { id: 'msp.customer.services.empty', defaultMessage: 'No services yet.' },
+  service: { id: 'msp.customer.column.service', defaultMessage: 'Service' },
+  location: { id: 'msp.customer.services.location', defaultMessage: 'Location' },
+  bandwidth: { id: 'msp.customer.services.bandwidth', defaultMessage: 'Bandwidth' },
+  mbps: { id: 'msp.customer.services.mbps', defaultMessage: '{value} Mbit/s' },
+  perMonth: { id: 'msp.customer.services.per_month', defaultMessage: 'Per month' },
+  serviceActive: { id: 'msp.customer.services.status.active', defaultMessage: 'Active' },
+  servicePending: { id: 'msp.customer.services.status.pending', defaultMessage: 'Pending' },
+  serviceSuspended: { id: 'msp.customer.services.status.suspended', defaultMessage: 'Suspended' },
+  serviceEnded: { id: 'msp.customer.services.status.terminated', defaultMessage: 'Ended' },
+  serviceHidden: { id: 'msp.customer.sla.service_hidden', defaultMessage: 'A service (your access does not show services)' },
+  serviceGone: { id: 'msp.customer.sla.service_gone', defaultMessage: 'A service no longer listed' },
+  serviceLoading: { id: 'msp.customer.sla.service_loading', defaultMessage: 'Service…' },
+  allServices: { id: 'msp.customer.sla.all_services', defaultMessage: 'All services' },
+  availabilityTitle: { id: 'msp.customer.sla.chart.title', defaultMessage: 'Availability per month' },
+  availabilityDescription: { id: 'msp.customer.sla.chart.description', defaultMessage: "Average availability of the customer's services against the agreed target." },
+  achievedPct: { id: 'msp.customer.sla.chart.achieved', defaultMessage: 'Achieved %' },
+  targetPct: { id: 'msp.customer.sla.chart.target', defaultMessage: 'Target %' },
+  percent: { id: 'msp.customer.sla.percent', defaultMessage: '{value} %' },
+  noSla: { id: 'msp.customer.sla.empty', defaultMessage: 'No SLA records yet.' },
+  achieved: { id: 'msp.customer.sla.achieved', defaultMessage: 'Achieved' },
+  target: { id: 'msp.customer.sla.target', defaultMessage: 'Target' },
+  downtime: { id: 'msp.customer.sla.downtime', defaultMessage: 'Downtime' },
+  minutes: { id: 'msp.customer.sla.minutes', defaultMessage: '{minutes} min' },
+  result: { id: 'msp.customer.sla.result', defaultMessage: 'Result' },
+  met: { id: 'msp.customer.sla.met', defaultMessage: 'Met' },
+  missed: { id: 'msp.customer.sla.missed', defaultMessage: 'Missed' },
+});
+
+const SERVICE_STATUS = {
+  active: { label: m.serviceActive, color: 'teal' },
+  pending: { label: m.servicePending, color: 'blue' },
+  suspended: { label: m.serviceSuspended, color: 'orange' },
+  terminated: { label: m.serviceEnded, color: 'gray' },
+};
+const SLA_RESULT = { met: { label: m.met, color: 'teal' }, breached: { label: m.missed, color: 'red' } };
 
 export function CustomerDetailPage() {
   const { customerId: tenantId = '' } = useParams();
   const navigate = useNavigate();
+  const intl = useIntl();
   const roles = useDelegationRoles();
   const words = usePermissionWords();
   const customers = useManagedCustomers();
@@ -44,16 +131,16 @@ export function CustomerDetailPage() {
   const me = customers.rows.find((r) => r.tenant.id === tenantId);
   const idx = active.findIndex((r) => r.tenant.id === tenantId);
   const next = active.length > 1 ? active[(idx + 1) % active.length] : null;
-  const name = detail.data?.tenant.name ?? me?.tenant.name ?? 'Customer';
+  const name = detail.data?.tenant.name ?? me?.tenant.name ?? intl.formatMessage(m.customer);
   const perms = ctx.data?.permissions ?? [];
   const has = (p: string) => perms.includes(p);
 
   const switcher = (
     <Select
-      aria-label="Switch customer"
-      placeholder="Switch customer"
+      aria-label={intl.formatMessage(m.switchCustomer)}
+      placeholder={intl.formatMessage(m.switchCustomer)}
       searchable
-      data={[...active.map((r) => ({ value: r.tenant.id, label: r.tenant.name })), ...(me || !ctx.error ? [] : [{ value: tenantId, label: 'This customer (no active access)' }])]}
+      data={[...active.map((r) => ({ value: r.tenant.id, label: r.tenant.name })), ...(me || !ctx.error ? [] : [{ value: tenantId, label: intl.formatMessage(m.noActiveAccess) }])]}
       value={tenantId}
       onChange={(v) => v && navigate(`/partner/customers/${v}`)}
       w={{ base: '100%', sm: 240 }}
@@ -65,12 +152,12 @@ export function CustomerDetailPage() {
   if (ctx.error) {
     return (
       <>
-        <PageHeader title={name} description="A customer you manage." actions={switcher} />
+        <PageHeader title={name} description={intl.formatMessage(m.aCustomer)} actions={switcher} />
         <Stack data-testid="active-context" data-state="refused" data-tenant={tenantId}>
-          <Text>You cannot work on this customer now.</Text>
+          <Text>{intl.formatMessage(m.cannotWork)}</Text>
           <ErrorAlert error={ctx.error} />
           <Anchor component={Link} to="/partner/customers">
-            Back to your customers
+            <FormattedMessage {...m.back} />
           </Anchor>
         </Stack>
       </>
@@ -78,46 +165,46 @@ export function CustomerDetailPage() {
   }
 
   const d = detail.data?.delegation;
-  const m = me?.metrics;
+  const fig = me?.metrics;
   const tabs = [
-    { value: 'invoices', label: 'Invoices', ok: has('billing.invoices.read') },
-    { value: 'tickets', label: 'Tickets', ok: has('support.tickets.read') },
-    { value: 'orders', label: 'Orders', ok: has('orders.read') },
-    { value: 'services', label: 'Services', ok: has('services.read') },
-    { value: 'sla', label: 'SLA', ok: has('reports.sla.read') },
+    { value: 'invoices', label: intl.formatMessage(m.invoices), ok: has('billing.invoices.read') },
+    { value: 'tickets', label: intl.formatMessage(m.tickets), ok: has('support.tickets.read') },
+    { value: 'orders', label: intl.formatMessage(m.orders), ok: has('orders.read') },
+    { value: 'services', label: intl.formatMessage(m.services), ok: has('services.read') },
+    { value: 'sla', label: intl.formatMessage(m.sla), ok: has('reports.sla.read') },
   ].filter((t) => t.ok);
 
   return (
     <>
       <PageHeader
         title={name}
-        description={d ? `You manage this customer as ${roles.name(d.role)}, until ${formatDate(d.ends_at)}. Everything you do here is recorded in the customer's audit log.` : 'Loading…'}
+        description={d ? intl.formatMessage(m.description, { role: roles.name(d.role), date: formatDate(d.ends_at) }) : intl.formatMessage(m.loading)}
       />
       <Group gap="xs" wrap="wrap" mb="md">
             {switcher}
             {has('support.tickets.create') && (
               <Button leftSection={<IconPlus size={16} />} onClick={() => setOpening(true)}>
-                Open a ticket
+                <FormattedMessage {...m.openTicket} />
               </Button>
             )}
             {next && (
               <Button variant="default" rightSection={<IconArrowRight size={16} />} onClick={() => navigate(`/partner/customers/${next.tenant.id}`)} data-testid="next-customer">
-                Next: {next.tenant.name}
+                <FormattedMessage {...m.next} values={{ name: next.tenant.name }} />
               </Button>
             )}
           </Group>
       <Stack data-testid="active-context" data-state={ctx.data ? 'allowed' : 'loading'} data-tenant={tenantId}>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
           {/* only the figures this customer's access includes: a figure you may not see is absent, not $0.00 */}
-          {has('billing.summary.read') && <StatTile label="Receivables" icon={<IconCash size={18} />} color="teal" value={m ? formatMoney(m.outstanding_cents, m.currency) : '—'} />}
-          {has('billing.summary.read') && <StatTile label="Overdue" icon={<IconClockExclamation size={18} />} color="red" value={m ? formatMoney(m.overdue_cents, m.currency) : '—'} />}
-          {has('support.tickets.read') && <StatTile label="Open tickets" icon={<IconTicket size={18} />} color="indigo" value={m?.open_tickets ?? '—'} />}
-          {has('reports.sla.read') && <StatTile label="SLA compliance" icon={<IconGauge size={18} />} color="grape" value={formatPct(m?.sla_compliance_pct)} />}
+          {has('billing.summary.read') && <StatTile label={intl.formatMessage(m.receivables)} icon={<IconCash size={18} />} color="teal" value={fig ? formatMoney(fig.outstanding_cents, fig.currency) : '—'} />}
+          {has('billing.summary.read') && <StatTile label={intl.formatMessage(m.overdue)} icon={<IconClockExclamation size={18} />} color="red" value={fig ? formatMoney(fig.overdue_cents, fig.currency) : '—'} />}
+          {has('support.tickets.read') && <StatTile label={intl.formatMessage(m.openTickets)} icon={<IconTicket size={18} />} color="indigo" value={fig?.open_tickets ?? '—'} />}
+          {has('reports.sla.read') && <StatTile label={intl.formatMessage(m.slaCompliance)} icon={<IconGauge size={18} />} color="grape" value={formatPct(fig?.sla_compliance_pct)} />}
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Paper withBorder radius="md" p="md">
             <Text fw={600} size="sm" mb="xs">
-              What you may do here
+              <FormattedMessage {...m.mayDo} />
             </Text>
             <Stack gap={6} data-testid="customer-permissions">
               {Object.entries(PERMISSION_AREAS)
@@ -135,12 +222,12 @@ export function CustomerDetailPage() {
           </Paper>
           <Paper withBorder radius="md" p="md" data-testid="customer-panel">
             <Text fw={600} size="sm" mb="xs">
-              Billing accounts you may act on
+              <FormattedMessage {...m.accounts} />
             </Text>
             {detail.data && (
               <Stack gap={4}>
                 <Text size="xs" c="dimmed">
-                  {ctx.data?.ban_ids === null ? 'All of the customer’s billing accounts.' : `${detail.data.billing_accounts.length} of the customer’s billing accounts.`}
+                  {ctx.data?.ban_ids === null ? intl.formatMessage(m.allAccounts) : intl.formatMessage(m.someAccounts, { count: detail.data.billing_accounts.length })}
                 </Text>
                 <Group gap={6}>
                   {detail.data.billing_accounts.map((b) => (
@@ -155,7 +242,7 @@ export function CustomerDetailPage() {
         </SimpleGrid>
         {ctx.data && tabs.length === 0 && (
           <Text size="sm" c="dimmed" data-testid="customer-data">
-            Your access to this customer does not include its invoices, tickets or orders.
+            <FormattedMessage {...m.noData} />
           </Text>
         )}
         {ctx.data && <CustomerCommitments tenantId={tenantId} />}
@@ -196,7 +283,12 @@ function CustomerCommitments({ tenantId }: { tenantId: string }) {
   const dlg = r.data?.delegation_id;
   const history = useApiQuery(auditKeys.commitmentsHistory('partner', partnerId, dlg), () => api.partners.audit(partnerId, { action: 'link.commitments_changed', target_id: dlg, limit: 10 }).catch(() => null), { enabled: !!dlg && !!partnerId });
   if (r.error) return <ErrorAlert error={r.error} />;
-  if (!r.data) return <Text size="sm" c="dimmed">Loading the commitments…</Text>;
+  if (!r.data)
+    return (
+      <Text size="sm" c="dimmed">
+        <FormattedMessage {...m.loadingCommitments} />
+      </Text>
+    );
   return (
     <CommitmentsPanel
       c={r.data}
@@ -241,6 +333,7 @@ function useResource<K extends ResourceKind>(tenantId: string, kind: K) {
 }
 
 function CustomerInvoices({ tenantId }: { tenantId: string }) {
+  const intl = useIntl();
   const r = useResource(tenantId, 'invoices');
   return (
     <DataTable
@@ -251,20 +344,21 @@ function CustomerInvoices({ tenantId }: { tenantId: string }) {
         rowKey={(i) => i.id}
         rowProps={(i) => ({ 'data-number': i.number })}
         pageSize={12}
-        empty="No invoices yet."
+        empty={intl.formatMessage(m.noInvoices)}
         columns={[
-          { key: 'number', title: 'Invoice', mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
-          { key: 'period', title: 'Month', sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
-          { key: 'due', title: 'Due', sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
-          { key: 'total', title: 'Total', align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency) },
-          { key: 'balance', title: 'Unpaid', align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency) },
-          { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
+          { key: 'number', title: intl.formatMessage(m.invoice), mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
+          { key: 'period', title: intl.formatMessage(m.month), sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
+          { key: 'due', title: intl.formatMessage(m.due), sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
+          { key: 'total', title: intl.formatMessage(m.total), align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency) },
+          { key: 'balance', title: intl.formatMessage(m.unpaid), align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency) },
+          { key: 'status', title: intl.formatMessage(m.status), sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS_WORDS} /> },
         ]}
       />
   );
 }
 
 function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate: boolean }) {
+  const intl = useIntl();
   const r = useApiQuery(mspKeys.customerTickets(tenantId), () => mspApi.tickets({ tenant_id: tenantId }));
   const [selected, setSelected] = useState<Ticket | null>(null);
   return (
@@ -279,19 +373,19 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
         onRowClick={canUpdate ? setSelected : undefined}
         pageSize={12}
         defaultSort={{ key: 'status', direction: 'asc' }}
-        empty="No tickets yet."
+        empty={intl.formatMessage(m.noTickets)}
         columns={[
-          { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (t) => t.subject, render: (t) => `${t.subject} · ${t.number}` },
-          { key: 'priority', title: 'Priority', width: 100, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', width: 150, sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => (
+          { key: 'subject', title: intl.formatMessage(m.ticket), mobile: 'title', sortValue: (t) => t.subject, render: (t) => intl.formatMessage(m.ticketName, { subject: t.subject, number: t.number }) },
+          { key: 'priority', title: intl.formatMessage(m.priority), width: 100, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY_WORDS} /> },
+          { key: 'status', title: intl.formatMessage(m.status), width: 150, sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => (
               <Group gap={4}>
-                <LabelBadge value={t.status} map={TICKET_STATUS} />
+                <LabelBadge value={t.status} map={TICKET_STATUS_WORDS} />
                 <ConfirmationBadge c={t.confirmation} />
               </Group>
             ),
           },
-          { key: 'by', title: 'Opened by', render: (t) => <PersonText person={t.opened_by_person} actor={t.opened_by} /> },
-          { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
+          { key: 'by', title: intl.formatMessage(m.openedBy), render: (t) => <PersonText person={t.opened_by_person} actor={t.opened_by} /> },
+          { key: 'updated', title: intl.formatMessage(m.lastChange), sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
         ]}
       />
       <TicketDrawer ticket={selected} onClose={() => setSelected(null)} onChanged={(t) => {
@@ -303,6 +397,7 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
 }
 
 function CustomerOrders({ tenantId }: { tenantId: string }) {
+  const intl = useIntl();
   const r = useResource(tenantId, 'orders');
   return (
     <DataTable
@@ -312,25 +407,26 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
         loading={r.loading}
         rowKey={(o) => o.id}
         pageSize={12}
-        empty="No orders yet."
+        empty={intl.formatMessage(m.noOrders)}
         columns={[
-          { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
-          { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
-          { key: 'status', title: 'Status', render: (o) => (
+          { key: 'product', title: intl.formatMessage(m.product), mobile: 'title', sortValue: (o) => o.product_name, render: (o) => intl.formatMessage(m.quantityOf, { quantity: o.quantity, product: o.product_name }) },
+          { key: 'total', title: intl.formatMessage(m.total), align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
+          { key: 'status', title: intl.formatMessage(m.status), render: (o) => (
               <Group gap={4}>
-                <LabelBadge value={o.status} map={ORDER_STATUS} />
+                <LabelBadge value={o.status} map={ORDER_STATUS_WORDS} />
                 <ConfirmationBadge c={o.confirmation} />
               </Group>
             ),
           },
-          { key: 'by', title: 'Placed by', render: (o) => <PersonText actor={o.placed_by} /> },
-          { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
+          { key: 'by', title: intl.formatMessage(m.placedBy), render: (o) => <PersonText actor={o.placed_by} /> },
+          { key: 'at', title: intl.formatMessage(m.placed), sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
         ]}
       />
   );
 }
 
 function CustomerServices({ tenantId }: { tenantId: string }) {
+  const intl = useIntl();
   const r = useResource(tenantId, 'services');
   return (
     <DataTable
@@ -340,26 +436,27 @@ function CustomerServices({ tenantId }: { tenantId: string }) {
         loading={r.loading}
         rowKey={(s) => s.id}
         pageSize={12}
-        empty="No services yet."
+        empty={intl.formatMessage(m.noServices)}
         columns={[
-          { key: 'name', title: 'Service', mobile: 'title', sortValue: (s) => s.name, render: (s) => s.name },
-          { key: 'where', title: 'Location', render: (s) => s.location ?? '—' },
-          { key: 'speed', title: 'Bandwidth', render: (s) => (s.bandwidth_mbps ? `${s.bandwidth_mbps} Mbit/s` : '—') },
-          { key: 'price', title: 'Per month', align: 'right', render: (s) => formatMoney(s.monthly_price_cents, s.currency) },
-          { key: 'status', title: 'Status', render: (s) => <LabelBadge value={s.status} map={{ active: { label: 'Active', color: 'teal' }, pending: { label: 'Pending', color: 'blue' }, suspended: { label: 'Suspended', color: 'orange' }, terminated: { label: 'Ended', color: 'gray' } }} /> },
+          { key: 'name', title: intl.formatMessage(m.service), mobile: 'title', sortValue: (s) => s.name, render: (s) => s.name },
+          { key: 'where', title: intl.formatMessage(m.location), render: (s) => s.location ?? '—' },
+          { key: 'speed', title: intl.formatMessage(m.bandwidth), render: (s) => (s.bandwidth_mbps ? intl.formatMessage(m.mbps, { value: s.bandwidth_mbps }) : '—') },
+          { key: 'price', title: intl.formatMessage(m.perMonth), align: 'right', render: (s) => formatMoney(s.monthly_price_cents, s.currency) },
+          { key: 'status', title: intl.formatMessage(m.status), render: (s) => <LabelBadge value={s.status} map={SERVICE_STATUS} /> },
         ]}
       />
   );
 }
 
 function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadServices: boolean }) {
+  const intl = useIntl();
   const r = useResource(tenantId, 'sla');
   // each row names its service (a month has one record per service): from the services the access shows
   const services = useApiQuery(mspKeys.resource(tenantId, '/services'), () => (canReadServices ? delegationsApi.resource<ResourcePage<'services'>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
   const serviceName = new Map((services.data?.data ?? []).map((x) => [x.id, x.name]));
   // until the services have loaded, a row's service is not yet known: not "no longer listed"
-  const unnamed = !canReadServices ? 'A service (your access does not show services)' : services.data ? 'A service no longer listed' : 'Service…';
-  const serviceOf = (s: ResourceRecord<'sla'>) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
+  const unnamed = intl.formatMessage(!canReadServices ? m.serviceHidden : services.data ? m.serviceGone : m.serviceLoading);
+  const serviceOf = (s: ResourceRecord<'sla'>) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : intl.formatMessage(m.allServices));
   const byMonth = new Map<string, { sum: number; n: number; target: number }>();
   for (const s of r.data?.data ?? []) {
     const x = byMonth.get(s.period) ?? { sum: 0, n: 0, target: s.target_pct };
@@ -368,6 +465,7 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
     x.target = Math.max(x.target, s.target_pct);
     byMonth.set(s.period, x);
   }
+  const pct2 = (v: number) => intl.formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const data = [...byMonth.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([p, x]) => ({ month: formatPeriod(p), availability: Math.round((x.sum / x.n) * 1000) / 1000, target: x.target }));
@@ -375,18 +473,18 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
     <Stack>
       <ErrorAlert error={r.error} />
       <Chart
-        title="Availability per month"
-        description="Average availability of the customer's services against the agreed target."
+        title={intl.formatMessage(m.availabilityTitle)}
+        description={intl.formatMessage(m.availabilityDescription)}
         kind="line"
         loading={r.loading}
         data={data}
         dataKey="month"
         series={[
-          { name: 'availability', label: 'Achieved %', color: 'grape.6' },
-          { name: 'target', label: 'Target %', color: 'gray.5' },
+          { name: 'availability', label: intl.formatMessage(m.achievedPct), color: 'grape.6' },
+          { name: 'target', label: intl.formatMessage(m.targetPct), color: 'gray.5' },
         ]}
-        valueFormatter={(v) => `${v} %`}
-        empty="No SLA records yet."
+        valueFormatter={(v) => intl.formatMessage(m.percent, { value: v })}
+        empty={intl.formatMessage(m.noSla)}
       />
       <DataTable
         testId="customer-sla"
@@ -395,14 +493,14 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
         rowKey={(s) => s.id}
         pageSize={12}
         defaultSort={{ key: 'period', direction: 'desc' }}
-        empty="No SLA records yet."
+        empty={intl.formatMessage(m.noSla)}
         columns={[
-          { key: 'service', title: 'Service', mobile: 'title', sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
-          { key: 'period', title: 'Month', sortValue: (s) => s.period, render: (s) => <span style={{ whiteSpace: 'nowrap' }}>{formatPeriod(s.period)}</span> },
-          { key: 'achieved', title: 'Achieved', align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
-          { key: 'target', title: 'Target', align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
-          { key: 'down', title: 'Downtime', align: 'right', render: (s) => `${s.downtime_minutes} min` },
-          { key: 'status', title: 'Result', render: (s) => <LabelBadge value={s.status} map={{ met: { label: 'Met', color: 'teal' }, breached: { label: 'Missed', color: 'red' } }} /> },
+          { key: 'service', title: intl.formatMessage(m.service), mobile: 'title', sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
+          { key: 'period', title: intl.formatMessage(m.month), sortValue: (s) => s.period, render: (s) => <span style={{ whiteSpace: 'nowrap' }}>{formatPeriod(s.period)}</span> },
+          { key: 'achieved', title: intl.formatMessage(m.achieved), align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => intl.formatMessage(m.percent, { value: pct2(s.achieved_pct) }) },
+          { key: 'target', title: intl.formatMessage(m.target), align: 'right', render: (s) => intl.formatMessage(m.percent, { value: pct2(s.target_pct) }) },
+          { key: 'down', title: intl.formatMessage(m.downtime), align: 'right', render: (s) => intl.formatMessage(m.minutes, { minutes: s.downtime_minutes }) },
+          { key: 'status', title: intl.formatMessage(m.result), render: (s) => <LabelBadge value={s.status} map={SLA_RESULT} /> },
         ]}
       />
     </Stack>

@@ -12,9 +12,43 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useAbilities } from '../../session/abilities.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { ALERT_KIND, formatPeriod } from './shared.tsx';
+import { ALERT_KIND_WORDS, formatPeriod, labelOptions } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { notificationKeys } from '../../api/keys/notifications.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  critical: { id: 'msp.alerts.severity.critical', defaultMessage: 'Critical' },
+  warning: { id: 'msp.alerts.severity.warning', defaultMessage: 'Warning' },
+  statusOpen: { id: 'msp.alerts.status.open', defaultMessage: 'New' },
+  statusAcknowledged: { id: 'msp.alerts.status.acknowledged', defaultMessage: 'Acknowledged' },
+  statusResolved: { id: 'msp.alerts.status.resolved', defaultMessage: 'Resolved' },
+  resolved: { id: 'msp.alerts.resolved', defaultMessage: 'Alert resolved.' },
+  acknowledged: { id: 'msp.alerts.acknowledged', defaultMessage: 'Alert acknowledged.' },
+  title: { id: 'msp.alerts.title', defaultMessage: 'Alerts' },
+  description: {
+    id: 'msp.alerts.description',
+    defaultMessage:
+      'Missed service levels, overdue invoices and customers owing more than their limit. Acknowledge an alert when someone is on it; it resolves by itself when the problem clears, or you can resolve it.',
+  },
+  needsAttention: { id: 'msp.alerts.view.needs_attention', defaultMessage: 'Needs attention' },
+  viewResolved: { id: 'msp.alerts.view.resolved', defaultMessage: 'Resolved' },
+  searchPlaceholder: { id: 'msp.alerts.search.placeholder', defaultMessage: 'Customer or message' },
+  search: { id: 'msp.alerts.search', defaultMessage: 'Search alerts' },
+  everyKind: { id: 'msp.alerts.kind.every', defaultMessage: 'Every kind' },
+  kind: { id: 'msp.alerts.kind', defaultMessage: 'Kind of alert' },
+  emptyResolved: { id: 'msp.alerts.empty.resolved', defaultMessage: 'No resolved alerts yet.' },
+  empty: { id: 'msp.alerts.empty', defaultMessage: 'No alerts. Every customer is within its service levels and payment terms.' },
+  alert: { id: 'msp.alerts.column.alert', defaultMessage: 'Alert' },
+  customer: { id: 'msp.alerts.column.customer', defaultMessage: 'Customer' },
+  when: { id: 'msp.alerts.column.when', defaultMessage: 'When' },
+  status: { id: 'msp.alerts.column.status', defaultMessage: 'Status' },
+  by: { id: 'msp.alerts.acknowledged_by', defaultMessage: 'by {name}' },
+  actions: { id: 'msp.alerts.column.actions', defaultMessage: 'Actions' },
+  acknowledge: { id: 'msp.alerts.acknowledge', defaultMessage: 'Acknowledge' },
+  resolve: { id: 'msp.alerts.resolve', defaultMessage: 'Resolve' },
+});
 
 /** A row: an alert of the inbox, or (when the server keeps none) one computed for today, without id or status. */
 type AlertRow = Alert | ComputedAlert;
@@ -48,10 +82,15 @@ export function AlertsBadge() {
   ) : null;
 }
 
-const SEVERITY: Record<string, { label: string; color: string }> = { critical: { label: 'Critical', color: 'red' }, warning: { label: 'Warning', color: 'yellow' } };
-const STATUS: Record<string, { label: string; color: string }> = { open: { label: 'New', color: 'orange' }, acknowledged: { label: 'Acknowledged', color: 'blue' }, resolved: { label: 'Resolved', color: 'teal' } };
+const SEVERITY: Record<string, { label: Message; color: string }> = { critical: { label: m.critical, color: 'red' }, warning: { label: m.warning, color: 'yellow' } };
+const STATUS: Record<string, { label: Message; color: string }> = {
+  open: { label: m.statusOpen, color: 'orange' },
+  acknowledged: { label: m.statusAcknowledged, color: 'blue' },
+  resolved: { label: m.statusResolved, color: 'teal' },
+};
 
 export function MspAlertsPage() {
+  const intl = useIntl();
   const [view, setView] = useState('open,acknowledged');
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<string | null>(null);
@@ -59,7 +98,7 @@ export function MspAlertsPage() {
   // acknowledging and resolving only where the person's role includes it (an auditor reads the inbox)
   const mayManage = useAbilities().mayUse('manageAlerts');
   const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id) : mspApi.resolve(a.id)), {
-    success: (a) => (a.status === 'resolved' ? 'Alert resolved.' : 'Alert acknowledged.'),
+    success: (a) => intl.formatMessage(a.status === 'resolved' ? m.resolved : m.acknowledged),
     notifyError: true,
     // the alert's notices are settled with it: the bell asks again now, not at its next 30-second look
     invalidates: [mspKeys.allAlerts, notificationKeys.all],
@@ -73,23 +112,23 @@ export function MspAlertsPage() {
   return (
     <>
       <PageHeader
-        title="Alerts"
-        description="Missed service levels, overdue invoices and customers owing more than their limit. Acknowledge an alert when someone is on it; it resolves by itself when the problem clears, or you can resolve it."
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description)}
       />
       <Stack>
         <Group align="flex-end" wrap="wrap">
           {inbox && (
             <SegmentedControl
               data={[
-                { value: 'open,acknowledged', label: 'Needs attention' },
-                { value: 'resolved', label: 'Resolved' },
+                { value: 'open,acknowledged', label: intl.formatMessage(m.needsAttention) },
+                { value: 'resolved', label: intl.formatMessage(m.viewResolved) },
               ]}
               value={view}
               onChange={setView}
             />
           )}
-          <TextInput placeholder="Customer or message" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 240 }} aria-label="Search alerts" />
-          <Select placeholder="Every kind" clearable data={Object.entries(ALERT_KIND).map(([value, label]) => ({ value, label }))} value={kind} onChange={setKind} w={{ base: '100%', sm: 220 }} aria-label="Kind of alert" />
+          <TextInput placeholder={intl.formatMessage(m.searchPlaceholder)} leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 240 }} aria-label={intl.formatMessage(m.search)} />
+          <Select placeholder={intl.formatMessage(m.everyKind)} clearable data={labelOptions(intl, ALERT_KIND_WORDS)} value={kind} onChange={setKind} w={{ base: '100%', sm: 220 }} aria-label={intl.formatMessage(m.kind)} />
         </Group>
         <DataTable
           error={list.error}
@@ -98,20 +137,20 @@ export function MspAlertsPage() {
           loading={list.loading}
           rowKey={(a) => (kept(a) ? a.id : `${a.kind}-${a.tenant_id}-${a.subject_id}-${a.period}`)}
           rowProps={(a) => ({ 'data-kind': a.kind, 'data-status': kept(a) ? a.status : undefined })}
-          empty={view === 'resolved' ? 'No resolved alerts yet.' : 'No alerts. Every customer is within its service levels and payment terms.'}
+          empty={intl.formatMessage(view === 'resolved' ? m.emptyResolved : m.empty)}
           columns={[
             {
               key: 'what',
-              title: 'Alert',
+              title: intl.formatMessage(m.alert),
               mobile: 'title',
               render: (a) => (
                 <div>
                   <Group gap={6}>
                     <Badge color={SEVERITY[a.severity]?.color ?? 'gray'} variant="light">
-                      {SEVERITY[a.severity]?.label ?? a.severity}
+                      {SEVERITY[a.severity] ? intl.formatMessage(SEVERITY[a.severity].label) : a.severity}
                     </Badge>
                     <Text fz="inherit" fw={500}>
-                      {ALERT_KIND[a.kind] ?? a.kind}
+                      {ALERT_KIND_WORDS[a.kind] ? intl.formatMessage(ALERT_KIND_WORDS[a.kind]) : a.kind}
                     </Text>
                   </Group>
                   <Text size="sm" c="dimmed" mt={2}>
@@ -120,22 +159,22 @@ export function MspAlertsPage() {
                 </div>
               ),
             },
-            { key: 'customer', title: 'Customer', sortValue: (a) => a.tenant_name, render: (a) => a.tenant_name },
-            { key: 'when', title: 'When', sortValue: (a) => (kept(a) ? a.opened_at : a.period), render: (a) => (kept(a) ? formatDateTime(a.opened_at) : a.period ? formatPeriod(a.period) : '—') },
+            { key: 'customer', title: intl.formatMessage(m.customer), sortValue: (a) => a.tenant_name, render: (a) => a.tenant_name },
+            { key: 'when', title: intl.formatMessage(m.when), sortValue: (a) => (kept(a) ? a.opened_at : a.period), render: (a) => (kept(a) ? formatDateTime(a.opened_at) : a.period ? formatPeriod(a.period) : '—') },
             ...(inbox
               ? [
                   {
                     key: 'status',
-                    title: 'Status',
+                    title: intl.formatMessage(m.status),
                     width: 140,
                     render: (a: AlertRow) => kept(a) && (
                       <div>
                         <Badge variant="light" color={STATUS[a.status]?.color}>
-                          {STATUS[a.status]?.label}
+                          {STATUS[a.status] ? intl.formatMessage(STATUS[a.status].label) : a.status}
                         </Badge>
                         {a.acknowledged_by && a.status === 'acknowledged' && (
                           <Text size="xs" c="dimmed">
-                            by {a.acknowledged_by.name}
+                            {intl.formatMessage(m.by, { name: a.acknowledged_by.name })}
                           </Text>
                         )}
                       </div>
@@ -144,18 +183,18 @@ export function MspAlertsPage() {
                   ...(mayManage ? [{
                     key: 'actions',
                     title: '',
-                    label: 'Actions',
+                    label: intl.formatMessage(m.actions),
                     mobile: 'footer' as const,
                     render: (a: AlertRow) => kept(a) && (
                       <Group gap="xs" justify="flex-end" wrap="wrap">
                         {a.status === 'open' && (
                           <Button size="xs" variant="default" leftSection={<IconEye size={14} />} onClick={() => void act.run(a, 'acknowledge')}>
-                            Acknowledge
+                            <FormattedMessage {...m.acknowledge} />
                           </Button>
                         )}
                         {a.status !== 'resolved' && (
                           <Button size="xs" variant="light" color="teal" leftSection={<IconCheck size={14} />} onClick={() => void act.run(a, 'resolve')}>
-                            Resolve
+                            <FormattedMessage {...m.resolve} />
                           </Button>
                         )}
                       </Group>

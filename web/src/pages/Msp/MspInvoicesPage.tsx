@@ -3,7 +3,7 @@
  * sort, money in the invoice's currency, and an export as CSV or PDF — the file at once for a small
  * set, or a job whose progress shows until the download is ready.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Button, Group, Menu, Paper, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconDownload, IconFileTypeCsv, IconFileTypePdf, IconSearch } from '@tabler/icons-react';
@@ -16,24 +16,86 @@ import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { featuresApi } from '../../api/features.ts';
 import { useView } from '../../session/useView.ts';
-import { INVOICE_STATUS, LabelBadge, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
+import { INVOICE_STATUS_WORDS, LabelBadge, labelOptions, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  newest: { id: 'msp.invoices.sort.newest', defaultMessage: 'Newest first' },
+  oldest: { id: 'msp.invoices.sort.oldest', defaultMessage: 'Oldest first' },
+  dueSoonest: { id: 'msp.invoices.sort.due_soonest', defaultMessage: 'Due soonest' },
+  mostUnpaid: { id: 'msp.invoices.sort.most_unpaid', defaultMessage: 'Most unpaid' },
+  largest: { id: 'msp.invoices.sort.largest', defaultMessage: 'Largest total' },
+  customerAz: { id: 'msp.invoices.sort.customer', defaultMessage: 'Customer A–Z' },
+  downloaded: { id: 'msp.invoices.export.downloaded', defaultMessage: 'Export downloaded: {filename}' },
+  started: { id: 'msp.invoices.export.started', defaultMessage: 'Export started. It keeps running if you leave this page.' },
+  title: { id: 'msp.invoices.title', defaultMessage: 'Invoices' },
+  description: { id: 'msp.invoices.description', defaultMessage: 'Invoices of every customer you manage. Filter, search and sort them, and export what you see.' },
+  export: { id: 'msp.invoices.export', defaultMessage: 'Export' },
+  csv: { id: 'msp.invoices.export.csv', defaultMessage: 'Spreadsheet (CSV)' },
+  pdf: { id: 'msp.invoices.export.pdf', defaultMessage: 'Statement (PDF)' },
+  pdfUnavailable: {
+    id: 'msp.invoices.export.pdf_unavailable',
+    defaultMessage: 'Statement (PDF) is in early access and not enabled for your organization yet. Ask the platform operator to join.',
+  },
+  search: { id: 'msp.invoices.search', defaultMessage: 'Search' },
+  searchPlaceholder: { id: 'msp.invoices.search.placeholder', defaultMessage: 'Invoice number, customer or account' },
+  customer: { id: 'msp.invoices.customer', defaultMessage: 'Customer' },
+  allCustomers: { id: 'msp.invoices.customer.all', defaultMessage: 'All customers' },
+  status: { id: 'msp.invoices.status', defaultMessage: 'Status' },
+  anyStatus: { id: 'msp.invoices.status.any', defaultMessage: 'Any status' },
+  fromMonth: { id: 'msp.invoices.from_month', defaultMessage: 'From month' },
+  toMonth: { id: 'msp.invoices.to_month', defaultMessage: 'To month' },
+  any: { id: 'msp.invoices.month.any', defaultMessage: 'Any' },
+  sort: { id: 'msp.invoices.sort', defaultMessage: 'Sort' },
+  noMatch: { id: 'msp.invoices.totals.none', defaultMessage: 'No invoice matches.' },
+  showing: { id: 'msp.invoices.totals.showing', defaultMessage: 'Showing {shown} of {total} invoices.' },
+  exportIncludes: { id: 'msp.invoices.totals.export_includes', defaultMessage: 'The export includes every matching invoice.' },
+  showMore: { id: 'msp.invoices.show_more', defaultMessage: 'Show more invoices' },
+  emptyFiltered: { id: 'msp.invoices.empty.filtered', defaultMessage: 'No invoice matches these filters.' },
+  empty: { id: 'msp.invoices.empty', defaultMessage: 'No invoices in these months.' },
+  invoice: { id: 'msp.invoices.column.invoice', defaultMessage: 'Invoice' },
+  billingAccount: { id: 'msp.invoices.column.billing_account', defaultMessage: 'Billing account' },
+  month: { id: 'msp.invoices.column.month', defaultMessage: 'Month' },
+  issued: { id: 'msp.invoices.column.issued', defaultMessage: 'Issued' },
+  due: { id: 'msp.invoices.column.due', defaultMessage: 'Due' },
+  total: { id: 'msp.invoices.column.total', defaultMessage: 'Total' },
+  unpaid: { id: 'msp.invoices.column.unpaid', defaultMessage: 'Unpaid' },
+  jobTitle: {
+    id: 'msp.invoices.job.title',
+    defaultMessage: '{format} export · {status, select, done {ready} failed {failed} expired {expired} other {in progress}}',
+  },
+  hide: { id: 'msp.invoices.job.hide', defaultMessage: 'Hide' },
+  jobProgress: { id: 'msp.invoices.job.progress', defaultMessage: '{format} export: {pct} % done' },
+  jobRows: { id: 'msp.invoices.job.rows', defaultMessage: '{done} of {total} invoices' },
+  jobUntil: { id: 'msp.invoices.job.available_until', defaultMessage: 'the download is available until {date}' },
+  download: { id: 'msp.invoices.job.download', defaultMessage: 'Download' },
+});
 
 /** The last 36 months, newest first, for the month filters. */
-const MONTHS = Array.from({ length: 36 }, (_, i) => monthsAgo(i)).map((p) => ({ value: p, label: formatPeriod(p) }));
+const MONTH_VALUES = Array.from({ length: 36 }, (_, i) => monthsAgo(i));
 
 const SORTS = [
-  { value: '-issued_at', label: 'Newest first' },
-  { value: 'issued_at', label: 'Oldest first' },
-  { value: 'due_at', label: 'Due soonest' },
-  { value: '-balance_cents', label: 'Most unpaid' },
-  { value: '-total_cents', label: 'Largest total' },
-  { value: 'tenant_name,-issued_at', label: 'Customer A–Z' },
+  { value: '-issued_at', label: m.newest },
+  { value: 'issued_at', label: m.oldest },
+  { value: 'due_at', label: m.dueSoonest },
+  { value: '-balance_cents', label: m.mostUnpaid },
+  { value: '-total_cents', label: m.largest },
+  { value: 'tenant_name,-issued_at', label: m.customerAz },
 ];
 const PAGE = 50;
 
+/** The month filters' options, in the reader's language. */
+function useMonthOptions(locale: string) {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the months read again in another language
+  return useMemo(() => MONTH_VALUES.map((p) => ({ value: p, label: formatPeriod(p) })), [locale]);
+}
+
 export function MspInvoicesPage() {
+  const intl = useIntl();
+  const months = useMonthOptions(intl.locale);
   const customers = useManagedCustomers();
   // Export only where the person's role includes exporting (the auditor reads, and exports nothing)
   const mayExport = useAbilities().mayUse('exportInvoices');
@@ -71,7 +133,7 @@ export function MspInvoicesPage() {
       if ('file' in r) saveFile(r.file, r.filename);
       else setJob(r.job);
     },
-    success: (r) => ('file' in r ? `Export downloaded: ${r.filename}` : 'Export started. It keeps running if you leave this page.'),
+    success: (r) => ('file' in r ? intl.formatMessage(m.downloaded, { filename: r.filename }) : intl.formatMessage(m.started)),
     invalidates: [],
     notifyError: true,
   });
@@ -79,34 +141,10 @@ export function MspInvoicesPage() {
   return (
     <>
       <PageHeader
-        title="Invoices"
+        title={intl.formatMessage(m.title)}
         // the same words whatever loads later (the formats are in the Export menu), so nothing below moves under a click
-        description="Invoices of every customer you manage. Filter, search and sort them, and export what you see."
-        actions={
-          mayExport && (
-          <Menu position="bottom-end">
-            <Menu.Target>
-              <Button leftSection={<IconDownload size={16} />} loading={exporter.busy} data-testid="export-invoices">
-                Export
-              </Button>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Item leftSection={<IconFileTypeCsv size={16} />} onClick={() => void exporter.run('csv')}>
-                Spreadsheet (CSV)
-              </Menu.Item>
-              {pdfOn ? (
-                <Menu.Item leftSection={<IconFileTypePdf size={16} />} onClick={() => void exporter.run('pdf')}>
-                  Statement (PDF)
-                </Menu.Item>
-              ) : (
-                <Menu.Item leftSection={<IconFileTypePdf size={16} />} disabled data-testid="pdf-export-unavailable" style={{ whiteSpace: 'normal', maxWidth: 280 }}>
-                  Statement (PDF) is in early access and not enabled for your organization yet. Ask the platform operator to join.
-                </Menu.Item>
-              )}
-            </Menu.Dropdown>
-          </Menu>
-          )
-        }
+        description={intl.formatMessage(m.description)}
+        actions={mayExport && <ExportMenu busy={exporter.busy} pdfOn={pdfOn} onExport={(f) => void exporter.run(f)} />}
       />
       <Stack>
         <DataFreshness kind="invoices" />
@@ -115,10 +153,10 @@ export function MspInvoicesPage() {
           <ExportProgress key={j.id} job={j} onChange={(x) => (x ? recentJobs.reload() : setHidden((h) => [...h, j.id]))} />
         ))}
         <Group align="flex-end" wrap="wrap">
-          <TextInput label="Search" placeholder="Invoice number, customer or account" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 260 }} />
+          <TextInput label={intl.formatMessage(m.search)} placeholder={intl.formatMessage(m.searchPlaceholder)} leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 260 }} />
           <Select
-            label="Customer"
-            placeholder="All customers"
+            label={intl.formatMessage(m.customer)}
+            placeholder={intl.formatMessage(m.allCustomers)}
             clearable
             searchable
             data={customers.rows.filter((r) => r.delegation.status === 'active').map((r) => ({ value: r.tenant.id, label: r.tenant.name }))}
@@ -126,14 +164,14 @@ export function MspInvoicesPage() {
             onChange={setTenant}
             w={{ base: '100%', sm: 200 }}
           />
-          <Select label="Status" placeholder="Any status" clearable data={Object.entries(INVOICE_STATUS).map(([value, x]) => ({ value, label: x.label }))} value={status} onChange={setStatus} w={{ base: '100%', sm: 150 }} />
-          <Select label="From month" placeholder="Any" clearable data={MONTHS} value={from} onChange={setFrom} w={{ base: '47%', sm: 150 }} />
-          <Select label="To month" placeholder="Any" clearable data={MONTHS} value={to} onChange={setTo} w={{ base: '47%', sm: 150 }} />
-          <Select label="Sort" data={SORTS} value={sort} onChange={setSort} allowDeselect={false} w={{ base: '100%', sm: 170 }} data-testid="invoice-sort" />
+          <Select label={intl.formatMessage(m.status)} placeholder={intl.formatMessage(m.anyStatus)} clearable data={labelOptions(intl, INVOICE_STATUS_WORDS)} value={status} onChange={setStatus} w={{ base: '100%', sm: 150 }} />
+          <Select label={intl.formatMessage(m.fromMonth)} placeholder={intl.formatMessage(m.any)} clearable data={months} value={from} onChange={setFrom} w={{ base: '47%', sm: 150 }} />
+          <Select label={intl.formatMessage(m.toMonth)} placeholder={intl.formatMessage(m.any)} clearable data={months} value={to} onChange={setTo} w={{ base: '47%', sm: 150 }} />
+          <Select label={intl.formatMessage(m.sort)} data={SORTS.map((x) => ({ value: x.value, label: intl.formatMessage(x.label) }))} value={sort} onChange={setSort} allowDeselect={false} w={{ base: '100%', sm: 170 }} data-testid="invoice-sort" />
         </Group>
         {total !== null && !list.loading && !list.error && (
           <Text size="sm" c="dimmed" data-testid="invoice-totals">
-            {total === 0 ? 'No invoice matches.' : `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()} invoices.`} The export includes every matching invoice.
+            {total === 0 ? intl.formatMessage(m.noMatch) : intl.formatMessage(m.showing, { shown: rows.length, total })} {intl.formatMessage(m.exportIncludes)}
           </Text>
         )}
         <DataTable
@@ -143,19 +181,19 @@ export function MspInvoicesPage() {
           error={list.error}
           rowKey={(i) => i.id}
           rowProps={(i) => ({ 'data-number': i.number, 'data-tenant': i.tenant_id })}
-          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: 'Show more invoices' }}
-          empty={q || tenant || status ? 'No invoice matches these filters.' : 'No invoices in these months.'}
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: intl.formatMessage(m.showMore) }}
+          empty={q || tenant || status ? intl.formatMessage(m.emptyFiltered) : intl.formatMessage(m.empty)}
           columns={[
-            { key: 'number', title: 'Invoice', mobile: 'title', render: (i) => i.number },
-            { key: 'customer', title: 'Customer', render: (i) => i.tenant_name ?? names.get(i.tenant_id) ?? '—' },
+            { key: 'number', title: intl.formatMessage(m.invoice), mobile: 'title', render: (i) => i.number },
+            { key: 'customer', title: intl.formatMessage(m.customer), render: (i) => i.tenant_name ?? names.get(i.tenant_id) ?? '—' },
             // the billing account's number, when the server names it
-            ...(rows.some((i) => i.ban_account_number) ? [{ key: 'account', title: 'Billing account', render: (i: Invoice) => i.ban_account_number ?? '—' }] : []),
-            { key: 'period', title: 'Month', render: (i) => formatPeriod(i.period) },
-            { key: 'issued', title: 'Issued', render: (i) => formatDate(i.issued_at) },
-            { key: 'due', title: 'Due', render: (i) => formatDate(i.due_at) },
-            { key: 'total', title: 'Total', align: 'right', render: (i) => formatMoney(i.total_cents, i.currency), style: { whiteSpace: 'nowrap' } },
-            { key: 'balance', title: 'Unpaid', align: 'right', render: (i) => formatMoney(i.balance_cents, i.currency), style: { whiteSpace: 'nowrap' } },
-            { key: 'status', title: 'Status', width: 110, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
+            ...(rows.some((i) => i.ban_account_number) ? [{ key: 'account', title: intl.formatMessage(m.billingAccount), render: (i: Invoice) => i.ban_account_number ?? '—' }] : []),
+            { key: 'period', title: intl.formatMessage(m.month), render: (i) => formatPeriod(i.period) },
+            { key: 'issued', title: intl.formatMessage(m.issued), render: (i) => formatDate(i.issued_at) },
+            { key: 'due', title: intl.formatMessage(m.due), render: (i) => formatDate(i.due_at) },
+            { key: 'total', title: intl.formatMessage(m.total), align: 'right', render: (i) => formatMoney(i.total_cents, i.currency), style: { whiteSpace: 'nowrap' } },
+            { key: 'balance', title: intl.formatMessage(m.unpaid), align: 'right', render: (i) => formatMoney(i.balance_cents, i.currency), style: { whiteSpace: 'nowrap' } },
+            { key: 'status', title: intl.formatMessage(m.status), width: 110, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS_WORDS} /> },
           ]}
         />
       </Stack>
@@ -163,8 +201,37 @@ export function MspInvoicesPage() {
   );
 }
 
+/** The Export menu: CSV, and the PDF statement where the organization has it (else why not). */
+function ExportMenu({ busy, pdfOn, onExport }: { busy: boolean; pdfOn: boolean; onExport(format: 'csv' | 'pdf'): void }) {
+  return (
+    <Menu position="bottom-end">
+      <Menu.Target>
+        <Button leftSection={<IconDownload size={16} />} loading={busy} data-testid="export-invoices">
+          <FormattedMessage {...m.export} />
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item leftSection={<IconFileTypeCsv size={16} />} onClick={() => onExport('csv')}>
+          <FormattedMessage {...m.csv} />
+        </Menu.Item>
+        {pdfOn ? (
+          <Menu.Item leftSection={<IconFileTypePdf size={16} />} onClick={() => onExport('pdf')}>
+            <FormattedMessage {...m.pdf} />
+          </Menu.Item>
+        ) : (
+          <Menu.Item leftSection={<IconFileTypePdf size={16} />} disabled data-testid="pdf-export-unavailable" style={{ whiteSpace: 'normal', maxWidth: 280 }}>
+            <FormattedMessage {...m.pdfUnavailable} />
+          </Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
 /** A running export: its progress until done, then the download (before its link expires). */
 function ExportProgress({ job, onChange }: { job: ExportJob; onChange(j: ExportJob | null): void }) {
+  const intl = useIntl();
+  const format = job.format.toUpperCase();
   const running = job.status === 'queued' || job.status === 'running';
   const poll = useApiQuery(mspKeys.exportJob(job.id), () => mspApi.exportJob(job.id), { enabled: running, staleTime: 0 });
   useEffect(() => {
@@ -183,21 +250,21 @@ function ExportProgress({ job, onChange }: { job: ExportJob; onChange(j: ExportJ
     <Paper withBorder radius="md" p="md" data-testid="export-job" data-status={job.status}>
       <Group justify="space-between" mb="xs">
         <Text fw={600} size="sm">
-          {job.format.toUpperCase()} export · {job.status === 'done' ? 'ready' : job.status === 'failed' ? 'failed' : job.status === 'expired' ? 'expired' : 'in progress'}
+          {intl.formatMessage(m.jobTitle, { format, status: job.status })}
         </Text>
         <Button size="xs" variant="subtle" onClick={() => onChange(null)}>
-          Hide
+          <FormattedMessage {...m.hide} />
         </Button>
       </Group>
-      <Progress value={job.progress_pct} animated={running} aria-label={`${job.format.toUpperCase()} export: ${job.progress_pct} % done`} />
+      <Progress value={job.progress_pct} animated={running} aria-label={intl.formatMessage(m.jobProgress, { format, pct: job.progress_pct })} />
       <Text size="xs" c="dimmed" mt={4}>
-        {job.rows_done.toLocaleString()} of {job.total_rows.toLocaleString()} invoices
-        {job.expires_at && job.status === 'done' ? ` · the download is available until ${formatDate(job.expires_at)}` : ''}
+        {intl.formatMessage(m.jobRows, { done: job.rows_done, total: job.total_rows })}
+        {job.expires_at && job.status === 'done' ? ` · ${intl.formatMessage(m.jobUntil, { date: formatDate(job.expires_at) })}` : ''}
         {job.error ? ` · ${job.error}` : ''}
       </Text>
       {job.status === 'done' && job.download_url && (
         <Button mt="sm" size="xs" leftSection={<IconDownload size={14} />} loading={download.busy} onClick={() => void download.run()}>
-          Download
+          <FormattedMessage {...m.download} />
         </Button>
       )}
     </Paper>

@@ -15,21 +15,55 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
-import { METRIC, formatMoney, formatPct, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
+import { METRIC_WORDS, formatMoney, formatPct, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 
-const RANGES = [
-  { value: '2', label: '3 months' },
-  { value: '5', label: '6 months' },
-  { value: '11', label: '12 months' },
-  { value: '23', label: '24 months' },
-];
+const m = defineMessages({
+  lastMonths: { id: 'msp.reports.range.last_months', defaultMessage: 'Last {count, plural, one {# month} other {# months}}' },
+  usedPerMonth: { id: 'msp.reports.usage.chart.title', defaultMessage: '{metric} used per month' },
+  whoInUnit: { id: 'msp.reports.usage.chart.description', defaultMessage: '{who}, in {unit}.' },
+  noUsage: { id: 'msp.reports.usage.empty', defaultMessage: 'No usage recorded in this period.' },
+  revenueTitle: { id: 'msp.reports.usage.revenue.title', defaultMessage: 'Usage revenue per month' },
+  revenueDescription: { id: 'msp.reports.usage.revenue.description', defaultMessage: 'What the usage was billed, in {currency}.' },
+  billed: { id: 'msp.reports.usage.revenue.billed', defaultMessage: 'Billed' },
+  title: { id: 'msp.reports.title', defaultMessage: 'Usage and SLA reports' },
+  description: {
+    id: 'msp.reports.description',
+    defaultMessage: 'How much your customers use and how well their service level agreements (SLAs) are met, over the months you choose. Download any report as CSV.',
+  },
+  customer: { id: 'msp.reports.customer', defaultMessage: 'Customer' },
+  allCustomers: { id: 'msp.reports.customer.all', defaultMessage: 'All customers' },
+  period: { id: 'msp.reports.period', defaultMessage: 'Period' },
+  usage: { id: 'msp.reports.tab.usage', defaultMessage: 'Usage' },
+  slaCompliance: { id: 'msp.reports.tab.sla', defaultMessage: 'SLA compliance' },
+  downloadCsv: { id: 'msp.reports.download_csv', defaultMessage: 'Download CSV' },
+  slaTitle: { id: 'msp.reports.sla.chart.title', defaultMessage: 'SLA compliance by customer' },
+  slaDescription: { id: 'msp.reports.sla.chart.description', defaultMessage: 'Share of service-months that met their availability target.' },
+  compliancePct: { id: 'msp.reports.sla.chart.compliance_pct', defaultMessage: 'Compliance %' },
+  percent: { id: 'msp.reports.percent', defaultMessage: '{value} %' },
+  noSla: { id: 'msp.reports.sla.empty', defaultMessage: 'No SLA records in this period.' },
+  compliance: { id: 'msp.reports.sla.compliance', defaultMessage: 'Compliance' },
+  monthsMissed: { id: 'msp.reports.sla.months_missed', defaultMessage: 'Months missed' },
+  missedOf: { id: 'msp.reports.sla.missed_of', defaultMessage: '{missed} of {records}' },
+  average: { id: 'msp.reports.sla.average', defaultMessage: 'Average availability' },
+  lowest: { id: 'msp.reports.sla.lowest', defaultMessage: 'Lowest month' },
+  downtime: { id: 'msp.reports.sla.downtime', defaultMessage: 'Downtime' },
+  minutes: { id: 'msp.reports.sla.minutes', defaultMessage: '{minutes} min' },
+});
 
-function downloadUsage(rows: UsageRow[]) {
+/** The periods offered: months back from this one (the label counts this month too). */
+const RANGES = ['2', '5', '11', '23'];
+
+function downloadUsage(intl: IntlShape, rows: UsageRow[]) {
   saveFile(
     toCsvFile(
       ['customer', 'month', 'metric', 'quantity', 'unit', 'amount', 'currency'],
-      rows.map((u) => [u.tenant_name ?? '', u.period, METRIC[u.metric]?.label ?? u.metric, u.quantity, METRIC[u.metric]?.unit ?? '', (u.amount_cents / 100).toFixed(2), u.currency]),
+      rows.map((u) => {
+        const w = METRIC_WORDS[u.metric];
+        return [u.tenant_name ?? '', u.period, w ? intl.formatMessage(w.label) : u.metric, u.quantity, w ? intl.formatMessage(w.unit) : '', (u.amount_cents / 100).toFixed(2), u.currency];
+      }),
     ),
     `usage-${monthsAgo(0)}.csv`,
   );
@@ -37,35 +71,38 @@ function downloadUsage(rows: UsageRow[]) {
 
 /** One metric's quantity and its billed amount, month by month. */
 function UsageCharts({ byMonth, metric, who, currency, loading }: { byMonth: { period: string; quantity: number; amount: number }[]; metric: string; who: string; currency: string; loading: boolean }) {
-  const unit = METRIC[metric]?.unit ?? '';
+  const intl = useIntl();
+  const w = METRIC_WORDS[metric];
+  const unit = w ? intl.formatMessage(w.unit) : '';
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
       <Chart
-        title={`${METRIC[metric]?.label ?? metric} used per month`}
-        description={`${who}, in ${unit}.`}
+        title={intl.formatMessage(m.usedPerMonth, { metric: w ? intl.formatMessage(w.label) : metric })}
+        description={intl.formatMessage(m.whoInUnit, { who, unit })}
         kind="area"
         loading={loading}
-        data={byMonth.map((m) => ({ month: formatPeriod(m.period), quantity: Math.round(m.quantity) }))}
+        data={byMonth.map((x) => ({ month: formatPeriod(x.period), quantity: Math.round(x.quantity) }))}
         dataKey="month"
         series={[{ name: 'quantity', label: unit, color: 'blue.6' }]}
-        empty="No usage recorded in this period."
+        empty={intl.formatMessage(m.noUsage)}
       />
       <Chart
-        title="Usage revenue per month"
-        description={`What the usage was billed, in ${currency}.`}
+        title={intl.formatMessage(m.revenueTitle)}
+        description={intl.formatMessage(m.revenueDescription, { currency })}
         kind="bar"
         loading={loading}
-        data={byMonth.map((m) => ({ month: formatPeriod(m.period), amount: m.amount / 100 }))}
+        data={byMonth.map((x) => ({ month: formatPeriod(x.period), amount: x.amount / 100 }))}
         dataKey="month"
-        series={[{ name: 'amount', label: 'Billed', color: 'teal.6' }]}
+        series={[{ name: 'amount', label: intl.formatMessage(m.billed), color: 'teal.6' }]}
         valueFormatter={(v) => formatMoney(Math.round(v * 100), currency)}
-        empty="No usage recorded in this period."
+        empty={intl.formatMessage(m.noUsage)}
       />
     </SimpleGrid>
   );
 }
 
 export function MspReportsPage() {
+  const intl = useIntl();
   const [params, setParams] = useSearchParams();
   const customers = useManagedCustomers();
   const tenant = params.get('customer');
@@ -90,46 +127,47 @@ export function MspReportsPage() {
 
   const usageRows = useMemo(() => (usage.data?.data ?? []).filter((u) => u.metric === metric), [usage.data, metric]);
   const byMonth = useMemo(() => {
-    const m = new Map<string, { period: string; quantity: number; amount: number }>();
+    const byPeriod = new Map<string, { period: string; quantity: number; amount: number }>();
     for (const u of usageRows) {
-      const x = m.get(u.period) ?? { period: u.period, quantity: 0, amount: 0 };
+      const x = byPeriod.get(u.period) ?? { period: u.period, quantity: 0, amount: 0 };
       x.quantity += u.quantity;
       x.amount += u.amount_cents;
-      m.set(u.period, x);
+      byPeriod.set(u.period, x);
     }
-    return [...m.values()].sort((a, b) => a.period.localeCompare(b.period));
+    return [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
   }, [usageRows]);
   const currency = usageRows[0]?.currency ?? 'USD';
 
   const slaRows = sla.data?.data ?? [];
+  const pct2 = (v: number) => intl.formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   return (
     <>
       <PageHeader
-        title="Usage and SLA reports"
-        description="How much your customers use and how well their service level agreements (SLAs) are met, over the months you choose. Download any report as CSV."
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description)}
       />
       <Stack>
         <Group align="flex-end" wrap="wrap">
-          <Select label="Customer" placeholder="All customers" clearable searchable data={active.map((r) => ({ value: r.tenant.id, label: r.tenant.name }))} value={tenant} onChange={(v) => set('customer', v)} w={{ base: '100%', sm: 240 }} data-testid="report-customer" />
-          <Select label="Period" data={RANGES.map((r) => ({ value: r.value, label: `Last ${r.label}` }))} value={range} onChange={(v) => set('range', v)} allowDeselect={false} w={{ base: '100%', sm: 180 }} />
+          <Select label={intl.formatMessage(m.customer)} placeholder={intl.formatMessage(m.allCustomers)} clearable searchable data={active.map((r) => ({ value: r.tenant.id, label: r.tenant.name }))} value={tenant} onChange={(v) => set('customer', v)} w={{ base: '100%', sm: 240 }} data-testid="report-customer" />
+          <Select label={intl.formatMessage(m.period)} data={RANGES.map((r) => ({ value: r, label: intl.formatMessage(m.lastMonths, { count: Number(r) + 1 }) }))} value={range} onChange={(v) => set('range', v)} allowDeselect={false} w={{ base: '100%', sm: 180 }} />
         </Group>
         <Tabs value={tab} onChange={(v) => set('tab', v === 'sla' ? 'sla' : null)}>
           <Tabs.List>
-            {mayUsage && <Tabs.Tab value="usage">Usage</Tabs.Tab>}
-            {maySla && <Tabs.Tab value="sla">SLA compliance</Tabs.Tab>}
+            {mayUsage && <Tabs.Tab value="usage">{intl.formatMessage(m.usage)}</Tabs.Tab>}
+            {maySla && <Tabs.Tab value="sla">{intl.formatMessage(m.slaCompliance)}</Tabs.Tab>}
           </Tabs.List>
           {mayUsage && <Tabs.Panel value="usage" pt="md">
             <Stack>
               <DataFreshness kind="usage" />
               <ErrorAlert error={usage.error} />
               <Group justify="space-between">
-                <SegmentedControl data={Object.entries(METRIC).map(([value, m]) => ({ value, label: m.label }))} value={metric} onChange={(v) => set('metric', v)} />
-                <Button variant="default" leftSection={<IconDownload size={16} />} disabled={!usage.data?.data.length} onClick={() => downloadUsage(usage.data?.data ?? [])}>
-                  Download CSV
+                <SegmentedControl data={Object.entries(METRIC_WORDS).map(([value, x]) => ({ value, label: intl.formatMessage(x.label) }))} value={metric} onChange={(v) => set('metric', v)} />
+                <Button variant="default" leftSection={<IconDownload size={16} />} disabled={!usage.data?.data.length} onClick={() => downloadUsage(intl, usage.data?.data ?? [])}>
+                  <FormattedMessage {...m.downloadCsv} />
                 </Button>
               </Group>
-              <UsageCharts byMonth={byMonth} metric={metric} who={customerName ?? 'All customers'} currency={currency} loading={usage.loading} />
+              <UsageCharts byMonth={byMonth} metric={metric} who={customerName ?? intl.formatMessage(m.allCustomers)} currency={currency} loading={usage.loading} />
             </Stack>
           </Tabs.Panel>}
           {maySla && <Tabs.Panel value="sla" pt="md">
@@ -151,19 +189,19 @@ export function MspReportsPage() {
                     )
                   }
                 >
-                  Download CSV
+                  <FormattedMessage {...m.downloadCsv} />
                 </Button>
               </Group>
               <Chart
-                title="SLA compliance by customer"
-                description="Share of service-months that met their availability target."
+                title={intl.formatMessage(m.slaTitle)}
+                description={intl.formatMessage(m.slaDescription)}
                 kind="bar"
                 loading={sla.loading}
                 data={slaRows.map((r) => ({ customer: r.tenant_name, compliance: Math.round(r.compliance_pct * 10) / 10 }))}
                 dataKey="customer"
-                series={[{ name: 'compliance', label: 'Compliance %', color: 'grape.6' }]}
-                valueFormatter={(v) => `${v} %`}
-                empty="No SLA records in this period."
+                series={[{ name: 'compliance', label: intl.formatMessage(m.compliancePct), color: 'grape.6' }]}
+                valueFormatter={(v) => intl.formatMessage(m.percent, { value: v })}
+                empty={intl.formatMessage(m.noSla)}
               />
               <DataTable
                 testId="sla-report"
@@ -173,14 +211,14 @@ export function MspReportsPage() {
                 rowKey={(r) => r.tenant_id}
                 rowProps={(r) => ({ 'data-tenant': r.tenant_id })}
                 defaultSort={{ key: 'compliance', direction: 'asc' }}
-                empty="No SLA records in this period."
+                empty={intl.formatMessage(m.noSla)}
                 columns={[
-                  { key: 'customer', title: 'Customer', mobile: 'title', sortValue: (r) => r.tenant_name, render: (r) => r.tenant_name },
-                  { key: 'compliance', title: 'Compliance', align: 'right', sortValue: (r) => r.compliance_pct, render: (r) => formatPct(r.compliance_pct) },
-                  { key: 'missed', title: 'Months missed', align: 'right', sortValue: (r) => r.breached, render: (r) => `${r.breached} of ${r.records}` },
-                  { key: 'avg', title: 'Average availability', align: 'right', sortValue: (r) => r.avg_achieved_pct, render: (r) => `${r.avg_achieved_pct.toFixed(2)} %` },
-                  { key: 'min', title: 'Lowest month', align: 'right', sortValue: (r) => r.min_achieved_pct, render: (r) => `${r.min_achieved_pct.toFixed(2)} %` },
-                  { key: 'down', title: 'Downtime', align: 'right', sortValue: (r) => r.downtime_minutes, render: (r) => `${r.downtime_minutes.toLocaleString()} min` },
+                  { key: 'customer', title: intl.formatMessage(m.customer), mobile: 'title', sortValue: (r) => r.tenant_name, render: (r) => r.tenant_name },
+                  { key: 'compliance', title: intl.formatMessage(m.compliance), align: 'right', sortValue: (r) => r.compliance_pct, render: (r) => formatPct(r.compliance_pct) },
+                  { key: 'missed', title: intl.formatMessage(m.monthsMissed), align: 'right', sortValue: (r) => r.breached, render: (r) => intl.formatMessage(m.missedOf, { missed: r.breached, records: r.records }) },
+                  { key: 'avg', title: intl.formatMessage(m.average), align: 'right', sortValue: (r) => r.avg_achieved_pct, render: (r) => intl.formatMessage(m.percent, { value: pct2(r.avg_achieved_pct) }) },
+                  { key: 'min', title: intl.formatMessage(m.lowest), align: 'right', sortValue: (r) => r.min_achieved_pct, render: (r) => intl.formatMessage(m.percent, { value: pct2(r.min_achieved_pct) }) },
+                  { key: 'down', title: intl.formatMessage(m.downtime), align: 'right', sortValue: (r) => r.downtime_minutes, render: (r) => intl.formatMessage(m.minutes, { minutes: r.downtime_minutes }) },
                 ]}
               />
             </Stack>

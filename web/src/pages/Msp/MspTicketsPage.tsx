@@ -12,14 +12,42 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
-import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY, TICKET_STATUS, useManagedCustomers } from './shared.tsx';
+import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY_WORDS, TICKET_STATUS_WORDS, labelOptions, useManagedCustomers } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { ConfirmationBadge } from '../../components/WriteConfirmationNote.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  title: { id: 'msp.tickets.title', defaultMessage: 'Ticket queue' },
+  descriptionOpen: {
+    id: 'msp.tickets.description.may_open',
+    defaultMessage: "Support tickets of every customer you manage, in one queue. Open a ticket on a customer's behalf, change its status, assign it and comment.",
+  },
+  description: { id: 'msp.tickets.description', defaultMessage: 'Support tickets of every customer you manage, in one queue.' },
+  openTicket: { id: 'msp.tickets.open', defaultMessage: 'Open a ticket' },
+  search: { id: 'msp.tickets.search', defaultMessage: 'Search' },
+  searchPlaceholder: { id: 'msp.tickets.search.placeholder', defaultMessage: 'Number, subject, customer or assignee' },
+  customer: { id: 'msp.tickets.customer', defaultMessage: 'Customer' },
+  allCustomers: { id: 'msp.tickets.customer.all', defaultMessage: 'All customers' },
+  status: { id: 'msp.tickets.status', defaultMessage: 'Status' },
+  notResolved: { id: 'msp.tickets.status.not_resolved', defaultMessage: 'Not yet resolved' },
+  anyStatus: { id: 'msp.tickets.status.any', defaultMessage: 'Any status' },
+  priority: { id: 'msp.tickets.priority', defaultMessage: 'Priority' },
+  anyPriority: { id: 'msp.tickets.priority.any', defaultMessage: 'Any priority' },
+  noMatch: { id: 'msp.tickets.empty.filtered', defaultMessage: 'No ticket matches these filters.' },
+  empty: { id: 'msp.tickets.empty', defaultMessage: 'No open tickets. When a customer or your team opens one, it shows here.' },
+  ticket: { id: 'msp.tickets.column.ticket', defaultMessage: 'Ticket' },
+  assignedTo: { id: 'msp.tickets.column.assigned_to', defaultMessage: 'Assigned to' },
+  nobody: { id: 'msp.tickets.assignee.nobody', defaultMessage: 'Nobody' },
+  lastChange: { id: 'msp.tickets.column.last_change', defaultMessage: 'Last change' },
+});
 
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
 export function MspTicketsPage() {
+  const intl = useIntl();
   const customers = useManagedCustomers();
   const [q, setQ] = useState('');
   const [tenant, setTenant] = useState<string | null>(null);
@@ -47,16 +75,12 @@ export function MspTicketsPage() {
   return (
     <>
       <PageHeader
-        title="Ticket queue"
-        description={
-          mayOpen
-            ? "Support tickets of every customer you manage, in one queue. Open a ticket on a customer's behalf, change its status, assign it and comment."
-            : 'Support tickets of every customer you manage, in one queue.'
-        }
+        title={intl.formatMessage(m.title)}
+        description={mayOpen ? intl.formatMessage(m.descriptionOpen) : intl.formatMessage(m.description)}
         actions={
           mayOpen && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setOpening(true)} disabled={active.length === 0}>
-              Open a ticket
+              <FormattedMessage {...m.openTicket} />
             </Button>
           )
         }
@@ -64,18 +88,18 @@ export function MspTicketsPage() {
       <DataFreshness kind="tickets" />
       <Stack>
         <Group align="flex-end" wrap="wrap">
-          <TextInput label="Search" placeholder="Number, subject, customer or assignee" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} />
-          <Select label="Customer" placeholder="All customers" clearable searchable data={active.map((r) => ({ value: r.tenant.id, label: r.tenant.name }))} value={tenant} onChange={setTenant} w={{ base: '100%', sm: 220 }} />
+          <TextInput label={intl.formatMessage(m.search)} placeholder={intl.formatMessage(m.searchPlaceholder)} leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} />
+          <Select label={intl.formatMessage(m.customer)} placeholder={intl.formatMessage(m.allCustomers)} clearable searchable data={active.map((r) => ({ value: r.tenant.id, label: r.tenant.name }))} value={tenant} onChange={setTenant} w={{ base: '100%', sm: 220 }} />
           <Select
-            label="Status"
-            data={[{ value: 'active', label: 'Not yet resolved' }, ...Object.entries(TICKET_STATUS).map(([value, x]) => ({ value, label: x.label }))]}
+            label={intl.formatMessage(m.status)}
+            data={[{ value: 'active', label: intl.formatMessage(m.notResolved) }, ...labelOptions(intl, TICKET_STATUS_WORDS)]}
             value={status}
             onChange={setStatus}
             clearable
-            placeholder="Any status"
+            placeholder={intl.formatMessage(m.anyStatus)}
             w={{ base: '100%', sm: 200 }}
           />
-          <Select label="Priority" placeholder="Any priority" clearable data={Object.entries(TICKET_PRIORITY).map(([value, x]) => ({ value, label: x.label }))} value={priority} onChange={setPriority} w={{ base: '100%', sm: 160 }} />
+          <Select label={intl.formatMessage(m.priority)} placeholder={intl.formatMessage(m.anyPriority)} clearable data={labelOptions(intl, TICKET_PRIORITY_WORDS)} value={priority} onChange={setPriority} w={{ base: '100%', sm: 160 }} />
         </Group>
         <DataTable
           error={list.error}
@@ -86,11 +110,11 @@ export function MspTicketsPage() {
           rowProps={(t) => ({ 'data-number': t.number, 'data-tenant': t.tenant_id })}
           onRowClick={setSelected}
           defaultSort={{ key: 'priority', direction: 'asc' }}
-          empty={q || tenant || priority ? 'No ticket matches these filters.' : 'No open tickets. When a customer or your team opens one, it shows here.'}
+          empty={q || tenant || priority ? intl.formatMessage(m.noMatch) : intl.formatMessage(m.empty)}
           columns={[
             {
               key: 'subject',
-              title: 'Ticket',
+              title: intl.formatMessage(m.ticket),
               mobile: 'title',
               sortValue: (t) => t.subject,
               render: (t) => (
@@ -104,17 +128,17 @@ export function MspTicketsPage() {
                 </div>
               ),
             },
-            { key: 'customer', title: 'Customer', sortValue: (t) => t.tenant_name ?? names.get(t.tenant_id), render: (t) => t.tenant_name ?? names.get(t.tenant_id) ?? '—' },
-            { key: 'priority', title: 'Priority', width: 100, sortValue: (t) => PRIORITY_RANK[t.priority] ?? 9, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
-            { key: 'status', title: 'Status', width: 150, sortValue: (t) => t.status, render: (t) => (
+            { key: 'customer', title: intl.formatMessage(m.customer), sortValue: (t) => t.tenant_name ?? names.get(t.tenant_id), render: (t) => t.tenant_name ?? names.get(t.tenant_id) ?? '—' },
+            { key: 'priority', title: intl.formatMessage(m.priority), width: 100, sortValue: (t) => PRIORITY_RANK[t.priority] ?? 9, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY_WORDS} /> },
+            { key: 'status', title: intl.formatMessage(m.status), width: 150, sortValue: (t) => t.status, render: (t) => (
               <Group gap={4}>
-                <LabelBadge value={t.status} map={TICKET_STATUS} />
+                <LabelBadge value={t.status} map={TICKET_STATUS_WORDS} />
                 <ConfirmationBadge c={t.confirmation} />
               </Group>
             ),
           },
-            { key: 'assignee', title: 'Assigned to', sortValue: (t) => t.assignee_person?.name ?? t.assignee, render: (t) => t.assignee_person?.name ?? t.assignee ?? <Text c="dimmed" fz="inherit">Nobody</Text> },
-            { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
+            { key: 'assignee', title: intl.formatMessage(m.assignedTo), sortValue: (t) => t.assignee_person?.name ?? t.assignee, render: (t) => t.assignee_person?.name ?? t.assignee ?? <Text c="dimmed" fz="inherit">{intl.formatMessage(m.nobody)}</Text> },
+            { key: 'updated', title: intl.formatMessage(m.lastChange), sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
           ]}
         />
       </Stack>

@@ -14,31 +14,111 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation } from '../../query/query.ts';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { defineMessages, type Message } from '../../i18n/define.ts';
 import { formatMoney } from './shared.tsx';
 
-const PRIORITIES: { key: Priority; label: string }[] = [
-  { key: 'urgent', label: 'Urgent' },
-  { key: 'high', label: 'High' },
-  { key: 'normal', label: 'Normal' },
-  { key: 'low', label: 'Low' },
+const m = defineMessages({
+  urgent: { id: 'msp.commitments.priority.urgent', defaultMessage: 'Urgent' },
+  high: { id: 'msp.commitments.priority.high', defaultMessage: 'High' },
+  normal: { id: 'msp.commitments.priority.normal', defaultMessage: 'Normal' },
+  low: { id: 'msp.commitments.priority.low', defaultMessage: 'Low' },
+  alertSla: { id: 'msp.commitments.alert.sla_breach', defaultMessage: 'A month misses the promised availability' },
+  alertOverdue: { id: 'msp.commitments.alert.invoice_overdue', defaultMessage: 'An invoice becomes overdue' },
+  alertThreshold: { id: 'msp.commitments.alert.receivables_threshold', defaultMessage: 'The customer owes more than the billing threshold' },
+  sectionSla: { id: 'msp.commitments.section.sla', defaultMessage: 'service levels' },
+  sectionAlerts: { id: 'msp.commitments.section.alerts', defaultMessage: 'alert settings' },
+  sectionThreshold: { id: 'msp.commitments.section.billing_threshold', defaultMessage: 'billing threshold' },
+  listAnd: { id: 'msp.commitments.list.and', defaultMessage: '{head} and {last}' },
+  days: { id: 'msp.commitments.duration.days', defaultMessage: '{count, plural, one {# day} other {# days}}' },
+  hours: { id: 'msp.commitments.duration.hours', defaultMessage: '{count} h' },
+  minutes: { id: 'msp.commitments.duration.minutes', defaultMessage: '{count} min' },
+  titlePartner: { id: 'msp.commitments.title.partner', defaultMessage: 'What you committed to' },
+  titleTenant: { id: 'msp.commitments.title.tenant', defaultMessage: 'What {partner} committed to' },
+  introPartner: {
+    id: 'msp.commitments.intro.partner',
+    defaultMessage: 'Service levels, alerts and the billing threshold agreed with {customer}. {customer} sees the same.',
+  },
+  introTenant: {
+    id: 'msp.commitments.intro.tenant',
+    defaultMessage: "Service levels, alerts and the billing threshold of {partner}'s access. {partner} sees the same.",
+  },
+  change: { id: 'msp.commitments.change', defaultMessage: 'Change' },
+  readonlyPartner: { id: 'msp.commitments.readonly.partner', defaultMessage: 'Only members with full access can change these.' },
+  readonlyTenant: { id: 'msp.commitments.readonly.tenant', defaultMessage: 'Only your administrators can change these.' },
+  availability: { id: 'msp.commitments.availability', defaultMessage: 'Availability' },
+  percent: { id: 'msp.commitments.percent', defaultMessage: '{value} %' },
+  eachMonth: { id: 'msp.commitments.each_month', defaultMessage: 'each month' },
+  threshold: { id: 'msp.commitments.threshold', defaultMessage: 'Billing threshold' },
+  thresholdHint: { id: 'msp.commitments.threshold.hint', defaultMessage: 'an alert when the customer owes more' },
+  alerts: { id: 'msp.commitments.alerts', defaultMessage: 'Alerts' },
+  noAlerts: { id: 'msp.commitments.alerts.none', defaultMessage: 'No alerts.' },
+  channels: {
+    id: 'msp.commitments.alerts.channels',
+    defaultMessage: '{channels, select, both {in the portal and by e-mail} in_app {in the portal} email {by e-mail} other {not sent}}',
+  },
+  recipients: { id: 'msp.commitments.alerts.recipients', defaultMessage: 'e-mail to {recipients}' },
+  timesRegion: { id: 'msp.commitments.times.region', defaultMessage: 'Response and resolution times by ticket priority' },
+  ticketPriority: { id: 'msp.commitments.times.priority', defaultMessage: 'Ticket priority' },
+  firstResponse: { id: 'msp.commitments.times.first_response', defaultMessage: 'First response within' },
+  resolvedWithin: { id: 'msp.commitments.times.resolved', defaultMessage: 'Resolved within' },
+  lastChanged: { id: 'msp.commitments.last_changed', defaultMessage: 'Last changed {date} by {who}.' },
+  someoneGone: { id: 'msp.commitments.someone_gone', defaultMessage: 'someone no longer here' },
+  standard: { id: 'msp.commitments.standard', defaultMessage: 'The standard commitments: nobody has changed them yet.' },
+  changes: { id: 'msp.commitments.history.title', defaultMessage: 'Changes' },
+  someone: { id: 'msp.commitments.history.someone', defaultMessage: 'Someone' },
+  changedSome: { id: 'msp.commitments.history.changed', defaultMessage: '{date} · {actor} changed the {sections}' },
+  changedNothing: { id: 'msp.commitments.history.changed_nothing', defaultMessage: '{date} · {actor} changed nothing' },
+  minutesInvalid: { id: 'msp.commitments.form.minutes_invalid', defaultMessage: 'Enter whole minutes, from 1 to 525,600 (a year).' },
+  saved: { id: 'msp.commitments.saved', defaultMessage: 'Commitments saved. Both sides see the change.' },
+  availabilityInvalid: { id: 'msp.commitments.form.availability_invalid', defaultMessage: 'Enter an availability between 90 and 100 %.' },
+  recipientInvalid: { id: 'msp.commitments.form.recipient_invalid', defaultMessage: 'Each recipient must be an e-mail address like name@example.com.' },
+  tooManyRecipients: { id: 'msp.commitments.form.too_many_recipients', defaultMessage: 'Name at most 20 recipients.' },
+  amountInvalid: { id: 'msp.commitments.form.amount_invalid', defaultMessage: 'Enter an amount of 0 or more.' },
+  currencyRequired: { id: 'msp.commitments.form.currency_required', defaultMessage: 'Enter the currency, e.g. USD.' },
+  currencyInvalid: { id: 'msp.commitments.form.currency_invalid', defaultMessage: 'Enter a three-letter currency code, e.g. USD.' },
+  formTitle: { id: 'msp.commitments.form.title', defaultMessage: 'Change the commitments' },
+  availabilityLabel: { id: 'msp.commitments.form.availability', defaultMessage: 'Availability each month (%)' },
+  availabilityHelp: { id: 'msp.commitments.form.availability_help', defaultMessage: 'e.g. 99.9' },
+  timesTitle: { id: 'msp.commitments.form.times', defaultMessage: 'Response and resolution times, in minutes' },
+  timesHelp: { id: 'msp.commitments.form.times_help', defaultMessage: '60 is an hour, 1440 a day.' },
+  responseLabel: { id: 'msp.commitments.form.response', defaultMessage: '{priority}: first response' },
+  resolvedLabel: { id: 'msp.commitments.form.resolved', defaultMessage: '{priority}: resolved' },
+  sendWhen: { id: 'msp.commitments.form.send_when', defaultMessage: 'Send an alert when' },
+  inPortal: { id: 'msp.commitments.form.in_portal', defaultMessage: 'In the portal' },
+  byEmail: { id: 'msp.commitments.form.by_email', defaultMessage: 'By e-mail' },
+  recipientsLabel: { id: 'msp.commitments.form.recipients', defaultMessage: 'E-mail recipients' },
+  recipientsHelp: { id: 'msp.commitments.form.recipients_help', defaultMessage: 'Press Enter after each address.' },
+  recipientsPlaceholder: { id: 'msp.commitments.form.recipients_placeholder', defaultMessage: 'name@example.com' },
+  currency: { id: 'msp.commitments.form.currency', defaultMessage: 'Currency' },
+  cancel: { id: 'msp.commitments.form.cancel', defaultMessage: 'Cancel' },
+  save: { id: 'msp.commitments.form.save', defaultMessage: 'Save' },
+});
+
+const PRIORITIES: { key: Priority; label: Message }[] = [
+  { key: 'urgent', label: m.urgent },
+  { key: 'high', label: m.high },
+  { key: 'normal', label: m.normal },
+  { key: 'low', label: m.low },
 ];
-const ALERTS: { key: 'sla_breach' | 'receivables_threshold' | 'invoice_overdue'; label: string }[] = [
-  { key: 'sla_breach', label: 'A month misses the promised availability' },
-  { key: 'invoice_overdue', label: 'An invoice becomes overdue' },
-  { key: 'receivables_threshold', label: 'The customer owes more than the billing threshold' },
+const ALERTS: { key: 'sla_breach' | 'receivables_threshold' | 'invoice_overdue'; label: Message }[] = [
+  { key: 'sla_breach', label: m.alertSla },
+  { key: 'invoice_overdue', label: m.alertOverdue },
+  { key: 'receivables_threshold', label: m.alertThreshold },
 ];
-const SECTION_WORDS: Record<string, string> = { sla: 'service levels', alerts: 'alert settings', billing_threshold: 'billing threshold' };
+const SECTION_WORDS: Record<string, Message> = { sla: m.sectionSla, alerts: m.sectionAlerts, billing_threshold: m.sectionThreshold };
 
 /** ['a', 'b', 'c'] → "a, b and c" */
-const listWords = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+const listWords = (intl: IntlShape, xs: string[]) =>
+  xs.length < 2 ? xs.join('') : intl.formatMessage(m.listAnd, { head: xs.slice(0, -1).join(', '), last: xs[xs.length - 1] });
 
 /** 90 → "1 h 30 min", 1440 → "1 day" */
-export function duration(minutes: number): string {
+export function duration(intl: IntlShape, minutes: number): string {
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  const parts = [d ? `${d} day${d === 1 ? '' : 's'}` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean);
-  return parts.join(' ') || '0 min';
+  const min = minutes % 60;
+  const parts = [d ? intl.formatMessage(m.days, { count: d }) : '', h ? intl.formatMessage(m.hours, { count: h }) : '', min ? intl.formatMessage(m.minutes, { count: min }) : ''].filter(Boolean);
+  return parts.join(' ') || intl.formatMessage(m.minutes, { count: 0 });
 }
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
@@ -66,6 +146,7 @@ export interface CommitmentsPanelProps {
 }
 
 export function CommitmentsPanel({ c, side, save, onSaved, history }: CommitmentsPanelProps) {
+  const intl = useIntl();
   const [editing, setEditing] = useState(false);
   const counterpart = side === 'partner' ? c.tenant_name : c.partner_name;
   return (
@@ -73,69 +154,69 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
       <Stack>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <div style={{ minWidth: 0 }}>
-            <Title order={4}>{side === 'partner' ? 'What you committed to' : `What ${c.partner_name} committed to`}</Title>
+            <Title order={4}>{side === 'partner' ? intl.formatMessage(m.titlePartner) : intl.formatMessage(m.titleTenant, { partner: c.partner_name })}</Title>
             <Text size="sm" c="dimmed">
-              {side === 'partner' ? `Service levels, alerts and the billing threshold agreed with ${counterpart}. ${counterpart} sees the same.` : `Service levels, alerts and the billing threshold of ${c.partner_name}'s access. ${c.partner_name} sees the same.`}
+              {side === 'partner' ? intl.formatMessage(m.introPartner, { customer: counterpart }) : intl.formatMessage(m.introTenant, { partner: c.partner_name })}
             </Text>
           </div>
           {c.can_edit ? (
             <Button variant="light" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setEditing(true)} data-testid="edit-commitments">
-              Change
+              <FormattedMessage {...m.change} />
             </Button>
           ) : (
             <Text size="xs" c="dimmed" data-testid="commitments-readonly">
-              {side === 'partner' ? 'Only members with full access can change these.' : 'Only your administrators can change these.'}
+              {intl.formatMessage(side === 'partner' ? m.readonlyPartner : m.readonlyTenant)}
             </Text>
           )}
         </Group>
         <SimpleGrid cols={{ base: 1, md: 3 }}>
-          <Item label="Availability">
+          <Item label={intl.formatMessage(m.availability)}>
             <Text fw={600} size="lg" data-testid="commitment-availability">
-              {c.sla.availability_pct} %
+              {intl.formatMessage(m.percent, { value: c.sla.availability_pct })}
             </Text>
             <Text size="xs" c="dimmed">
-              each month
+              <FormattedMessage {...m.eachMonth} />
             </Text>
           </Item>
-          <Item label="Billing threshold">
+          <Item label={intl.formatMessage(m.threshold)}>
             <Text fw={600} size="lg" data-testid="commitment-threshold">
               {formatMoney(c.billing_threshold.amount_cents, c.billing_threshold.currency)}
             </Text>
             <Text size="xs" c="dimmed">
-              an alert when the customer owes more
+              <FormattedMessage {...m.thresholdHint} />
             </Text>
           </Item>
-          <Item label="Alerts">
+          <Item label={intl.formatMessage(m.alerts)}>
             <Stack gap={2} data-testid="commitment-alerts">
               {ALERTS.filter((a) => c.alerts[a.key]).map((a) => (
                 <Text key={a.key} size="sm">
-                  {a.label}
+                  {intl.formatMessage(a.label)}
                 </Text>
               ))}
-              {ALERTS.every((a) => !c.alerts[a.key]) && <Text size="sm">No alerts.</Text>}
+              {ALERTS.every((a) => !c.alerts[a.key]) && <Text size="sm">{intl.formatMessage(m.noAlerts)}</Text>}
               <Text size="xs" c="dimmed">
-                {[c.alerts.channels.includes('in_app') ? 'in the portal' : '', c.alerts.channels.includes('email') ? 'by e-mail' : ''].filter(Boolean).join(' and ') || 'not sent'}
-                {c.alerts.recipients.length > 0 ? ` · e-mail to ${c.alerts.recipients.join(', ')}` : ''}
+                {intl.formatMessage(m.channels, { channels: channelsOf(c.alerts.channels) })}
+                {c.alerts.recipients.length > 0 ? ` · ${intl.formatMessage(m.recipients, { recipients: c.alerts.recipients.join(', ') })}` : ''}
               </Text>
             </Stack>
           </Item>
         </SimpleGrid>
         {/* a region that may scroll sideways on a phone: focusable so it can be scrolled by keyboard too */}
-        <Box style={{ overflowX: 'auto' }} tabIndex={0} aria-label="Response and resolution times by ticket priority">
+        <Box style={{ overflowX: 'auto' }} tabIndex={0} aria-label={intl.formatMessage(m.timesRegion)}>
           <Table verticalSpacing={4} fz="sm" data-testid="commitment-times">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Ticket priority</Table.Th>
-                <Table.Th>First response within</Table.Th>
-                <Table.Th>Resolved within</Table.Th>
+                <Table.Th>{intl.formatMessage(m.ticketPriority)}</Table.Th>
+                <Table.Th>{intl.formatMessage(m.firstResponse)}</Table.Th>
+                <Table.Th>{intl.formatMessage(m.resolvedWithin)}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {PRIORITIES.map((p) => (
                 <Table.Tr key={p.key}>
-                  <Table.Td>{p.label}</Table.Td>
-                  <Table.Td>{duration(c.sla.response_minutes[p.key])}</Table.Td>
-                  <Table.Td>{duration(c.sla.resolution_minutes[p.key])}</Table.Td>
+                  <Table.Td>{intl.formatMessage(p.label)}</Table.Td>
+                  <Table.Td>{duration(intl, c.sla.response_minutes[p.key])}</Table.Td>
+                  <Table.Td>{duration(intl, c.sla.resolution_minutes[p.key])}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -143,20 +224,24 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
         </Box>
         <Text size="xs" c="dimmed" data-testid="commitments-changed">
           {c.updated_at
-            ? `Last changed ${formatDateTime(c.updated_at)} by ${c.updated_by ? `${c.updated_by.name}${c.updated_by.partner_name ? ` (${c.updated_by.partner_name})` : ''}` : 'someone no longer here'}.`
-            : 'The standard commitments: nobody has changed them yet.'}
+            ? intl.formatMessage(m.lastChanged, {
+                date: formatDateTime(c.updated_at),
+                who: c.updated_by ? `${c.updated_by.name}${c.updated_by.partner_name ? ` (${c.updated_by.partner_name})` : ''}` : intl.formatMessage(m.someoneGone),
+              })
+            : intl.formatMessage(m.standard)}
         </Text>
         {history && history.length > 0 && (
           <Stack gap={4} data-testid="commitments-history">
             <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-              Changes
+              <FormattedMessage {...m.changes} />
             </Text>
             {history.map((e) => {
-              const changed = ((e.details as { changed?: string[] }).changed ?? []).map((k) => SECTION_WORDS[k] ?? k);
+              const changed = ((e.details as { changed?: string[] }).changed ?? []).map((k) => (SECTION_WORDS[k] ? intl.formatMessage(SECTION_WORDS[k]) : k));
+              const actor = `${e.actor_name ?? intl.formatMessage(m.someone)}${e.partner_name && (e.details as { side?: string }).side === 'partner' ? ` (${e.partner_name})` : ''}`;
+              const date = formatDateTime(e.occurred_at);
               return (
                 <Text key={e.id} size="sm">
-                  {formatDateTime(e.occurred_at)} · {e.actor_name ?? 'Someone'}
-                  {e.partner_name && (e.details as { side?: string }).side === 'partner' ? ` (${e.partner_name})` : ''} changed {changed.length ? `the ${listWords(changed)}` : 'nothing'}
+                  {changed.length ? intl.formatMessage(m.changedSome, { date, actor, sections: listWords(intl, changed) }) : intl.formatMessage(m.changedNothing, { date, actor })}
                 </Text>
               );
             })}
@@ -196,20 +281,27 @@ const toValues = (c: LinkCommitments): Values => ({
   currency: c.billing_threshold.currency,
 });
 
-const minutesCheck = (v: number | string) => (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 525_600 ? 'Enter whole minutes, from 1 to 525,600 (a year).' : undefined);
+const minutesCheck = (intl: IntlShape) => (v: number | string) =>
+  typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 525_600 ? intl.formatMessage(m.minutesInvalid) : undefined;
+
+/** Which channels an alert goes through, as the `channels` select of the message names them. */
+const channelsOf = (cs: readonly string[]) => (cs.includes('in_app') ? (cs.includes('email') ? 'both' : 'in_app') : cs.includes('email') ? 'email' : 'none');
 
 function EditCommitments({ c, opened, onClose, save, onSaved }: { c: LinkCommitments; opened: boolean; onClose(): void; save: CommitmentsPanelProps['save']; onSaved(c: SavedCommitments): void }) {
-  const action = useApiMutation((v: Values) => save(toBody(v)), { success: 'Commitments saved. Both sides see the change.', onDone: onSaved });
+  const intl = useIntl();
+  const minutes = minutesCheck(intl);
+  const action = useApiMutation((v: Values) => save(toBody(v)), { success: intl.formatMessage(m.saved), onDone: onSaved });
   const form = useApiForm<Values>(
     {
       initialValues: toValues(c),
       validate: {
-        availability_pct: (v) => (typeof v !== 'number' || v < 90 || v > 100 ? 'Enter an availability between 90 and 100 %.' : undefined),
-        response: { low: minutesCheck, normal: minutesCheck, high: minutesCheck, urgent: minutesCheck },
-        resolution: { low: minutesCheck, normal: minutesCheck, high: minutesCheck, urgent: minutesCheck },
-        recipients: (v) => (v.some((x) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x)) ? 'Each recipient must be an e-mail address like name@example.com.' : v.length > 20 ? 'Name at most 20 recipients.' : undefined),
-        threshold: (v) => (typeof v !== 'number' || v < 0 ? 'Enter an amount of 0 or more.' : undefined),
-        currency: (v) => required(v, 'Enter the currency, e.g. USD.') ?? (/^[A-Z]{3}$/.test(v.trim().toUpperCase()) ? undefined : 'Enter a three-letter currency code, e.g. USD.'),
+        availability_pct: (v) => (typeof v !== 'number' || v < 90 || v > 100 ? intl.formatMessage(m.availabilityInvalid) : undefined),
+        response: { low: minutes, normal: minutes, high: minutes, urgent: minutes },
+        resolution: { low: minutes, normal: minutes, high: minutes, urgent: minutes },
+        recipients: (v) =>
+          v.some((x) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x)) ? intl.formatMessage(m.recipientInvalid) : v.length > 20 ? intl.formatMessage(m.tooManyRecipients) : undefined,
+        threshold: (v) => (typeof v !== 'number' || v < 0 ? intl.formatMessage(m.amountInvalid) : undefined),
+        currency: (v) => required(v, intl.formatMessage(m.currencyRequired)) ?? (/^[A-Z]{3}$/.test(v.trim().toUpperCase()) ? undefined : intl.formatMessage(m.currencyInvalid)),
       },
     },
     action,
@@ -221,50 +313,50 @@ function EditCommitments({ c, opened, onClose, save, onSaved }: { c: LinkCommitm
     if (opened) form.setValues(toValues(c));
   }, [opened]);
   return (
-    <Modal opened={opened} onClose={onClose} title="Change the commitments" size="lg">
+    <Modal opened={opened} onClose={onClose} title={intl.formatMessage(m.formTitle)} size="lg">
       <form noValidate onSubmit={form.submit((v) => action.run(v))} data-testid="commitments-form">
         <Stack>
-          <NumberInput label="Availability each month (%)" description="e.g. 99.9" min={90} max={100} step={0.01} decimalScale={3} withAsterisk {...form.getInputProps('availability_pct')} />
+          <NumberInput label={intl.formatMessage(m.availabilityLabel)} description={intl.formatMessage(m.availabilityHelp)} min={90} max={100} step={0.01} decimalScale={3} withAsterisk {...form.getInputProps('availability_pct')} />
           <div>
             <Text size="sm" fw={500}>
-              Response and resolution times, in minutes
+              <FormattedMessage {...m.timesTitle} />
             </Text>
             <Text size="xs" c="dimmed" mb={4}>
-              60 is an hour, 1440 a day.
+              <FormattedMessage {...m.timesHelp} />
             </Text>
             <Stack gap="xs">
               {PRIORITIES.map((p) => (
                 <SimpleGrid key={p.key} cols={{ base: 1, xs: 2 }} spacing="xs">
-                  <NumberInput label={`${p.label}: first response`} min={1} allowDecimal={false} {...form.getInputProps(`response.${p.key}`)} />
-                  <NumberInput label={`${p.label}: resolved`} min={1} allowDecimal={false} {...form.getInputProps(`resolution.${p.key}`)} />
+                  <NumberInput label={intl.formatMessage(m.responseLabel, { priority: intl.formatMessage(p.label) })} min={1} allowDecimal={false} {...form.getInputProps(`response.${p.key}`)} />
+                  <NumberInput label={intl.formatMessage(m.resolvedLabel, { priority: intl.formatMessage(p.label) })} min={1} allowDecimal={false} {...form.getInputProps(`resolution.${p.key}`)} />
                 </SimpleGrid>
               ))}
             </Stack>
           </div>
           <Stack gap={6}>
             <Text size="sm" fw={500}>
-              Send an alert when
+              <FormattedMessage {...m.sendWhen} />
             </Text>
             {ALERTS.map((a) => (
-              <Checkbox key={a.key} label={a.label} {...form.getInputProps(a.key, { type: 'checkbox' })} />
+              <Checkbox key={a.key} label={intl.formatMessage(a.label)} {...form.getInputProps(a.key, { type: 'checkbox' })} />
             ))}
           </Stack>
           <Group gap="lg">
-            <Checkbox label="In the portal" {...form.getInputProps('in_app', { type: 'checkbox' })} />
-            <Checkbox label="By e-mail" {...form.getInputProps('email', { type: 'checkbox' })} />
+            <Checkbox label={intl.formatMessage(m.inPortal)} {...form.getInputProps('in_app', { type: 'checkbox' })} />
+            <Checkbox label={intl.formatMessage(m.byEmail)} {...form.getInputProps('email', { type: 'checkbox' })} />
           </Group>
-          <TagsInput label="E-mail recipients" description="Press Enter after each address." placeholder="name@example.com" {...form.getInputProps('recipients')} />
+          <TagsInput label={intl.formatMessage(m.recipientsLabel)} description={intl.formatMessage(m.recipientsHelp)} placeholder={intl.formatMessage(m.recipientsPlaceholder)} {...form.getInputProps('recipients')} />
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <NumberInput label="Billing threshold" description="an alert when the customer owes more" min={0} decimalScale={2} thousandSeparator="," withAsterisk {...form.getInputProps('threshold')} />
-            <TextInput label="Currency" maxLength={3} withAsterisk {...form.getInputProps('currency')} />
+            <NumberInput label={intl.formatMessage(m.threshold)} description={intl.formatMessage(m.thresholdHint)} min={0} decimalScale={2} thousandSeparator="," withAsterisk {...form.getInputProps('threshold')} />
+            <TextInput label={intl.formatMessage(m.currency)} maxLength={3} withAsterisk {...form.getInputProps('currency')} />
           </SimpleGrid>
           <ErrorAlert error={action.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              <FormattedMessage {...m.cancel} />
             </Button>
             <Button type="submit" loading={action.busy} data-testid="save-commitments">
-              Save
+              <FormattedMessage {...m.save} />
             </Button>
           </Group>
         </Stack>

@@ -7,6 +7,8 @@ import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
 import { mspApi, type CustomerFiguresRow, type NewTicket, type Person, type Ticket, type TicketChange } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
+import { useIntl, type IntlShape } from 'react-intl';
+import { defineMessages, type Message } from '../../i18n/define.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
 
 // money, percentages and periods: the portal's one formatter
@@ -18,54 +20,134 @@ export function monthsAgo(months: number, now = new Date()): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-export const TICKET_STATUS: Record<string, { label: string; color: string }> = {
-  open: { label: 'Open', color: 'blue' },
-  in_progress: { label: 'In progress', color: 'indigo' },
-  waiting_on_customer: { label: 'Waiting on customer', color: 'yellow' },
-  resolved: { label: 'Resolved', color: 'teal' },
-  closed: { label: 'Closed', color: 'gray' },
+const ticketStatus = defineMessages({
+  open: { id: 'msp.ticket.status.open', defaultMessage: 'Open' },
+  in_progress: { id: 'msp.ticket.status.in_progress', defaultMessage: 'In progress' },
+  waiting_on_customer: { id: 'msp.ticket.status.waiting_on_customer', defaultMessage: 'Waiting on customer' },
+  resolved: { id: 'msp.ticket.status.resolved', defaultMessage: 'Resolved' },
+  closed: { id: 'msp.ticket.status.closed', defaultMessage: 'Closed' },
+});
+const ticketPriority = defineMessages({
+  low: { id: 'msp.ticket.priority.low', defaultMessage: 'Low' },
+  normal: { id: 'msp.ticket.priority.normal', defaultMessage: 'Normal' },
+  high: { id: 'msp.ticket.priority.high', defaultMessage: 'High' },
+  urgent: { id: 'msp.ticket.priority.urgent', defaultMessage: 'Urgent' },
+});
+const ticketCategory = defineMessages({
+  technical: { id: 'msp.ticket.category.technical', defaultMessage: 'Technical' },
+  billing: { id: 'msp.ticket.category.billing', defaultMessage: 'Billing' },
+  service_request: { id: 'msp.ticket.category.service_request', defaultMessage: 'Service request' },
+  other: { id: 'msp.ticket.category.other', defaultMessage: 'Other' },
+});
+const invoiceStatus = defineMessages({
+  open: { id: 'msp.invoice.status.open', defaultMessage: 'Open' },
+  overdue: { id: 'msp.invoice.status.overdue', defaultMessage: 'Overdue' },
+  paid: { id: 'msp.invoice.status.paid', defaultMessage: 'Paid' },
+  void: { id: 'msp.invoice.status.void', defaultMessage: 'Void' },
+});
+const alertKind = defineMessages({
+  sla_breach: { id: 'msp.alert.kind.sla_breach', defaultMessage: 'SLA missed' },
+  invoice_overdue: { id: 'msp.alert.kind.invoice_overdue', defaultMessage: 'Invoice overdue' },
+  receivables_threshold: { id: 'msp.alert.kind.receivables_threshold', defaultMessage: 'Receivables over limit' },
+});
+const metric = defineMessages({
+  data_gb: { id: 'msp.metric.data_gb', defaultMessage: 'Data' },
+  data_gb_unit: { id: 'msp.metric.data_gb.unit', defaultMessage: 'GB' },
+  voice_minutes: { id: 'msp.metric.voice_minutes', defaultMessage: 'Voice' },
+  voice_minutes_unit: { id: 'msp.metric.voice_minutes.unit', defaultMessage: 'minutes' },
+  sms_count: { id: 'msp.metric.sms_count', defaultMessage: 'SMS' },
+  sms_count_unit: { id: 'msp.metric.sms_count.unit', defaultMessage: 'messages' },
+});
+const orderStatus = defineMessages({
+  submitted: { id: 'msp.order.status.submitted', defaultMessage: 'Submitted' },
+  in_progress: { id: 'msp.order.status.in_progress', defaultMessage: 'In progress' },
+  completed: { id: 'msp.order.status.completed', defaultMessage: 'Completed' },
+  cancelled: { id: 'msp.order.status.cancelled', defaultMessage: 'Cancelled' },
+});
+const m = defineMessages({
+  forPartner: { id: 'msp.person.for_partner', defaultMessage: 'for {partner}' },
+  anApp: { id: 'msp.person.connected_app', defaultMessage: 'A connected app' },
+  yourOrganization: { id: 'msp.person.your_organization', defaultMessage: 'Your organization' },
+  customerTeam: { id: 'msp.person.customer_team', defaultMessage: 'The customer’s team' },
+  system: { id: 'msp.person.system', defaultMessage: 'The system' },
+});
+
+/** A value's badge: its words (a catalog message, or text already in the reader's words) and its colour. */
+export type BadgeWords = { label: string | Message; color: string };
+
+/** The badge maps in the reader's words: pass them to LabelBadge, or format `label` with intl. */
+export const TICKET_STATUS_WORDS: Record<string, { label: Message; color: string }> = {
+  open: { label: ticketStatus.open, color: 'blue' },
+  in_progress: { label: ticketStatus.in_progress, color: 'indigo' },
+  waiting_on_customer: { label: ticketStatus.waiting_on_customer, color: 'yellow' },
+  resolved: { label: ticketStatus.resolved, color: 'teal' },
+  closed: { label: ticketStatus.closed, color: 'gray' },
 };
-export const TICKET_PRIORITY: Record<string, { label: string; color: string }> = {
-  low: { label: 'Low', color: 'gray' },
-  normal: { label: 'Normal', color: 'blue' },
-  high: { label: 'High', color: 'orange' },
-  urgent: { label: 'Urgent', color: 'red' },
+export const TICKET_PRIORITY_WORDS: Record<string, { label: Message; color: string }> = {
+  low: { label: ticketPriority.low, color: 'gray' },
+  normal: { label: ticketPriority.normal, color: 'blue' },
+  high: { label: ticketPriority.high, color: 'orange' },
+  urgent: { label: ticketPriority.urgent, color: 'red' },
 };
+export const TICKET_CATEGORY_WORDS: Record<string, Message> = ticketCategory;
+export const INVOICE_STATUS_WORDS: Record<string, { label: Message; color: string }> = {
+  open: { label: invoiceStatus.open, color: 'blue' },
+  overdue: { label: invoiceStatus.overdue, color: 'red' },
+  paid: { label: invoiceStatus.paid, color: 'teal' },
+  void: { label: invoiceStatus.void, color: 'gray' },
+};
+export const ALERT_KIND_WORDS: Record<string, Message> = alertKind;
+export const METRIC_WORDS: Record<string, { label: Message; unit: Message }> = {
+  data_gb: { label: metric.data_gb, unit: metric.data_gb_unit },
+  voice_minutes: { label: metric.voice_minutes, unit: metric.voice_minutes_unit },
+  sms_count: { label: metric.sms_count, unit: metric.sms_count_unit },
+};
+export const ORDER_STATUS_WORDS: Record<string, { label: Message; color: string }> = {
+  submitted: { label: orderStatus.submitted, color: 'blue' },
+  in_progress: { label: orderStatus.in_progress, color: 'indigo' },
+  completed: { label: orderStatus.completed, color: 'teal' },
+  cancelled: { label: orderStatus.cancelled, color: 'gray' },
+};
+
+/** A map's values as Select options, in the reader's words. */
+export function labelOptions(intl: IntlShape, map: Record<string, { label: Message } | Message>): { value: string; label: string }[] {
+  return Object.entries(map).map(([value, x]) => ({ value, label: intl.formatMessage('label' in x ? x.label : x) }));
+}
+
+const english = <T extends { label: Message }>(map: Record<string, T>) =>
+  Object.fromEntries(Object.entries(map).map(([k, x]) => [k, { ...x, label: x.label.defaultMessage }])) as Record<string, Omit<T, 'label'> & { label: string }>;
+
+// The same maps in English only, for pages not yet speaking through the catalogs: use the *_WORDS maps instead.
+/** @deprecated English only: use TICKET_STATUS_WORDS */
+export const TICKET_STATUS: Record<string, { label: string; color: string }> = english(TICKET_STATUS_WORDS);
+/** @deprecated English only: use TICKET_PRIORITY_WORDS */
+export const TICKET_PRIORITY: Record<string, { label: string; color: string }> = english(TICKET_PRIORITY_WORDS);
 /** The values the ticket endpoints take (checked against the generated request types). */
 export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const satisfies readonly NonNullable<TicketChange['status']>[];
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly NonNullable<TicketChange['priority']>[];
 export const TICKET_CATEGORIES = ['technical', 'billing', 'service_request', 'other'] as const satisfies readonly NonNullable<NewTicket['category']>[];
 export { chosen } from '../../api/schema.ts';
-export const TICKET_CATEGORY: Record<string, string> = { technical: 'Technical', billing: 'Billing', service_request: 'Service request', other: 'Other' };
-export const INVOICE_STATUS: Record<string, { label: string; color: string }> = {
-  open: { label: 'Open', color: 'blue' },
-  overdue: { label: 'Overdue', color: 'red' },
-  paid: { label: 'Paid', color: 'teal' },
-  void: { label: 'Void', color: 'gray' },
-};
-export const ALERT_KIND: Record<string, string> = {
-  sla_breach: 'SLA missed',
-  invoice_overdue: 'Invoice overdue',
-  receivables_threshold: 'Receivables over limit',
-};
-export const METRIC: Record<string, { label: string; unit: string }> = {
-  data_gb: { label: 'Data', unit: 'GB' },
-  voice_minutes: { label: 'Voice', unit: 'minutes' },
-  sms_count: { label: 'SMS', unit: 'messages' },
-};
-export const ORDER_STATUS: Record<string, { label: string; color: string }> = {
-  submitted: { label: 'Submitted', color: 'blue' },
-  in_progress: { label: 'In progress', color: 'indigo' },
-  completed: { label: 'Completed', color: 'teal' },
-  cancelled: { label: 'Cancelled', color: 'gray' },
-};
+/** @deprecated English only: use TICKET_CATEGORY_WORDS */
+export const TICKET_CATEGORY: Record<string, string> = Object.fromEntries(Object.entries(ticketCategory).map(([k, x]) => [k, x.defaultMessage]));
+/** @deprecated English only: use INVOICE_STATUS_WORDS */
+export const INVOICE_STATUS: Record<string, { label: string; color: string }> = english(INVOICE_STATUS_WORDS);
+/** @deprecated English only: use ALERT_KIND_WORDS */
+export const ALERT_KIND: Record<string, string> = Object.fromEntries(Object.entries(alertKind).map(([k, x]) => [k, x.defaultMessage]));
+/** @deprecated English only: use METRIC_WORDS */
+export const METRIC: Record<string, { label: string; unit: string }> = Object.fromEntries(
+  Object.entries(METRIC_WORDS).map(([k, x]) => [k, { label: x.label.defaultMessage, unit: x.unit.defaultMessage }]),
+);
+/** @deprecated English only: use ORDER_STATUS_WORDS */
+export const ORDER_STATUS: Record<string, { label: string; color: string }> = english(ORDER_STATUS_WORDS);
 export const OPEN_TICKET_STATUSES = ['open', 'in_progress', 'waiting_on_customer'];
 
-export function LabelBadge({ value, map }: { value: string; map: Record<string, { label: string; color: string }> }) {
+/** A value as a coloured badge; `map` gives its words (a message, or text already in the reader's words), else the value itself. */
+export function LabelBadge({ value, map }: { value: string; map: Record<string, BadgeWords> }) {
+  const intl = useIntl();
   const x = map[value] ?? { label: value.replace(/_/g, ' '), color: 'gray' };
   return (
     <Badge color={x.color} variant="light" data-status={value}>
-      {x.label}
+      {typeof x.label === 'string' ? x.label : intl.formatMessage(x.label)}
     </Badge>
   );
 }
@@ -77,6 +159,7 @@ export function personLabel(p: Person | null | undefined, fallback = '—'): str
 }
 
 export function PersonText({ person, actorType, actor }: { person?: Person | null; actorType?: string; actor?: { type: string; partner_id: string | null } }) {
+  const intl = useIntl();
   if (person) {
     return (
       <div>
@@ -85,17 +168,17 @@ export function PersonText({ person, actorType, actor }: { person?: Person | nul
         </Text>
         {person.partner_name && (
           <Text size="xs" c="dimmed">
-            for {person.partner_name}
+            {intl.formatMessage(m.forPartner, { partner: person.partner_name })}
           </Text>
         )}
       </div>
     );
   }
   const type = actor?.type ?? actorType;
-  const who = type === 'app' ? 'A connected app' : actor?.partner_id ? 'Your organization' : type === 'user' ? 'The customer’s team' : 'The system';
+  const who = type === 'app' ? m.anApp : actor?.partner_id ? m.yourOrganization : type === 'user' ? m.customerTeam : m.system;
   return (
     <Text fz="inherit" c="dimmed">
-      {who}
+      {intl.formatMessage(who)}
     </Text>
   );
 }

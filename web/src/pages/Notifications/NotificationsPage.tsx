@@ -11,20 +11,62 @@ import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useNotificationCounts } from '../../components/NotificationBell.tsx';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { notificationKeys } from '../../api/keys/notifications.ts';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  title: { id: 'notifications.title', defaultMessage: 'Notifications' },
+  description: {
+    id: 'notifications.description',
+    defaultMessage: 'What happened that concerns you — partners asking for access, access that ends or changes, webhook endpoints that stopped — and what waits for your answer.',
+  },
+  tabList: { id: 'notifications.tab.list', defaultMessage: 'Notifications' },
+  tabSettings: { id: 'notifications.tab.settings', defaultMessage: 'Settings' },
+  markedRead: { id: 'notifications.marked_read', defaultMessage: '{count} marked as read.' },
+  nothingUnread: { id: 'notifications.nothing_unread', defaultMessage: 'Nothing was unread.' },
+  waiting: { id: 'notifications.waiting', defaultMessage: 'Waiting for you' },
+  showAll: { id: 'notifications.show.all', defaultMessage: 'All' },
+  showUnread: { id: 'notifications.show.unread', defaultMessage: 'Unread' },
+  showUnreadCount: { id: 'notifications.show.unread_count', defaultMessage: 'Unread ({count})' },
+  markAll: { id: 'notifications.mark_all', defaultMessage: 'Mark all as read' },
+  emptyUnread: { id: 'notifications.empty.unread', defaultMessage: 'Nothing unread. You are up to date.' },
+  emptyAll: {
+    id: 'notifications.empty.all',
+    defaultMessage: 'No notifications yet. You will see here when a partner asks for access, when access ends, and more.',
+  },
+  colWhat: { id: 'notifications.column.what', defaultMessage: 'What happened' },
+  colWhen: { id: 'notifications.column.when', defaultMessage: 'When' },
+  unreadLabel: { id: 'notifications.unread_label', defaultMessage: 'unread' },
+  newBadge: { id: 'notifications.new_badge', defaultMessage: 'New' },
+  open: { id: 'notifications.open', defaultMessage: 'Open' },
+  markRead: { id: 'notifications.mark_read', defaultMessage: 'Mark as read' },
+  saved: { id: 'notifications.settings.saved', defaultMessage: 'Your notification settings are saved.' },
+  settingsIntro: {
+    id: 'notifications.settings.intro',
+    defaultMessage: 'Choose how you hear about each kind of event. You are told only about organizations you belong to; e-mail goes to your account’s address.',
+  },
+  colEvent: { id: 'notifications.settings.column.event', defaultMessage: 'Event' },
+  colInApp: { id: 'notifications.settings.column.in_app', defaultMessage: 'In the portal' },
+  colEmail: { id: 'notifications.settings.column.email', defaultMessage: 'By e-mail' },
+  inAppLabel: { id: 'notifications.settings.in_app_label', defaultMessage: '{event}: in the portal' },
+  emailLabel: { id: 'notifications.settings.email_label', defaultMessage: '{event}: by e-mail' },
+  save: { id: 'notifications.settings.save', defaultMessage: 'Save settings' },
+});
 
 export function NotificationsPage() {
+  const intl = useIntl();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'settings' ? 'settings' : 'list';
   return (
     <>
-      <PageHeader title="Notifications" description="What happened that concerns you — partners asking for access, access that ends or changes, webhook endpoints that stopped — and what waits for your answer." />
+      <PageHeader title={intl.formatMessage(m.title)} description={intl.formatMessage(m.description)} />
       <Tabs value={tab} onChange={(v) => setParams(v === 'settings' ? { tab: 'settings' } : {})} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="list" leftSection={<IconBell size={16} />}>
-            Notifications
+            {intl.formatMessage(m.tabList)}
           </Tabs.Tab>
           <Tabs.Tab value="settings" leftSection={<IconSettings size={16} />}>
-            Settings
+            {intl.formatMessage(m.tabSettings)}
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="list">
@@ -39,12 +81,13 @@ export function NotificationsPage() {
 }
 
 function NotificationList() {
+  const intl = useIntl();
   const [show, setShow] = useState<'all' | 'unread'>('all');
   const counts = useNotificationCounts();
   const navigate = useNavigate();
   const list = useApiList(notificationKeys.list(show), (cursor) => notificationsApi.list({ unread: show === 'unread' || undefined, cursor, limit: 30 }));
   const markOne = useApiMutation((ids: string[]) => notificationsApi.markRead(ids), { invalidates: [notificationKeys.all], notifyError: true });
-  const markAll = useApiMutation(() => notificationsApi.markAllRead(), { invalidates: [notificationKeys.all], notifyError: true, success: (r) => (r.marked ? `${r.marked} marked as read.` : 'Nothing was unread.') });
+  const markAll = useApiMutation(() => notificationsApi.markAllRead(), { invalidates: [notificationKeys.all], notifyError: true, success: (r) => (r.marked ? intl.formatMessage(m.markedRead, { count: r.marked }) : intl.formatMessage(m.nothingUnread)) });
   const open = async (n: NotificationDto) => {
     if (!n.read_at) await markOne.run([n.id]);
     if (n.link) navigate(n.link);
@@ -54,7 +97,7 @@ function NotificationList() {
       {(counts?.waiting.length ?? 0) > 0 && (
         <Paper withBorder p="md" radius="md" data-testid="waiting">
           <Text fw={600} mb="xs">
-            Waiting for you
+            {intl.formatMessage(m.waiting)}
           </Text>
           <Stack gap={6}>
             {counts!.waiting.map((w) => (
@@ -75,12 +118,12 @@ function NotificationList() {
           value={show}
           onChange={(v) => setShow(v as 'all' | 'unread')}
           data={[
-            { value: 'all', label: 'All' },
-            { value: 'unread', label: `Unread${counts?.unread ? ` (${counts.unread})` : ''}` },
+            { value: 'all', label: intl.formatMessage(m.showAll) },
+            { value: 'unread', label: counts?.unread ? intl.formatMessage(m.showUnreadCount, { count: counts.unread }) : intl.formatMessage(m.showUnread) },
           ]}
         />
         <Button variant="light" leftSection={<IconChecks size={16} />} onClick={() => void markAll.run()} loading={markAll.busy} disabled={!counts?.unread}>
-          Mark all as read
+          {intl.formatMessage(m.markAll)}
         </Button>
       </Group>
       <ErrorAlert error={list.error} />
@@ -90,16 +133,16 @@ function NotificationList() {
         loading={list.loading}
         rowKey={(n) => n.id}
         rowProps={(n) => ({ 'data-unread': n.read_at ? undefined : 'true' })}
-        empty={show === 'unread' ? 'Nothing unread. You are up to date.' : 'No notifications yet. You will see here when a partner asks for access, when access ends, and more.'}
+        empty={show === 'unread' ? intl.formatMessage(m.emptyUnread) : intl.formatMessage(m.emptyAll)}
         columns={[
           {
             key: 'what',
-            title: 'What happened',
+            title: intl.formatMessage(m.colWhat),
             mobile: 'title',
             render: (n) => (
               <Stack gap={2}>
                 <Group gap={6} wrap="nowrap">
-                  {!n.read_at && <Badge size="xs" color="blue" variant="filled" aria-label="unread">New</Badge>}
+                  {!n.read_at && <Badge size="xs" color="blue" variant="filled" aria-label={intl.formatMessage(m.unreadLabel)}>{intl.formatMessage(m.newBadge)}</Badge>}
                   <Text size="sm" fw={n.read_at ? 400 : 600}>
                     {n.title}
                   </Text>
@@ -112,7 +155,7 @@ function NotificationList() {
               </Stack>
             ),
           },
-          { key: 'when', title: 'When', render: (n) => <span title={formatDateTime(n.created_at)}>{timeAgo(n.created_at)}</span>, style: { whiteSpace: 'nowrap' } },
+          { key: 'when', title: intl.formatMessage(m.colWhen), render: (n) => <span title={formatDateTime(n.created_at)}>{timeAgo(n.created_at)}</span>, style: { whiteSpace: 'nowrap' } },
           {
             key: 'actions',
             title: '',
@@ -122,12 +165,12 @@ function NotificationList() {
               <Group gap="xs" justify="flex-end" wrap="nowrap">
                 {n.link && (
                   <Button size="xs" variant="light" onClick={() => void open(n)}>
-                    Open
+                    {intl.formatMessage(m.open)}
                   </Button>
                 )}
                 {!n.read_at && (
                   <Button size="xs" variant="subtle" onClick={() => void markOne.run([n.id])}>
-                    Mark as read
+                    {intl.formatMessage(m.markRead)}
                   </Button>
                 )}
               </Group>
@@ -141,27 +184,28 @@ function NotificationList() {
 }
 
 function Preferences() {
+  const intl = useIntl();
   const prefs = useApiQuery(notificationKeys.preferences, notificationsApi.preferences);
   const [rows, setRows] = useState<{ type: string; label: string; description: string; in_app: boolean; email: boolean }[]>([]);
   useEffect(() => {
     if (prefs.data) setRows(prefs.data.events);
   }, [prefs.data]);
-  const save = useApiMutation(() => notificationsApi.savePreferences(rows.map(({ type, in_app, email }) => ({ type, in_app, email }))), { success: 'Your notification settings are saved.', invalidates: [notificationKeys.preferences] });
+  const save = useApiMutation(() => notificationsApi.savePreferences(rows.map(({ type, in_app, email }) => ({ type, in_app, email }))), { success: intl.formatMessage(m.saved), invalidates: [notificationKeys.preferences] });
   const set = (type: string, key: 'in_app' | 'email', v: boolean) => setRows((r) => r.map((x) => (x.type === type ? { ...x, [key]: v } : x)));
   const changed = JSON.stringify(rows) !== JSON.stringify(prefs.data?.events ?? []);
   return (
     <Stack gap="md">
       <Text size="sm" c="dimmed" maw={720}>
-        Choose how you hear about each kind of event. You are told only about organizations you belong to; e-mail goes to your account’s address.
+        {intl.formatMessage(m.settingsIntro)}
       </Text>
       <ErrorAlert error={prefs.error ?? save.error} />
       <Card withBorder radius="md" p={0}>
         <Table verticalSpacing="sm" horizontalSpacing="md" data-testid="preferences">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Event</Table.Th>
-              <Table.Th w={90}>In the portal</Table.Th>
-              <Table.Th w={90}>By e-mail</Table.Th>
+              <Table.Th>{intl.formatMessage(m.colEvent)}</Table.Th>
+              <Table.Th w={90}>{intl.formatMessage(m.colInApp)}</Table.Th>
+              <Table.Th w={90}>{intl.formatMessage(m.colEmail)}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -176,10 +220,10 @@ function Preferences() {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Switch checked={r.in_app} onChange={(e) => set(r.type, 'in_app', e.currentTarget.checked)} aria-label={`${r.label}: in the portal`} />
+                  <Switch checked={r.in_app} onChange={(e) => set(r.type, 'in_app', e.currentTarget.checked)} aria-label={intl.formatMessage(m.inAppLabel, { event: r.label })} />
                 </Table.Td>
                 <Table.Td>
-                  <Switch checked={r.email} onChange={(e) => set(r.type, 'email', e.currentTarget.checked)} aria-label={`${r.label}: by e-mail`} />
+                  <Switch checked={r.email} onChange={(e) => set(r.type, 'email', e.currentTarget.checked)} aria-label={intl.formatMessage(m.emailLabel, { event: r.label })} />
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -188,7 +232,7 @@ function Preferences() {
       </Card>
       <Group>
         <Button onClick={() => void save.run()} loading={save.busy} disabled={!changed}>
-          Save settings
+          {intl.formatMessage(m.save)}
         </Button>
       </Group>
     </Stack>

@@ -13,26 +13,77 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiMutation } from '../../query/query.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages, type Message } from '../../i18n/define.ts';
 
 type Row = PartnerImportReport['results'][number];
-const STATUS: Record<string, { label: string; color: string }> = {
-  ready: { label: 'Ready', color: 'teal' },
-  created: { label: 'Added', color: 'teal' },
-  invalid: { label: 'Not added', color: 'red' },
+const STATUS_WORDS = defineMessages({
+  ready: { id: 'operator.import.status.ready', defaultMessage: 'Ready' },
+  created: { id: 'operator.import.status.created', defaultMessage: 'Added' },
+  invalid: { id: 'operator.import.status.invalid', defaultMessage: 'Not added' },
+});
+const STATUS: Record<string, { label: Message; color: string }> = {
+  ready: { label: STATUS_WORDS.ready, color: 'teal' },
+  created: { label: STATUS_WORDS.created, color: 'teal' },
+  invalid: { label: STATUS_WORDS.invalid, color: 'red' },
 };
-const FIELD_WORDS: Record<string, string> = {
-  name: 'Name',
-  slug: 'Short name',
-  contact_email: 'Contact e-mail',
-  website: 'Website',
-  description: 'Description',
-  capabilities: 'What it may do',
-  owner_email: 'Owner',
-  configuration_template: 'Settings from',
-  plans: 'Plans',
-};
+const FIELD_WORDS: Record<string, Message> = defineMessages({
+  name: { id: 'operator.import.field.name', defaultMessage: 'Name' },
+  slug: { id: 'operator.import.field.slug', defaultMessage: 'Short name' },
+  contact_email: { id: 'operator.import.field.contact_email', defaultMessage: 'Contact e-mail' },
+  website: { id: 'operator.import.field.website', defaultMessage: 'Website' },
+  description: { id: 'operator.import.field.description', defaultMessage: 'Description' },
+  capabilities: { id: 'operator.import.field.capabilities', defaultMessage: 'What it may do' },
+  owner_email: { id: 'operator.import.field.owner_email', defaultMessage: 'Owner' },
+  configuration_template: { id: 'operator.import.field.configuration_template', defaultMessage: 'Settings from' },
+  plans: { id: 'operator.import.field.plans', defaultMessage: 'Plans' },
+});
+
+const m = defineMessages({
+  added: { id: 'operator.import.done', defaultMessage: '{count, plural, one {# partner} other {# partners}} added.' },
+  allPartners: { id: 'operator.import.back', defaultMessage: 'All partners' },
+  title: { id: 'operator.import.title', defaultMessage: 'Import partners from a file' },
+  description: {
+    id: 'operator.import.description',
+    defaultMessage: 'Bring in partners you already work with. The whole file is checked before anything is added; each partner is then added on its own, completely or not at all, and its first owner is invited by e-mail.',
+  },
+  format: {
+    id: 'operator.import.format',
+    defaultMessage:
+      'A CSV file with a header row: name, short name (optional), contact e-mail, website, description, what it may do (separated by “;”), owner’s e-mail, the partner whose settings it starts from, and the plans it may offer (by name, separated by “;”). A file ending in .ndjson holds one partner per line as JSON.',
+  },
+  file: { id: 'operator.import.file', defaultMessage: 'File of partners' },
+  fileDescription: { id: 'operator.import.file.description', defaultMessage: 'A .csv or .ndjson file' },
+  check: { id: 'operator.import.check', defaultMessage: 'Check the file' },
+  template: { id: 'operator.import.template', defaultMessage: 'Download the CSV template' },
+  checkFailed: { id: 'operator.import.check_failed', defaultMessage: 'The file could not be checked' },
+  appliedTitle: { id: 'operator.import.applied.title', defaultMessage: 'Done: {created} added, {invalid} not added' },
+  checkedTitle: { id: 'operator.import.checked.title', defaultMessage: '{rows, plural, one {# row} other {# rows}} in the file: {ready} ready, {invalid} with problems' },
+  addN: { id: 'operator.import.add_n', defaultMessage: 'Add {count, plural, one {# partner} other {# partners}}' },
+  leftOut: { id: 'operator.import.left_out', defaultMessage: 'Rows with problems are left out; fix them in the file and import it again.' },
+  nothingTitle: { id: 'operator.import.nothing.title', defaultMessage: 'Nothing to add' },
+  nothingText: { id: 'operator.import.nothing.text', defaultMessage: 'No row can be added as it is. Fix the rows below in the file and check it again.' },
+  empty: { id: 'operator.import.empty', defaultMessage: 'The file has no rows.' },
+  row: { id: 'operator.import.column.row', defaultMessage: 'Row' },
+  partner: { id: 'operator.import.column.partner', defaultMessage: 'Partner' },
+  noName: { id: 'operator.import.no_name', defaultMessage: 'No name' },
+  shortName: { id: 'operator.import.column.short_name', defaultMessage: 'Short name' },
+  outcome: { id: 'operator.import.column.outcome', defaultMessage: 'Outcome' },
+  whyNot: { id: 'operator.import.column.why_not', defaultMessage: 'Why not' },
+  fieldReason: { id: 'operator.import.field_label', defaultMessage: '{field}:' },
+  confirmTitle: { id: 'operator.import.confirm.title', defaultMessage: 'Add these partners?' },
+  confirmText: {
+    id: 'operator.import.confirm.text',
+    defaultMessage:
+      '{ready, plural, one {# partner} other {# partners}} will be added and become active at once; each first owner gets an invitation by e-mail.{invalid, plural, =0 {} one { # row with problems will be left out.} other { # rows with problems will be left out.}}',
+  },
+  applyFailed: { id: 'operator.import.apply_failed', defaultMessage: 'The file was not applied' },
+  cancel: { id: 'operator.import.cancel', defaultMessage: 'Cancel' },
+  addPartners: { id: 'operator.import.add_partners', defaultMessage: 'Add partners' },
+});
 
 export function PartnerImportPage() {
+  const intl = useIntl();
   const [file, setFile] = useState<File | null>(null);
   const [content, setContent] = useState<{ format: 'csv' | 'ndjson'; text: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -40,7 +91,7 @@ export function PartnerImportPage() {
   const [applied, setApplied] = useState<PartnerImportReport | null>(null);
   const check = useApiMutation((format: 'csv' | 'ndjson', text: string) => partnerOpsApi.previewImport(format, text), { onDone: setChecked, invalidates: [] });
   const apply = useApiMutation((format: 'csv' | 'ndjson', text: string) => partnerOpsApi.applyImport(format, text), {
-    success: (r) => `${r.created} partner${r.created === 1 ? '' : 's'} added.`,
+    success: (r) => intl.formatMessage(m.added, { count: r.created }),
     onDone: (r) => {
       setApplied(r);
       setConfirming(false);
@@ -59,23 +110,22 @@ export function PartnerImportPage() {
   return (
     <>
       <Anchor component={Link} to="/operator/partners" size="sm" mb="xs" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
-        <IconArrowLeft size={14} /> All partners
+        <IconArrowLeft size={14} /> <FormattedMessage {...m.allPartners} />
       </Anchor>
       <PageHeader
-        title="Import partners from a file"
-        description="Bring in partners you already work with. The whole file is checked before anything is added; each partner is then added on its own, completely or not at all, and its first owner is invited by e-mail."
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description)}
       />
       <Stack maw={1000}>
         <Paper withBorder p="lg" radius="md">
           <Stack>
             <Text size="sm">
-              A CSV file with a header row: name, short name (optional), contact e-mail, website, description, what it may do (separated by “;”), owner’s e-mail, the partner whose settings
-              it starts from, and the plans it may offer (by name, separated by “;”). A file ending in .ndjson holds one partner per line as JSON.
+              <FormattedMessage {...m.format} />
             </Text>
             <Group align="flex-end">
               <FileInput
-                label="File of partners"
-                description="A .csv or .ndjson file"
+                label={intl.formatMessage(m.file)}
+                description={intl.formatMessage(m.fileDescription)}
                 accept=".csv,.ndjson,.jsonl,text/csv"
                 leftSection={<IconFileSpreadsheet size={16} />}
                 value={file}
@@ -84,13 +134,13 @@ export function PartnerImportPage() {
                 maw="100%"
               />
               <Button disabled={!content} loading={check.busy} onClick={() => content && void check.run(content.format, content.text)}>
-                Check the file
+                <FormattedMessage {...m.check} />
               </Button>
               <Button component="a" href={partnerOpsApi.templateUrl} variant="subtle" leftSection={<IconDownload size={16} />}>
-                Download the CSV template
+                <FormattedMessage {...m.template} />
               </Button>
             </Group>
-            <ErrorAlert error={check.error} title="The file could not be checked" />
+            <ErrorAlert error={check.error} title={intl.formatMessage(m.checkFailed)} />
           </Stack>
         </Paper>
 
@@ -98,35 +148,37 @@ export function PartnerImportPage() {
           <Paper withBorder p="lg" radius="md" data-testid={applied ? 'import-applied' : 'import-checked'}>
             <Stack>
               <Title order={3} size="h4">
-                {applied ? `Done: ${applied.created} added, ${applied.invalid} not added` : `${report.rows} row${report.rows === 1 ? '' : 's'} in the file: ${report.ready} ready, ${report.invalid} with problems`}
+                {applied
+                  ? intl.formatMessage(m.appliedTitle, { created: applied.created, invalid: applied.invalid })
+                  : intl.formatMessage(m.checkedTitle, { rows: report.rows, ready: report.ready, invalid: report.invalid })}
               </Title>
               {!applied && report.ready > 0 && (
                 <Group>
                   <Button onClick={() => setConfirming(true)}>
-                    Add {report.ready} partner{report.ready === 1 ? '' : 's'}
+                    <FormattedMessage {...m.addN} values={{ count: report.ready }} />
                   </Button>
                   {report.invalid > 0 && (
                     <Text size="sm" c="dimmed">
-                      Rows with problems are left out; fix them in the file and import it again.
+                      <FormattedMessage {...m.leftOut} />
                     </Text>
                   )}
                 </Group>
               )}
               {!applied && report.ready === 0 && (
-                <Alert color="orange" title="Nothing to add">
-                  No row can be added as it is. Fix the rows below in the file and check it again.
+                <Alert color="orange" title={intl.formatMessage(m.nothingTitle)}>
+                  <FormattedMessage {...m.nothingText} />
                 </Alert>
               )}
               <DataTable<Row>
                 testId="import-rows"
                 records={report.results}
                 rowKey={(r) => String(r.row)}
-                empty="The file has no rows."
+                empty={intl.formatMessage(m.empty)}
                 columns={[
-                  { key: 'row', title: 'Row', render: (r) => r.row },
+                  { key: 'row', title: intl.formatMessage(m.row), render: (r) => r.row },
                   {
                     key: 'name',
-                    title: 'Partner',
+                    title: intl.formatMessage(m.partner),
                     mobile: 'title',
                     render: (r) =>
                       r.status === 'created' && r.partner_id ? (
@@ -134,22 +186,22 @@ export function PartnerImportPage() {
                           {r.name ?? r.slug}
                         </Anchor>
                       ) : (
-                        (r.name ?? 'No name')
+                        (r.name ?? intl.formatMessage(m.noName))
                       ),
                   },
-                  { key: 'slug', title: 'Short name', render: (r) => r.slug ?? '—' },
+                  { key: 'slug', title: intl.formatMessage(m.shortName), render: (r) => r.slug ?? '—' },
                   {
                     key: 'status',
-                    title: 'Outcome',
+                    title: intl.formatMessage(m.outcome),
                     render: (r) => (
                       <Badge color={STATUS[r.status]?.color ?? 'gray'} variant="light">
-                        {STATUS[r.status]?.label ?? r.status}
+                        {STATUS[r.status] ? intl.formatMessage(STATUS[r.status]!.label) : r.status}
                       </Badge>
                     ),
                   },
                   {
                     key: 'why',
-                    title: 'Why not',
+                    title: intl.formatMessage(m.whyNot),
                     render: (r) =>
                       r.errors.length === 0 ? (
                         '—'
@@ -157,7 +209,7 @@ export function PartnerImportPage() {
                         <List size="sm" spacing={2}>
                           {r.errors.map((e) => (
                             <List.Item key={`${e.field}-${e.reason}`}>
-                              {e.field ? <b>{FIELD_WORDS[e.field] ?? e.field}: </b> : null}
+                              {e.field ? <b>{intl.formatMessage(m.fieldReason, { field: FIELD_WORDS[e.field] ? intl.formatMessage(FIELD_WORDS[e.field]!) : e.field })} </b> : null}
                               {e.reason}
                             </List.Item>
                           ))}
@@ -171,19 +223,18 @@ export function PartnerImportPage() {
         )}
       </Stack>
 
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Add these partners?">
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={intl.formatMessage(m.confirmTitle)}>
         <Stack>
           <Text size="sm">
-            {checked?.ready} partner{checked?.ready === 1 ? '' : 's'} will be added and become active at once; each first owner gets an invitation by e-mail.
-            {checked && checked.invalid > 0 ? ` ${checked.invalid} row${checked.invalid === 1 ? '' : 's'} with problems will be left out.` : ''}
+            <FormattedMessage {...m.confirmText} values={{ ready: checked?.ready ?? 0, invalid: checked?.invalid ?? 0 }} />
           </Text>
-          <ErrorAlert error={apply.error} title="The file was not applied" />
+          <ErrorAlert error={apply.error} title={intl.formatMessage(m.applyFailed)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
+              <FormattedMessage {...m.cancel} />
             </Button>
             <Button loading={apply.busy} onClick={() => content && void apply.run(content.format, content.text)}>
-              Add partners
+              <FormattedMessage {...m.addPartners} />
             </Button>
           </Group>
         </Stack>

@@ -1,9 +1,19 @@
 /** Pieces the partner home's sections share: a titled section with a waiting badge, and a figure card. */
 import type { ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import { Badge, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { defineMessages } from '../../i18n/define.ts';
 
-/** A section of the home; `waiting` puts an orange count next to its title when something waits for the reader. */
+const m = defineMessages({
+  waiting: { id: 'partner_home.section.waiting', defaultMessage: '{count, plural, one {# waiting} other {# waiting}}' },
+});
+
+/**
+ * A section of the home; `waiting` puts an orange count next to its title when something waits for the reader,
+ * named by `waitingLabel` (the whole phrase with its count, e.g. "2 identity checks wait"; "2 waiting" when not given).
+ */
 export function HomeSection({ title, description, waiting, waitingLabel, actions, children, testId }: { title: string; description?: ReactNode; waiting?: number; waitingLabel?: string; actions?: ReactNode; children: ReactNode; testId: string }) {
+  const intl = useIntl();
   return (
     <Paper withBorder radius="md" p="md" data-testid={testId} component="section" aria-label={title}>
       <Stack gap="sm">
@@ -14,7 +24,7 @@ export function HomeSection({ title, description, waiting, waitingLabel, actions
                 {title}
               </Title>
               {waiting !== undefined && waiting > 0 && (
-                <Badge color="orange" variant="filled" data-testid={`${testId}-badge`} aria-label={`${waiting} ${waitingLabel ?? 'waiting'}`} style={{ flexShrink: 0, overflow: 'visible' }}>
+                <Badge color="orange" variant="filled" data-testid={`${testId}-badge`} aria-label={waitingLabel ?? intl.formatMessage(m.waiting, { count: waiting })} style={{ flexShrink: 0, overflow: 'visible' }}>
                   {waiting}
                 </Badge>
               )}

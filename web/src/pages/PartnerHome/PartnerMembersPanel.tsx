@@ -4,6 +4,7 @@
  * customers. Used by the partner home (owner) and the operator console.
  */
 import { Group, Select, Text } from '@mantine/core';
+import { useIntl, type IntlShape } from 'react-intl';
 import { api, type PartnerMemberDto } from '../../api/index.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
 import { roleKeys } from '../../api/keys/roles.ts';
@@ -11,20 +12,41 @@ import type { Column } from '../../components/DataTable.tsx';
 import { MembersPanel, type OrgMembers } from '../../components/members/MembersPanel.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { defineMessages } from '../../i18n/define.ts';
+import { roleLabel } from '../../session/access.ts';
+
+const m = defineMessages({
+  ownerDescription: {
+    id: 'partner_home.members.role.owner.description',
+    defaultMessage: 'Full control of the partner organization: profile, team, apps, agreements, earnings and the audit log.',
+  },
+  staffDescription: {
+    id: 'partner_home.members.role.staff.description',
+    defaultMessage: 'Day-to-day work: sees the profile, apps, customers and referrals, but not the team or the audit log.',
+  },
+  membership: { id: 'partner_home.members.column.membership', defaultMessage: 'Membership' },
+  workSaved: { id: 'partner_home.members.work.saved', defaultMessage: 'Done: it applies from their next request.' },
+  onCustomers: { id: 'partner_home.members.column.on_customers', defaultMessage: 'On customers' },
+  fullAccessOwner: { id: 'partner_home.members.work.owner', defaultMessage: 'Full access (owner)' },
+  workLabel: { id: 'partner_home.members.work.label', defaultMessage: 'What {email} may do on customers' },
+});
 
 /** The roles an owner gives each member of an MSP, for its work on the managed customers. */
 const MEMBER_ROLE_IDS = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'];
 
-export const PARTNER_ROLES = [
-  { value: 'PARTNER_OWNER', label: 'Owner', description: 'Full control of the partner organization: profile, team, apps, agreements, earnings and the audit log.' },
-  { value: 'PARTNER_STAFF', label: 'Staff', description: 'Day-to-day work: sees the profile, apps, customers and referrals, but not the team or the audit log.' },
-];
+/** The partner's roles as the members panel offers them, in the reader's words. */
+export function partnerRoles(intl: IntlShape) {
+  return [
+    { value: 'PARTNER_OWNER', label: roleLabel(intl, 'PARTNER_OWNER'), description: intl.formatMessage(m.ownerDescription) },
+    { value: 'PARTNER_STAFF', label: roleLabel(intl, 'PARTNER_STAFF'), description: intl.formatMessage(m.staffDescription) },
+  ];
+}
 
-function partnerMembers(partnerId: string, partnerName: string): OrgMembers<PartnerMemberDto> {
+function partnerMembers(intl: IntlShape, partnerId: string, partnerName: string): OrgMembers<PartnerMemberDto> {
   return {
     kind: 'partner',
     name: partnerName,
-    roles: PARTNER_ROLES,
+    roles: partnerRoles(intl),
     defaultRole: 'PARTNER_STAFF',
     keys: { members: partnerKeys.members(partnerId), invitations: partnerKeys.invitations(partnerId) },
     members: () => api.partners.members(partnerId),
@@ -37,9 +59,9 @@ function partnerMembers(partnerId: string, partnerName: string): OrgMembers<Part
   };
 }
 
-const membershipColumn: Column<PartnerMemberDto> = {
+const membershipColumn = (intl: IntlShape): Column<PartnerMemberDto> => ({
   key: 'membership',
-  title: 'Membership',
+  title: intl.formatMessage(m.membership),
   sortValue: (m) => m.member_status,
   render: (m) => (
     <Group gap={4}>
@@ -47,34 +69,35 @@ const membershipColumn: Column<PartnerMemberDto> = {
       {m.status !== 'active' && <StatusBadge status={m.status} />}
     </Group>
   ),
-};
+});
 
 /** An MSP's column: what each member may do on the managed customers (owners have full access). */
 function useWorkRoleColumn(partnerId: string, enabled: boolean, canManage: boolean): Column<PartnerMemberDto> | null {
+  const intl = useIntl();
   const workRoles = useApiQuery(roleKeys.partnerWork, () => api.partners.workRoles(), { enabled, staleTime: Infinity });
   const work = (workRoles.data?.data ?? []).filter((r) => MEMBER_ROLE_IDS.includes(r.id));
   const setWork = useApiMutation((userId: string, member_role: string) => api.partners.setWorkRole(partnerId, userId, member_role), {
-    success: 'Done: it applies from their next request.',
+    success: intl.formatMessage(m.workSaved),
     notifyError: true,
   });
   if (!enabled) return null;
   return {
     key: 'work',
-    title: 'On customers',
-    render: (m) => {
-      const current = m.member_role ?? 'partner_msp_full';
+    title: intl.formatMessage(m.onCustomers),
+    render: (member) => {
+      const current = member.member_role ?? 'partner_msp_full';
       const info = work.find((r) => r.id === current);
-      if (m.role === 'PARTNER_OWNER') return <Text fz="inherit">Full access (owner)</Text>;
+      if (member.role === 'PARTNER_OWNER') return <Text fz="inherit">{intl.formatMessage(m.fullAccessOwner)}</Text>;
       if (!canManage) return <Text fz="inherit">{info?.name ?? '—'}</Text>;
       return (
         <Select
           size="xs"
           w={150}
-          aria-label={`What ${m.email} may do on customers`}
+          aria-label={intl.formatMessage(m.workLabel, { email: member.email })}
           data={work.map((r) => ({ value: r.id, label: r.name }))}
           value={current}
           allowDeselect={false}
-          onChange={(v) => v && v !== current && void setWork.run(m.user_id, v)}
+          onChange={(v) => v && v !== current && void setWork.run(member.user_id, v)}
           title={info?.description}
           data-testid="member-work-role"
         />
@@ -97,6 +120,7 @@ export function PartnerMembersPanel({
   /** an MSP: show and set what each member may do on the managed customers */
   memberRoles?: boolean;
 }) {
+  const intl = useIntl();
   const workColumn = useWorkRoleColumn(partnerId, memberRoles, canManage);
-  return <MembersPanel org={partnerMembers(partnerId, partnerName)} canManage={canManage} selfId={selfId} extraColumns={[...(workColumn ? [workColumn] : []), membershipColumn]} />;
+  return <MembersPanel org={partnerMembers(intl, partnerId, partnerName)} canManage={canManage} selfId={selfId} extraColumns={[...(workColumn ? [workColumn] : []), membershipColumn(intl)]} />;
 }

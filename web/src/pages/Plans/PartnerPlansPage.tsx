@@ -4,7 +4,10 @@
  */
 import { useState } from 'react';
 import { Anchor, Badge, Button, Card, Drawer, Group, NumberInput, Select, Stack, Switch, Table, Tabs, Text } from '@mantine/core';
-import { KYC_LABELS, plansApi, SEGMENT_LABELS, SUBSCRIPTION_LABELS, type KycCaseDto, type PartnerPlanDto, type PlanCustomerDto, type Segment } from '../../api/plans.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { plansApi, type KycCaseDto, type PartnerPlanDto, type PlanCustomerDto, type Segment } from '../../api/plans.ts';
+import { defineMessages } from '../../i18n/define.ts';
+import { kycLabel, SEGMENTS, segmentLabel, subscriptionLabel } from './planWords.ts';
 import { formatMoney } from '../../components/format.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -16,26 +19,104 @@ import { useView } from '../../session/useView.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { planKeys } from '../../api/keys/plans.ts';
 
+const msg = defineMessages({
+  title: { id: 'plans.partner.title', defaultMessage: 'Plans and customers' },
+  description: {
+    id: 'plans.partner.description',
+    defaultMessage: 'The plans {partner} offers its customers, their subscriptions, and the identity checks waiting for your review.',
+  },
+  toReview: { id: 'plans.partner.to_review', defaultMessage: '{count} to review' },
+  tabCustomers: { id: 'plans.partner.tab.customers', defaultMessage: 'Customers' },
+  tabKyc: { id: 'plans.partner.tab.kyc', defaultMessage: 'Identity checks' },
+  tabOffer: { id: 'plans.partner.tab.offer', defaultMessage: 'Plans you offer' },
+  segmentChanged: { id: 'plans.partner.customers.segment_changed', defaultMessage: 'Customer type changed.' },
+  subscriptionNow: {
+    id: 'plans.partner.customers.subscription_now',
+    defaultMessage:
+      '{status, select, signing {Subscription waiting for signature.} signed {Subscription signed, starting soon.} active {Subscription active.} suspended {Subscription suspended.} cancelled {Subscription cancelled.} other {Subscription {status}.}}',
+  },
+  customersEmpty: { id: 'plans.partner.customers.empty', defaultMessage: 'No customers yet. Customers you provision under Resold customers appear here.' },
+  customer: { id: 'plans.partner.column.customer', defaultMessage: 'Customer' },
+  segment: { id: 'plans.partner.column.segment', defaultMessage: 'Customer type' },
+  segmentOf: { id: 'plans.partner.customers.segment_of', defaultMessage: 'Customer type of {customer}' },
+  kyc: { id: 'plans.partner.column.kyc', defaultMessage: 'Identity check' },
+  subscription: { id: 'plans.partner.column.subscription', defaultMessage: 'Subscription' },
+  none: { id: 'plans.partner.customers.no_subscription', defaultMessage: 'None' },
+  startService: { id: 'plans.partner.customers.start_service', defaultMessage: 'Start service' },
+  suspend: { id: 'plans.partner.customers.suspend', defaultMessage: 'Suspend' },
+  resume: { id: 'plans.partner.customers.resume', defaultMessage: 'Resume' },
+  suspendTitle: { id: 'plans.partner.customers.suspend_title', defaultMessage: 'Suspend {customer}' },
+  suspendMessage: {
+    id: 'plans.partner.customers.suspend_message',
+    defaultMessage: "The customer's service stops at once: their next request is refused until you resume the subscription.",
+  },
+  kycEmpty: { id: 'plans.partner.kyc.empty', defaultMessage: 'No identity checks yet. When a customer sends its details, they wait here for your review.' },
+  checks: { id: 'plans.partner.kyc.column.checks', defaultMessage: 'Checks' },
+  company: { id: 'plans.partner.kyc.kind.company', defaultMessage: 'Company details' },
+  personal: { id: 'plans.partner.kyc.kind.personal', defaultMessage: 'Personal identity' },
+  sent: { id: 'plans.partner.kyc.column.sent', defaultMessage: 'Sent' },
+  status: { id: 'plans.partner.kyc.column.status', defaultMessage: 'Status' },
+  review: { id: 'plans.partner.kyc.review', defaultMessage: 'Review' },
+  view: { id: 'plans.partner.kyc.view', defaultMessage: 'View' },
+  drawerTitle: { id: 'plans.partner.kyc.drawer_title', defaultMessage: 'Identity check of {customer}' },
+  verified: { id: 'plans.partner.kyc.verified', defaultMessage: 'Customer verified.' },
+  rejected: { id: 'plans.partner.kyc.rejected', defaultMessage: 'Check rejected; the customer sees your reason.' },
+  verify: { id: 'plans.partner.kyc.verify', defaultMessage: 'Verify' },
+  reject: { id: 'plans.partner.kyc.reject', defaultMessage: 'Reject' },
+  rejectTitle: { id: 'plans.partner.kyc.reject_title', defaultMessage: 'Reject the identity check' },
+  rejectMessage: {
+    id: 'plans.partner.kyc.reject_message',
+    defaultMessage: 'Say what the customer must correct; they see your reason and can send their details again.',
+  },
+  offerSaved: { id: 'plans.partner.offer.saved', defaultMessage: 'Offer saved.' },
+  offerEmpty: { id: 'plans.partner.offer.empty', defaultMessage: 'The operator has not allowed you any plan yet.' },
+  plan: { id: 'plans.partner.offer.column.plan', defaultMessage: 'Plan' },
+  listPrice: { id: 'plans.partner.offer.column.list_price', defaultMessage: 'List price' },
+  range: { id: 'plans.partner.offer.column.range', defaultMessage: 'You may charge' },
+  rangeValue: { id: 'plans.partner.offer.range', defaultMessage: '{min} – {max}' },
+  yourPrice: { id: 'plans.partner.offer.column.your_price', defaultMessage: 'Your price' },
+  yourPriceFor: { id: 'plans.partner.offer.your_price_for', defaultMessage: 'Your price for {plan}' },
+  save: { id: 'plans.partner.offer.save', defaultMessage: 'Save' },
+  shown: { id: 'plans.partner.offer.column.shown', defaultMessage: 'Shown to customers' },
+  offerAria: { id: 'plans.partner.offer.offer_aria', defaultMessage: 'Offer {plan}' },
+  offered: { id: 'plans.partner.offer.offered', defaultMessage: 'Offered' },
+  hidden: { id: 'plans.partner.offer.hidden', defaultMessage: 'Hidden' },
+});
+
+const DETAIL_LABELS = defineMessages({
+  full_name: { id: 'plans.partner.kyc.detail.full_name', defaultMessage: 'Full name' },
+  date_of_birth: { id: 'plans.partner.kyc.detail.date_of_birth', defaultMessage: 'Date of birth' },
+  id_number: { id: 'plans.partner.kyc.detail.id_number', defaultMessage: 'ID document number' },
+  company_name: { id: 'plans.partner.kyc.detail.company_name', defaultMessage: 'Company name' },
+  registration_number: { id: 'plans.partner.kyc.detail.registration_number', defaultMessage: 'Registration number' },
+  vat_number: { id: 'plans.partner.kyc.detail.vat_number', defaultMessage: 'VAT number' },
+  address: { id: 'plans.partner.kyc.detail.address', defaultMessage: 'Address' },
+  country: { id: 'plans.partner.kyc.detail.country', defaultMessage: 'Country' },
+});
+
 const KYC_COLORS: Record<string, string> = { guest: 'gray', pending: 'yellow', submitted: 'yellow', verified: 'teal', rejected: 'red' };
 const SUB_COLORS: Record<string, string> = { signing: 'yellow', signed: 'blue', active: 'teal', suspended: 'orange', cancelled: 'gray' };
 
 export function KycBadge({ status }: { status: string }) {
+  const intl = useIntl();
   return (
     <Badge color={KYC_COLORS[status] ?? 'gray'} variant="light">
-      {KYC_LABELS[status] ?? status}
+      {kycLabel(intl, status)}
     </Badge>
   );
 }
 
 export function SubscriptionBadge({ status }: { status: string }) {
+  const intl = useIntl();
   return (
     <Badge color={SUB_COLORS[status] ?? 'gray'} variant="light">
-      {SUBSCRIPTION_LABELS[status] ?? status}
+      {subscriptionLabel(intl, status)}
     </Badge>
   );
 }
 
 export function PartnerPlansPage() {
+  const intl = useIntl();
   const partner = useView().partner!;
   const owner = allows(partner, 'partner.delegations.manage');
   const waiting = useApiQuery(planKeys.kycCases(partner.partner_id, 'submitted'), () => plansApi.kycCases(partner.partner_id, 'submitted'));
@@ -44,19 +125,19 @@ export function PartnerPlansPage() {
   return (
     <>
       <PageHeader
-        title="Plans and customers"
-        description={`The plans ${partner.name} offers its customers, their subscriptions, and the identity checks waiting for your review.`}
+        title={intl.formatMessage(msg.title)}
+        description={intl.formatMessage(msg.description, { partner: partner.name })}
         badge={
           count > 0 ? (
             <Badge color="yellow" data-testid="kyc-waiting-badge">
-              {count} to review
+              {intl.formatMessage(msg.toReview, { count })}
             </Badge>
           ) : undefined
         }
       />
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="md">
-          <Tabs.Tab value="customers">Customers</Tabs.Tab>
+          <Tabs.Tab value="customers">{intl.formatMessage(msg.tabCustomers)}</Tabs.Tab>
           <Tabs.Tab
             value="kyc"
             rightSection={
@@ -67,9 +148,9 @@ export function PartnerPlansPage() {
               ) : undefined
             }
           >
-            Identity checks
+            {intl.formatMessage(msg.tabKyc)}
           </Tabs.Tab>
-          <Tabs.Tab value="offer">Plans you offer</Tabs.Tab>
+          <Tabs.Tab value="offer">{intl.formatMessage(msg.tabOffer)}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="customers">
           <Customers partnerId={partner.partner_id} owner={owner} />
@@ -85,11 +166,53 @@ export function PartnerPlansPage() {
   );
 }
 
+/** A customer's subscription in the customers table: plan, state, price, why it is suspended. */
+function SubscriptionCell({ customer: c }: { customer: PlanCustomerDto }) {
+  const intl = useIntl();
+  return c.subscription ? (
+    <Stack gap={2}>
+      <Group gap={6}>
+        <Text size="sm">{c.subscription.plan_name}</Text>
+        <SubscriptionBadge status={c.subscription.status} />
+      </Group>
+      <Text size="xs" c="dimmed">
+        {c.subscription.signed_at ? (
+          <FormattedMessage
+            id="plans.partner.customers.price_signed"
+            defaultMessage="{price} a month · signed {date}"
+            values={{ price: formatMoney(c.subscription.price_minor, c.subscription.currency), date: formatDate(c.subscription.signed_at) }}
+          />
+        ) : (
+          <FormattedMessage
+            id="plans.partner.customers.price"
+            defaultMessage="{price} a month"
+            values={{ price: formatMoney(c.subscription.price_minor, c.subscription.currency) }}
+          />
+        )}
+      </Text>
+      {c.subscription.suspension_reason && (
+        <Text size="xs" c="orange">
+          {c.subscription.suspension_kind === 'non_payment' ? (
+            <FormattedMessage id="plans.partner.customers.unpaid" defaultMessage="Unpaid: {reason}" values={{ reason: c.subscription.suspension_reason }} />
+          ) : (
+            c.subscription.suspension_reason
+          )}
+        </Text>
+      )}
+    </Stack>
+  ) : (
+    <Text size="sm" c="dimmed">
+      {intl.formatMessage(msg.none)}
+    </Text>
+  );
+}
+
 function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) {
+  const intl = useIntl();
   const list = useApiQuery(planKeys.customers(partnerId), () => plansApi.customers(partnerId));
-  const segment = useApiMutation((tenantId: string, s: Segment) => plansApi.setSegment(partnerId, tenantId, s), { success: 'Customer type changed.', notifyError: true });
+  const segment = useApiMutation((tenantId: string, s: Segment) => plansApi.setSegment(partnerId, tenantId, s), { success: intl.formatMessage(msg.segmentChanged), notifyError: true });
   const act = useApiMutation((id: string, action: 'activate' | 'suspend' | 'resume' | 'cancel', reason?: string) => plansApi.partnerAction(partnerId, id, action, reason), {
-    success: (s) => `Subscription ${SUBSCRIPTION_LABELS[s.status]?.toLowerCase() ?? s.status}.`,
+    success: (s) => intl.formatMessage(msg.subscriptionNow, { status: s.status }),
     notifyError: true,
     onDone: () => setSuspending(null),
   });
@@ -103,54 +226,32 @@ function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) 
         loading={list.loading}
         rowKey={(c) => c.tenant_id}
         rowProps={(c) => ({ 'data-customer': c.name })}
-        empty="No customers yet. Customers you provision under Resold customers appear here."
+        empty={intl.formatMessage(msg.customersEmpty)}
         columns={[
-          { key: 'name', title: 'Customer', mobile: 'title', sortValue: (c) => c.name, render: (c) => <Text fw={500}>{c.name}</Text> },
+          { key: 'name', title: intl.formatMessage(msg.customer), mobile: 'title', sortValue: (c) => c.name, render: (c) => <Text fw={500}>{c.name}</Text> },
           {
             key: 'segment',
-            title: 'Customer type',
+            title: intl.formatMessage(msg.segment),
             render: (c) =>
               owner ? (
                 <Select
                   size="xs"
                   w={170}
-                  aria-label={`Customer type of ${c.name}`}
-                  data={(Object.keys(SEGMENT_LABELS) as Segment[]).map((s) => ({ value: s, label: SEGMENT_LABELS[s] }))}
+                  aria-label={intl.formatMessage(msg.segmentOf, { customer: c.name })}
+                  data={SEGMENTS.map((s) => ({ value: s, label: segmentLabel(intl, s) }))}
                   value={c.segment}
                   allowDeselect={false}
                   onChange={(v) => v && v !== c.segment && void segment.run(c.tenant_id, v as Segment)}
                 />
               ) : (
-                SEGMENT_LABELS[c.segment]
+                segmentLabel(intl, c.segment)
               ),
           },
-          { key: 'kyc', title: 'Identity check', render: (c) => <KycBadge status={c.kyc_status} /> },
+          { key: 'kyc', title: intl.formatMessage(msg.kyc), render: (c) => <KycBadge status={c.kyc_status} /> },
           {
             key: 'subscription',
-            title: 'Subscription',
-            render: (c) =>
-              c.subscription ? (
-                <Stack gap={2}>
-                  <Group gap={6}>
-                    <Text size="sm">{c.subscription.plan_name}</Text>
-                    <SubscriptionBadge status={c.subscription.status} />
-                  </Group>
-                  <Text size="xs" c="dimmed">
-                    {formatMoney(c.subscription.price_minor, c.subscription.currency)} a month
-                    {c.subscription.signed_at ? ` · signed ${formatDate(c.subscription.signed_at)}` : ''}
-                  </Text>
-                  {c.subscription.suspension_reason && (
-                    <Text size="xs" c="orange">
-                      {c.subscription.suspension_kind === 'non_payment' ? 'Unpaid: ' : ''}
-                      {c.subscription.suspension_reason}
-                    </Text>
-                  )}
-                </Stack>
-              ) : (
-                <Text size="sm" c="dimmed">
-                  None
-                </Text>
-              ),
+            title: intl.formatMessage(msg.subscription),
+            render: (c) => <SubscriptionCell customer={c} />,
           },
           {
             key: 'actions',
@@ -163,17 +264,17 @@ function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) 
                 <Group gap={4}>
                   {s.status === 'signed' && (
                     <Button size="xs" onClick={() => void act.run(s.id, 'activate')}>
-                      Start service
+                      {intl.formatMessage(msg.startService)}
                     </Button>
                   )}
                   {s.status === 'active' && (
                     <Button size="xs" color="orange" variant="light" onClick={() => setSuspending(c)}>
-                      Suspend
+                      {intl.formatMessage(msg.suspend)}
                     </Button>
                   )}
                   {s.status === 'suspended' && (
                     <Button size="xs" variant="light" onClick={() => void act.run(s.id, 'resume')}>
-                      Resume
+                      {intl.formatMessage(msg.resume)}
                     </Button>
                   )}
                 </Group>
@@ -184,9 +285,9 @@ function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) 
       />
       <ReasonModal
         opened={!!suspending}
-        title={`Suspend ${suspending?.name ?? ''}`}
-        message="The customer's service stops at once: their next request is refused until you resume the subscription."
-        confirmLabel="Suspend"
+        title={intl.formatMessage(msg.suspendTitle, { customer: suspending?.name ?? '' })}
+        message={intl.formatMessage(msg.suspendMessage)}
+        confirmLabel={intl.formatMessage(msg.suspend)}
         color="orange"
         reason="required"
         busy={act.busy}
@@ -199,6 +300,7 @@ function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) 
 }
 
 function KycQueue({ partnerId, owner, onChange }: { partnerId: string; owner: boolean; onChange(): void }) {
+  const intl = useIntl();
   const list = useApiQuery(planKeys.kycCases(partnerId, 'all'), () => plansApi.kycCases(partnerId));
   const [open, setOpen] = useState<KycCaseDto | null>(null);
   return (
@@ -210,13 +312,13 @@ function KycQueue({ partnerId, owner, onChange }: { partnerId: string; owner: bo
         loading={list.loading}
         rowKey={(k) => k.id}
         rowProps={(k) => ({ 'data-customer': k.tenant_name ?? '' })}
-        empty="No identity checks yet. When a customer sends its details, they wait here for your review."
+        empty={intl.formatMessage(msg.kycEmpty)}
         defaultSort={{ key: 'status', direction: 'asc' }}
         columns={[
-          { key: 'customer', title: 'Customer', mobile: 'title', render: (k) => <Text fw={500}>{k.tenant_name}</Text> },
-          { key: 'kind', title: 'Checks', render: (k) => (k.kind === 'company' ? 'Company details' : 'Personal identity') },
-          { key: 'sent', title: 'Sent', render: (k) => formatDateTime(k.submitted_at) },
-          { key: 'status', title: 'Status', sortValue: (k) => (k.status === 'submitted' ? 0 : 1), render: (k) => <KycBadge status={k.status} /> },
+          { key: 'customer', title: intl.formatMessage(msg.customer), mobile: 'title', render: (k) => <Text fw={500}>{k.tenant_name}</Text> },
+          { key: 'kind', title: intl.formatMessage(msg.checks), render: (k) => (k.kind === 'company' ? intl.formatMessage(msg.company) : intl.formatMessage(msg.personal)) },
+          { key: 'sent', title: intl.formatMessage(msg.sent), render: (k) => formatDateTime(k.submitted_at) },
+          { key: 'status', title: intl.formatMessage(msg.status), sortValue: (k) => (k.status === 'submitted' ? 0 : 1), render: (k) => <KycBadge status={k.status} /> },
           {
             key: 'open',
             title: '',
@@ -224,34 +326,24 @@ function KycQueue({ partnerId, owner, onChange }: { partnerId: string; owner: bo
             render: (k) =>
               owner && (
                 <Button size="xs" variant={k.status === 'submitted' ? 'filled' : 'subtle'} onClick={() => setOpen(k)}>
-                  {k.status === 'submitted' ? 'Review' : 'View'}
+                  {k.status === 'submitted' ? intl.formatMessage(msg.review) : intl.formatMessage(msg.view)}
                 </Button>
               ),
           },
         ]}
       />
-      <Drawer opened={!!open} onClose={() => setOpen(null)} title={`Identity check of ${open?.tenant_name ?? ''}`} position="right" size="md">
+      <Drawer opened={!!open} onClose={() => setOpen(null)} title={intl.formatMessage(msg.drawerTitle, { customer: open?.tenant_name ?? '' })} position="right" size="md">
         {open && <KycReview partnerId={partnerId} kyc={open} onDone={() => { setOpen(null); list.reload(); onChange(); }} />}
       </Drawer>
     </>
   );
 }
 
-const DETAIL_LABELS: Record<string, string> = {
-  full_name: 'Full name',
-  date_of_birth: 'Date of birth',
-  id_number: 'ID document number',
-  company_name: 'Company name',
-  registration_number: 'Registration number',
-  vat_number: 'VAT number',
-  address: 'Address',
-  country: 'Country',
-};
-
 function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCaseDto; onDone(): void }) {
+  const intl = useIntl();
   const detail = useApiQuery(planKeys.kycCase(partnerId, kyc.id), () => plansApi.kycCase(partnerId, kyc.id));
   const review = useApiMutation((decision: 'verify' | 'reject', reason?: string) => plansApi.review(partnerId, kyc.id, { decision, reason }), {
-    success: (k) => (k.status === 'verified' ? 'Customer verified.' : 'Check rejected; the customer sees your reason.'),
+    success: (k) => (k.status === 'verified' ? intl.formatMessage(msg.verified) : intl.formatMessage(msg.rejected)),
     onDone,
   });
   const [rejecting, setRejecting] = useState(false);
@@ -265,7 +357,7 @@ function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCase
             <Table.Tbody>
               {Object.entries(d.details).map(([k, v]) => (
                 <Table.Tr key={k}>
-                  <Table.Td c="dimmed">{DETAIL_LABELS[k] ?? k}</Table.Td>
+                  <Table.Td c="dimmed">{k in DETAIL_LABELS ? intl.formatMessage(DETAIL_LABELS[k as keyof typeof DETAIL_LABELS]) : k}</Table.Td>
                   <Table.Td>{v}</Table.Td>
                 </Table.Tr>
               ))}
@@ -273,26 +365,36 @@ function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCase
           </Table>
           <Card withBorder>
             <Text fw={500} mb={4}>
-              Documents
+              <FormattedMessage id="plans.partner.kyc.documents" defaultMessage="Documents" />
             </Text>
             {d.documents.map((doc) => (
               <Anchor key={doc.id} href={plansApi.documentUrl(partnerId, kyc.id, doc.id)} download={doc.filename} display="block" size="sm">
-                {doc.filename} ({Math.ceil(doc.size_bytes / 1024)} KB)
+                <FormattedMessage
+                  id="plans.partner.kyc.document"
+                  defaultMessage="{filename} ({size} KB)"
+                  values={{ filename: doc.filename, size: intl.formatNumber(Math.ceil(doc.size_bytes / 1024)) }}
+                />
               </Anchor>
             ))}
           </Card>
           {kyc.status === 'submitted' ? (
             <Group>
               <Button color="teal" loading={review.busy} onClick={() => void review.run('verify')}>
-                Verify
+                {intl.formatMessage(msg.verify)}
               </Button>
               <Button color="red" variant="light" onClick={() => setRejecting(true)}>
-                Reject
+                {intl.formatMessage(msg.reject)}
               </Button>
             </Group>
           ) : (
             <Text size="sm">
-              <KycBadge status={kyc.status} /> {kyc.reviewed_at ? `on ${formatDateTime(kyc.reviewed_at)}` : ''} {kyc.reason ? `— ${kyc.reason}` : ''}
+              <KycBadge status={kyc.status} />{' '}
+              {kyc.reviewed_at ? (
+                <FormattedMessage id="plans.partner.kyc.reviewed_on" defaultMessage="on {date}" values={{ date: formatDateTime(kyc.reviewed_at) }} />
+              ) : (
+                ''
+              )}{' '}
+              {kyc.reason ? `— ${kyc.reason}` : ''}
             </Text>
           )}
           <ErrorAlert error={review.error} />
@@ -300,9 +402,9 @@ function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCase
       )}
       <ReasonModal
         opened={rejecting}
-        title="Reject the identity check"
-        message="Say what the customer must correct; they see your reason and can send their details again."
-        confirmLabel="Reject"
+        title={intl.formatMessage(msg.rejectTitle)}
+        message={intl.formatMessage(msg.rejectMessage)}
+        confirmLabel={intl.formatMessage(msg.reject)}
         color="red"
         reason="required"
         busy={review.busy}
@@ -315,8 +417,9 @@ function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCase
 }
 
 function Offer({ partnerId, owner }: { partnerId: string; owner: boolean }) {
+  const intl = useIntl();
   const list = useApiQuery(planKeys.offers(partnerId), () => plansApi.offers(partnerId));
-  const save = useApiMutation((planId: string, body: { price_minor?: number; offered?: boolean }) => plansApi.setOffer(partnerId, planId, body), { success: 'Offer saved.', notifyError: true });
+  const save = useApiMutation((planId: string, body: { price_minor?: number; offered?: boolean }) => plansApi.setOffer(partnerId, planId, body), { success: intl.formatMessage(msg.offerSaved), notifyError: true });
   const [prices, setPrices] = useState<Record<string, number | string>>({});
   return (
     <>
@@ -327,21 +430,25 @@ function Offer({ partnerId, owner }: { partnerId: string; owner: boolean }) {
         loading={list.loading}
         rowKey={(o) => o.plan_id}
         rowProps={(o) => ({ 'data-plan': o.plan_name })}
-        empty="The operator has not allowed you any plan yet."
+        empty={intl.formatMessage(msg.offerEmpty)}
         columns={[
-          { key: 'plan', title: 'Plan', mobile: 'title', render: (o) => <Text fw={500}>{o.plan_name}</Text> },
-          { key: 'list', title: 'List price', render: (o) => formatMoney(o.list_price_minor, o.currency) },
-          { key: 'range', title: 'You may charge', render: (o) => `${formatMoney(o.min_price_minor, o.currency)} – ${formatMoney(o.max_price_minor, o.currency)}` },
+          { key: 'plan', title: intl.formatMessage(msg.plan), mobile: 'title', render: (o) => <Text fw={500}>{o.plan_name}</Text> },
+          { key: 'list', title: intl.formatMessage(msg.listPrice), render: (o) => formatMoney(o.list_price_minor, o.currency) },
+          {
+            key: 'range',
+            title: intl.formatMessage(msg.range),
+            render: (o) => intl.formatMessage(msg.rangeValue, { min: formatMoney(o.min_price_minor, o.currency), max: formatMoney(o.max_price_minor, o.currency) }),
+          },
           {
             key: 'price',
-            title: 'Your price',
+            title: intl.formatMessage(msg.yourPrice),
             render: (o) =>
               owner ? (
                 <Group gap={4} wrap="nowrap">
                   <NumberInput
                     size="xs"
                     w={110}
-                    aria-label={`Your price for ${o.plan_name}`}
+                    aria-label={intl.formatMessage(msg.yourPriceFor, { plan: o.plan_name })}
                     decimalScale={2}
                     fixedDecimalScale
                     min={0}
@@ -350,7 +457,7 @@ function Offer({ partnerId, owner }: { partnerId: string; owner: boolean }) {
                   />
                   {prices[o.plan_id] !== undefined && Math.round(Number(prices[o.plan_id]) * 100) !== o.price_minor && (
                     <Button size="xs" onClick={() => void save.run(o.plan_id, { price_minor: Math.round(Number(prices[o.plan_id]) * 100) })}>
-                      Save
+                      {intl.formatMessage(msg.save)}
                     </Button>
                   )}
                 </Group>
@@ -360,8 +467,8 @@ function Offer({ partnerId, owner }: { partnerId: string; owner: boolean }) {
           },
           {
             key: 'offered',
-            title: 'Shown to customers',
-            render: (o) => <Switch aria-label={`Offer ${o.plan_name}`} checked={o.status === 'offered'} disabled={!owner} onChange={(e) => void save.run(o.plan_id, { offered: e.currentTarget.checked })} label={o.status === 'offered' ? 'Offered' : 'Hidden'} />,
+            title: intl.formatMessage(msg.shown),
+            render: (o) => <Switch aria-label={intl.formatMessage(msg.offerAria, { plan: o.plan_name })} checked={o.status === 'offered'} disabled={!owner} onChange={(e) => void save.run(o.plan_id, { offered: e.currentTarget.checked })} label={o.status === 'offered' ? intl.formatMessage(msg.offered) : intl.formatMessage(msg.hidden)} />,
           },
         ]}
       />

@@ -5,8 +5,10 @@
  */
 import { useState } from 'react';
 import { Alert, Button, Card, FileInput, Group, Modal, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../../api/errors.ts';
-import { plansApi, SEGMENT_LABELS, type AvailablePlanDto, type KycDocumentInput, type KycSubmission, type Segment, type SubscriptionDto } from '../../api/plans.ts';
+import { defineMessages } from '../../i18n/define.ts';
+import { plansApi, type AvailablePlanDto, type KycDocumentInput, type KycSubmission, type Segment, type SubscriptionDto } from '../../api/plans.ts';
 import { formatMoney } from '../../components/format.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -16,12 +18,46 @@ import { useView } from '../../session/useView.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { KycBadge, SubscriptionBadge } from './PartnerPlansPage.tsx';
-import { featureInWords, limitInWords } from './planWords.ts';
+import { featureInWords, limitInWords, segmentLabel } from './planWords.ts';
 import { planKeys } from '../../api/keys/plans.ts';
 
 const MAX_FILE = 1024 * 1024;
 
+const msg = defineMessages({
+  title: { id: 'plans.tenant.title', defaultMessage: 'Plan and subscription' },
+  noProviderDescription: { id: 'plans.tenant.no_provider.description', defaultMessage: 'Plans offered by the provider that serves your organization.' },
+  description: { id: 'plans.tenant.description', defaultMessage: 'Your plan with {provider}.' },
+  descriptionUnknown: { id: 'plans.tenant.description_unknown', defaultMessage: 'Your plan with your provider.' },
+  termsTitle: { id: 'plans.tenant.terms_title', defaultMessage: 'Terms of the {plan} plan' },
+  yourPlan: { id: 'plans.tenant.plan.current', defaultMessage: 'Your current plan' },
+  alreadyHave: { id: 'plans.tenant.plan.already_have', defaultMessage: 'You already have a plan' },
+  choose: { id: 'plans.tenant.plan.choose', defaultMessage: 'Choose this plan' },
+  signed: { id: 'plans.tenant.sign.done', defaultMessage: 'Signed. Your provider will start the service.' },
+  kycSent: { id: 'plans.tenant.kyc.sent', defaultMessage: 'Sent. Your provider will review your details.' },
+  fullNameRequired: { id: 'plans.tenant.kyc.full_name_required', defaultMessage: 'Enter your full name.' },
+  companyRequired: { id: 'plans.tenant.kyc.company_required', defaultMessage: 'Enter the company name.' },
+  registrationRequired: { id: 'plans.tenant.kyc.registration_required', defaultMessage: 'Enter the registration number.' },
+  countryInvalid: { id: 'plans.tenant.kyc.country_invalid', defaultMessage: 'Enter the two-letter country code, e.g. DE.' },
+  filesNone: { id: 'plans.tenant.kyc.files_none', defaultMessage: 'Add at least one document.' },
+  filesTooMany: { id: 'plans.tenant.kyc.files_too_many', defaultMessage: 'Add at most three documents.' },
+  fileTooBig: { id: 'plans.tenant.kyc.file_too_big', defaultMessage: 'Each document must be 1 MB or smaller.' },
+  fileType: { id: 'plans.tenant.kyc.file_type', defaultMessage: 'Documents must be PDF, PNG or JPEG files.' },
+  aCompany: { id: 'plans.tenant.kyc.kind.company', defaultMessage: 'A company' },
+  aPerson: { id: 'plans.tenant.kyc.kind.individual', defaultMessage: 'A person' },
+  companyName: { id: 'plans.tenant.kyc.company_name', defaultMessage: 'Company name' },
+  registration: { id: 'plans.tenant.kyc.registration_number', defaultMessage: 'Registration number' },
+  fullName: { id: 'plans.tenant.kyc.full_name', defaultMessage: 'Full name' },
+  birth: { id: 'plans.tenant.kyc.date_of_birth', defaultMessage: 'Date of birth' },
+  birthPlaceholder: { id: 'plans.tenant.kyc.date_of_birth.placeholder', defaultMessage: '1985-04-12' },
+  country: { id: 'plans.tenant.kyc.country', defaultMessage: 'Country' },
+  countryDescription: { id: 'plans.tenant.kyc.country.description', defaultMessage: 'Two letters, e.g. DE' },
+  registerExtract: { id: 'plans.tenant.kyc.register_extract', defaultMessage: 'Company register extract' },
+  identityDocument: { id: 'plans.tenant.kyc.identity_document', defaultMessage: 'Identity document' },
+  filesDescription: { id: 'plans.tenant.kyc.files.description', defaultMessage: 'PDF, PNG or JPEG, 1 MB at most each, up to three' },
+});
+
 export function TenantPlanPage() {
+  const intl = useIntl();
   const t = useView().tenant!;
   const admin = allows(t, 'tenant.update');
   const account = useApiQuery(planKeys.account(t.tenant_id), () => plansApi.account(t.tenant_id));
@@ -40,35 +76,47 @@ export function TenantPlanPage() {
   if (account.error instanceof ApiError && account.error.code === 'customer_not_found') {
     return (
       <>
-        <PageHeader title="Plan and subscription" description="Plans offered by the provider that serves your organization." />
-        <Text c="dimmed">Your organization is not served by a provider that offers plans here, so there is nothing to choose.</Text>
+        <PageHeader title={intl.formatMessage(msg.title)} description={intl.formatMessage(msg.noProviderDescription)} />
+        <Text c="dimmed">
+          <FormattedMessage
+            id="plans.tenant.no_provider"
+            defaultMessage="Your organization is not served by a provider that offers plans here, so there is nothing to choose."
+          />
+        </Text>
       </>
     );
   }
 
   return (
     <>
-      <PageHeader title="Plan and subscription" description={a ? `Your plan with ${a.customer.partner_name}.` : 'Your plan with your provider.'} />
+      <PageHeader
+        title={intl.formatMessage(msg.title)}
+        description={a ? intl.formatMessage(msg.description, { provider: a.customer.partner_name }) : intl.formatMessage(msg.descriptionUnknown)}
+      />
       <ErrorAlert error={account.error} />
       {a && (
         <SimpleGrid cols={{ base: 1, sm: 3 }} mb="md">
           <Card withBorder data-testid="plan-status-kyc">
             <Text size="sm" c="dimmed">
-              Identity check
+              <FormattedMessage id="plans.tenant.status.kyc" defaultMessage="Identity check" />
             </Text>
             <KycBadge status={a.customer.kyc_status} />
             {a.kyc?.status === 'rejected' && a.kyc.reason && (
               <Text size="sm" mt={4}>
-                Your provider says: {a.kyc.reason}
+                <FormattedMessage id="plans.tenant.status.kyc_reason" defaultMessage="Your provider says: {reason}" values={{ reason: a.kyc.reason }} />
               </Text>
             )}
             <Text size="xs" c="dimmed" mt={4}>
-              Customer type: {SEGMENT_LABELS[a.customer.segment as Segment]}
+              <FormattedMessage
+                id="plans.tenant.status.segment"
+                defaultMessage="Customer type: {segment}"
+                values={{ segment: segmentLabel(intl, a.customer.segment as Segment) }}
+              />
             </Text>
           </Card>
           <Card withBorder data-testid="plan-status-subscription">
             <Text size="sm" c="dimmed">
-              Subscription
+              <FormattedMessage id="plans.tenant.status.subscription" defaultMessage="Subscription" />
             </Text>
             {sub ? (
               <>
@@ -77,26 +125,44 @@ export function TenantPlanPage() {
                   <SubscriptionBadge status={sub.status} />
                 </Group>
                 <Text size="xs" c="dimmed">
-                  {formatMoney(sub.price_minor, sub.currency)} a month{sub.signed_at ? ` · signed ${formatDate(sub.signed_at)}` : ''}
+                  {sub.signed_at ? (
+                    <FormattedMessage
+                      id="plans.tenant.status.price_signed"
+                      defaultMessage="{price} a month · signed {date}"
+                      values={{ price: formatMoney(sub.price_minor, sub.currency), date: formatDate(sub.signed_at) }}
+                    />
+                  ) : (
+                    <FormattedMessage id="plans.tenant.status.price" defaultMessage="{price} a month" values={{ price: formatMoney(sub.price_minor, sub.currency) }} />
+                  )}
                 </Text>
                 {sub.status === 'suspended' && (
                   <Text size="sm" c="orange" mt={4}>
-                    {sub.suspension_kind === 'non_payment' ? 'Suspended because an invoice is unpaid. Pay it and the service comes back.' : `Suspended by your provider: ${sub.suspension_reason ?? ''}`}
+                    {sub.suspension_kind === 'non_payment' ? (
+                      <FormattedMessage id="plans.tenant.status.suspended_unpaid" defaultMessage="Suspended because an invoice is unpaid. Pay it and the service comes back." />
+                    ) : (
+                      <FormattedMessage
+                        id="plans.tenant.status.suspended_by_provider"
+                        defaultMessage="Suspended by your provider: {reason}"
+                        values={{ reason: sub.suspension_reason ?? '' }}
+                      />
+                    )}
                   </Text>
                 )}
                 {sub.status === 'signing' && admin && (
                   <Button size="xs" mt="xs" onClick={() => void openTerms(sub)}>
-                    Read and sign the terms
+                    <FormattedMessage id="plans.tenant.status.read_and_sign" defaultMessage="Read and sign the terms" />
                   </Button>
                 )}
               </>
             ) : (
-              <Text>None yet</Text>
+              <Text>
+                <FormattedMessage id="plans.tenant.status.no_subscription" defaultMessage="None yet" />
+              </Text>
             )}
           </Card>
           <Card withBorder>
             <Text size="sm" c="dimmed">
-              Provider
+              <FormattedMessage id="plans.tenant.status.provider" defaultMessage="Provider" />
             </Text>
             <Text fw={500}>{a.customer.partner_name}</Text>
           </Card>
@@ -104,25 +170,40 @@ export function TenantPlanPage() {
       )}
 
       {needsKyc && admin && <KycForm tenantId={t.tenant_id} onDone={() => { account.reload(); available.reload(); }} />}
-      {needsKyc && !admin && <Alert mb="md">Your organization must pass an identity check before it can choose a plan. Ask an administrator to send your details.</Alert>}
+      {needsKyc && !admin && (
+        <Alert mb="md">
+          <FormattedMessage
+            id="plans.tenant.kyc.needed"
+            defaultMessage="Your organization must pass an identity check before it can choose a plan. Ask an administrator to send your details."
+          />
+        </Alert>
+      )}
       {a?.customer.kyc_status === 'pending' && (
         <Alert color="yellow" mb="md" data-testid="kyc-pending">
-          Your details were sent on {formatDateTime(a.kyc?.submitted_at)}. {a.customer.partner_name} reviews them; the plans become available once you are verified.
+          <FormattedMessage
+            id="plans.tenant.kyc.pending"
+            defaultMessage="Your details were sent on {date}. {provider} reviews them; the plans become available once you are verified."
+            values={{ date: formatDateTime(a.kyc?.submitted_at), provider: a.customer.partner_name }}
+          />
         </Alert>
       )}
 
       <Title order={3} mb="sm">
-        Plans
+        <FormattedMessage id="plans.tenant.plans.title" defaultMessage="Plans" />
       </Title>
       {!account.error && <ErrorAlert error={available.error ?? subscribe.error} />}
-      {available.data && available.data.data.length === 0 && <Text c="dimmed">Your provider does not offer any plan yet.</Text>}
+      {available.data && available.data.data.length === 0 && (
+        <Text c="dimmed">
+          <FormattedMessage id="plans.tenant.plans.empty" defaultMessage="Your provider does not offer any plan yet." />
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
         {available.data?.data.map((p) => (
           <PlanCard key={p.plan.id} p={p} current={sub} admin={admin} busy={subscribe.busy} onChoose={() => void subscribe.run(p.plan.id)} />
         ))}
       </SimpleGrid>
 
-      <Modal opened={!!signing} onClose={() => setSigning(null)} title={`Terms of the ${signing?.subscription.plan_name ?? ''} plan`} size="lg">
+      <Modal opened={!!signing} onClose={() => setSigning(null)} title={intl.formatMessage(msg.termsTitle, { plan: signing?.subscription.plan_name ?? '' })} size="lg">
         {signing && <SignTerms tenantId={t.tenant_id} signing={signing} onDone={() => { setSigning(null); account.reload(); }} />}
       </Modal>
     </>
@@ -130,6 +211,7 @@ export function TenantPlanPage() {
 }
 
 function PlanCard({ p, current, admin, busy, onChoose }: { p: AvailablePlanDto; current: SubscriptionDto | null; admin: boolean; busy: boolean; onChoose(): void }) {
+  const intl = useIntl();
   const mine = current?.plan_id === p.plan.id;
   return (
     <Card withBorder data-plan={p.plan.name} data-eligible={p.eligible ? 'yes' : 'no'}>
@@ -138,27 +220,35 @@ function PlanCard({ p, current, admin, busy, onChoose }: { p: AvailablePlanDto; 
         <Text fw={600}>{formatMoney(p.price_minor, p.plan.currency)}</Text>
       </Group>
       <Text size="xs" c="dimmed" mb="xs">
-        a month · {p.plan.description}
+        <FormattedMessage id="plans.tenant.plan.per_month" defaultMessage="a month · {description}" values={{ description: p.plan.description }} />
       </Text>
-      <Text size="sm">Includes {p.plan.features.map(featureInWords).join(', ')}</Text>
+      <Text size="sm">
+        <FormattedMessage id="plans.tenant.plan.includes" defaultMessage="Includes {features}" values={{ features: p.plan.features.map(featureInWords).join(', ') }} />
+      </Text>
       <Text size="sm" mb="sm">
-        Up to {Object.entries(p.plan.limits)
-          .map(([k, v]) => limitInWords(k, v))
-          .join('; ')}
+        <FormattedMessage
+          id="plans.tenant.plan.up_to"
+          defaultMessage="Up to {limits}"
+          values={{
+            limits: Object.entries(p.plan.limits)
+              .map(([k, v]) => limitInWords(intl, k, v))
+              .join('; '),
+          }}
+        />
       </Text>
       {mine ? (
         <Text size="sm" c="teal">
-          Your current plan
+          {intl.formatMessage(msg.yourPlan)}
         </Text>
       ) : p.eligible ? (
         admin && (
           <Button onClick={onChoose} loading={busy} disabled={!!current}>
-            {current ? 'You already have a plan' : 'Choose this plan'}
+            {current ? intl.formatMessage(msg.alreadyHave) : intl.formatMessage(msg.choose)}
           </Button>
         )
       ) : (
         <Text size="sm" c="dimmed" data-testid="not-available-reason">
-          Not available: {p.reason}
+          <FormattedMessage id="plans.tenant.plan.not_available" defaultMessage="Not available: {reason}" values={{ reason: p.reason }} />
         </Text>
       )}
     </Card>
@@ -166,7 +256,8 @@ function PlanCard({ p, current, admin, busy, onChoose }: { p: AvailablePlanDto; 
 }
 
 function SignTerms({ tenantId, signing, onDone }: { tenantId: string; signing: { subscription: SubscriptionDto; terms: string }; onDone(): void }) {
-  const sign = useApiMutation(() => plansApi.sign(tenantId, signing.subscription.id, signing.subscription.terms_sha256), { success: 'Signed. Your provider will start the service.', onDone });
+  const intl = useIntl();
+  const sign = useApiMutation(() => plansApi.sign(tenantId, signing.subscription.id, signing.subscription.terms_sha256), { success: intl.formatMessage(msg.signed), onDone });
   return (
     <Stack>
       <ScrollArea h={220} type="auto">
@@ -175,12 +266,16 @@ function SignTerms({ tenantId, signing, onDone }: { tenantId: string; signing: {
         </Text>
       </ScrollArea>
       <Text size="sm">
-        {formatMoney(signing.subscription.price_minor, signing.subscription.currency)} a month. By signing you accept these terms for your organization; your name and the time are recorded.
+        <FormattedMessage
+          id="plans.tenant.sign.explained"
+          defaultMessage="{price} a month. By signing you accept these terms for your organization; your name and the time are recorded."
+          values={{ price: formatMoney(signing.subscription.price_minor, signing.subscription.currency) }}
+        />
       </Text>
       <ErrorAlert error={sign.error} />
       <Group justify="flex-end">
         <Button onClick={() => void sign.run()} loading={sign.busy}>
-          I accept and sign
+          <FormattedMessage id="plans.tenant.sign.submit" defaultMessage="I accept and sign" />
         </Button>
       </Group>
     </Stack>
@@ -207,6 +302,7 @@ function readBase64(f: File): Promise<string> {
 }
 
 function KycForm({ tenantId, onDone }: { tenantId: string; onDone(): void }) {
+  const intl = useIntl();
   const submit = useApiMutation(
     async (v: KycDraft) => {
       const documents: KycDocumentInput[] = [];
@@ -215,25 +311,25 @@ function KycForm({ tenantId, onDone }: { tenantId: string; onDone(): void }) {
         v.kind === 'company' ? { company_name: v.company_name.trim(), registration_number: v.registration_number.trim(), country: v.country.trim().toUpperCase() } : { full_name: v.full_name.trim(), ...(v.date_of_birth ? { date_of_birth: v.date_of_birth } : {}), country: v.country.trim().toUpperCase() };
       return plansApi.submitKyc(tenantId, { kind: v.kind, details, documents });
     },
-    { success: 'Sent. Your provider will review your details.', onDone },
+    { success: intl.formatMessage(msg.kycSent), onDone },
   );
   const form = useApiForm<KycDraft>(
     {
       initialValues: { kind: 'company', full_name: '', date_of_birth: '', company_name: '', registration_number: '', country: '', files: [] },
       validate: {
-        full_name: (v, all) => (all.kind === 'individual' ? required(v, 'Enter your full name.') : undefined),
-        company_name: (v, all) => (all.kind === 'company' ? required(v, 'Enter the company name.') : undefined),
-        registration_number: (v, all) => (all.kind === 'company' ? required(v, 'Enter the registration number.') : undefined),
-        country: (v) => (/^[A-Za-z]{2}$/.test(v.trim()) ? undefined : 'Enter the two-letter country code, e.g. DE.'),
+        full_name: (v, all) => (all.kind === 'individual' ? required(v, intl.formatMessage(msg.fullNameRequired)) : undefined),
+        company_name: (v, all) => (all.kind === 'company' ? required(v, intl.formatMessage(msg.companyRequired)) : undefined),
+        registration_number: (v, all) => (all.kind === 'company' ? required(v, intl.formatMessage(msg.registrationRequired)) : undefined),
+        country: (v) => (/^[A-Za-z]{2}$/.test(v.trim()) ? undefined : intl.formatMessage(msg.countryInvalid)),
         files: (v) =>
           v.length === 0
-            ? 'Add at least one document.'
+            ? intl.formatMessage(msg.filesNone)
             : v.length > 3
-              ? 'Add at most three documents.'
+              ? intl.formatMessage(msg.filesTooMany)
               : v.some((f) => f.size > MAX_FILE)
-                ? 'Each document must be 1 MB or smaller.'
+                ? intl.formatMessage(msg.fileTooBig)
                 : v.some((f) => !['application/pdf', 'image/png', 'image/jpeg'].includes(f.type))
-                  ? 'Documents must be PDF, PNG or JPEG files.'
+                  ? intl.formatMessage(msg.fileType)
                   : undefined,
       },
     },
@@ -242,34 +338,39 @@ function KycForm({ tenantId, onDone }: { tenantId: string; onDone(): void }) {
   const company = form.values.kind === 'company';
   return (
     <Card withBorder mb="md" data-testid="kyc-form">
-      <Title order={4}>Verify your organization</Title>
+      <Title order={4}>
+        <FormattedMessage id="plans.tenant.kyc.title" defaultMessage="Verify your organization" />
+      </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        Before you can choose a plan, your provider checks who you are. Your details and documents are stored encrypted and only your provider's reviewers can open them.
+        <FormattedMessage
+          id="plans.tenant.kyc.explained"
+          defaultMessage="Before you can choose a plan, your provider checks who you are. Your details and documents are stored encrypted and only your provider's reviewers can open them."
+        />
       </Text>
       <form noValidate onSubmit={form.submit((v) => submit.run(v))}>
         <Stack>
           <SegmentedControl
             data={[
-              { value: 'company', label: 'A company' },
-              { value: 'individual', label: 'A person' },
+              { value: 'company', label: intl.formatMessage(msg.aCompany) },
+              { value: 'individual', label: intl.formatMessage(msg.aPerson) },
             ]}
             {...form.getInputProps('kind')}
           />
           {company ? (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Company name" withAsterisk {...form.getInputProps('company_name')} />
-              <TextInput label="Registration number" withAsterisk {...form.getInputProps('registration_number')} />
+              <TextInput label={intl.formatMessage(msg.companyName)} withAsterisk {...form.getInputProps('company_name')} />
+              <TextInput label={intl.formatMessage(msg.registration)} withAsterisk {...form.getInputProps('registration_number')} />
             </SimpleGrid>
           ) : (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Full name" withAsterisk {...form.getInputProps('full_name')} />
-              <TextInput label="Date of birth" placeholder="1985-04-12" {...form.getInputProps('date_of_birth')} />
+              <TextInput label={intl.formatMessage(msg.fullName)} withAsterisk {...form.getInputProps('full_name')} />
+              <TextInput label={intl.formatMessage(msg.birth)} placeholder={intl.formatMessage(msg.birthPlaceholder)} {...form.getInputProps('date_of_birth')} />
             </SimpleGrid>
           )}
-          <TextInput label="Country" description="Two letters, e.g. DE" withAsterisk maxLength={2} w={200} {...form.getInputProps('country')} />
+          <TextInput label={intl.formatMessage(msg.country)} description={intl.formatMessage(msg.countryDescription)} withAsterisk maxLength={2} w={200} {...form.getInputProps('country')} />
           <FileInput
-            label={company ? 'Company register extract' : 'Identity document'}
-            description="PDF, PNG or JPEG, 1 MB at most each, up to three"
+            label={company ? intl.formatMessage(msg.registerExtract) : intl.formatMessage(msg.identityDocument)}
+            description={intl.formatMessage(msg.filesDescription)}
             multiple
             accept="application/pdf,image/png,image/jpeg"
             withAsterisk
@@ -279,7 +380,7 @@ function KycForm({ tenantId, onDone }: { tenantId: string; onDone(): void }) {
           <ErrorAlert error={submit.error} />
           <Group justify="flex-end">
             <Button type="submit" loading={submit.busy}>
-              Send for review
+              <FormattedMessage id="plans.tenant.kyc.submit" defaultMessage="Send for review" />
             </Button>
           </Group>
         </Stack>

@@ -1,15 +1,22 @@
 /** One agreement, readable: its title, status, commission terms in a sentence and the terms text. */
 import { Fragment, type ReactNode } from 'react';
 import { Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { Agreement } from '../../api/program.ts';
+import { defineMessages } from '../../i18n/define.ts';
 import { formatDateTime } from '../../components/format.ts';
-import { AGREEMENT_STATUS, commissionWords, formatDay } from './programFormat.ts';
+import { agreementStatus, commissionWords, formatDay } from './programFormat.ts';
 import { inForce } from '../../components/format.ts';
+
+const m = defineMessages({
+  starts: { id: 'program.agreement.starts', defaultMessage: 'Starts {date}' },
+});
 
 /** An approved agreement is in force only from its start day (format.ts inForce): before, it says when it starts. */
 export function AgreementStatusBadge({ status, effectiveDate }: { status: string; effectiveDate?: string }) {
+  const intl = useIntl();
   const pending = status === 'approved' && effectiveDate !== undefined && !inForce(effectiveDate, null);
-  const s = pending ? { label: `Starts ${formatDay(effectiveDate)}`, color: 'blue' } : (AGREEMENT_STATUS[status] ?? { label: status, color: 'gray' });
+  const s = pending ? { label: intl.formatMessage(m.starts, { date: formatDay(effectiveDate) }), color: 'blue' } : (agreementStatus(intl, status) ?? { label: status, color: 'gray' });
   return (
     <Badge color={s.color} variant="light" data-status={status}>
       {s.label}
@@ -66,6 +73,7 @@ export function TermsText({ text }: { text: string }) {
 }
 
 export function AgreementView({ a, children }: { a: Agreement; children?: ReactNode }) {
+  const intl = useIntl();
   return (
     <Paper withBorder radius="md" p="lg" data-testid={`agreement-v${a.version}`}>
       <Stack gap="sm">
@@ -75,29 +83,40 @@ export function AgreementView({ a, children }: { a: Agreement; children?: ReactN
               {a.title}
             </Title>
             <Text size="sm" c="dimmed">
-              Version {a.version} · takes effect {formatDay(a.effective_date)}
+              <FormattedMessage id="program.agreement.version_effective" defaultMessage="Version {version} · takes effect {date}" values={{ version: a.version, date: formatDay(a.effective_date) }} />
             </Text>
           </div>
           <AgreementStatusBadge status={a.status} effectiveDate={a.effective_date} />
         </Group>
         <Paper bg="gray.0" p="sm" radius="sm">
           <Text size="sm" fw={600}>
-            Commission
+            <FormattedMessage id="program.agreement.commission" defaultMessage="Commission" />
           </Text>
-          <Text size="sm">{commissionWords(a.commission)}</Text>
+          <Text size="sm">{commissionWords(intl, a.commission)}</Text>
         </Paper>
         <TermsText text={a.terms_markdown} />
         {(a.signed || a.approved) && (
           <Stack gap={2}>
             {a.signed && (
               <Text size="xs" c="dimmed">
-                Signed by {a.signed.full_name}
-                {a.signed.by.name && a.signed.by.name !== a.signed.full_name ? ` (${a.signed.by.name})` : ''} on {formatDateTime(a.signed.at)}.
+                {a.signed.by.name && a.signed.by.name !== a.signed.full_name ? (
+                  <FormattedMessage
+                    id="program.agreement.signed_by_for"
+                    defaultMessage="Signed by {fullName} ({user}) on {date}."
+                    values={{ fullName: a.signed.full_name, user: a.signed.by.name, date: formatDateTime(a.signed.at) }}
+                  />
+                ) : (
+                  <FormattedMessage id="program.agreement.signed_by" defaultMessage="Signed by {fullName} on {date}." values={{ fullName: a.signed.full_name, date: formatDateTime(a.signed.at) }} />
+                )}
               </Text>
             )}
             {a.approved && (
               <Text size="xs" c="dimmed">
-                Approved by the platform ({a.approved.by.name}) on {formatDateTime(a.approved.at)}.
+                <FormattedMessage
+                  id="program.agreement.approved_by"
+                  defaultMessage="Approved by the platform ({user}) on {date}."
+                  values={{ user: a.approved.by.name, date: formatDateTime(a.approved.at) }}
+                />
               </Text>
             )}
           </Stack>

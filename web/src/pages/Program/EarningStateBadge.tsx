@@ -1,12 +1,14 @@
 import { Badge } from '@mantine/core';
 import type { EarningState } from '../../api/program.ts';
-import { STATE_COLORS, STATE_LABELS } from './programFormat.ts';
+import { useIntl } from 'react-intl';
+import { STATE_COLORS, stateLabel } from './programFormat.ts';
 
 export function EarningStateBadge({ state }: { state: EarningState }) {
+  const intl = useIntl();
   return (
     // never cut short in a narrow table column ("Pending approval" was shown as "PENDING APP…")
     <Badge color={STATE_COLORS[state]} variant="light" data-state={state} miw="max-content">
-      {STATE_LABELS[state]}
+      {stateLabel(intl, state)}
     </Badge>
   );
 }

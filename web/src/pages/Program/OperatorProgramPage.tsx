@@ -6,6 +6,8 @@ import { useMemo, useState } from 'react';
 import { useMediaQuery } from '@mantine/hooks';
 import { Badge, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { IconCash, IconChartBar, IconCheck, IconFileText, IconReceipt, IconRefresh } from '@tabler/icons-react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 import { programApi, type Earning, type ProgramPartnerRow } from '../../api/program.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -16,12 +18,77 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { EarningStateBadge } from './EarningStateBadge.tsx';
 import { EarningLineDetail } from './EarningLineDetail.tsx';
-import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows } from './programFormat.ts';
+import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, monthRows, monthSeries, stateLabel } from './programFormat.ts';
 import { PartnerPicker, type TabProps } from './ProgramPartnerPicker.tsx';
 import { AgreementsTab } from './OperatorAgreementsTab.tsx';
 import { programKeys } from '../../api/keys/program.ts';
 
-const WAITING_LABEL = { sign: 'Partner to sign', approve: 'Needs your approval' } as const;
+const WAITING_LABEL = defineMessages({
+  sign: { id: 'program.operator.waiting.sign', defaultMessage: 'Partner to sign' },
+  approve: { id: 'program.operator.waiting.approve', defaultMessage: 'Needs your approval' },
+});
+
+const msg = defineMessages({
+  title: { id: 'program.operator.title', defaultMessage: 'Partner programs' },
+  description: {
+    id: 'program.operator.description',
+    defaultMessage: 'Referral partners and what they earn: draft and approve their agreements, approve computed earnings and record payouts.',
+  },
+  tabOverview: { id: 'program.operator.tab.overview', defaultMessage: 'Overview' },
+  agreements: { id: 'program.operator.tab.agreements', defaultMessage: 'Agreements' },
+  earnings: { id: 'program.operator.tab.earnings', defaultMessage: 'Earnings' },
+  tabPayouts: { id: 'program.operator.tab.payouts', defaultMessage: 'Payouts' },
+  chartTitle: { id: 'program.operator.chart.title', defaultMessage: 'Earnings across all partners, by month' },
+  chartEmpty: { id: 'program.operator.chart.empty', defaultMessage: 'No earnings computed yet.' },
+  partnersEmpty: { id: 'program.operator.partners.empty', defaultMessage: 'No referral partners yet. Grant a partner the referral capability to start its program.' },
+  partner: { id: 'program.operator.column.partner', defaultMessage: 'Partner' },
+  signUps: { id: 'program.operator.column.sign_ups', defaultMessage: 'Sign-ups' },
+  customers: { id: 'program.operator.column.customers', defaultMessage: 'Customers' },
+  pending: { id: 'program.operator.column.pending', defaultMessage: 'Pending' },
+  toPay: { id: 'program.operator.column.to_pay', defaultMessage: 'To pay' },
+  paid: { id: 'program.operator.column.paid', defaultMessage: 'Paid' },
+  agreement: { id: 'program.operator.column.agreement', defaultMessage: 'Agreement' },
+  version: { id: 'program.operator.agreement_version', defaultMessage: 'Version {version}' },
+  noneInForce: { id: 'program.operator.agreement_none', defaultMessage: 'None in force' },
+  state: { id: 'program.operator.earnings.state', defaultMessage: 'State' },
+  allStates: { id: 'program.operator.earnings.all_states', defaultMessage: 'All states' },
+  approved: {
+    id: 'program.operator.earnings.approved',
+    defaultMessage: '{count, plural, one {# earning approved} other {# earnings approved}}. They are paid with the partner’s next payout.',
+  },
+  computed: { id: 'program.operator.earnings.computed', defaultMessage: 'Earnings computed: {created} new, {updated} recalculated, {reversed} reversed, {unchanged} unchanged.' },
+  allPartners: { id: 'program.operator.earnings.all_partners', defaultMessage: 'All partners' },
+  unselectAll: { id: 'program.operator.earnings.unselect_all', defaultMessage: 'Unselect all' },
+  selectAll: { id: 'program.operator.earnings.select_all', defaultMessage: 'Select all {count} pending' },
+  approveSelected: { id: 'program.operator.earnings.approve_selected', defaultMessage: 'Approve selected' },
+  approveCount: { id: 'program.operator.earnings.approve_count', defaultMessage: 'Approve {count} ({total})' },
+  noneWaiting: { id: 'program.operator.earnings.none_waiting', defaultMessage: 'No earnings wait for approval.' },
+  noMatch: { id: 'program.operator.earnings.no_match', defaultMessage: 'No earnings match.' },
+  selectForApproval: { id: 'program.operator.earnings.select_for_approval', defaultMessage: 'Select for approval' },
+  selectRow: { id: 'program.operator.earnings.select_row', defaultMessage: 'Select {customer}, {month}' },
+  customer: { id: 'program.operator.column.customer', defaultMessage: 'Customer' },
+  month: { id: 'program.operator.column.month', defaultMessage: 'Month' },
+  forWhat: { id: 'program.operator.column.for', defaultMessage: 'For' },
+  commission: { id: 'program.operator.column.commission', defaultMessage: 'Commission' },
+  payoutRecorded: {
+    id: 'program.operator.payout.recorded',
+    defaultMessage: 'Payout of {amount} to {partner} recorded; {count, plural, one {# earning is} other {# earnings are}} now paid.',
+  },
+  referenceRequired: { id: 'program.operator.payout.reference_required', defaultMessage: 'Enter the bank transfer’s reference, so the partner can match it.' },
+  dateRequired: { id: 'program.operator.payout.date_required', defaultMessage: 'Enter the date the money was sent.' },
+  choosePartner: { id: 'program.operator.payout.choose_partner', defaultMessage: 'Choose a partner' },
+  reference: { id: 'program.operator.payout.reference', defaultMessage: 'Payment reference' },
+  referencePlaceholder: { id: 'program.operator.payout.reference.placeholder', defaultMessage: 'e.g. SEPA-2026-03-014' },
+  paidOn: { id: 'program.operator.payout.paid_on', defaultMessage: 'Paid on' },
+  payoutFailed: { id: 'program.operator.payout.failed', defaultMessage: 'The payout was not recorded' },
+  recordPayout: { id: 'program.operator.payout.record', defaultMessage: 'Record payout' },
+  confirmTitle: { id: 'program.operator.payout.confirm_title', defaultMessage: 'Record this payout?' },
+  payoutsEmpty: { id: 'program.operator.payouts.empty', defaultMessage: 'No payouts recorded yet.' },
+  amount: { id: 'program.operator.payouts.column.amount', defaultMessage: 'Amount' },
+  referenceCol: { id: 'program.operator.payouts.column.reference', defaultMessage: 'Reference' },
+  lines: { id: 'program.operator.payouts.column.earnings', defaultMessage: 'Earnings' },
+  recorded: { id: 'program.operator.payouts.column.recorded', defaultMessage: 'Recorded' },
+});
 
 function CountBadge({ n, color = 'red' }: { n: number; color?: string }) {
   if (!n) return null;
@@ -33,6 +100,7 @@ function CountBadge({ n, color = 'red' }: { n: number; color?: string }) {
 }
 
 export function OperatorProgramPage() {
+  const intl = useIntl();
   const partners = useApiQuery(programKeys.op.partners, () => programApi.partners());
   const pending = useApiQuery(programKeys.op.pendingCount, () => programApi.allEarnings({ state: 'pending', limit: 1 }));
   const [tab, setTab] = useState<string | null>('overview');
@@ -49,22 +117,22 @@ export function OperatorProgramPage() {
   return (
     <>
       <PageHeader
-        title="Partner programs"
-        description="Referral partners and what they earn: draft and approve their agreements, approve computed earnings and record payouts."
+        title={intl.formatMessage(msg.title)}
+        description={intl.formatMessage(msg.description)}
       />
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="overview" leftSection={<IconChartBar size={16} />}>
-            Overview
+            {intl.formatMessage(msg.tabOverview)}
           </Tabs.Tab>
           <Tabs.Tab value="agreements" leftSection={<IconFileText size={16} />} rightSection={<CountBadge n={toApprove} />} data-testid="tab-agreements">
-            Agreements
+            {intl.formatMessage(msg.agreements)}
           </Tabs.Tab>
           <Tabs.Tab value="earnings" leftSection={<IconReceipt size={16} />} rightSection={<CountBadge n={pendingCount} color="yellow" />} data-testid="tab-earnings">
-            Earnings
+            {intl.formatMessage(msg.earnings)}
           </Tabs.Tab>
           <Tabs.Tab value="payouts" leftSection={<IconCash size={16} />}>
-            Payouts
+            {intl.formatMessage(msg.tabPayouts)}
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview">
@@ -85,22 +153,23 @@ export function OperatorProgramPage() {
 }
 
 function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; loading: boolean; error: unknown; open: (tab: string, pid: string) => void }) {
+  const intl = useIntl();
   const totals = useApiQuery(programKeys.op.totals, () => programApi.totals());
   const cur = totals.data?.currency ?? rows[0]?.currency ?? 'EUR';
   return (
     <Stack gap="lg">
       <ErrorAlert error={error ?? totals.error} />
       <Chart
-        title="Earnings across all partners, by month"
+        title={intl.formatMessage(msg.chartTitle)}
         kind="bar"
         stacked
         loading={totals.loading}
         data={monthRows(totals.data?.by_month ?? [])}
         dataKey="month"
-        series={MONTH_SERIES}
+        series={monthSeries(intl)}
         valueFormatter={(v) => formatMoneyShort(v, cur)}
-          tableFormatter={(v) => formatMoney(v, cur)}
-        empty="No earnings computed yet."
+        tableFormatter={(v) => formatMoney(v, cur)}
+        empty={intl.formatMessage(msg.chartEmpty)}
       />
       <DataTable
         testId="program-partners"
@@ -108,12 +177,12 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
         loading={loading}
         rowKey={(r) => r.partner.id}
         rowProps={(r) => ({ 'data-partner': r.partner.name })}
-        empty="No referral partners yet. Grant a partner the referral capability to start its program."
+        empty={intl.formatMessage(msg.partnersEmpty)}
         defaultSort={{ key: 'partner', direction: 'asc' }}
         columns={[
           {
             key: 'partner',
-            title: 'Partner',
+            title: intl.formatMessage(msg.partner),
             mobile: 'title',
             sortValue: (r) => r.partner.name,
             render: (r) => (
@@ -123,18 +192,29 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
                 </Text>
                 {r.waiting && (
                   <Badge size="sm" color={r.waiting === 'approve' ? 'red' : 'yellow'} variant="light" data-waiting={r.waiting}>
-                    {WAITING_LABEL[r.waiting]}
+                    {intl.formatMessage(WAITING_LABEL[r.waiting])}
                   </Badge>
                 )}
               </Group>
             ),
           },
-          { key: 'signups', title: 'Sign-ups', align: 'right', sortValue: (r) => r.sign_ups, render: (r) => r.sign_ups },
-          { key: 'customers', title: 'Customers', align: 'right', sortValue: (r) => r.referred_tenants, render: (r) => r.referred_tenants },
-          { key: 'pending', title: 'Pending', align: 'right', sortValue: (r) => r.pending_minor, render: (r) => formatMoney(r.pending_minor, r.currency), style: { whiteSpace: 'nowrap' } },
-          { key: 'approved', title: 'To pay', align: 'right', sortValue: (r) => r.approved_minor, render: (r) => formatMoney(r.approved_minor, r.currency), style: { whiteSpace: 'nowrap' } },
-          { key: 'paid', title: 'Paid', align: 'right', sortValue: (r) => r.paid_minor, render: (r) => formatMoney(r.paid_minor, r.currency), style: { whiteSpace: 'nowrap' } },
-          { key: 'agreement', title: 'Agreement', render: (r) => (r.current_agreement_version ? `Version ${r.current_agreement_version}` : <Text size="sm" c="dimmed">None in force</Text>) },
+          { key: 'signups', title: intl.formatMessage(msg.signUps), align: 'right', sortValue: (r) => r.sign_ups, render: (r) => r.sign_ups },
+          { key: 'customers', title: intl.formatMessage(msg.customers), align: 'right', sortValue: (r) => r.referred_tenants, render: (r) => r.referred_tenants },
+          { key: 'pending', title: intl.formatMessage(msg.pending), align: 'right', sortValue: (r) => r.pending_minor, render: (r) => formatMoney(r.pending_minor, r.currency), style: { whiteSpace: 'nowrap' } },
+          { key: 'approved', title: intl.formatMessage(msg.toPay), align: 'right', sortValue: (r) => r.approved_minor, render: (r) => formatMoney(r.approved_minor, r.currency), style: { whiteSpace: 'nowrap' } },
+          { key: 'paid', title: intl.formatMessage(msg.paid), align: 'right', sortValue: (r) => r.paid_minor, render: (r) => formatMoney(r.paid_minor, r.currency), style: { whiteSpace: 'nowrap' } },
+          {
+            key: 'agreement',
+            title: intl.formatMessage(msg.agreement),
+            render: (r) =>
+              r.current_agreement_version ? (
+                intl.formatMessage(msg.version, { version: r.current_agreement_version })
+              ) : (
+                <Text size="sm" c="dimmed">
+                  {intl.formatMessage(msg.noneInForce)}
+                </Text>
+              ),
+          },
           {
             key: 'actions',
             title: '',
@@ -142,10 +222,10 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
             render: (r) => (
               <Group gap="xs" wrap="nowrap">
                 <Button size="xs" variant="light" onClick={() => open('agreements', r.partner.id)}>
-                  Agreements
+                  {intl.formatMessage(msg.agreements)}
                 </Button>
                 <Button size="xs" variant="default" onClick={() => open('earnings', r.partner.id)}>
-                  Earnings
+                  {intl.formatMessage(msg.earnings)}
                 </Button>
               </Group>
             ),
@@ -159,17 +239,18 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
 // ---- earnings ------------------------------------------------------------------------------------
 
 function EarningStateSelect({ value, onChange }: { value: string | null; onChange(v: string | null): void }) {
+  const intl = useIntl();
   return (
     <Select
-      label="State"
-      placeholder="All states"
+      label={intl.formatMessage(msg.state)}
+      placeholder={intl.formatMessage(msg.allStates)}
       clearable
       w={{ base: '100%', sm: 200 }}
       data={[
-        { value: 'pending', label: 'Pending approval' },
-        { value: 'approved', label: 'Approved, not paid yet' },
-        { value: 'paid', label: 'Paid' },
-        { value: 'reversed', label: 'Reversed (refund)' },
+        { value: 'pending', label: stateLabel(intl, 'pending') },
+        { value: 'approved', label: stateLabel(intl, 'approved') },
+        { value: 'paid', label: stateLabel(intl, 'paid') },
+        { value: 'reversed', label: stateLabel(intl, 'reversed') },
       ]}
       value={value}
       onChange={onChange}
@@ -178,6 +259,7 @@ function EarningStateSelect({ value, onChange }: { value: string | null; onChang
 }
 
 function EarningsTab(props: TabProps) {
+  const intl = useIntl();
   const { partnerId } = props;
   const [state, setState] = useState<string | null>('pending');
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -188,13 +270,13 @@ function EarningsTab(props: TabProps) {
   const picked = approvable.filter((e) => selected.has(e.id));
   const pickedTotal = useMemo(() => sumByCurrency(picked), [picked]);
   const approve = useApiMutation(() => programApi.approveEarnings(picked.map((e) => e.id)), {
-    success: (r) => `${r.approved} earning${r.approved === 1 ? '' : 's'} approved. They are paid with the partner’s next payout.`,
+    success: (r) => intl.formatMessage(msg.approved, { count: r.approved }),
     onDone: () => setSelected(new Set()),
     notifyError: true,
     invalidates: [programKeys.all],
   });
   const compute = useApiMutation(() => programApi.compute(), {
-    success: (r) => `Earnings computed: ${r.created} new, ${r.updated} recalculated, ${r.reversed} reversed, ${r.unchanged} unchanged.`,
+    success: (r) => intl.formatMessage(msg.computed, { created: r.created, updated: r.updated, reversed: r.reversed, unchanged: r.unchanged }),
     notifyError: true,
     invalidates: [programKeys.all],
   });
@@ -213,7 +295,7 @@ function EarningsTab(props: TabProps) {
     <Stack gap="md">
       <Group align="flex-end" justify="space-between" wrap="wrap">
         <Group align="flex-end" wrap="wrap">
-          <PartnerPicker {...props} clearable placeholder="All partners" />
+          <PartnerPicker {...props} clearable placeholder={intl.formatMessage(msg.allPartners)} />
           <EarningStateSelect
             value={state}
             onChange={(v) => {
@@ -223,25 +305,21 @@ function EarningsTab(props: TabProps) {
           />
         </Group>
         <Button variant="default" leftSection={<IconRefresh size={16} />} loading={compute.busy} onClick={() => void compute.run()}>
-          Compute earnings now
+          <FormattedMessage id="program.operator.earnings.compute" defaultMessage="Compute earnings now" />
         </Button>
       </Group>
-      <Text size="sm" c="dimmed">
-        Earnings are computed from referred customers’ paid invoices under each partner’s agreement: one commission per customer and month of payment,
-        and a bounty per qualified sign-up. Approve the ones that are correct; approved earnings are paid with the next payout. A refund after a payout
-        becomes a negative line that the next payout takes back.
-      </Text>
+      <EarningsExplained />
       <ErrorAlert error={list.error} />
       {approvable.length > 0 && (
         <Group justify="space-between" wrap="wrap">
           <Checkbox
-            label={allPicked ? 'Unselect all' : `Select all ${approvable.length} pending`}
+            label={allPicked ? intl.formatMessage(msg.unselectAll) : intl.formatMessage(msg.selectAll, { count: approvable.length })}
             checked={allPicked}
             indeterminate={picked.length > 0 && !allPicked}
             onChange={() => setSelected(allPicked ? new Set() : new Set(approvable.map((e) => e.id)))}
           />
           <Button leftSection={<IconCheck size={16} />} disabled={picked.length === 0} loading={approve.busy} onClick={() => void approve.run()}>
-            {picked.length === 0 ? 'Approve selected' : `Approve ${picked.length} (${pickedTotal})`}
+            {picked.length === 0 ? intl.formatMessage(msg.approveSelected) : intl.formatMessage(msg.approveCount, { count: picked.length, total: pickedTotal })}
           </Button>
         </Group>
       )}
@@ -252,7 +330,7 @@ function EarningsTab(props: TabProps) {
         rowKey={(e) => e.id}
         rowProps={(e) => ({ 'data-state': e.state, 'data-customer': e.tenant.name, 'data-kind': e.kind })}
         onRowClick={setOpen}
-        empty={state === 'pending' ? 'No earnings wait for approval.' : 'No earnings match.'}
+        empty={state === 'pending' ? intl.formatMessage(msg.noneWaiting) : intl.formatMessage(msg.noMatch)}
         columns={[
           {
             key: 'pick',
@@ -262,39 +340,35 @@ function EarningsTab(props: TabProps) {
             render: (e) =>
               e.state === 'pending' ? (
                 <Checkbox
-                  label={phone ? 'Select for approval' : undefined}
-                  aria-label={`Select ${e.tenant.name}, ${formatMonth(e.period)}`}
+                  label={phone ? intl.formatMessage(msg.selectForApproval) : undefined}
+                  aria-label={intl.formatMessage(msg.selectRow, { customer: e.tenant.name, month: formatMonth(e.period) })}
                   checked={selected.has(e.id)}
                   onClick={(ev) => ev.stopPropagation()}
                   onChange={() => toggle(e.id)}
                 />
               ) : null,
           },
-          { key: 'partner', title: 'Partner', mobile: 'title', sortValue: (e) => e.partner?.name, render: (e) => e.partner?.name ?? '—' },
-          { key: 'customer', title: 'Customer', sortValue: (e) => e.tenant.name, render: (e) => e.tenant.name },
-          { key: 'period', title: 'Month', sortValue: (e) => e.period, render: (e) => formatMonth(e.period), style: { whiteSpace: 'nowrap' } },
+          { key: 'partner', title: intl.formatMessage(msg.partner), mobile: 'title', sortValue: (e) => e.partner?.name, render: (e) => e.partner?.name ?? '—' },
+          { key: 'customer', title: intl.formatMessage(msg.customer), sortValue: (e) => e.tenant.name, render: (e) => e.tenant.name },
+          { key: 'period', title: intl.formatMessage(msg.month), sortValue: (e) => e.period, render: (e) => formatMonth(e.period), style: { whiteSpace: 'nowrap' } },
           {
             key: 'what',
-            title: 'For',
+            title: intl.formatMessage(msg.forWhat),
             render: (e) =>
               e.kind === 'clawback' ? (
                 <Text size="sm" c="red.9" fw={500}>
-                  {lineWords(e)}
+                  {lineWords(intl, e)}
                 </Text>
               ) : (
-                lineWords(e)
+                lineWords(intl, e)
               ),
           },
-          { key: 'amount', title: 'Commission', align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
-          { key: 'state', title: 'State', render: (e) => <EarningStateBadge state={e.state} /> },
+          { key: 'amount', title: intl.formatMessage(msg.commission), align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
+          { key: 'state', title: intl.formatMessage(msg.state), render: (e) => <EarningStateBadge state={e.state} /> },
         ]}
       />
       <EarningLineDetail line={open} onClose={() => setOpen(null)} />
-      {list.data && list.data.total > items.length && (
-        <Text size="xs" c="dimmed">
-          Showing {items.length} of {list.data.total}. Choose a partner or a state to narrow the list.
-        </Text>
-      )}
+      {list.data && list.data.total > items.length && <ShowingSome shown={items.length} total={list.data.total} />}
     </Stack>
   );
 }
@@ -305,14 +379,79 @@ function sumByCurrency(items: Earning[]): string {
   return [...by].map(([c, v]) => formatMoney(v, c)).join(' + ');
 }
 
+/** The list shows the first rows only. */
+function ShowingSome({ shown, total }: { shown: number; total: number }) {
+  return (
+    <Text size="xs" c="dimmed">
+      <FormattedMessage
+        id="program.operator.earnings.showing"
+        defaultMessage="Showing {shown} of {total}. Choose a partner or a state to narrow the list."
+        values={{ shown, total }}
+      />
+    </Text>
+  );
+}
+
+function EarningsExplained() {
+  return (
+    <Text size="sm" c="dimmed">
+      <FormattedMessage
+        id="program.operator.earnings.explained"
+        defaultMessage="Earnings are computed from referred customers’ paid invoices under each partner’s agreement: one commission per customer and month of payment, and a bounty per qualified sign-up. Approve the ones that are correct; approved earnings are paid with the next payout. A refund after a payout becomes a negative line that the next payout takes back."
+      />
+    </Text>
+  );
+}
+
+/** What the payout form would pay the partner, in words. */
+function PayoutDue({ row }: { row: ProgramPartnerRow }) {
+  return (
+    <>
+      {row.payout_due_minor > 0 ? (
+        row.clawback_minor < 0 ? (
+          <FormattedMessage
+            id="program.operator.payout.due_less_refunds"
+            defaultMessage="Due to {partner}: <b>{amount}</b> — approved earnings less {refunds} taken back for refunds after an earlier payout."
+            values={{
+              partner: row.partner.name,
+              amount: formatMoney(row.payout_due_minor, row.currency),
+              refunds: formatMoney(-row.clawback_minor, row.currency),
+              b: (chunks) => <b>{chunks}</b>,
+            }}
+          />
+        ) : (
+          <FormattedMessage
+            id="program.operator.payout.due"
+            defaultMessage="Due to {partner}: <b>{amount}</b>."
+            values={{ partner: row.partner.name, amount: formatMoney(row.payout_due_minor, row.currency), b: (chunks) => <b>{chunks}</b> }}
+          />
+        )
+      ) : row.clawback_minor < 0 && row.approved_minor > 0 ? (
+        <FormattedMessage
+          id="program.operator.payout.refunds_take_all"
+          defaultMessage="Refunds after an earlier payout ({refunds}) take back all that is approved for {partner}: nothing is paid until new earnings exceed them."
+          values={{ refunds: formatMoney(-row.clawback_minor, row.currency), partner: row.partner.name }}
+        />
+      ) : (
+        <FormattedMessage
+          id="program.operator.payout.nothing_due"
+          defaultMessage="{partner} has no approved, unpaid earnings. Approve earnings first."
+          values={{ partner: row.partner.name }}
+        />
+      )}
+    </>
+  );
+}
+
 // ---- payouts -------------------------------------------------------------------------------------
 
 function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
+  const intl = useIntl();
   const { partnerId, rows } = props;
   const payouts = useApiQuery(programKeys.op.payouts(partnerId), () => programApi.payouts(partnerId ?? undefined));
   const row = rows.find((r) => r.partner.id === partnerId);
   const record = useApiMutation(programApi.recordPayout, {
-    success: (p) => `Payout of ${formatMoney(p.amount_minor, p.currency)} to ${p.partner.name} recorded; ${p.lines} earning${p.lines === 1 ? ' is' : 's are'} now paid.`,
+    success: (p) => intl.formatMessage(msg.payoutRecorded, { amount: formatMoney(p.amount_minor, p.currency), partner: p.partner.name, count: p.lines }),
     invalidates: [programKeys.all],
   });
   const today = new Date().toISOString().slice(0, 10);
@@ -320,8 +459,8 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
     {
       initialValues: { reference: '', paid_date: today },
       validate: {
-        reference: (v: string) => required(v, 'Enter the bank transfer’s reference, so the partner can match it.'),
-        paid_date: (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : 'Enter the date the money was sent.'),
+        reference: (v: string) => required(v, intl.formatMessage(msg.referenceRequired)),
+        paid_date: (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : intl.formatMessage(msg.dateRequired)),
       },
     },
     record,
@@ -336,63 +475,68 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
   return (
     <Stack gap="lg">
       <Stack gap="sm" maw={720}>
-        <Title order={4}>Record a payout</Title>
+        <Title order={4}>
+          <FormattedMessage id="program.operator.payout.heading" defaultMessage="Record a payout" />
+        </Title>
         <Text size="sm" c="dimmed">
-          After you have sent the money, record it here: every approved, unpaid earning of the partner is marked paid with this payout, less any refund taken back after an
-          earlier payout.
+          <FormattedMessage
+            id="program.operator.payout.explained"
+            defaultMessage="After you have sent the money, record it here: every approved, unpaid earning of the partner is marked paid with this payout, less any refund taken back after an earlier payout."
+          />
         </Text>
         <form noValidate onSubmit={form.submit(() => setConfirm(true))}>
           <Stack gap="sm">
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <Select label="Partner" placeholder="Choose a partner" data={props.options} value={partnerId} onChange={props.setPartnerId} allowDeselect={false} searchable withAsterisk />
-              <TextInput label="Payment reference" placeholder="e.g. SEPA-2026-03-014" withAsterisk {...form.getInputProps('reference')} />
-              <TextInput label="Paid on" type="date" withAsterisk {...form.getInputProps('paid_date')} />
+              <Select label={intl.formatMessage(msg.partner)} placeholder={intl.formatMessage(msg.choosePartner)} data={props.options} value={partnerId} onChange={props.setPartnerId} allowDeselect={false} searchable withAsterisk />
+              <TextInput label={intl.formatMessage(msg.reference)} placeholder={intl.formatMessage(msg.referencePlaceholder)} withAsterisk {...form.getInputProps('reference')} />
+              <TextInput label={intl.formatMessage(msg.paidOn)} type="date" withAsterisk {...form.getInputProps('paid_date')} />
             </SimpleGrid>
             {row && (
               <Text size="sm" data-testid="payout-due">
-                {row.payout_due_minor > 0 ? (
-                  <>
-                    Due to {row.partner.name}: <b>{formatMoney(row.payout_due_minor, row.currency)}</b>
-                    {row.clawback_minor < 0 ? <> — approved earnings less {formatMoney(-row.clawback_minor, row.currency)} taken back for refunds after an earlier payout</> : null}.
-                  </>
-                ) : row.clawback_minor < 0 && row.approved_minor > 0 ? (
-                  <>
-                    Refunds after an earlier payout ({formatMoney(-row.clawback_minor, row.currency)}) take back all that is approved for {row.partner.name}: nothing is paid until new earnings
-                    exceed them.
-                  </>
-                ) : (
-                  <>{row.partner.name} has no approved, unpaid earnings. Approve earnings first.</>
-                )}
+                <PayoutDue row={row} />
               </Text>
             )}
-            <ErrorAlert error={record.error} title="The payout was not recorded" labels={{ reference: 'Payment reference', paid_date: 'Paid on', partner_id: 'Partner' }} />
+            <ErrorAlert error={record.error} title={intl.formatMessage(msg.payoutFailed)}
+              labels={{ reference: intl.formatMessage(msg.reference), paid_date: intl.formatMessage(msg.paidOn), partner_id: intl.formatMessage(msg.partner) }} />
             <Group>
               <Button type="submit" disabled={!row || row.payout_due_minor <= 0} leftSection={<IconCash size={16} />}>
-                Record payout
+                {intl.formatMessage(msg.recordPayout)}
               </Button>
             </Group>
           </Stack>
         </form>
       </Stack>
-      <Modal opened={confirm} onClose={() => setConfirm(false)} title="Record this payout?">
+      <Modal opened={confirm} onClose={() => setConfirm(false)} title={intl.formatMessage(msg.confirmTitle)}>
         <Stack>
           <Text size="sm">
-            {row ? formatMoney(row.payout_due_minor, row.currency) : ''} to {row?.partner.name}, reference “{form.values.reference}”, paid on {formatDay(form.values.paid_date)}. The
-            partner sees these earnings as paid.
+            <FormattedMessage
+              id="program.operator.payout.confirm"
+              defaultMessage="{amount} to {partner}, reference “{reference}”, paid on {date}. The partner sees these earnings as paid."
+              values={{
+                amount: row ? formatMoney(row.payout_due_minor, row.currency) : '',
+                partner: row?.partner.name,
+                reference: form.values.reference,
+                date: formatDay(form.values.paid_date),
+              }}
+            />
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirm(false)}>
-              Cancel
+              <FormattedMessage id="program.operator.payout.cancel" defaultMessage="Cancel" />
             </Button>
             <Button loading={record.busy} onClick={() => void send(form.values)}>
-              Record payout
+              {intl.formatMessage(msg.recordPayout)}
             </Button>
           </Group>
         </Stack>
       </Modal>
       <div>
         <Title order={4} mb="xs">
-          Payouts recorded{row ? ` for ${row.partner.name}` : ''}
+          {row ? (
+            <FormattedMessage id="program.operator.payouts.heading_for" defaultMessage="Payouts recorded for {partner}" values={{ partner: row.partner.name }} />
+          ) : (
+            <FormattedMessage id="program.operator.payouts.heading" defaultMessage="Payouts recorded" />
+          )}
         </Title>
         <ErrorAlert error={payouts.error} />
         <DataTable
@@ -401,15 +545,15 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
           loading={payouts.loading}
           rowKey={(p) => p.id}
           rowProps={(p) => ({ 'data-reference': p.reference })}
-          empty="No payouts recorded yet."
+          empty={intl.formatMessage(msg.payoutsEmpty)}
           defaultSort={{ key: 'paid', direction: 'desc' }}
           columns={[
-            { key: 'partner', title: 'Partner', mobile: 'title', sortValue: (p) => p.partner.name, render: (p) => p.partner.name },
-            { key: 'amount', title: 'Amount', align: 'right', sortValue: (p) => p.amount_minor, render: (p) => formatMoney(p.amount_minor, p.currency), style: { whiteSpace: 'nowrap' } },
-            { key: 'reference', title: 'Reference', render: (p) => p.reference },
-            { key: 'paid', title: 'Paid on', sortValue: (p) => p.paid_date, render: (p) => formatDay(p.paid_date), style: { whiteSpace: 'nowrap' } },
-            { key: 'lines', title: 'Earnings', align: 'right', render: (p) => p.lines },
-            { key: 'recorded', title: 'Recorded', render: (p) => formatDateTime(p.created_at) },
+            { key: 'partner', title: intl.formatMessage(msg.partner), mobile: 'title', sortValue: (p) => p.partner.name, render: (p) => p.partner.name },
+            { key: 'amount', title: intl.formatMessage(msg.amount), align: 'right', sortValue: (p) => p.amount_minor, render: (p) => formatMoney(p.amount_minor, p.currency), style: { whiteSpace: 'nowrap' } },
+            { key: 'reference', title: intl.formatMessage(msg.referenceCol), render: (p) => p.reference },
+            { key: 'paid', title: intl.formatMessage(msg.paidOn), sortValue: (p) => p.paid_date, render: (p) => formatDay(p.paid_date), style: { whiteSpace: 'nowrap' } },
+            { key: 'lines', title: intl.formatMessage(msg.lines), align: 'right', render: (p) => p.lines },
+            { key: 'recorded', title: intl.formatMessage(msg.recorded), render: (p) => formatDateTime(p.created_at) },
           ]}
         />
       </div>

@@ -5,6 +5,8 @@
 import { useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconInfoCircle, IconSignature } from '@tabler/icons-react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 import { programApi, type Agreement } from '../../api/program.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -18,7 +20,40 @@ import { AgreementStatusBadge, AgreementView, TermsText } from './AgreementView.
 import { commissionWords, formatDay } from './programFormat.ts';
 import { programKeys } from '../../api/keys/program.ts';
 
+const msg = defineMessages({
+  title: { id: 'program.agreement_page.title', defaultMessage: 'Agreement' },
+  description: { id: 'program.agreement_page.description', defaultMessage: 'The terms of {partner}\'s partner program: what you earn for a referral and when it is paid.' },
+  waitingTitle: { id: 'program.agreement_page.waiting.title', defaultMessage: 'A new version waits for your signature' },
+  awaitingTitle: { id: 'program.agreement_page.awaiting_approval.title', defaultMessage: 'Signed — waiting for the platform’s approval' },
+  noneTitle: { id: 'program.agreement_page.none.title', defaultMessage: 'No agreement in force' },
+  noneWaiting: { id: 'program.agreement_page.none.waiting', defaultMessage: 'Your organization earns nothing until an agreement is signed and approved.' },
+  noneOwner: { id: 'program.agreement_page.none.owner', defaultMessage: 'The platform has not offered an agreement yet. Until one is signed and approved, referrals earn nothing.' },
+  noneStaff: {
+    id: 'program.agreement_page.none.staff',
+    defaultMessage: 'No agreement is in force yet. Until your organization’s owner signs one and the platform approves it, referrals earn nothing.',
+  },
+  inForce: { id: 'program.agreement_page.in_force', defaultMessage: 'In force' },
+  approvedFrom: { id: 'program.agreement_page.approved_from', defaultMessage: 'Approved — in force from {date}' },
+  noEarlier: { id: 'program.agreement_page.history.empty', defaultMessage: 'No earlier versions.' },
+  version: { id: 'program.agreement_page.history.version', defaultMessage: 'Version' },
+  titleCol: { id: 'program.agreement_page.history.title', defaultMessage: 'Title' },
+  effective: { id: 'program.agreement_page.history.effective', defaultMessage: 'Takes effect' },
+  status: { id: 'program.agreement_page.history.status', defaultMessage: 'Status' },
+  signed: { id: 'program.agreement_page.history.signed', defaultMessage: 'Signed' },
+  signedValue: { id: 'program.agreement_page.history.signed_value', defaultMessage: '{fullName}, {date}' },
+  signedToast: { id: 'program.agreement_page.sign.done', defaultMessage: 'Signed. The platform will approve the agreement shortly.' },
+  nameRequired: { id: 'program.agreement_page.sign.name_required', defaultMessage: 'Type your full name to sign.' },
+  acceptRequired: { id: 'program.agreement_page.sign.accept_required', defaultMessage: 'Tick the box to accept the terms.' },
+  signTitle: { id: 'program.agreement_page.sign.title', defaultMessage: 'Sign “{title}”' },
+  fullName: { id: 'program.agreement_page.sign.full_name', defaultMessage: 'Your full name' },
+  fullNameDescription: { id: 'program.agreement_page.sign.full_name.description', defaultMessage: 'Typing your name is your signature.' },
+  accept: { id: 'program.agreement_page.sign.accept', defaultMessage: 'I have read these terms and accept them on behalf of my organization.' },
+  failed: { id: 'program.agreement_page.sign.failed', defaultMessage: 'The agreement was not signed' },
+  acceptance: { id: 'program.agreement_page.sign.acceptance', defaultMessage: 'Acceptance' },
+});
+
 export function ProgramAgreementPage() {
+  const intl = useIntl();
   const view = useView();
   const m = view.partner!;
   const pid = m.partner_id;
@@ -32,37 +67,49 @@ export function ProgramAgreementPage() {
 
   return (
     <>
-      <PageHeader title="Agreement" description={`The terms of ${m.name}'s partner program: what you earn for a referral and when it is paid.`} />
+      <PageHeader title={intl.formatMessage(msg.title)} description={intl.formatMessage(msg.description, { partner: m.name })} />
       <Stack gap="lg">
         <ErrorAlert error={ag.error} />
-        {ag.loading && <Text c="dimmed">Loading the agreement…</Text>}
+        {ag.loading && (
+          <Text c="dimmed">
+            <FormattedMessage id="program.agreement_page.loading" defaultMessage="Loading the agreement…" />
+          </Text>
+        )}
         {waiting && canSign && (
-          <Alert color="orange" variant="light" icon={<IconSignature size={20} />} title="A new version waits for your signature" data-testid="agreement-waiting">
+          <Alert color="orange" variant="light" icon={<IconSignature size={20} />} title={intl.formatMessage(msg.waitingTitle)} data-testid="agreement-waiting">
             <Group justify="space-between" gap="sm">
               <Text size="sm">
-                Version {waiting.version}, “{waiting.title}”. Once you sign, the platform approves it and it replaces the current terms.
+                <FormattedMessage
+                  id="program.agreement_page.waiting.text"
+                  defaultMessage="Version {version}, “{title}”. Once you sign, the platform approves it and it replaces the current terms."
+                  values={{ version: waiting.version, title: waiting.title }}
+                />
               </Text>
               <Button color="orange" size="xs" onClick={() => setSigning(waiting)}>
-                Review and sign
+                <FormattedMessage id="program.agreement_page.waiting.review" defaultMessage="Review and sign" />
               </Button>
             </Group>
           </Alert>
         )}
         {awaitingApproval && (
-          <Alert color="blue" variant="light" icon={<IconInfoCircle size={20} />} title="Signed — waiting for the platform’s approval" data-testid="agreement-awaiting-approval">
+          <Alert color="blue" variant="light" icon={<IconInfoCircle size={20} />} title={intl.formatMessage(msg.awaitingTitle)} data-testid="agreement-awaiting-approval">
             <Text size="sm">
-              You signed version {awaitingApproval.version} on {formatDateTime(awaitingApproval.signed?.at)}. It takes effect once the platform approves it.
+              <FormattedMessage
+                id="program.agreement_page.awaiting_approval.text"
+                defaultMessage="You signed version {version} on {date}. It takes effect once the platform approves it."
+                values={{ version: awaitingApproval.version, date: formatDateTime(awaitingApproval.signed?.at) }}
+              />
             </Text>
           </Alert>
         )}
         {d && !d.current && !awaitingApproval && (
-          <Alert color="gray" variant="light" icon={<IconInfoCircle size={20} />} title="No agreement in force">
+          <Alert color="gray" variant="light" icon={<IconInfoCircle size={20} />} title={intl.formatMessage(msg.noneTitle)}>
             <Text size="sm">
               {waiting
-                ? 'Your organization earns nothing until an agreement is signed and approved.'
+                ? intl.formatMessage(msg.noneWaiting)
                 : canSign
-                  ? 'The platform has not offered an agreement yet. Until one is signed and approved, referrals earn nothing.'
-                  : 'No agreement is in force yet. Until your organization’s owner signs one and the platform approves it, referrals earn nothing.'}
+                  ? intl.formatMessage(msg.noneOwner)
+                  : intl.formatMessage(msg.noneStaff)}
             </Text>
           </Alert>
         )}
@@ -70,7 +117,7 @@ export function ProgramAgreementPage() {
           <div>
             <Title order={4} mb="xs" data-testid="current-agreement-title">
               {/* in force from its start day on, not before: an approved agreement starting next week is not yet */}
-              {inForce(d.current.effective_date, null) ? 'In force' : `Approved — in force from ${formatDay(d.current.effective_date)}`}
+              {inForce(d.current.effective_date, null) ? intl.formatMessage(msg.inForce) : intl.formatMessage(msg.approvedFrom, { date: formatDay(d.current.effective_date) })}
             </Title>
             <AgreementView a={d.current} />
           </div>
@@ -78,28 +125,28 @@ export function ProgramAgreementPage() {
         {canHistory && d && d.history.length > 0 && (
           <div>
             <Title order={4} mb="xs">
-              All versions
+              <FormattedMessage id="program.agreement_page.history.heading" defaultMessage="All versions" />
             </Title>
             <DataTable
               testId="agreement-history"
               records={d.history}
               rowKey={(a) => a.id}
               rowProps={(a) => ({ 'data-version': String(a.version), 'data-status': a.status })}
-              empty="No earlier versions."
+              empty={intl.formatMessage(msg.noEarlier)}
               defaultSort={{ key: 'version', direction: 'desc' }}
               columns={[
-                { key: 'version', title: 'Version', sortValue: (a) => a.version, render: (a) => a.version },
-                { key: 'title', title: 'Title', render: (a) => a.title, mobile: 'title' },
-                { key: 'effective', title: 'Takes effect', render: (a) => formatDay(a.effective_date), style: { whiteSpace: 'nowrap' } },
-                { key: 'status', title: 'Status', render: (a) => <AgreementStatusBadge status={a.status} effectiveDate={a.effective_date} /> },
-                { key: 'signed', title: 'Signed', render: (a) => (a.signed ? `${a.signed.full_name}, ${formatDateTime(a.signed.at)}` : '—') },
+                { key: 'version', title: intl.formatMessage(msg.version), sortValue: (a) => a.version, render: (a) => a.version },
+                { key: 'title', title: intl.formatMessage(msg.titleCol), render: (a) => a.title, mobile: 'title' },
+                { key: 'effective', title: intl.formatMessage(msg.effective), render: (a) => formatDay(a.effective_date), style: { whiteSpace: 'nowrap' } },
+                { key: 'status', title: intl.formatMessage(msg.status), render: (a) => <AgreementStatusBadge status={a.status} effectiveDate={a.effective_date} /> },
+                { key: 'signed', title: intl.formatMessage(msg.signed), render: (a) => (a.signed ? intl.formatMessage(msg.signedValue, { fullName: a.signed.full_name, date: formatDateTime(a.signed.at) }) : '—') },
               ]}
             />
           </div>
         )}
         {!canHistory && d?.current && (
           <Text size="sm" c="dimmed">
-            Earlier versions and signing are for your organization’s owners.
+            <FormattedMessage id="program.agreement_page.owners_only" defaultMessage="Earlier versions and signing are for your organization’s owners." />
           </Text>
         )}
       </Stack>
@@ -109,8 +156,9 @@ export function ProgramAgreementPage() {
 }
 
 function SignDialog({ pid, agreement, onClose }: { pid: string; agreement: Agreement | null; onClose: () => void }) {
+  const intl = useIntl();
   const sign = useApiMutation((v: { full_name: string }) => programApi.sign(pid, agreement!.id, v.full_name.trim()), {
-    success: 'Signed. The platform will approve the agreement shortly.',
+    success: intl.formatMessage(msg.signedToast),
     onDone: onClose,
     invalidates: [programKeys.of(pid)],
   });
@@ -118,36 +166,44 @@ function SignDialog({ pid, agreement, onClose }: { pid: string; agreement: Agree
     {
       initialValues: { full_name: '', accept: false },
       validate: {
-        full_name: (v: string) => required(v, 'Type your full name to sign.'),
-        accept: (v: boolean) => (v ? undefined : 'Tick the box to accept the terms.'),
+        full_name: (v: string) => required(v, intl.formatMessage(msg.nameRequired)),
+        accept: (v: boolean) => (v ? undefined : intl.formatMessage(msg.acceptRequired)),
       },
     },
     sign,
     { resetWhen: !!agreement },
   );
   return (
-    <Modal opened={!!agreement} onClose={onClose} title={agreement ? `Sign “${agreement.title}”` : ''} size="lg">
+    <Modal opened={!!agreement} onClose={onClose} title={agreement ? intl.formatMessage(msg.signTitle, { title: agreement.title }) : ''} size="lg">
       {agreement && (
         <form noValidate onSubmit={form.submit((v) => sign.run(v))}>
           <Stack>
             <Text size="sm" c="dimmed">
-              Version {agreement.version} · takes effect {formatDay(agreement.effective_date)}
+              <FormattedMessage
+                id="program.agreement.version_effective"
+                defaultMessage="Version {version} · takes effect {date}"
+                values={{ version: agreement.version, date: formatDay(agreement.effective_date) }}
+              />
             </Text>
             <Text size="sm">
-              <b>Commission:</b> {commissionWords(agreement.commission)}
+              <FormattedMessage
+                id="program.agreement_page.sign.commission"
+                defaultMessage="<b>Commission:</b> {terms}"
+                values={{ terms: commissionWords(intl, agreement.commission), b: (chunks) => <b>{chunks}</b> }}
+              />
             </Text>
             <ScrollArea.Autosize mah={260} type="auto" offsetScrollbars>
               <TermsText text={agreement.terms_markdown} />
             </ScrollArea.Autosize>
-            <TextInput label="Your full name" description="Typing your name is your signature." withAsterisk autoComplete="name" {...form.getInputProps('full_name')} />
-            <Checkbox label="I have read these terms and accept them on behalf of my organization." {...form.getInputProps('accept', { type: 'checkbox' })} />
-            <ErrorAlert error={sign.error} title="The agreement was not signed" labels={{ full_name: 'Your full name', accept: 'Acceptance' }} />
+            <TextInput label={intl.formatMessage(msg.fullName)} description={intl.formatMessage(msg.fullNameDescription)} withAsterisk autoComplete="name" {...form.getInputProps('full_name')} />
+            <Checkbox label={intl.formatMessage(msg.accept)} {...form.getInputProps('accept', { type: 'checkbox' })} />
+            <ErrorAlert error={sign.error} title={intl.formatMessage(msg.failed)} labels={{ full_name: intl.formatMessage(msg.fullName), accept: intl.formatMessage(msg.acceptance) }} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
-                Cancel
+                <FormattedMessage id="program.agreement_page.sign.cancel" defaultMessage="Cancel" />
               </Button>
               <Button type="submit" loading={sign.busy} leftSection={<IconSignature size={16} />}>
-                Sign agreement
+                <FormattedMessage id="program.agreement_page.sign.submit" defaultMessage="Sign agreement" />
               </Button>
             </Group>
           </Stack>

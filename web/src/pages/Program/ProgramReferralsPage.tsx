@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { Alert, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconLock, IconSearch } from '@tabler/icons-react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
 import { programApi, type Referral } from '../../api/program.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -19,7 +21,23 @@ import { programKeys } from '../../api/keys/program.ts';
 
 const PAGE = 25;
 
+const msg = defineMessages({
+  title: { id: 'program.referrals.title', defaultMessage: 'Referred customers' },
+  descriptionAll: { id: 'program.referrals.description.all', defaultMessage: 'Organizations that signed up with one of {partner}\'s codes.' },
+  descriptionOwn: { id: 'program.referrals.description.own', defaultMessage: 'Organizations that signed up with one of the codes you created.' },
+  search: { id: 'program.referrals.search', defaultMessage: 'Search by name' },
+  searchAria: { id: 'program.referrals.search.aria', defaultMessage: 'Search referred customers' },
+  noMatch: { id: 'program.referrals.no_match', defaultMessage: 'No referred customer matches “{query}”.' },
+  empty: { id: 'program.referrals.empty', defaultMessage: 'No one has signed up with your codes yet. Share a code’s sign-up link to get started.' },
+  organization: { id: 'program.referrals.column.organization', defaultMessage: 'Organization' },
+  status: { id: 'program.referrals.column.status', defaultMessage: 'Status' },
+  signedUp: { id: 'program.referrals.column.signed_up', defaultMessage: 'Signed up' },
+  plan: { id: 'program.referrals.column.plan', defaultMessage: 'Plan' },
+  revenue: { id: 'program.referrals.column.revenue', defaultMessage: 'Monthly revenue' },
+});
+
 export function ProgramReferralsPage() {
+  const intl = useIntl();
   const view = useView();
   const m = view.partner!;
   const pid = m.partner_id;
@@ -36,18 +54,18 @@ export function ProgramReferralsPage() {
   return (
     <>
       <PageHeader
-        title="Referred customers"
+        title={intl.formatMessage(msg.title)}
         description={
           all
-            ? `Organizations that signed up with one of ${m.name}'s codes.`
-            : 'Organizations that signed up with one of the codes you created.'
+            ? intl.formatMessage(msg.descriptionAll, { partner: m.name })
+            : intl.formatMessage(msg.descriptionOwn)
         }
       />
       <Stack gap="md">
         <TextInput
           leftSection={<IconSearch size={16} />}
-          placeholder="Search by name"
-          aria-label="Search referred customers"
+          placeholder={intl.formatMessage(msg.search)}
+          aria-label={intl.formatMessage(msg.searchAria)}
           value={q}
           onChange={(e) => setQ(e.currentTarget.value)}
           maw={420}
@@ -59,12 +77,12 @@ export function ProgramReferralsPage() {
           loading={list.loading}
           rowKey={(r) => r.id}
           rowProps={(r) => ({ 'data-name': r.name })}
-          empty={query ? `No referred customer matches “${query}”.` : 'No one has signed up with your codes yet. Share a code’s sign-up link to get started.'}
+          empty={query ? intl.formatMessage(msg.noMatch, { query }) : intl.formatMessage(msg.empty)}
           more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
           columns={[
             {
               key: 'name',
-              title: 'Organization',
+              title: intl.formatMessage(msg.organization),
               mobile: 'title',
               sortValue: (r) => r.name,
               render: (r) => (
@@ -78,12 +96,12 @@ export function ProgramReferralsPage() {
                 </div>
               ),
             },
-            { key: 'status', title: 'Status', sortValue: (r) => r.status, render: (r) => <StatusBadge status={r.status} /> },
-            { key: 'signup', title: 'Signed up', sortValue: (r) => r.signup_date, render: (r) => formatDay(r.signup_date), style: { whiteSpace: 'nowrap' } },
-            { key: 'tier', title: 'Plan', sortValue: (r) => r.subscription_tier, render: (r) => (r.subscription_tier ? r.subscription_tier.charAt(0).toUpperCase() + r.subscription_tier.slice(1) : '—') },
+            { key: 'status', title: intl.formatMessage(msg.status), sortValue: (r) => r.status, render: (r) => <StatusBadge status={r.status} /> },
+            { key: 'signup', title: intl.formatMessage(msg.signedUp), sortValue: (r) => r.signup_date, render: (r) => formatDay(r.signup_date), style: { whiteSpace: 'nowrap' } },
+            { key: 'tier', title: intl.formatMessage(msg.plan), sortValue: (r) => r.subscription_tier, render: (r) => (r.subscription_tier ? r.subscription_tier.charAt(0).toUpperCase() + r.subscription_tier.slice(1) : '—') },
             {
               key: 'revenue',
-              title: 'Monthly revenue',
+              title: intl.formatMessage(msg.revenue),
               align: 'right',
               sortValue: (r) => r.monthly_revenue_minor,
               render: (r) => formatMoney(r.monthly_revenue_minor, r.currency),
@@ -93,8 +111,10 @@ export function ProgramReferralsPage() {
         />
         <Alert color="gray" variant="light" icon={<IconLock size={18} />} maw={720}>
           <Text size="sm">
-            You see what your program needs: name, status, sign-up date, plan and monthly revenue. A referred organization’s people, settings and data stay
-            private to it.
+            <FormattedMessage
+              id="program.referrals.privacy"
+              defaultMessage="You see what your program needs: name, status, sign-up date, plan and monthly revenue. A referred organization’s people, settings and data stay private to it."
+            />
           </Text>
         </Alert>
       </Stack>

@@ -16,6 +16,89 @@ import { StepUpModal } from '../../components/StepUpModal.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { authKeys } from '../../api/keys/auth.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  title: { id: 'security.title', defaultMessage: 'Security' },
+  description: { id: 'security.description', defaultMessage: 'Two-step verification keeps your account safe even if someone learns your password.' },
+  requiredTitle: { id: 'security.required.title', defaultMessage: 'Two-step verification is required' },
+  requiredBody: {
+    id: 'security.required.body',
+    defaultMessage: "Required by {who}. Until you set it up, you cannot work on customers' data. Set up an authenticator app or a passkey below.",
+  },
+  sessionNotMfaTitle: { id: 'security.session.not_mfa.title', defaultMessage: 'This session was not confirmed with your second factor' },
+  sessionNotMfaBody: {
+    id: 'security.session.not_mfa.body',
+    defaultMessage: "Some customers and partners require it before you work on their data. Confirm it's you to continue without logging in again.",
+  },
+  confirmIdentity: { id: 'security.session.confirm', defaultMessage: "Confirm it's you" },
+  isOn: { id: 'security.status.on', defaultMessage: 'Two-step verification is on' },
+  isOff: { id: 'security.status.off', defaultMessage: 'Two-step verification is off' },
+  sessionMfa: { id: 'security.session.mfa', defaultMessage: 'This session was confirmed with your second factor.' },
+  totpTitle: { id: 'security.totp.title', defaultMessage: 'Authenticator app' },
+  on: { id: 'security.totp.on_badge', defaultMessage: 'On' },
+  totpIntro: {
+    id: 'security.totp.intro',
+    defaultMessage: 'An app on your phone (Google Authenticator, Microsoft Authenticator, 1Password…) shows a new 6-digit code every 30 seconds.',
+  },
+  totpSince: { id: 'security.totp.since', defaultMessage: 'Set up {date}. Last used {lastUsed}.' },
+  never: { id: 'security.never', defaultMessage: 'never' },
+  totpRemove: { id: 'security.totp.remove', defaultMessage: 'Remove the app' },
+  totpStart: { id: 'security.totp.start', defaultMessage: 'Set up an authenticator app' },
+  totpOn: { id: 'security.totp.turned_on', defaultMessage: 'Two-step verification is on.' },
+  setupTitle: { id: 'security.totp.setup.title', defaultMessage: 'Set up your authenticator app' },
+  setupStep1: { id: 'security.totp.setup.step1', defaultMessage: 'Open your authenticator app and add an account.' },
+  setupStep2: { id: 'security.totp.setup.step2', defaultMessage: 'Scan this QR code with it.' },
+  setupStep3: { id: 'security.totp.setup.step3', defaultMessage: 'Enter the 6-digit code the app shows.' },
+  qrAlt: { id: 'security.totp.setup.qr_alt', defaultMessage: 'QR code to scan with your authenticator app' },
+  cannotScan: { id: 'security.totp.setup.cannot_scan', defaultMessage: 'Cannot scan it? Type this key into the app instead:' },
+  copied: { id: 'security.copied', defaultMessage: 'Copied' },
+  copy: { id: 'security.copy', defaultMessage: 'Copy' },
+  codeFailed: { id: 'security.totp.setup.code_failed', defaultMessage: 'That code did not work' },
+  sixDigits: { id: 'security.totp.setup.code_label', defaultMessage: '6-digit code' },
+  turnOn: { id: 'security.totp.setup.turn_on', defaultMessage: 'Turn on two-step verification' },
+  recoveryTitle: { id: 'security.recovery.title', defaultMessage: 'Recovery codes' },
+  recoveryIntro: {
+    id: 'security.recovery.intro',
+    defaultMessage: 'If you lose your phone or passkey, a recovery code lets you log in once. Keep them somewhere safe, away from your password.',
+  },
+  recoveryNone: { id: 'security.recovery.none', defaultMessage: 'You have no recovery codes yet. Get some, so you can still log in if you lose your passkey.' },
+  recoveryGet: { id: 'security.recovery.get', defaultMessage: 'Get recovery codes' },
+  recoveryLeft: { id: 'security.recovery.left', defaultMessage: '<b>{unused}</b> of {total} {total, plural, other {codes}} left.{low, select, yes { Get new ones soon.} other {}}' },
+  recoveryRenew: { id: 'security.recovery.renew', defaultMessage: 'Get new recovery codes' },
+  recoveryLater: { id: 'security.recovery.later', defaultMessage: 'You get recovery codes when you turn on two-step verification.' },
+  recoveryFileTitle: { id: 'security.recovery.file_title', defaultMessage: '{product} recovery codes' },
+  recoveryFileHelp: { id: 'security.recovery.file_help', defaultMessage: 'Each code works once. Keep them somewhere safe.' },
+  recoverySaveTitle: { id: 'security.recovery.save_title', defaultMessage: 'Save your recovery codes' },
+  recoveryOnce: { id: 'security.recovery.shown_once', defaultMessage: 'These codes are shown only once. Each works one time, if you cannot use your app or passkey.' },
+  download: { id: 'security.recovery.download', defaultMessage: 'Download' },
+  copyAll: { id: 'security.recovery.copy_all', defaultMessage: 'Copy all' },
+  saved: { id: 'security.recovery.saved', defaultMessage: 'I have saved them' },
+  promptClosed: { id: 'security.passkeys.prompt_closed', defaultMessage: 'The passkey prompt was closed or timed out. Try again.' },
+  passkeysTitle: { id: 'security.passkeys.title', defaultMessage: 'Passkeys' },
+  addPasskey: { id: 'security.passkeys.add', defaultMessage: 'Add a passkey' },
+  passkeysIntro: {
+    id: 'security.passkeys.intro',
+    defaultMessage: "A passkey uses your device's fingerprint, face or screen lock, or a security key. Nothing to type, and it cannot be phished.",
+  },
+  passkeysEmpty: { id: 'security.passkeys.empty', defaultMessage: 'No passkeys yet.' },
+  colName: { id: 'security.passkeys.column.name', defaultMessage: 'Name' },
+  colAdded: { id: 'security.passkeys.column.added', defaultMessage: 'Added' },
+  colUsed: { id: 'security.passkeys.column.last_used', defaultMessage: 'Last used' },
+  colActions: { id: 'security.passkeys.column.actions', defaultMessage: 'Actions' },
+  remove: { id: 'security.passkeys.remove', defaultMessage: 'Remove' },
+  notAdded: { id: 'security.passkeys.not_added', defaultMessage: 'The passkey was not added' },
+  nameHelp: { id: 'security.passkeys.name_help', defaultMessage: 'So you can tell your passkeys apart, e.g. “Work laptop” or “Blue security key”.' },
+  continue: { id: 'security.passkeys.continue', defaultMessage: 'Continue' },
+  removeTitle: { id: 'security.passkeys.remove_title', defaultMessage: 'Remove the passkey “{name}”?' },
+  removeBody: { id: 'security.passkeys.remove_body', defaultMessage: 'You will not be able to log in with it any more.' },
+  keep: { id: 'security.passkeys.keep', defaultMessage: 'Keep it' },
+  removeConfirm: { id: 'security.passkeys.remove_confirm', defaultMessage: 'Remove passkey' },
+});
+
+/** The product's name in the recovery codes file (a brand: not translated). */
+const PRODUCT = 'Partnergate';
 
 
 /** Runs a change; when the server asks for a fresh second factor, opens the dialog and runs it again after. */
@@ -39,22 +122,25 @@ export function SecurityPage() {
   const s = status.data;
   const stepUp = useStepUp();
   const [codes, setCodes] = useState<string[] | null>(null);
+  const intl = useIntl();
   return (
     <>
-      <PageHeader title="Security" description="Two-step verification keeps your account safe even if someone learns your password." />
+      <PageHeader title={intl.formatMessage(m.title)} description={intl.formatMessage(m.description)} />
       <Stack gap="lg" maw={960}>
         <ErrorAlert error={status.error} />
         {s && s.required_by.length > 0 && !s.enabled && (
-          <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="Two-step verification is required" data-testid="mfa-required-banner">
-            Required by {s.required_by.join(' and ')}. Until you set it up, you cannot work on customers' data. Set up an authenticator app or a passkey below.
+          <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={intl.formatMessage(m.requiredTitle)} data-testid="mfa-required-banner">
+            <FormattedMessage {...m.requiredBody} values={{ who: intl.formatList(s.required_by, { type: 'conjunction' }) }} />
           </Alert>
         )}
         {s && s.enabled && !s.session.mfa && (
-          <Alert color="blue" variant="light" title="This session was not confirmed with your second factor" data-testid="session-not-mfa">
+          <Alert color="blue" variant="light" title={intl.formatMessage(m.sessionNotMfaTitle)} data-testid="session-not-mfa">
             <Stack gap="xs" align="flex-start">
-              <Text size="sm">Some customers and partners require it before you work on their data. Confirm it's you to continue without logging in again.</Text>
+              <Text size="sm">
+                <FormattedMessage {...m.sessionNotMfaBody} />
+              </Text>
               <Button size="xs" onClick={stepUp.ask}>
-                Confirm it's you
+                <FormattedMessage {...m.confirmIdentity} />
               </Button>
             </Stack>
           </Alert>
@@ -63,16 +149,16 @@ export function SecurityPage() {
           <Group gap="xs">
             {s.enabled ? (
               <Badge color="teal" variant="light" leftSection={<IconShieldCheck size={14} />} size="lg">
-                Two-step verification is on
+                <FormattedMessage {...m.isOn} />
               </Badge>
             ) : (
               <Badge color="gray" variant="light" size="lg">
-                Two-step verification is off
+                <FormattedMessage {...m.isOff} />
               </Badge>
             )}
             {s.session.mfa && (
               <Text size="sm" c="dimmed">
-                This session was confirmed with your second factor.
+                <FormattedMessage {...m.sessionMfa} />
               </Text>
             )}
           </Group>
@@ -106,29 +192,38 @@ function AuthenticatorCard({ status, onCodes, guard, reload }: { status: Securit
   const start = useApiMutation(() => security.startTotp(), { onDone: setSetup });
   const remove = useApiMutation(guard(() => security.removeTotp()), { notifyError: true, onDone: reload });
   const on = status?.totp.enabled ?? false;
+  const intl = useIntl();
   return (
     <Paper withBorder p="lg" radius="md" data-testid="totp-card">
       <Stack>
         <Group gap="xs">
           <IconDeviceMobile size={20} />
-          <Title order={4}>Authenticator app</Title>
+          <Title order={4}>
+            <FormattedMessage {...m.totpTitle} />
+          </Title>
           {on && (
             <Badge color="teal" variant="light">
-              On
+              <FormattedMessage {...m.on} />
             </Badge>
           )}
         </Group>
         <Text size="sm" c="dimmed">
-          An app on your phone (Google Authenticator, Microsoft Authenticator, 1Password…) shows a new 6-digit code every 30 seconds.
+          <FormattedMessage {...m.totpIntro} />
         </Text>
         {on ? (
           <>
             <Text size="sm">
-              Set up {formatDateTime(status?.totp.confirmed_at)}. Last used {status?.totp.last_used_at ? formatDateTime(status.totp.last_used_at) : 'never'}.
+              <FormattedMessage
+                {...m.totpSince}
+                values={{
+                  date: formatDateTime(status?.totp.confirmed_at),
+                  lastUsed: status?.totp.last_used_at ? formatDateTime(status.totp.last_used_at) : intl.formatMessage(m.never),
+                }}
+              />
             </Text>
             <Group>
               <Button variant="subtle" color="red" onClick={() => void remove.run()} loading={remove.busy}>
-                Remove the app
+                <FormattedMessage {...m.totpRemove} />
               </Button>
             </Group>
           </>
@@ -137,7 +232,7 @@ function AuthenticatorCard({ status, onCodes, guard, reload }: { status: Securit
             <ErrorAlert error={start.error} />
             <Group>
               <Button leftSection={<IconPlus size={16} />} onClick={() => void start.run()} loading={start.busy}>
-                Set up an authenticator app
+                <FormattedMessage {...m.totpStart} />
               </Button>
             </Group>
           </>
@@ -160,26 +255,35 @@ function AuthenticatorCard({ status, onCodes, guard, reload }: { status: Securit
 
 function TotpSetupModal({ setup, onClose, onDone }: { setup: TotpSetup; onClose: () => void; onDone: (codes: string[]) => void }) {
   const [code, setCode] = useState('');
-  const confirm = useApiMutation((c: string) => security.confirmTotp(c), { success: 'Two-step verification is on.', onDone: (r) => onDone(r.recovery_codes) });
+  const intl = useIntl();
+  const confirm = useApiMutation((c: string) => security.confirmTotp(c), { success: intl.formatMessage(m.totpOn), onDone: (r) => onDone(r.recovery_codes) });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void confirm.run(code).then((r) => r === undefined && setCode(''));
   };
   const grouped = setup.secret.replace(/(.{4})/g, '$1 ').trim();
   return (
-    <Modal opened onClose={onClose} title="Set up your authenticator app" centered size="md">
+    <Modal opened onClose={onClose} title={intl.formatMessage(m.setupTitle)} centered size="md">
       <form onSubmit={submit}>
         <Stack>
           <List type="ordered" size="sm" spacing={4}>
-            <List.Item>Open your authenticator app and add an account.</List.Item>
-            <List.Item>Scan this QR code with it.</List.Item>
-            <List.Item>Enter the 6-digit code the app shows.</List.Item>
+            <List.Item>
+              <FormattedMessage {...m.setupStep1} />
+            </List.Item>
+            <List.Item>
+              <FormattedMessage {...m.setupStep2} />
+            </List.Item>
+            <List.Item>
+              <FormattedMessage {...m.setupStep3} />
+            </List.Item>
           </List>
           <Group justify="center">
-            <Image src={`data:image/svg+xml;base64,${btoa(setup.qr_svg)}`} alt="QR code to scan with your authenticator app" w={200} h={200} data-testid="totp-qr" />
+            <Image src={`data:image/svg+xml;base64,${btoa(setup.qr_svg)}`} alt={intl.formatMessage(m.qrAlt)} w={200} h={200} data-testid="totp-qr" />
           </Group>
           <Stack gap={4}>
-            <Text size="sm">Cannot scan it? Type this key into the app instead:</Text>
+            <Text size="sm">
+              <FormattedMessage {...m.cannotScan} />
+            </Text>
             <Group gap="xs" wrap="nowrap">
               <Code style={{ flex: 1, wordBreak: 'break-all' }} data-testid="totp-secret" data-secret={setup.secret}>
                 {grouped}
@@ -187,18 +291,18 @@ function TotpSetupModal({ setup, onClose, onDone }: { setup: TotpSetup; onClose:
               <CopyButton value={setup.secret}>
                 {({ copied, copy }) => (
                   <Button size="xs" variant="light" onClick={copy}>
-                    {copied ? 'Copied' : 'Copy'}
+                    {intl.formatMessage(copied ? m.copied : m.copy)}
                   </Button>
                 )}
               </CopyButton>
             </Group>
           </Stack>
-          <ErrorAlert error={confirm.error} title="That code did not work" />
+          <ErrorAlert error={confirm.error} title={intl.formatMessage(m.codeFailed)} />
           <Group justify="center">
-            <PinInput length={6} type="number" oneTimeCode value={code} onChange={setCode} aria-label="6-digit code" data-testid="totp-confirm-code" />
+            <PinInput length={6} type="number" oneTimeCode value={code} onChange={setCode} aria-label={intl.formatMessage(m.sixDigits)} data-testid="totp-confirm-code" />
           </Group>
           <Button type="submit" loading={confirm.busy} disabled={code.length !== 6} fullWidth>
-            Turn on two-step verification
+            <FormattedMessage {...m.turnOn} />
           </Button>
         </Stack>
       </form>
@@ -217,34 +321,42 @@ function RecoveryCodesCard({ status, onCodes, guard }: { status: Security | unde
       <Stack>
         <Group gap="xs">
           <IconKey size={20} />
-          <Title order={4}>Recovery codes</Title>
+          <Title order={4}>
+            <FormattedMessage {...m.recoveryTitle} />
+          </Title>
         </Group>
         <Text size="sm" c="dimmed">
-          If you lose your phone or passkey, a recovery code lets you log in once. Keep them somewhere safe, away from your password.
+          <FormattedMessage {...m.recoveryIntro} />
         </Text>
         {status?.enabled && rc && rc.total === 0 ? (
           <>
-            <Text size="sm">You have no recovery codes yet. Get some, so you can still log in if you lose your passkey.</Text>
+            <Text size="sm">
+              <FormattedMessage {...m.recoveryNone} />
+            </Text>
             <Group>
               <Button variant="light" onClick={() => void renew.run()} loading={renew.busy}>
-                Get recovery codes
+                <FormattedMessage {...m.recoveryGet} />
               </Button>
             </Group>
           </>
         ) : status?.enabled ? (
           <>
             <Text size="sm">
-              <b>{rc?.unused ?? 0}</b> of {rc?.total ?? 0} codes left.
-              {rc && rc.unused <= 3 && ' Get new ones soon.'}
+              <FormattedMessage
+                {...m.recoveryLeft}
+                values={{ unused: rc?.unused ?? 0, total: rc?.total ?? 0, low: rc && rc.unused <= 3 ? 'yes' : 'no', b: (chunks) => <b>{chunks}</b> }}
+              />
             </Text>
             <Group>
               <Button variant="light" onClick={() => void renew.run()} loading={renew.busy}>
-                Get new recovery codes
+                <FormattedMessage {...m.recoveryRenew} />
               </Button>
             </Group>
           </>
         ) : (
-          <Text size="sm">You get recovery codes when you turn on two-step verification.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.recoveryLater} />
+          </Text>
         )}
       </Stack>
     </Paper>
@@ -252,8 +364,9 @@ function RecoveryCodesCard({ status, onCodes, guard }: { status: Security | unde
 }
 
 function RecoveryCodesModal({ codes, onClose }: { codes: string[] | null; onClose: () => void }) {
+  const intl = useIntl();
   if (!codes) return null;
-  const text = `Partnergate recovery codes\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+  const text = `${intl.formatMessage(m.recoveryFileTitle, { product: PRODUCT })}\n${intl.formatMessage(m.recoveryFileHelp)}\n\n${codes.join('\n')}\n`;
   const download = () => {
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const a = document.createElement('a');
@@ -263,10 +376,10 @@ function RecoveryCodesModal({ codes, onClose }: { codes: string[] | null; onClos
     URL.revokeObjectURL(url);
   };
   return (
-    <Modal opened onClose={onClose} title="Save your recovery codes" centered closeOnClickOutside={false}>
+    <Modal opened onClose={onClose} title={intl.formatMessage(m.recoverySaveTitle)} centered closeOnClickOutside={false}>
       <Stack>
         <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />}>
-          These codes are shown only once. Each works one time, if you cannot use your app or passkey.
+          <FormattedMessage {...m.recoveryOnce} />
         </Alert>
         <SimpleGrid cols={2} spacing="xs" data-testid="recovery-codes">
           {codes.map((c) => (
@@ -277,17 +390,19 @@ function RecoveryCodesModal({ codes, onClose }: { codes: string[] | null; onClos
         </SimpleGrid>
         <Group grow>
           <Button variant="light" leftSection={<IconDownload size={16} />} onClick={download}>
-            Download
+            <FormattedMessage {...m.download} />
           </Button>
           <CopyButton value={codes.join('\n')}>
             {({ copied, copy }) => (
               <Button variant="light" onClick={copy}>
-                {copied ? 'Copied' : 'Copy all'}
+                {intl.formatMessage(copied ? m.copied : m.copyAll)}
               </Button>
             )}
           </CopyButton>
         </Group>
-        <Button onClick={onClose}>I have saved them</Button>
+        <Button onClick={onClose}>
+          <FormattedMessage {...m.saved} />
+        </Button>
       </Stack>
     </Modal>
   );
@@ -299,6 +414,7 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<PasskeyDto | null>(null);
+  const intl = useIntl();
   const remove = useApiMutation(guard((id: string) => security.removePasskey(id)), { notifyError: true, onDone: () => { setRemoving(null); reload(); } });
 
   const add = async (e: FormEvent) => {
@@ -315,7 +431,7 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
         reload();
       })();
     } catch (err) {
-      setError(err instanceof Error && err.name === 'NotAllowedError' ? new Error('The passkey prompt was closed or timed out. Try again.') : err);
+      setError(err instanceof Error && err.name === 'NotAllowedError' ? new Error(intl.formatMessage(m.promptClosed)) : err);
     } finally {
       setBusy(false);
     }
@@ -328,14 +444,16 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
         <Group justify="space-between">
           <Group gap="xs">
             <IconFingerprint size={20} />
-            <Title order={4}>Passkeys</Title>
+            <Title order={4}>
+              <FormattedMessage {...m.passkeysTitle} />
+            </Title>
           </Group>
           <Button leftSection={<IconPlus size={16} />} variant="light" onClick={() => { setNaming(true); setError(null); }}>
-            Add a passkey
+            <FormattedMessage {...m.addPasskey} />
           </Button>
         </Group>
         <Text size="sm" c="dimmed">
-          A passkey uses your device's fingerprint, face or screen lock, or a security key. Nothing to type, and it cannot be phished.
+          <FormattedMessage {...m.passkeysIntro} />
         </Text>
         <DataTable
           testId="passkeys-table"
@@ -343,46 +461,48 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
           loading={!status}
           rowKey={(k) => k.id}
           rowProps={(k) => ({ 'data-passkey': k.name })}
-          empty="No passkeys yet."
+          empty={intl.formatMessage(m.passkeysEmpty)}
           columns={[
-            { key: 'name', title: 'Name', mobile: 'title', render: (k) => k.name },
-            { key: 'added', title: 'Added', render: (k) => formatDateTime(k.created_at) },
-            { key: 'used', title: 'Last used', render: (k) => (k.last_used_at ? formatDateTime(k.last_used_at) : 'never') },
+            { key: 'name', title: intl.formatMessage(m.colName), mobile: 'title', render: (k) => k.name },
+            { key: 'added', title: intl.formatMessage(m.colAdded), render: (k) => formatDateTime(k.created_at) },
+            { key: 'used', title: intl.formatMessage(m.colUsed), render: (k) => (k.last_used_at ? formatDateTime(k.last_used_at) : intl.formatMessage(m.never)) },
             {
               key: 'actions',
               title: '',
-              label: 'Actions',
+              label: intl.formatMessage(m.colActions),
               align: 'right',
               mobile: 'footer',
               render: (k) => (
                 <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(k)}>
-                  Remove
+                  <FormattedMessage {...m.remove} />
                 </Button>
               ),
             },
           ]}
         />
       </Stack>
-      <Modal opened={naming} onClose={() => setNaming(false)} title="Add a passkey" centered>
+      <Modal opened={naming} onClose={() => setNaming(false)} title={intl.formatMessage(m.addPasskey)} centered>
         <form onSubmit={(e) => void add(e)}>
           <Stack>
-            <ErrorAlert error={error} title="The passkey was not added" />
-            <TextInput label="Name" description="So you can tell your passkeys apart, e.g. “Work laptop” or “Blue security key”." required maxLength={80} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+            <ErrorAlert error={error} title={intl.formatMessage(m.notAdded)} />
+            <TextInput label={intl.formatMessage(m.colName)} description={intl.formatMessage(m.nameHelp)} required maxLength={80} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
             <Button type="submit" loading={busy} disabled={!name.trim()} leftSection={<IconFingerprint size={16} />}>
-              Continue
+              <FormattedMessage {...m.continue} />
             </Button>
           </Stack>
         </form>
       </Modal>
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={`Remove the passkey “${removing?.name ?? ''}”?`} centered>
+      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={intl.formatMessage(m.removeTitle, { name: removing?.name ?? '' })} centered>
         <Stack>
-          <Text size="sm">You will not be able to log in with it any more.</Text>
+          <Text size="sm">
+            <FormattedMessage {...m.removeBody} />
+          </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setRemoving(null)}>
-              Keep it
+              <FormattedMessage {...m.keep} />
             </Button>
             <Button color="red" loading={remove.busy} onClick={() => removing && void remove.run(removing.id)}>
-              Remove passkey
+              <FormattedMessage {...m.removeConfirm} />
             </Button>
           </Group>
         </Stack>

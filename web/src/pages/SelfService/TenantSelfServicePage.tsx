@@ -22,15 +22,101 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
-import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
+import { INVOICE_STATUS_WORDS, LabelBadge, METRIC_WORDS, ORDER_STATUS_WORDS, StatTile, TICKET_PRIORITY_WORDS, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
-import { CancelOrderButton, PlaceOrderModal, cancellable } from './orders.tsx';
+import { CancelOrderButton, PlaceOrderModal, cancellable, orderLine } from './orders.tsx';
 import { ConfirmationBadge, confirmationWords } from '../../components/WriteConfirmationNote.tsx';
 import { selfRecordsApi, type OwnLists } from '../../api/selfService.ts';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { selfKeys } from '../../api/keys/selfService.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../i18n/define.ts';
+
+const tabLabel = defineMessages({
+  orders: { id: 'self_service.tab.orders', defaultMessage: 'Orders' },
+  services: { id: 'self_service.tab.services', defaultMessage: 'Services' },
+  invoices: { id: 'self_service.tab.invoices', defaultMessage: 'Invoices' },
+  tickets: { id: 'self_service.tab.tickets', defaultMessage: 'Tickets' },
+  usage: { id: 'self_service.tab.usage', defaultMessage: 'Usage' },
+  sla: { id: 'self_service.tab.sla', defaultMessage: 'SLA' },
+  commitments: { id: 'self_service.tab.commitments', defaultMessage: 'Partner commitments' },
+});
+const slaResult = defineMessages({
+  met: { id: 'self_service.sla.result.met', defaultMessage: 'Met' },
+  breached: { id: 'self_service.sla.result.breached', defaultMessage: 'Missed' },
+});
+const SLA_RESULT = { met: { label: slaResult.met, color: 'teal' }, breached: { label: slaResult.breached, color: 'red' } };
+
+const m = defineMessages({
+  aPartner: { id: 'self_service.a_partner', defaultMessage: 'A partner' },
+  title: { id: 'self_service.title', defaultMessage: 'Orders, invoices and tickets' },
+  description: {
+    id: 'self_service.description',
+    defaultMessage: 'Everything {tenant} has ordered, is billed and has asked for — including what a partner did on your behalf, with the person who did it.',
+  },
+  toPay: { id: 'self_service.tile.to_pay', defaultMessage: 'To pay' },
+  overdue: { id: 'self_service.tile.overdue', defaultMessage: 'Overdue' },
+  openTickets: { id: 'self_service.tile.open_tickets', defaultMessage: 'Open tickets' },
+  slaMet: { id: 'self_service.tile.sla_met', defaultMessage: 'SLA met' },
+  slaHint: { id: 'self_service.tile.sla_met_hint', defaultMessage: 'share of service-months on target' },
+  noTabs: { id: 'self_service.no_tabs', defaultMessage: 'Your role does not include orders, invoices or tickets.' },
+  partnerTag: { id: 'self_service.who.partner', defaultMessage: '{partner} <dim>(partner)</dim>' },
+  anApp: { id: 'self_service.who.connected_app', defaultMessage: 'A connected app' },
+  yourTeam: { id: 'self_service.who.your_team', defaultMessage: 'Your team' },
+  search: { id: 'self_service.search', defaultMessage: 'Search' },
+  productOrPerson: { id: 'self_service.orders.search_placeholder', defaultMessage: 'Product or person' },
+  placeOrder: { id: 'self_service.orders.place', defaultMessage: 'Place an order' },
+  noOrders: { id: 'self_service.orders.empty', defaultMessage: 'No orders yet.' },
+  colProduct: { id: 'self_service.orders.column.product', defaultMessage: 'Product' },
+  colTotal: { id: 'self_service.column.total', defaultMessage: 'Total' },
+  colStatus: { id: 'self_service.column.status', defaultMessage: 'Status' },
+  colPlacedBy: { id: 'self_service.orders.column.placed_by', defaultMessage: 'Placed by' },
+  colPlaced: { id: 'self_service.orders.column.placed', defaultMessage: 'Placed' },
+  colActions: { id: 'self_service.orders.column.actions', defaultMessage: 'Actions' },
+  noServices: { id: 'self_service.services.empty', defaultMessage: 'No services yet.' },
+  colService: { id: 'self_service.column.service', defaultMessage: 'Service' },
+  colLocation: { id: 'self_service.services.column.location', defaultMessage: 'Location' },
+  colBandwidth: { id: 'self_service.services.column.bandwidth', defaultMessage: 'Bandwidth' },
+  mbps: { id: 'self_service.services.mbps', defaultMessage: '{mbps} Mbit/s' },
+  colPerMonth: { id: 'self_service.services.column.per_month', defaultMessage: 'Per month' },
+  colActiveSince: { id: 'self_service.services.column.active_since', defaultMessage: 'Active since' },
+  invoicesHelp: { id: 'self_service.invoices.help', defaultMessage: 'Select an invoice to see its lines and download it as a PDF.' },
+  noInvoices: { id: 'self_service.invoices.empty', defaultMessage: 'No invoices yet.' },
+  colInvoice: { id: 'self_service.invoices.column.invoice', defaultMessage: 'Invoice' },
+  colMonth: { id: 'self_service.column.month', defaultMessage: 'Month' },
+  colDue: { id: 'self_service.invoices.column.due', defaultMessage: 'Due' },
+  colToPay: { id: 'self_service.invoices.column.to_pay', defaultMessage: 'To pay' },
+  ticketsWaiting: {
+    id: 'self_service.tickets.waiting',
+    defaultMessage: '{count, plural, one {# ticket is waiting on your answer.} other {# tickets are waiting on your answer.}}',
+  },
+  ticketsHelp: { id: 'self_service.tickets.help', defaultMessage: 'Select a ticket to read its conversation{reply, select, yes { and reply} other {}}.' },
+  openTicket: { id: 'self_service.tickets.open', defaultMessage: 'Open a ticket' },
+  noTickets: { id: 'self_service.tickets.empty', defaultMessage: 'No tickets yet.' },
+  colTicket: { id: 'self_service.tickets.column.ticket', defaultMessage: 'Ticket' },
+  colPriority: { id: 'self_service.tickets.column.priority', defaultMessage: 'Priority' },
+  colOpenedBy: { id: 'self_service.tickets.column.opened_by', defaultMessage: 'Opened by' },
+  colLastChange: { id: 'self_service.tickets.column.last_change', defaultMessage: 'Last change' },
+  perMonth: { id: 'self_service.usage.per_month', defaultMessage: '{metric} per month' },
+  noUsage: { id: 'self_service.usage.empty', defaultMessage: 'No usage yet.' },
+  serviceHidden: { id: 'self_service.sla.service_hidden', defaultMessage: 'A service (your role does not show services)' },
+  serviceGone: { id: 'self_service.sla.service_gone', defaultMessage: 'A service no longer listed' },
+  serviceLoading: { id: 'self_service.sla.service_loading', defaultMessage: 'Service…' },
+  allServices: { id: 'self_service.sla.all_services', defaultMessage: 'All services' },
+  noSla: { id: 'self_service.sla.empty', defaultMessage: 'No SLA records yet.' },
+  colAvailability: { id: 'self_service.sla.column.availability', defaultMessage: 'Availability' },
+  colAgreed: { id: 'self_service.sla.column.agreed', defaultMessage: 'Agreed' },
+  colDowntime: { id: 'self_service.sla.column.downtime', defaultMessage: 'Downtime' },
+  minutes: { id: 'self_service.sla.minutes', defaultMessage: '{minutes} min' },
+  colResult: { id: 'self_service.sla.column.result', defaultMessage: 'Result' },
+  loadingCommitments: { id: 'self_service.commitments.loading', defaultMessage: 'Loading the commitments…' },
+  noCommitments: {
+    id: 'self_service.commitments.empty',
+    defaultMessage: 'No partner has access to your organization, so nobody has committed to anything yet.',
+  },
+});
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 /** A row of one of the tenant's lists: from the self-service endpoint (people and names given), else from the resource API. */
@@ -61,19 +147,20 @@ export function TenantSelfServicePage() {
   const t = view.tenant!;
   const tenantId = t.tenant_id;
   const can = (p: string) => allows(t, p);
+  const intl = useIntl();
   const tabs = [
-    { value: 'orders', label: 'Orders', ok: can('orders.read') },
-    { value: 'services', label: 'Services', ok: can('services.read') },
-    { value: 'invoices', label: 'Invoices', ok: can('billing.invoices.read') },
-    { value: 'tickets', label: 'Tickets', ok: can('support.tickets.read') },
-    { value: 'usage', label: 'Usage', ok: can('reports.usage.read') },
-    { value: 'sla', label: 'SLA', ok: can('reports.sla.read') },
-    { value: 'commitments', label: 'Partner commitments', ok: can('tenant.delegations.read') },
+    { value: 'orders', label: tabLabel.orders, ok: can('orders.read') },
+    { value: 'services', label: tabLabel.services, ok: can('services.read') },
+    { value: 'invoices', label: tabLabel.invoices, ok: can('billing.invoices.read') },
+    { value: 'tickets', label: tabLabel.tickets, ok: can('support.tickets.read') },
+    { value: 'usage', label: tabLabel.usage, ok: can('reports.usage.read') },
+    { value: 'sla', label: tabLabel.sla, ok: can('reports.sla.read') },
+    { value: 'commitments', label: tabLabel.commitments, ok: can('tenant.delegations.read') },
   ].filter((x) => x.ok);
   const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
   // partner names for "placed by" when the server does not name the person
   const partners = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId), { enabled: can('tenant.delegations.read') });
-  const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? 'A partner'])), [partners.data]);
+  const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? intl.formatMessage(m.aPartner)])), [partners.data, intl]);
   const invoices = useOwn(tenantId, 'invoices', can('billing.invoices.read'));
   const tickets = useOwn(tenantId, 'tickets', can('support.tickets.read'));
   const sla = useOwn(tenantId, 'sla', can('reports.sla.read'));
@@ -85,29 +172,31 @@ export function TenantSelfServicePage() {
   return (
     <>
       <PageHeader
-        title="Orders, invoices and tickets"
-        description={`Everything ${t.name} has ordered, is billed and has asked for — including what a partner did on your behalf, with the person who did it.`}
+        title={intl.formatMessage(m.title)}
+        description={intl.formatMessage(m.description, { tenant: t.name })}
       />
       <Stack>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} data-testid="self-tiles">
-          <StatTile label="To pay" icon={<IconCash size={18} />} color="teal" value={invoices.data ? formatMoney(owed.reduce((n, i) => n + i.balance_cents, 0), currency) : '—'} />
+          <StatTile label={intl.formatMessage(m.toPay)} icon={<IconCash size={18} />} color="teal" value={invoices.data ? formatMoney(owed.reduce((n, i) => n + i.balance_cents, 0), currency) : '—'} />
           <StatTile
-            label="Overdue"
+            label={intl.formatMessage(m.overdue)}
             icon={<IconClockExclamation size={18} />}
             color="red"
             value={invoices.data ? formatMoney(owed.filter((i) => i.status === 'overdue').reduce((n, i) => n + i.balance_cents, 0), currency) : '—'}
           />
-          <StatTile label="Open tickets" icon={<IconTicket size={18} />} color="indigo" value={tickets.data ? tickets.data.filter((x) => ['open', 'in_progress', 'waiting_on_customer'].includes(x.status)).length : '—'} />
-          <StatTile label="SLA met" icon={<IconGauge size={18} />} color="grape" value={formatPct(compliance)} hint="share of service-months on target" />
+          <StatTile label={intl.formatMessage(m.openTickets)} icon={<IconTicket size={18} />} color="indigo" value={tickets.data ? tickets.data.filter((x) => ['open', 'in_progress', 'waiting_on_customer'].includes(x.status)).length : '—'} />
+          <StatTile label={intl.formatMessage(m.slaMet)} icon={<IconGauge size={18} />} color="grape" value={formatPct(compliance)} hint={intl.formatMessage(m.slaHint)} />
         </SimpleGrid>
         {tabs.length === 0 ? (
-          <Text c="dimmed">Your role does not include orders, invoices or tickets.</Text>
+          <Text c="dimmed">
+            <FormattedMessage {...m.noTabs} />
+          </Text>
         ) : (
           <Tabs value={tab} onChange={setTab} data-testid="self-tabs">
             <Tabs.List>
               {tabs.map((x) => (
                 <Tabs.Tab key={x.value} value={x.value}>
-                  {x.label}
+                  {intl.formatMessage(x.label)}
                 </Tabs.Tab>
               ))}
             </Tabs.List>
@@ -140,6 +229,7 @@ export function TenantSelfServicePage() {
 
 /** Who did it: the named person (and their partner), else the partner's name, else the tenant's own people. */
 function Who({ person, actor, partnerName }: { person?: Person | null; actor: Actor; partnerName: Map<string, string> }) {
+  const intl = useIntl();
   if (person) {
     return (
       <div data-testid="placed-by">
@@ -154,23 +244,44 @@ function Who({ person, actor, partnerName }: { person?: Person | null; actor: Ac
   if (actor.partner_id) {
     return (
       <Text fz="inherit" data-testid="placed-by">
-        {partnerName.get(actor.partner_id) ?? 'A partner'} <Text span size="xs" c="dimmed">(partner)</Text>
+        <FormattedMessage
+          {...m.partnerTag}
+          values={{
+            partner: partnerName.get(actor.partner_id) ?? intl.formatMessage(m.aPartner),
+            dim: (chunks) => (
+              <Text span size="xs" c="dimmed">
+                {chunks}
+              </Text>
+            ),
+          }}
+        />
       </Text>
     );
   }
   return (
     <Text fz="inherit" data-testid="placed-by">
-      {actor.type === 'app' ? 'A connected app' : 'Your team'}
+      {intl.formatMessage(actor.type === 'app' ? m.anApp : m.yourTeam)}
     </Text>
   );
 }
 
 function SearchBox({ value, onChange, placeholder }: { value: string; onChange(v: string): void; placeholder: string }) {
-  return <TextInput placeholder={placeholder} leftSection={<IconSearch size={14} />} value={value} onChange={(e) => onChange(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} aria-label="Search" />;
+  const intl = useIntl();
+  return (
+    <TextInput
+      placeholder={placeholder}
+      leftSection={<IconSearch size={14} />}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      w={{ base: '100%', sm: 280 }}
+      aria-label={intl.formatMessage(m.search)}
+    />
+  );
 }
 
 function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName: Map<string, string>; may: { create: boolean; cancel: boolean; accounts: boolean } }) {
   const r = useOwn(tenantId, 'orders', true);
+  const intl = useIntl();
   const [q, setQ] = useState('');
   const [placing, setPlacing] = useState(false);
   const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId), { enabled: may.create && may.accounts });
@@ -178,10 +289,10 @@ function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName:
   return (
     <Stack>
       <Group justify="space-between" align="center">
-        <SearchBox value={q} onChange={setQ} placeholder="Product or person" />
+        <SearchBox value={q} onChange={setQ} placeholder={intl.formatMessage(m.productOrPerson)} />
         {may.create && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => setPlacing(true)} data-testid="new-order">
-            Place an order
+            <FormattedMessage {...m.placeOrder} />
           </Button>
         )}
       </Group>
@@ -194,23 +305,23 @@ function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName:
         rowKey={(o) => o.id}
         rowProps={() => ({ 'data-row': '' })}
         defaultSort={{ key: 'at', direction: 'desc' }}
-        empty="No orders yet."
+        empty={intl.formatMessage(m.noOrders)}
         columns={[
-          { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
-          { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
-          { key: 'status', title: 'Status', sortValue: (o) => o.status, render: (o) => (
+          { key: 'product', title: intl.formatMessage(m.colProduct), mobile: 'title', sortValue: (o) => o.product_name, render: (o) => orderLine(intl, o) },
+          { key: 'total', title: intl.formatMessage(m.colTotal), align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
+          { key: 'status', title: intl.formatMessage(m.colStatus), sortValue: (o) => o.status, render: (o) => (
               <Stack gap={2}>
                 <Group gap={4}>
-                  <LabelBadge value={o.status} map={ORDER_STATUS} />
+                  <LabelBadge value={o.status} map={ORDER_STATUS_WORDS} />
                   <ConfirmationBadge c={o.confirmation} />
                 </Group>
                 {o.confirmation && o.confirmation.state !== 'confirmed' && <Text size="xs">{confirmationWords(o.confirmation)}</Text>}
               </Stack>
             ),
           },
-          { key: 'by', title: 'Placed by', render: (o) => <Who person={placedBy(o)} actor={o.placed_by} partnerName={partnerName} /> },
-          { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
-          ...(may.cancel ? [{ key: 'cancel', title: 'Actions', render: (o: OwnRow<'orders'>) => (cancellable(o) ? <CancelOrderButton tenantId={tenantId} order={o} /> : null) }] : []),
+          { key: 'by', title: intl.formatMessage(m.colPlacedBy), render: (o) => <Who person={placedBy(o)} actor={o.placed_by} partnerName={partnerName} /> },
+          { key: 'at', title: intl.formatMessage(m.colPlaced), sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
+          ...(may.cancel ? [{ key: 'cancel', title: intl.formatMessage(m.colActions), render: (o: OwnRow<'orders'>) => (cancellable(o) ? <CancelOrderButton tenantId={tenantId} order={o} /> : null) }] : []),
         ]}
       />
     </Stack>
@@ -219,6 +330,7 @@ function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName:
 
 function Services({ tenantId }: { tenantId: string }) {
   const r = useOwn(tenantId, 'services', true);
+  const intl = useIntl();
   return (
     <>
       <ErrorAlert error={r.error} />
@@ -227,13 +339,13 @@ function Services({ tenantId }: { tenantId: string }) {
         records={r.data}
         loading={r.loading}
         rowKey={(s) => s.id}
-        empty="No services yet."
+        empty={intl.formatMessage(m.noServices)}
         columns={[
-          { key: 'name', title: 'Service', mobile: 'title', sortValue: (s) => s.name, render: (s) => s.name },
-          { key: 'where', title: 'Location', render: (s) => s.location ?? '—' },
-          { key: 'speed', title: 'Bandwidth', render: (s) => (s.bandwidth_mbps ? `${s.bandwidth_mbps} Mbit/s` : '—') },
-          { key: 'price', title: 'Per month', align: 'right', sortValue: (s) => s.monthly_price_cents, render: (s) => formatMoney(s.monthly_price_cents, s.currency) },
-          { key: 'since', title: 'Active since', render: (s) => formatDate(s.activated_at) },
+          { key: 'name', title: intl.formatMessage(m.colService), mobile: 'title', sortValue: (s) => s.name, render: (s) => s.name },
+          { key: 'where', title: intl.formatMessage(m.colLocation), render: (s) => s.location ?? '—' },
+          { key: 'speed', title: intl.formatMessage(m.colBandwidth), render: (s) => (s.bandwidth_mbps ? intl.formatMessage(m.mbps, { mbps: s.bandwidth_mbps }) : '—') },
+          { key: 'price', title: intl.formatMessage(m.colPerMonth), align: 'right', sortValue: (s) => s.monthly_price_cents, render: (s) => formatMoney(s.monthly_price_cents, s.currency) },
+          { key: 'since', title: intl.formatMessage(m.colActiveSince), render: (s) => formatDate(s.activated_at) },
         ]}
       />
     </>
@@ -242,11 +354,12 @@ function Services({ tenantId }: { tenantId: string }) {
 
 function Invoices({ tenantId, rows, loading, error }: { tenantId: string; rows?: OwnRow<'invoices'>[]; loading: boolean; error: unknown }) {
   const [open, setOpen] = useState<string | null>(null);
+  const intl = useIntl();
   return (
     <>
       <DataFreshness kind="invoices" tenantId={tenantId} />
       <Text size="sm" c="dimmed">
-        Select an invoice to see its lines and download it as a PDF.
+        <FormattedMessage {...m.invoicesHelp} />
       </Text>
       <ErrorAlert error={error} />
       <DataTable
@@ -257,14 +370,14 @@ function Invoices({ tenantId, rows, loading, error }: { tenantId: string; rows?:
         onRowClick={(i) => setOpen(i.id)}
         rowProps={(i) => ({ 'data-number': i.number, 'data-row': '' })}
         defaultSort={{ key: 'period', direction: 'desc' }}
-        empty="No invoices yet."
+        empty={intl.formatMessage(m.noInvoices)}
         columns={[
-          { key: 'number', title: 'Invoice', mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
-          { key: 'period', title: 'Month', sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
-          { key: 'due', title: 'Due', sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
-          { key: 'total', title: 'Total', align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency) },
-          { key: 'balance', title: 'To pay', align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency) },
-          { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
+          { key: 'number', title: intl.formatMessage(m.colInvoice), mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
+          { key: 'period', title: intl.formatMessage(m.colMonth), sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
+          { key: 'due', title: intl.formatMessage(m.colDue), sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
+          { key: 'total', title: intl.formatMessage(m.colTotal), align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency) },
+          { key: 'balance', title: intl.formatMessage(m.colToPay), align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency) },
+          { key: 'status', title: intl.formatMessage(m.colStatus), sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS_WORDS} /> },
         ]}
       />
       <OwnInvoiceDrawer tenantId={tenantId} invoiceId={open} onClose={() => setOpen(null)} />
@@ -291,6 +404,7 @@ function Tickets({
 }) {
   const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const intl = useIntl();
   const accounts = useApiQuery(tenantKeys.billingAccounts(tenant.id), () => api.tenants.billingAccounts(tenant.id), { enabled: may.accounts });
   const accountNames = useMemo(() => new Map((accounts.data?.data ?? []).map((a) => [a.id, `${a.name} (${a.account_number})`])), [accounts.data]);
   const waiting = (rows ?? []).filter((x) => x.status === 'waiting_on_customer').length;
@@ -298,11 +412,12 @@ function Tickets({
     <Stack>
       <Group justify="space-between" align="center">
         <Text size="sm" c="dimmed" style={{ flex: '1 1 240px' }}>
-          {waiting > 0 ? `${waiting} ticket${waiting === 1 ? ' is' : 's are'} waiting on your answer. ` : ''}Select a ticket to read its conversation{may.reply ? ' and reply' : ''}.
+          {waiting > 0 ? `${intl.formatMessage(m.ticketsWaiting, { count: waiting })} ` : ''}
+          {intl.formatMessage(m.ticketsHelp, { reply: may.reply ? 'yes' : 'no' })}
         </Text>
         {may.create && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} data-testid="new-ticket">
-            Open a ticket
+            <FormattedMessage {...m.openTicket} />
           </Button>
         )}
       </Group>
@@ -315,19 +430,19 @@ function Tickets({
         onRowClick={(x) => setOpen(x.id)}
         rowProps={(x) => ({ 'data-number': x.number, 'data-row': '' })}
         defaultSort={{ key: 'updated', direction: 'desc' }}
-        empty="No tickets yet."
+        empty={intl.formatMessage(m.noTickets)}
         columns={[
-          { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (x) => x.subject, render: (x) => `${x.subject} · ${x.number}` },
-          { key: 'priority', title: 'Priority', width: 100, render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => (
+          { key: 'subject', title: intl.formatMessage(m.colTicket), mobile: 'title', sortValue: (x) => x.subject, render: (x) => `${x.subject} · ${x.number}` },
+          { key: 'priority', title: intl.formatMessage(m.colPriority), width: 100, render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY_WORDS} /> },
+          { key: 'status', title: intl.formatMessage(m.colStatus), width: 150, sortValue: (x) => x.status, render: (x) => (
               <Group gap={4}>
                 <LabelBadge value={x.status} map={OWN_TICKET_STATUS} />
                 <ConfirmationBadge c={x.confirmation} />
               </Group>
             ),
           },
-          { key: 'by', title: 'Opened by', render: (x) => <Who person={openedBy(x)} actor={x.opened_by} partnerName={partnerName} /> },
-          { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
+          { key: 'by', title: intl.formatMessage(m.colOpenedBy), render: (x) => <Who person={openedBy(x)} actor={x.opened_by} partnerName={partnerName} /> },
+          { key: 'updated', title: intl.formatMessage(m.colLastChange), sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
         ]}
       />
       <OwnTicketDrawer tenantId={tenant.id} tenantName={tenant.name} ticketId={open} meId={meId} mayReply={may.reply} accounts={accountNames} onClose={() => setOpen(null)} />
@@ -347,22 +462,36 @@ function Tickets({
 
 function Usage({ tenantId }: { tenantId: string }) {
   const r = useOwn(tenantId, 'usage', true);
+  const intl = useIntl();
   const series = useMemo(() => {
-    const m = new Map<string, Record<string, string | number>>();
+    const byPeriod = new Map<string, Record<string, string | number>>();
     for (const u of r.data ?? []) {
-      const x = m.get(u.period) ?? { period: u.period, month: formatPeriod(u.period), data_gb: 0, voice_minutes: 0, sms_count: 0 };
+      const x = byPeriod.get(u.period) ?? { period: u.period, month: formatPeriod(u.period), data_gb: 0, voice_minutes: 0, sms_count: 0 };
       x[u.metric] = Math.round(((x[u.metric] as number) ?? 0) + u.quantity);
-      m.set(u.period, x);
+      byPeriod.set(u.period, x);
     }
-    return [...m.values()].sort((a, b) => String(a.period).localeCompare(String(b.period)));
+    return [...byPeriod.values()].sort((a, b) => String(a.period).localeCompare(String(b.period)));
   }, [r.data]);
   return (
     <Stack>
       <ErrorAlert error={r.error} />
       <SimpleGrid cols={{ base: 1, md: 3 }}>
-        {Object.entries(METRIC).map(([k, m]) => (
-          <Chart key={k} title={`${m.label} per month`} description={m.unit} kind="bar" loading={r.loading} data={series} dataKey="month" series={[{ name: k, label: m.unit, color: 'blue.6' }]} empty="No usage yet." />
-        ))}
+        {Object.entries(METRIC_WORDS).map(([k, w]) => {
+          const unit = intl.formatMessage(w.unit);
+          return (
+            <Chart
+              key={k}
+              title={intl.formatMessage(m.perMonth, { metric: intl.formatMessage(w.label) })}
+              description={unit}
+              kind="bar"
+              loading={r.loading}
+              data={series}
+              dataKey="month"
+              series={[{ name: k, label: unit, color: 'blue.6' }]}
+              empty={intl.formatMessage(m.noUsage)}
+            />
+          );
+        })}
       </SimpleGrid>
     </Stack>
   );
@@ -371,10 +500,11 @@ function Usage({ tenantId }: { tenantId: string }) {
 function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: string; canReadServices: boolean; rows?: OwnRow<'sla'>[]; loading: boolean; error: unknown }) {
   // a month has one record per service: each row names its service, from the organization's own services
   const services = useOwn(tenantId, 'services', canReadServices);
+  const intl = useIntl();
   const serviceName = new Map((services.data ?? []).map((x) => [x.id, x.name]));
   // until the services have loaded, a row's service is not yet known: not "no longer listed"
-  const unnamed = !canReadServices ? 'A service (your role does not show services)' : services.data ? 'A service no longer listed' : 'Service…';
-  const serviceOf = (s: OwnRow<'sla'>) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
+  const unnamed = intl.formatMessage(!canReadServices ? m.serviceHidden : services.data ? m.serviceGone : m.serviceLoading);
+  const serviceOf = (s: OwnRow<'sla'>) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : intl.formatMessage(m.allServices));
   return (
     <>
       <ErrorAlert error={error} />
@@ -384,14 +514,14 @@ function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: st
         loading={loading}
         rowKey={(s) => s.id}
         defaultSort={{ key: 'period', direction: 'desc' }}
-        empty="No SLA records yet."
+        empty={intl.formatMessage(m.noSla)}
         columns={[
-          { key: 'period', title: 'Month', mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
-          { key: 'service', title: 'Service', sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
-          { key: 'achieved', title: 'Availability', align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
-          { key: 'target', title: 'Agreed', align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
-          { key: 'down', title: 'Downtime', align: 'right', render: (s) => `${s.downtime_minutes} min` },
-          { key: 'status', title: 'Result', render: (s) => <LabelBadge value={s.status} map={{ met: { label: 'Met', color: 'teal' }, breached: { label: 'Missed', color: 'red' } }} /> },
+          { key: 'period', title: intl.formatMessage(m.colMonth), mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
+          { key: 'service', title: intl.formatMessage(m.colService), sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
+          { key: 'achieved', title: intl.formatMessage(m.colAvailability), align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
+          { key: 'target', title: intl.formatMessage(m.colAgreed), align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
+          { key: 'down', title: intl.formatMessage(m.colDowntime), align: 'right', render: (s) => intl.formatMessage(m.minutes, { minutes: s.downtime_minutes }) },
+          { key: 'status', title: intl.formatMessage(m.colResult), render: (s) => <LabelBadge value={s.status} map={SLA_RESULT} /> },
         ]}
       />
     </>
@@ -410,8 +540,16 @@ function PartnerCommitments({ tenantId }: { tenantId: string }) {
   return (
     <Stack>
       <ErrorAlert error={r.error} />
-      {r.loading && <Text c="dimmed">Loading the commitments…</Text>}
-      {r.data && r.data.data.length === 0 && <Text c="dimmed" data-testid="no-commitments">No partner has access to your organization, so nobody has committed to anything yet.</Text>}
+      {r.loading && (
+        <Text c="dimmed">
+          <FormattedMessage {...m.loadingCommitments} />
+        </Text>
+      )}
+      {r.data && r.data.data.length === 0 && (
+        <Text c="dimmed" data-testid="no-commitments">
+          <FormattedMessage {...m.noCommitments} />
+        </Text>
+      )}
       {r.data?.data.map((c) => (
         <CommitmentsPanel
           key={c.delegation_id}

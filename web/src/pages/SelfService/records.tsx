@@ -16,27 +16,109 @@ import { FormActions } from '../../components/FormActions.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { INVOICE_STATUS, LabelBadge, TICKET_CATEGORIES, TICKET_CATEGORY, TICKET_PRIORITIES, TICKET_PRIORITY, TICKET_STATUS, chosen, formatMoney, formatPeriod } from '../Msp/shared.tsx';
+import {
+  INVOICE_STATUS_WORDS,
+  LabelBadge,
+  TICKET_CATEGORIES,
+  TICKET_CATEGORY_WORDS,
+  TICKET_PRIORITIES,
+  TICKET_PRIORITY_WORDS,
+  TICKET_STATUS_WORDS,
+  chosen,
+  formatMoney,
+  formatPeriod,
+  labelOptions,
+} from '../Msp/shared.tsx';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+
+const statusSays = defineMessages({
+  open: { id: 'self_service.ticket.status_says.open', defaultMessage: 'The team handling it will answer here.' },
+  in_progress: { id: 'self_service.ticket.status_says.in_progress', defaultMessage: 'Someone is working on it; answers appear here.' },
+  waiting_on_customer: {
+    id: 'self_service.ticket.status_says.waiting_on_customer',
+    defaultMessage: 'The team handling it is waiting for your answer. Reply below and the ticket goes back to them.',
+  },
+  resolved: { id: 'self_service.ticket.status_says.resolved', defaultMessage: 'Marked as solved. If the problem is back, reply and the ticket opens again.' },
+  closed: { id: 'self_service.ticket.status_says.closed', defaultMessage: 'This ticket is closed. To follow up, open a new ticket.' },
+});
+const STATUS_SAYS: Record<string, Message> = statusSays;
+
+const m = defineMessages({
+  waitingOnYou: { id: 'self_service.ticket.status.waiting_on_you', defaultMessage: 'Waiting on you' },
+  you: { id: 'self_service.ticket.author.you', defaultMessage: 'You' },
+  someone: { id: 'self_service.ticket.author.someone', defaultMessage: 'Someone' },
+  personOfPartner: { id: 'self_service.ticket.author.person_of_partner', defaultMessage: '{name} · {partner} (partner)' },
+  support: { id: 'self_service.ticket.author.support', defaultMessage: '{provider} support' },
+  replyWaiting: { id: 'self_service.ticket.reply.sent_waiting', defaultMessage: 'Reply sent to {provider}; it shows as waiting until they confirm it.' },
+  replyBack: { id: 'self_service.ticket.reply.sent_back', defaultMessage: 'Reply sent. The ticket is back with the team handling it.' },
+  replySent: { id: 'self_service.ticket.reply.sent', defaultMessage: 'Reply sent.' },
+  openerYou: { id: 'self_service.ticket.opener.you', defaultMessage: 'you' },
+  openerPartner: { id: 'self_service.ticket.opener.a_partner', defaultMessage: 'a partner' },
+  openerTeam: { id: 'self_service.ticket.opener.your_team', defaultMessage: 'your team' },
+  openerYouTitle: { id: 'self_service.ticket.opener_title.you', defaultMessage: 'You' },
+  openerPartnerTitle: { id: 'self_service.ticket.opener_title.a_partner', defaultMessage: 'A partner' },
+  openerTeamTitle: { id: 'self_service.ticket.opener_title.your_team', defaultMessage: 'Your team' },
+  closeTicket: { id: 'self_service.ticket.close', defaultMessage: 'Close the ticket' },
+  ticketNumber: { id: 'self_service.ticket.title_number', defaultMessage: 'Ticket {number}' },
+  ticket: { id: 'self_service.ticket.title', defaultMessage: 'Ticket' },
+  loadingTicket: { id: 'self_service.ticket.loading', defaultMessage: 'Loading the ticket…' },
+  openedBy: { id: 'self_service.ticket.opened_by', defaultMessage: 'Opened by {opener} on {date} · {category} · {priority} priority' },
+  aboutAccount: { id: 'self_service.ticket.about_account', defaultMessage: 'About billing account {account}' },
+  conversation: { id: 'self_service.ticket.conversation', defaultMessage: 'Conversation' },
+  replyRefused: {
+    id: 'self_service.ticket.reply_refused',
+    defaultMessage: 'Your role at {tenant} lets you read tickets but not reply to them. Ask an administrator of {tenant} to reply, or to let you answer tickets.',
+  },
+  yourReply: { id: 'self_service.ticket.reply.label', defaultMessage: 'Your reply' },
+  replyHandsBack: { id: 'self_service.ticket.reply.hands_back', defaultMessage: 'Sending it hands the ticket back to the team handling it.' },
+  replySeen: { id: 'self_service.ticket.reply.seen', defaultMessage: 'The team handling the ticket sees it at once.' },
+  sendReply: { id: 'self_service.ticket.reply.send', defaultMessage: 'Send reply' },
+  newSent: { id: 'self_service.new_ticket.sent', defaultMessage: 'Ticket {number} sent to {provider}. It shows as waiting until they confirm it.' },
+  newOpened: { id: 'self_service.new_ticket.opened', defaultMessage: 'Ticket {number} opened. Answers will appear in its conversation.' },
+  subjectRequired: { id: 'self_service.new_ticket.subject_required', defaultMessage: 'Say in a few words what the ticket is about.' },
+  descriptionRequired: { id: 'self_service.new_ticket.description_required', defaultMessage: 'Describe the problem or what you need.' },
+  newTitle: { id: 'self_service.new_ticket.title', defaultMessage: 'Open a ticket' },
+  subject: { id: 'self_service.new_ticket.subject', defaultMessage: 'Subject' },
+  description: { id: 'self_service.new_ticket.description', defaultMessage: 'Description' },
+  descriptionHelp: { id: 'self_service.new_ticket.description_help', defaultMessage: 'What happened, since when, and where.' },
+  category: { id: 'self_service.new_ticket.category', defaultMessage: 'Category' },
+  priority: { id: 'self_service.new_ticket.priority', defaultMessage: 'Priority' },
+  account: { id: 'self_service.new_ticket.account', defaultMessage: 'Billing account it is about' },
+  accountPlaceholder: { id: 'self_service.new_ticket.account_placeholder', defaultMessage: 'None in particular' },
+  whoSees: {
+    id: 'self_service.new_ticket.who_sees',
+    defaultMessage: 'Your provider and the partners acting for you see the ticket, with your name as the person who opened it.',
+  },
+  openTicket: { id: 'self_service.new_ticket.submit', defaultMessage: 'Open ticket' },
+  closeInvoice: { id: 'self_service.invoice.close', defaultMessage: 'Close the invoice' },
+  invoiceNumber: { id: 'self_service.invoice.title_number', defaultMessage: 'Invoice {number}' },
+  invoice: { id: 'self_service.invoice.title', defaultMessage: 'Invoice' },
+  loadingInvoice: { id: 'self_service.invoice.loading', defaultMessage: 'Loading the invoice…' },
+  billingAccount: { id: 'self_service.invoice.billing_account', defaultMessage: 'Billing account {number}' },
+  dates: { id: 'self_service.invoice.dates', defaultMessage: '{period} · issued {issued} · {status, select, paid {paid} other {due {due}}}' },
+  what: { id: 'self_service.invoice.column.what', defaultMessage: 'What' },
+  quantity: { id: 'self_service.invoice.column.quantity', defaultMessage: 'Quantity' },
+  amount: { id: 'self_service.invoice.column.amount', defaultMessage: 'Amount' },
+  subtotal: { id: 'self_service.invoice.subtotal', defaultMessage: 'Subtotal' },
+  tax: { id: 'self_service.invoice.tax', defaultMessage: 'Tax' },
+  total: { id: 'self_service.invoice.total', defaultMessage: 'Total' },
+  paidOn: { id: 'self_service.invoice.paid_on', defaultMessage: 'Paid on {date}' },
+  toPay: { id: 'self_service.invoice.to_pay', defaultMessage: 'To pay' },
+  toPayOverdue: { id: 'self_service.invoice.to_pay_overdue', defaultMessage: 'To pay — overdue' },
+  downloadPdf: { id: 'self_service.invoice.download_pdf', defaultMessage: 'Download PDF' },
+});
 
 /** Ticket statuses as the customer reads them: "waiting on customer" is waiting on you. */
-export const OWN_TICKET_STATUS: Record<string, { label: string; color: string }> = { ...TICKET_STATUS, waiting_on_customer: { label: 'Waiting on you', color: 'orange' } };
-
-const STATUS_SAYS: Record<string, string> = {
-  open: 'The team handling it will answer here.',
-  in_progress: 'Someone is working on it; answers appear here.',
-  waiting_on_customer: 'The team handling it is waiting for your answer. Reply below and the ticket goes back to them.',
-  resolved: 'Marked as solved. If the problem is back, reply and the ticket opens again.',
-  closed: 'This ticket is closed. To follow up, open a new ticket.',
-};
-
-const options = (m: Record<string, { label: string } | string>) => Object.entries(m).map(([value, x]) => ({ value, label: typeof x === 'string' ? x : x.label }));
+export const OWN_TICKET_STATUS: Record<string, { label: Message; color: string }> = { ...TICKET_STATUS_WORDS, waiting_on_customer: { label: m.waitingOnYou, color: 'orange' } };
 
 /** Who wrote a message, in words: you, a colleague by name, a partner's person with the partner, or the provider's support. */
-function author(m: TicketMessage, meId: string, provider: string): string {
-  if (m.by === meId) return 'You';
-  if (m.by_partner_name) return `${m.by_name && m.by_name !== m.by ? m.by_name : 'Someone'} · ${m.by_partner_name} (partner)`;
-  if (m.by_name && m.by_name !== m.by) return m.by_name;
-  return `${provider} support`;
+function author(intl: IntlShape, msg: TicketMessage, meId: string, provider: string): string {
+  if (msg.by === meId) return intl.formatMessage(m.you);
+  if (msg.by_partner_name)
+    return intl.formatMessage(m.personOfPartner, { name: msg.by_name && msg.by_name !== msg.by ? msg.by_name : intl.formatMessage(m.someone), partner: msg.by_partner_name });
+  if (msg.by_name && msg.by_name !== msg.by) return msg.by_name;
+  return intl.formatMessage(m.support, { provider });
 }
 
 export function OwnTicketDrawer({
@@ -57,10 +139,14 @@ export function OwnTicketDrawer({
   accounts: Map<string, string>;
   onClose(): void;
 }) {
+  const intl = useIntl();
   const q = useApiQuery(selfKeys.ticket(tenantId, ticketId ?? ''), () => selfRecordsApi.ticket(tenantId, ticketId!), { enabled: !!ticketId });
   const [text, setText] = useState('');
   const reply = useApiMutation((id: string, body: string) => selfRecordsApi.reply(tenantId, id, body), {
-    success: (t) => (t.confirmation?.state === 'waiting' ? `Reply sent to ${t.confirmation.provider_name}; it shows as waiting until they confirm it.` : t.status === 'open' ? 'Reply sent. The ticket is back with the team handling it.' : 'Reply sent.'),
+    success: (t) =>
+      t.confirmation?.state === 'waiting'
+        ? intl.formatMessage(m.replyWaiting, { provider: t.confirmation.provider_name })
+        : intl.formatMessage(t.status === 'open' ? m.replyBack : m.replySent),
     onDone: (t) => {
       setText('');
       q.setData(t);
@@ -69,36 +155,65 @@ export function OwnTicketDrawer({
   });
   const t: OwnTicket | undefined = ticketId ? q.data : undefined;
   const p = t?.opened_by_person;
-  const opener = !t ? '' : t.opened_by.user_id === meId ? 'you' : p ? `${p.name}${p.partner_name ? ` · ${p.partner_name} (partner)` : ''}` : t.opened_by.partner_id ? 'a partner' : 'your team';
+  const person = p ? (p.partner_name ? intl.formatMessage(m.personOfPartner, { name: p.name, partner: p.partner_name }) : p.name) : '';
+  // who opened it: in the sentence, and as the first message's heading
+  const [opener, openerTitle] = !t
+    ? ['', '']
+    : t.opened_by.user_id === meId
+      ? [intl.formatMessage(m.openerYou), intl.formatMessage(m.openerYouTitle)]
+      : p
+        ? [person, person.charAt(0).toUpperCase() + person.slice(1)]
+        : t.opened_by.partner_id
+          ? [intl.formatMessage(m.openerPartner), intl.formatMessage(m.openerPartnerTitle)]
+          : [intl.formatMessage(m.openerTeam), intl.formatMessage(m.openerTeamTitle)];
+  const category = t ? TICKET_CATEGORY_WORDS[t.category] : undefined;
+  const priority = t ? TICKET_PRIORITY_WORDS[t.priority] : undefined;
   return (
-    <Drawer opened={!!ticketId} onClose={onClose} position="right" size="lg" closeButtonProps={{ 'aria-label': 'Close the ticket' }} title={t ? `Ticket ${t.number}` : 'Ticket'} data-testid="own-ticket">
+    <Drawer opened={!!ticketId} onClose={onClose} position="right" size="lg" closeButtonProps={{ 'aria-label': intl.formatMessage(m.closeTicket) }}
+      title={t ? intl.formatMessage(m.ticketNumber, { number: t.number }) : intl.formatMessage(m.ticket)} data-testid="own-ticket">
       <ErrorAlert error={q.error} />
-      {q.loading && <Text c="dimmed">Loading the ticket…</Text>}
+      {q.loading && (
+        <Text c="dimmed">
+          <FormattedMessage {...m.loadingTicket} />
+        </Text>
+      )}
       {t && (
         <Stack>
           <div>
             <Text fw={600}>{t.subject}</Text>
             <Text size="sm" c="dimmed">
-              Opened by {opener} on {formatDateTime(t.created_at)} · {TICKET_CATEGORY[t.category] ?? t.category} · {TICKET_PRIORITY[t.priority]?.label ?? t.priority} priority
+              <FormattedMessage
+                {...m.openedBy}
+                values={{
+                  opener,
+                  date: formatDateTime(t.created_at),
+                  category: category ? intl.formatMessage(category) : t.category,
+                  priority: priority ? intl.formatMessage(priority.label) : t.priority,
+                }}
+              />
             </Text>
             {t.ban_id && accounts.has(t.ban_id) && (
               <Text size="sm" c="dimmed" data-testid="ticket-account">
-                About billing account {accounts.get(t.ban_id)}
+                <FormattedMessage {...m.aboutAccount} values={{ account: accounts.get(t.ban_id) }} />
               </Text>
             )}
           </div>
           <Group gap="xs" wrap="nowrap" align="flex-start">
             <LabelBadge value={t.status} map={OWN_TICKET_STATUS} />
             <Text size="sm" data-testid="ticket-status-says">
-              {STATUS_SAYS[t.status] ?? ''}
+              {STATUS_SAYS[t.status] ? intl.formatMessage(STATUS_SAYS[t.status]) : ''}
             </Text>
           </Group>
           <WriteConfirmationNote c={t.confirmation} />
           <Text fw={600} size="sm">
-            Conversation
+            <FormattedMessage {...m.conversation} />
           </Text>
           <Timeline bulletSize={20} lineWidth={2} data-testid="ticket-conversation">
-            <Timeline.Item bullet={<IconMessage size={12} />} title={<Text size="sm" fw={500}>{opener.charAt(0).toUpperCase() + opener.slice(1)}</Text>}>
+            <Timeline.Item bullet={<IconMessage size={12} />} title={
+                <Text size="sm" fw={500}>
+                  {openerTitle}
+                </Text>
+              }>
               <Text size="xs" c="dimmed">
                 {formatDateTime(t.created_at)}
               </Text>
@@ -108,14 +223,23 @@ export function OwnTicketDrawer({
                 </Text>
               </Paper>
             </Timeline.Item>
-            {t.comments.map((m, i) => (
-              <Timeline.Item key={i} bullet={<IconMessage size={12} />} title={<Text size="sm" fw={500}>{author(m, meId, t.provider_name)}</Text>} data-testid="ticket-message">
+            {t.comments.map((msg, i) => (
+              <Timeline.Item
+                key={i}
+                bullet={<IconMessage size={12} />}
+                title={
+                  <Text size="sm" fw={500}>
+                    {author(intl, msg, meId, t.provider_name)}
+                  </Text>
+                }
+                data-testid="ticket-message"
+              >
                 <Text size="xs" c="dimmed">
-                  {formatDateTime(m.at)}
+                  {formatDateTime(msg.at)}
                 </Text>
                 <Paper withBorder p="xs" mt={4} radius="sm">
                   <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                    {m.text}
+                    {msg.text}
                   </Text>
                 </Paper>
               </Timeline.Item>
@@ -123,7 +247,7 @@ export function OwnTicketDrawer({
           </Timeline>
           {t.status === 'closed' ? null : !mayReply ? (
             <Alert color="gray" icon={<IconInfoCircle size={16} />} data-testid="reply-refused">
-              Your role at {tenantName} lets you read tickets but not reply to them. Ask an administrator of {tenantName} to reply, or to let you answer tickets.
+              <FormattedMessage {...m.replyRefused} values={{ tenant: tenantName }} />
             </Alert>
           ) : (
             <form
@@ -135,8 +259,8 @@ export function OwnTicketDrawer({
             >
               <Stack gap="xs">
                 <Textarea
-                  label="Your reply"
-                  description={t.status === 'waiting_on_customer' || t.status === 'resolved' ? 'Sending it hands the ticket back to the team handling it.' : 'The team handling the ticket sees it at once.'}
+                  label={intl.formatMessage(m.yourReply)}
+                  description={intl.formatMessage(t.status === 'waiting_on_customer' || t.status === 'resolved' ? m.replyHandsBack : m.replySeen)}
                   autosize
                   minRows={3}
                   maxLength={10_000}
@@ -147,7 +271,7 @@ export function OwnTicketDrawer({
                 <ErrorAlert error={reply.error} />
                 <Group justify="flex-end">
                   <Button type="submit" leftSection={<IconSend size={16} />} disabled={!text.trim()} loading={reply.busy}>
-                    Send reply
+                    <FormattedMessage {...m.sendReply} />
                   </Button>
                 </Group>
               </Stack>
@@ -171,8 +295,12 @@ export function NewOwnTicketModal({ tenantId, opened, accounts, onClose, onDone 
   // one key per ticket being written: a second click or a retry after an error sends the same ticket once
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new key each time the form opens
   const key = useMemo(() => crypto.randomUUID(), [opened]);
+  const intl = useIntl();
   const open = useApiMutation((b: NewOwnTicket) => selfRecordsApi.openTicket(tenantId, b, key), {
-    success: (t) => (t.confirmation ? `Ticket ${t.number} sent to ${t.confirmation.provider_name}. It shows as waiting until they confirm it.` : `Ticket ${t.number} opened. Answers will appear in its conversation.`),
+    success: (t) =>
+      t.confirmation
+        ? intl.formatMessage(m.newSent, { number: t.number, provider: t.confirmation.provider_name })
+        : intl.formatMessage(m.newOpened, { number: t.number }),
     onDone,
     invalidates: [selfKeys.all(tenantId)],
   });
@@ -180,15 +308,15 @@ export function NewOwnTicketModal({ tenantId, opened, accounts, onClose, onDone 
     {
       initialValues: { subject: '', description: '', category: 'technical', priority: 'normal', ban_id: null },
       validate: {
-        subject: (v) => required(v, 'Say in a few words what the ticket is about.'),
-        description: (v) => required(v, 'Describe the problem or what you need.'),
+        subject: (v) => required(v, intl.formatMessage(m.subjectRequired)),
+        description: (v) => required(v, intl.formatMessage(m.descriptionRequired)),
       },
     },
     open,
     { resetWhen: opened },
   );
   return (
-    <Modal opened={opened} onClose={onClose} title="Open a ticket" size="lg">
+    <Modal opened={opened} onClose={onClose} title={intl.formatMessage(m.newTitle)} size="lg">
       <form
         noValidate
         onSubmit={form.submit((v) =>
@@ -202,20 +330,26 @@ export function NewOwnTicketModal({ tenantId, opened, accounts, onClose, onDone 
         )}
       >
         <Stack>
-          <TextInput label="Subject" withAsterisk maxLength={200} {...form.getInputProps('subject')} data-testid="new-ticket-subject" />
-          <Textarea label="Description" description="What happened, since when, and where." withAsterisk autosize minRows={4} maxLength={10_000} {...form.getInputProps('description')} data-testid="new-ticket-description" />
+          <TextInput label={intl.formatMessage(m.subject)} withAsterisk maxLength={200} {...form.getInputProps('subject')} data-testid="new-ticket-subject" />
+          <Textarea
+            label={intl.formatMessage(m.description)}
+            description={intl.formatMessage(m.descriptionHelp)}
+            withAsterisk autosize minRows={4} maxLength={10_000} {...form.getInputProps('description')} data-testid="new-ticket-description" />
           <Group grow>
-            <Select label="Category" data={options(TICKET_CATEGORY)} allowDeselect={false} {...form.getInputProps('category')} />
-            <Select label="Priority" data={options(TICKET_PRIORITY)} allowDeselect={false} {...form.getInputProps('priority')} />
+            <Select label={intl.formatMessage(m.category)} data={labelOptions(intl, TICKET_CATEGORY_WORDS)} allowDeselect={false} {...form.getInputProps('category')} />
+            <Select label={intl.formatMessage(m.priority)} data={labelOptions(intl, TICKET_PRIORITY_WORDS)} allowDeselect={false} {...form.getInputProps('priority')} />
           </Group>
           {accounts.length > 0 && (
-            <Select label="Billing account it is about" placeholder="None in particular" clearable data={accounts.map((a) => ({ value: a.id, label: a.label }))} {...form.getInputProps('ban_id')} data-testid="new-ticket-account" />
+            <Select
+              label={intl.formatMessage(m.account)}
+              placeholder={intl.formatMessage(m.accountPlaceholder)}
+              clearable data={accounts.map((a) => ({ value: a.id, label: a.label }))} {...form.getInputProps('ban_id')} data-testid="new-ticket-account" />
           )}
           <Text size="xs" c="dimmed">
-            Your provider and the partners acting for you see the ticket, with your name as the person who opened it.
+            <FormattedMessage {...m.whoSees} />
           </Text>
           <ErrorAlert error={open.error} />
-          <FormActions onCancel={onClose} busy={open.busy} submitLabel="Open ticket" />
+          <FormActions onCancel={onClose} busy={open.busy} submitLabel={intl.formatMessage(m.openTicket)} />
         </Stack>
       </form>
     </Modal>
@@ -223,6 +357,7 @@ export function NewOwnTicketModal({ tenantId, opened, accounts, onClose, onDone 
 }
 
 export function OwnInvoiceDrawer({ tenantId, invoiceId, onClose }: { tenantId: string; invoiceId: string | null; onClose(): void }) {
+  const intl = useIntl();
   const q = useApiQuery(selfKeys.invoice(tenantId, invoiceId ?? ''), () => selfRecordsApi.invoice(tenantId, invoiceId!), { enabled: !!invoiceId });
   const pdf = useApiMutation((id: string) => selfRecordsApi.invoicePdf(tenantId, id), { onDone: (f) => saveFile(f.file, f.filename) });
   const i = invoiceId ? q.data : undefined;
@@ -238,29 +373,40 @@ export function OwnInvoiceDrawer({ tenantId, invoiceId, onClose }: { tenantId: s
     </Table.Tr>
   );
   return (
-    <Drawer opened={!!invoiceId} onClose={onClose} position="right" size="lg" closeButtonProps={{ 'aria-label': 'Close the invoice' }} title={i ? `Invoice ${i.number}` : 'Invoice'} data-testid="own-invoice">
+    <Drawer opened={!!invoiceId} onClose={onClose} position="right" size="lg" closeButtonProps={{ 'aria-label': intl.formatMessage(m.closeInvoice) }}
+      title={i ? intl.formatMessage(m.invoiceNumber, { number: i.number }) : intl.formatMessage(m.invoice)} data-testid="own-invoice">
       <ErrorAlert error={q.error} />
-      {q.loading && <Text c="dimmed">Loading the invoice…</Text>}
+      {q.loading && (
+        <Text c="dimmed">
+          <FormattedMessage {...m.loadingInvoice} />
+        </Text>
+      )}
       {i && (
         <Stack>
           <Group justify="space-between" align="flex-start">
             <div>
               <Text fw={600}>{i.ban_name ?? i.tenant_name}</Text>
               <Text size="sm" c="dimmed">
-                Billing account {i.ban_account_number ?? '—'}
+                <FormattedMessage {...m.billingAccount} values={{ number: i.ban_account_number ?? '—' }} />
               </Text>
             </div>
-            <LabelBadge value={i.status} map={INVOICE_STATUS} />
+            <LabelBadge value={i.status} map={INVOICE_STATUS_WORDS} />
           </Group>
           <Text size="sm">
-            {formatPeriod(i.period)} · issued {formatDate(i.issued_at)} · {i.status === 'paid' ? 'paid' : `due ${formatDate(i.due_at)}`}
+            <FormattedMessage {...m.dates} values={{ period: formatPeriod(i.period), issued: formatDate(i.issued_at), status: i.status, due: formatDate(i.due_at) }} />
           </Text>
           <Table data-testid="invoice-lines" verticalSpacing={6} fz="sm">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>What</Table.Th>
-                <Table.Th ta="right">Quantity</Table.Th>
-                <Table.Th ta="right">Amount</Table.Th>
+                <Table.Th>
+                  <FormattedMessage {...m.what} />
+                </Table.Th>
+                <Table.Th ta="right">
+                  <FormattedMessage {...m.quantity} />
+                </Table.Th>
+                <Table.Th ta="right">
+                  <FormattedMessage {...m.amount} />
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -273,24 +419,26 @@ export function OwnInvoiceDrawer({ tenantId, invoiceId, onClose }: { tenantId: s
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {sum('Subtotal', i.subtotal_cents)}
-              {sum('Tax', i.tax_cents)}
-              {sum('Total', i.total_cents, true)}
+              {sum(intl.formatMessage(m.subtotal), i.subtotal_cents)}
+              {sum(intl.formatMessage(m.tax), i.tax_cents)}
+              {sum(intl.formatMessage(m.total), i.total_cents, true)}
               {i.payments.map((p, n) => (
                 <Table.Tr key={`p${n}`}>
-                  <Table.Td colSpan={2}>Paid on {formatDate(p.paid_at)}</Table.Td>
+                  <Table.Td colSpan={2}>
+                    <FormattedMessage {...m.paidOn} values={{ date: formatDate(p.paid_at) }} />
+                  </Table.Td>
                   <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
                     {money(-p.amount_cents)}
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {sum(i.status === 'overdue' ? 'To pay — overdue' : 'To pay', i.balance_cents, true)}
+              {sum(intl.formatMessage(i.status === 'overdue' ? m.toPayOverdue : m.toPay), i.balance_cents, true)}
             </Table.Tbody>
           </Table>
           <ErrorAlert error={pdf.error} />
           <Group justify="flex-end">
             <Button leftSection={<IconDownload size={16} />} loading={pdf.busy} onClick={() => void pdf.run(i.id)} data-testid="invoice-pdf">
-              Download PDF
+              <FormattedMessage {...m.downloadPdf} />
             </Button>
           </Group>
         </Stack>

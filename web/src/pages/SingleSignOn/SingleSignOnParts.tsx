@@ -1,30 +1,95 @@
 /** The parts of the single sign-on page: the domains it covers, the connection's state, the OpenID Connect and SAML fields. */
 import { Link } from 'react-router';
 import { Alert, Anchor, Badge, Button, Card, Group, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { ssoApi, type SsoOrg, type SsoSettings } from '../../api/sso.ts';
 import { timeAgo } from '../../components/format.ts';
 import { CopyField, DomainStatusBadge } from '../Domains/DomainParts.tsx';
 import type { AuthMethod, Draft, SetDraft } from './ssoDraft.ts';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+import type { ReactNode } from 'react';
 
 type Connection = NonNullable<SsoSettings['connection']>;
 
-const METHODS = [
-  { value: 'client_secret_basic', label: 'A client secret your provider gave you (recommended)' },
-  { value: 'client_secret_post', label: 'A client secret, sent in the request body (some older providers)' },
-  { value: 'private_key_jwt', label: 'Our own signing key, no shared secret (private_key_jwt)' },
-];
+const METHODS: Record<AuthMethod, Message> = defineMessages({
+  client_secret_basic: { id: 'single_sign_on.auth_method.client_secret_basic', defaultMessage: 'A client secret your provider gave you (recommended)' },
+  client_secret_post: { id: 'single_sign_on.auth_method.client_secret_post', defaultMessage: 'A client secret, sent in the request body (some older providers)' },
+  private_key_jwt: { id: 'single_sign_on.auth_method.private_key_jwt', defaultMessage: 'Our own signing key, no shared secret (private_key_jwt)' },
+});
+
+const m = defineMessages({
+  coversTitle: { id: 'single_sign_on.domains.title', defaultMessage: 'Which addresses it covers' },
+  noDomains: {
+    id: 'single_sign_on.domains.none',
+    defaultMessage:
+      'No domains yet. People are sent to your company sign-in only when their address is on a domain you have verified. <link>Add and verify a domain</link> first.',
+  },
+  checked: { id: 'single_sign_on.domains.checked', defaultMessage: 'checked {ago}' },
+  verifiedState: {
+    id: 'single_sign_on.domains.verified_state',
+    defaultMessage:
+      '{none, select, yes {None is verified yet, so nobody is sent to your company sign-in.} other {Only verified domains send people to your company sign-in.}} <link>Manage domains</link>',
+  },
+  on: { id: 'single_sign_on.status.on', defaultMessage: 'On' },
+  off: { id: 'single_sign_on.status.off', defaultMessage: 'Off' },
+  required: { id: 'single_sign_on.status.required', defaultMessage: 'Company sign-in required' },
+  signedIn: {
+    id: 'single_sign_on.status.signed_in',
+    defaultMessage:
+      '{count, plural, =0 {Nobody has signed in with it yet.} one {{last, select, yes {{count} person has signed in with it, the last {ago}.} other {{count} person has signed in with it.}}} other {{last, select, yes {{count} people have signed in with it, the last {ago}.} other {{count} people have signed in with it.}}}}',
+  },
+  switchedOffTitle: { id: 'single_sign_on.status.switched_off_title', defaultMessage: 'The platform operator switched this off' },
+  noReason: { id: 'single_sign_on.status.no_reason', defaultMessage: 'No reason was given.' },
+  switchedOffText: { id: 'single_sign_on.status.switched_off_text', defaultMessage: '{reason} Your people sign in with passwords until you switch it on again and save.' },
+  callback: { id: 'single_sign_on.oidc.callback', defaultMessage: 'Sign-in return address to give your provider (redirect URI)' },
+  callbackCopy: { id: 'single_sign_on.oidc.callback_copy', defaultMessage: 'the sign-in return address to give your provider (redirect uri)' },
+  issuer: { id: 'single_sign_on.oidc.issuer', defaultMessage: "Your provider's address" },
+  issuerHelp: {
+    id: 'single_sign_on.oidc.issuer_help',
+    defaultMessage:
+      "Its “issuer” URL; we read its settings from this address followed by /.well-known/openid-configuration. For Microsoft Entra ID: https://login.microsoftonline.com/'<your tenant id>'/v2.0",
+  },
+  issuerPlaceholder: { id: 'single_sign_on.oidc.issuer_placeholder', defaultMessage: 'https://login.example.com' },
+  clientId: { id: 'single_sign_on.oidc.client_id', defaultMessage: 'Application (client) ID' },
+  clientIdHelp: { id: 'single_sign_on.oidc.client_id_help', defaultMessage: 'The ID your provider gave Partnergate when you registered it as an application.' },
+  authMethod: { id: 'single_sign_on.oidc.auth_method', defaultMessage: 'How Partnergate proves it is us' },
+  jwks: { id: 'single_sign_on.oidc.jwks', defaultMessage: 'Our public key address, to give your provider' },
+  jwksCopy: { id: 'single_sign_on.oidc.jwks_copy', defaultMessage: 'the our public key address, to give your provider' },
+  saveFirst: { id: 'single_sign_on.oidc.save_first', defaultMessage: 'Save first: we then make a key for this connection and show the address of its public half here.' },
+  clientSecret: { id: 'single_sign_on.oidc.client_secret', defaultMessage: 'Client secret' },
+  clientSecretSaved: {
+    id: 'single_sign_on.oidc.client_secret_saved',
+    defaultMessage: 'A secret is saved (kept encrypted, never shown). Leave this empty to keep it, or enter a new one.',
+  },
+  clientSecretNew: { id: 'single_sign_on.oidc.client_secret_new', defaultMessage: 'Kept encrypted and never shown again after saving.' },
+  entityId: { id: 'single_sign_on.saml.entity_id', defaultMessage: 'Our identifier (entity ID)' },
+  entityIdCopy: { id: 'single_sign_on.saml.entity_id_copy', defaultMessage: 'the our identifier (entity id)' },
+  acs: { id: 'single_sign_on.saml.acs', defaultMessage: 'Where your provider sends people back (ACS URL)' },
+  acsCopy: { id: 'single_sign_on.saml.acs_copy', defaultMessage: 'the where your provider sends people back (acs url)' },
+  downloadMetadata: { id: 'single_sign_on.saml.download_metadata', defaultMessage: 'Download our metadata' },
+  metadataUrl: { id: 'single_sign_on.saml.metadata_url', defaultMessage: "Your provider's metadata address" },
+  metadataUrlHelp: { id: 'single_sign_on.saml.metadata_url_help', defaultMessage: 'Where your provider publishes its SAML metadata, if it does.' },
+  metadataXml: { id: 'single_sign_on.saml.metadata_xml', defaultMessage: "Or paste your provider's metadata (XML)" },
+  metadataSaved: { id: 'single_sign_on.saml.metadata_saved', defaultMessage: 'Metadata is saved. Paste new metadata to replace it.' },
+  metadataNew: { id: 'single_sign_on.saml.metadata_new', defaultMessage: 'The XML file your provider lets you download.' },
+});
 
 /** Which addresses it covers: the organization's domains; only verified ones send people to the company sign-in. */
 export function SsoDomainsCard({ domains, domainsPath }: { domains: SsoSettings['domains']; domainsPath: string }) {
   const verified = domains.filter((d) => d.status === 'verified');
+  const link = (chunks: ReactNode[]) => (
+    <Anchor component={Link} to={domainsPath} underline="always">
+      {chunks}
+    </Anchor>
+  );
   return (
     <Card withBorder radius="md" p="md" data-testid="sso-domains">
       <Title order={2} size="h4" mb="xs">
-        Which addresses it covers
+        <FormattedMessage {...m.coversTitle} />
       </Title>
       {domains.length === 0 ? (
         <Text size="sm">
-          No domains yet. People are sent to your company sign-in only when their address is on a domain you have verified. <Anchor component={Link} to={domainsPath} underline="always">Add and verify a domain</Anchor> first.
+          <FormattedMessage {...m.noDomains} values={{ link }} />
         </Text>
       ) : (
         <Stack gap={6}>
@@ -36,16 +101,13 @@ export function SsoDomainsCard({ domains, domainsPath }: { domains: SsoSettings[
               <DomainStatusBadge status={d.status as 'pending' | 'verified' | 'failed'} />
               {d.last_checked_at && (
                 <Text size="xs" c="dimmed">
-                  checked {timeAgo(d.last_checked_at)}
+                  <FormattedMessage {...m.checked} values={{ ago: timeAgo(d.last_checked_at) }} />
                 </Text>
               )}
             </Group>
           ))}
           <Text size="sm" c="dimmed">
-            {verified.length === 0 ? 'None is verified yet, so nobody is sent to your company sign-in. ' : 'Only verified domains send people to your company sign-in. '}
-            <Anchor component={Link} to={domainsPath} underline="always">
-              Manage domains
-            </Anchor>
+            <FormattedMessage {...m.verifiedState} values={{ none: verified.length === 0 ? 'yes' : 'no', link }} />
           </Text>
         </Stack>
       )}
@@ -55,25 +117,26 @@ export function SsoDomainsCard({ domains, domainsPath }: { domains: SsoSettings[
 
 /** The saved connection: on or off, required or not, who signed in with it, and an operator's switch-off. */
 export function SsoStatusCard({ c }: { c: Connection }) {
+  const intl = useIntl();
   return (
     <Card withBorder radius="md" p="md" data-testid="sso-status">
   <Group gap="xs" wrap="wrap">
     <Text fw={600}>{c.name}</Text>
     <Badge color={c.enabled ? 'teal' : 'gray'} variant="light" style={{ textTransform: 'none' }}>
-      {c.enabled ? 'On' : 'Off'}
+      {c.enabled ? intl.formatMessage(m.on) : intl.formatMessage(m.off)}
     </Badge>
     {c.require_sso && (
       <Badge color="blue" variant="light" style={{ textTransform: 'none' }}>
-        Company sign-in required
+        <FormattedMessage {...m.required} />
       </Badge>
     )}
   </Group>
   <Text size="sm" c="dimmed" mt={4}>
-    {c.people_signed_in === 0 ? 'Nobody has signed in with it yet.' : `${c.people_signed_in} ${c.people_signed_in === 1 ? 'person has' : 'people have'} signed in with it${c.last_sign_in_at ? `, the last ${timeAgo(c.last_sign_in_at)}` : ''}.`}
+    <FormattedMessage {...m.signedIn} values={{ count: c.people_signed_in, last: c.last_sign_in_at ? 'yes' : 'no', ago: c.last_sign_in_at ? timeAgo(c.last_sign_in_at) : '' }} />
   </Text>
   {c.switched_off && (
-    <Alert color="orange" variant="light" mt="sm" title="The platform operator switched this off">
-      {c.switched_off.reason ?? 'No reason was given.'} Your people sign in with passwords until you switch it on again and save.
+    <Alert color="orange" variant="light" mt="sm" title={intl.formatMessage(m.switchedOffTitle)}>
+      <FormattedMessage {...m.switchedOffText} values={{ reason: c.switched_off.reason ?? intl.formatMessage(m.noReason) }} />
     </Alert>
   )}
 </Card>
@@ -81,39 +144,43 @@ export function SsoStatusCard({ c }: { c: Connection }) {
 }
 
 export function OidcFields({ draft, set, c, callbackUrl }: { draft: Draft; set: SetDraft; c: Connection | null; callbackUrl: string }) {
+  const intl = useIntl();
   return (
     <>
-      <CopyField label="Sign-in return address to give your provider (redirect URI)" value={callbackUrl} testId="sso-callback" />
+      <CopyField label={intl.formatMessage(m.callback)} copyLabel={intl.formatMessage(m.callbackCopy)} value={callbackUrl} testId="sso-callback" />
       <TextInput
-        label="Your provider's address"
-        description="Its “issuer” URL; we read its settings from this address followed by /.well-known/openid-configuration. For Microsoft Entra ID: https://login.microsoftonline.com/<your tenant id>/v2.0"
-        placeholder="https://login.example.com"
+        label={intl.formatMessage(m.issuer)}
+        description={intl.formatMessage(m.issuerHelp)}
+        placeholder={intl.formatMessage(m.issuerPlaceholder)}
         value={draft.issuer}
         onChange={(e) => set('issuer', e.currentTarget.value)}
         data-testid="sso-issuer"
         required
       />
       <TextInput
-        label="Application (client) ID"
-        description="The ID your provider gave Partnergate when you registered it as an application."
+        label={intl.formatMessage(m.clientId)}
+        description={intl.formatMessage(m.clientIdHelp)}
         value={draft.clientId}
         onChange={(e) => set('clientId', e.currentTarget.value)}
         data-testid="sso-client-id"
         required
       />
-      <Select label="How Partnergate proves it is us" data={METHODS} value={draft.authMethod} onChange={(v) => v && set('authMethod', v as AuthMethod)} allowDeselect={false} data-testid="sso-auth-method" />
+      <Select
+        label={intl.formatMessage(m.authMethod)}
+        data={(Object.keys(METHODS) as AuthMethod[]).map((value) => ({ value, label: intl.formatMessage(METHODS[value]) }))}
+        value={draft.authMethod} onChange={(v) => v && set('authMethod', v as AuthMethod)} allowDeselect={false} data-testid="sso-auth-method" />
       {draft.authMethod === 'private_key_jwt' ? (
         c?.oidc?.jwks_url ? (
-          <CopyField label="Our public key address, to give your provider" value={c.oidc.jwks_url} testId="sso-jwks" />
+          <CopyField label={intl.formatMessage(m.jwks)} copyLabel={intl.formatMessage(m.jwksCopy)} value={c.oidc.jwks_url} testId="sso-jwks" />
         ) : (
           <Text size="sm" c="dimmed">
-            Save first: we then make a key for this connection and show the address of its public half here.
+            <FormattedMessage {...m.saveFirst} />
           </Text>
         )
       ) : (
         <PasswordInput
-          label="Client secret"
-          description={c?.oidc?.client_secret_set ? 'A secret is saved (kept encrypted, never shown). Leave this empty to keep it, or enter a new one.' : 'Kept encrypted and never shown again after saving.'}
+          label={intl.formatMessage(m.clientSecret)}
+          description={c?.oidc?.client_secret_set ? intl.formatMessage(m.clientSecretSaved) : intl.formatMessage(m.clientSecretNew)}
           value={draft.clientSecret}
           onChange={(e) => set('clientSecret', e.currentTarget.value)}
           data-testid="sso-client-secret"
@@ -125,25 +192,26 @@ export function OidcFields({ draft, set, c, callbackUrl }: { draft: Draft; set: 
 }
 
 export function SamlFields({ draft, set, c, org }: { draft: Draft; set: SetDraft; c: Connection | null; org: SsoOrg }) {
+  const intl = useIntl();
   return (
     <>
       {c?.saml && (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
-          <CopyField label="Our identifier (entity ID)" value={c.saml.sp_entity_id} testId="sso-sp-entity" />
-          <CopyField label="Where your provider sends people back (ACS URL)" value={c.saml.acs_url} testId="sso-acs" />
+          <CopyField label={intl.formatMessage(m.entityId)} copyLabel={intl.formatMessage(m.entityIdCopy)} value={c.saml.sp_entity_id} testId="sso-sp-entity" />
+          <CopyField label={intl.formatMessage(m.acs)} copyLabel={intl.formatMessage(m.acsCopy)} value={c.saml.acs_url} testId="sso-acs" />
         </SimpleGrid>
       )}
       {c?.saml?.sp_metadata_available && (
         <Group>
           <Button component="a" href={ssoApi.metadataUrl(org)} variant="light" download>
-            Download our metadata
+            <FormattedMessage {...m.downloadMetadata} />
           </Button>
         </Group>
       )}
-      <TextInput label="Your provider's metadata address" description="Where your provider publishes its SAML metadata, if it does." value={draft.metadataUrl} onChange={(e) => set('metadataUrl', e.currentTarget.value)} />
+      <TextInput label={intl.formatMessage(m.metadataUrl)} description={intl.formatMessage(m.metadataUrlHelp)} value={draft.metadataUrl} onChange={(e) => set('metadataUrl', e.currentTarget.value)} />
       <Textarea
-        label="Or paste your provider's metadata (XML)"
-        description={c?.saml?.idp_metadata_set ? 'Metadata is saved. Paste new metadata to replace it.' : 'The XML file your provider lets you download.'}
+        label={intl.formatMessage(m.metadataXml)}
+        description={c?.saml?.idp_metadata_set ? intl.formatMessage(m.metadataSaved) : intl.formatMessage(m.metadataNew)}
         autosize
         minRows={3}
         maxRows={8}

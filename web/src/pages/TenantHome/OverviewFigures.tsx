@@ -5,6 +5,7 @@
  * with a link to where it is dealt with. And invoiced per month as a chart, when there are months to compare.
  */
 import type { ReactNode } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link } from 'react-router';
 import { Anchor, Group, Paper, SimpleGrid, Skeleton, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconBell, IconCalendarDue, IconClockExclamation, IconTicket } from '@tabler/icons-react';
@@ -17,6 +18,41 @@ import { formatDate } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { formatMoney, formatPeriod, monthsAgo } from '../Msp/shared.tsx';
+import { defineMessages, type Message } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  notLoaded: { id: 'tenant_home.figures.not_loaded', defaultMessage: 'Could not be loaded. Reload the page to try again.' },
+  title: { id: 'tenant_home.figures.title', defaultMessage: 'At a glance' },
+  overdueLabel: { id: 'tenant_home.figures.overdue', defaultMessage: 'Amount overdue' },
+  noInvoicesYet: { id: 'tenant_home.figures.overdue.no_invoices', defaultMessage: 'No invoices yet' },
+  notInvoicedYet: { id: 'tenant_home.figures.overdue.not_invoiced', defaultMessage: 'You have not been invoiced yet' },
+  pastDue: { id: 'tenant_home.figures.overdue.past_due', defaultMessage: '{count, plural, one {# invoice is past the due date} other {# invoices are past the due date}}' },
+  nothingPastDue: { id: 'tenant_home.figures.overdue.nothing_past_due', defaultMessage: 'Nothing is past its due date' },
+  seeInvoices: { id: 'tenant_home.figures.overdue.link', defaultMessage: 'See invoices' },
+  nextDueLabel: { id: 'tenant_home.figures.next_due', defaultMessage: 'Next invoice due' },
+  noInvoiceToPay: { id: 'tenant_home.figures.next_due.none', defaultMessage: 'No invoice to pay' },
+  dueOn: { id: 'tenant_home.figures.next_due.due', defaultMessage: 'Due {date}' },
+  dueOnOfMany: { id: 'tenant_home.figures.next_due.due_of_many', defaultMessage: 'Due {date} · {count, plural, one {# open invoice} other {# open invoices}} in all' },
+  noOpenInvoice: { id: 'tenant_home.figures.next_due.no_open_invoice', defaultMessage: 'No open invoice is waiting for payment' },
+  ticketsLabel: { id: 'tenant_home.figures.tickets', defaultMessage: 'Open tickets' },
+  ticketsWaiting: { id: 'tenant_home.figures.tickets.waiting', defaultMessage: '{count, plural, one {# ticket waits for your reply} other {# tickets wait for your reply}}' },
+  noneWaits: { id: 'tenant_home.figures.tickets.none_waits', defaultMessage: 'None waits for your reply' },
+  noOpenTicket: { id: 'tenant_home.figures.tickets.none_open', defaultMessage: 'No open support ticket' },
+  seeTickets: { id: 'tenant_home.figures.tickets.link', defaultMessage: 'See tickets' },
+  alertsLabel: { id: 'tenant_home.figures.alerts', defaultMessage: 'Open alerts' },
+  alertedTo: { id: 'tenant_home.figures.alerts.alerted_to', defaultMessage: 'Your partners were alerted to {kinds}' },
+  noAlert: { id: 'tenant_home.figures.alerts.none', defaultMessage: 'No missed service level or overdue invoice right now' },
+  notificationsLabel: { id: 'tenant_home.figures.notifications', defaultMessage: 'Unread notifications' },
+  allRead: { id: 'tenant_home.figures.notifications.all_read', defaultMessage: 'You have read everything' },
+  openNotifications: { id: 'tenant_home.figures.notifications.link', defaultMessage: 'Open notifications' },
+  chartTitle: { id: 'tenant_home.spending.title', defaultMessage: 'Invoiced per month' },
+  chartDescription: { id: 'tenant_home.spending.description', defaultMessage: 'What your invoices came to each month, all billing accounts together.' },
+  chartDescriptionIn: {
+    id: 'tenant_home.spending.description_in_currency',
+    defaultMessage: 'What your invoices came to each month, all billing accounts together (invoices in {currency}).',
+  },
+  chartSeries: { id: 'tenant_home.spending.series.invoiced', defaultMessage: 'Invoiced' },
+});
 
 interface Figure {
   label: string;
@@ -40,7 +76,7 @@ function FigureTile({ f }: { f: Figure }) {
           </Text>
           {f.error ? (
             <Text size="sm" c="red.8" mt={6} role="status">
-              Could not be loaded. Reload the page to try again.
+              <FormattedMessage {...m.notLoaded} />
             </Text>
           ) : f.loading ? (
             <Skeleton h={26} w={110} mt={6} />
@@ -70,13 +106,14 @@ function FigureTile({ f }: { f: Figure }) {
   );
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** what partners are alerted to about this customer, in words */
-const ALERT_KINDS = [
-  { kind: 'invoice_overdue', one: 'overdue invoice', many: 'overdue invoices' },
-  { kind: 'sla_breach', one: 'missed service level', many: 'missed service levels' },
-  { kind: 'receivables_threshold', one: 'unpaid balance over their limit', many: 'unpaid balances over their limit' },
+const ALERT_KINDS: { kind: string; words: Message }[] = [
+  { kind: 'invoice_overdue', words: { id: 'tenant_home.figures.alerts.kind.invoice_overdue', defaultMessage: '{count, plural, one {# overdue invoice} other {# overdue invoices}}' } },
+  { kind: 'sla_breach', words: { id: 'tenant_home.figures.alerts.kind.sla_breach', defaultMessage: '{count, plural, one {# missed service level} other {# missed service levels}}' } },
+  {
+    kind: 'receivables_threshold',
+    words: { id: 'tenant_home.figures.alerts.kind.receivables_threshold', defaultMessage: '{count, plural, one {# unpaid balance over their limit} other {# unpaid balances over their limit}}' },
+  },
 ];
 
 /** Amounts in each currency: "$1,200.00" or "$1,200.00 + €300.00". */
@@ -98,7 +135,49 @@ function useOpenAlerts(tenantId: string, enabled: boolean) {
   );
 }
 
+
+type Loaded<T> = { data?: T; loading: boolean; error: unknown };
+
+/** What the customer owes: overdue and next due, in the portal's language. */
+function billingFigures(
+  intl: IntlShape,
+  summary: Loaded<Awaited<ReturnType<typeof overviewApi.summary>>>,
+  overdue: Loaded<Awaited<ReturnType<typeof overviewApi.invoices>>>,
+  nextDue: Loaded<Awaited<ReturnType<typeof overviewApi.invoices>>>,
+  services: string,
+): Figure[] {
+  const out: Figure[] = [];
+  const rec = summary.data?.receivables ?? [];
+  const overdueCount = overdue.data?.total ?? 0;
+  out.push({
+    label: intl.formatMessage(m.overdueLabel),
+    icon: <IconClockExclamation size={18} />,
+    color: 'red',
+    testId: 'figure-overdue',
+    // no invoice at all is not "$0.00 overdue"
+    value: rec.length === 0 ? intl.formatMessage(m.noInvoicesYet) : moneyList(rec.map((r) => ({ cents: r.overdue_cents, currency: r.currency }))),
+    hint: intl.formatMessage(rec.length === 0 ? m.notInvoicedYet : overdueCount > 0 ? m.pastDue : m.nothingPastDue, { count: overdueCount }),
+    loading: summary.loading || overdue.loading,
+    error: summary.error ?? overdue.error,
+    link: { to: services, label: intl.formatMessage(m.seeInvoices) },
+  });
+  const next = nextDue.data?.data[0];
+  out.push({
+    label: intl.formatMessage(m.nextDueLabel),
+    icon: <IconCalendarDue size={18} />,
+    color: 'teal',
+    testId: 'figure-next-due',
+    value: next ? formatMoney(next.balance_cents, next.currency) : intl.formatMessage(m.noInvoiceToPay),
+    hint: next
+      ? intl.formatMessage((nextDue.data?.total ?? 1) > 1 ? m.dueOnOfMany : m.dueOn, { date: formatDate(next.due_at), count: nextDue.data?.total ?? 1 })
+      : intl.formatMessage(m.noOpenInvoice),
+    loading: nextDue.loading,
+    error: nextDue.error,
+  });
+  return out;
+}
 export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
+  const intl = useIntl();
   const tenantId = t.tenant_id;
   const base = `/tenant/${tenantId}`;
   const billing = allows(t, 'billing.invoices.read');
@@ -114,77 +193,54 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
   const counts = useNotificationCounts();
 
   const figures: Figure[] = [];
-  if (billing) {
-    const rec = summary.data?.receivables ?? [];
-    const overdueCount = overdue.data?.total ?? 0;
-    figures.push({
-      label: 'Amount overdue',
-      icon: <IconClockExclamation size={18} />,
-      color: 'red',
-      testId: 'figure-overdue',
-      // no invoice at all is not "$0.00 overdue"
-      value: rec.length === 0 ? 'No invoices yet' : moneyList(rec.map((r) => ({ cents: r.overdue_cents, currency: r.currency }))),
-      hint: rec.length === 0 ? 'You have not been invoiced yet' : overdueCount > 0 ? `${plural(overdueCount, 'invoice is', 'invoices are')} past the due date` : 'Nothing is past its due date',
-      loading: summary.loading || overdue.loading,
-      error: summary.error ?? overdue.error,
-      link: { to: services, label: 'See invoices' },
-    });
-    const next = nextDue.data?.data[0];
-    figures.push({
-      label: 'Next invoice due',
-      icon: <IconCalendarDue size={18} />,
-      color: 'teal',
-      testId: 'figure-next-due',
-      value: next ? formatMoney(next.balance_cents, next.currency) : 'No invoice to pay',
-      hint: next ? `Due ${formatDate(next.due_at)}${(nextDue.data?.total ?? 1) > 1 ? ` · ${plural(nextDue.data!.total, 'open invoice', 'open invoices')} in all` : ''}` : 'No open invoice is waiting for payment',
-      loading: nextDue.loading,
-      error: nextDue.error,
-    });
-  }
+  if (billing) figures.push(...billingFigures(intl, summary, overdue, nextDue, services));
   if (tickets) {
     const open = summary.data?.open_tickets ?? 0;
     const waiting = waitingTickets.data?.total ?? 0;
     figures.push({
-      label: 'Open tickets',
+      label: intl.formatMessage(m.ticketsLabel),
       icon: <IconTicket size={18} />,
       color: 'indigo',
       testId: 'figure-tickets',
       value: open,
-      hint: waiting > 0 ? `${plural(waiting, 'ticket waits', 'tickets wait')} for your reply` : open > 0 ? 'None waits for your reply' : 'No open support ticket',
+      hint: intl.formatMessage(waiting > 0 ? m.ticketsWaiting : open > 0 ? m.noneWaits : m.noOpenTicket, { count: waiting }),
       loading: summary.loading || waitingTickets.loading,
       error: summary.error ?? waitingTickets.error,
-      link: { to: services, label: 'See tickets' },
+      link: { to: services, label: intl.formatMessage(m.seeTickets) },
     });
   }
   if (alerts) {
     const a = openAlerts.data;
     figures.push({
-      label: 'Open alerts',
+      label: intl.formatMessage(m.alertsLabel),
       icon: <IconAlertTriangle size={18} />,
       color: 'orange',
       testId: 'figure-alerts',
       value: a?.open ?? 0,
-      hint: a && a.byKind.length > 0 ? `Your partners were alerted to ${a.byKind.map((k) => plural(k.n, k.one, k.many)).join(', ')}` : 'No missed service level or overdue invoice right now',
+      hint:
+        a && a.byKind.length > 0
+          ? intl.formatMessage(m.alertedTo, { kinds: intl.formatList(a.byKind.map((k) => intl.formatMessage(k.words, { count: k.n })), { type: 'unit' }) })
+          : intl.formatMessage(m.noAlert),
       loading: openAlerts.loading,
       error: openAlerts.error,
     });
   }
   figures.push({
-    label: 'Unread notifications',
+    label: intl.formatMessage(m.notificationsLabel),
     icon: <IconBell size={18} />,
     color: 'blue',
     testId: 'figure-notifications',
     value: counts ? counts.unread : '',
-    hint: counts && counts.unread === 0 ? 'You have read everything' : undefined,
+    hint: counts && counts.unread === 0 ? intl.formatMessage(m.allRead) : undefined,
     loading: !counts,
     error: null,
-    link: { to: '/notifications', label: 'Open notifications' },
+    link: { to: '/notifications', label: intl.formatMessage(m.openNotifications) },
   });
 
   return (
     <section aria-labelledby="figures-title">
       <Title order={3} size="h4" mb="xs" id="figures-title">
-        At a glance
+        <FormattedMessage {...m.title} />
       </Title>
       <SimpleGrid cols={{ base: 1, xs: 2, md: figures.length === 4 ? 2 : 3, lg: figures.length === 4 ? 4 : 3, xl: Math.min(figures.length, 5) }} data-testid="overview-figures">
         {figures.map((f) => (
@@ -197,6 +253,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
 
 /** Invoiced per month over the last year, in the currency most invoices are in; nothing when there are not two months to compare. */
 export function SpendingChart({ t }: { t: TenantMembershipDto }) {
+  const intl = useIntl();
   const tenantId = t.tenant_id;
   const from = monthsAgo(11);
   const q = useApiQuery(overviewKeys.spending(tenantId, from), () => overviewApi.invoices(tenantId, { period_from: from, sort: 'period', limit: 200 }), { enabled: allows(t, 'billing.invoices.read'), staleTime: 60_000 });
@@ -211,13 +268,13 @@ export function SpendingChart({ t }: { t: TenantMembershipDto }) {
   if (!q.loading && data.length < 2) return null;
   return (
     <Chart
-      title="Invoiced per month"
-      description={`What your invoices came to each month, all billing accounts together${byCurrency.size > 1 ? ` (invoices in ${currency})` : ''}.`}
+      title={intl.formatMessage(m.chartTitle)}
+      description={byCurrency.size > 1 ? intl.formatMessage(m.chartDescriptionIn, { currency }) : intl.formatMessage(m.chartDescription)}
       kind="bar"
       loading={q.loading}
       data={data}
       dataKey="month"
-      series={[{ name: 'invoiced', label: 'Invoiced', color: 'teal.6' }]}
+      series={[{ name: 'invoiced', label: intl.formatMessage(m.chartSeries), color: 'teal.6' }]}
       valueFormatter={(v) => formatMoney(Math.round(v * 100), currency)}
       height={220}
     />

@@ -4,7 +4,7 @@
  * unread notifications), what partners did lately, invoiced per month — each part only when the
  * person's role reads it — and who the tenant is, with where to go next.
  */
-import { useIntl } from 'react-intl';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { api } from '../../api/index.ts';
@@ -21,76 +21,100 @@ import { PartnerActivity } from './PartnerActivity.tsx';
 import { useTenantWaiting } from './useTenantWaiting.ts';
 import { WaitingForYou } from './WaitingForYou.tsx';
 import { tenantKeys } from '../../api/keys/tenants.ts';
+import { defineMessages } from '../../i18n/define.ts';
+
+const m = defineMessages({
+  adminDescription: {
+    id: 'tenant_home.description.admin',
+    defaultMessage: 'You administer this tenant: its members, its billing accounts and which partners may act for it. What needs your answer comes first.',
+  },
+  userDescription: {
+    id: 'tenant_home.description.user',
+    defaultMessage: 'You are a user of this tenant. Its administrators answer partner requests and manage members and partner access.',
+  },
+  tenant: { id: 'tenant_home.card.tenant', defaultMessage: 'Tenant' },
+  yourRole: { id: 'tenant_home.card.your_role', defaultMessage: 'Your role: {role}' },
+  tier: { id: 'tenant_home.card.tier', defaultMessage: '{tier} tier' },
+  customerSince: { id: 'tenant_home.card.customer_since', defaultMessage: 'Customer since {date}' },
+  billingAccounts: { id: 'tenant_home.card.billing_accounts', defaultMessage: 'Billing accounts' },
+  notLoaded: { id: 'tenant_home.card.billing_accounts.not_loaded', defaultMessage: 'Could not be loaded.' },
+  activeCount: { id: 'tenant_home.card.billing_accounts.active', defaultMessage: '{count, plural, one {# active} other {# active}}' },
+  manageAccounts: { id: 'tenant_home.card.billing_accounts.manage', defaultMessage: 'Manage billing accounts' },
+  seeAccounts: { id: 'tenant_home.card.billing_accounts.see', defaultMessage: 'See billing accounts' },
+  people: { id: 'tenant_home.card.people', defaultMessage: 'People and history' },
+  members: { id: 'tenant_home.card.people.members', defaultMessage: 'Invite and manage members' },
+  audit: { id: 'tenant_home.card.people.audit', defaultMessage: 'See everything that happened in this tenant' },
+});
 
 export function TenantHomePage() {
   const intl = useIntl();
   const view = useView();
-  const m = view.tenant!;
-  const tenant = useApiQuery(tenantKeys.detail(m.tenant_id), () => api.tenants.get(m.tenant_id));
-  const bans = useApiQuery(tenantKeys.billingAccounts(m.tenant_id), () => api.tenants.billingAccounts(m.tenant_id), { enabled: allows(m, 'tenant.billing_accounts.read') });
+  const t = view.tenant!;
+  const tenant = useApiQuery(tenantKeys.detail(t.tenant_id), () => api.tenants.get(t.tenant_id));
+  const bans = useApiQuery(tenantKeys.billingAccounts(t.tenant_id), () => api.tenants.billingAccounts(t.tenant_id), { enabled: allows(t, 'tenant.billing_accounts.read') });
   const roles = useDelegationRoles();
-  const waiting = useTenantWaiting(m, view.me.user.id, roles.name);
-  const isAdmin = allows(m, 'tenant.billing_accounts.manage');
-  const seesActivity = allows(m, 'tenant.audit.read') && allows(m, 'tenant.delegations.read');
-  const base = `/tenant/${m.tenant_id}`;
+  const waiting = useTenantWaiting(t, view.me.user.id, roles.name);
+  const isAdmin = allows(t, 'tenant.billing_accounts.manage');
+  const seesActivity = allows(t, 'tenant.audit.read') && allows(t, 'tenant.delegations.read');
+  const base = `/tenant/${t.tenant_id}`;
   return (
     <>
       <PageHeader
-        title={m.name}
-        badge={<StatusBadge status={tenant.data?.status ?? m.status} />}
+        title={t.name}
+        badge={<StatusBadge status={tenant.data?.status ?? t.status} />}
         description={
-          isAdmin
-            ? 'You administer this tenant: its members, its billing accounts and which partners may act for it. What needs your answer comes first.'
-            : 'You are a user of this tenant. Its administrators answer partner requests and manage members and partner access.'
+          intl.formatMessage(isAdmin ? m.adminDescription : m.userDescription)
         }
       />
       <Stack gap="lg">
         <ErrorAlert error={tenant.error} />
         {(waiting.answers || (waiting.invitations?.length ?? 0) > 0) && <WaitingForYou w={waiting} base={base} />}
-        <OverviewFigures t={m} />
+        <OverviewFigures t={t} />
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-          {seesActivity && <PartnerActivity t={m} />}
-          <SpendingChart t={m} />
+          {seesActivity && <PartnerActivity t={t} />}
+          <SpendingChart t={t} />
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
           <Paper withBorder p="lg" radius="md">
             <Stack gap={6}>
               <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-                Tenant
+                <FormattedMessage {...m.tenant} />
               </Text>
               <Title order={3} size="h4">
-                {m.name}
+                {t.name}
               </Title>
               <Group gap="xs">
-                <Badge variant="light">Your role: {roleLabel(intl, m.role)}</Badge>
+                <Badge variant="light">
+                  <FormattedMessage {...m.yourRole} values={{ role: roleLabel(intl, t.role) }} />
+                </Badge>
                 {tenant.data && (
                   <Badge variant="outline" color="gray">
-                    {tenant.data.tier} tier
+                    <FormattedMessage {...m.tier} values={{ tier: tenant.data.tier }} />
                   </Badge>
                 )}
               </Group>
               <Text size="sm" c="dimmed">
-                Customer since {formatDate(tenant.data?.created_at)}
+                <FormattedMessage {...m.customerSince} values={{ date: formatDate(tenant.data?.created_at) }} />
               </Text>
             </Stack>
           </Paper>
-          {allows(m, 'tenant.billing_accounts.read') && (
+          {allows(t, 'tenant.billing_accounts.read') && (
             <Paper withBorder p="lg" radius="md">
               <Stack gap={6}>
                 <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-                  Billing accounts
+                  <FormattedMessage {...m.billingAccounts} />
                 </Text>
                 {bans.error ? (
                   <Text size="sm" c="red.8">
-                    Could not be loaded.
+                    <FormattedMessage {...m.notLoaded} />
                   </Text>
                 ) : (
                   <Title order={3} size="h4">
-                    {bans.data ? `${bans.data.data.filter((b) => b.status === 'active').length} active` : '…'}
+                    {bans.data ? intl.formatMessage(m.activeCount, { count: bans.data.data.filter((b) => b.status === 'active').length }) : '…'}
                   </Title>
                 )}
                 <Anchor component={Link} to={`${base}/billing-accounts`} size="sm">
-                  {isAdmin ? 'Manage billing accounts' : 'See billing accounts'}
+                  {intl.formatMessage(isAdmin ? m.manageAccounts : m.seeAccounts)}
                 </Anchor>
               </Stack>
             </Paper>
@@ -99,13 +123,13 @@ export function TenantHomePage() {
             <Paper withBorder p="lg" radius="md">
               <Stack gap={6}>
                 <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-                  People and history
+                  <FormattedMessage {...m.people} />
                 </Text>
                 <Anchor component={Link} to={`${base}/members`} size="sm">
-                  Invite and manage members
+                  <FormattedMessage {...m.members} />
                 </Anchor>
                 <Anchor component={Link} to={`${base}/audit`} size="sm">
-                  See everything that happened in this tenant
+                  <FormattedMessage {...m.audit} />
                 </Anchor>
               </Stack>
             </Paper>

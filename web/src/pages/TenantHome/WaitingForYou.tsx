@@ -3,28 +3,54 @@
  * link to the page where it is answered; below it, invitations that wait for someone else. A list that
  * failed to load says so (and "Nothing waits for you" is said only when every list loaded).
  */
+import { FormattedMessage, useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDate, formatDateTime, timeAgo } from '../../components/format.ts';
+import { defineMessages } from '../../i18n/define.ts';
 import type { TenantWaiting, WaitingKind } from './useTenantWaiting.ts';
 
-const KIND_WORDS: Record<WaitingKind, string> = {
-  link_request: 'Access request',
-  renewal: 'Renewal',
-  confirmation: 'Confirmation',
-  activation: 'Time-limited access',
-};
+const KIND_WORDS = defineMessages<WaitingKind>({
+  link_request: { id: 'tenant_home.waiting.kind.link_request', defaultMessage: 'Access request' },
+  renewal: { id: 'tenant_home.waiting.kind.renewal', defaultMessage: 'Renewal' },
+  confirmation: { id: 'tenant_home.waiting.kind.confirmation', defaultMessage: 'Confirmation' },
+  activation: { id: 'tenant_home.waiting.kind.activation', defaultMessage: 'Time-limited access' },
+});
+
+const m = defineMessages({
+  title: { id: 'tenant_home.waiting.title', defaultMessage: 'Waiting for you' },
+  failed: {
+    id: 'tenant_home.waiting.failed',
+    defaultMessage:
+      '{what, select, delegations {Your partner access requests could not be loaded} activations {Your time-limited access requests could not be loaded} other {Your invitations could not be loaded}}',
+  },
+  empty: {
+    id: 'tenant_home.waiting.empty',
+    defaultMessage: 'Nothing waits for you. Partner access requests, renewals and time-limited access requests appear here when a partner asks.',
+  },
+  asked: { id: 'tenant_home.waiting.asked', defaultMessage: 'asked {ago}' },
+  oneInvitation: {
+    id: 'tenant_home.waiting.invitations.one',
+    defaultMessage: 'Waiting for someone else: {email} has not accepted the invitation you sent on {date} yet.',
+  },
+  manyInvitations: {
+    id: 'tenant_home.waiting.invitations.many',
+    defaultMessage: 'Waiting for someone else: {count, plural, one {# person has} other {# people have}} not accepted their invitation yet.',
+  },
+  seeInvitations: { id: 'tenant_home.waiting.invitations.link', defaultMessage: 'See invitations' },
+});
 
 export function WaitingForYou({ w, base }: { w: TenantWaiting; base: string }) {
+  const intl = useIntl();
   const n = w.items.length;
   const invitations = w.invitations ?? [];
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="waiting-title" data-testid="waiting-for-you">
       <Group gap="xs" mb="xs">
         <Title order={3} size="h4" id="waiting-title">
-          Waiting for you
+          <FormattedMessage {...m.title} />
         </Title>
         {n > 0 && (
           <Badge color="red" variant="filled" data-testid="waiting-count">
@@ -34,7 +60,7 @@ export function WaitingForYou({ w, base }: { w: TenantWaiting; base: string }) {
       </Group>
       <Stack gap="sm">
         {w.failed.map((f) => (
-          <ErrorAlert key={f.what} error={f.error} title={`Your ${f.what} could not be loaded`} />
+          <ErrorAlert key={f.what} error={f.error} title={intl.formatMessage(m.failed, { what: f.what })} />
         ))}
         {w.answers &&
           (w.loading ? (
@@ -45,7 +71,7 @@ export function WaitingForYou({ w, base }: { w: TenantWaiting; base: string }) {
           ) : n === 0 ? (
             w.failed.length === 0 && (
               <Text size="sm" c="dimmed" data-testid="waiting-empty">
-                Nothing waits for you. Partner access requests, renewals and time-limited access requests appear here when a partner asks.
+                <FormattedMessage {...m.empty} />
               </Text>
             )
           ) : (
@@ -57,11 +83,11 @@ export function WaitingForYou({ w, base }: { w: TenantWaiting; base: string }) {
                       <Stack gap={2} style={{ flex: '1 1 280px', minWidth: 0 }}>
                         <Group gap={6} wrap="wrap">
                           <Badge size="xs" variant="light" color="orange">
-                            {KIND_WORDS[i.kind]}
+                            <FormattedMessage {...KIND_WORDS[i.kind]} />
                           </Badge>
                           {i.at && (
                             <Text size="xs" c="dimmed" title={formatDateTime(i.at)}>
-                              asked {timeAgo(i.at)}
+                              <FormattedMessage {...m.asked} values={{ ago: timeAgo(i.at) }} />
                             </Text>
                           )}
                         </Group>
@@ -91,11 +117,11 @@ export function WaitingForYou({ w, base }: { w: TenantWaiting; base: string }) {
             <Group justify="space-between" wrap="wrap" gap="xs">
               <Text size="sm" style={{ flex: '1 1 240px' }}>
                 {invitations.length === 1
-                  ? `Waiting for someone else: ${invitations[0].email} has not accepted the invitation you sent on ${formatDate(invitations[0].created_at)} yet.`
-                  : `Waiting for someone else: ${invitations.length} people have not accepted their invitation yet.`}
+                  ? intl.formatMessage(m.oneInvitation, { email: invitations[0].email, date: formatDate(invitations[0].created_at) })
+                  : intl.formatMessage(m.manyInvitations, { count: invitations.length })}
               </Text>
               <Anchor component={Link} to={`${base}/members`} size="sm">
-                See invitations
+                <FormattedMessage {...m.seeInvitations} />
               </Anchor>
             </Group>
           </Alert>

@@ -10,10 +10,30 @@ import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { featureKeys } from '../../../api/keys/features.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
 import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
+import { useIntl } from 'react-intl';
+import { defineMessages } from '../../../i18n/define.ts';
+
+const m = defineMessages({
+  saved: { id: 'operator.partner_config.features.saved', defaultMessage: 'Saved. The partner has it from its next request.' },
+  empty: { id: 'operator.partner_config.features.empty', defaultMessage: 'The feature catalog is empty. Add features on the Feature catalog page.' },
+  feature: { id: 'operator.partner_config.features.column.feature', defaultMessage: 'Feature' },
+  maySwitch: { id: 'operator.partner_config.features.may_switch', defaultMessage: 'Partner may switch' },
+  now: { id: 'operator.partner_config.features.column.now', defaultMessage: 'For this partner now' },
+  on: { id: 'operator.partner_config.features.on', defaultMessage: 'On' },
+  off: { id: 'operator.partner_config.features.off', defaultMessage: 'Off' },
+  why: {
+    id: 'operator.partner_config.features.why',
+    defaultMessage: '({why, select, retired {retired} default {platform default: {on, select, yes {on} other {off}}} other {set for this partner}})',
+  },
+  setting: { id: 'operator.partner_config.features.column.setting', defaultMessage: 'Setting' },
+  forPartner: { id: 'operator.partner_config.features.for_partner', defaultMessage: '{feature} for this partner' },
+  default: { id: 'operator.partner_config.features.default', defaultMessage: 'Default' },
+});
 
 type Choice = 'default' | 'on' | 'off';
 
 export function FeaturesTab({ partnerId }: { partnerId: string }) {
+  const intl = useIntl();
   const catalog = useApiQuery(featureKeys.catalog, () => featuresApi.catalog());
   const config = usePartnerConfiguration(partnerId);
   const own = config.data?.config.features ?? {};
@@ -24,7 +44,7 @@ export function FeaturesTab({ partnerId }: { partnerId: string }) {
       else next[key] = choice === 'on';
       return featuresApi.putSection(partnerId, 'features', Object.keys(next).length ? next : null, config.data?.version);
     },
-    { success: 'Saved. The partner has it from its next request.', notifyError: true, invalidates: [partnerKeys.of(partnerId)] },
+    { success: intl.formatMessage(m.saved), notifyError: true, invalidates: [partnerKeys.of(partnerId)] },
   );
   const rows = (catalog.data?.data ?? []).filter((f) => f.lifecycle !== 'retired' || own[f.key] !== undefined);
   const choiceOf = (f: FeatureDto): Choice => (own[f.key] === undefined ? 'default' : own[f.key] ? 'on' : 'off');
@@ -37,12 +57,12 @@ export function FeaturesTab({ partnerId }: { partnerId: string }) {
         records={rows}
         rowKey={(f) => f.key}
         loading={catalog.loading || config.loading}
-        empty="The feature catalog is empty. Add features on the Feature catalog page."
+        empty={intl.formatMessage(m.empty)}
         rowProps={(f) => ({ 'data-feature': f.key })}
         columns={[
           {
             key: 'name',
-            title: 'Feature',
+            title: intl.formatMessage(m.feature),
             mobile: 'title',
             render: (f) => (
               <Stack gap={2}>
@@ -55,7 +75,7 @@ export function FeaturesTab({ partnerId }: { partnerId: string }) {
                   )}
                   {f.opt_in && (
                     <Badge size="xs" variant="outline">
-                      Partner may switch
+                      {intl.formatMessage(m.maySwitch)}
                     </Badge>
                   )}
                 </Group>
@@ -67,32 +87,32 @@ export function FeaturesTab({ partnerId }: { partnerId: string }) {
           },
           {
             key: 'now',
-            title: 'For this partner now',
+            title: intl.formatMessage(m.now),
             render: (f) => (
               <Text size="sm" data-testid="feature-effective">
-                {effective(f) ? 'On' : 'Off'}
+                {intl.formatMessage(effective(f) ? m.on : m.off)}
                 <Text span size="xs" c="dimmed">
                   {' '}
-                  ({f.lifecycle === 'retired' ? 'retired' : own[f.key] === undefined ? `platform default: ${f.default_on ? 'on' : 'off'}` : 'set for this partner'})
+                  {intl.formatMessage(m.why, { why: f.lifecycle === 'retired' ? 'retired' : own[f.key] === undefined ? 'default' : 'own', on: f.default_on ? 'yes' : 'no' })}
                 </Text>
               </Text>
             ),
           },
           {
             key: 'set',
-            title: 'Setting',
+            title: intl.formatMessage(m.setting),
             mobile: 'footer',
             render: (f) => (
               <SegmentedControl
                 size="xs"
-                aria-label={`${f.name} for this partner`}
+                aria-label={intl.formatMessage(m.forPartner, { feature: f.name })}
                 value={choiceOf(f)}
                 disabled={save.busy || !config.data}
                 onChange={(v) => void save.run(f.key, v as Choice)}
                 data={[
-                  { value: 'default', label: 'Default' },
-                  { value: 'on', label: 'On', disabled: f.lifecycle === 'retired' },
-                  { value: 'off', label: 'Off' },
+                  { value: 'default', label: intl.formatMessage(m.default) },
+                  { value: 'on', label: intl.formatMessage(m.on), disabled: f.lifecycle === 'retired' },
+                  { value: 'off', label: intl.formatMessage(m.off) },
                 ]}
               />
             ),

@@ -10,6 +10,16 @@ import { describeChange, sectionName, type Names } from './describeChange.ts';
 import { featureKeys } from '../../../api/keys/features.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
 import { roleKeys } from '../../../api/keys/roles.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../../i18n/define.ts';
+
+const m = defineMessages({
+  loading: { id: 'operator.partner_config.history.loading', defaultMessage: 'Loading the history…' },
+  empty: { id: 'operator.partner_config.history.empty', defaultMessage: 'No changes yet: this partner has the platform’s defaults.' },
+  older: { id: 'operator.partner_config.history.older', defaultMessage: 'Show older changes' },
+  version: { id: 'operator.partner_config.history.version', defaultMessage: 'Version {version}' },
+  platform: { id: 'operator.partner_config.history.by_platform', defaultMessage: 'The platform' },
+});
 
 export function HistoryTab({ partnerId }: { partnerId: string }) {
   const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
@@ -28,9 +38,19 @@ function HistoryPage({ partnerId, before, last, onMore }: { partnerId: string; b
   const roles = useApiQuery(roleKeys.delegation, () => delegationsApi.roles());
   const names: Names = { features: new Map((catalog.data?.data ?? []).map((f) => [f.key, f.name])), roles: new Map((roles.data?.data ?? []).map((r) => [r.id, r.name])) };
   if (q.error) return <ErrorAlert error={q.error} />;
-  if (q.loading) return <Text c="dimmed">Loading the history…</Text>;
+  if (q.loading)
+    return (
+      <Text c="dimmed">
+        <FormattedMessage {...m.loading} />
+      </Text>
+    );
   const rows = q.data?.data ?? [];
-  if (rows.length === 0 && before === undefined) return <Text c="dimmed">No changes yet: this partner has the platform&apos;s defaults.</Text>;
+  if (rows.length === 0 && before === undefined)
+    return (
+      <Text c="dimmed">
+        <FormattedMessage {...m.empty} />
+      </Text>
+    );
   return (
     <>
       {rows.map((v) => (
@@ -39,7 +59,7 @@ function HistoryPage({ partnerId, before, last, onMore }: { partnerId: string; b
       {last && q.data?.next_before != null && (
         <Group>
           <Button variant="default" onClick={() => onMore(q.data!.next_before!)}>
-            Show older changes
+            <FormattedMessage {...m.older} />
           </Button>
         </Group>
       )}
@@ -48,23 +68,24 @@ function HistoryPage({ partnerId, before, last, onMore }: { partnerId: string; b
 }
 
 function VersionCard({ v, names }: { v: ConfigVersionDto; names: Names }) {
+  const intl = useIntl();
   return (
     <Paper withBorder p="sm" data-version={v.version}>
       <Group justify="space-between" gap="xs" wrap="wrap">
         <Group gap="xs">
-          <Badge variant="light">{sectionName(v.section)}</Badge>
+          <Badge variant="light">{sectionName(intl, v.section)}</Badge>
           <Text size="sm" fw={500}>
-            Version {v.version}
+            <FormattedMessage {...m.version} values={{ version: v.version }} />
           </Text>
         </Group>
         <Text size="xs" c="dimmed">
-          {v.changed_by ? v.changed_by.name || v.changed_by.email : 'The platform'} · {formatDateTime(v.changed_at)}
+          {v.changed_by ? v.changed_by.name || v.changed_by.email : intl.formatMessage(m.platform)} · {formatDateTime(v.changed_at)}
         </Text>
       </Group>
       <List size="sm" mt={6} spacing={2}>
         {v.changes.map((c) => (
           <List.Item key={c.path} style={{ overflowWrap: 'anywhere' }}>
-            {describeChange(v.section, c, names)}
+            {describeChange(intl, v.section, c, names)}
           </List.Item>
         ))}
       </List>

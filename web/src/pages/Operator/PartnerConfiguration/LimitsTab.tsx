@@ -11,6 +11,34 @@ import { useApiForm } from '../../../query/form.ts';
 import { UsageSummary } from './UsageSummary.tsx';
 import { partnerKeys } from '../../../api/keys/partners.ts';
 import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../../i18n/define.ts';
+
+const m = defineMessages({
+  usage: { id: 'operator.partner_config.limits.usage', defaultMessage: 'Usage' },
+  saved: { id: 'operator.partner_config.limits.saved', defaultMessage: 'Limits saved. They apply from the next request.' },
+  monthTooSmall: { id: 'operator.partner_config.limits.month_too_small', defaultMessage: 'The month must allow at least as many requests as one day.' },
+  title: { id: 'operator.partner_config.limits.title', defaultMessage: 'Limits and quotas' },
+  text: {
+    id: 'operator.partner_config.limits.text',
+    defaultMessage: "Leave a field empty to keep the platform's default. Requests over a limit are refused and the caller is told when to try again.",
+  },
+  read: { id: 'operator.partner_config.limits.read', defaultMessage: 'Reading data, per minute' },
+  write: { id: 'operator.partner_config.limits.write', defaultMessage: 'Changing data, per minute' },
+  eachPerson: { id: 'operator.partner_config.limits.each_person', defaultMessage: 'for each of its people and apps' },
+  all: { id: 'operator.partner_config.limits.all', defaultMessage: 'All requests, per minute' },
+  allTogether: { id: 'operator.partner_config.limits.all.description', defaultMessage: 'all its people and apps together' },
+  default: { id: 'operator.partner_config.limits.default', defaultMessage: 'Default' },
+  daily: { id: 'operator.partner_config.limits.daily', defaultMessage: 'Requests per day' },
+  dailyDescription: { id: 'operator.partner_config.limits.daily.description', defaultMessage: 'counted from midnight UTC' },
+  dailyNone: { id: 'operator.partner_config.limits.daily.none', defaultMessage: 'No daily limit' },
+  monthly: { id: 'operator.partner_config.limits.monthly', defaultMessage: 'Requests per month' },
+  monthlyDescription: { id: 'operator.partner_config.limits.monthly.description', defaultMessage: 'counted from the first of the month, UTC' },
+  monthlyNone: { id: 'operator.partner_config.limits.monthly.none', defaultMessage: 'No monthly limit' },
+  failed: { id: 'operator.partner_config.limits.failed', defaultMessage: 'The limits were not saved' },
+  save: { id: 'operator.partner_config.limits.save', defaultMessage: 'Save limits' },
+  reset: { id: 'operator.partner_config.limits.reset', defaultMessage: "Use the platform's defaults" },
+});
 
 interface Values {
   read: number | string;
@@ -30,7 +58,7 @@ export function LimitsTab({ partnerId }: { partnerId: string }) {
       {config.error ? <ErrorAlert error={config.error} /> : config.loading || !config.data ? <Skeleton h={260} /> : <LimitsForm partnerId={partnerId} limits={config.data.config.limits ?? null} version={config.data.version} />}
       <div>
         <Text fw={600} mb="xs">
-          Usage
+          <FormattedMessage {...m.usage} />
         </Text>
         {usage.error ? <ErrorAlert error={usage.error} /> : <UsageSummary usage={usage.data} loading={usage.loading} />}
       </div>
@@ -39,8 +67,9 @@ export function LimitsTab({ partnerId }: { partnerId: string }) {
 }
 
 function LimitsForm({ partnerId, limits, version }: { partnerId: string; limits: LimitsSection | null; version: number }) {
+  const intl = useIntl();
   const save = useApiMutation((value: LimitsSection | null) => partnerLimitsApi.setSection(partnerId, 'limits', value, version), {
-    success: 'Limits saved. They apply from the next request.',
+    success: intl.formatMessage(m.saved),
     invalidates: [partnerKeys.configuration(partnerId), partnerKeys.usage(partnerId)],
   });
   const pm = limits?.per_minute ?? {};
@@ -48,7 +77,7 @@ function LimitsForm({ partnerId, limits, version }: { partnerId: string; limits:
     {
       initialValues: { read: pm.read ?? '', write: pm.write ?? '', partner: pm.partner ?? '', daily: limits?.daily_quota ?? '', monthly: limits?.monthly_quota ?? '' },
       validate: {
-        monthly: (v, all) => (num(v) !== undefined && num(all.daily) !== undefined && Number(all.daily) > Number(v) ? 'The month must allow at least as many requests as one day.' : undefined),
+        monthly: (v, all) => (num(v) !== undefined && num(all.daily) !== undefined && Number(all.daily) > Number(v) ? intl.formatMessage(m.monthTooSmall) : undefined),
       },
     },
     save,
@@ -73,28 +102,30 @@ function LimitsForm({ partnerId, limits, version }: { partnerId: string; limits:
       <form noValidate onSubmit={form.submit(send)}>
         <Stack gap="md">
           <div>
-            <Text fw={600}>Limits and quotas</Text>
+            <Text fw={600}>
+              <FormattedMessage {...m.title} />
+            </Text>
             <Text size="sm" c="dimmed">
-              Leave a field empty to keep the platform&apos;s default. Requests over a limit are refused and the caller is told when to try again.
+              <FormattedMessage {...m.text} />
             </Text>
           </div>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <NumberInput label="Reading data, per minute" description="for each of its people and apps" min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," placeholder="Default" {...form.getInputProps('read')} />
-            <NumberInput label="Changing data, per minute" description="for each of its people and apps" min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," placeholder="Default" {...form.getInputProps('write')} />
-            <NumberInput label="All requests, per minute" description="all its people and apps together" min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," placeholder="Default" {...form.getInputProps('partner')} />
+            <NumberInput label={intl.formatMessage(m.read)} description={intl.formatMessage(m.eachPerson)} min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," placeholder={intl.formatMessage(m.default)} {...form.getInputProps('read')} />
+            <NumberInput label={intl.formatMessage(m.write)} description={intl.formatMessage(m.eachPerson)} min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," placeholder={intl.formatMessage(m.default)} {...form.getInputProps('write')} />
+            <NumberInput label={intl.formatMessage(m.all)} description={intl.formatMessage(m.allTogether)} min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," placeholder={intl.formatMessage(m.default)} {...form.getInputProps('partner')} />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <NumberInput label="Requests per day" description="counted from midnight UTC" min={1} max={1_000_000_000} allowDecimal={false} thousandSeparator="," placeholder="No daily limit" {...form.getInputProps('daily')} />
-            <NumberInput label="Requests per month" description="counted from the first of the month, UTC" min={1} max={30_000_000_000} allowDecimal={false} thousandSeparator="," placeholder="No monthly limit" {...form.getInputProps('monthly')} />
+            <NumberInput label={intl.formatMessage(m.daily)} description={intl.formatMessage(m.dailyDescription)} min={1} max={1_000_000_000} allowDecimal={false} thousandSeparator="," placeholder={intl.formatMessage(m.dailyNone)} {...form.getInputProps('daily')} />
+            <NumberInput label={intl.formatMessage(m.monthly)} description={intl.formatMessage(m.monthlyDescription)} min={1} max={30_000_000_000} allowDecimal={false} thousandSeparator="," placeholder={intl.formatMessage(m.monthlyNone)} {...form.getInputProps('monthly')} />
           </SimpleGrid>
-          <ErrorAlert error={save.error} title="The limits were not saved" />
+          <ErrorAlert error={save.error} title={intl.formatMessage(m.failed)} />
           <Group>
             <Button type="submit" loading={save.busy}>
-              Save limits
+              <FormattedMessage {...m.save} />
             </Button>
             {limits && (
               <Button variant="default" onClick={() => void save.run(null)} disabled={save.busy}>
-                Use the platform&apos;s defaults
+                <FormattedMessage {...m.reset} />
               </Button>
             )}
           </Group>

@@ -12,10 +12,31 @@ import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
 import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
 import { roleKeys } from '../../../api/keys/roles.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../../i18n/define.ts';
+
+const m = defineMessages({
+  saved: { id: 'operator.partner_config.roles.saved', defaultMessage: 'Saved. It applies from the partner’s next request.' },
+  memberTitle: { id: 'operator.partner_config.roles.member.title', defaultMessage: "Roles for the partner's people" },
+  memberHelp: {
+    id: 'operator.partner_config.roles.member.help',
+    defaultMessage: "The roles the partner's owner may give its people for the customers they manage. People who already have a role you take away lose that access at their next request.",
+  },
+  memberAny: { id: 'operator.partner_config.roles.member.any', defaultMessage: 'Any member role' },
+  delegationTitle: { id: 'operator.partner_config.roles.delegation.title', defaultMessage: 'Access it may ask customers for' },
+  delegationHelp: {
+    id: 'operator.partner_config.roles.delegation.help',
+    defaultMessage: 'The kinds of access (delegation roles) the partner may request from a customer. A link that already has a role you take away stops working at the next request.',
+  },
+  delegationAny: { id: 'operator.partner_config.roles.delegation.any', defaultMessage: 'Any delegation role' },
+  save: { id: 'operator.partner_config.roles.save', defaultMessage: 'Save roles' },
+  none: { id: 'operator.partner_config.roles.none', defaultMessage: 'None selected: the partner may use none of these roles.' },
+});
 
 type Limit = string[] | null;
 
 export function RolesTab({ partnerId }: { partnerId: string }) {
+  const intl = useIntl();
   const config = usePartnerConfiguration(partnerId);
   const delegationRoles = useApiQuery(roleKeys.delegation, () => delegationsApi.roles());
   const [member, setMember] = useState<Limit>(null);
@@ -32,7 +53,7 @@ export function RolesTab({ partnerId }: { partnerId: string }) {
       if (delegation) value.delegation_roles = delegation;
       return featuresApi.putSection(partnerId, 'roles', Object.keys(value).length ? value : null, config.data?.version);
     },
-    { success: 'Saved. It applies from the partner’s next request.', invalidates: [partnerKeys.of(partnerId)] },
+    { success: intl.formatMessage(m.saved), invalidates: [partnerKeys.of(partnerId)] },
   );
   const memberOptions = Object.entries(MEMBER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
   const delegationOptions = (delegationRoles.data?.data ?? []).map((r) => ({ value: r.id, label: r.name, description: r.description }));
@@ -42,18 +63,18 @@ export function RolesTab({ partnerId }: { partnerId: string }) {
       <ErrorAlert error={config.error ?? delegationRoles.error ?? save.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <RoleLimit
-          title="Roles for the partner's people"
-          help="The roles the partner's owner may give its people for the customers they manage. People who already have a role you take away lose that access at their next request."
-          anyLabel="Any member role"
+          title={intl.formatMessage(m.memberTitle)}
+          help={intl.formatMessage(m.memberHelp)}
+          anyLabel={intl.formatMessage(m.memberAny)}
           options={memberOptions}
           value={member}
           onChange={setMember}
           testId="member-roles"
         />
         <RoleLimit
-          title="Access it may ask customers for"
-          help="The kinds of access (delegation roles) the partner may request from a customer. A link that already has a role you take away stops working at the next request."
-          anyLabel="Any delegation role"
+          title={intl.formatMessage(m.delegationTitle)}
+          help={intl.formatMessage(m.delegationHelp)}
+          anyLabel={intl.formatMessage(m.delegationAny)}
           options={delegationOptions}
           value={delegation}
           onChange={setDelegation}
@@ -62,7 +83,7 @@ export function RolesTab({ partnerId }: { partnerId: string }) {
       </SimpleGrid>
       <Group>
         <Button onClick={() => void save.run()} loading={save.busy} disabled={!changed || !config.data}>
-          Save roles
+          <FormattedMessage {...m.save} />
         </Button>
       </Group>
     </Stack>
@@ -89,7 +110,7 @@ function RoleLimit(props: { title: string; help: string; anyLabel: string; optio
       )}
       {value !== null && value.length === 0 && (
         <Text size="xs" c="orange" mt="xs">
-          None selected: the partner may use none of these roles.
+          <FormattedMessage {...m.none} />
         </Text>
       )}
     </Paper>

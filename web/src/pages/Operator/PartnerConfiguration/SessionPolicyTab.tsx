@@ -11,6 +11,29 @@ import { useApiMutation } from '../../../query/query.ts';
 import { useApiForm } from '../../../query/form.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
 import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessages } from '../../../i18n/define.ts';
+
+const m = defineMessages({
+  saved: { id: 'operator.partner_config.session.saved', defaultMessage: 'Session policy saved. It applies from the next request.' },
+  title: { id: 'operator.partner_config.session.title', defaultMessage: "Sessions of this partner's people" },
+  text: {
+    id: 'operator.partner_config.session.text',
+    defaultMessage: "These settings can only be stricter than the platform's. Leave a field empty to keep the platform's setting.",
+  },
+  idle: { id: 'operator.partner_config.session.idle', defaultMessage: 'Sign people out after this many minutes without activity' },
+  platformSetting: { id: 'operator.partner_config.session.platform_setting', defaultMessage: "The platform's setting" },
+  absolute: { id: 'operator.partner_config.session.absolute', defaultMessage: 'Sign people out this many hours after they signed in, however active' },
+  max: { id: 'operator.partner_config.session.max', defaultMessage: 'Sessions one person may have open at once' },
+  noLimit: { id: 'operator.partner_config.session.no_limit', defaultMessage: 'No limit' },
+  oldestEnds: {
+    id: 'operator.partner_config.session.oldest_ends',
+    defaultMessage: 'When someone signs in while already at the limit, their oldest session ends and the event is recorded in the audit log.',
+  },
+  failed: { id: 'operator.partner_config.session.failed', defaultMessage: 'The session policy was not saved' },
+  save: { id: 'operator.partner_config.session.save', defaultMessage: 'Save session policy' },
+  reset: { id: 'operator.partner_config.session.reset', defaultMessage: "Use the platform's settings" },
+});
 
 interface Values {
   idle: number | string;
@@ -27,7 +50,11 @@ export function SessionPolicyTab({ partnerId }: { partnerId: string }) {
 }
 
 function SessionForm({ partnerId, session, version }: { partnerId: string; session: SessionSection | null; version: number }) {
-  const save = useApiMutation((value: SessionSection | null) => partnerLimitsApi.setSection(partnerId, 'session', value, version), { success: 'Session policy saved. It applies from the next request.', invalidates: [partnerKeys.configuration(partnerId)] });
+  const intl = useIntl();
+  const save = useApiMutation((value: SessionSection | null) => partnerLimitsApi.setSection(partnerId, 'session', value, version), {
+    success: intl.formatMessage(m.saved),
+    invalidates: [partnerKeys.configuration(partnerId)],
+  });
   const form = useApiForm<Values>(
     {
       initialValues: {
@@ -53,25 +80,27 @@ function SessionForm({ partnerId, session, version }: { partnerId: string; sessi
       <form noValidate onSubmit={form.submit(send)}>
         <Stack gap="md" maw={560}>
           <div>
-            <Text fw={600}>Sessions of this partner&apos;s people</Text>
+            <Text fw={600}>
+              <FormattedMessage {...m.title} />
+            </Text>
             <Text size="sm" c="dimmed">
-              These settings can only be stricter than the platform&apos;s. Leave a field empty to keep the platform&apos;s setting.
+              <FormattedMessage {...m.text} />
             </Text>
           </div>
-          <NumberInput label="Sign people out after this many minutes without activity" min={1} allowDecimal={false} placeholder="The platform's setting" {...form.getInputProps('idle')} />
-          <NumberInput label="Sign people out this many hours after they signed in, however active" min={0.1} decimalScale={2} placeholder="The platform's setting" {...form.getInputProps('absoluteHours')} />
-          <NumberInput label="Sessions one person may have open at once" min={1} max={1000} allowDecimal={false} placeholder="No limit" {...form.getInputProps('maxSessions')} />
+          <NumberInput label={intl.formatMessage(m.idle)} min={1} allowDecimal={false} placeholder={intl.formatMessage(m.platformSetting)} {...form.getInputProps('idle')} />
+          <NumberInput label={intl.formatMessage(m.absolute)} min={0.1} decimalScale={2} placeholder={intl.formatMessage(m.platformSetting)} {...form.getInputProps('absoluteHours')} />
+          <NumberInput label={intl.formatMessage(m.max)} min={1} max={1000} allowDecimal={false} placeholder={intl.formatMessage(m.noLimit)} {...form.getInputProps('maxSessions')} />
           <Alert variant="light" icon={<IconInfoCircle size={16} />}>
-            When someone signs in while already at the limit, their oldest session ends and the event is recorded in the audit log.
+            <FormattedMessage {...m.oldestEnds} />
           </Alert>
-          <ErrorAlert error={save.error} title="The session policy was not saved" />
+          <ErrorAlert error={save.error} title={intl.formatMessage(m.failed)} />
           <Group>
             <Button type="submit" loading={save.busy}>
-              Save session policy
+              <FormattedMessage {...m.save} />
             </Button>
             {session && (
               <Button variant="default" onClick={() => void save.run(null)} disabled={save.busy}>
-                Use the platform&apos;s settings
+                <FormattedMessage {...m.reset} />
               </Button>
             )}
           </Group>
