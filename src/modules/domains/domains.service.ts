@@ -150,7 +150,8 @@ export class DomainsService {
           return { ...row, ...patch, unanswered: true };
         }
       }
-      const reason = outcome.definite ? outcome.reason : `DNS has given no definite answer since ${row.dns_unanswered_since ?? now}: ${outcome.reason}`;
+      // a verified domain losing its verification after the grace period says since when DNS has not answered
+      const reason = outcome.definite || row.status !== 'verified' ? outcome.reason : `DNS has given no definite answer since ${row.dns_unanswered_since ?? now}: ${outcome.reason}`;
       const patch = { status: 'failed' as const, verified_at: null, last_checked_at: now, last_check_result: reason, dns_unanswered_since: null, updated_at: now };
       await repo.updateDomain(trx, id, patch);
       const action = row.status === 'verified' ? 'domain.verification_lost' : 'domain.check_failed';
