@@ -2,6 +2,8 @@
  * Pure decisions of single sign-on, unit-tested as tables (sso-mapping.test.ts): which member role the
  * provider's groups give, whether the provider's sign-in counts as MFA, and what an address's domain is.
  */
+import { canonicalEmail } from '../../platform/email-address.ts';
+import { SsoProtocolError, type UpstreamIdentity } from './sso.types.ts';
 
 export type OrgType = 'partner' | 'tenant';
 
@@ -103,4 +105,15 @@ export function safeReturnTo(v: unknown): string | null {
   }
   if (url.origin !== base) return null;
   return url.pathname + url.search + url.hash;
+}
+
+/**
+ * The provider's identity with its address in the one spelling every lookup uses (platform/email-address.ts): a
+ * trailing dot, upper case or an international domain name never makes a second account, and an address with two
+ * `@` (or none) signs nobody in.
+ */
+export function canonicalIdentity(identity: UpstreamIdentity): UpstreamIdentity {
+  const email = canonicalEmail(identity.email);
+  if (email === null) throw new SsoProtocolError('sso.missing_email', `The provider sent "${identity.email.slice(0, 100)}", which is not one e-mail address.`);
+  return email === identity.email ? identity : { ...identity, email };
 }

@@ -11,7 +11,6 @@
  * counting for the MFA policies only when the organization trusts it. Audited: sso.sign_in,
  * sso.person_created, the membership's own role-change events.
  */
-import { canonicalEmail } from '../../platform/email-address.ts';
 import type { JWK } from 'jose';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
@@ -28,7 +27,7 @@ import type { DomainsService } from '../domains/index.ts';
 import type { FlowStore } from './sso-flows.ts';
 import { connectionRow, connectionSettings, oidcSettings, type ConnectionInput } from './sso-connection-row.ts';
 import { OidcAdapter, issuerAllowed, type OidcSettings } from './oidc.adapter.ts';
-import { emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
+import { canonicalIdentity, emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
 import type { ConnectionRow, Org } from './sso.repo.ts';
@@ -494,15 +493,4 @@ export class SsoService {
       }),
     );
   }
-}
-
-/**
- * The provider's identity with its address in the one spelling every lookup uses (platform/email-address.ts): a
- * trailing dot, upper case or an international domain name never makes a second account, and an address with two
- * `@` (or none) signs nobody in.
- */
-function canonicalIdentity(identity: UpstreamIdentity): UpstreamIdentity {
-  const email = canonicalEmail(identity.email);
-  if (email === null) throw new SsoProtocolError('sso.missing_email', `The provider sent "${identity.email.slice(0, 100)}", which is not one e-mail address.`);
-  return email === identity.email ? identity : { ...identity, email };
 }

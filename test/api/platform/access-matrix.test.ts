@@ -12,7 +12,7 @@ let partnerB: TestPartner;
 
 /** Operator-only routes refuse everyone else with 403 before any organization check. */
 const isOperatorOnly = (r: RouteSpec) =>
-  /^\/api\/v1\/(users|audit-events|audit-streams|audit-export|audit-retention|delegations|access-templates|program|webhooks|mail-outbox|plans|mfa-policies|features|access-review|domains|overview|data-sources|sso|gateway-routes|partner-imports)\b/.test(r.path) ||
+  /^\/api\/v1\/(users|audit-events|audit-streams|audit-export|audit-retention|delegations|access-templates|program|webhooks|mail-outbox|plans|mfa-policies|features|access-review|domains|overview|data-sources|sso|gateway-routes|partner-imports|platform)\b/.test(r.path) ||
   // everyone signed in reads the purpose catalog; only the operator changes it
   (r.method !== 'GET' && r.path.startsWith('/api/v1/purposes')) ||
   (r.method === 'POST' && r.path === '/api/v1/tenants') ||

@@ -19,118 +19,11 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { defineMessages } from '../../i18n/define.ts';
 import { common } from '../../i18n/common-messages.ts';
+import { m } from './StripeSource.messages.ts';
 
 /** every data-source query starts with this prefix */
 const SOURCES: readonly string[] = ['data-sources'];
-
-const m = defineMessages({
-  customers: { id: 'data_sources.stripe.backfill.customers', defaultMessage: '{count, plural, one {# customer} other {# customers}}' },
-  invoices: { id: 'data_sources.stripe.backfill.invoices', defaultMessage: '{count, plural, one {# invoice} other {# invoices}}' },
-  subscriptions: { id: 'data_sources.stripe.backfill.subscriptions', defaultMessage: '{count, plural, one {# subscription} other {# subscriptions}}' },
-  applied: { id: 'data_sources.stripe.backfill.applied', defaultMessage: '{count, number} new or changed' },
-  unchanged: { id: 'data_sources.stripe.backfill.unchanged', defaultMessage: '{count, number} already here' },
-  waiting: { id: 'data_sources.stripe.backfill.waiting', defaultMessage: '{count, plural, one {# record} other {# records}} waiting for a billing account' },
-  held: { id: 'data_sources.stripe.backfill.held', defaultMessage: '{count, number} held for review' },
-  rejected: { id: 'data_sources.stripe.backfill.rejected', defaultMessage: '{count, number} refused' },
-  result: { id: 'data_sources.stripe.backfill.result', defaultMessage: 'Read {read} from Stripe ({pages, plural, one {# page} other {# pages}}): {outcome}.' },
-  webhookUrl: { id: 'data_sources.stripe.webhook_url', defaultMessage: 'Webhook endpoint URL' },
-  webhookUrlCopy: { id: 'data_sources.stripe.webhook_url_copy', defaultMessage: 'the webhook URL' },
-  webhookHowTo: {
-    id: 'data_sources.stripe.webhook_how_to',
-    defaultMessage:
-      'In Stripe’s dashboard: Developers → Webhooks → Add endpoint. Paste this URL, set the API version to {newest} (versions from {oldest} on are read) and choose these events: {events}.',
-  },
-  signingSecret: { id: 'data_sources.stripe.signing_secret', defaultMessage: 'Webhook signing secret' },
-  signingSecretHelp: {
-    id: 'data_sources.stripe.signing_secret_help',
-    defaultMessage: 'From the endpoint’s page in Stripe (it starts with whsec_). Stored encrypted; it is never shown again.',
-  },
-  apiKey: { id: 'data_sources.stripe.api_key', defaultMessage: 'Restricted API key' },
-  apiKeyHelp: {
-    id: 'data_sources.stripe.api_key_help',
-    defaultMessage: 'A restricted key (rk_…) that may read customers, invoices and subscriptions, to load the history. Stored encrypted; it is never shown again.',
-  },
-  connectedTitle: { id: 'data_sources.stripe.connected_title', defaultMessage: '{name} is connected' },
-  connectStripe: { id: 'data_sources.connect_stripe', defaultMessage: 'Connect Stripe' },
-  connectedText: { id: 'data_sources.stripe.connected_text', defaultMessage: 'Stripe now sends its invoices and payments here. One step is left in Stripe’s dashboard:' },
-  connectedWaiting: {
-    id: 'data_sources.stripe.connected_waiting',
-    defaultMessage: 'Customers whose metadata has no “ban” field wait until you map them to a billing account on the source’s page.',
-  },
-  done: { id: 'data_sources.done', defaultMessage: 'Done' },
-  name: { id: 'data_sources.create.name', defaultMessage: 'Name' },
-  nameHelp: { id: 'data_sources.create.name_help', defaultMessage: "How partners and customers see it: “Billing data from '<name>'”." },
-  alsoServices: { id: 'data_sources.stripe.also_services', defaultMessage: 'Also send Stripe subscriptions as services' },
-  forWhich: { id: 'data_sources.create.for_which_customers', defaultMessage: 'For which customers' },
-  everyCustomer: { id: 'data_sources.scope.every_customer', defaultMessage: 'Every customer' },
-  onlyChosen: { id: 'data_sources.create.only_chosen_customers', defaultMessage: 'Only the customers I choose' },
-  customers_: { id: 'data_sources.create.customers', defaultMessage: 'Customers' },
-  searchByName: { id: 'data_sources.search_by_name', defaultMessage: 'Search by name' },
-  noCustomerByName: { id: 'data_sources.no_customer_by_name', defaultMessage: 'No customer by that name' },
-  secretFormat: { id: 'data_sources.stripe.secret_format', defaultMessage: 'The signing secret starts with whsec_.' },
-  keyFormat: { id: 'data_sources.stripe.key_format', defaultMessage: 'The API key starts with rk_ (restricted) or sk_.' },
-  registeredKeysLeft: { id: 'data_sources.stripe.registered_keys_left', defaultMessage: 'The source is registered; only its Stripe keys are left to save.' },
-  cancel: { id: 'common.cancel', defaultMessage: 'Cancel' },
-  stripe: { id: 'data_sources.stripe.title', defaultMessage: 'Stripe' },
-  lastEvent: { id: 'data_sources.stripe.last_event', defaultMessage: 'Last event received {ago} ({date}).' },
-  noEvent: { id: 'data_sources.stripe.no_event', defaultMessage: 'No event received from Stripe yet.' },
-  replaceKeys: { id: 'data_sources.stripe.replace_keys', defaultMessage: 'Replace the Stripe keys' },
-  history: { id: 'data_sources.stripe.history', defaultMessage: 'History' },
-  historyState: {
-    id: 'data_sources.stripe.history_state',
-    defaultMessage:
-      '{loaded, select, yes {History last loaded {ago} ({date}).} other {The history has not been loaded yet.}} Loading it again changes only what changed in Stripe.',
-  },
-  needApiKey: { id: 'data_sources.stripe.need_api_key', defaultMessage: 'Add a restricted API key (Replace the Stripe keys) to load the history.' },
-  loadHistory: { id: 'data_sources.stripe.load_history', defaultMessage: 'Load history from Stripe' },
-  loadingHistory: {
-    id: 'data_sources.stripe.loading_history',
-    defaultMessage: 'Loading history from Stripe: reading customers, then invoices and subscriptions, a page at a time…',
-  },
-  keysReplaced: { id: 'data_sources.stripe.keys_replaced', defaultMessage: 'The Stripe keys are replaced.' },
-  keepKey: { id: 'data_sources.stripe.keep_key', defaultMessage: 'Leave the API key empty to keep the one saved.' },
-  saveKeys: { id: 'data_sources.stripe.save_keys', defaultMessage: 'Save the keys' },
-  stripeCustomerId: { id: 'data_sources.stripe.customer_fallback_name', defaultMessage: 'Stripe customer {id}' },
-  stripeCustomers: { id: 'data_sources.stripe.customers.title', defaultMessage: 'Stripe customers' },
-  waitingBadge: { id: 'data_sources.stripe.customers.waiting_badge', defaultMessage: '{count} waiting' },
-  customersHelp: {
-    id: 'data_sources.stripe.customers.help',
-    defaultMessage:
-      'Each Stripe customer’s invoices go to a billing account: the one in its metadata (“ban”), or the one you choose here (yours wins). A customer without one waits, and so do its invoices.',
-  },
-  customersEmpty: {
-    id: 'data_sources.stripe.customers.empty',
-    defaultMessage: 'No Stripe customer seen yet. They appear with their first event or when the history is loaded.',
-  },
-  colCustomer: { id: 'data_sources.stripe.customers.column.customer', defaultMessage: 'Stripe customer' },
-  colBillingAccount: { id: 'data_sources.stripe.billing_account', defaultMessage: 'Billing account' },
-  banWithOrigin: {
-    id: 'data_sources.stripe.customers.ban_with_origin',
-    defaultMessage: '{ban} ({origin, select, metadata {from its metadata in Stripe} operator {mapped here} other {mapped}})',
-  },
-  waitingForAccount: { id: 'data_sources.stripe.customers.waiting_for_account', defaultMessage: 'Waiting for a billing account' },
-  colRecordsWaiting: { id: 'data_sources.stripe.customers.column.records_waiting', defaultMessage: 'Records waiting' },
-  records: { id: 'data_sources.stripe.customers.records', defaultMessage: '{count, plural, one {# record} other {# records}}' },
-  none: { id: 'data_sources.none', defaultMessage: 'None' },
-  mapLabel: { id: 'data_sources.stripe.customers.map_label', defaultMessage: '{mapped, select, yes {Change} other {Map}} the billing account of {name}' },
-  change: { id: 'data_sources.stripe.customers.change', defaultMessage: 'Change' },
-  map: { id: 'data_sources.stripe.customers.map', defaultMessage: 'Map' },
-  nowBillsTo: {
-    id: 'data_sources.stripe.map.now_bills_to',
-    defaultMessage:
-      '{applied, plural, =0 {{name} now bills to {ban}.} one {{name} now bills to {ban}; # waiting record applied.} other {{name} now bills to {ban}; # waiting records applied.}}',
-  },
-  backToMetadata: { id: 'data_sources.stripe.map.back_to_metadata', defaultMessage: '{name} is back to its metadata in Stripe.' },
-  mapTitle: { id: 'data_sources.stripe.map.title', defaultMessage: 'Billing account of {name}' },
-  customer: { id: 'data_sources.stripe.map.customer', defaultMessage: 'Customer' },
-  searchAccount: { id: 'data_sources.stripe.map.search_account', defaultMessage: 'Search by number or name' },
-  chooseCustomerFirst: { id: 'data_sources.stripe.map.choose_customer_first', defaultMessage: 'Choose the customer first' },
-  noAccount: { id: 'data_sources.stripe.map.no_account', defaultMessage: 'This customer has no billing account by that number or name' },
-  removeMapping: { id: 'data_sources.stripe.map.remove_mapping', defaultMessage: 'Remove my mapping' },
-  save: { id: 'data_sources.stripe.map.save', defaultMessage: 'Save' },
-});
 
 export function backfillWords(intl: IntlShape, r: StripeBackfillDto): string {
   const read = [

@@ -7,7 +7,6 @@ import { useMediaQuery } from '@mantine/hooks';
 import { Badge, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { IconCash, IconChartBar, IconCheck, IconFileText, IconReceipt, IconRefresh } from '@tabler/icons-react';
 import { FormattedMessage, useIntl } from 'react-intl';
-import { defineMessages } from '../../i18n/define.ts';
 import { programApi, type Earning, type ProgramPartnerRow } from '../../api/program.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -22,73 +21,7 @@ import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, month
 import { PartnerPicker, type TabProps } from './ProgramPartnerPicker.tsx';
 import { AgreementsTab } from './OperatorAgreementsTab.tsx';
 import { programKeys } from '../../api/keys/program.ts';
-
-const WAITING_LABEL = defineMessages({
-  sign: { id: 'program.operator.waiting.sign', defaultMessage: 'Partner to sign' },
-  approve: { id: 'program.operator.waiting.approve', defaultMessage: 'Needs your approval' },
-});
-
-const msg = defineMessages({
-  title: { id: 'program.operator.title', defaultMessage: 'Partner programs' },
-  description: {
-    id: 'program.operator.description',
-    defaultMessage: 'Referral partners and what they earn: draft and approve their agreements, approve computed earnings and record payouts.',
-  },
-  tabOverview: { id: 'program.operator.tab.overview', defaultMessage: 'Overview' },
-  agreements: { id: 'program.operator.tab.agreements', defaultMessage: 'Agreements' },
-  earnings: { id: 'program.operator.tab.earnings', defaultMessage: 'Earnings' },
-  tabPayouts: { id: 'program.operator.tab.payouts', defaultMessage: 'Payouts' },
-  chartTitle: { id: 'program.operator.chart.title', defaultMessage: 'Earnings across all partners, by month' },
-  chartEmpty: { id: 'program.operator.chart.empty', defaultMessage: 'No earnings computed yet.' },
-  partnersEmpty: { id: 'program.operator.partners.empty', defaultMessage: 'No referral partners yet. Grant a partner the referral capability to start its program.' },
-  partner: { id: 'program.operator.column.partner', defaultMessage: 'Partner' },
-  signUps: { id: 'program.operator.column.sign_ups', defaultMessage: 'Sign-ups' },
-  customers: { id: 'program.operator.column.customers', defaultMessage: 'Customers' },
-  pending: { id: 'program.operator.column.pending', defaultMessage: 'Pending' },
-  toPay: { id: 'program.operator.column.to_pay', defaultMessage: 'To pay' },
-  paid: { id: 'program.operator.column.paid', defaultMessage: 'Paid' },
-  agreement: { id: 'program.operator.column.agreement', defaultMessage: 'Agreement' },
-  version: { id: 'program.operator.agreement_version', defaultMessage: 'Version {version}' },
-  noneInForce: { id: 'program.operator.agreement_none', defaultMessage: 'None in force' },
-  state: { id: 'program.operator.earnings.state', defaultMessage: 'State' },
-  allStates: { id: 'program.operator.earnings.all_states', defaultMessage: 'All states' },
-  approved: {
-    id: 'program.operator.earnings.approved',
-    defaultMessage: '{count, plural, one {# earning approved} other {# earnings approved}}. They are paid with the partner’s next payout.',
-  },
-  computed: { id: 'program.operator.earnings.computed', defaultMessage: 'Earnings computed: {created} new, {updated} recalculated, {reversed} reversed, {unchanged} unchanged.' },
-  allPartners: { id: 'program.operator.earnings.all_partners', defaultMessage: 'All partners' },
-  unselectAll: { id: 'program.operator.earnings.unselect_all', defaultMessage: 'Unselect all' },
-  selectAll: { id: 'program.operator.earnings.select_all', defaultMessage: 'Select all {count} pending' },
-  approveSelected: { id: 'program.operator.earnings.approve_selected', defaultMessage: 'Approve selected' },
-  approveCount: { id: 'program.operator.earnings.approve_count', defaultMessage: 'Approve {count} ({total})' },
-  noneWaiting: { id: 'program.operator.earnings.none_waiting', defaultMessage: 'No earnings wait for approval.' },
-  noMatch: { id: 'program.operator.earnings.no_match', defaultMessage: 'No earnings match.' },
-  selectForApproval: { id: 'program.operator.earnings.select_for_approval', defaultMessage: 'Select for approval' },
-  selectRow: { id: 'program.operator.earnings.select_row', defaultMessage: 'Select {customer}, {month}' },
-  customer: { id: 'program.operator.column.customer', defaultMessage: 'Customer' },
-  month: { id: 'program.operator.column.month', defaultMessage: 'Month' },
-  forWhat: { id: 'program.operator.column.for', defaultMessage: 'For' },
-  commission: { id: 'program.operator.column.commission', defaultMessage: 'Commission' },
-  payoutRecorded: {
-    id: 'program.operator.payout.recorded',
-    defaultMessage: 'Payout of {amount} to {partner} recorded; {count, plural, one {# earning is} other {# earnings are}} now paid.',
-  },
-  referenceRequired: { id: 'program.operator.payout.reference_required', defaultMessage: 'Enter the bank transfer’s reference, so the partner can match it.' },
-  dateRequired: { id: 'program.operator.payout.date_required', defaultMessage: 'Enter the date the money was sent.' },
-  choosePartner: { id: 'program.operator.payout.choose_partner', defaultMessage: 'Choose a partner' },
-  reference: { id: 'program.operator.payout.reference', defaultMessage: 'Payment reference' },
-  referencePlaceholder: { id: 'program.operator.payout.reference.placeholder', defaultMessage: 'e.g. SEPA-2026-03-014' },
-  paidOn: { id: 'program.operator.payout.paid_on', defaultMessage: 'Paid on' },
-  payoutFailed: { id: 'program.operator.payout.failed', defaultMessage: 'The payout was not recorded' },
-  recordPayout: { id: 'program.operator.payout.record', defaultMessage: 'Record payout' },
-  confirmTitle: { id: 'program.operator.payout.confirm_title', defaultMessage: 'Record this payout?' },
-  payoutsEmpty: { id: 'program.operator.payouts.empty', defaultMessage: 'No payouts recorded yet.' },
-  amount: { id: 'program.operator.payouts.column.amount', defaultMessage: 'Amount' },
-  referenceCol: { id: 'program.operator.payouts.column.reference', defaultMessage: 'Reference' },
-  lines: { id: 'program.operator.payouts.column.earnings', defaultMessage: 'Earnings' },
-  recorded: { id: 'program.operator.payouts.column.recorded', defaultMessage: 'Recorded' },
-});
+import { WAITING_LABEL, msg } from './OperatorProgramPage.messages.ts';
 
 function CountBadge({ n, color = 'red' }: { n: number; color?: string }) {
   if (!n) return null;

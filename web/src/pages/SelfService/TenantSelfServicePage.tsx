@@ -32,91 +32,9 @@ import { delegationKeys } from '../../api/keys/delegations.ts';
 import { selfKeys } from '../../api/keys/selfService.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
-import { defineMessages } from '../../i18n/define.ts';
+import { tabLabel, slaResult, m } from './TenantSelfServicePage.messages.ts';
 
-const tabLabel = defineMessages({
-  orders: { id: 'self_service.tab.orders', defaultMessage: 'Orders' },
-  services: { id: 'self_service.tab.services', defaultMessage: 'Services' },
-  invoices: { id: 'self_service.tab.invoices', defaultMessage: 'Invoices' },
-  tickets: { id: 'self_service.tab.tickets', defaultMessage: 'Tickets' },
-  usage: { id: 'self_service.tab.usage', defaultMessage: 'Usage' },
-  sla: { id: 'self_service.tab.sla', defaultMessage: 'SLA' },
-  commitments: { id: 'self_service.tab.commitments', defaultMessage: 'Partner commitments' },
-});
-const slaResult = defineMessages({
-  met: { id: 'self_service.sla.result.met', defaultMessage: 'Met' },
-  breached: { id: 'self_service.sla.result.breached', defaultMessage: 'Missed' },
-});
 const SLA_RESULT = { met: { label: slaResult.met, color: 'teal' }, breached: { label: slaResult.breached, color: 'red' } };
-
-const m = defineMessages({
-  aPartner: { id: 'self_service.a_partner', defaultMessage: 'A partner' },
-  title: { id: 'self_service.title', defaultMessage: 'Orders, invoices and tickets' },
-  description: {
-    id: 'self_service.description',
-    defaultMessage: 'Everything {tenant} has ordered, is billed and has asked for — including what a partner did on your behalf, with the person who did it.',
-  },
-  toPay: { id: 'self_service.tile.to_pay', defaultMessage: 'To pay' },
-  overdue: { id: 'self_service.tile.overdue', defaultMessage: 'Overdue' },
-  openTickets: { id: 'self_service.tile.open_tickets', defaultMessage: 'Open tickets' },
-  slaMet: { id: 'self_service.tile.sla_met', defaultMessage: 'SLA met' },
-  slaHint: { id: 'self_service.tile.sla_met_hint', defaultMessage: 'share of service-months on target' },
-  noTabs: { id: 'self_service.no_tabs', defaultMessage: 'Your role does not include orders, invoices or tickets.' },
-  partnerTag: { id: 'self_service.who.partner', defaultMessage: '{partner} <dim>(partner)</dim>' },
-  anApp: { id: 'self_service.who.connected_app', defaultMessage: 'A connected app' },
-  yourTeam: { id: 'self_service.who.your_team', defaultMessage: 'Your team' },
-  search: { id: 'self_service.search', defaultMessage: 'Search' },
-  productOrPerson: { id: 'self_service.orders.search_placeholder', defaultMessage: 'Product or person' },
-  placeOrder: { id: 'self_service.orders.place', defaultMessage: 'Place an order' },
-  noOrders: { id: 'self_service.orders.empty', defaultMessage: 'No orders yet.' },
-  colProduct: { id: 'self_service.orders.column.product', defaultMessage: 'Product' },
-  colTotal: { id: 'self_service.column.total', defaultMessage: 'Total' },
-  colStatus: { id: 'self_service.column.status', defaultMessage: 'Status' },
-  colPlacedBy: { id: 'self_service.orders.column.placed_by', defaultMessage: 'Placed by' },
-  colPlaced: { id: 'self_service.orders.column.placed', defaultMessage: 'Placed' },
-  colActions: { id: 'self_service.orders.column.actions', defaultMessage: 'Actions' },
-  noServices: { id: 'self_service.services.empty', defaultMessage: 'No services yet.' },
-  colService: { id: 'self_service.column.service', defaultMessage: 'Service' },
-  colLocation: { id: 'self_service.services.column.location', defaultMessage: 'Location' },
-  colBandwidth: { id: 'self_service.services.column.bandwidth', defaultMessage: 'Bandwidth' },
-  mbps: { id: 'self_service.services.mbps', defaultMessage: '{mbps} Mbit/s' },
-  colPerMonth: { id: 'self_service.services.column.per_month', defaultMessage: 'Per month' },
-  colActiveSince: { id: 'self_service.services.column.active_since', defaultMessage: 'Active since' },
-  invoicesHelp: { id: 'self_service.invoices.help', defaultMessage: 'Select an invoice to see its lines and download it as a PDF.' },
-  noInvoices: { id: 'self_service.invoices.empty', defaultMessage: 'No invoices yet.' },
-  colInvoice: { id: 'self_service.invoices.column.invoice', defaultMessage: 'Invoice' },
-  colMonth: { id: 'self_service.column.month', defaultMessage: 'Month' },
-  colDue: { id: 'self_service.invoices.column.due', defaultMessage: 'Due' },
-  colToPay: { id: 'self_service.invoices.column.to_pay', defaultMessage: 'To pay' },
-  ticketsWaiting: {
-    id: 'self_service.tickets.waiting',
-    defaultMessage: '{count, plural, one {# ticket is waiting on your answer.} other {# tickets are waiting on your answer.}}',
-  },
-  ticketsHelp: { id: 'self_service.tickets.help', defaultMessage: 'Select a ticket to read its conversation{reply, select, yes { and reply} other {}}.' },
-  openTicket: { id: 'self_service.tickets.open', defaultMessage: 'Open a ticket' },
-  noTickets: { id: 'self_service.tickets.empty', defaultMessage: 'No tickets yet.' },
-  colTicket: { id: 'self_service.tickets.column.ticket', defaultMessage: 'Ticket' },
-  colPriority: { id: 'self_service.tickets.column.priority', defaultMessage: 'Priority' },
-  colOpenedBy: { id: 'self_service.tickets.column.opened_by', defaultMessage: 'Opened by' },
-  colLastChange: { id: 'self_service.tickets.column.last_change', defaultMessage: 'Last change' },
-  perMonth: { id: 'self_service.usage.per_month', defaultMessage: '{metric} per month' },
-  noUsage: { id: 'self_service.usage.empty', defaultMessage: 'No usage yet.' },
-  serviceHidden: { id: 'self_service.sla.service_hidden', defaultMessage: 'A service (your role does not show services)' },
-  serviceGone: { id: 'self_service.sla.service_gone', defaultMessage: 'A service no longer listed' },
-  serviceLoading: { id: 'self_service.sla.service_loading', defaultMessage: 'Service…' },
-  allServices: { id: 'self_service.sla.all_services', defaultMessage: 'All services' },
-  noSla: { id: 'self_service.sla.empty', defaultMessage: 'No SLA records yet.' },
-  colAvailability: { id: 'self_service.sla.column.availability', defaultMessage: 'Availability' },
-  colAgreed: { id: 'self_service.sla.column.agreed', defaultMessage: 'Agreed' },
-  colDowntime: { id: 'self_service.sla.column.downtime', defaultMessage: 'Downtime' },
-  minutes: { id: 'self_service.sla.minutes', defaultMessage: '{minutes} min' },
-  colResult: { id: 'self_service.sla.column.result', defaultMessage: 'Result' },
-  loadingCommitments: { id: 'self_service.commitments.loading', defaultMessage: 'Loading the commitments…' },
-  noCommitments: {
-    id: 'self_service.commitments.empty',
-    defaultMessage: 'No partner has access to your organization, so nobody has committed to anything yet.',
-  },
-});
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 /** A row of one of the tenant's lists: from the self-service endpoint (people and names given), else from the resource API. */
