@@ -12,6 +12,8 @@
 import type { Page } from 'playwright-core';
 
 const serverText = new WeakMap<Page, Set<string>>();
+/** answers whose body is still being read: what the page shows may already come from them */
+const reading = new WeakMap<Page, Set<Promise<void>>>();
 
 function collect(v: unknown, into: Set<string>): void {
   if (typeof v === 'string') {
@@ -28,14 +30,18 @@ function collect(v: unknown, into: Set<string>): void {
 export function watchServerText(page: Page): void {
   if (serverText.has(page)) return;
   const seen = new Set<string>();
+  const pending = new Set<Promise<void>>();
   serverText.set(page, seen);
-  page.on('response', async (r) => {
+  reading.set(page, pending);
+  page.on('response', (r) => {
     if (!(r.headers()['content-type'] ?? '').includes('json')) return;
-    try {
-      collect(await r.json(), seen);
-    } catch {
+    const read = r.json().then(
+      (body) => collect(body, seen),
       // not JSON after all, or the page went away
-    }
+      () => undefined,
+    );
+    pending.add(read);
+    void read.finally(() => pending.delete(read));
   });
 }
 
@@ -65,6 +71,7 @@ interface Win {
  * that are neither a message of the catalog nor data. `[]` when the page speaks only through its catalogs.
  */
 export async function untranslated(page: Page): Promise<string[]> {
+  await Promise.all([...(reading.get(page) ?? [])]);
   const data = [...(serverText.get(page) ?? [])].sort((a, b) => b.length - a.length);
   return page.evaluate((data) => {
     const doc = (globalThis as unknown as Win).document;

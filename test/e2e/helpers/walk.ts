@@ -103,7 +103,9 @@ export async function walkPage(page: Page, name: string, opts: { /** a live prev
   const text = await area.innerText();
   // what a developer copies into code (a client id, scope strings) is marked data-technical and may be code
   let shown = text;
-  for (const t of await area.locator('[data-technical]').allInnerTexts()) shown = shown.split(t).join(' ');
+  // longest first: a short technical word inside a sentence ("script") must not break a longer code block apart before it is removed
+  const technical = (await area.locator('[data-technical]').allInnerTexts()).sort((a, b) => b.length - a.length);
+  for (const t of technical) shown = shown.split(t).join(' ');
   expect(shown, `${name}: an id or a permission code on screen`).not.toMatch(CODES);
   const denied = refused.get(page)!.splice(0);
   if (denied.length > 0) {
