@@ -1,0 +1,50 @@
+/** The words of AppSecurityEventsPage (its messages, kept apart so the page stays readable). */
+import { defineMessages } from '../../i18n/define.ts';
+
+export const m = defineMessages({
+  statusDelivered: { id: 'app_security_events.status.delivered', defaultMessage: 'Delivered' },
+  statusPending: { id: 'app_security_events.status.pending', defaultMessage: 'Waiting' },
+  statusFailed: { id: 'app_security_events.status.failed', defaultMessage: 'Not delivered' },
+  statusRejected: { id: 'app_security_events.status.rejected', defaultMessage: 'Refused by receiver' },
+  colEvent: { id: 'app_security_events.column.event', defaultMessage: 'Event' },
+  colAbout: { id: 'app_security_events.column.about', defaultMessage: 'About' },
+  colWhen: { id: 'app_security_events.column.when', defaultMessage: 'When' },
+  colOutcome: { id: 'app_security_events.column.outcome', defaultMessage: 'What happened' },
+  titleOf: { id: 'app_security_events.title_of', defaultMessage: 'Security events of {app}' },
+  title: { id: 'app_security_events.title', defaultMessage: 'Security events' },
+  description: {
+    id: 'app_security_events.description',
+    defaultMessage:
+      "Partnergate pushes a signed event to your app's receiver the moment a customer revokes its access (one link or all at once), someone your app acts for is deprovisioned, or the app's secret is replaced — so your app can drop sessions and cached tokens without polling. Events are OpenID Shared Signals (CAEP) security event tokens, sent again until your receiver accepts them.",
+  },
+  forDevelopers: { id: 'app_security_events.for_developers', defaultMessage: "For your receiver's developers" },
+  publishedHere: { id: 'app_security_events.published_here', defaultMessage: "The transmitter's settings and the keys the events are signed with are published here:" },
+  configurationAddress: { id: 'app_security_events.configuration_address', defaultMessage: 'configuration address' },
+  lastEvents: { id: 'app_security_events.last_events', defaultMessage: 'Last events sent' },
+  noneYet: { id: 'app_security_events.none_yet', defaultMessage: 'No events sent yet.' },
+  noReceiverYet: { id: 'app_security_events.no_receiver_yet', defaultMessage: 'Nothing is sent until a receiver is set.' },
+  loading: { id: 'app_security_events.loading', defaultMessage: 'Loading…' },
+  saved: { id: 'app_security_events.saved', defaultMessage: 'Saved. New events go to this receiver.' },
+  testSent: { id: 'app_security_events.test_sent', defaultMessage: 'Test event sent; its result is in the list below.' },
+  stopped: { id: 'app_security_events.stopped', defaultMessage: 'No more events are sent to this app.' },
+  receiverLabel: { id: 'app_security_events.receiver.label', defaultMessage: 'Receiver address' },
+  receiverHelp: { id: 'app_security_events.receiver.help', defaultMessage: 'An https address of your app that accepts pushed security events (RFC 8935).' },
+  authLabel: { id: 'app_security_events.authorization.label', defaultMessage: 'Authorization header your receiver expects (optional)' },
+  authIsSet: { id: 'app_security_events.authorization.is_set', defaultMessage: 'One is set; leave this empty to keep it.' },
+  authHelp: { id: 'app_security_events.authorization.help', defaultMessage: 'Sent with every event, e.g. the word Bearer followed by your token. Kept sealed; never shown again.' },
+  sendThese: { id: 'app_security_events.send_these', defaultMessage: 'Send these events' },
+  sendingOn: { id: 'app_security_events.sending_on', defaultMessage: 'Sending on (off: events wait and are sent when you turn it back on)' },
+  save: { id: 'app_security_events.save', defaultMessage: 'Save' },
+  sendTest: { id: 'app_security_events.send_test', defaultMessage: 'Send a test event' },
+  stop: { id: 'app_security_events.stop', defaultMessage: 'Stop sending events' },
+  goesTo: {
+    id: 'app_security_events.read_only.goes_to',
+    defaultMessage: '{enabled, select, true {Events go to {url}.} other {Events go to {url} once sending is turned back on.}}',
+  },
+  theyAre: { id: 'app_security_events.read_only.they_are', defaultMessage: 'They are: {events}.' },
+  onlyOwners: { id: 'app_security_events.read_only.only_owners', defaultMessage: "Only the partner's owners can change this." },
+  noReceiver: {
+    id: 'app_security_events.read_only.no_receiver',
+    defaultMessage: "No receiver is set, so this app is not told of revocations. Only the partner's owners can set one.",
+  },
+});
