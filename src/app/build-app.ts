@@ -127,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.access,
     (userId, kind, credential) => services.authz.principalOf(userId, kind, credential),
     (partnerId) => services.authz.partnerTenantsInReach(partnerId),
-    partnerAdmission({ access: services.access, authz: services.authz, gateway: services.gateway }),
+    partnerAdmission({ access: services.access, authz: services.authz, gateway: services.gateway, metrics }),
     partnerPlaneAdmission({ gateway: services.gateway }),
     async (slug) => (await services.partners.findBySlug(slug))?.id ?? null,
   );

@@ -25,6 +25,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdmissionNeeds, AdmittedPartnerPerson } from '../../platform/http/admission.ts';
 import type { Principal } from '../../platform/http/principal.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
 import { authzErrors, type Access, type AuthzService } from '../authz/index.ts';
 import type { GatewayService } from './gateway.service.ts';
 
@@ -32,6 +34,8 @@ export interface PartnerAdmissionDeps {
   access: Access;
   authz: Pick<AuthzService, 'snapshot' | 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
   gateway: Pick<GatewayService, 'admitPartnerPerson' | 'checkPartnerAddress'>;
+  /** every outcome is counted with the gateway's (partnergate_gateway_decisions_total), so one alert sees every door */
+  metrics?: Pick<Metrics, 'gatewayDecision'>;
 }
 
 /** What the steps share for one request. */
@@ -95,6 +99,22 @@ const STEPS: readonly Step[] = [orgRole, memberRole, decision, partnerMfa];
  * gateway's partner policy and limits. Sets `req.admitted` and the RateLimit headers.
  */
 export function partnerAdmission(d: PartnerAdmissionDeps): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const admit = admitPartner(d);
+  const metrics = d.metrics;
+  if (metrics === undefined) return admit;
+  return async (req, reply) => {
+    try {
+      await admit(req, reply);
+      metrics.gatewayDecision(req.admitted?.partnerId ?? null, null);
+    } catch (e) {
+      // a refusal (a wave of refused context switches shows in the same counter as the gateway's); a bug is not one
+      if (e instanceof AppError && e.status < 500) metrics.gatewayDecision(req.principal?.partner?.partnerId ?? null, e.code);
+      throw e;
+    }
+  };
+}
+
+function admitPartner(d: PartnerAdmissionDeps): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (req, reply) => {
     const needs = req.routeOptions.config?.admission;
     // the router refuses at boot a partner route that declares nothing: this is a bug, not a request

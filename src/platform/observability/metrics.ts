@@ -115,7 +115,7 @@ export class Metrics {
     const partners = () => [...this.#byPartner.values(), ...(this.#other ? [this.#other] : []), ...(this.#none ? [this.#none] : [])];
     new Counter({
       name: 'partnergate_gateway_decisions_total',
-      help: 'Gateway outcomes (proxy and forward-auth): allowed, or refused with its code; by partner (first partners seen, the rest "other")',
+      help: 'Outcomes at the doors into customer data (the gateway\'s proxy and forward-auth, the partner API): allowed, or refused with its code; by partner (first partners seen, the rest "other")',
       labelNames: ['decision', 'code', 'partner'],
       registers,
       collect() {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { partnerWithApp, startOAuthApp, tokenRequest, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
-import { consentClaims, consentedApp, gw, mintToken } from '../gateway/helpers.ts';
+import { consentClaims, consentedApp, gw, link, loginAs, mintToken } from '../gateway/helpers.ts';
 
 const TOKEN = 'metrics-scrape-token-0123456789';
 
@@ -109,6 +109,22 @@ describe('metrics on (METRICS_TOKEN)', () => {
     expect(r('partnergate_rate_limit_refusals_total{route_class="gateway"}')).toBe(1);
     // admissions are timed one in 8: 9 gateway requests here give at least one sample
     expect(r('partnergate_gateway_admission_seconds_count')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts the partner API’s admissions with the gateway’s: a wave of refused context switches shows in the same counter', async () => {
+    const msp = await t.world.partner({ capabilities: ['managed_services'] });
+    const [mine, theirs] = await Promise.all([t.world.tenant(), t.world.tenant()]);
+    await link(tt(), msp, mine, { role: 'MSP_FULL' });
+    const staff = await loginAs(tt(), msp.staff);
+    const before = await scrape(t);
+    expect((await staff.get(`/api/v1/partner/customers/${mine.id}`)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await staff.get(`/api/v1/partner/customers/${theirs.id}`)).body.code).toBe('delegation_not_found');
+    const after = await scrape(t);
+    // by decision and code, whichever partner label this partner got (METRICS_PARTNER_LABELS=1)
+    const sum = (m: Map<string, number>, decision: string, code: string) =>
+      [...m].filter(([k]) => k.startsWith(`partnergate_gateway_decisions_total{decision="${decision}",code="${code}",`)).reduce((n, [, x]) => n + x, 0);
+    expect(sum(after, 'refused', 'delegation_not_found') - sum(before, 'refused', 'delegation_not_found')).toBe(3);
+    expect(sum(after, 'allowed', 'none') - sum(before, 'allowed', 'none')).toBeGreaterThanOrEqual(1);
   });
 
   it('counts tokens issued by grant type', async () => {
