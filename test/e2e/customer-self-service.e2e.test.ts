@@ -87,7 +87,7 @@ describe('customer self-service', () => {
     // the panel shows the saved terms from the save's answer, without a reload (polled: React paints a moment later)
     await expect.poll(() => terms.getByTestId('commitment-times').innerText(), { timeout: 10_000 }).toMatch(/Urgent\s+30 min\s+3 h/);
     await expect.poll(() => terms.getByTestId('commitment-alerts').innerText(), { timeout: 10_000 }).not.toContain('An invoice becomes overdue');
-    await terms.getByTestId('commitments-history').getByText(/changed the service levels and alert settings/).waitFor();
+    await terms.getByTestId('commitments-history').getByText(/You changed the service levels and alert settings/).waitFor();
     // the answer to a change does not repeat can_edit: the administrator who saved may still change them
     await terms.getByTestId('edit-commitments').waitFor();
     expect(await page.locator('main').innerText()).not.toMatch(/dlg_|usr_|resolution_minutes/);

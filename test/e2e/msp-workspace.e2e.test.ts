@@ -109,6 +109,9 @@ describe('MSP workspace', () => {
     await terms.getByTestId('commitment-availability').getByText('99.95 %').waitFor();
     await terms.getByTestId('commitment-threshold').getByText('$12,500.00').waitFor();
     await terms.getByTestId('commitments-changed').getByText(/Last changed .* by /).waitFor();
+    // the history names the reader's own change as theirs, not as someone's
+    await terms.getByTestId('commitments-history').getByText(/· You changed the /).waitFor();
+    expect(await terms.getByTestId('commitments-history').innerText()).not.toMatch(/Someone/);
     // the answer to a change does not repeat can_edit: the one who saved may still change them
     await terms.getByTestId('edit-commitments').waitFor();
     const saved = await portal.t.services.alerts.commitments((await portal.t.services.db.kysely.selectFrom('delegations').select('id').where('partner_id', '=', msp.id).where('tenant_id', '=', acme.id).executeTakeFirstOrThrow()).id);

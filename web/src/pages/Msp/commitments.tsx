@@ -17,6 +17,7 @@ import { useApiMutation } from '../../query/query.ts';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { defineMessages, type Message } from '../../i18n/define.ts';
 import { formatMoney } from './shared.tsx';
+import { useMe } from '../../session/SessionContext.tsx';
 
 const m = defineMessages({
   urgent: { id: 'msp.commitments.priority.urgent', defaultMessage: 'Urgent' },
@@ -69,6 +70,8 @@ const m = defineMessages({
   someone: { id: 'msp.commitments.history.someone', defaultMessage: 'Someone' },
   changedSome: { id: 'msp.commitments.history.changed', defaultMessage: '{date} · {actor} changed the {sections}' },
   changedNothing: { id: 'msp.commitments.history.changed_nothing', defaultMessage: '{date} · {actor} changed nothing' },
+  youChangedSome: { id: 'msp.commitments.history.you_changed', defaultMessage: '{date} · You changed the {sections}' },
+  youChangedNothing: { id: 'msp.commitments.history.you_changed_nothing', defaultMessage: '{date} · You changed nothing' },
   minutesInvalid: { id: 'msp.commitments.form.minutes_invalid', defaultMessage: 'Enter whole minutes, from 1 to 525,600 (a year).' },
   saved: { id: 'msp.commitments.saved', defaultMessage: 'Commitments saved. Both sides see the change.' },
   availabilityInvalid: { id: 'msp.commitments.form.availability_invalid', defaultMessage: 'Enter an availability between 90 and 100 %.' },
@@ -147,6 +150,7 @@ export interface CommitmentsPanelProps {
 
 export function CommitmentsPanel({ c, side, save, onSaved, history }: CommitmentsPanelProps) {
   const intl = useIntl();
+  const myId = useMe().user.id;
   const [editing, setEditing] = useState(false);
   const counterpart = side === 'partner' ? c.tenant_name : c.partner_name;
   return (
@@ -237,11 +241,20 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
             </Text>
             {history.map((e) => {
               const changed = ((e.details as { changed?: string[] }).changed ?? []).map((k) => (SECTION_WORDS[k] ? intl.formatMessage(SECTION_WORDS[k]) : k));
-              const actor = `${e.actor_name ?? intl.formatMessage(m.someone)}${e.partner_name && (e.details as { side?: string }).side === 'partner' ? ` (${e.partner_name})` : ''}`;
               const date = formatDateTime(e.occurred_at);
+              const sections = listWords(intl, changed);
+              // the reader's own change, in the reader's words
+              if (e.actor.user_id !== null && e.actor.user_id === myId) {
+                return (
+                  <Text key={e.id} size="sm">
+                    {changed.length ? intl.formatMessage(m.youChangedSome, { date, sections }) : intl.formatMessage(m.youChangedNothing, { date })}
+                  </Text>
+                );
+              }
+              const actor = `${e.actor_name ?? intl.formatMessage(m.someone)}${e.partner_name && (e.details as { side?: string }).side === 'partner' ? ` (${e.partner_name})` : ''}`;
               return (
                 <Text key={e.id} size="sm">
-                  {changed.length ? intl.formatMessage(m.changedSome, { date, actor, sections: listWords(intl, changed) }) : intl.formatMessage(m.changedNothing, { date, actor })}
+                  {changed.length ? intl.formatMessage(m.changedSome, { date, actor, sections }) : intl.formatMessage(m.changedNothing, { date, actor })}
                 </Text>
               );
             })}
