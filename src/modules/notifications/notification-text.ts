@@ -92,9 +92,13 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
       const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
       const verb = type === 'alert.raised' ? 'Alert' : 'Resolved';
       const link = side === 'partner' ? '/partner/alerts' : tLink;
+      // the alert's own title names the customer ("Critical: invoice overdue — Acme"); the customer's people
+      // hear of every partner's alert on them, so theirs names the partner it came through
+      const what = a.title === undefined ? `an alert at ${tenant}` : a.title.includes(tenant) ? a.title : `${a.title} at ${tenant}`;
+      const title = side === 'partner' ? `${verb}: ${what}` : `${verb} from ${partner}: ${what}`;
       // without its detail (the reader may see that the alert exists, not its figures): no figure at all
-      if (a.detail === null && type === 'alert.raised') return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `An alert was raised for ${tenant}; open Alerts to see it.`, link };
-      return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link };
+      if (a.detail === null && type === 'alert.raised') return { title, body: `An alert was raised for ${tenant}; open Alerts to see it.`, link };
+      return { title, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link };
     }
     case 'domain.verification_lost':
     case 'domain.dns_unanswered':

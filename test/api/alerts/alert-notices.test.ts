@@ -146,7 +146,7 @@ describe('alert notices, per recipient', () => {
           const seesAlert = await c.get(alertRead(k, tenant.id));
           const seesFigure = await c.get(figureRead(k, tenant.id));
           for (const r of [seesAlert, seesFigure]) expect([r.status, r.status === 200 ? null : r.body.code], `${k}: ${r.status}`).toEqual(r.status === 200 ? [200, null] : [403, 'permission_denied']);
-          const about = (title: string) => title.includes(WORDS[k]) && title.includes(`— ${tenant.name} at ${tenant.name}`);
+          const about = (title: string) => title.includes(WORDS[k]) && title.endsWith(`— ${tenant.name}`);
           const items = bell.filter((n) => n.type === 'alert.raised' && about(n.title));
           const sent = mailbox.filter((m) => about(m.subject));
           const told = seesAlert.status === 200 ? 1 : 0;
@@ -208,7 +208,7 @@ describe('alert notices, per recipient', () => {
     const partnerSide = [noc, ...Object.values(people).map((x) => x.user.email.toLowerCase())];
     expect(mail.inbox.slice(before).filter((m) => m.subject.includes(tenant.name) && m.to.some((a) => partnerSide.includes(a)))).toEqual([]);
     const bell = (await people.owner.c.get('/api/v1/me/notifications?limit=100')).body.data as { title: string; body: string }[];
-    const mine = bell.filter((n) => n.title.includes(`— ${tenant.name} at`));
+    const mine = bell.filter((n) => n.title.endsWith(`— ${tenant.name}`));
     expect(mine.map((n) => KINDS.find((k) => n.title.includes(WORDS[k]))).sort()).toEqual(['invoice_overdue', 'receivables_threshold']);
   });
 });

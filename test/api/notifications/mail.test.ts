@@ -107,7 +107,7 @@ describe('e-mail over SMTP', () => {
     );
     await s.notifications.worker.tick();
     const admin = to(tenant.admin.email);
-    expect(admin.map((m) => m.subject)).toEqual(expect.arrayContaining([`Access of ${partner.name} to ${tenant.name} ends in 7 days`, `Alert: Monthly spend above 5,000.00 EUR at ${tenant.name}`]));
+    expect(admin.map((m) => m.subject)).toEqual(expect.arrayContaining([`Access of ${partner.name} to ${tenant.name} ends in 7 days`, `Alert from ${partner.name}: Monthly spend above 5,000.00 EUR at ${tenant.name}`]));
     const expiring = admin.find((m) => m.subject.includes('ends in 7 days'))!;
     expect(expiring.text).toContain('The “MSP — support” access ends on');
     expect(expiring.text).toContain(`Open in Partnergate: http://localhost:8080/tenant/${tenant.id}/partners`);
