@@ -18,14 +18,27 @@ import type { Page } from 'playwright-core';
 import { screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { signedIn as signIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import { seedDemo, type DemoWorld } from '../../src/demo/demo.seed.ts';
+import { newId } from '../../src/platform/ids.ts';
 
 
 let portal: Portal;
 let world: DemoWorld;
 
+/** the balance of Acme Fiber's two open invoices due on the same day, before any other open one */
+let sameDayCents = 0;
+
 beforeAll(async () => {
   portal = await startPortal();
   world = await seedDemo(portal.t.services);
+  const acme = tenant('acme-fiber');
+  const db = portal.t.services.db.kysely;
+  const first = await db.selectFrom('invoices').select('due_at').where('tenant_id', '=', acme.id).where('status', '=', 'open').orderBy('due_at').executeTakeFirst();
+  const due = new Date(Math.min(Date.now() + 86_400_000, first ? Date.parse(first.due_at) - 86_400_000 : Infinity));
+  const ban = (await db.selectFrom('billing_accounts').select('id').where('tenant_id', '=', acme.id).executeTakeFirstOrThrow()).id;
+  const made = new Date(due.getTime() - 20 * 86_400_000).toISOString();
+  const invoice = (n: string, cents: number) => ({ id: newId('ivc'), tenant_id: acme.id, ban_id: ban, period: made.slice(0, 7), number: n, issued_at: made, due_at: due.toISOString(), currency: 'USD', subtotal_cents: cents, tax_cents: 0, total_cents: cents, balance_cents: cents, status: 'open' as const, paid_at: null, created_at: made });
+  await db.insertInto('invoices').values([invoice('INV-SAME-DAY-1', 41_250), invoice('INV-SAME-DAY-2', 203_775)]).execute();
+  sameDayCents = 41_250 + 203_775;
 }, 180_000);
 afterAll(() => portal?.close());
 
@@ -115,9 +128,19 @@ describe("the tenant's overview", () => {
       expect(await page.getByTestId('chart').innerText()).toContain('Invoiced per month');
       expect(text).toContain('At a glance');
 
-      // a figure is one click from where it is dealt with
+      // the next payment is every invoice due that day (here two, added on the same day), not one of them
+      const next = page.getByTestId('figure-next-due');
+      expect(await next.innerText()).toMatch(/2 invoices due /);
+      expect(await page.getByTestId('figure-next-due-value').innerText()).toBe(`$${(sameDayCents / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+
+      // a figure is one click from where it is dealt with: the tickets, not the first tab
       await page.getByTestId('figure-tickets').getByRole('link', { name: 'See tickets' }).click();
-      await page.waitForURL(`**/tenant/${acme.id}/services`);
+      await page.waitForURL(`**/tenant/${acme.id}/services?tab=tickets`);
+      await expect.poll(() => page.getByRole('tab', { name: 'Tickets' }).getAttribute('aria-selected')).toBe('true');
+      await page.goBack();
+      await page.getByTestId('figure-overdue').getByRole('link', { name: 'See invoices' }).click();
+      await page.waitForURL(`**/tenant/${acme.id}/services?tab=invoices`);
+      await expect.poll(() => page.getByRole('tab', { name: 'Invoices' }).getAttribute('aria-selected')).toBe('true');
       await page.close();
     });
 

@@ -107,6 +107,8 @@ export async function walkPage(page: Page, name: string, opts: { /** a live prev
   const technical = (await area.locator('[data-technical]').allInnerTexts()).sort((a, b) => b.length - a.length);
   for (const t of technical) shown = shown.split(t).join(' ');
   expect(shown, `${name}: an id or a permission code on screen`).not.toMatch(CODES);
+  // a message the catalog does not hold shows its ICU source ("{count, plural, one {…}}") instead of words
+  expect(text, `${name}: a message shown unformatted`).not.toMatch(/\{\w+, (?:plural|select|selectordinal),/);
   const denied = refused.get(page)!.splice(0);
   if (denied.length > 0) {
     const nothing = await page.evaluate(() => {

@@ -5,6 +5,7 @@
  * member's role reads.
  */
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Button, Group, SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { IconCash, IconClockExclamation, IconGauge, IconPlus, IconSearch, IconTicket } from '@tabler/icons-react';
 import { ApiError } from '../../api/errors.ts';
@@ -75,7 +76,11 @@ export function TenantSelfServicePage() {
     { value: 'sla', label: tabLabel.sla, ok: can('reports.sla.read') },
     { value: 'commitments', label: tabLabel.commitments, ok: can('tenant.delegations.read') },
   ].filter((x) => x.ok);
-  const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
+  // the open tab is in the address (?tab=invoices), so the home page's "See invoices" opens the invoices
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('tab');
+  const tab = tabs.some((x) => x.value === asked) ? asked : (tabs[0]?.value ?? null);
+  const setTab = (v: string | null) => setParams(v ? { tab: v } : {}, { replace: true });
   // partner names for "placed by" when the server does not name the person
   const partners = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId), { enabled: can('tenant.delegations.read') });
   const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? intl.formatMessage(m.aPartner)])), [partners.data, intl]);

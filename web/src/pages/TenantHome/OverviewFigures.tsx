@@ -33,6 +33,10 @@ const m = defineMessages({
   noInvoiceToPay: { id: 'tenant_home.figures.next_due.none', defaultMessage: 'No invoice to pay' },
   dueOn: { id: 'tenant_home.figures.next_due.due', defaultMessage: 'Due {date}' },
   dueOnOfMany: { id: 'tenant_home.figures.next_due.due_of_many', defaultMessage: 'Due {date} · {count, plural, one {# open invoice} other {# open invoices}} in all' },
+  dueSameDay: {
+    id: 'tenant_home.figures.next_due.due_same_day',
+    defaultMessage: '{count, plural, one {# invoice} other {# invoices}} due {date} · {total, plural, one {# open invoice} other {# open invoices}} in all',
+  },
   noOpenInvoice: { id: 'tenant_home.figures.next_due.no_open_invoice', defaultMessage: 'No open invoice is waiting for payment' },
   ticketsLabel: { id: 'tenant_home.figures.tickets', defaultMessage: 'Open tickets' },
   ticketsWaiting: { id: 'tenant_home.figures.tickets.waiting', defaultMessage: '{count, plural, one {# ticket waits for your reply} other {# tickets wait for your reply}}' },
@@ -107,14 +111,15 @@ function FigureTile({ f }: { f: Figure }) {
 }
 
 /** what partners are alerted to about this customer, in words */
-const ALERT_KINDS: { kind: string; words: Message }[] = [
-  { kind: 'invoice_overdue', words: { id: 'tenant_home.figures.alerts.kind.invoice_overdue', defaultMessage: '{count, plural, one {# overdue invoice} other {# overdue invoices}}' } },
-  { kind: 'sla_breach', words: { id: 'tenant_home.figures.alerts.kind.sla_breach', defaultMessage: '{count, plural, one {# missed service level} other {# missed service levels}}' } },
-  {
-    kind: 'receivables_threshold',
-    words: { id: 'tenant_home.figures.alerts.kind.receivables_threshold', defaultMessage: '{count, plural, one {# unpaid balance over their limit} other {# unpaid balances over their limit}}' },
+const kindWords = defineMessages({
+  invoice_overdue: { id: 'tenant_home.figures.alerts.kind.invoice_overdue', defaultMessage: '{count, plural, one {# overdue invoice} other {# overdue invoices}}' },
+  sla_breach: { id: 'tenant_home.figures.alerts.kind.sla_breach', defaultMessage: '{count, plural, one {# missed service level} other {# missed service levels}}' },
+  receivables_threshold: {
+    id: 'tenant_home.figures.alerts.kind.receivables_threshold',
+    defaultMessage: '{count, plural, one {# unpaid balance over their limit} other {# unpaid balances over their limit}}',
   },
-];
+});
+const ALERT_KINDS: { kind: string; words: Message }[] = (['invoice_overdue', 'sla_breach', 'receivables_threshold'] as const).map((kind) => ({ kind, words: kindWords[kind] }));
 
 /** Amounts in each currency: "$1,200.00" or "$1,200.00 + €300.00". */
 function moneyList(rows: { cents: number; currency: string }[]): string {
@@ -159,17 +164,24 @@ function billingFigures(
     hint: intl.formatMessage(rec.length === 0 ? m.notInvoicedYet : overdueCount > 0 ? m.pastDue : m.nothingPastDue, { count: overdueCount }),
     loading: summary.loading || overdue.loading,
     error: summary.error ?? overdue.error,
-    link: { to: services, label: intl.formatMessage(m.seeInvoices) },
+    link: { to: `${services}?tab=invoices`, label: intl.formatMessage(m.seeInvoices) },
   });
   const next = nextDue.data?.data[0];
+  // every invoice due that same day counts (two due on the 1st are both the next payment), each currency apart
+  const sameDay = next ? (nextDue.data?.data ?? []).filter((i) => i.due_at.slice(0, 10) === next.due_at.slice(0, 10)) : [];
+  const byCurrency = new Map<string, number>();
+  for (const i of sameDay) byCurrency.set(i.currency, (byCurrency.get(i.currency) ?? 0) + i.balance_cents);
+  const total = nextDue.data?.total ?? 1;
   out.push({
     label: intl.formatMessage(m.nextDueLabel),
     icon: <IconCalendarDue size={18} />,
     color: 'teal',
     testId: 'figure-next-due',
-    value: next ? formatMoney(next.balance_cents, next.currency) : intl.formatMessage(m.noInvoiceToPay),
+    value: next ? moneyList([...byCurrency].map(([currency, cents]) => ({ cents, currency }))) : intl.formatMessage(m.noInvoiceToPay),
     hint: next
-      ? intl.formatMessage((nextDue.data?.total ?? 1) > 1 ? m.dueOnOfMany : m.dueOn, { date: formatDate(next.due_at), count: nextDue.data?.total ?? 1 })
+      ? sameDay.length > 1
+        ? intl.formatMessage(m.dueSameDay, { date: formatDate(next.due_at), count: sameDay.length, total })
+        : intl.formatMessage(total > 1 ? m.dueOnOfMany : m.dueOn, { date: formatDate(next.due_at), count: total })
       : intl.formatMessage(m.noOpenInvoice),
     loading: nextDue.loading,
     error: nextDue.error,
@@ -186,7 +198,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
   const services = `${base}/services`;
 
   const summary = useApiQuery(overviewKeys.summary(tenantId), () => overviewApi.summary(tenantId), { enabled: billing || tickets, staleTime: 30_000 });
-  const nextDue = useApiQuery(overviewKeys.nextDue(tenantId), () => overviewApi.invoices(tenantId, { status: 'open', sort: 'due_at', limit: 1 }), { enabled: billing, staleTime: 30_000 });
+  const nextDue = useApiQuery(overviewKeys.nextDue(tenantId), () => overviewApi.invoices(tenantId, { status: 'open', sort: 'due_at', limit: 50 }), { enabled: billing, staleTime: 30_000 });
   const overdue = useApiQuery(overviewKeys.overdueCount(tenantId), () => overviewApi.invoices(tenantId, { status: 'overdue', limit: 1 }), { enabled: billing, staleTime: 30_000 });
   const waitingTickets = useApiQuery(overviewKeys.waitingTickets(tenantId), () => overviewApi.tickets(tenantId, { status: 'waiting_on_customer', limit: 1 }), { enabled: tickets, staleTime: 30_000 });
   const openAlerts = useOpenAlerts(tenantId, alerts);
@@ -206,7 +218,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
       hint: intl.formatMessage(waiting > 0 ? m.ticketsWaiting : open > 0 ? m.noneWaits : m.noOpenTicket, { count: waiting }),
       loading: summary.loading || waitingTickets.loading,
       error: summary.error ?? waitingTickets.error,
-      link: { to: services, label: intl.formatMessage(m.seeTickets) },
+      link: { to: `${services}?tab=tickets`, label: intl.formatMessage(m.seeTickets) },
     });
   }
   if (alerts) {
