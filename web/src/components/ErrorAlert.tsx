@@ -25,7 +25,7 @@ const m = defineMessages({
     id: 'components.error_alert.role_refusal',
     defaultMessage: 'Your role does not include this. If you need it, ask an administrator of your organization.',
   },
-  checkFields: { id: 'components.error_alert.check_fields', defaultMessage: 'Please check {count, plural, one {this field} other {these fields}} (marked on the form):' },
+  checkFields: { id: 'components.error_alert.check_fields', defaultMessage: 'Please check {count, plural, one {this field} other {these fields}}:' },
   fieldProblem: { id: 'components.error_alert.field_problem', defaultMessage: '{field}: {problem}' },
   tryAgain: { id: 'components.error_alert.try_again', defaultMessage: 'Try again' },
 });
