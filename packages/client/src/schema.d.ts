@@ -8337,6 +8337,8 @@ export interface components {
             /** @description session or api_token */
             auth: string;
             csrf_token: string | null;
+            /** @description the person has a password here (someone created by single sign-on or a directory has none, and signs in through their organization) */
+            has_password: boolean;
             locale: {
                 /** @description the languages you may choose */
                 available: string[];

@@ -42,6 +42,7 @@ export const MeDto = Type.Object({
   active_managed_tenant_id: Type.Optional(Nullable(Type.String({ description: 'the X-Active-Tenant-Id of this request, when it names one of managed_tenant_ids' }))),
   auth: Type.String({ description: 'session or api_token' }),
   mfa: Type.Boolean({ description: 'this session was signed in (or stepped up) with a second factor' }),
+  has_password: Type.Boolean({ description: 'the person has a password here (someone created by single sign-on or a directory has none, and signs in through their organization)' }),
   csrf_token: Nullable(Type.String()),
   locale: Type.Object({
     current: Type.String({ description: 'the language the portal speaks to you in: your choice, else your organization\'s, else your browser\'s (Accept-Language), else English' }),

@@ -198,7 +198,11 @@ export class IdentityService {
     this.#users.onDisabled(fn);
   }
 
-  createUser(trx: Tx, input: { email: string; name: string; password: string | null; platformRole?: string | null }): Promise<string> {
+  /**
+   * A new account. Without a password it is an invitation's (status invited) unless `federated`: someone their
+   * organization's single sign-on or directory brings, active at once and with no password here (a reset link may set one).
+   */
+  createUser(trx: Tx, input: { email: string; name: string; password: string | null; federated?: boolean; platformRole?: string | null }): Promise<string> {
     return this.#users.create(trx, input);
   }
 

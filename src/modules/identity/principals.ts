@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { withDbContext } from '../../platform/db/db-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import type * as repo from './identity.repo.ts';
+import { findUserById } from './identity.repo.ts';
 
 /** An authenticated user's memberships, read in that user's database context (its own rows). */
 function memberships(db: Db, userId: string): ReturnType<typeof loadMemberships> {
@@ -34,7 +35,11 @@ export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Princi
 
 /** /me: the user and their memberships with display names. */
 export async function describePrincipal(db: Db, principal: Principal, acceptLanguage?: string | null) {
-  const [m, prefs] = await Promise.all([memberships(db, principal.userId), localePreferencesOf(db.kysely, [principal.userId])]);
+  const [m, prefs, pw] = await Promise.all([
+    memberships(db, principal.userId),
+    localePreferencesOf(db.kysely, [principal.userId]),
+    findUserById(db.kysely, principal.userId),
+  ]);
   const pref = prefs.get(principal.userId) ?? { person: null, organization: null };
   return {
     user: { id: principal.userId, email: principal.email, name: principal.name, status: principal.userStatus, platform_role: principal.platformRole },
@@ -53,6 +58,7 @@ export async function describePrincipal(db: Db, principal: Principal, acceptLang
       : null,
     auth: principal.kind,
     mfa: principal.mfa === true,
+    has_password: (pw?.password_hash ?? null) !== null,
     csrf_token: principal.csrfToken,
     locale: {
       current: negotiateLocale({ ...pref, acceptLanguage }),

@@ -33,7 +33,7 @@ export class UsersService {
     return this.#d.clock.now();
   }
 
-  async create(trx: Tx, input: { email: string; name: string; password: string | null; platformRole?: string | null }): Promise<string> {
+  async create(trx: Tx, input: { email: string; name: string; password: string | null; federated?: boolean; platformRole?: string | null }): Promise<string> {
     const now = this.#now().toISOString();
     const id = newId('usr');
     await repo.insertUser(trx, {
@@ -41,7 +41,7 @@ export class UsersService {
       email: input.email,
       name: input.name,
       password_hash: input.password ? await this.#passwords.hash(input.password) : null,
-      status: input.password ? 'active' : 'invited',
+      status: input.password || input.federated === true ? 'active' : 'invited',
       platform_role: input.platformRole ?? null,
       created_at: now,
       updated_at: now,

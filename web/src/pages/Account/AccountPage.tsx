@@ -57,7 +57,7 @@ export function AccountPage() {
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
           <ProfileCard />
           <LanguageCard />
-          <PasswordCard />
+          {me.has_password === false ? <NoPasswordCard /> : <PasswordCard />}
         </SimpleGrid>
         <ApiTokensCard />
       </Stack>
@@ -198,6 +198,25 @@ function LanguageCard() {
           data-testid="language-select"
         />
         <ErrorAlert error={save.error} />
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Someone created by their organization's single sign-on or directory: no password here to change. */
+function NoPasswordCard() {
+  return (
+    <Paper withBorder p="lg" radius="md" data-testid="no-password">
+      <Stack gap="xs">
+        <Title order={4}>
+          <FormattedMessage id="account.password.title" defaultMessage="Password" />
+        </Title>
+        <Text size="sm">
+          <FormattedMessage
+            id="account.password.none"
+            defaultMessage="You sign in through your organization's single sign-on, so you have no password here. Your organization's identity provider manages how you sign in."
+          />
+        </Text>
       </Stack>
     </Paper>
   );
