@@ -142,6 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const b = forCustomers ? await services.branding.customerBrandOfPartner(partnerId) : await services.branding.ownBrand(partnerId);
       return b && { name: b.name, primaryColor: b.primary_color, accentColor: b.accent_color, logoUrl: b.logo_url, poweredBy: b.powered_by };
     },
+    // the operator's product name, support address and legal links on the sign-in and consent pages, per language
+    textsFor: (locale) => services.languages.textsFor(locale),
   });
   const routes = { config, clock, services, authzen, scim, sso: sso.service };
   const table = routerTable([...organizationRouters(routes), ...accessAndCommerceRouters(routes, oauth.tenant)], { oauth: [oauth.oauth] });

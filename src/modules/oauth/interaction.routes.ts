@@ -14,7 +14,8 @@ import type { IdentityService } from '../identity/index.ts';
 import type { AppsService, ClientRecord } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { INTERACTION_PATH, PAGE_CSP } from './provider.ts';
-import { STYLESHEET, STYLESHEET_PATH, brandStyle, consentPage, errorPage, loginPage, memberConsentPage, notAdminPage, notForCustomersPage, type PageBrand } from './interaction-views.ts';
+import { ERROR_WORDS, STYLESHEET, STYLESHEET_PATH, brandStyle, consentPage, errorPage, loginPage, memberConsentPage, notAdminPage, notForCustomersPage, pageLang, unsupportedStep, type PageBrand, type PageLang, type PageTexts } from './interaction-views.ts';
+import { negotiateLocale, type Locale } from '../../platform/i18n/locales.ts';
 
 const SESSION_COOKIE = 'partnergate_session';
 
@@ -25,6 +26,8 @@ export interface InteractionDeps {
   secret: string;
   /** a partner's brand as its customers (forCustomers) or its own people see it, or null (modules/branding, wired in build-app) */
   brandOf?: (partnerId: string, forCustomers: boolean) => Promise<PageBrand | null>;
+  /** the operator's words for the pages in a language (modules/languages, wired in build-app) */
+  textsFor?: (locale: Locale) => Promise<PageTexts>;
 }
 
 type Form = Record<string, string | string[] | undefined>;
@@ -76,7 +79,18 @@ function interactionKit(d: InteractionDeps) {
       return null;
     }
   };
-  const expired = (reply: FastifyReply) => html(reply, 400, errorPage('interaction_expired', 'This sign-in request has expired or was already used. Start again from the app.'));
+  /**
+   * The reader's language: the signed-in person's own choice or their organization's, else the app's
+   * `ui_locales`, else the browser's Accept-Language (platform/i18n/locales.ts).
+   */
+  const lang = async (req: FastifyRequest, i?: Interaction | null): Promise<PageLang> => {
+    const accountId = i?.session?.accountId;
+    const pref = accountId ? (await d.identity.localePreferences([accountId])).get(accountId) : undefined;
+    const uiLocales = typeof i?.params.ui_locales === 'string' ? i.params.ui_locales : null;
+    const locale = negotiateLocale({ person: pref?.person, organization: pref?.organization, uiLocales, acceptLanguage: req.headers['accept-language'] });
+    return pageLang(locale, (await d.textsFor?.(locale)) ?? null);
+  };
+  const expired = async (req: FastifyRequest, reply: FastifyReply) => html(reply, 400, errorPage(await lang(req), 'interaction_expired', ERROR_WORDS.expired));
 
   const checkCsrf = (uid: string, form: Form): boolean => typeof form.csrf === 'string' && constantTimeEqual(form.csrf, csrfFor(uid));
 
@@ -94,23 +108,23 @@ function interactionKit(d: InteractionDeps) {
 
   const client = async (i: Interaction) => d.apps.findClientRecord(String(i.params.client_id ?? ''));
 
-  return { csrfFor, html, details, expired, checkCsrf, finish, portalUser, client };
+  return { csrfFor, html, details, expired, checkCsrf, finish, portalUser, client, lang };
 }
 type InteractionKit = ReturnType<typeof interactionKit>;
 
 /** The sign-in page of an interaction, offering the portal session when there is one. */
-function loginRenderer({ client, portalUser, html, csrfFor }: InteractionKit) {
+function loginRenderer({ client, portalUser, html, csrfFor, lang }: InteractionKit) {
   return async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, extra: { email?: string; error?: string | null } = {}) => {
     const record = await client(i);
     const user = await portalUser(req);
     return html(
       reply,
       status,
-      loginPage({
+      loginPage(await lang(req, i), {
         action: `${INTERACTION_PATH}/${i.uid}/login`,
         csrf: csrfFor(i.uid),
-        clientName: record?.app.name ?? 'the app',
-        partnerName: record?.partner.name ?? 'A partner',
+        clientName: record?.app.name ?? null,
+        partnerName: record?.partner.name ?? null,
         sessionEmail: user?.email ?? null,
         ...extra,
       }),
@@ -130,7 +144,7 @@ function redirectHostOf(i: Interaction): string {
 
 /** The consent page of a member of the app's own partner, authorizing it for their own account. */
 function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: InteractionKit) {
-  return async (reply: FastifyReply, i: Interaction, status: number, record: ClientRecord, user: { email: string; name: string }, role: string) => {
+  return async (l: PageLang, reply: FastifyReply, i: Interaction, status: number, record: ClientRecord, user: { email: string; name: string }, role: string) => {
     const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
     const asked = d.oauth.consent.requestedPurposes(i.params.purpose);
     const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
@@ -138,7 +152,7 @@ function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: Interactio
     return html(
       reply,
       status,
-      memberConsentPage({
+      memberConsentPage(l, {
         brand,
         action: `${INTERACTION_PATH}/${i.uid}/consent`,
         csrf: csrfFor(i.uid),
@@ -161,26 +175,27 @@ function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: Interactio
 
 /** The consent page: which organisation, which billing accounts, for how long; or why this person cannot consent. */
 function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
-  const { client, expired, html, csrfFor } = kit;
+  const { client, expired, html, csrfFor, lang } = kit;
   const renderMemberConsent = memberConsentRenderer(d, kit);
   return async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; purposes?: string[]; error?: string | null } = {}) => {
     const accountId = i.session?.accountId;
     const record = await client(i);
-    if (!accountId || !record) return expired(reply);
+    if (!accountId || !record) return expired(req, reply);
     const user = await d.identity.findUserById(accountId);
-    if (!user) return expired(reply);
+    if (!user) return expired(req, reply);
     // A member of the app's own (managed_services) partner authorizes it for their own account.
     const member = await d.oauth.consent.memberOfAppPartner(accountId, record);
-    if (member) return renderMemberConsent(reply, i, status, record, user, member.role);
+    const l = await lang(req, i);
+    if (member) return renderMemberConsent(l, reply, i, status, record, user, member.role);
     const tenants = await d.oauth.consent.adminTenants(accountId);
     if (tenants.length === 0) {
-      return html(reply, 403, notAdminPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name }), i.params.redirect_uri);
+      return html(reply, 403, notAdminPage(l, { action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name }), i.params.redirect_uri);
     }
     if (!d.oauth.consent.servesCustomers(record)) {
       return html(
         reply,
         403,
-        notForCustomersPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name, partnerName: record.partner.name }),
+        notForCustomersPage(l, { action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name, partnerName: record.partner.name }),
         i.params.redirect_uri,
       );
     }
@@ -195,7 +210,7 @@ function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
     return html(
       reply,
       status,
-      consentPage({
+      consentPage(l, {
         brand,
         action: `${INTERACTION_PATH}/${i.uid}/consent`,
         csrf: csrfFor(i.uid),
@@ -210,7 +225,7 @@ function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
         bans: bans.map((b) => ({ id: b.id, accountNumber: b.account_number, name: b.name })),
         selectedBans: form.banIds ?? null,
         billTo: form.billTo ?? null,
-        durations: d.oauth.consent.durations(),
+        durations: d.oauth.consent.durations().map((x) => x.days),
         selectedDays: form.days ?? d.oauth.consent.defaultDays(),
         purposes: d.oauth.consent.purposeCatalog(),
         selectedPurposes: form.purposes ?? d.oauth.consent.requestedPurposes(i.params.purpose),
@@ -226,18 +241,19 @@ function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
 type InteractionPages = { renderLogin: ReturnType<typeof loginRenderer>; renderConsent: ReturnType<typeof consentRenderer> };
 
 /** The interaction's prompt page, the sign-in form's post, and cancelling. */
-function registerSignInRoutes(scope: FastifyInstance, d: InteractionDeps, { details, expired, html, checkCsrf, portalUser, finish }: InteractionKit, { renderLogin, renderConsent }: InteractionPages): void {
+function registerSignInRoutes(scope: FastifyInstance, d: InteractionDeps, { details, expired, html, checkCsrf, portalUser, finish, lang }: InteractionKit, { renderLogin, renderConsent }: InteractionPages): void {
   scope.get(`${INTERACTION_PATH}/:uid`, { schema: { hide: true } }, async (req, reply) => {
     const i = await details(req, reply);
-    if (!i) return expired(reply);
+    if (!i) return expired(req, reply);
     if (i.prompt.name === 'login') return renderLogin(req, reply, i, 200);
     if (i.prompt.name === 'consent') return renderConsent(req, reply, i, 200);
-    return html(reply, 400, errorPage('unsupported_prompt', `Partnergate cannot handle the ${i.prompt.name} step.`));
+    const l = await lang(req, i);
+    return html(reply, 400, errorPage(l, 'unsupported_prompt', unsupportedStep(l, i.prompt.name)));
   });
 
   scope.post(`${INTERACTION_PATH}/:uid/login`, { schema: { hide: true } }, async (req, reply) => {
     const i = await details(req, reply);
-    if (!i || i.prompt.name !== 'login') return expired(reply);
+    if (!i || i.prompt.name !== 'login') return expired(req, reply);
     const form = (req.body ?? {}) as Form;
     if (!checkCsrf(i.uid, form)) return renderLogin(req, reply, i, 403, { error: 'The form has expired; try again.' });
     if (form.use_session === '1') {
@@ -265,20 +281,20 @@ function registerSignInRoutes(scope: FastifyInstance, d: InteractionDeps, { deta
 
   scope.post(`${INTERACTION_PATH}/:uid/abort`, { schema: { hide: true } }, async (req, reply) => {
     const i = await details(req, reply);
-    if (!i) return expired(reply);
-    if (!checkCsrf(i.uid, (req.body ?? {}) as Form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; start again from the app.'));
+    if (!i) return expired(req, reply);
+    if (!checkCsrf(i.uid, (req.body ?? {}) as Form)) return html(reply, 403, errorPage(await lang(req, i), 'invalid_request', ERROR_WORDS.formExpired));
     await d.oauth.consent.deny(req.ctx(), { userId: i.session?.accountId ?? null, clientId: String(i.params.client_id ?? ''), tenantId: null });
     return finish(req, reply, { error: 'access_denied', error_description: 'The sign-in was cancelled.' }, false);
   });
 }
 
 /** The consent form's post: approve or deny, as a member of the app's partner or as a customer admin. */
-function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { details, expired, html, checkCsrf, finish, client }: InteractionKit, { renderConsent }: InteractionPages): void {
+function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { details, expired, html, checkCsrf, finish, client, lang }: InteractionKit, { renderConsent }: InteractionPages): void {
   scope.post(`${INTERACTION_PATH}/:uid/consent`, { schema: { hide: true } }, async (req, reply) => {
     const i = await details(req, reply);
-    if (!i || i.prompt.name !== 'consent' || !i.session?.accountId) return expired(reply);
+    if (!i || i.prompt.name !== 'consent' || !i.session?.accountId) return expired(req, reply);
     const form = (req.body ?? {}) as Form;
-    if (!checkCsrf(i.uid, form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; reload the page.'));
+    if (!checkCsrf(i.uid, form)) return html(reply, 403, errorPage(await lang(req, i), 'invalid_request', ERROR_WORDS.formExpiredReload));
     const accountId = i.session.accountId;
     const clientId = String(i.params.client_id ?? '');
     const tenantId = typeof form.tenant_id === 'string' && isId(form.tenant_id, 'tnt') ? form.tenant_id : null;
@@ -301,7 +317,7 @@ function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { d
         return finish(req, reply, { consent: { grantId } });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        return html(reply, e.status, errorPage(e.code, e.detail), i.params.redirect_uri);
+        return html(reply, e.status, errorPage(await lang(req, i), e.code, e.detail), i.params.redirect_uri);
       }
     }
     const banIds = (Array.isArray(form.ban_ids) ? form.ban_ids : typeof form.ban_ids === 'string' ? [form.ban_ids] : []).filter((b) => isId(b, 'ban'));

@@ -115,7 +115,7 @@ export function oauthTokenFront(d: {
   };
 }
 
-export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config; brandOf?: InteractionDeps['brandOf'] }): OAuthRoutes {
+export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config; brandOf?: InteractionDeps['brandOf']; textsFor?: InteractionDeps['textsFor'] }): OAuthRoutes {
   const { oauth, access } = d;
 
   /**
@@ -164,7 +164,7 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
           reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(oauth.resourceMetadataJson as never), // the JSON text as made once; the schema documents it
         );
       }
-      await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey, brandOf: d.brandOf });
+      await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey, brandOf: d.brandOf, textsFor: d.textsFor });
     },
 
     tenant(app) {

@@ -22,7 +22,14 @@ import type { Config } from '../../config/config.ts';
 import { MANAGED_ALGS, type SigningKeys } from './signing-keys.ts';
 import type { OAuthStore } from './oauth-store.ts';
 import { installHashedClientSecrets } from './oidc-provider-internals.ts';
-import { errorPage, logoutPage, loggedOutPage } from './interaction-views.ts';
+import { errorPage, logoutPage, loggedOutPage, pageLang, type PageLang } from './interaction-views.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
+
+/** The language of the library's own pages (errors, sign-out): the request's ui_locales, else its Accept-Language. */
+function koaLang(ctx: { get(h: string): string; oidc?: { params?: Record<string, unknown> } }): PageLang {
+  const ui = ctx.oidc?.params?.ui_locales;
+  return pageLang(negotiateLocale({ uiLocales: typeof ui === 'string' ? ui : null, acceptLanguage: ctx.get('accept-language') }));
+}
 
 export const OAUTH_MOUNT = '/oauth';
 export const INTERACTION_PATH = `${OAUTH_MOUNT}/interaction`;
@@ -153,7 +160,7 @@ export function buildProvider(d: ProviderDeps): Provider {
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.set('content-security-policy', PAGE_CSP);
-      ctx.body = errorPage(String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
+      ctx.body = errorPage(koaLang(ctx), String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
     },
     ttl: tokenLifetimes(config, d.grantTtl),
     discovery: {
@@ -262,12 +269,12 @@ function providerFeatures(d: ProviderDeps): NonNullable<Configuration['features'
       logoutSource: async (ctx, form) => {
         ctx.type = 'html';
         ctx.set('content-security-policy', PAGE_CSP);
-        ctx.body = logoutPage(form);
+        ctx.body = logoutPage(koaLang(ctx), form);
       },
       postLogoutSuccessSource: async (ctx) => {
         ctx.type = 'html';
         ctx.set('content-security-policy', PAGE_CSP);
-        ctx.body = loggedOutPage(ctx.oidc.client?.clientName ?? null);
+        ctx.body = loggedOutPage(koaLang(ctx), ctx.oidc.client?.clientName ?? null);
       },
     },
     pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },

@@ -147,10 +147,13 @@ export class UserAgent {
   readonly #cookies = new Map<string, string>();
   /** every cookie value the server ever set, by name (tests look for them where they must not be) */
   readonly cookiesSeen: { name: string; value: string }[] = [];
+  /** the browser's Accept-Language, when it sends one */
+  acceptLanguage: string | null = null;
 
   async request(url: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<{ status: number; location: string | null; body: string; headers: Headers }> {
     const headers: Record<string, string> = { accept: 'text/html' };
     if (this.#cookies.size) headers.cookie = [...this.#cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.acceptLanguage) headers['accept-language'] = this.acceptLanguage;
     let body: string | undefined;
     if (init.form) {
       const p = new URLSearchParams();
