@@ -10,9 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../helpers/http.ts';
 import type { TestTenant, TestUser } from '../../helpers/world.ts';
-import { startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
-import { loginAs } from '../gateway/helpers.ts';
-import { ERROR, PATCH, USER, email, entraDeactivate, scimClient, until } from './scim-helpers.ts';
+import * as oidc from 'openid-client';
+import { CALLBACK, authorizeViaHttp, oidcClient, partnerWithApp, pkce, startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
+import { gw, loginAs } from '../gateway/helpers.ts';
+import { ERROR, GROUP, PATCH, USER, email, entraDeactivate, scimClient, until } from './scim-helpers.ts';
 
 let t: OAuthTestApp;
 
@@ -100,6 +101,30 @@ describe('a person of two customers, switched off by one customer’s directory'
       expect(after.map((x) => x.action)).toEqual(expect.arrayContaining(['scim.user_reactivated', 'tenant.member_added']));
     });
   }
+
+  it('the access they approved for an app in that customer stops; their session in the other customer works', async () => {
+    const app = await partnerWithApp(t, { scopes: ['openid', 'profile', 'orders.read'], name: 'Customer console' });
+    const w = await personOfTwo();
+    // the directory's admin group makes them an admin of A, who connects the app for A
+    expect((await w.s('POST', '/Groups', { schemas: [GROUP], displayName: 'Admins', members: [{ value: w.person.id }] })).status).toBe(201);
+    expect(await roleIn(w.a, w.person.id)).toBe('TENANT_ADMIN');
+    const config = await oidcClient(t, app.clientId, app.secret);
+    const p = await pkce();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid orders.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
+    const cb = await authorizeViaHttp(t, url, w.person, { tenantId: w.a.id });
+    const tokens = await oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
+    expect((await gw(t, 'GET', '/resources/v1/context', { token: tokens.access_token })).status).not.toBe(401);
+
+    expect((await w.s('PATCH', `/Users/${w.person.id}`, entraDeactivate)).status).toBe(200);
+    const { value, elapsed } = await until(() => gw(t, 'GET', '/resources/v1/context', { token: tokens.access_token }), (r) => r.status === 403, 400);
+    expect([value.status, value.body.code]).toEqual([403, 'delegation_approver_inactive']);
+    expect(elapsed).toBeLessThan(400);
+    expect((await w.session.get(`/api/v1/tenants/${w.b.id}`)).status).toBe(200);
+    expect(await status(w.person.id)).toBe('active');
+    // turned on again: back with the role the directory's groups give
+    expect((await w.s('PATCH', `/Users/${w.person.id}`, entraReactivate)).body.active).toBe(true);
+    expect(await roleIn(w.a, w.person.id)).toBe('TENANT_ADMIN');
+  });
 
   it('DELETE ends their membership of that customer alone', async () => {
     const w = await personOfTwo();
