@@ -134,6 +134,30 @@ describe('a person of two customers, switched off by one customer’s directory'
   });
 });
 
+describe('a partner’s person who is also a customer’s member, switched off by the partner’s directory', () => {
+  it('their partner membership turns off; the customer keeps them and the account stays', async () => {
+    const partner = await t.world.partner({ capabilities: ['managed_services'] });
+    const tn = await t.world.tenant();
+    const person = partner.staff;
+    const token = (await (await loginAs(t, partner.owner)).post(`/api/v1/partners/${partner.id}/scim/token`)).body.token as string;
+    const p = scimClient(t, token);
+    expect((await p('POST', '/Users', { schemas: [USER], userName: person.email })).body.id).toBe(person.id);
+    const inv = await (await loginAs(t, tn.admin)).post(`/api/v1/tenants/${tn.id}/members`, { email: person.email, role: 'TENANT_USER' });
+    expect(inv.status).toBe(201);
+    const session = await loginAs(t, person);
+    expect((await session.post(`/api/v1/me/invitations/${inv.body.invitation.id}/accept`, {})).status).toBeLessThan(300);
+    expect((await session.get(`/api/v1/partners/${partner.id}`)).status).toBe(200);
+
+    expect((await p('PATCH', `/Users/${person.id}`, oktaDeactivate)).body.active).toBe(false);
+    const { value } = await until(() => session.get(`/api/v1/partners/${partner.id}`), (r) => r.status !== 200, 400);
+    expect(value.status).toBe(403);
+    expect((await session.get(`/api/v1/tenants/${tn.id}`)).status).toBe(200);
+    expect(await status(person.id)).toBe('active');
+    expect((await p('PATCH', `/Users/${person.id}`, oktaReactivate)).body.active).toBe(true);
+    expect((await session.get(`/api/v1/partners/${partner.id}`)).status).toBe(200);
+  });
+});
+
 describe('a person whose only organization is the customer', () => {
   for (const [idp, off, on] of FORMS) {
     it(`${idp}: deactivation disables the account as before; reactivation enables it`, async () => {
