@@ -5,8 +5,12 @@
  * the same for a partner and a tenant; only the membership differs:
  *  - a partner: PARTNER_STAFF members whose membership goes inactive on deactivation, member roles
  *    (partner_msp_full …) from groups, and their just-in-time activations end;
- *  - a tenant: TENANT_USER members (TENANT_ADMIN from an admin group); deactivation disables the
- *    account and keeps the membership, so a reactivation brings it back with its role.
+ *  - a tenant: TENANT_USER members (TENANT_ADMIN from an admin group); deactivation of someone
+ *    who belongs to this tenant alone disables the account and keeps the membership, so a
+ *    reactivation brings it back with its role.
+ * An account is governed only by the organizations it belongs to: when the person belongs to
+ * another organization too, a deactivation ends their membership here alone (a partner's goes
+ * inactive, a tenant's is removed) and the account, its sessions and its other memberships stay.
  * The organization is always the connection's (the token's), and a person is in reach only while
  * they are a member of it now — nothing in a request body decides either.
  */
@@ -29,6 +33,10 @@ export interface OrgMembers {
   /** the role of someone who leaves every role group: never more than the default */
   readonly fallbackRole: string;
   placement(org: Org, userId: string): Promise<Placement>;
+  /** whether the person belongs now to an organization other than this one (then the directory governs their membership here only) */
+  elsewhere(org: Org, userId: string): Promise<boolean>;
+  /** after `deactivate`, when the person keeps other organizations: ends their access to this one alone (the account stays) */
+  leave(ctx: RequestContext, org: Org, userId: string): Promise<void>;
   /** the organization's members now (the directory reaches a provisioned person only while they are one) */
   members(org: Org): Promise<ReadonlySet<string>>;
   /** adds the person as a member, in the provisioning's transaction (audited with `ctx`) */
@@ -67,12 +75,18 @@ export function partnerMembers(d: PartnerMembersDeps): OrgMembers {
     defaultRole: 'PARTNER_STAFF',
     groupRoles: PARTNER_ROLES.map((id) => ({ id, names: [id, d.roles.get(id)?.name ?? id] })),
     fallbackRole: 'partner_auditor',
-    // a customer's person is the customer's directory's: deactivating here would disable their account there
+    // another organization's person is theirs to govern: linked only once they are a member here too
     async placement(org, userId) {
       const of = d.partnerOf(userId);
-      if (of === null && (await d.tenantsOf(userId)).size > 0) return 'elsewhere';
-      return of === null ? 'free' : of === org.id ? 'here' : 'elsewhere';
+      if (of === org.id) return 'here';
+      return of === null && (await d.tenantsOf(userId)).size === 0 ? 'free' : 'elsewhere';
     },
+    elsewhere: async (org, userId) => {
+      const of = d.partnerOf(userId);
+      return (of !== null && of !== org.id) || (await d.tenantsOf(userId)).size > 0;
+    },
+    // the membership went inactive in `deactivate`; the just-in-time activations end with it
+    leave: (ctx, org, userId) => d.endActivations(ctx, org.id, userId),
     add: (trx, org, userId, ctx) => d.partners.addMember(trx, { scopeId: org.id, userId, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, ctx),
     deactivate: (ctx, org, userId) => d.partners.updateMember(ctx, org.id, userId, { status: 'inactive' }),
     // an activation would outlive the account's return within its window
@@ -103,12 +117,17 @@ export function tenantMembers(d: TenantMembersDeps): OrgMembers {
       { id: 'TENANT_USER', names: ['TENANT_USER', 'user', 'member', 'tenant user'] },
     ],
     fallbackRole: 'TENANT_USER',
-    // deactivating disables the account: only someone who belongs to this tenant alone may be provisioned by it
+    // another organization's person is theirs to govern: linked only once they are a member here too
     async placement(org, userId) {
-      if (d.partnerOf(userId) !== null) return 'elsewhere';
       const tenants = await d.tenantsOf(userId);
-      if ([...tenants.keys()].some((t) => t !== org.id)) return 'elsewhere';
-      return tenants.has(org.id) ? 'here' : 'free';
+      if (tenants.has(org.id)) return 'here';
+      return d.partnerOf(userId) === null && tenants.size === 0 ? 'free' : 'elsewhere';
+    },
+    elsewhere: async (org, userId) => d.partnerOf(userId) !== null || [...(await d.tenantsOf(userId)).keys()].some((t) => t !== org.id),
+    // a tenant's membership has no inactive state: it goes (audited, on every instance through the
+    // change feed), and a reactivation adds it back with the role the directory's groups give
+    async leave(ctx, org, userId) {
+      if (await memberRole(org, userId)) await d.tenants.removeMember(ctx, org.id, userId);
     },
     // within the customer's plan's people limit, like an invitation
     add: (trx, org, userId, ctx) => d.tenants.addProvisionedMember(trx, { scopeId: org.id, userId, role: 'TENANT_USER', invitedBy: null, invitationId: null }, ctx),

@@ -1,12 +1,15 @@
 /**
  * SCIM Users of one organization (a partner or a tenant): create (or link an existing account of
  * that e-mail that belongs to no other organization) as a member (PARTNER_STAFF, TENANT_USER),
- * replace, patch, deactivate, reactivate, delete. Deactivating and deleting reuse the platform's one
- * path that ends a person's access — IdentityService.setUserStatus('disabled'): sessions, API
- * tokens, OAuth grants and refresh tokens, pending invitations — and the membership's own path
- * (scim-members.ts: a partner's membership goes inactive and its just-in-time activations end), so
- * the change reaches every instance through the change feed. The account and its audit history
- * stay. A provisioned person is in the directory's reach only while a member of its organization.
+ * replace, patch, deactivate, reactivate, delete. An account is governed only by the organizations
+ * it belongs to: deactivating and deleting end the person's membership of this organization by the
+ * membership's own path (scim-members.ts: a partner's goes inactive and its just-in-time
+ * activations end; a tenant's is removed), and only when this organization was the person's last
+ * do they also reuse the platform's one path that ends an account's access —
+ * IdentityService.setUserStatus('disabled'): sessions, API tokens, OAuth grants and refresh tokens,
+ * pending invitations. Either way the change reaches every instance through the change feed. The
+ * account and its audit history stay. A provisioned person is in the directory's reach while a
+ * member of its organization, or while the directory itself has them switched off.
  */
 import { canonicalEmail } from '../../platform/email-address.ts';
 import { mutateAndKick, type Db, type Tx } from '../../platform/db/database.ts';
@@ -103,7 +106,7 @@ export class ScimPeople {
   /** A person this organization's directory provisioned and who is its member now. */
   async #find(org: repo.Org, userId: string) {
     const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
-    if (!row || !(await this.#d.memberships[org.type].members(org)).has(userId)) return undefined;
+    if (!row || (row.active === 1 && !(await this.#d.memberships[org.type].members(org)).has(userId))) return undefined;
     return row;
   }
 
@@ -116,7 +119,7 @@ export class ScimPeople {
   async list(base: string, org: repo.Org, q: Record<string, unknown>, page: { start: number; count: number }) {
     const match = filterOf(q.filter);
     const members = await this.#d.memberships[org.type].members(org);
-    const rows = (await repo.listScimUsers(this.#d.db.kysely, org)).filter((r) => members.has(r.user_id));
+    const rows = (await repo.listScimUsers(this.#d.db.kysely, org)).filter((r) => r.active === 0 || members.has(r.user_id));
     const docs = [];
     for (const row of rows) docs.push(toScimUser(base, await this.view(org, row)));
     return listResponse(match ? docs.filter((d) => match(d as unknown as Record<string, unknown>)) : docs, page);
@@ -131,7 +134,7 @@ export class ScimPeople {
     if (existing?.platform_role) throw scimProblem.uniqueness('This e-mail address belongs to a platform operator, who cannot be provisioned by an organization.');
     const members = this.#d.memberships[org.type];
     const placement = existing ? await members.placement(org, existing.id) : 'free';
-    if (placement === 'elsewhere') throw scimProblem.uniqueness('This e-mail address belongs to a member of another organization.');
+    if (placement === 'elsewhere') throw scimProblem.accountConflict();
     if (existing && (await repo.findScimUser(db, org, existing.id))) throw scimProblem.uniqueness('This person is already provisioned.');
     const now = this.#now();
     const displayName = input.displayName ?? ([input.givenName, input.familyName].filter(Boolean).join(' ') || input.userName);
@@ -174,6 +177,7 @@ export class ScimPeople {
     const db = this.#d.db.kysely;
     if (input.userName !== row.user_name && (await repo.listScimUsers(db, org)).some((u) => u.user_name === input.userName)) throw scimProblem.uniqueness(`A user with userName ${input.userName} already exists.`);
     if (input.externalId && input.externalId !== row.external_id && (await repo.findScimUserByExternalId(db, org, input.externalId))) throw scimProblem.uniqueness('A user with this externalId already exists.');
+    await this.#addressIsTheirs(org, row.user_id, input.email);
     const changed: string[] = [];
     if (input.userName !== row.user_name) changed.push('userName');
     if (input.externalId !== row.external_id) changed.push('externalId');
@@ -192,38 +196,72 @@ export class ScimPeople {
     if (input.active !== (row.active === 1)) await this.#setActive(ctx, org, row.user_id, input.active);
   }
 
+  /** An update may not name the address of another account: another organization's (account_conflict) or another of this one's. */
+  async #addressIsTheirs(org: repo.Org, userId: string, email: string) {
+    const owner = await this.#d.identity.findUserByEmail(email);
+    if (!owner || owner.id === userId) return;
+    if ((await this.#d.memberships[org.type].placement(org, owner.id)) === 'elsewhere') throw scimProblem.accountConflict();
+    throw scimProblem.uniqueness('This e-mail address belongs to another person of this organization.');
+  }
+
   /**
    * Deactivate: the membership's side first (a partner's goes inactive; an organization keeps its
-   * last owner or admin: refused), then the
-   * account is disabled — the path that ends its sessions, API tokens and OAuth grants everywhere.
-   * Reactivate: the account and the membership come back (tokens and grants do not).
+   * last owner or admin: refused). A person who belongs to another organization too leaves this one
+   * alone (scim-members.ts `leave`): their access here is refused on the next request, the account
+   * and its other memberships stay. Otherwise the account is disabled — the path that ends its
+   * sessions, API tokens and OAuth grants everywhere. Reactivate: the membership comes back (and the
+   * account, when it was disabled); tokens and grants do not.
    */
   async #setActive(ctx: RequestContext, org: repo.Org, userId: string, active: boolean, force = false) {
     const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
     if (!row || (!force && (row.active === 1) === active)) return;
-    const members = this.#d.memberships[org.type];
-    if (!active) {
-      await members.deactivate(ctx, org, userId);
-      await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
-      await members.afterDeactivate(ctx, org, userId);
-    } else {
-      const user = await this.#d.identity.findUserById(userId);
-      if (user?.status === 'disabled') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'active');
-      await members.reactivate(ctx, org, userId);
-    }
+    const scope = active ? await this.#switchOn(ctx, org, userId) : await this.#switchOff(ctx, org, userId);
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       await repo.updateScimUser(trx, org, userId, { active: active ? 1 : 0, version: row.version + 1, updated_at: this.#now() });
-      await this.#d.audit.record(trx, ctx, { action: active ? 'scim.user_reactivated' : 'scim.user_deactivated', ...auditOrg(org), targetType: 'user', targetId: userId });
+      await this.#d.audit.record(trx, ctx, { action: active ? 'scim.user_reactivated' : 'scim.user_deactivated', ...auditOrg(org), targetType: 'user', targetId: userId, details: { scope } });
     });
   }
 
-  /** Delete: access ends as for a deactivation, the membership goes; the account stays disabled with its history. */
+  /** What a deactivation reached: this organization's membership alone, or the account (its last organization). */
+  async #switchOff(ctx: RequestContext, org: repo.Org, userId: string): Promise<'organization' | 'account'> {
+    const members = this.#d.memberships[org.type];
+    await members.deactivate(ctx, org, userId);
+    if (await members.elsewhere(org, userId)) {
+      await members.leave(ctx, org, userId);
+      return 'organization';
+    }
+    await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
+    await members.afterDeactivate(ctx, org, userId);
+    return 'account';
+  }
+
+  async #switchOn(ctx: RequestContext, org: repo.Org, userId: string): Promise<'organization' | 'account'> {
+    const members = this.#d.memberships[org.type];
+    const user = await this.#d.identity.findUserById(userId);
+    const disabled = user?.status === 'disabled';
+    if (disabled) await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'active');
+    if (!(await members.members(org)).has(userId)) await this.#rejoin(ctx, org, userId);
+    await members.reactivate(ctx, org, userId);
+    return disabled ? 'account' : 'organization';
+  }
+
+  /** A membership the directory ended comes back, with the broadest role the person's groups here give. */
+  async #rejoin(ctx: RequestContext, org: repo.Org, userId: string) {
+    const members = this.#d.memberships[org.type];
+    await mutateAndKick(this.#d.db, this.#d.feed, (trx) => members.add(trx, org, userId, ctx));
+    const roles = await repo.memberRolesOfUser(this.#d.db.kysely, org, userId);
+    const role = members.groupRoles.find((r) => roles.includes(r.id))?.id;
+    if (role && role !== members.defaultRole) await members.setRole(ctx, org, userId, role);
+  }
+
+  /** Delete: access ends as for a deactivation, the membership goes; the account is disabled with its history only when this was its last organization. */
   async remove(ctx: RequestContext, org: repo.Org, userId: string, ifMatch?: string) {
     const row = await this.#current(org, userId, ifMatch);
     if (row.active === 1) await this.#setActive(ctx, org, userId, false);
+    const members = this.#d.memberships[org.type];
     const user = await this.#d.identity.findUserById(userId);
-    if (user?.status === 'active') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
-    await this.#d.memberships[org.type].remove(ctx, org, userId);
+    if (user?.status === 'active' && !(await members.elsewhere(org, userId))) await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
+    await members.remove(ctx, org, userId);
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       await repo.deleteScimUser(trx, org, userId);
       await this.#d.audit.record(trx, ctx, { action: 'scim.user_deleted', ...auditOrg(org), targetType: 'user', targetId: userId, details: { user_name: row.user_name } });

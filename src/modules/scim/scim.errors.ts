@@ -19,6 +19,8 @@ export class ScimProblem extends Error {
   readonly scimType: ScimType | undefined;
   readonly detail: string;
   readonly headers: Record<string, string>;
+  /** a stable snake_case code beside the RFC's members, for a refusal a client acts on (account_conflict) */
+  code: string | undefined;
   constructor(status: number, detail: string, scimType?: ScimType, headers: Record<string, string> = {}) {
     super(detail);
     this.status = status;
@@ -27,7 +29,7 @@ export class ScimProblem extends Error {
     this.headers = headers;
   }
   toJSON() {
-    return { schemas: [SCIM_ERROR_SCHEMA], status: String(this.status), ...(this.scimType ? { scimType: this.scimType } : {}), detail: this.detail };
+    return { schemas: [SCIM_ERROR_SCHEMA], status: String(this.status), ...(this.scimType ? { scimType: this.scimType } : {}), detail: this.detail, ...(this.code ? { code: this.code } : {}) };
   }
 }
 
@@ -42,5 +44,14 @@ export const scimProblem = {
   noTarget: (detail: string) => new ScimProblem(400, detail, 'noTarget'),
   mutability: (detail: string) => new ScimProblem(400, detail, 'mutability'),
   uniqueness: (detail: string) => new ScimProblem(409, detail, 'uniqueness'),
+  /**
+   * RFC 7644 §3.12 409 uniqueness: the address is an account of another organization, which this
+   * directory neither links nor governs (an account is governed only by the organizations it belongs to).
+   */
+  accountConflict: () => {
+    const p = new ScimProblem(409, 'account_conflict: This e-mail address belongs to an account of another organization; it is linked only once that person is a member here too.', 'uniqueness');
+    p.code = 'account_conflict';
+    return p;
+  },
   preconditionFailed: () => new ScimProblem(412, 'The resource changed since the version in If-Match was read.'),
 };
