@@ -15,7 +15,6 @@ import { canonicalEmail } from '../../platform/email-address.ts';
 import { mutateAndKick, type Db, type Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
-import { randomToken } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -139,8 +138,8 @@ export class ScimPeople {
     const now = this.#now();
     const displayName = input.displayName ?? ([input.givenName, input.familyName].filter(Boolean).join(' ') || input.userName);
     const userId = await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
-      // a new account gets an unguessable password nobody knows: the person signs in by single sign-on or sets one with a reset link
-      const id = existing?.id ?? (await this.#d.identity.createUser(trx, { email: input.email, name: displayName, password: randomToken(24) }));
+      // a new account has no password: the person signs in by single sign-on or sets one with a reset link
+      const id = existing?.id ?? (await this.#d.identity.createUser(trx, { email: input.email, name: displayName, password: null, federated: true }));
       if (placement === 'free') await members.add(trx, org, id, ctx);
       await repo.insertScimUser(trx, { org_type: org.type, org_id: org.id, user_id: id, external_id: input.externalId, user_name: input.userName, given_name: input.givenName, family_name: input.familyName, active: 1, created_at: now, updated_at: now });
       await this.#d.audit.record(trx, ctx, { action: 'scim.user_provisioned', ...auditOrg(org), targetType: 'user', targetId: id, details: { user_name: input.userName, linked_existing_account: existing !== undefined } });
