@@ -115,10 +115,16 @@ describe('OpenID Connect single sign-on in the browser', () => {
       await adaPage.getByLabel('Password').fill(ada.password);
       await adaPage.getByRole('button', { name: 'Sign in to Contoso' }).click();
       await adaPage.waitForURL((u) => u.origin === new URL(portal.url).origin && !u.pathname.startsWith('/sso/') && u.pathname !== '/login', { timeout: 30_000 });
-      const me = (await adaPage.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json())) as { user: unknown; partner: unknown };
+      const me = (await adaPage.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json())) as { user: unknown; partner: unknown; has_password: boolean };
       expect(me.user).toMatchObject({ email: ada.email, name: ada.name });
       expect(me.partner).toMatchObject({ partner_id: partner.id, member_role: 'partner_msp_billing' });
+      expect(me.has_password).toBe(false);
       await check(adaPage, `${tag}-landed`);
+      // her account page offers no password to change: she has none here
+      await adaPage.goto('/account');
+      await adaPage.getByTestId('no-password').getByText(/single sign-on/).waitFor();
+      expect(await adaPage.getByRole('button', { name: 'Change password' }).count()).toBe(0);
+      await check(adaPage, `${tag}-account`);
     });
   }
 });

@@ -15,7 +15,6 @@ import type { JWK } from 'jose';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { randomToken } from '../../platform/crypto.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
@@ -409,8 +408,8 @@ export class SsoService {
       (org.type === 'partner' ? (await this.#d.partners.listMembers(org.id)).some((m) => m.user_id === userId) : (await this.#d.tenants.listMembers(org.id)).some((m) => m.user_id === userId));
     await mutate(this.#d.db, async (trx) => {
       if (userId === null) {
-        // an unguessable password nobody knows: the person signs in with the company account
-        userId = await this.#d.identity.createUser(trx, { email: identity.email, name: identity.name?.trim() || identity.email, password: randomToken(24) });
+        // no password here: the person signs in with the company account
+        userId = await this.#d.identity.createUser(trx, { email: identity.email, name: identity.name?.trim() || identity.email, password: null, federated: true });
         await this.#d.audit.record(trx, asSystem, { action: 'sso.person_created', ...this.#about(org), targetType: 'user', targetId: userId, details: { email: identity.email, connection_id: c.id, role: r.role, groups: identity.groups.slice(0, 50) } });
       }
       if (!isMember && org.type === 'partner') await this.#d.partners.addMember(trx, { scopeId: org.id, userId: userId!, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, asSystem);
