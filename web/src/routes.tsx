@@ -58,6 +58,7 @@ import {
   IconUser,
   IconShieldCheck,
   IconShieldLock,
+  IconLanguage,
   IconUsers,
   IconUsersGroup,
   type Icon,
@@ -75,6 +76,7 @@ const AcceptInvitationPage = lazy(() => import('./pages/Invite/AcceptInvitationP
 const ForgotPasswordPage = lazy(() => import('./pages/Login/ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
 const ResetPasswordPage = lazy(() => import('./pages/Login/ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
 const SecurityPage = lazy(() => import('./pages/Security/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
+const OperatorTextsPage = lazy(() => import('./pages/Languages/OperatorTextsPage.tsx').then((m) => ({ default: m.OperatorTextsPage })));
 const OperatorMfaPolicyPage = lazy(() => import('./pages/Security/OperatorMfaPolicyPage.tsx').then((m) => ({ default: m.OperatorMfaPolicyPage })));
 const AccountPage = lazy(() => import('./pages/Account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
 const TenantsPage = lazy(() => import('./pages/Operator/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
@@ -239,6 +241,13 @@ export const PAGES: PortalPage[] = [
     element: <OperatorMfaPolicyPage />,
     allow: can.platform('platform.partners.manage'),
     nav: { section: 'operator', label: defineMessage({ id: 'page.operator_sign_in_security.nav', defaultMessage: 'Sign-in security' }), icon: IconShieldLock, order: 35 },
+  },
+  {
+    path: '/operator/sign-in-texts',
+    title: defineMessage({ id: 'page.operator_sign_in_texts.title', defaultMessage: 'Sign-in page texts' }),
+    element: <OperatorTextsPage />,
+    allow: can.platform('platform.texts.manage'),
+    nav: { section: 'operator', label: defineMessage({ id: 'page.operator_sign_in_texts.nav', defaultMessage: 'Sign-in page texts' }), icon: IconLanguage, order: 37 },
   },
   { path: '/operator/audit', title: defineMessage({ id: 'page.operator_audit.title', defaultMessage: 'Platform audit log' }), element: <AuditPage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: defineMessage({ id: 'page.operator_audit.nav', defaultMessage: 'Audit log' }), icon: IconHistory, order: 90 } },
 
