@@ -104,6 +104,8 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
         const logo = b.logo_sha256 ? await services.branding.logoBytes(b.logo_sha256) : null;
         return { name: b.name, color: b.primary_color, logo: logo && logo.content_type !== 'image/webp' ? logo.data : null };
       },
+      // the PDF in the reader's language
+      readerLocale: (userId, acceptLanguage) => services.identity.readerLocale(userId, acceptLanguage),
     }),
     dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
     writeRouteRoutes({ writeRoutes: services.writeRoutes, access, sources: () => services.dataSources.list() }),

@@ -7,6 +7,7 @@
  *   principals.ts           turning credentials into a Principal, and /me
  * This class wires them and keeps the methods callers use.
  */
+import { negotiateLocale, type Locale } from '../../platform/i18n/locales.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
@@ -161,6 +162,12 @@ export class IdentityService {
   /** People's language preferences (their choice, their organization's default), for what is written to them. */
   localePreferences(userIds: readonly string[]) {
     return localePreferencesOf(this.#d.db.kysely, userIds);
+  }
+
+  /** The language a document made for this person is written in: their choice, their organization's, their browser's, else English. */
+  async readerLocale(userId: string | null, acceptLanguage?: string | null): Promise<Locale> {
+    const pref = userId === null ? undefined : (await this.localePreferences([userId])).get(userId);
+    return negotiateLocale({ person: pref?.person, organization: pref?.organization, acceptLanguage });
   }
 
   purgeExpiredSessions(): Promise<void> {

@@ -18,10 +18,15 @@ import { PassThrough } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import type { Executor } from '../../platform/db/database.ts';
 import * as repo from './resources.repo.ts';
+import { intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
+import { DEFAULT_LOCALE, formattingLocale, type Locale } from '../../platform/i18n/locales.ts';
+import { m } from './invoice-document.messages.ts';
 import { billingLookups } from '../tenants/index.ts';
 import { toInvoiceDto } from './resource-dtos.ts';
 
 export interface InvoiceLine {
+  /** what the line is, for a document in another language (not sent over the API) */
+  key?: 'charges' | 'monthly' | 'data_gb' | 'voice_minutes' | 'sms_count';
   description: string;
   quantity: number | null;
   unit: string | null;
@@ -63,12 +68,12 @@ export async function invoiceLines(db: Executor, inv: repo.InvoiceRow): Promise<
   const usage = await repo.listUsage(db, [{ tenantId: inv.tenant_id, bans: [inv.ban_id] }], { ban: inv.ban_id, periodFrom: inv.period, periodTo: inv.period, limit: 100 });
   const own = usage.filter((u) => u.currency === inv.currency && u.service_id === null);
   const usageCents = own.reduce((n, u) => n + u.amount_cents, 0);
-  if (own.length === 0 || usageCents > inv.subtotal_cents) return [{ description: `Charges for ${inv.period}`, quantity: null, unit: null, amount_cents: inv.subtotal_cents }];
+  if (own.length === 0 || usageCents > inv.subtotal_cents) return [{ key: 'charges', description: `Charges for ${inv.period}`, quantity: null, unit: null, amount_cents: inv.subtotal_cents }];
   const lines: InvoiceLine[] = [];
-  if (inv.subtotal_cents - usageCents > 0) lines.push({ description: 'Monthly services', quantity: null, unit: null, amount_cents: inv.subtotal_cents - usageCents });
+  if (inv.subtotal_cents - usageCents > 0) lines.push({ key: 'monthly', description: 'Monthly services', quantity: null, unit: null, amount_cents: inv.subtotal_cents - usageCents });
   for (const u of [...own].sort((a, b) => a.metric.localeCompare(b.metric))) {
     const [label, unit] = METRICS[u.metric] ?? [u.metric, null];
-    lines.push({ description: label, quantity: u.quantity, unit, amount_cents: u.amount_cents });
+    lines.push({ ...(u.metric in METRICS ? { key: u.metric as InvoiceLine['key'] } : {}), description: label, quantity: u.quantity, unit, amount_cents: u.amount_cents });
   }
   return lines;
 }
@@ -78,23 +83,18 @@ export function invoicePayments(inv: repo.InvoiceRow): { paid_at: string; amount
   return inv.paid_at ? [{ paid_at: inv.paid_at, amount_cents: inv.total_cents - inv.balance_cents }] : [];
 }
 
-/** Money as the portal writes it (web/src/components/format.ts): Intl in the invoice's currency. */
-export function formatMoney(cents: number, currency: string): string {
+/** Money as the portal writes it (web/src/components/format.ts): Intl in the invoice's currency and the reader's language. */
+export function formatMoney(cents: number, currency: string, locale: string = 'en-US'): string {
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
   } catch {
     return `${(cents / 100).toFixed(2)} ${currency}`;
   }
 }
 
-const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
-/** "2026-10" → "October 2026" */
-const month = (period: string) => (/^\d{4}-\d{2}$/.test(period) ? new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}-01T00:00:00Z`)) : period);
-const STATUS: Record<string, string> = { open: 'Open — to pay', paid: 'Paid', overdue: 'Overdue', void: 'Void (cancelled)' };
-
-/** The file a customer downloads: named in words. */
-export function invoiceFileName(number: string): string {
-  return `Invoice ${number}.pdf`;
+/** The file a customer downloads: named in words, in the reader's language. */
+export function invoiceFileName(number: string, locale: Locale = DEFAULT_LOCALE): string {
+  return say(intlFor(locale), m.fileName, { number });
 }
 
 /** A partner's brand in an invoice's header: its name and logo, "powered by" the provider. */
@@ -106,9 +106,32 @@ export interface InvoiceBrand {
   logo: Buffer | null;
 }
 
-/** The invoice as a one-page A4 PDF: provider (or its partner's brand), customer, account, dates, lines, totals, payment. */
-export async function invoicePdf(inv: InvoiceDetail, providerName: string, brand: InvoiceBrand | null = null): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${inv.number}`, Author: brand?.name ?? providerName, Producer: 'Partnergate' } });
+const LINE_WORDS = { monthly: m.monthlyServices, data_gb: m.mobileData, voice_minutes: m.voiceCalls, sms_count: m.textMessages } as const;
+
+/**
+ * The PDF's standard fonts (WinAnsi) have no narrow or thin no-break space, which French and other languages'
+ * number and date formats use: drawn, they came out as "/" ("23 /245,54 $US"). The plain no-break space keeps
+ * the figure whole and on one line.
+ */
+const drawable = (s: string) => s.replace(/[\u202f\u2009\u2007]/g, '\u00a0');
+
+/** The words and formats of one reader's invoice. */
+function invoiceWords(intl: IntlShape, locale: Locale, inv: InvoiceDetail) {
+  const fl = formattingLocale(locale);
+  const day = (iso: string) => drawable(intl.formatDate(iso, { dateStyle: 'medium', timeZone: 'UTC' }));
+  const month = /^\d{4}-\d{2}$/.test(inv.period) ? intl.formatDate(`${inv.period}-01T00:00:00Z`, { month: 'long', year: 'numeric', timeZone: 'UTC' }) : inv.period;
+  const line = (l: InvoiceLine) => (l.key === 'charges' ? say(intl, m.chargesFor, { month }) : l.key ? say(intl, LINE_WORDS[l.key]) : l.description);
+  const quantity = (l: InvoiceLine) =>
+    l.quantity === null ? '' : `${drawable(intl.formatNumber(l.quantity))} ${l.unit === null ? '' : say(intl, m.unit, { unit: l.unit === 'GB' ? 'gb' : l.unit, n: l.quantity })}`.trim();
+  return { day, month, line, quantity, money: (c: number) => drawable(formatMoney(c, inv.currency, fl)) };
+}
+
+/** The invoice as a one-page A4 PDF in the reader's language: provider (or its partner's brand), customer, account, dates, lines, totals, payment. */
+export async function invoicePdf(inv: InvoiceDetail, providerName: string, brand: InvoiceBrand | null = null, locale: Locale = DEFAULT_LOCALE): Promise<Buffer> {
+  const intl = intlFor(locale);
+  const t = (msg: MessageDescriptor, values?: Record<string, string | number>) => say(intl, msg, values);
+  const w = invoiceWords(intl, locale, inv);
+  const doc = new PDFDocument({ size: 'A4', margin: 50, lang: formattingLocale(locale), info: { Title: t(m.invoiceNumber, { number: inv.number }), Author: brand?.name ?? providerName, Producer: 'Partnergate' } });
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -116,31 +139,30 @@ export async function invoicePdf(inv: InvoiceDetail, providerName: string, brand
   const done = once(out, 'end');
   const left = 50;
   const width = doc.page.width - 100;
-  const money = (c: number) => formatMoney(c, inv.currency);
 
-  if (brand) brandHeader(doc, brand, providerName, left);
+  if (brand) brandHeader(doc, brand, t(m.poweredBy, { provider: providerName }), left);
   else {
     doc.font('Helvetica-Bold').fontSize(18).text(providerName, left, 50);
-    doc.font('Helvetica').fontSize(10).fillColor('#444').text('Invoice', left, 74).fillColor('#000');
+    doc.font('Helvetica').fontSize(10).fillColor('#444').text(t(m.invoice), left, 74).fillColor('#000');
   }
-  doc.font('Helvetica-Bold').fontSize(14).text(`Invoice ${inv.number}`, left, 50, { width, align: 'right' });
-  doc.font('Helvetica').fontSize(10).text(`Status: ${STATUS[inv.status] ?? inv.status}`, left, 70, { width, align: 'right' });
+  doc.font('Helvetica-Bold').fontSize(14).text(t(m.invoiceNumber, { number: inv.number }), left, 50, { width, align: 'right' });
+  doc.font('Helvetica').fontSize(10).text(t(m.status, { status: inv.status }), left, 70, { width, align: 'right' });
 
   doc.moveDown(3);
   const y0 = doc.y;
-  doc.font('Helvetica-Bold').fontSize(10).text('Billed to', left, y0);
+  doc.font('Helvetica-Bold').fontSize(10).text(t(m.billedTo), left, y0);
   doc.font('Helvetica').text(inv.tenant_name);
   if (inv.ban_name) doc.text(inv.ban_name);
-  if (inv.ban_account_number) doc.text(`Billing account ${inv.ban_account_number}`);
+  if (inv.ban_account_number) doc.text(t(m.billingAccount, { number: inv.ban_account_number }));
   const col2 = left + width / 2;
-  doc.font('Helvetica-Bold').text('Dates', col2, y0);
-  doc.font('Helvetica').text(`Billing month: ${month(inv.period)}`, col2).text(`Issued: ${day(inv.issued_at)}`, col2).text(`Due: ${day(inv.due_at)}`, col2);
+  doc.font('Helvetica-Bold').text(t(m.dates), col2, y0);
+  doc.font('Helvetica').text(t(m.billingMonth, { month: w.month }), col2).text(t(m.issued, { date: w.day(inv.issued_at) }), col2).text(t(m.due, { date: w.day(inv.due_at) }), col2);
 
   doc.moveDown(2);
   const cols: [string, number, 'left' | 'right'][] = [
-    ['Description', width * 0.5, 'left'],
-    ['Quantity', width * 0.25, 'right'],
-    ['Amount', width * 0.25, 'right'],
+    [t(m.description), width * 0.5, 'left'],
+    [t(m.quantity), width * 0.25, 'right'],
+    [t(m.amount), width * 0.25, 'right'],
   ];
   const row = (cells: string[], bold = false) => {
     const y = doc.y;
@@ -154,23 +176,23 @@ export async function invoicePdf(inv: InvoiceDetail, providerName: string, brand
   };
   row(cols.map((c) => c[0]), true);
   doc.moveTo(left, doc.y - 4).lineTo(left + width, doc.y - 4).strokeColor('#999').stroke();
-  for (const l of inv.lines) row([l.description, l.quantity === null ? '' : `${new Intl.NumberFormat('en-US').format(l.quantity)} ${l.unit ?? ''}`.trim(), money(l.amount_cents)]);
+  for (const l of inv.lines) row([w.line(l), w.quantity(l), w.money(l.amount_cents)]);
   doc.moveTo(left, doc.y - 4).lineTo(left + width, doc.y - 4).strokeColor('#999').stroke();
-  row(['Subtotal', '', money(inv.subtotal_cents)]);
-  row(['Tax', '', money(inv.tax_cents)]);
-  row(['Total', '', money(inv.total_cents)], true);
-  for (const p of inv.payments) row([`Paid on ${day(p.paid_at)}`, '', money(-p.amount_cents)]);
-  row(['Balance due', '', money(inv.balance_cents)], true);
+  row([t(m.subtotal), '', w.money(inv.subtotal_cents)]);
+  row([t(m.tax), '', w.money(inv.tax_cents)]);
+  row([t(m.total), '', w.money(inv.total_cents)], true);
+  for (const p of inv.payments) row([t(m.paidOn, { date: w.day(p.paid_at) }), '', w.money(-p.amount_cents)]);
+  row([t(m.balanceDue), '', w.money(inv.balance_cents)], true);
 
   doc.moveDown(2);
-  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Amounts in ${inv.currency}. Questions about this invoice? Open a ticket in the portal under "Orders, invoices and tickets".`, left, doc.y, { width });
+  doc.font('Helvetica').fontSize(9).fillColor('#444').text(t(m.footer, { currency: inv.currency }), left, doc.y, { width });
   doc.end();
   await done;
   return Buffer.concat(chunks);
 }
 
 /** The header's left side in a partner's brand: logo (when it has one pdfkit can draw), name in its colour, "Invoice · powered by <provider>". */
-function brandHeader(doc: PDFKit.PDFDocument, brand: InvoiceBrand, providerName: string, left: number): void {
+function brandHeader(doc: PDFKit.PDFDocument, brand: InvoiceBrand, poweredBy: string, left: number): void {
   let x = left;
   if (brand.logo) {
     try {
@@ -182,5 +204,5 @@ function brandHeader(doc: PDFKit.PDFDocument, brand: InvoiceBrand, providerName:
   }
   const color = brand.color && /^#[0-9a-fA-F]{6}$/.test(brand.color) ? brand.color : '#000000';
   doc.font('Helvetica-Bold').fontSize(16).fillColor(color).text(brand.name, x, 50, { width: 250, lineBreak: false, ellipsis: true });
-  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Invoice · powered by ${providerName}`, x, 72, { lineBreak: false }).fillColor('#000');
+  doc.font('Helvetica').fontSize(9).fillColor('#444').text(poweredBy, x, 72, { lineBreak: false }).fillColor('#000');
 }

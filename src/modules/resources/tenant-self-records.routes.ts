@@ -25,6 +25,7 @@ import type { ResourceCaller } from './resource-caller.ts';
 import type { ResourcesService } from './resources.service.ts';
 import { invoiceFileName, invoicePdf, type InvoiceBrand } from './invoice-document.ts';
 import { idempotencyKeyOf } from './record-writes.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 
 export interface TenantSelfRecordsDeps {
   resources: ResourcesService;
@@ -33,6 +34,8 @@ export interface TenantSelfRecordsDeps {
   providerName: string;
   /** the brand a customer's PDF invoice carries in its header (its partner's, where allowed), or null */
   invoiceBrand?: (tenantId: string) => Promise<InvoiceBrand | null>;
+  /** the language a document for the signed-in reader is written in (identity's readerLocale; default English) */
+  readerLocale?: (userId: string | null, acceptLanguage: string | undefined) => Promise<Locale>;
 }
 
 const TAGS = ['customer self-service'];
@@ -144,8 +147,9 @@ export function registerTenantSelfRecords(app: App, d: TenantSelfRecordsDeps): v
     async (req, reply) => {
       access.tenant(req, req.params.tenant_id, 'billing.invoices.read');
       const inv = await resources.invoiceDetail(scope(req.params.tenant_id), req.params.invoice_id);
-      const pdf = await invoicePdf(inv, providerName, (await d.invoiceBrand?.(req.params.tenant_id)) ?? null);
-      reply.header('content-disposition', attachmentDisposition(invoiceFileName(inv.number))).header('cache-control', 'private, no-store');
+      const locale = (await d.readerLocale?.(req.principal?.userId ?? null, req.headers['accept-language'])) ?? DEFAULT_LOCALE;
+      const pdf = await invoicePdf(inv, providerName, (await d.invoiceBrand?.(req.params.tenant_id)) ?? null, locale);
+      reply.header('content-disposition', attachmentDisposition(invoiceFileName(inv.number, locale))).header('content-language', locale).header('cache-control', 'private, no-store');
       // a buffer is sent as is (no serializer): the schema documents the file
       return reply.type('application/pdf').send(pdf as unknown as string);
     },

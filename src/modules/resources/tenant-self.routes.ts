@@ -24,6 +24,7 @@ export interface TenantSelfRoutesDeps {
   providerName?: string;
   /** the brand on a customer's PDF invoices: its partner's, where allowed (modules/branding, wired in api-routers) */
   invoiceBrand?: TenantSelfRecordsDeps['invoiceBrand'];
+  readerLocale?: TenantSelfRecordsDeps['readerLocale'];
 }
 
 const TAGS = ['customer self-service'];
@@ -91,7 +92,7 @@ export function tenantSelfRoutes(d: TenantSelfRoutesDeps): AudienceRoutes {
         },
       );
 
-      registerTenantSelfRecords(app, { resources, access, providerName: d.providerName ?? 'Partnergate', invoiceBrand: d.invoiceBrand });
+      registerTenantSelfRecords(app, { resources, access, providerName: d.providerName ?? 'Partnergate', invoiceBrand: d.invoiceBrand, readerLocale: d.readerLocale });
     },
   };
 }

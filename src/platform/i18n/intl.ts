@@ -52,3 +52,8 @@ export function intlFor(locale: string | null | undefined): IntlShape {
 export function htmlLangAttributes(locale: Locale): { lang: string; dir: 'ltr' | 'rtl' } {
   return { lang: locale, dir: directionOf(locale) };
 }
+
+/** A message as plain text in a formatter's language (values are inserted as they are: escape for HTML yourself). */
+export function say(intl: IntlShape, msg: MessageDescriptor, values?: Record<string, string | number | Date>): string {
+  return intl.formatMessage(msg, values);
+}

@@ -211,6 +211,37 @@ describe('invoices', () => {
     }
   });
 
+  it('the PDF is in the reader’s language: French from the browser, German once the person chose it, with their money and date formats', async () => {
+    const inv = await anInvoice(aAdmin, A.id, 'open');
+    const read = async (headers: Record<string, string>) => {
+      const r = await aAdmin.get(self(A.id, `invoices/${inv.id}/pdf`), headers);
+      expect(r.status).toBe(200);
+      const dir = mkdtempSync(path.join(tmpdir(), 'invoice-'));
+      try {
+        writeFileSync(path.join(dir, 'i.pdf'), r.raw.rawPayload);
+        return { disposition: String(r.headers['content-disposition']), language: r.headers['content-language'], text: spawnSync('pdftotext', ['-layout', path.join(dir, 'i.pdf'), '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ') };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const detail = (await aAdmin.get(self(A.id, `invoices/${inv.id}`))).body as { due_at: string; total_cents: number; currency: string };
+    // pdftotext gives a narrow no-break space as a plain one
+    const money = (locale: string) => new Intl.NumberFormat(locale, { style: 'currency', currency: detail.currency }).format(detail.total_cents / 100).replace(/\s/g, ' ');
+    const fr = await read({ 'accept-language': 'fr-FR,fr;q=0.9' });
+    expect(fr.language).toBe('fr');
+    expect(fr.disposition).toBe(`attachment; filename="Facture ${inv.number}.pdf"`);
+    for (const words of [`Facture ${inv.number}`, 'Facturé à', 'Sous-total', 'Solde à payer', money('fr'), `Échéance : ${new Intl.DateTimeFormat('fr', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(detail.due_at))}`]) expect(fr.text).toContain(words);
+    expect(fr.text).not.toContain('Balance due');
+    await t.services.db.kysely.updateTable('users').set({ locale: 'de' }).where('id', '=', A.admin.id).execute();
+    try {
+      const de = await read({ 'accept-language': 'fr' });
+      expect(de.language).toBe('de');
+      for (const words of [`Rechnung ${inv.number}`, 'Zwischensumme', money('de')]) expect(de.text).toContain(words);
+    } finally {
+      await t.services.db.kysely.updateTable('users').set({ locale: null }).where('id', '=', A.admin.id).execute();
+    }
+  });
+
   it('another tenant’s invoice answers 404, as detail and as PDF', async () => {
     const inv = await anInvoice(aAdmin, A.id, 'paid');
     for (const url of [self(B.id, `invoices/${inv.id}`), self(B.id, `invoices/${inv.id}/pdf`)]) {
