@@ -17,3 +17,4 @@ export { identityErrors } from './identity.errors.ts';
 /** The identity tables are queried only here: other modules ask through these functions. */
 export * as identityQueries from './identity.repo.ts';
 export * as peopleLookups from './people-lookups.repo.ts';
+export { localePreferencesOf, type LocalePreferences } from './locale-reads.ts';

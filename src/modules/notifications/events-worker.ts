@@ -28,7 +28,8 @@ import { endSpan, startSpan, traceparentOf } from '../../platform/observability/
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { delegationQueries } from '../delegations/index.ts';
-import { identityQueries } from '../identity/index.ts';
+import { identityQueries, localePreferencesOf } from '../identity/index.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import type { AudienceDecision, AudiencePolicy, PartnerNotice } from './audience-policy.ts';
@@ -151,23 +152,26 @@ export class EventsWorker {
     const mails: Parameters<typeof repo.insertMail>[1] = [];
     // each address is e-mailed once per event, however many ways it is named
     const mailed = new Set<string>();
+    // each in their own language: their choice, else their organization's (never the sender's)
+    const languages = await localePreferencesOf(trx, [...people.values()].map((p) => p.r.id));
     for (const { r, side, notice } of people.values()) {
+      const locale = negotiateLocale({ person: languages.get(r.id)?.person, organization: languages.get(r.id)?.organization });
       const prefs = (await repo.findPreferences(trx, r.id))[e.type];
       const inApp = (prefs?.in_app ?? true) && (notice ? notice.in_app : true);
       const wantsMail = prefs?.email ?? emailByDefault;
       const email = notice ? notice.email === 'listed' || (notice.email === 'preference' && wantsMail) : wantsMail;
-      const text = noticeFor(e.type, notice?.data ?? data, side);
+      const text = noticeFor(e.type, notice?.data ?? data, side, locale);
       if (inApp) notes.push({ id: newId('ntf'), user_id: r.id, event_id: e.id, type: e.type, title: text.title, body: text.body, link: text.link, created_at: now, read_at: null });
       if (email && !mailed.has(r.email.toLowerCase())) {
         mailed.add(r.email.toLowerCase());
-        mails.push(this.mailRow(e.type, noticeMail(r, text, this.#d.publicUrl), now));
+        mails.push(this.mailRow(e.type, noticeMail(r, text, this.#d.publicUrl, undefined, locale), now));
       }
     }
     for (const a of decided?.addresses ?? []) {
       if (mailed.has(a.email.toLowerCase())) continue;
       mailed.add(a.email.toLowerCase());
-      const footer = 'You get this e-mail because this address is listed to be told of alerts in the settings of a partner’s access to a customer in Partnergate; whoever manages those settings can remove it.';
-      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner'), this.#d.publicUrl, footer), now));
+      // an address listed in a link's alert settings, of no one known here: in English
+      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner'), this.#d.publicUrl, 'listed'), now));
     }
     if (notes.length) await repo.insertNotifications(trx, notes);
     if (mails.length) await repo.insertMail(trx, mails);

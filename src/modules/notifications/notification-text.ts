@@ -5,6 +5,9 @@
  */
 import { renderMail, type MailBrand } from '../../platform/mail/mail-template.ts';
 import type { MailMessage } from '../../platform/mail/mailer.ts';
+import { intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
+import type { Locale } from '../../platform/i18n/locales.ts';
+import { m } from './notification-text.messages.ts';
 
 interface Named {
   id: string;
@@ -21,130 +24,162 @@ export interface NoticeText {
 
 export type Side = 'tenant' | 'partner' | 'operator';
 
-const day = (iso: string | undefined) => (iso ? new Date(iso).toUTCString().slice(5, 16) : '');
+/** A recipient's language for one notice: the formatter and how it writes days. */
+interface Lang {
+  intl: IntlShape;
+  locale: Locale;
+}
 
-/** The notice one side gets about one event. */
-export function noticeFor(type: string, d: Data, side: Side): NoticeText {
-  const tenant = d.tenant?.name ?? 'a customer';
-  const partner = d.partner?.name ?? 'a partner';
+const langOf = (locale: Locale): Lang => ({ intl: intlFor(locale), locale });
+const t = (l: Lang, msg: MessageDescriptor, values?: Record<string, string | number>) => say(l.intl, msg, values);
+
+/** A day as the notices write it: English keeps "28 Nov 2026"; other languages their own medium date. */
+function day(l: Lang, iso: string | undefined): string {
+  if (!iso) return '';
+  return l.locale === 'en' ? new Date(iso).toUTCString().slice(5, 16) : l.intl.formatDate(iso, { dateStyle: 'medium', timeZone: 'UTC' });
+}
+
+/** A moment with its time, in UTC. */
+function moment(l: Lang, iso: string): string {
+  return l.locale === 'en' ? new Date(iso).toUTCString() : `${l.intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`;
+}
+
+/** Sentences one after the other (the reason given, when there is one, after the body). */
+const then = (...parts: (string | null | undefined)[]) => parts.filter((x) => !!x).join(' ');
+
+/** The notice one side gets about one event, in the recipient's language (English when not known). */
+export function noticeFor(type: string, d: Data, side: Side, locale: Locale = 'en'): NoticeText {
+  const l = langOf(locale);
+  const tenant = d.tenant?.name ?? t(l, m.aCustomer);
+  const partner = d.partner?.name ?? t(l, m.aPartner);
   const role = d.delegation?.role_name ?? d.delegation?.role ?? '';
-  const by = d.actor?.name ? ` by ${d.actor.name}` : '';
-  const why = d.reason ? ` Reason given: “${d.reason}”.` : '';
+  const actor = d.actor?.name ? d.actor.name : 'none';
+  const why = d.reason ? t(l, m.reason, { reason: d.reason }) : null;
+  const until = day(l, d.delegation?.ends_at);
   const tLink = d.tenant ? `/tenant/${d.tenant.id}/partners` : null;
   const pLink = '/partner/customers';
   const link = side === 'tenant' ? tLink : side === 'partner' ? pLink : '/operator/delegations';
+  const v = { partner, tenant, role, actor, until };
   switch (type) {
     case 'delegation.requested':
-      return { title: `${partner} asks for access to ${tenant}`, body: `${partner} asked for the “${role}” role until ${day(d.delegation?.ends_at)}.${why} Approve or reject it on the partner access page.`, link: tLink };
+      return { title: t(l, m.requestedTitle, v), body: then(t(l, m.requestedBody, v), why, t(l, m.requestedAction)), link: tLink };
     case 'delegation.created':
-      return { title: `${partner} was given access to ${tenant}`, body: `Access with the “${role}” role was granted${by}, until ${day(d.delegation?.ends_at)}.`, link };
+      return { title: t(l, m.createdTitle, v), body: t(l, m.createdBody, v), link };
     case 'delegation.approved':
-      return { title: `${tenant} approved your access request`, body: `You now have the “${role}” role at ${tenant}${by}, until ${day(d.delegation?.ends_at)}.`, link: pLink };
+      return { title: t(l, m.approvedTitle, v), body: t(l, m.approvedBody, v), link: pLink };
     case 'delegation.rejected':
-      return { title: `${tenant} rejected your access request`, body: `The request for the “${role}” role was rejected${by}.${why}`, link: pLink };
+      return { title: t(l, m.rejectedTitle, v), body: then(t(l, m.rejectedBody, v), why), link: pLink };
     case 'delegation.revoked':
-      return { title: `Access of ${partner} to ${tenant} was revoked`, body: `The “${role}” access was revoked${by}; it no longer works.${why}`, link };
-    case 'delegation.expiring': {
-      const n = Number(d.days_left ?? 0);
-      return { title: `Access of ${partner} to ${tenant} ends in ${n} day${n === 1 ? '' : 's'}`, body: `The “${role}” access ends on ${day(d.delegation?.ends_at)}. Renew it before then if it is still needed.`, link };
-    }
+      return { title: t(l, m.revokedTitle, v), body: then(t(l, m.revokedBody, v), why), link };
+    case 'delegation.expiring':
+      return { title: t(l, m.expiringTitle, { ...v, days: Number(d.days_left ?? 0) }), body: t(l, m.expiringBody, v), link };
     case 'delegation.expired':
-      return { title: `Access of ${partner} to ${tenant} ended`, body: `The “${role}” access reached its end date.`, link };
+      return { title: t(l, m.expiredTitle, v), body: t(l, m.expiredBody, v), link };
     case 'delegation.extended':
-      return { title: `Access of ${partner} to ${tenant} was extended`, body: `The “${role}” access now ends on ${day(d.delegation?.ends_at)}.`, link };
+      return { title: t(l, m.extendedTitle, v), body: t(l, m.extendedBody, v), link };
     case 'delegation.activated':
-      return { title: `${partner} activated eligible access to ${tenant}`, body: `The “${role}” role is active${by} until ${new Date(String(d.active_until)).toUTCString()}.`, link };
+      return { title: t(l, m.activatedTitle, v), body: t(l, m.activatedBody, { ...v, until: moment(l, String(d.active_until)) }), link };
     case 'consent.granted':
-      return { title: `${tenant} allowed an app of ${partner}`, body: `An app of ${partner} may now act for ${tenant}${by}.`, link };
+      return { title: t(l, m.consentGrantedTitle, v), body: t(l, m.consentGrantedBody, v), link };
     case 'consent.revoked':
-      return { title: `An app of ${partner} lost its permission at ${tenant}`, body: `The app can no longer act for ${tenant}${by}.`, link };
+      return { title: t(l, m.consentRevokedTitle, v), body: t(l, m.consentRevokedBody, v), link };
     case 'partner.applied':
-      return { title: `${partner} applied to become a partner`, body: `Review the application, then approve it with the capabilities it may use, or reject it.`, link: d.partner ? `/operator/partners/${d.partner.id}` : '/operator/partners' };
+      return { title: t(l, m.appliedTitle, v), body: t(l, m.appliedBody), link: d.partner ? `/operator/partners/${d.partner.id}` : '/operator/partners' };
     case 'partner.approved':
-      return { title: `${partner} was approved`, body: `Your partner organization is active. ${whatYouCanDo(d.capabilities)}`, link: '/partner' };
+      return { title: t(l, m.partnerApprovedTitle, v), body: then(t(l, m.partnerApprovedBody), whatYouCanDo(l, d.capabilities)), link: '/partner' };
+    case 'partner.suspended':
+      return { title: t(l, m.suspendedTitle, v), body: then(t(l, m.suspendedBody), why), link: '/partner' };
+    case 'partner.reactivated':
+      return { title: t(l, m.reactivatedTitle, v), body: t(l, m.reactivatedBody), link: '/partner' };
+    case 'partner.terminated':
+      return { title: t(l, m.terminatedTitle, v), body: then(t(l, m.terminatedBody), why), link: '/partner' };
+    case 'alert.raised':
+    case 'alert.resolved':
+      return alertNotice(l, type, d, side, tenant, partner, tLink);
+    case 'domain.verification_lost':
+    case 'domain.dns_unanswered':
+      return domainNotice(l, type, d);
+    default:
+      return programNotice(l, type, d, tenant) ?? otherNotice(l, type, d) ?? { title: type, body: '', link };
+  }
+}
+
+/** The program's notices: referrals, agreements, payouts. */
+function programNotice(l: Lang, type: string, d: Data, tenant: string): NoticeText | null {
+  switch (type) {
     case 'referral.signed_up':
       return {
-        title: `${tenant} signed up with your code ${String(d.code ?? '')}`,
-        body: `${tenant} signed up through your referral code${d.code_label ? ` “${String(d.code_label)}”` : ''}. It earns you commission once it pays its invoices, under your agreement.`,
+        title: t(l, m.signedUpTitle, { tenant, code: String(d.code ?? '') }),
+        body: t(l, m.signedUpBody, { tenant, label: d.code_label ? String(d.code_label) : 'none' }),
         link: '/partner/program/referrals',
       };
     case 'agreement.approved': {
       const a = (d.agreement ?? {}) as { version?: number; title?: string };
-      return { title: `Your program agreement was approved`, body: `The platform approved “${a.title ?? 'the agreement'}” (version ${a.version ?? ''}). It is your current agreement: earnings are computed under its terms from now on.`, link: '/partner/program/agreement' };
+      return { title: t(l, m.agreementTitle), body: t(l, m.agreementBody, { agreement: a.title ?? t(l, m.theAgreement), version: String(a.version ?? '') }), link: '/partner/program/agreement' };
     }
     case 'payout.recorded': {
       const p = (d.payout ?? {}) as { amount_minor?: number; currency?: string; reference?: string; paid_date?: string; lines?: number };
-      const amount = money(p.amount_minor ?? 0, p.currency ?? 'EUR');
+      const amount = money(l, p.amount_minor ?? 0, p.currency ?? 'EUR');
       return {
-        title: `A payout of ${amount} was recorded`,
-        body: `The platform paid you ${amount} on ${day(p.paid_date)} (reference ${p.reference ?? ''}), for ${p.lines ?? 0} earnings line${p.lines === 1 ? '' : 's'}.`,
+        title: t(l, m.payoutTitle, { amount }),
+        body: t(l, m.payoutBody, { amount, date: day(l, p.paid_date), reference: p.reference ?? '', lines: p.lines ?? 0 }),
         link: '/partner/program/earnings',
       };
     }
-    case 'partner.suspended':
-      return { title: `${partner} was suspended`, body: `None of your access works until the platform operator reactivates you.${why}`, link: '/partner' };
-    case 'partner.reactivated':
-      return { title: `${partner} was reactivated`, body: 'Your access works again.', link: '/partner' };
-    case 'partner.terminated':
-      return { title: `The partnership of ${partner} ended`, body: `Every access of your organization was revoked.${why}`, link: '/partner' };
-    case 'alert.raised':
-    case 'alert.resolved': {
-      const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
-      const verb = type === 'alert.raised' ? 'Alert' : 'Resolved';
-      const link = side === 'partner' ? '/partner/alerts' : tLink;
-      // the alert's own title names the customer ("Critical: invoice overdue — Acme"); the customer's people
-      // hear of every partner's alert on them, so theirs names the partner it came through
-      const what = a.title === undefined ? `an alert at ${tenant}` : a.title.includes(tenant) ? a.title : `${a.title} at ${tenant}`;
-      const title = side === 'partner' ? `${verb}: ${what}` : `${verb} from ${partner}: ${what}`;
-      // without its detail (the reader may see that the alert exists, not its figures): no figure at all
-      if (a.detail === null && type === 'alert.raised') return { title, body: `An alert was raised for ${tenant}; open Alerts to see it.`, link };
-      return { title, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link };
-    }
-    case 'domain.verification_lost':
-    case 'domain.dns_unanswered':
-      return domainNotice(type, d);
-    case 'webhook.endpoint_disabled': {
-      const e = (d.endpoint ?? {}) as { url?: string; description?: string };
-      return {
-        title: `A webhook endpoint was turned off`,
-        body: `${e.description || e.url} failed ${String(d.failures)} times in a row and was turned off. Deliveries wait until you turn it back on.`,
-        link: null,
-      };
-    }
-    default:
-      return { title: type, body: '', link };
   }
+  return null;
+}
+
+function otherNotice(l: Lang, type: string, d: Data): NoticeText | null {
+  if (type !== 'webhook.endpoint_disabled') return null;
+  const e = (d.endpoint ?? {}) as { url?: string; description?: string };
+  return { title: t(l, m.endpointOffTitle), body: t(l, m.endpointOffBody, { endpoint: e.description || e.url || '', failures: String(d.failures) }), link: null };
+}
+
+/**
+ * An alert raised or resolved. The alert's own title names the customer ("Critical: invoice overdue — Acme");
+ * the customer's people hear of every partner's alert on them, so theirs names the partner it came through.
+ */
+function alertNotice(l: Lang, type: string, d: Data, side: Side, tenant: string, partner: string, tLink: string | null): NoticeText {
+  const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
+  const link = side === 'partner' ? '/partner/alerts' : tLink;
+  const what = a.title === undefined ? t(l, m.anAlertAt, { tenant }) : a.title.includes(tenant) ? a.title : t(l, m.alertAt, { alert: a.title, tenant });
+  const title = t(l, m.alertTitle, { event: type === 'alert.raised' ? 'raised' : 'resolved', from: side === 'partner' ? 'none' : partner, what });
+  // without its detail (the reader may see that the alert exists, not its figures): no figure at all
+  if (a.detail === null && type === 'alert.raised') return { title, body: t(l, m.alertHidden, { tenant }), link };
+  return { title, body: then(a.detail ?? '', a.severity ? t(l, m.alertSeverity, { severity: a.severity }) : null), link };
 }
 
 /** What an approved partner may start doing, by the capabilities the operator granted: only those that ask customers for access are told they can. */
-function whatYouCanDo(capabilities: unknown): string {
+function whatYouCanDo(l: Lang, capabilities: unknown): string {
   const caps = Array.isArray(capabilities) ? (capabilities as string[]) : [];
   const can: string[] = [];
-  if (caps.includes('managed_services')) can.push('ask customers for access to manage them');
-  if (caps.includes('delegated')) can.push('register apps that customers connect');
-  if (caps.includes('wholesale')) can.push('set up the customers you resell');
-  if (caps.includes('referral')) can.push('share referral codes with the organizations you refer');
-  if (can.length === 0) return 'Open your partner home to get started.';
-  return `You can now ${can.length === 1 ? can[0] : `${can.slice(0, -1).join(', ')} and ${can[can.length - 1]}`}.`;
+  if (caps.includes('managed_services')) can.push(t(l, m.canManage));
+  if (caps.includes('delegated')) can.push(t(l, m.canApps));
+  if (caps.includes('wholesale')) can.push(t(l, m.canResell));
+  if (caps.includes('referral')) can.push(t(l, m.canRefer));
+  if (can.length === 0) return t(l, m.canNothing);
+  return t(l, m.canDo, { things: l.intl.formatList(can, { type: 'conjunction' }) });
 }
 
-function money(minor: number, currency: string): string {
+function money(l: Lang, minor: number, currency: string): string {
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(minor / 100);
+    return new Intl.NumberFormat(l.locale === 'en' ? 'en-US' : l.locale, { style: 'currency', currency }).format(minor / 100);
   } catch {
     return `${(minor / 100).toFixed(2)} ${currency}`;
   }
 }
 
-/** The e-mail version of a notice: one button to the portal page. */
-export function noticeMail(to: { email: string; name: string }, n: NoticeText, publicUrl: string, footer?: string): MailMessage {
+/** The e-mail version of a notice: one button to the portal page, in the recipient's language. */
+export function noticeMail(to: { email: string; name: string }, n: NoticeText, publicUrl: string, footer?: 'listed', locale: Locale = 'en'): MailMessage {
+  const l = langOf(locale);
   return renderMail({
     to: to.email,
     subject: n.title,
-    greeting: `Hello ${to.name},`,
+    greeting: t(l, m.hello, { name: to.name }),
     paragraphs: [n.body],
-    ...(n.link ? { action: { label: 'Open in Partnergate', url: publicUrl + n.link } } : {}),
-    footer: footer ?? 'You get this e-mail because of your notification settings in Partnergate (Your account → Notifications), where you can turn it off.',
+    ...(n.link ? { action: { label: t(l, m.open), url: publicUrl + n.link } } : {}),
+    footer: t(l, footer === 'listed' ? m.footerListed : m.footer),
   });
 }
 
@@ -166,27 +201,13 @@ export function invitationMail(i: { email: string; organization: string; kind: '
 }
 
 /** The notices about an organization's sign-in domain. */
-function domainNotice(type: string, d: Data): NoticeText {
-  switch (type) {
-  case 'domain.verification_lost': {
-    const dom = (d.domain ?? {}) as { domain?: string; reason?: string };
-    const owner = (d.owner ?? {}) as { type?: string; id?: string };
-    return {
-      title: `${dom.domain ?? 'A sign-in domain'} is no longer verified`,
-      body: `The regular check no longer found its DNS TXT record (${dom.reason ?? 'no record'}). Its people are not sent to your company sign-in until the record is published again and checked.`,
-      link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
-    };
+function domainNotice(l: Lang, type: string, d: Data): NoticeText {
+  const dom = (d.domain ?? {}) as { domain?: string; reason?: string };
+  const owner = (d.owner ?? {}) as { type?: string; id?: string };
+  const link = owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains';
+  if (type === 'domain.verification_lost') {
+    return { title: t(l, m.domainLostTitle, { domain: dom.domain ?? t(l, m.aDomain) }), body: t(l, m.domainLostBody, { reason: dom.reason ?? t(l, m.noRecord) }), link };
   }
-  case 'domain.dns_unanswered': {
-    const dom = (d.domain ?? {}) as { domain?: string };
-    const owner = (d.owner ?? {}) as { type?: string; id?: string };
-    const until = typeof d.verified_until === 'string' ? d.verified_until.slice(0, 16).replace('T', ' ') + ' UTC' : 'a few days from now';
-    return {
-      title: `DNS does not answer for ${dom.domain ?? 'a sign-in domain'}`,
-      body: `The regular check could not get an answer about its DNS TXT record. It stays verified, and your company sign-in keeps working, until ${until}; check your DNS before then.`,
-      link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
-    };
-  }
-  }
-  return { title: type, body: '', link: null };
+  const until = typeof d.verified_until === 'string' ? (l.locale === 'en' ? d.verified_until.slice(0, 16).replace('T', ' ') + ' UTC' : moment(l, d.verified_until)) : t(l, m.fewDays);
+  return { title: t(l, m.dnsTitle, { domain: dom.domain ?? t(l, m.aDomainLower) }), body: t(l, m.dnsBody, { until }), link };
 }

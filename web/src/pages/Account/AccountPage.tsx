@@ -188,7 +188,7 @@ function LanguageCard() {
           label={intl.formatMessage({ id: 'account.language.label', defaultMessage: 'Language of the portal and of what is sent to you' })}
           description={intl.formatMessage({
             id: 'account.language.help',
-            defaultMessage: 'The portal, the sign-in and consent pages and your PDF invoices use it, and write amounts and dates as it does. E-mails and notices are in English for now.',
+            defaultMessage: 'The portal, the sign-in and consent pages, your notices and their e-mails, and your PDF invoices use it, and write amounts and dates as it does.',
           })}
           data={[{ value: FOLLOW, label: followLabel }, ...me.locale.available.map((l) => ({ value: l, label: LANGUAGE_NAMES[l as Language] ?? l }))]}
           value={me.locale.chosen ?? FOLLOW}
