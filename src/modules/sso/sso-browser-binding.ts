@@ -24,12 +24,14 @@ const keyedHash = (secretKey: string, value: string) => hmacSha256(secretKey, `s
 /**
  * A fresh binding cookie on the reply; returns the keyed hash the flow keeps. SAML's HTTP-POST binding
  * arrives as a cross-site POST, which carries only a `SameSite=None; Secure` cookie; OIDC comes back by a
- * top-level GET, for which Lax is enough. Over plain http (tests, local runs) a None cookie without Secure
- * is refused by browsers, so Secure follows the same setting as the session cookie and None needs it.
+ * top-level GET, for which Lax is enough. Secure follows the session cookie's setting (COOKIE_SECURE, else
+ * an https PUBLIC_URL). Over plain http (local runs, tests) browsers refuse None without Secure, so SAML's
+ * cookie there says no SameSite at all: Chromium then still sends a cookie this fresh with a top-level
+ * cross-site POST (its "Lax + POST" allowance), which covers a local provider on another host name.
  */
 export function bindBrowser(reply: FastifyReply, d: BindingDeps, kind: 'oidc' | 'saml'): string {
   const value = randomToken(32);
-  const sameSite = kind === 'saml' && d.cookieSecure ? ('none' as const) : ('lax' as const);
+  const sameSite = kind === 'oidc' ? ('lax' as const) : d.cookieSecure ? ('none' as const) : undefined;
   reply.setCookie(SSO_FLOW_COOKIE, value, { httpOnly: true, sameSite, secure: d.cookieSecure, path: '/sso/', maxAge: Math.ceil(d.flowTtlMs / 1000) });
   return keyedHash(d.secretKey, value);
 }
