@@ -370,7 +370,7 @@ async function installSingleSignOn({ app, config, services, redis, onBackgroundE
     onError: onBackgroundError,
   });
   app.decorate('sso', sso.service);
-  app.decorate('ssoBrowser', registerSsoBrowserRoutes(app as unknown as FastifyInstance, { sso: sso.service, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }));
+  app.decorate('ssoBrowser', registerSsoBrowserRoutes(app as unknown as FastifyInstance, { sso: sso.service, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec, secretKey: config.secretKey }));
   // SAML 2.0 connections (modules/sso/saml): the adapter, its assertion consumer service and our metadata
   await installSaml(app as unknown as FastifyInstance, {
     sso: sso.service,

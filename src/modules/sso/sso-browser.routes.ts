@@ -10,9 +10,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity/index.ts';
+import { bindBrowser, clearBinding, isSameBrowser, type BindingDeps } from './sso-browser-binding.ts';
 import { refusalPage, testResultPage, PAGE_CSP } from './sso-pages.ts';
 import { safeReturnTo } from './sso-mapping.ts';
-import { OIDC_CALLBACK_PATH, type ConnectionRow, type SsoService } from './sso.service.ts';
+import { OIDC_CALLBACK_PATH, SSO_FLOW_TTL_MS, type ConnectionRow, type SsoService } from './sso.service.ts';
 import { SsoProtocolError, type SsoFlow, type UpstreamIdentity } from './sso.types.ts';
 
 declare module 'fastify' {
@@ -28,12 +29,16 @@ export interface SsoBrowserDeps {
   sso: SsoService;
   cookieSecure: boolean;
   sessionAbsoluteTimeoutSec: number;
+  /** the master secret: the browser-binding cookie is kept as its keyed hash */
+  secretKey: string;
 }
 
 export class SsoBrowserFlow {
   readonly #d: SsoBrowserDeps;
+  readonly binding: BindingDeps;
   constructor(d: SsoBrowserDeps) {
     this.#d = d;
+    this.binding = { secretKey: d.secretKey, cookieSecure: d.cookieSecure, flowTtlMs: SSO_FLOW_TTL_MS };
   }
 
   /** A refusal as a page in words (and audited by the caller's path). */
@@ -52,9 +57,18 @@ export class SsoBrowserFlow {
     const { sso } = this.#d;
     let connection: ConnectionRow | undefined;
     let identity: UpstreamIdentity | null = null;
+    clearBinding(reply, this.binding);
     try {
       const taken = await sso.takeFlow(a.state, a.connectionId);
       connection = taken.connection;
+      // Checked after the flow is taken, so a wrong browser burns it: the flow stays single-use whoever
+      // presents it, and a callback URL that leaked (history, logs, a forwarded link) can never be retried;
+      // the rightful person only has to start again. Checked before the provider's answer is read, so the
+      // code is never exchanged for the wrong browser. Owners' test sign-ins sign no one in and start from
+      // the API, not /sso/start, so they are not bound.
+      if (taken.flow.purpose === 'sign_in' && !isSameBrowser(req, this.binding, taken.flow)) {
+        throw new SsoProtocolError('sso.flow_other_browser', 'The sign-in answer came back to a browser that did not start it.');
+      }
       identity = await a.identify(taken.flow, taken.connection);
       if (taken.flow.purpose === 'test') {
         const preview = await sso.preview(taken.connection, identity);
@@ -82,7 +96,8 @@ export function registerSsoBrowserRoutes(app: FastifyInstance, d: SsoBrowserDeps
     const routed = email ? await d.sso.route(email) : null;
     if (!routed) return flow.refuse(req, reply, 'sso.not_routed');
     try {
-      const url = await d.sso.start(routed.connection, 'sign_in', { returnTo: safeReturnTo(q.return_to) });
+      const browserHash = bindBrowser(reply, flow.binding, routed.connection.kind === 'saml' ? 'saml' : 'oidc');
+      const url = await d.sso.start(routed.connection, 'sign_in', { returnTo: safeReturnTo(q.return_to), browserHash });
       return reply.header('cache-control', 'no-store').redirect(url, 302);
     } catch (e) {
       if (!(e instanceof SsoProtocolError)) throw e;

@@ -21,6 +21,7 @@ export const REFUSAL_WORDS: Record<SsoRefusal | 'sso.not_routed', { title: strin
   'sso.email_not_on_verified_domain': { title: 'Your address is not on your organization’s verified domains', body: 'Only addresses on a domain your organization has proved it owns can join by company sign-in. Ask your administrator to verify your domain or to invite you.', status: 403 },
   'sso.account_conflict': { title: 'This address cannot be used with your company sign-in', body: 'Your e-mail address belongs to an account that your organization’s sign-in may not use (an operator, or a member of another organization), or your organization may not give the role it maps you to. Contact your administrator.', status: 403 },
   'sso.account_disabled': { title: 'Your account is turned off', body: 'Your account here is turned off. Contact your administrator.', status: 403 },
+  'sso.flow_other_browser': { title: 'This sign-in was started in another browser', body: 'A company sign-in must finish in the browser where it began, so that nobody can sign you in to their account without you noticing. Start again from the sign-in page in this browser.', status: 400 },
   'sso.not_routed': { title: 'No company sign-in for this address', body: 'Your e-mail address is not on a domain that signs in with a company account here. Sign in with your password instead.', status: 404 },
 };
 

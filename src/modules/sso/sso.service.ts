@@ -269,7 +269,7 @@ export class SsoService {
   // ---- the browser flow ----------------------------------------------------------------------
 
   /** Begin a sign-in (or an owner's test) at the connection's provider: the URL to send the browser to. */
-  async start(connection: ConnectionRow, purpose: SsoPurpose, opts: { returnTo?: string | null; testedBy?: string | null } = {}): Promise<string> {
+  async start(connection: ConnectionRow, purpose: SsoPurpose, opts: { returnTo?: string | null; testedBy?: string | null; browserHash?: string | null } = {}): Promise<string> {
     if (purpose === 'sign_in' && connection.enabled !== 1) throw new SsoProtocolError('sso.connection_unavailable', 'The connection is switched off.');
     const state = this.#d.flows.newState();
     let started: { redirectUrl: string; protocol?: Record<string, string> };
@@ -280,7 +280,7 @@ export class SsoService {
       if (!saml) throw new SsoProtocolError('sso.connection_unavailable', 'SAML sign-in is not available on this server yet.');
       started = await saml.start(this.settingsOf(connection), state);
     }
-    const flow: SsoFlow = { connectionId: connection.id, purpose, returnTo: opts.returnTo ?? null, testedBy: opts.testedBy ?? null, protocol: started.protocol ?? {} };
+    const flow: SsoFlow = { connectionId: connection.id, purpose, returnTo: opts.returnTo ?? null, testedBy: opts.testedBy ?? null, protocol: started.protocol ?? {}, browserHash: opts.browserHash ?? null };
     await this.#d.flows.put(state, flow);
     return started.redirectUrl;
   }

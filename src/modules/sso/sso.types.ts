@@ -32,7 +32,8 @@ export type SsoRefusal =
   | 'sso.connection_unavailable' // no such connection, or it is switched off
   | 'sso.email_not_on_verified_domain' // a new person whose address is not on one of the organization's verified domains
   | 'sso.account_conflict' // the address belongs to an operator or to a member of another organization
-  | 'sso.account_disabled'; // the person's account here is turned off
+  | 'sso.account_disabled' // the person's account here is turned off
+  | 'sso.flow_other_browser'; // the answer came back to a browser other than the one that started the sign-in
 
 export class SsoProtocolError extends Error {
   readonly code: SsoRefusal;
@@ -90,6 +91,8 @@ export interface SsoFlow {
   /** the owner who pressed "Test sign-in" */
   testedBy: string | null;
   protocol: Record<string, string>;
+  /** keyed hash of the browser-binding cookie set at the start (sso-browser-binding.ts); sign-ins only */
+  browserHash?: string | null;
 }
 
 /**

@@ -60,9 +60,12 @@ async function connectedPartner() {
 }
 
 /** GET /sso/start for `email`, through the provider's login page, to the form it posts to our ACS. */
-async function signInAtProvider(email: string, user: IdpUser, variant: ResponseVariant = 'good', encrypt = false): Promise<{ acs: string; SAMLResponse: string; RelayState: string }> {
+async function signInAtProvider(email: string, user: IdpUser, variant: ResponseVariant = 'good', encrypt = false): Promise<{ acs: string; SAMLResponse: string; RelayState: string; cookie: string }> {
   const start = await t.app.inject({ method: 'GET', url: `/sso/start?email=${encodeURIComponent(email)}` });
   expect(start.statusCode, start.body).toBe(302);
+  // the browser that started the sign-in keeps its binding cookie, and sends it with the POST to our ACS
+  const binding = String(start.headers['set-cookie']).match(/partnergate_sso_flow=([^;]+)/)?.[1];
+  expect(binding).toBeTruthy();
   const location = String(start.headers.location);
   expect(location.startsWith(`${idp.ssoUrl}?`)).toBe(true);
   const loginPage = await fetch(location);
@@ -74,11 +77,14 @@ async function signInAtProvider(email: string, user: IdpUser, variant: ResponseV
   const answered = await fetch(`${idp.origin}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user: '0', request_id: seen.id, relay_state: seen.relayState }) });
   const html = await answered.text();
   const field = (name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, '&') ?? '';
-  return { acs: html.match(/action="([^"]+)"/)![1], SAMLResponse: field('SAMLResponse'), RelayState: field('RelayState') };
+  return { acs: html.match(/action="([^"]+)"/)![1], SAMLResponse: field('SAMLResponse'), RelayState: field('RelayState'), cookie: `partnergate_sso_flow=${binding}` };
 }
 
-function postAcs(connectionId: string, form: { SAMLResponse: string; RelayState: string }) {
-  return t.app.inject({ method: 'POST', url: `/sso/saml/${connectionId}/acs`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+/** the provider's form posted to our ACS by a browser holding `cookie` (none: another browser) */
+function postAcs(connectionId: string, form: { SAMLResponse: string; RelayState: string; cookie?: string }) {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (form.cookie) headers.cookie = form.cookie;
+  return t.app.inject({ method: 'POST', url: `/sso/saml/${connectionId}/acs`, headers, payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString() });
 }
 
 describe('SAML sign-in through the server', () => {
@@ -145,6 +151,29 @@ describe('SAML sign-in through the server', () => {
     expect((await postAcs(c.connectionId, { ...answer, RelayState: '' })).body).toContain('This sign-in was not started here');
     const other = await connectedPartner();
     expect((await postAcs(other.connectionId, answer)).body).toContain('This sign-in was not started here');
+  });
+
+  it('an answer posted to our ACS by a browser that did not start the sign-in is refused in words, audited, and signs nobody in', async () => {
+    const c = await connectedPartner();
+    const mallory = c.person('mallory', []);
+    const cases: [string, string | undefined][] = [
+      ['no cookie', undefined],
+      ['another browser’s cookie', 'partnergate_sso_flow=someone-elses-binding-value'],
+    ];
+    for (const [label, cookie] of cases) {
+      const answer = await signInAtProvider(mallory.email!, mallory);
+      const refused = await postAcs(c.connectionId, { ...answer, cookie });
+      expect(refused.statusCode, label).toBe(400);
+      expect(refused.headers['content-type'], label).toContain('text/html');
+      expect(refused.body, label).toContain('This sign-in was started in another browser');
+      expect(refused.body, label).toContain('sso.flow_other_browser');
+      expect(String(refused.headers['set-cookie'] ?? ''), label).not.toContain('partnergate_session=');
+      // the flow is burnt by the wrong browser: the rightful one starts again
+      expect((await postAcs(c.connectionId, answer)).body, label).toContain('This sign-in was already used');
+    }
+    expect(await t.services.identity.findUserByEmail(mallory.email!)).toBeUndefined();
+    const refusals = await t.services.db.kysely.selectFrom('audit_events').select(['details']).where('action', '=', 'sso.sign_in_refused').execute();
+    expect(refusals.filter((e) => JSON.parse(e.details as string).code === 'sso.flow_other_browser').length).toBeGreaterThanOrEqual(2);
   });
 
   it('our metadata is public at the entity id; an unknown connection has none', async () => {

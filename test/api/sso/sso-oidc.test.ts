@@ -305,6 +305,47 @@ describe('single sign-on by OpenID Connect', () => {
     expect(codes.filter((c) => c === 'sso.unsolicited').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('an answer replayed in a browser that did not start the sign-in is refused in words, audited, and signs nobody in; the starting browser signs in', async () => {
+    const o = await organization('partner');
+    await connect(o);
+    const p = person(o.domain);
+
+    // browser A starts and signs in at the provider; its callback URL is handed to browser B
+    const a = new UpstreamBrowser();
+    const sA = await a.follow(`${base}/sso/start?email=${encodeURIComponent(p.email)}`);
+    expect(a.cookie(new URL(base).host, 'partnergate_sso_flow')).toBeTruthy();
+    const cbA = await a.signInAtProvider(sA.url, p.email, p.password, callback);
+    const b = new UpstreamBrowser();
+    const r = await b.request(cbA.url);
+    expect(r.status).toBe(400);
+    const html = await r.text();
+    expect(html).toContain('This sign-in was started in another browser');
+    expect(html).toContain('sso.flow_other_browser');
+    expect(b.cookie(new URL(base).host, 'partnergate_session')).toBeUndefined();
+    expect(await t.services.identity.findUserByEmail(p.email)).toBeUndefined();
+    // the wrong browser burnt the flow: A is told it was used, and starts again
+    expect(await (await a.request(cbA.url)).text()).toContain('This sign-in was already used');
+    expect(a.cookie(new URL(base).host, 'partnergate_session')).toBeUndefined();
+
+    // a browser carrying another browser's binding cookie is refused the same way
+    const c = new UpstreamBrowser();
+    const sC = await c.follow(`${base}/sso/start?email=${encodeURIComponent(p.email)}`);
+    const cbC = await c.signInAtProvider(sC.url, p.email, p.password, callback);
+    const d = new UpstreamBrowser();
+    await d.follow(`${base}/sso/start?email=${encodeURIComponent(p.email)}`, { stopAt: (u) => u.origin === idp.issuer });
+    expect((await d.request(cbC.url)).status).toBe(400);
+    expect(d.cookie(new URL(base).host, 'partnergate_session')).toBeUndefined();
+
+    const refused = await t.services.db.kysely.selectFrom('audit_events').select(['details']).where('action', '=', 'sso.sign_in_refused').execute();
+    expect(refused.filter((e) => JSON.parse(e.details as string).code === 'sso.flow_other_browser').length).toBeGreaterThanOrEqual(2);
+
+    // the same flow in the browser that started it signs in, and the binding cookie is cleared
+    const { b: e, session } = await signIn(p);
+    expect(session).toBeTruthy();
+    expect((await me(session!)).user.email).toBe(p.email);
+    expect(e.cookie(new URL(base).host, 'partnergate_sso_flow')).toBeUndefined();
+  });
+
   it("the provider's MFA counts for the session only when the organization trusts it", async () => {
     const o = await organization('partner');
     await connect(o, { trust_upstream_mfa: false });
