@@ -362,6 +362,7 @@ async function installSingleSignOn({ app, config, services, redis, onBackgroundE
     outbox: services.notifications.outbox,
     secretKey: config.secretKey,
     publicUrl: config.publicUrl,
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
     redis,
     redisKeyPrefix: config.redisKeyPrefix,
     domainRecheckIntervalMs: config.domainRecheckIntervalMs,

@@ -37,6 +37,8 @@ export * from './sso.types.ts';
 
 export interface CreateSsoDeps {
   db: Db;
+  /** let an OIDC provider be on a private or loopback address (WEBHOOK_ALLOW_PRIVATE_TARGETS: a test bench) */
+  allowPrivateTargets?: boolean;
   audit: AuditLog;
   clock: Clock;
   identity: IdentityService;

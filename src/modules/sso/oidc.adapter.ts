@@ -6,11 +6,15 @@
  *
  * The client authenticates at the token endpoint with the organization's client secret (basic or
  * post), or with private_key_jwt signed by a key of ours made for the connection (its public half is
- * published at /sso/oidc/:connection_id/jwks). A plain-http provider is accepted only on loopback.
+ * published at /sso/oidc/:connection_id/jwks). Every request to the provider — discovery, token, JWKS,
+ * userinfo — goes through the outbound client and its address policy (SSRF): no loopback, private or
+ * special-purpose address, checked again on the address a name resolves to when it is called; plain
+ * http only on this machine and only where private targets are allowed.
  */
 import * as client from 'openid-client';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { randomToken } from '../../platform/crypto.ts';
+import { OutboundClient, OutboundRefused, refuseUrl } from '../../platform/outbound/outbound-http.ts';
 import { SsoProtocolError, type SsoRefusal, type UpstreamIdentity } from './sso.types.ts';
 
 export interface OidcSettings {
@@ -31,16 +35,25 @@ export interface OidcSettings {
 const DISCOVERY_TTL_MS = 10 * 60_000;
 const DISCOVERY_TIMEOUT_MS = 10_000;
 
-/** http only for a provider on this machine (a test bench); anything else must be https. */
-export function issuerAllowed(issuer: string): boolean {
+/**
+ * Why a provider address may not be used, in plain words, or null. It must be https on a host the
+ * outbound address policy allows (no loopback, private or special-purpose address, no `localhost`);
+ * only where private targets are allowed (a test bench) may it be a private address, and plain http
+ * only on this machine.
+ */
+export function issuerRefusal(issuer: string, allowPrivate: boolean): { code: 'sso_settings_invalid' | 'sso_issuer_not_allowed'; detail: string } | null {
   let u: URL;
   try {
     u = new URL(issuer);
   } catch {
-    return false;
+    return { code: 'sso_settings_invalid', detail: "The provider's address must be a URL starting with https://." };
   }
-  if (u.protocol === 'https:') return true;
-  return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowPrivate && local)) return { code: 'sso_settings_invalid', detail: "The provider's address must start with https://." };
+  const refused = refuseUrl(issuer, allowPrivate);
+  if (refused?.failure === 'address_not_allowed') return { code: 'sso_issuer_not_allowed', detail: `The provider's address points to a private or internal network, which Partnergate does not call (${refused.detail}).` };
+  if (refused) return { code: 'sso_settings_invalid', detail: `The provider's address cannot be used: ${refused.detail}.` };
+  return null;
 }
 
 /** A signing key pair for private_key_jwt: the private half to keep encrypted, the public half to publish. */
@@ -84,6 +97,7 @@ export function refusalOf(e: unknown): SsoProtocolError {
     case 'OAUTH_INVALID_REQUEST':
       return refusal('sso.response_invalid', 'The answer from the provider could not be verified.');
     default:
+      if (e instanceof OutboundRefused) return refusal('sso.provider_unreachable', `The provider's address is refused: ${e.detail}.`);
       if (err?.name === 'TypeError' || err?.name === 'AbortError' || err?.name === 'TimeoutError' || err?.code === 'OAUTH_HTTP_REQUEST_FORBIDDEN') return refusal('sso.provider_unreachable', 'The provider could not be reached.');
       return refusal('sso.response_invalid', 'The answer from the provider could not be verified.');
   }
@@ -92,8 +106,13 @@ export function refusalOf(e: unknown): SsoProtocolError {
 export class OidcAdapter {
   readonly #cache = new Map<string, { at: number; version: string; config: Promise<client.Configuration> }>();
   readonly #now: () => number;
-  constructor(now: () => number) {
+  readonly #allowPrivate: boolean;
+  /** every request to the provider (discovery, token, JWKS, userinfo) goes through the outbound address policy */
+  readonly #outbound: OutboundClient;
+  constructor(now: () => number, o: { allowPrivate: boolean }) {
     this.#now = now;
+    this.#allowPrivate = o.allowPrivate;
+    this.#outbound = new OutboundClient({ allowPrivate: o.allowPrivate, timeoutMs: DISCOVERY_TIMEOUT_MS, maxResponseBytes: 1 << 20 });
   }
 
   /** The provider's configuration (discovery), cached per connection for a few minutes. */
@@ -107,7 +126,8 @@ export class OidcAdapter {
   }
 
   async #discover(s: OidcSettings): Promise<client.Configuration> {
-    if (!issuerAllowed(s.issuer)) throw refusal('sso.provider_unreachable', 'The provider address must start with https://.');
+    const refused = issuerRefusal(s.issuer, this.#allowPrivate);
+    if (refused) throw refusal('sso.provider_unreachable', refused.detail);
     let auth: client.ClientAuth;
     if (s.authMethod === 'private_key_jwt') {
       if (!s.privateJwk) throw refusal('sso.provider_unreachable', 'The connection has no signing key.');
@@ -124,8 +144,10 @@ export class OidcAdapter {
       return await client.discovery(new URL(s.issuer), s.clientId, undefined, auth, {
         execute: [...(insecure ? [client.allowInsecureRequests] : []), client.enableNonRepudiationChecks],
         timeout: DISCOVERY_TIMEOUT_MS / 1000,
+        [client.customFetch]: this.#outbound.fetch as client.CustomFetch,
       });
-    } catch {
+    } catch (e) {
+      if (e instanceof OutboundRefused || (e as { cause?: unknown }).cause instanceof OutboundRefused) throw refusalOf(e instanceof OutboundRefused ? e : (e as { cause: unknown }).cause);
       throw refusal('sso.provider_unreachable', `The provider's configuration could not be read at ${s.issuer}.`);
     }
   }

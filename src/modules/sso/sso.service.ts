@@ -25,7 +25,7 @@ import type { TenantsService, TenantRole } from '../tenants/index.ts';
 import type { DomainsService } from '../domains/index.ts';
 import type { FlowStore } from './sso-flows.ts';
 import { connectionRow, connectionSettings, oidcSettings, type ConnectionInput } from './sso-connection-row.ts';
-import { OidcAdapter, issuerAllowed, type OidcSettings } from './oidc.adapter.ts';
+import { OidcAdapter, issuerRefusal, type OidcSettings } from './oidc.adapter.ts';
 import { canonicalIdentity, emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
@@ -90,7 +90,7 @@ export class SsoService {
   readonly #adapters = new Map<'saml', SsoAdapter>();
   constructor(d: SsoDeps) {
     this.#d = d;
-    this.oidc = new OidcAdapter(() => d.clock.nowMs());
+    this.oidc = new OidcAdapter(() => d.clock.nowMs(), { allowPrivate: d.allowPrivateTargets ?? false });
   }
 
   #now(): string {
@@ -169,7 +169,8 @@ export class SsoService {
     if (input.kind === 'oidc') {
       const o = input.oidc;
       if (!o) throw bad('The OpenID Connect settings are missing.', '/body/oidc');
-      if (!issuerAllowed(o.issuer)) throw bad("The provider's address must start with https:// (plain http only for a provider on this machine).", '/body/oidc/issuer');
+      const issuer = issuerRefusal(o.issuer, this.#d.allowPrivateTargets ?? false);
+      if (issuer) throw E[issuer.code](issuer.detail, { fields: [{ pointer: '/body/oidc/issuer', detail: issuer.detail }] });
       const keepsSecret = before?.kind === 'oidc' && before.oidc_client_secret_enc !== null && before.oidc_auth_method !== 'private_key_jwt';
       if (o.auth_method !== 'private_key_jwt' && !o.client_secret && !keepsSecret) throw bad('Enter the client secret your provider gave you.', '/body/oidc/client_secret');
     } else if (!input.saml?.idp_metadata_xml && !input.saml?.idp_metadata_url && !before?.saml_idp_metadata_xml && input.enabled) {

@@ -14,7 +14,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { describeRefusal, judgeAddress, refuseUrl, type OutboundFailure } from './address-policy.ts';
 
 export { isBlockedAddress, judgeAddress, refuseUrl, type OutboundFailure } from './address-policy.ts';
@@ -34,6 +34,18 @@ export type OutboundResult =
 
 class AddressRefused extends Error {
   readonly code = 'PG_ADDRESS_REFUSED';
+}
+
+/** What `OutboundClient.fetch` throws when the policy refuses a URL or the address it resolves to. */
+export class OutboundRefused extends Error {
+  readonly code = 'PG_OUTBOUND_REFUSED';
+  readonly failure: OutboundFailure;
+  readonly detail: string;
+  constructor(failure: OutboundFailure, detail: string) {
+    super(detail);
+    this.failure = failure;
+    this.detail = detail;
+  }
 }
 
 /** A DNS lookup for net.connect that passes on only the addresses the policy allows. */
@@ -97,6 +109,24 @@ export class OutboundClient {
   get(url: string, headers: Record<string, string>): Promise<OutboundResult> {
     return this.#exchange('GET', url, headers, undefined);
   }
+
+  /**
+   * A WHATWG fetch under this client's policy, for a library that takes one (openid-client's
+   * customFetch): the URL is judged first, the address inside the connection, and redirects are
+   * not followed. A refusal throws OutboundRefused; anything else is fetch's own error.
+   */
+  readonly fetch = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal }): Promise<Response> => {
+    const refused = refuseUrl(url, this.policy.allowPrivate);
+    if (refused) throw new OutboundRefused(refused.failure, refused.detail);
+    try {
+      const options = { ...init, redirect: 'manual', dispatcher: this.#agent, signal: init.signal ?? AbortSignal.timeout(this.policy.timeoutMs) };
+      return (await undiciFetch(url, options as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+    } catch (e) {
+      const cause = (e as { cause?: unknown }).cause;
+      if (cause instanceof AddressRefused) throw new OutboundRefused('address_not_allowed', cause.message);
+      throw e;
+    }
+  };
 
   async #exchange(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined): Promise<OutboundResult> {
     const started = performance.now();

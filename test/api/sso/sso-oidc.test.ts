@@ -22,7 +22,7 @@ beforeAll(async () => {
   idp = await startUpstreamIdp();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  t = await startTestApp({ listen: true, port, config: { DNS_RESOLVER: dns.address, PUBLIC_URL: base, DOMAIN_RECHECK_INTERVAL_MS: '0' } });
+  t = await startTestApp({ listen: true, port, config: { DNS_RESOLVER: dns.address, PUBLIC_URL: base, DOMAIN_RECHECK_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
 }, 60_000);
 afterAll(async () => {
   await t?.close();
