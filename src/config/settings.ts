@@ -229,7 +229,7 @@ export const SettingsSchema = Type.Object({
   MAIL_FROM: text({ default: 'Partnergate <no-reply@localhost>', allowed: 'e-mail address, optionally with a name', description: 'The From address of every message Partnergate sends.' }),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool({
     default: false,
-    description: 'Let webhook endpoints be private, loopback or reserved addresses (a test bench, an internal integration). Off: such URLs are refused when registered and when called (SSRF).',
+    description: 'Let outbound calls reach private, loopback or reserved addresses: webhook endpoints, and the identity providers of single sign-on (OpenID Connect discovery, token, keys and userinfo; SAML metadata) — a test bench, an internal integration. Off: such addresses are refused when saved and when called (SSRF).',
   }),
   WEBHOOK_TIMEOUT_MS: int(100, 60_000, { default: 10_000, description: 'Milliseconds a webhook endpoint has to answer a delivery (connection, headers and body) before the attempt counts as failed.' }),
   WEBHOOK_MAX_ATTEMPTS: int(1, 20, { default: 8, description: 'Attempts per webhook delivery before it is marked failed; retries back off exponentially (30 s, 2 min, 8 min, 32 min … at most 10 h apart).' }),
