@@ -159,6 +159,13 @@ export async function settleRequestNotices(db: Executor, delegationId: string, a
   return Number(r.numUpdatedRows ?? 0);
 }
 
+/** A partner's application was answered: the operators' notices of it stop being new (the event names the partner in its own column). */
+export async function settleApplicationNotices(db: Executor, partnerId: string, at: string): Promise<number> {
+  const events = db.selectFrom('domain_events').select('id').where('type', '=', 'partner.applied').where('partner_id', '=', partnerId);
+  const r = await db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'partner.applied').where('read_at', 'is', null).where('event_id', 'in', events).executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
+}
+
 /**
  * An alert was acknowledged or resolved: someone is on it, so the notices that raised it stop being
  * new, for every person who got one (the payload names the alert: `"alert":{"id":"alr_…"`).

@@ -64,6 +64,8 @@ export interface WaitingItem {
 
 /** Audited answers to a link request: its "asks for access" notices stop being new. */
 const ANSWERED = new Set(['delegation.approved', 'delegation.rejected', 'delegation.revoked', 'delegation.expired']);
+/** an application answered: approved or rejected */
+const APPLICATION_ANSWERED = new Set(['partner.approved', 'partner.rejected']);
 /** An alert someone acknowledged or resolved no longer needs anyone's attention. */
 const ALERT_HANDLED = new Set(['alert.acknowledged', 'alert.resolved']);
 /** Notices about what the "waiting for you" items count (while unread, the request still waits). */
@@ -116,6 +118,8 @@ export class NotificationsService {
     // an answered request stops being new for everyone who was asked, in the answer's transaction
     d.audit.onRecord(async (trx, _ctx, entry) => {
       if (ANSWERED.has(entry.action) && entry.targetType === 'delegation' && entry.targetId) await repo.settleRequestNotices(trx, entry.targetId, this.#now());
+      // the application the operators were told of is answered: the bell stops showing it as new
+      if (APPLICATION_ANSWERED.has(entry.action) && entry.targetType === 'partner' && entry.targetId) await repo.settleApplicationNotices(trx, entry.targetId, this.#now());
       // an acknowledged or resolved alert's notices are done for everyone they were for: the bell drops
       if (ALERT_HANDLED.has(entry.action) && entry.targetType === 'alert' && entry.targetId) await repo.settleAlertNotices(trx, entry.targetId, this.#now());
     });

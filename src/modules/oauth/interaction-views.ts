@@ -4,7 +4,7 @@
  * 'none'`), one stylesheet from our own origin, every value HTML-escaped. Forms carry a per-interaction
  * token on top of the SameSite interaction cookie.
  */
-import { htmlLangAttributes, intlFor, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
+import { htmlLangAttributes, intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import { m } from './interaction-views.messages.ts';
 
@@ -37,9 +37,7 @@ export function pageLang(locale: Locale = DEFAULT_LOCALE, texts: PageTexts | nul
 type Values = Record<string, string | number>;
 
 /** A message as plain text (not yet escaped). */
-function str(l: PageLang, msg: MessageDescriptor, values?: Values): string {
-  return l.intl.formatMessage(msg, values);
-}
+const str = (l: PageLang, msg: MessageDescriptor, values?: Values): string => say(l.intl, msg, values);
 
 /** A message as text: formatted, then escaped. */
 function t(l: PageLang, msg: MessageDescriptor, values?: Values): string {
