@@ -11,7 +11,7 @@ import { tenantRoutes } from '../modules/tenants/index.ts';
 import { featureCatalogRoutes, PartnerImport, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
-import { activationRoutes, delegationRoutes, DistributorAccess, distributorAccessRoutes } from '../modules/delegations/index.ts';
+import { activationRoutes, delegationRoutes, DistributorAccess, distributorAccessRoutes, LinkLimitsService, linkLimitsRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { securityEventRoutes } from '../modules/ssf/index.ts';
 import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
@@ -132,6 +132,8 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
       access,
       distributorAccess: new DistributorAccess({ db: services.db, audit: services.audit, feed: services.feed, clock: services.clock, chainsOf: (ids) => services.partners.resellers.chainsOf(ids) }),
     }),
+    // the customer's own limits on a partner's link (addresses, hours, end)
+    linkLimitsRoutes({ access, linkLimits: new LinkLimitsService({ db: services.db, audit: services.audit, feed: services.feed, clock: services.clock }) }),
     appRoutes({ apps: services.apps, resold: services.resold, access }),
     tokenLifetimeRoutes({ lifetimes: services.tokenLifetimes, access, partnerExists: async (id) => (await services.partners.getPartner(id)) !== undefined }),
     accessRequestRoutes({ accessRequests: services.accessRequests, access }),

@@ -40,6 +40,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   delegation_activations: 'delegations',
   delegation_notices: 'delegations',
   delegation_relationships: 'delegations',
+  delegation_limits: 'delegations', // a customer's own limits on a link; read into the decision snapshot
   // the provider's records (the reference resource service); data sources write them through the resources module
   orders: 'resources',
   provisioned_services: 'resources',
@@ -241,6 +242,11 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
     file: 'src/modules/authz/jit-loader.ts',
     tables: ['delegation_activations', 'delegation_jit_settings'],
     why: "just-in-time activations in the decision snapshot; delegations depends on authz",
+  },
+  {
+    file: 'src/modules/authz/link-limits-loader.ts',
+    tables: ['delegation_limits'],
+    why: "a customer's own limits on its links (addresses, hours) in the decision snapshot; delegations depends on authz",
   },
   {
     file: 'src/modules/authz/snapshot-loader.ts',

@@ -2760,6 +2760,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/delegations/{delegation_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The limits the customer set on this link: addresses, hours, end */
+        get: operations["getPartnersDelegationsLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/delegations/{delegation_id}/relationship": {
         parameters: {
             query?: never;
@@ -4860,6 +4877,27 @@ export interface paths {
          * @description A link or consent is effective only while the tenant admin who approved it stays an active TENANT_ADMIN of the tenant; when that admin leaves, is demoted or deactivated, the partner is refused with 403 delegation_approver_inactive (`approver_active: false`) until a current admin confirms it here. Audited as delegation.reconfirmed.
          */
         post: operations["postTenantsDelegationsConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your limits on this partner’s link: addresses, hours, end */
+        get: operations["getTenantsDelegationsLimits"];
+        /**
+         * Limit where from, when and until when this partner may reach you through this link (tenant admin)
+         * @description Enforced on the partner’s next request at every door (gateway, forward auth, partner API): a request from another address is 403 link_address_not_allowed, outside the hours 403 link_outside_hours. The end is applied to the link itself. A malformed range, day, time or time zone, or an end in the past or after the link’s own end, is 400 link_limits_invalid with a pointer per field; an ended link is 409 link_limits_link_closed.
+         */
+        put: operations["putTenantsDelegationsLimits"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8297,6 +8335,40 @@ export interface components {
                 /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 user_id: string;
             } | null;
+        };
+        /** LinkHours */
+        LinkHours: {
+            /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+            days: number[];
+            /** @description local start, HH:MM */
+            from: string;
+            /** @description an IANA time zone such as Europe/Paris */
+            time_zone: string;
+            /** @description local end, HH:MM; earlier than `from`: the window runs overnight */
+            to: string;
+        };
+        /** LinkLimits */
+        LinkLimits: {
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            expires_at: string | null;
+            hours: components["schemas"]["LinkHours"] | null;
+            /** @description addresses or ranges (CIDR) the partner may reach the customer from through this link; empty: anywhere */
+            ip_allow: string[];
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            link_ends_at: string;
+            /**
+             * Format: date-time
+             * @description the end the link has without the customer’s: the latest end the customer may choose
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            own_ends_at: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
         };
         /** LoginResponse */
         LoginResponse: {
@@ -23313,6 +23385,70 @@ export interface operations {
             };
         };
     };
+    getPartnersDelegationsLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: LinkLimits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkLimits"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPartnersDelegationsRelationship: {
         parameters: {
             query?: never;
@@ -33932,6 +34068,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsDelegationsLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: LinkLimits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkLimits"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantsDelegationsLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    expires_at: string | null;
+                    hours: {
+                        /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                        days: number[];
+                        /** @description local start, HH:MM */
+                        from: string;
+                        /** @description an IANA time zone such as Europe/Paris */
+                        time_zone: string;
+                        /** @description local end, HH:MM; earlier than `from`: the window runs overnight */
+                        to: string;
+                    } | null;
+                    ip_allow: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK: LinkLimits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkLimits"];
                 };
             };
             /** @description RFC 9457 problem+json */

@@ -28,6 +28,9 @@ export const authzErrors = defineErrors('authz', {
   scope_insufficient: { status: 403, title: 'The token scopes do not allow this' },
   mfa_required: { status: 403, title: 'Sign in with a second factor (authenticator app or passkey) to do this' },
   activation_required: { status: 403, title: 'This access is eligible only: activate it for a while first' },
+  // the customer's own limits on a link (link-limits.ts)
+  link_address_not_allowed: { status: 403, title: 'The customer allows access through this link only from the addresses it listed' },
+  link_outside_hours: { status: 403, title: 'The customer allows access through this link only during the hours it chose' },
   // the partner configuration manager
   role_not_allowed: { status: 403, title: 'This role is not allowed for the partner' },
   unknown_role: { status: 400, title: 'Unknown role' },

@@ -13,5 +13,6 @@ export { compileGrants, matchGrant, type GrantSet } from './grant-set.ts';
 export { authzCheckRoutes } from './authz-check.routes.ts';
 export { CONFIG_SECTIONS, CONFIG_SECTION_SCHEMAS, parsePartnerConfig, diffConfig, type PartnerConfig, type ConfigSection, type ConfigChange } from './partner-config.ts';
 export { parseRoleList, JitIndex } from './jit-index.ts';
+export { LinkLimitsIndex, linkLimitRefusal, knownTimeZone, minutesOf, withinHours, type LinkHours, type LinkLimitRefusal } from './link-limits.ts';
 export { FEATURE_ENTITY, FEATURE_LIFECYCLES, effectiveFeature, type FeatureLifecycle, type SnapFeature } from './feature-catalog.ts';
 export { partnerLimits, parseCidr, malformedCidrs, ipAllowed, quotaPeriods, type PartnerLimits, type SessionPolicy } from './partner-limits.ts';

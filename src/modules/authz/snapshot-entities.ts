@@ -5,6 +5,7 @@
  * lookups that hand out one object per id. AuthzSnapshot (snapshot.ts) adds the delegations.
  */
 import { compileGrants, NO_GRANTS } from './grant-set.ts';
+import { LinkLimitsIndex } from './link-limits.ts';
 import { JitIndex } from './jit-index.ts';
 import { FeatureCatalogIndex, effectiveFeature } from './feature-catalog.ts';
 import { CAPABILITY_BITS, EMPTY, EMPTY_CONFIG, type CustomerPlan, type PartnerInput, type SnapBan, type SnapPartner, type SnapRole, type SnapTenant, type SnapUser, type UserInput } from './snapshot-model.ts';
@@ -49,6 +50,8 @@ export class SnapshotEntities {
   readonly mfa = new MfaPolicies();
   /** eligible (just-in-time) links and their open activations (jit-index.ts) */
   readonly jit = new JitIndex();
+  /** customers' own limits on their links: addresses and hours (link-limits.ts) */
+  readonly linkLimits = new LinkLimitsIndex();
   /** the platform's feature catalog (feature-catalog.ts) */
   readonly features = new FeatureCatalogIndex();
   readonly users = new Map<string, SnapUser>();

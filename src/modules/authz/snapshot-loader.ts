@@ -13,6 +13,7 @@ import type { Selectable } from 'kysely';
 import { SUBSCRIPTION_ENTITY, applySuspendedTenants, loadSuspendedTenants } from './subscription-suspensions.ts';
 import { FEATURE_ENTITY, loadFeatures } from './feature-catalog.ts';
 import { loadJit } from './jit-loader.ts';
+import { loadLinkLimits } from './link-limits-loader.ts';
 import { chunks } from '../../platform/db/in-chunks.ts';
 import { forEachChunk } from '../../platform/db/read-in-chunks.ts';
 
@@ -145,6 +146,7 @@ export class SnapshotLoader {
       for (const r of rows) s.putDelegation(delegationInput(r));
     });
     await loadJit(db, s.jit, null);
+    await loadLinkLimits(db, s.linkLimits, null);
   }
 
   /** Users with their memberships; `ids` null = all. */
@@ -225,6 +227,8 @@ export class SnapshotLoader {
     }
     // 'delegation_jit': an eligible link's settings or activations changed (entity id = the delegation's)
     for (const ids of chunks([...(byKind.get('delegation_jit') ?? [])])) await loadJit(db, s.jit, ids);
+    // 'delegation_limits': a customer changed its own limits on a link (entity id = the delegation's)
+    for (const ids of chunks([...(byKind.get('delegation_limits') ?? [])])) await loadLinkLimits(db, s.linkLimits, ids);
     for (const ids of chunks([...(byKind.get('role') ?? [])])) {
       const rows = await db.selectFrom('roles').select(['id', 'grants']).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));

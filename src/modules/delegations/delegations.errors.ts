@@ -22,6 +22,8 @@ export const delegationErrors = defineErrors('delegations', {
   relationship_changed: { status: 409, title: 'The relationship details were changed by someone else since you opened them' },
   purpose_not_granted: { status: 409, title: 'The access does not hold this purpose (never granted, or revoked already)' },
   relationship_link_closed: { status: 409, title: 'The relationship details of an ended link can no longer be changed' },
+  link_limits_invalid: { status: 400, title: 'The limits on this link are not valid' },
+  link_limits_link_closed: { status: 409, title: 'The limits of an ended link can no longer be changed' },
 });
 
 registerUniqueConstraint('delegations_partner_id_tenant_id_key', 'delegation_exists', 'This partner already has an open (requested or active) link to this tenant.');

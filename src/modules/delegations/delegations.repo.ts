@@ -2,7 +2,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { DelegationsTable } from '../../platform/db/schema.ts';
+import type { DelegationLimitsTable, DelegationsTable } from '../../platform/db/schema.ts';
 import { identityQueries } from '../identity/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 
@@ -174,4 +174,20 @@ export function listOpenNonConsentOfTenant(db: Executor, tenantId: string) {
 /** Turn a tenant's delegation's distributor access on or off. */
 export async function setDistributorAccess(db: Executor, tenantId: string, delegationId: string, allowed: boolean, nowIso: string): Promise<void> {
   await db.updateTable('delegations').set({ distributor_access: allowed ? 1 : 0, updated_at: nowIso }).where('id', '=', delegationId).where('tenant_id', '=', tenantId).execute();
+}
+
+export type LinkLimitsRow = Selectable<DelegationLimitsTable>;
+
+/** A customer's own limits on one link (link-limits.service.ts), if it set any. */
+export function findLinkLimits(db: Executor, delegationId: string): Promise<LinkLimitsRow | undefined> {
+  return db.selectFrom('delegation_limits').selectAll().where('delegation_id', '=', delegationId).executeTakeFirst();
+}
+
+export async function putLinkLimits(db: Executor, row: Insertable<DelegationLimitsTable>): Promise<void> {
+  const { delegation_id: _, ...rest } = row;
+  await db.insertInto('delegation_limits').values(row).onConflict((oc) => oc.column('delegation_id').doUpdateSet(rest)).execute();
+}
+
+export async function deleteLinkLimits(db: Executor, delegationId: string): Promise<void> {
+  await db.deleteFrom('delegation_limits').where('delegation_id', '=', delegationId).execute();
 }

@@ -33,3 +33,5 @@ export { listConnectedApps, type ConnectedAppRow } from './connected-apps.ts';
 export { seedDemoTwoTier } from './two-tier.demo.ts';
 export { DistributorAccess, type PartnerChain, type ResellerLink } from './distributor-access.ts';
 export { distributorAccessRoutes } from './distributor-access.routes.ts';
+export { LinkLimitsService, type LinkLimits } from './link-limits.service.ts';
+export { linkLimitsRoutes } from './link-limits.routes.ts';

@@ -53,6 +53,7 @@ import { decision, keepAdmission, reuseAdmission, STALE_REFUSALS, staleRefusal }
 import { billing } from './steps/billing.ts';
 import { organizationStatus } from './steps/organization-status.ts';
 import { purpose } from './steps/purpose.ts';
+import { linkLimits } from './steps/link-limits.ts';
 import { limitFor, limits } from './steps/limits.ts';
 import { assertion } from './steps/assertion.ts';
 
@@ -136,7 +137,7 @@ export class GatewayService {
         if (r === undefined) keepAdmission(g, req, rule, st, version);
       }
     }
-    r ??= purpose(g, req, rule, st) ?? organizationStatus(g, st);
+    r ??= purpose(g, req, rule, st) ?? organizationStatus(g, st) ?? linkLimits(g, req, st);
     if (r !== undefined) throw r;
     const l = limits(g, caller, rule.rateClass, st.allowed?.tenantId ?? null, st);
     if (l instanceof Promise) return l.then((r) => this.#admitted(req, rule, st, r));

@@ -27,12 +27,12 @@ import type { AdmissionNeeds, AdmittedPartnerPerson } from '../../platform/http/
 import type { Principal } from '../../platform/http/principal.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
-import { authzErrors, type Access, type AuthzService } from '../authz/index.ts';
+import { authzErrors, linkLimitRefusal, type Access, type AuthzService } from '../authz/index.ts';
 import type { GatewayService } from './gateway.service.ts';
 
 export interface PartnerAdmissionDeps {
   access: Access;
-  authz: Pick<AuthzService, 'snapshot' | 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
+  authz: Pick<AuthzService, 'snapshot' | 'now' | 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
   gateway: Pick<GatewayService, 'admitPartnerPerson' | 'checkPartnerAddress'>;
   /** every outcome is counted with the gateway's (partnergate_gateway_decisions_total), so one alert sees every door */
   metrics?: Pick<Metrics, 'gatewayDecision'>;
@@ -84,6 +84,9 @@ const decision: Step = (a, d) => {
   if (tenantId === null) return;
   const r = d.authz.memberAccess(a.p.userId, a.partnerId, tenantId, a.needs.permission, undefined, a.mfa, ban);
   if (!r.allow) throw d.authz.refusalError(r);
+  // the customer's own limits on the link it acts through: the gateway's step (steps/link-limits.ts)
+  const limited = linkLimitRefusal(d.authz.snapshot.linkLimits, r.delegationId, a.req.ip, d.authz.now());
+  if (limited !== undefined) throw limited;
   a.tenantId = tenantId;
 };
 

@@ -33,6 +33,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'customer_accounts',
   'delegation_activations',
   'delegation_jit_settings',
+  'delegation_limits',
   'delegation_notices',
   'delegation_relationships',
   'delegations',

@@ -11,7 +11,7 @@ import type { TenantsTable, TenantMembersTable, BillingAccountsTable } from './s
 import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, FeatureCatalogTable, PartnerUsageTable, PartnerBrandsTable, BrandLogosTable } from './schema/partners.ts';
 import type { RolesTable, PermissionsTable } from './schema/authz.ts';
 import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './schema/audit.ts';
-import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable } from './schema/delegations.ts';
+import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable, DelegationLimitsTable } from './schema/delegations.ts';
 import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, InvoiceTotalsTable, PartnerTotalMembersTable, PartnerMonthTotalsTable, PartnerTotalStateTable, SupportTicketsTable, TicketTotalsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
 import type { PartnerAgenciesTable, PartnerTokensTable, VouchersTable } from './schema/agencies.ts';
 import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable } from './schema/apps.ts';
@@ -130,6 +130,7 @@ export interface Database {
   delegation_relationships: DelegationRelationshipsTable;
   delegation_activations: DelegationActivationsTable;
   delegation_notices: DelegationNoticesTable;
+  delegation_limits: DelegationLimitsTable;
   scim_connections: ScimConnectionsTable;
   scim_users: ScimUsersTable;
   scim_groups: ScimGroupsTable;

@@ -92,7 +92,7 @@ async function fillPlans(t: TestTenant, partnerId: string): Promise<void> {
   });
 }
 
-/** Eligible-access rows of one link (settings, an activation, an expiry notice) and its relationship details. */
+/** Eligible-access rows of one link (settings, an activation, an expiry notice), its relationship details and the customer's limits. */
 async function fillJit(t: TestTenant, delegationId: string, p: TestPartner): Promise<void> {
   const s = app.services;
   await s.activations.updateSettings(ctx, t.id, delegationId, { eligible: true });
@@ -101,6 +101,7 @@ async function fillJit(t: TestTenant, delegationId: string, p: TestPartner): Pro
     await s.db.kysely.insertInto('delegation_activations').values({ id: `act_${delegationId.slice(4)}`, delegation_id: delegationId, tenant_id: t.id, partner_id: p.id, user_id: p.staff.id, status: 'pending', justification: 'rls test', duration_minutes: 60, requested_at: now, mfa_at: now, decided_by: null, decided_at: null, decision_reason: null, starts_at: null, ends_at: null }).execute();
     await s.db.kysely.insertInto('delegation_notices').values({ delegation_id: delegationId, ends_at: now, threshold_days: 30, tenant_id: t.id, partner_id: p.id, sent_at: now }).execute();
     await s.db.kysely.insertInto('delegation_relationships').values({ delegation_id: delegationId, tenant_id: t.id, partner_id: p.id, contract_reference: 'rls test', contacts: '[]', notes: null, version: 1, updated_at: now, updated_by: null, updated_by_side: 'tenant' }).execute();
+    await s.db.kysely.insertInto('delegation_limits').values({ delegation_id: delegationId, tenant_id: t.id, partner_id: p.id, ip_allow: '["203.0.113.0/24"]', hours: null, expires_at: null, link_ends_at: null, updated_at: now, updated_by: null }).execute();
   });
 }
 

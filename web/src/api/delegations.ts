@@ -27,6 +27,9 @@ export type PartnerContext = Answer<'/api/v1/partner/context', 'get'>;
 /** A link's relationship details (contract reference, contacts, notes), kept by both sides. */
 export type RelationshipDto = paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/relationship']['get']['responses'][200]['content']['application/json'];
 export type RelationshipBody = NonNullable<paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/relationship']['put']['requestBody']>['content']['application/json'];
+/** The customer's own limits on a link: addresses, hours, an end. */
+export type LinkLimitsDto = paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/limits']['get']['responses'][200]['content']['application/json'];
+export type LinkLimitsBody = NonNullable<paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/limits']['put']['requestBody']>['content']['application/json'];
 
 /** The header with which a partner user names the managed customer a request acts on. */
 export const ACTIVE_TENANT_HEADER = 'X-Active-Tenant-Id';
@@ -49,6 +52,7 @@ export const delegationsApi = {
 
   relationship: (partnerId: string, id: string) => http.get<RelationshipDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/relationship`),
   setRelationship: (partnerId: string, id: string, body: RelationshipBody) => http.put<RelationshipDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/relationship`, body),
+  limits: (partnerId: string, id: string) => http.get<LinkLimitsDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/limits`),
 
   // catalog
   roles: () => http.get<{ data: RoleDto[] }>('/api/v1/roles', { catalog: 'delegation' }),
@@ -70,6 +74,8 @@ export const delegationsApi = {
   tenantGet: (tenantId: string, id: string) => http.get<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}`),
   tenantRelationship: (tenantId: string, id: string) => http.get<RelationshipDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/relationship`),
   setTenantRelationship: (tenantId: string, id: string, body: RelationshipBody) => http.put<RelationshipDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/relationship`, body),
+  tenantLimits: (tenantId: string, id: string) => http.get<LinkLimitsDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/limits`),
+  setTenantLimits: (tenantId: string, id: string, body: LinkLimitsBody) => http.put<LinkLimitsDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/limits`, body),
   inviteCode: (tenantId: string) => http.get<{ invite_code: string | null }>(`/api/v1/tenants/${enc(tenantId)}/invite-code`),
   rotateInviteCode: (tenantId: string) => http.post<{ invite_code: string | null }>(`/api/v1/tenants/${enc(tenantId)}/invite-code`),
   clearInviteCode: (tenantId: string) => http.delete(`/api/v1/tenants/${enc(tenantId)}/invite-code`),

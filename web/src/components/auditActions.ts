@@ -61,6 +61,7 @@ const ACTIONS: Record<string, Message> = defineMessages({
   'delegation.created': { id: 'components.audit.action.delegation.created', defaultMessage: 'Partner access granted' },
   'delegation.expired': { id: 'components.audit.action.delegation.expired', defaultMessage: 'Partner access expired' },
   'delegation.expiry_notice_sent': { id: 'components.audit.action.delegation.expiry_notice_sent', defaultMessage: 'Expiry reminder sent' },
+  'delegation.limits_changed': { id: 'components.audit.action.delegation.limits_changed', defaultMessage: 'Customer’s limits on partner access changed' },
   'delegation.reconfirmed': { id: 'components.audit.action.delegation.reconfirmed', defaultMessage: 'Partner access confirmed by a current admin' },
   'delegation.rejected': { id: 'components.audit.action.delegation.rejected', defaultMessage: 'Partner access request turned down' },
   'delegation.renewal_rejected': { id: 'components.audit.action.delegation.renewal_rejected', defaultMessage: 'Renewal of partner access turned down' },

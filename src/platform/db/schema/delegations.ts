@@ -100,3 +100,20 @@ export interface DelegationRelationshipsTable {
   updated_by: string | null;
   updated_by_side: 'partner' | 'tenant' | null;
 }
+
+/** A customer's own limits on one link (0120): where from, when, and until when its partner may reach it. */
+export interface DelegationLimitsTable {
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  /** JSON array of CIDRs the partner's requests on this link may come from; [] = anywhere */
+  ip_allow: string;
+  /** JSON { days: number[] (1 = Monday … 7 = Sunday), from: 'HH:MM', to: 'HH:MM', time_zone: IANA name } or null = any time */
+  hours: string | null;
+  /** the end the customer chose (applied to delegations.ends_at) */
+  expires_at: string | null;
+  /** the link's end before the customer's, restored when the customer removes theirs */
+  link_ends_at: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}

@@ -6,5 +6,6 @@ export const delegationKeys = {
   tenantOne: (tenantId: string, delegationId: string) => ['delegations', 'tenant', tenantId, 'one', delegationId] as const,
   inviteCode: (tenantId: string) => ['delegations', 'tenant', tenantId, 'invite-code'] as const,
   operatorList: (filter: Record<string, string | null | undefined>) => ['delegations', 'operator', filter] as const,
+  limits: (side: 'tenant' | 'partner', orgId: string, delegationId: string) => ['delegations', 'limits', side, orgId, delegationId] as const,
   relationship: (side: 'tenant' | 'partner', orgId: string, delegationId: string) => ['delegations', 'relationship', side, orgId, delegationId] as const,
 };

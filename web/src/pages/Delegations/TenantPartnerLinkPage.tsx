@@ -1,6 +1,6 @@
 /**
  * Tenant side: one partner's access — what it may do in words, on which billing accounts and
- * until when — and the relationship details both sides keep (contract reference, contacts, notes).
+ * until when — the customer's own limits on it (addresses, hours, an earlier end), and the relationship details both sides keep (contract reference, contacts, notes).
  */
 import { Link, useParams } from 'react-router';
 import { useIntl } from 'react-intl';
@@ -17,6 +17,7 @@ import { useView } from '../../session/useView.ts';
 import { accountsWords } from '../AccessReview/reachWords.tsx';
 import { AccessChangeWords } from './AccessWords.tsx';
 import { RelationshipPanel } from './RelationshipPanel.tsx';
+import { LinkLimitsPanel } from './LinkLimitsPanel.tsx';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
@@ -74,6 +75,7 @@ export function TenantPartnerLinkPage() {
                 </Text>
               </Paper>
             </SimpleGrid>
+            <LinkLimitsPanel tenantId={tenantId} delegationId={delegationId} partner={d.partner.name ?? intl.formatMessage(m.thePartner)} canEdit={open} />
             <RelationshipPanel
               queryKey={delegationKeys.relationship('tenant', tenantId, delegationId)}
               load={() => delegationsApi.tenantRelationship(tenantId, delegationId)}

@@ -25,6 +25,7 @@ import { api } from '../../api/index.ts';
 import { useView } from '../../session/useView.ts';
 import { can } from '../../session/access.ts';
 import { RelationshipPanel } from '../Delegations/RelationshipPanel.tsx';
+import { PartnerLinkLimitsPanel } from '../Delegations/LinkLimitsWords.tsx';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
@@ -80,6 +81,7 @@ export function CustomerDetailPage() {
         <Stack data-testid="active-context" data-state="refused" data-tenant={tenantId}>
           <Text>{intl.formatMessage(m.cannotWork)}</Text>
           <ErrorAlert error={ctx.error} />
+          {me && <PartnerLinkLimitsPanel delegationId={me.delegation.id} customer={name} />}
           <Anchor component={Link} to="/partner/customers">
             <FormattedMessage {...m.back} />
           </Anchor>
@@ -170,6 +172,7 @@ export function CustomerDetailPage() {
           </Text>
         )}
         {ctx.data && <CustomerCommitments tenantId={tenantId} />}
+        {d && <PartnerLinkLimitsPanel delegationId={d.id} customer={name} />}
         {d && <CustomerRelationship delegationId={d.id} customerName={name} open={d.status === 'active' || d.status === 'requested'} />}
         {tabs.length > 0 && <CustomerTabs tenantId={tenantId} tabs={tabs} canUpdate={has('support.tickets.update')} />}
       </Stack>
