@@ -15,7 +15,7 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 import { ApiTokensService } from './api-tokens.service.ts';
 import type { ApiTokenIndex } from './api-token-index.ts';
 import type * as repo from './identity.repo.ts';
-import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook } from './identity.types.ts';
+import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook, type MembershipEndedHook } from './identity.types.ts';
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
@@ -203,6 +203,20 @@ export class IdentityService {
   /** Register what else disabling a user ends (see UserDisabledHook). */
   onUserDisabled(fn: UserDisabledHook): void {
     this.#users.onDisabled(fn);
+  }
+
+  readonly #membershipEnded: MembershipEndedHook[] = [];
+
+  /** Register what else the end of one organization membership ends (see MembershipEndedHook). */
+  onMembershipEnded(fn: MembershipEndedHook): void {
+    this.#membershipEnded.push(fn);
+  }
+
+  /** Called by the membership's owner, in its transaction: runs the hooks; their details, merged, for its audit event. */
+  async membershipEnded(trx: Tx, ctx: RequestContext, scope: { type: ScopeType; id: string }, userId: string): Promise<Record<string, unknown>> {
+    let details: Record<string, unknown> = {};
+    for (const fn of this.#membershipEnded) details = { ...details, ...(await fn(trx, ctx, scope, userId)) };
+    return details;
   }
 
   /**

@@ -97,6 +97,14 @@ export type InvitationAcceptor = (trx: Tx, ctx: RequestContext, member: NewMembe
  */
 export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) => Promise<Record<string, unknown>>;
 
+/**
+ * Ends, in the transaction that ends one organization membership (removed, by an admin or by that
+ * organization's directory; a deactivated one only suspends), what another module holds for the person *with
+ * that organization only* (the OAuth module's member grants of the partner's apps); the account
+ * and its other memberships stay. What it returns joins the details of the membership's audit event.
+ */
+export type MembershipEndedHook = (trx: Tx, ctx: RequestContext, scope: { type: ScopeType; id: string }, userId: string) => Promise<Record<string, unknown>>;
+
 /** A credential the in-memory indexes vouch for (see credentialFromMemory). */
 export type MemoryCredential = { kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string; mfa: boolean };
 

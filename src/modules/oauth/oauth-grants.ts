@@ -136,14 +136,16 @@ export class OAuthGrants {
    * account) end for good in the disable's transaction — the grant and its refresh tokens deleted,
    * its access tokens refused by grant id — so enabling the account again brings none back, as
    * Keycloak and GitHub do. Consent grants stay: they stand for the tenant's delegation, which
-   * outlives the admin who approved it (delegation_approver_inactive says so).
+   * outlives the admin who approved it (delegation_approver_inactive says so). With `partnerId`:
+   * only that partner's (its membership ended, the account and its other memberships stay).
    */
-  async endMemberGrantsOf(trx: Tx, ctx: RequestContext, userId: string): Promise<Record<string, unknown>> {
-    const grants = await repo.listMemberGrantsOfUser(trx, userId);
+  async endMemberGrantsOf(trx: Tx, ctx: RequestContext, userId: string, partnerId: string | null = null): Promise<Record<string, unknown>> {
+    const grants = (await repo.listMemberGrantsOfUser(trx, userId)).filter((g) => partnerId === null || g.partner_id === partnerId);
+    const reason = partnerId === null ? 'user disabled' : 'partner membership ended';
     for (const g of grants) {
       await deleteGrantRows(trx, g.grant_id);
       await repo.deleteMemberGrant(trx, g.grant_id);
-      await this.#d.revocations.revokeGrantIn(trx, ctx, { grantId: g.grant_id, clientId: g.client_id, partnerId: g.partner_id, tenantId: null, userId, reason: 'user disabled' });
+      await this.#d.revocations.revokeGrantIn(trx, ctx, { grantId: g.grant_id, clientId: g.client_id, partnerId: g.partner_id, tenantId: null, userId, reason });
     }
     return grants.length > 0 ? { oauth_grants_revoked: grants.map((g) => g.grant_id) } : {};
   }

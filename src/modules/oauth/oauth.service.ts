@@ -136,6 +136,8 @@ export class OAuthService {
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit, grantWindowSec: longestSignedTokenLifetimeSec(d.config) + 60 });
     this.#grants = new OAuthGrants({ db: d.db, clock: d.clock, audit: d.audit, delegations: d.delegations, revocations: this.revocations, onError: d.onError });
     d.identity.onUserDisabled((trx, ctx, userId) => this.#grants.endMemberGrantsOf(trx, ctx, userId));
+    // a partner membership that ends (its directory, or an admin) ends the member grants of that partner's apps only
+    d.identity.onMembershipEnded(async (trx, ctx, scope, userId) => (scope.type === 'partner' ? this.#grants.endMemberGrantsOf(trx, ctx, userId, scope.id) : {}));
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer, {
       now: () => d.clock.now(),
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),

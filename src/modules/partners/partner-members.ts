@@ -117,6 +117,8 @@ export class PartnerMembers {
         await this.#d.audit.record(trx, ctx, { action: 'partner.user_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.role, to: changes.role } });
       }
       if (changes.status) {
+        // an inactive membership suspends its member grants (refused while inactive, back on reactivation);
+        // removing the membership ends them (removeMember)
         await this.#d.audit.record(trx, ctx, {
           action: changes.status === 'inactive' ? 'partner.user_deactivated' : 'partner.user_reactivated',
           partnerId,
@@ -165,7 +167,9 @@ export class PartnerMembers {
       if (m.role === 'PARTNER_OWNER' && m.status === 'active' && (await this.#lockedActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
       await repo.deleteMember(trx, partnerId, userId);
       await this.#d.feed.record(trx, 'user', userId);
-      await this.#d.audit.record(trx, ctx, { action: 'partner.user_removed', partnerId, targetType: 'user', targetId: userId, details: { role: m.role } });
+      // what the person holds with this partner only (its apps' member grants) ends with the membership, for good
+      const ended = m.status === 'active' ? await this.#d.identity.membershipEnded(trx, ctx, { type: 'partner', id: partnerId }, userId) : {};
+      await this.#d.audit.record(trx, ctx, { action: 'partner.user_removed', partnerId, targetType: 'user', targetId: userId, details: { role: m.role, ...ended } });
     });
   }
 }

@@ -11,6 +11,7 @@ import { codeFlowTokens, partnerWithApp, startOAuthApp, tokenRequest, type OAuth
 import type { TestTenant, TestUser } from '../../helpers/world.ts';
 import { gw, loginAs } from '../gateway/helpers.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
+import { mutate } from '../../../src/platform/db/database.ts';
 
 let t: OAuthTestApp;
 let operator: Client;
@@ -145,6 +146,27 @@ describe('disabling a user', () => {
     // the partner's app works for the user again once they sign in and approve it anew
     const fresh = await codeFlowTokens(t, app.clientId, app.secret, staff, 'openid orders.read');
     expect((await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: fresh.refresh_token! })).status).toBe(200);
+  });
+
+  it("removing one partner membership ends that partner's member grants for good; the account stays", async () => {
+    const app = await partnerWithApp(t, { capabilities: ['managed_services'], scopes: ['openid', 'orders.read'], name: 'MSP console' });
+    const staff = app.partner.staff;
+    const tokens = await codeFlowTokens(t, app.clientId, app.secret, staff, 'openid orders.read');
+    const access = tokens.access_token as string;
+    expect((await gw(t, 'GET', '/resources/v1/context', { token: access })).status).not.toBe(401);
+    // what a partner's directory (SCIM DELETE) or its owner does: the membership goes
+    await t.services.partners.removeMember(systemContext('test'), app.partner.id, staff.id);
+    // and comes back later: the grants do not
+    await mutate(t.services.db, (trx) => t.services.partners.addMember(trx, { scopeId: app.partner.id, userId: staff.id, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, systemContext('test')));
+    await t.services.feed.drain();
+    const again = await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    expect([again.status, again.body.error]).toEqual([400, 'invalid_grant']);
+    const r = await gw(t, 'GET', '/resources/v1/context', { token: access });
+    expect([r.status, r.body.code]).toEqual([401, 'invalid_token']);
+    const event = await t.services.db.kysely.selectFrom('audit_events').select('details').where('action', '=', 'partner.user_removed').where('target_id', '=', staff.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(event.details)).toMatchObject({ oauth_grants_revoked: [expect.any(String)] });
+    // the account itself stays: the person still signs in
+    expect((await (await loginAs(t, staff)).get('/api/v1/me')).status).toBe(200);
   });
 
   it('refuses a token asked for by a user disabled meanwhile (the check sits under the write lock, with the insert)', async () => {
