@@ -44,6 +44,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   // the provider's records (the reference resource service); data sources write them through the resources module
   orders: 'resources',
   provisioned_services: 'resources',
+  subscribers: 'resources', // the provider's end customers under a customer, synced like its other records
   invoices: 'resources',
   invoice_totals: 'resources',
   partner_total_members: 'resources',

@@ -385,7 +385,7 @@ export const PAGES: PortalPage[] = [
     path: '/tenant/:tenantId/services',
     title: defineMessage({ id: 'page.tenant_services.title', defaultMessage: 'Orders, invoices and tickets' }),
     element: <TenantSelfServicePage />,
-    allow: can.any(can.tenant('orders.read'), can.tenant('billing.invoices.read'), can.tenant('support.tickets.read'), can.tenant('services.read')),
+    allow: can.any(can.tenant('orders.read'), can.tenant('billing.invoices.read'), can.tenant('support.tickets.read'), can.tenant('services.read'), can.tenant('services.subscribers.read')),
     nav: { section: 'tenant', label: defineMessage({ id: 'page.tenant_services.nav', defaultMessage: 'Orders, invoices and tickets' }), icon: IconPackage, order: 15 },
   },
   {

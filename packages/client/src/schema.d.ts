@@ -5450,6 +5450,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/self/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscribers: your own end customers, by name (your own tenant; services.subscribers.read) */
+        get: operations["getTenantsSelfSubscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/self/summary": {
         parameters: {
             query?: never;
@@ -6547,6 +6564,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/resources/v1/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Subscribers: the customer’s own end customers, on the covered billing accounts (by name; `q` searches name, number, e-mail, plan and address)
+         * @description Needs the permission `services.subscribers.read`; rate class `read`. Send a partner access token (`Authorization: Bearer`), or a personal API token or portal session with `X-Active-Tenant-Id`. Refusals are RFC 9457 problems with the decision `code`.
+         */
+        get: operations["getResourcesSubscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/resources/v1/tickets": {
         parameters: {
             query?: never;
@@ -7548,7 +7585,7 @@ export interface components {
         DataFreshness: {
             kinds: {
                 /** @enum {unknown} */
-                kind: "billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla";
+                kind: "billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla" | "subscribers";
                 /** @description newest sync first */
                 sources: {
                     /**
@@ -7583,7 +7620,7 @@ export interface components {
             created_at: string;
             held_lines: number;
             id: string;
-            kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla")[];
+            kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla" | "subscribers")[];
             /** @example 2025-06-02T09:30:00.000Z */
             last_batch_at: string | null;
             name: string;
@@ -7660,7 +7697,7 @@ export interface components {
             }[];
             held_lines: number;
             id: string;
-            kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla")[];
+            kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla" | "subscribers")[];
             /** @example 2025-06-02T09:30:00.000Z */
             last_batch_at: string | null;
             name: string;
@@ -12711,7 +12748,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla")[];
+                    kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla" | "subscribers")[];
                     name: string;
                     scope: {
                         /** @description every customer; otherwise only the listed customers and the customers of the listed partners */
@@ -13062,7 +13099,7 @@ export interface operations {
                     /** @description the file’s text: a header row, then one row per record */
                     csv: string;
                     /** @enum {unknown} */
-                    kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla";
+                    kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla" | "subscriber";
                     /** @description field → column; absent: matched by header names */
                     mapping?: {
                         [key: string]: string;
@@ -13137,7 +13174,7 @@ export interface operations {
                     /** @description the file’s text: a header row, then one row per record */
                     csv: string;
                     /** @enum {unknown} */
-                    kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla";
+                    kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla" | "subscriber";
                     /** @description field → column; absent: matched by header names */
                     mapping?: {
                         [key: string]: string;
@@ -13730,7 +13767,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla";
+                kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla" | "subscriber";
             };
             cookie?: never;
         };
@@ -37482,6 +37519,116 @@ export interface operations {
             };
         };
     };
+    getTenantsSelfSubscribers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description only this billing account
+                 * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                ban_id?: string;
+                /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                cursor?: string;
+                /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                from?: string;
+                limit?: number;
+                /** @description rows to skip (with the default or any sort); not with cursor */
+                offset?: number;
+                /** @description free text, case-insensitive */
+                q?: string;
+                /** @description comma-separated, `-` for descending; fields: name, number, status, plan, activated_at, tenant_name */
+                sort?: string;
+                status?: "active" | "suspended" | "terminated";
+                /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Subscribers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            activated_at: string | null;
+                            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            ban_id: string;
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            id: string;
+                            name: string;
+                            /** @description the provider’s number for the subscriber (its account or line number) */
+                            number: string;
+                            phone: string | null;
+                            plan: string | null;
+                            service_address: string | null;
+                            /** @description active, suspended or terminated */
+                            status: string;
+                            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            tenant_id: string;
+                            tenant_name: string;
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            updated_at: string;
+                        }[];
+                        limit: number;
+                        next_cursor: string | null;
+                        offset: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTenantsSelfSummary: {
         parameters: {
             query?: never;
@@ -43465,6 +43612,146 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["SlaRecord"][];
                         next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getResourcesSubscribers: {
+        parameters: {
+            query?: {
+                /** @description a billing account id (ban_…) or account number */
+                ban?: string;
+                /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                cursor?: string;
+                /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                from?: string;
+                limit?: number;
+                /** @description rows to skip (with the default or any sort); not with cursor */
+                offset?: number;
+                /** @description free text, case-insensitive */
+                q?: string;
+                /** @description comma-separated fields, `-` for descending, e.g. `-issued_at,tenant_name` */
+                sort?: string;
+                status?: "active" | "suspended" | "terminated";
+                /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                to?: string;
+            };
+            header?: {
+                /** @description the tenant to act on (MSP users; must match a token's tenant) */
+                "x-active-tenant-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Subscribers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            activated_at: string | null;
+                            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            ban_id: string;
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            id: string;
+                            name: string;
+                            /** @description the provider’s number for the subscriber (its account or line number) */
+                            number: string;
+                            phone: string | null;
+                            plan: string | null;
+                            service_address: string | null;
+                            /** @description active, suspended or terminated */
+                            status: string;
+                            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            tenant_id: string;
+                            tenant_name: string;
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            updated_at: string;
+                        }[];
+                        limit: number;
+                        next_cursor: string | null;
+                        offset: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
                     };
                 };
             };

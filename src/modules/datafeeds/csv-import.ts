@@ -78,6 +78,7 @@ const EXAMPLES: Record<LineKind, Record<string, string>> = {
   order: { external_id: 'ORD-5', ban: 'BAN-7700001', product_code: 'FIBER-1G', product_name: 'Fiber 1 Gbit/s', quantity: '1', unit_price_cents: '50000', total_cents: '50000', currency: 'EUR', status: 'submitted', placed_at: '2026-11-02' },
   ticket: { external_id: 'HD-311', tenant_ref: 'acme-fiber', subject: 'Packet loss at the branch', description: 'Since this morning', category: 'technical', priority: 'high', status: 'open', opened_at: '2026-11-12T07:55:00Z' },
   usage: { external_id: 'USG-1', ban: 'BAN-7700001', period: '2026-10', metric: 'data_gb', quantity: '12.5', amount_cents: '1250', currency: 'EUR' },
+  subscriber: { external_id: 'SUB-4471', ban: 'BAN-7700001', number: '4471', name: 'Dana Reyes', status: 'active', plan: 'Home Fiber 500', email: 'dana@example.net', service_address: '12 Elm Street, Denver, CO', activated_at: '2026-03-01T00:00:00Z' },
   sla: { external_id: 'SLA-1', ban: 'BAN-7700001', period: '2026-10', target_pct: '99.9', achieved_pct: '99.95', downtime_minutes: '20', incidents: '1' },
 };
 

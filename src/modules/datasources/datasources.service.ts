@@ -317,7 +317,7 @@ export class DataSourcesService {
   async markDemoData(): Promise<void> {
     await asSystem(async () => {
       const now = this.#now();
-      const tables = { billing_accounts: 'billing_accounts', invoices: 'invoices', services: 'provisioned_services', orders: 'orders', tickets: 'support_tickets', usage: 'usage_records', sla: 'sla_records' } as const;
+      const tables = { billing_accounts: 'billing_accounts', invoices: 'invoices', services: 'provisioned_services', orders: 'orders', tickets: 'support_tickets', usage: 'usage_records', sla: 'sla_records', subscribers: 'subscribers' } as const;
       await mutate(this.#d.db, async (trx) => {
         for (const [kind, table] of Object.entries(tables)) {
           const rows = await trx.selectFrom(table).select((eb) => ['tenant_id', eb.fn.countAll<number>().as('n')]).groupBy('tenant_id').execute();

@@ -38,7 +38,7 @@ export interface PendingLine {
 }
 
 /** Billing accounts first: a group's invoices, orders and tickets may name an account made in the same group. */
-const TABLE_ORDER: readonly RecordTable[] = ['billing_accounts', 'invoices', 'provisioned_services', 'orders', 'support_tickets', 'usage_records', 'sla_records'];
+const TABLE_ORDER: readonly RecordTable[] = ['billing_accounts', 'invoices', 'provisioned_services', 'orders', 'support_tickets', 'usage_records', 'sla_records', 'subscribers'];
 /** rows per statement: under SQLite's and PostgreSQL's bounds on a statement's parameters */
 const PARAMS_PER_STATEMENT = 30_000;
 const IDS_PER_STATEMENT = 1_000;

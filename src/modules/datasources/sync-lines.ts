@@ -11,7 +11,7 @@ import type { TSchema } from 'typebox';
 import { Type } from '../../platform/http/schemas.ts';
 
 /** The record kinds a source may own, as the operator picks them. */
-export const SOURCE_KINDS = ['billing_accounts', 'invoices', 'services', 'orders', 'tickets', 'usage', 'sla'] as const;
+export const SOURCE_KINDS = ['billing_accounts', 'invoices', 'services', 'orders', 'tickets', 'usage', 'sla', 'subscribers'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** The kinds of line, and the source kind that must be owned to send each. */
@@ -24,6 +24,7 @@ export const LINE_KINDS = {
   ticket: 'tickets',
   usage: 'usage',
   sla: 'sla',
+  subscriber: 'subscribers',
 } as const satisfies Record<string, SourceKind>;
 export type LineKind = keyof typeof LINE_KINDS;
 
@@ -112,6 +113,17 @@ export const KIND_FIELDS = {
     incidents: NonNeg,
     status: Opt(Type.Union([Type.Literal('met'), Type.Literal('breached')])),
     recorded_at: Opt(Time),
+  }),
+  subscriber: Obj({
+    ban: Ban,
+    number: Str(64),
+    name: Str(),
+    email: Opt(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' })),
+    phone: Opt(Type.String({ maxLength: 40, pattern: '^\\+?[0-9 ().-]{5,40}$' })),
+    plan: Opt(Str()),
+    service_address: Opt(Str(500)),
+    status: Type.Union(['active', 'suspended', 'terminated'].map((s) => Type.Literal(s))),
+    activated_at: Opt(Time),
   }),
 } satisfies Record<LineKind, TSchema>;
 

@@ -34,7 +34,7 @@ export interface Ba {
   tenant_id: string;
 }
 
-export const ID_PREFIX: Record<LineKind, string> = { billing_account: 'ban', invoice: 'ivc', payment: 'pay', service: 'svc', order: 'ord', ticket: 'tkt', usage: 'usg', sla: 'sla' };
+export const ID_PREFIX: Record<LineKind, string> = { billing_account: 'ban', invoice: 'ivc', payment: 'pay', service: 'svc', order: 'ord', ticket: 'tkt', usage: 'usg', sla: 'sla', subscriber: 'sbs' };
 
 export interface W {
   id: string;
@@ -46,7 +46,7 @@ type D = Record<string, unknown>;
 const s = (v: unknown) => (v === undefined || v === null ? null : String(v));
 
 /** The tables a line's record lands in, by kind (a payment changes its invoice). */
-export const TABLE_OF = { billing_account: 'billing_accounts', invoice: 'invoices', service: 'provisioned_services', order: 'orders', ticket: 'support_tickets', usage: 'usage_records', sla: 'sla_records' } as const;
+export const TABLE_OF = { billing_account: 'billing_accounts', invoice: 'invoices', service: 'provisioned_services', order: 'orders', ticket: 'support_tickets', usage: 'usage_records', sla: 'sla_records', subscriber: 'subscribers' } as const;
 export type RecordKind = keyof typeof TABLE_OF;
 export type RecordTable = (typeof TABLE_OF)[RecordKind];
 
@@ -171,6 +171,23 @@ function slaRow(w: W, ban: Ba, d: D): [Fields, Fields] {
   return [row, { id: w.id, service_id: null, ...row }];
 }
 
+function subscriberRow(w: W, ban: Ba, d: D): [Fields, Fields] {
+  const row = {
+    tenant_id: w.tenantId,
+    ban_id: ban.id,
+    number: String(d.number),
+    name: String(d.name),
+    email: s(d.email),
+    phone: s(d.phone),
+    plan: s(d.plan),
+    service_address: s(d.service_address),
+    status: d.status as 'active' | 'suspended' | 'terminated',
+    activated_at: isoOf(d.activated_at),
+    updated_at: w.now,
+  };
+  return [row, { id: w.id, created_at: w.now, ...row }];
+}
+
 /** A line's record as a write: its kind's fields, resolved to the billing accounts it names. */
 export function recordWrite(kind: RecordKind, w: W, ban: Ba | null, billTo: Ba | null, d: D): RecordWrite {
   const [update, insert] =
@@ -180,6 +197,7 @@ export function recordWrite(kind: RecordKind, w: W, ban: Ba | null, billTo: Ba |
     : kind === 'order' ? orderRow(w, ban!, billTo, d)
     : kind === 'ticket' ? ticketRow(w, ban, d)
     : kind === 'usage' ? usageRow(w, ban!, d)
+    : kind === 'subscriber' ? subscriberRow(w, ban!, d)
     : slaRow(w, ban!, d);
   return { table: TABLE_OF[kind], id: w.id, insert: w.update ? null : insert, update: w.update ? update : null };
 }

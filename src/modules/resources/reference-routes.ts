@@ -4,7 +4,8 @@
  * /resources/v1 (method + path → permission, route class) and documents them in the OpenAPI.
  */
 import type { TSchema } from 'typebox';
-import { Type } from '../../platform/http/schemas.ts';
+import { Strict, Type } from '../../platform/http/schemas.ts';
+import { ListQueryCommon, PageFields } from '../../platform/http/list-params.ts';
 import * as S from './resources.schemas.ts';
 import { VoucherDto } from '../vouchers/index.ts';
 
@@ -36,6 +37,17 @@ export const REFERENCE_ROUTES: readonly ResourceRouteSpec[] = [
   { method: 'GET', path: '/orders/:order_id', permission: 'orders.read', rateClass: 'read', summary: 'One order', schema: { params: S.OrderParams, response: ok(S.OrderDto) } },
   { method: 'POST', path: '/orders/:order_id/cancel', permission: 'orders.cancel', rateClass: 'write', summary: 'Cancel a submitted or in-progress order', schema: { params: S.OrderParams, response: ok(S.OrderDto) } },
   { method: 'GET', path: '/services', permission: 'services.read', rateClass: 'read', summary: 'Provisioned services', schema: { querystring: S.ServiceListQuery, response: ok(S.pageOf(S.ServiceDto)) } },
+  {
+    method: 'GET',
+    path: '/subscribers',
+    permission: 'services.subscribers.read',
+    rateClass: 'read',
+    summary: 'Subscribers: the customer’s own end customers, on the covered billing accounts (by name; `q` searches name, number, e-mail, plan and address)',
+    schema: {
+      querystring: Strict({ ...ListQueryCommon, ban: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'a billing account id (ban_…) or account number' })), status: Type.Optional(S.SubscriberStatus) }),
+      response: ok(Type.Object({ data: Type.Array(Type.Object({ ...S.SubscriberDto.properties, tenant_name: Type.String() })), ...PageFields })),
+    },
+  },
   { method: 'GET', path: '/invoices', permission: 'billing.invoices.read', rateClass: 'read', summary: 'Invoices (newest first)', schema: { querystring: S.InvoiceListQuery, response: ok(S.pageOf(S.InvoiceDto)) } },
   { method: 'GET', path: '/invoices/:invoice_id', permission: 'billing.invoices.read', rateClass: 'read', summary: 'One invoice', schema: { params: S.InvoiceParams, response: ok(S.InvoiceDto) } },
   { method: 'GET', path: '/tickets', permission: 'support.tickets.read', rateClass: 'read', summary: 'Support tickets', schema: { querystring: S.TicketListQuery, response: ok(S.pageOf(S.TicketDto)) } },

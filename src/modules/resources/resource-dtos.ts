@@ -45,6 +45,7 @@ export interface KindRow {
   tickets: repo.TicketRow;
   usage: repo.UsageRow;
   sla: repo.SlaRow;
+  subscribers: repo.SubscriberRow;
 }
 export interface KindDto {
   orders: ReturnType<typeof toOrderDto>;
@@ -53,6 +54,7 @@ export interface KindDto {
   tickets: ReturnType<typeof toTicketDto>;
   usage: ReturnType<typeof toUsageDto>;
   sla: ReturnType<typeof toSlaDto>;
+  subscribers: ReturnType<typeof toSubscriberDto>;
 }
 export const DTO_OF: { [K in ListKind]: (r: KindRow[K], now: string) => KindDto[K] } = {
   orders: (r, now) => toOrderDto(r, now),
@@ -61,6 +63,7 @@ export const DTO_OF: { [K in ListKind]: (r: KindRow[K], now: string) => KindDto[
   tickets: (r, now) => toTicketDto(r, now),
   usage: (r) => toUsageDto(r),
   sla: (r) => toSlaDto(r),
+  subscribers: (r) => toSubscriberDto(r),
 };
 
 type Sent = Pick<repo.OrderRow, 'write_state' | 'write_sent_to' | 'write_sent_at' | 'write_confirm_by'>;
@@ -98,6 +101,24 @@ export function toOrderDto(o: repo.OrderRow, now: string) {
     updated_at: o.updated_at,
     cancelled_at: o.cancelled_at,
     confirmation: confirmationOf(o, now),
+  };
+}
+
+/** A subscriber: the provider's end customer under a customer, on one of its billing accounts. */
+export function toSubscriberDto(s: repo.SubscriberRow) {
+  return {
+    id: s.id,
+    tenant_id: s.tenant_id,
+    ban_id: s.ban_id,
+    number: s.number,
+    name: s.name,
+    email: s.email,
+    phone: s.phone,
+    plan: s.plan,
+    service_address: s.service_address,
+    status: s.status,
+    activated_at: s.activated_at,
+    updated_at: s.updated_at,
   };
 }
 

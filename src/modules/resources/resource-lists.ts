@@ -16,7 +16,7 @@ import { invoiceTotalsIn, scopeFilter, type TenantScope } from './resources.repo
 
 export { ListQueryCommon, PageFields, Period, pageRows, rowPageWindow, parseRange, parseSort, likePattern, checkPaging, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
 
-export type ListKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
+export type ListKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla' | 'subscribers';
 
 interface KindSpec {
   /** the kind's table */
@@ -57,6 +57,13 @@ const SPECS: Record<ListKind, KindSpec> = {
   },
   usage: { source: 'usage_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.metric'], sort: { period: 'r.period', metric: 'r.metric', quantity: 'r.quantity', amount_cents: 'r.amount_cents', tenant_name: 't.name' }, eq: ['metric', 'ban_id'] },
   sla: { source: 'sla_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.status'], sort: { period: 'r.period', achieved_pct: 'r.achieved_pct', downtime_minutes: 'r.downtime_minutes', status: 'r.status', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+  subscribers: {
+    source: 'subscribers',
+    dateCol: 'activated_at',
+    text: ['r.name', 'r.number', 'r.email', 'r.plan', 'r.service_address'],
+    sort: { name: 'r.name', number: 'r.number', status: 'r.status', plan: 'r.plan', activated_at: 'r.activated_at', tenant_name: 't.name' },
+    eq: ['status', 'ban_id'],
+  },
 };
 
 /** The sort fields a kind accepts (for the OpenAPI descriptions and the error detail). */

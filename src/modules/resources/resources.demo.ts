@@ -20,6 +20,7 @@ import type { AgenciesService } from '../agencies/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { VouchersService } from '../vouchers/index.ts';
 import * as repo from './resources.repo.ts';
+import { demoSubscribers } from './resources.demo-subscribers.ts';
 import { demoBanMonth, demoBanOrders, demoTickets, prng, type DemoHistory, type DemoOrderParty, type DemoRows } from './resources.demo-history.ts';
 
 export type { DemoOrderParty };
@@ -85,7 +86,7 @@ export async function seedResourceData(
   }
   demoTickets(h, bans);
   const vouchers = d.vouchers && tenant.voucherIssuers ? demoVouchers(h, ctx, tenant.voucherIssuers, bans) : [];
-  const issued = await writeDemoRows(d, ctx, tenant.id, h.rows, vouchers);
+  const issued = await writeDemoRows(d, ctx, tenant.id, h.rows, vouchers, demoSubscribers(tenant.id, bans, h.now));
   // A few were used since (the customer redeems them at checkout).
   if (d.vouchers && issued.length > 0) await redeemSomeDemoVouchers(d.vouchers, ctx, tenant.id, vouchers, issued);
   return true;
@@ -113,7 +114,7 @@ function demoVouchers(h: DemoHistory, ctx: RequestContext, issuers: DemoVoucherI
 }
 
 /** Writes the history and issues its vouchers in one transaction, audited; answers the vouchers issued. */
-async function writeDemoRows(d: { db: Db; audit: AuditLog; vouchers?: DemoVoucherService }, ctx: RequestContext, tenantId: string, rows: DemoRows, vouchers: DemoVoucher[]): Promise<{ id: string }[]> {
+async function writeDemoRows(d: { db: Db; audit: AuditLog; vouchers?: DemoVoucherService }, ctx: RequestContext, tenantId: string, rows: DemoRows, vouchers: DemoVoucher[], subscribers: repo.SubscriberRow[]): Promise<{ id: string }[]> {
   const { orders, services, invoices, usage, sla, tickets } = rows;
   return mutate(d.db, async (trx) => {
     for (const o of orders) await repo.insertOrder(trx, o);
@@ -122,6 +123,7 @@ async function writeDemoRows(d: { db: Db; audit: AuditLog; vouchers?: DemoVouche
     await repo.insertUsage(trx, usage);
     await repo.insertSla(trx, sla);
     for (const t of tickets) await repo.insertTicket(trx, t);
+    await repo.insertSubscribers(trx, subscribers);
     const out: { id: string }[] = [];
     for (const v of vouchers) {
       const input = {
@@ -140,7 +142,7 @@ async function writeDemoRows(d: { db: Db; audit: AuditLog; vouchers?: DemoVouche
       tenantId,
       targetType: 'tenant',
       targetId: tenantId,
-      details: { orders: orders.length, services: services.length, invoices: invoices.length, usage_records: usage.length, sla_records: sla.length, tickets: tickets.length, vouchers: vouchers.length },
+      details: { orders: orders.length, services: services.length, invoices: invoices.length, usage_records: usage.length, sla_records: sla.length, tickets: tickets.length, vouchers: vouchers.length, subscribers: subscribers.length },
     });
     return out;
   });

@@ -5,10 +5,11 @@
  */
 import { PostgresAdapter, sql, type Insertable, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { InvoicesTable, OrdersTable, ProvisionedServicesTable, SlaRecordsTable, SupportTicketsTable, UsageRecordsTable } from '../../platform/db/schema.ts';
+import type { InvoicesTable, OrdersTable, ProvisionedServicesTable, SlaRecordsTable, SubscribersTable, SupportTicketsTable, UsageRecordsTable } from '../../platform/db/schema.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type ServiceRow = Selectable<ProvisionedServicesTable>;
+export type SubscriberRow = Selectable<SubscribersTable>;
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type TicketRow = Selectable<SupportTicketsTable>;
 export type UsageRow = Selectable<UsageRecordsTable>;
@@ -118,6 +119,10 @@ export function listServices(db: Executor, scopes: readonly TenantScope[], f: Li
   if (f.status) q = q.where('status', '=', f.status as ServiceRow['status']);
   if (f.cursor) q = q.where('id', '<', f.cursor);
   return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export async function insertSubscribers(db: Executor, rows: readonly SubscriberRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('subscribers').values([...rows]).execute();
 }
 
 export async function insertService(db: Executor, row: Insertable<ProvisionedServicesTable>): Promise<void> {

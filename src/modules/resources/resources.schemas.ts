@@ -135,6 +135,25 @@ export const ServiceDto = Type.Object({
   created_at: Type.String(),
 }, { title: 'Service' });
 
+export const SubscriberStatus = Type.Union(['active', 'suspended', 'terminated'].map((s) => Type.Literal(s)));
+export const SubscriberDto = Type.Object(
+  {
+    id: Type.String(),
+    tenant_id: Type.String(),
+    ban_id: Type.String(),
+    number: Type.String({ description: 'the provider’s number for the subscriber (its account or line number)' }),
+    name: Type.String(),
+    email: Nullable(Type.String()),
+    phone: Nullable(Type.String()),
+    plan: Nullable(Type.String()),
+    service_address: Nullable(Type.String()),
+    status: Type.String({ description: 'active, suspended or terminated' }),
+    activated_at: Nullable(Type.String()),
+    updated_at: Type.String(),
+  },
+  { title: 'Subscriber' },
+);
+
 export const InvoiceDto = Type.Object({
   id: Type.String(),
   tenant_id: Type.String(),

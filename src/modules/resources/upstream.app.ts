@@ -157,6 +157,11 @@ function resourceHandlers(d: UpstreamDeps): Record<string, Handler> {
       const q = req.query as Q;
       return resources.listServices(c, { ban: str(q.ban), status: str(q.status), cursor: str(q.cursor), limit: num(q.limit, 50) });
     },
+    'GET /subscribers': async (req, _reply, c) => {
+      const q = req.query as Q;
+      const ban = await resources.banFilter(c, str(q.ban) ?? c.ban);
+      return resources.list('subscribers', scoped(c), { ...(q as object), eq: { ban_id: ban, status: str(q.status) } });
+    },
     'GET /invoices': async (req, _reply, c) => {
       const q = req.query as Q;
       const ban = await resources.banFilter(c, str(q.ban) ?? c.ban);

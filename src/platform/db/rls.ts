@@ -53,6 +53,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'provisioned_services',
   'referral_attributions',
   'sla_records',
+  'subscribers',
   'subscriptions',
   'support_tickets',
   'sync_records',

@@ -12,7 +12,7 @@ import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, Fe
 import type { RolesTable, PermissionsTable } from './schema/authz.ts';
 import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './schema/audit.ts';
 import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable, DelegationLimitsTable } from './schema/delegations.ts';
-import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, InvoiceTotalsTable, PartnerTotalMembersTable, PartnerMonthTotalsTable, PartnerTotalStateTable, SupportTicketsTable, TicketTotalsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
+import type { OrdersTable, ProvisionedServicesTable, SubscribersTable, InvoicesTable, InvoiceTotalsTable, PartnerTotalMembersTable, PartnerMonthTotalsTable, PartnerTotalStateTable, SupportTicketsTable, TicketTotalsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
 import type { PartnerAgenciesTable, PartnerTokensTable, VouchersTable } from './schema/agencies.ts';
 import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable } from './schema/apps.ts';
 import type { ReferralCodesTable, ReferralAttributionsTable, ProgramAgreementsTable, ProgramEarningsTable, ProgramEarningInvoicesTable, ProgramPayoutsTable } from './schema/program.ts';
@@ -83,6 +83,7 @@ export interface Database {
   oauth_revoked_tokens: OAuthRevokedTokensTable;
   orders: OrdersTable;
   provisioned_services: ProvisionedServicesTable;
+  subscribers: SubscribersTable;
   invoices: InvoicesTable;
   invoice_totals: InvoiceTotalsTable;
   partner_total_members: PartnerTotalMembersTable;

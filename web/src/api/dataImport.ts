@@ -4,7 +4,7 @@ import { http } from './client.ts';
 
 export type ImportPreviewDto = Schemas['ImportPreview'];
 export type ImportAppliedDto = Schemas['ImportApplied'];
-export type ImportKind = 'billing_account' | 'invoice' | 'payment' | 'service' | 'order' | 'ticket' | 'usage' | 'sla';
+export type ImportKind = 'billing_account' | 'invoice' | 'payment' | 'service' | 'order' | 'ticket' | 'usage' | 'sla' | 'subscriber';
 
 const enc = encodeURIComponent;
 

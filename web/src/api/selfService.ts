@@ -13,7 +13,7 @@ export type OwnTicket = Schemas['TenantTicket'];
 export type OwnOrder = Schemas['Order'];
 export type NewOwnOrder = Body<'/api/v1/tenants/{tenant_id}/self/orders', 'post'>;
 /** The tenant's own lists, by kind, as the self-service endpoints answer them (people and names given). */
-export type OwnKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
+export type OwnKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla' | 'subscribers';
 export type OwnLists = { [K in OwnKind]: Answer<`/api/v1/tenants/{tenant_id}/self/${K}`, 'get'>['data'] };
 
 /** What the reference catalog sells (the product codes the API takes; the names as the orders show them). */

@@ -19,6 +19,7 @@ const WHAT: Record<SourceKind, Message> = defineMessages({
   tickets: { id: 'components.data_freshness.kind.tickets', defaultMessage: 'Ticket data' },
   usage: { id: 'components.data_freshness.kind.usage', defaultMessage: 'Usage data' },
   sla: { id: 'components.data_freshness.kind.sla', defaultMessage: 'SLA data' },
+  subscribers: { id: 'components.data_freshness.kind.subscribers', defaultMessage: 'Subscriber data' },
 });
 
 const m = defineMessages({

@@ -58,6 +58,7 @@ import { migration as m0073 } from './0073-migration-phases.ts';
 import { migration as m0075 } from './0075-partner-branding.ts';
 import { migration as m0090 } from './0090-languages.ts';
 import { migration as m0120 } from './0120-link-limits.ts';
+import { migration as m0121 } from './0121-subscribers.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -116,4 +117,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0075-partner-branding', m0075],
   ['0090-languages', m0090],
   ['0120-link-limits', m0120],
+  ['0121-subscribers', m0121],
 ];

@@ -56,6 +56,24 @@ export interface ProvisionedServicesTable {
   updated_at: string;
 }
 
+/** The provider's end-customer records under a customer (0121), synced like its other records. */
+export interface SubscribersTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  /** the provider's number for the subscriber (its account or line number) */
+  number: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  plan: string | null;
+  service_address: string | null;
+  status: 'active' | 'suspended' | 'terminated';
+  activated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface InvoicesTable {
   id: string;
   tenant_id: string;

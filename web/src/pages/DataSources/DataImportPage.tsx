@@ -83,6 +83,7 @@ const KIND_LABEL: Record<ImportKind, Message> = defineMessages({
   ticket: { id: 'data_sources.import.kind.ticket', defaultMessage: 'Support tickets' },
   usage: { id: 'data_sources.import.kind.usage', defaultMessage: 'Usage' },
   sla: { id: 'data_sources.import.kind.sla', defaultMessage: 'SLA records' },
+  subscriber: { id: 'data_sources.import.kind.subscriber', defaultMessage: 'Subscribers' },
 });
 
 const KINDS: { value: ImportKind; owned: string }[] = [
@@ -94,6 +95,7 @@ const KINDS: { value: ImportKind; owned: string }[] = [
   { value: 'ticket', owned: 'tickets' },
   { value: 'usage', owned: 'usage' },
   { value: 'sla', owned: 'sla' },
+  { value: 'subscriber', owned: 'subscribers' },
 ];
 
 /** the record fields, as a column heading names them */
@@ -121,6 +123,10 @@ const FIELD_WORDS: Record<string, Message> = defineMessages({
   metric: { id: 'data_sources.import.field.metric', defaultMessage: 'Metric' },
   monthly_price_cents: { id: 'data_sources.import.field.monthly_price_cents', defaultMessage: 'Monthly price (cents)' },
   name: { id: 'data_sources.import.field.name', defaultMessage: 'Name' },
+  email: { id: 'data_sources.import.field.email', defaultMessage: 'E-mail address' },
+  phone: { id: 'data_sources.import.field.phone', defaultMessage: 'Phone' },
+  plan: { id: 'data_sources.import.field.plan', defaultMessage: 'Plan' },
+  service_address: { id: 'data_sources.import.field.service_address', defaultMessage: 'Service address' },
   notes: { id: 'data_sources.import.field.notes', defaultMessage: 'Notes' },
   number: { id: 'data_sources.import.field.number', defaultMessage: 'Number' },
   opened_at: { id: 'data_sources.import.field.opened_at', defaultMessage: 'Opened at' },

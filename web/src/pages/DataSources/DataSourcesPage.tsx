@@ -37,6 +37,7 @@ const KIND_WORDS: Record<SourceKind, Message> = defineMessages({
   tickets: { id: 'data_sources.kind.tickets', defaultMessage: 'Support tickets' },
   usage: { id: 'data_sources.kind.usage', defaultMessage: 'Usage' },
   sla: { id: 'data_sources.kind.sla', defaultMessage: 'SLA records' },
+  subscribers: { id: 'data_sources.kind.subscribers', defaultMessage: 'Subscribers' },
 });
 /** the same kinds inside a sentence ("Sends invoices and payments, usage.") */
 const KIND_IN_SENTENCE: Record<SourceKind, Message> = defineMessages({
@@ -47,6 +48,7 @@ const KIND_IN_SENTENCE: Record<SourceKind, Message> = defineMessages({
   tickets: { id: 'data_sources.kind_in_sentence.tickets', defaultMessage: 'support tickets' },
   usage: { id: 'data_sources.kind_in_sentence.usage', defaultMessage: 'usage' },
   sla: { id: 'data_sources.kind_in_sentence.sla', defaultMessage: 'sla records' },
+  subscribers: { id: 'data_sources.kind_in_sentence.subscribers', defaultMessage: 'subscribers' },
 });
 const KINDS = Object.keys(KIND_WORDS) as SourceKind[];
 /** the kinds of line, as the counts name them */
@@ -59,6 +61,7 @@ const LINE_WORDS: Record<string, Message> = defineMessages({
   ticket: { id: 'data_sources.line.ticket', defaultMessage: 'tickets' },
   usage: { id: 'data_sources.line.usage', defaultMessage: 'usage records' },
   sla: { id: 'data_sources.line.sla', defaultMessage: 'SLA records' },
+  subscriber: { id: 'data_sources.line.subscriber', defaultMessage: 'subscribers' },
 });
 /** rejection codes in words */
 const REFUSALS: Record<string, Message> = defineMessages({

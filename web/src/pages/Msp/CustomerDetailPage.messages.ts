@@ -13,6 +13,7 @@ export const m = defineMessages({
   orders: { id: 'msp.customer.tab.orders', defaultMessage: 'Orders' },
   services: { id: 'msp.customer.tab.services', defaultMessage: 'Services' },
   sla: { id: 'msp.customer.tab.sla', defaultMessage: 'SLA' },
+  subscribers: { id: 'msp.customer.tab.subscribers', defaultMessage: 'Subscribers' },
   description: {
     id: 'msp.customer.description',
     defaultMessage: "You manage this customer as {role}, until {date}. Everything you do here is recorded in the customer's audit log.",

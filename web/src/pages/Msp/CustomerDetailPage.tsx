@@ -26,6 +26,7 @@ import { useView } from '../../session/useView.ts';
 import { can } from '../../session/access.ts';
 import { RelationshipPanel } from '../Delegations/RelationshipPanel.tsx';
 import { PartnerLinkLimitsPanel } from '../Delegations/LinkLimitsWords.tsx';
+import { CustomerSubscribers } from '../Subscribers/SubscribersTable.tsx';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
@@ -98,6 +99,7 @@ export function CustomerDetailPage() {
     { value: 'orders', label: intl.formatMessage(m.orders), ok: has('orders.read') },
     { value: 'services', label: intl.formatMessage(m.services), ok: has('services.read') },
     { value: 'sla', label: intl.formatMessage(m.sla), ok: has('reports.sla.read') },
+    { value: 'subscribers', label: intl.formatMessage(m.subscribers), ok: has('services.subscribers.read') },
   ].filter((t) => t.ok);
 
   return (
@@ -248,6 +250,7 @@ function CustomerTabs({ tenantId, tabs, canUpdate }: { tenantId: string; tabs: {
         {current === 'tickets' && <CustomerTickets tenantId={tenantId} canUpdate={canUpdate} />}
         {current === 'orders' && <CustomerOrders tenantId={tenantId} />}
         {current === 'services' && <CustomerServices tenantId={tenantId} />}
+        {current === 'subscribers' && <CustomerSubscribers tenantId={tenantId} />}
         {current === 'sla' && <CustomerSla tenantId={tenantId} canReadServices={tabs.some((t) => t.value === 'services')} />}
       </Tabs.Panel>
     </Tabs>

@@ -8,6 +8,7 @@ export const tabLabel = defineMessages({
   tickets: { id: 'self_service.tab.tickets', defaultMessage: 'Tickets' },
   usage: { id: 'self_service.tab.usage', defaultMessage: 'Usage' },
   sla: { id: 'self_service.tab.sla', defaultMessage: 'SLA' },
+  subscribers: { id: 'self_service.tab.subscribers', defaultMessage: 'Subscribers' },
   commitments: { id: 'self_service.tab.commitments', defaultMessage: 'Partner commitments' },
 });
 

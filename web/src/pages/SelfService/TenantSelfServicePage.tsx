@@ -23,6 +23,7 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
+import { OwnSubscribers } from '../Subscribers/SubscribersTable.tsx';
 import { INVOICE_STATUS_WORDS, LabelBadge, METRIC_WORDS, ORDER_STATUS_WORDS, StatTile, TICKET_PRIORITY_WORDS, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
 import { CancelOrderButton, PlaceOrderModal, cancellable, orderLine } from './orders.tsx';
@@ -46,7 +47,7 @@ const openedBy = (t: OwnRow<'tickets'>): Person | null => ('opened_by_person' in
 
 /** The tenant's own list: the self-service endpoint when the server has it, else the resource API as a member. */
 /** the freshness line above each tab of provider records (the invoices tab has its own) */
-const TAB_KIND: Record<string, SourceKind> = { orders: 'orders', services: 'services', tickets: 'tickets', usage: 'usage', sla: 'sla' };
+const TAB_KIND: Record<string, SourceKind> = { orders: 'orders', services: 'services', tickets: 'tickets', usage: 'usage', sla: 'sla', subscribers: 'subscribers' };
 
 async function readOwn<K extends What>(tenantId: string, what: K): Promise<OwnRow<K>[]> {
   try {
@@ -74,6 +75,7 @@ export function TenantSelfServicePage() {
     { value: 'tickets', label: tabLabel.tickets, ok: can('support.tickets.read') },
     { value: 'usage', label: tabLabel.usage, ok: can('reports.usage.read') },
     { value: 'sla', label: tabLabel.sla, ok: can('reports.sla.read') },
+    { value: 'subscribers', label: tabLabel.subscribers, ok: can('services.subscribers.read') },
     { value: 'commitments', label: tabLabel.commitments, ok: can('tenant.delegations.read') },
   ].filter((x) => x.ok);
   // the open tab is in the address (?tab=invoices), so the home page's "See invoices" opens the invoices
@@ -127,6 +129,7 @@ export function TenantSelfServicePage() {
               {tab && TAB_KIND[tab] && <DataFreshness kind={TAB_KIND[tab]} tenantId={tenantId} />}
               {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} may={{ create: can('orders.create'), cancel: can('orders.cancel'), accounts: can('tenant.billing_accounts.read') }} />}
               {tab === 'services' && <Services tenantId={tenantId} />}
+              {tab === 'subscribers' && <OwnSubscribers tenantId={tenantId} />}
               {tab === 'invoices' && <Invoices tenantId={tenantId} rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
               {tab === 'tickets' && (
                 <Tickets
