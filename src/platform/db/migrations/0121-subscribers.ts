@@ -4,8 +4,8 @@
  * provider's systems (a `subscriber` sync line, or a CSV import) like services and invoices.
  * Customer data behind the same wall as the provider's other records (the tenant's, and a
  * partner's for the tenants it may act on), read with one permission, `services.subscribers.read`,
- * which roles granting every service permission (`services.*`) include; a role that reads only
- * services does not, since subscribers name people.
+ * which roles granting every service permission (`services.*`) include, and so do the auditors'
+ * (read-only everywhere); a role that reads only services does not, since subscribers name people.
  */
 import type { PartnergateMigration } from '../migration-helpers.ts';
 import { enableTenantRls } from '../rls.ts';
@@ -33,5 +33,12 @@ export const migration: PartnergateMigration = {
     await db.schema.createIndex('subscribers_ban_idx').on('subscribers').columns(['ban_id']).execute();
     await enableTenantRls(db, dialect, { table: 'subscribers', managed: true });
     await db.insertInto('permissions').values({ name: 'services.subscribers.read', description: 'Read the subscribers under a customer: its own end customers, with their contact details' }).execute();
+    // the auditors read everything the link allows: subscribers too
+    for (const id of ['AUDITOR', 'partner_auditor']) {
+      const row = await db.selectFrom('roles').select('grants').where('id', '=', id).executeTakeFirst();
+      if (!row) continue;
+      const grants = JSON.parse(row.grants) as string[];
+      if (!grants.includes('services.subscribers.read')) await db.updateTable('roles').set({ grants: JSON.stringify([...grants, 'services.subscribers.read']) }).where('id', '=', id).execute();
+    }
   },
 };
