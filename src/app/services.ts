@@ -229,7 +229,7 @@ function createPeople(d: ServiceDeps, c: Core & Limiting): People {
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
   identity.onInvitationSent((trx, inv) =>
-    notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy }),
+    notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy, acceptLanguage: inv.acceptLanguage }),
   );
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec }, mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'partner application mail') });

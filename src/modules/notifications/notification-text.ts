@@ -7,6 +7,7 @@ import { renderMail, type MailBrand } from '../../platform/mail/mail-template.ts
 import type { MailMessage } from '../../platform/mail/mailer.ts';
 import { intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
 import type { Locale } from '../../platform/i18n/locales.ts';
+import { im } from './invitation-mail.messages.ts';
 import { m } from './notification-text.messages.ts';
 
 interface Named {
@@ -183,19 +184,27 @@ export function noticeMail(to: { email: string; name: string }, n: NoticeText, p
   });
 }
 
-/** The invitation: the one-time link goes to the invitee by e-mail (and is never in an event or a log). */
-export function invitationMail(i: { email: string; organization: string; kind: 'tenant' | 'partner'; role: string; inviter: string | null; url: string; expiresAt: string; brand?: MailBrand | null }): MailMessage {
-  const roleWords: Record<string, string> = { TENANT_ADMIN: 'an administrator', TENANT_USER: 'a member', PARTNER_OWNER: 'an owner', PARTNER_STAFF: 'a staff member' };
+/** The invitation: the one-time link goes to the invitee by e-mail (and is never in an event or a log), in the invitee's language. */
+export function invitationMail(i: {
+  email: string;
+  organization: string | null;
+  kind: 'tenant' | 'partner';
+  role: string;
+  inviter: string | null;
+  url: string;
+  expiresAt: string;
+  brand?: MailBrand | null;
+  locale?: Locale;
+}): MailMessage {
+  const l = langOf(i.locale ?? 'en');
+  const organization = i.organization ?? t(l, im.anOrganization);
   return renderMail({
     to: i.email,
-    subject: `You are invited to join ${i.organization} on Partnergate`,
-    greeting: 'Hello,',
-    paragraphs: [
-      `${i.inviter ?? 'Someone'} invited you to join ${i.organization} as ${roleWords[i.role] ?? i.role}.`,
-      `The link works once and until ${new Date(i.expiresAt).toUTCString()}. If you did not expect this, ignore this message.`,
-    ],
-    action: { label: 'Accept the invitation', url: i.url },
-    footer: `You get this e-mail because someone at ${i.organization} entered your address in Partnergate.`,
+    subject: t(l, im.subject, { organization }),
+    greeting: t(l, im.hello),
+    paragraphs: [t(l, im.invited, { inviter: i.inviter ?? 'none', organization, role: i.role, roleName: i.role }), t(l, im.expires, { until: moment(l, i.expiresAt) })],
+    action: { label: t(l, im.accept), url: i.url },
+    footer: t(l, im.footer, { organization }),
     brand: i.brand ?? null,
   });
 }

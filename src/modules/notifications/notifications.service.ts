@@ -24,7 +24,8 @@ import { invitationMail, noticeMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
 import { countWaitingLinkRequests } from '../delegations/index.ts';
-import { identityQueries } from '../identity/index.ts';
+import { identityQueries, localePreferencesOf } from '../identity/index.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
@@ -342,11 +343,19 @@ export class NotificationsService {
   }
 
   /** Queue an invitation e-mail in the invitation's transaction (the identity module's hook). */
-  async queueInvitation(trx: Tx, inv: { email: string; role: string; url: string; expiresAt: string; scopeType: 'tenant' | 'partner'; scopeId: string; invitedBy: string | null }): Promise<void> {
+  async queueInvitation(
+    trx: Tx,
+    inv: { email: string; role: string; url: string; expiresAt: string; scopeType: 'tenant' | 'partner'; scopeId: string; invitedBy: string | null; acceptLanguage?: string | null },
+  ): Promise<void> {
     const org = inv.scopeType === 'tenant' ? await tenantQueries.findTenantById(trx, inv.scopeId) : await partnerQueries.findPartnerById(trx, inv.scopeId);
     const inviter = inv.invitedBy ? await identityQueries.findUserById(trx, inv.invitedBy) : undefined;
     const brand = (await this.#mailBrand?.(trx, inv.scopeType, inv.scopeId)) ?? null;
-    const m = invitationMail({ email: inv.email, organization: org?.name ?? 'an organization', kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt, brand });
+    // The invitee's language: their own (and their organization's) when they have an account, else the
+    // inviting organization's default, else the inviter's browser's.
+    const invitee = await identityQueries.findUserByEmail(trx, inv.email);
+    const pref = invitee ? (await localePreferencesOf(trx, [invitee.id])).get(invitee.id) : undefined;
+    const locale = negotiateLocale({ person: pref?.person, organization: pref?.organization ?? org?.locale, acceptLanguage: inv.acceptLanguage });
+    const m = invitationMail({ email: inv.email, organization: org?.name ?? null, kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt, brand, locale });
     await repo.insertMail(trx, [this.worker.mailRow('invitation', m, this.#now())]);
   }
 
