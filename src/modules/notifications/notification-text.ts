@@ -7,6 +7,7 @@ import { renderMail, type MailBrand } from '../../platform/mail/mail-template.ts
 import type { MailMessage } from '../../platform/mail/mailer.ts';
 import { intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
 import type { Locale } from '../../platform/i18n/locales.ts';
+import { alertWords, type AlertFacts } from './alert-text.ts';
 import { im } from './invitation-mail.messages.ts';
 import { m } from './notification-text.messages.ts';
 
@@ -137,12 +138,17 @@ function otherNotice(l: Lang, type: string, d: Data): NoticeText | null {
   return { title: t(l, m.endpointOffTitle), body: t(l, m.endpointOffBody, { endpoint: e.description || e.url || '', failures: String(d.failures) }), link: null };
 }
 
+const ALERT_KINDS = new Set(['sla_breach', 'receivables_threshold', 'invoice_overdue']);
+
 /**
  * An alert raised or resolved. The alert's own title names the customer ("Critical: invoice overdue — Acme");
  * the customer's people hear of every partner's alert on them, so theirs names the partner it came through.
  */
 function alertNotice(l: Lang, type: string, d: Data, side: Side, tenant: string, partner: string, tLink: string | null): NoticeText {
-  const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
+  const given = (d.alert ?? {}) as { kind?: string; title?: string; severity?: string; detail?: string | null; facts?: AlertFacts };
+  // said from the alert's kind and figures in the reader's language; an alert told before they were kept has only its English words
+  const words = given.kind && ALERT_KINDS.has(given.kind) && given.severity && given.title !== undefined ? alertWords(l.locale, { kind: given.kind, severity: given.severity, facts: given.facts ?? null, message: given.detail ?? '' }, tenant) : null;
+  const a = { ...given, title: words?.title ?? given.title, detail: given.detail === null ? null : (words?.detail ?? given.detail) };
   const link = side === 'partner' ? '/partner/alerts' : tLink;
   const what = a.title === undefined ? t(l, m.anAlertAt, { tenant }) : a.title.includes(tenant) ? a.title : t(l, m.alertAt, { alert: a.title, tenant });
   const title = t(l, m.alertTitle, { event: type === 'alert.raised' ? 'raised' : 'resolved', from: side === 'partner' ? 'none' : partner, what });

@@ -20,6 +20,7 @@ import type { AudiencePolicy } from './audience-policy.ts';
 import { EventOutbox } from './event-outbox.ts';
 import { EVENT_TYPES, eventType, PING_EVENT_TYPE } from './events.catalog.ts';
 import { EventsWorker } from './events-worker.ts';
+import type { AlertFacts } from './alert-text.ts';
 import { invitationMail, noticeMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
@@ -86,7 +87,7 @@ export class NotificationsService {
    * and with which of them, is the alerts module's decision per recipient at dispatch time
    * (setAudiencePolicy); the tenant's admins read their own data.
    */
-  async publishAlert(a: { type?: 'alert.raised' | 'alert.resolved'; alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string }): Promise<void> {
+  async publishAlert(a: { type?: 'alert.raised' | 'alert.resolved'; alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string; facts?: AlertFacts | null }): Promise<void> {
     if (a.tenantId === null) return;
     const tenantId = a.tenantId;
     await asSystem(() =>
@@ -98,7 +99,7 @@ export class NotificationsService {
           type: a.type ?? 'alert.raised',
           tenantId,
           partnerId: a.partnerId,
-          data: { alert: { id: a.alertId, kind: a.kind, severity: a.severity, title: a.title, detail: a.detail }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },
+          data: { alert: { id: a.alertId, kind: a.kind, severity: a.severity, title: a.title, detail: a.detail, ...(a.facts ? { facts: a.facts } : {}) }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },
         });
       }),
     );
