@@ -232,6 +232,7 @@ function decorateRequests(app: App): void {
       requestId: String(this.id),
       ip: this.ip ?? null,
       userAgent: typeof ua === 'string' ? ua : null,
+      acceptLanguage: this.headers['accept-language'] ?? null,
       actor: p
         ? { type: p.kind === 'api_token' ? 'api_token' : 'user', userId: p.userId, partnerId: actingPartnerId(this, p), clientId: null, agencyId: null }
         : ANONYMOUS,
@@ -371,7 +372,20 @@ async function installSingleSignOn({ app, config, services, redis, onBackgroundE
     onError: onBackgroundError,
   });
   app.decorate('sso', sso.service);
-  app.decorate('ssoBrowser', registerSsoBrowserRoutes(app as unknown as FastifyInstance, { sso: sso.service, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec, secretKey: config.secretKey }));
+  app.decorate(
+    'ssoBrowser',
+    registerSsoBrowserRoutes(app as unknown as FastifyInstance, {
+      sso: sso.service,
+      cookieSecure: config.cookieSecure,
+      sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
+      secretKey: config.secretKey,
+      readerLocale: (userId, acceptLanguage) => services.identity.readerLocale(userId, acceptLanguage),
+      sessionUserId: async (token) => {
+        const r = await services.identity.authenticateSession(token);
+        return r.ok ? r.principal.userId : null;
+      },
+    }),
+  );
   // SAML 2.0 connections (modules/sso/saml): the adapter, its assertion consumer service and our metadata
   await installSaml(app as unknown as FastifyInstance, {
     sso: sso.service,

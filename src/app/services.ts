@@ -229,7 +229,7 @@ function createPeople(d: ServiceDeps, c: Core & Limiting): People {
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
   identity.onInvitationSent((trx, inv) =>
-    notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy }),
+    notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy, acceptLanguage: inv.acceptLanguage }),
   );
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec }, mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'partner application mail') });
@@ -358,7 +358,7 @@ function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
   const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({
       mailer,
       // the alert as a catalog event (alert.raised, alert.resolved): webhooks and the notification center tell the partner's people
-      publish: (n) => notifications.publishAlert({ type: n.event === 'alert.resolved' ? 'alert.resolved' : 'alert.raised', alertId: n.subjectId, tenantId: n.tenantId, partnerId: n.partnerId, kind: n.kind, severity: n.severity, title: n.title, detail: n.body }),
+      publish: (n) => notifications.publishAlert({ type: n.event === 'alert.resolved' ? 'alert.resolved' : 'alert.raised', alertId: n.subjectId, tenantId: n.tenantId, partnerId: n.partnerId, kind: n.kind, severity: n.severity, title: n.title, detail: n.body, facts: n.facts ?? null }),
       onError: (e) => d.onError(e, 'alert e-mail'),
     }), onError: (e) => d.onError(e, 'alerts') });
   const dataSources = new DataSourcesService({

@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, PartnerAlertsTable } from '../../platform/db/schema.ts';
+import type { AlertFacts } from '../notifications/index.ts';
 import { DEFAULT_COMMITMENTS, type Commitments } from './commitments.ts';
 import { openInvoicesOf, slaRecordsOf } from './alert-reads.ts';
 import { listCommitments, type CommitmentsRow } from './alerts.repo.ts';
@@ -29,7 +30,10 @@ export interface Condition {
   ban_id: string | null;
   subject_id: string | null;
   period: string | null;
+  /** the English sentence (kept for the API's readers that do not send a language and for old rows) */
   message: string;
+  /** the figures, so each reader is told the alert in their own language (notifications' alertWords) */
+  facts: AlertFacts;
   amount_cents: number | null;
   currency: string | null;
 }
@@ -126,6 +130,7 @@ export async function linkConditions(db: Kysely<Database>, links: readonly Watch
           subject_id: r.id,
           period: r.period,
           message: `Availability in ${r.period} was ${r.achieved_pct}%, below the ${c.sla.availability_pct}% committed (${r.downtime_minutes} min down, ${r.incidents} incident${r.incidents === 1 ? '' : 's'}).`,
+          facts: { kind: 'sla_breach', period: r.period, achieved_pct: r.achieved_pct, committed_pct: c.sla.availability_pct, downtime_minutes: r.downtime_minutes, incidents: r.incidents },
           amount_cents: null,
           currency: null,
         });
@@ -138,12 +143,20 @@ export async function linkConditions(db: Kysely<Database>, links: readonly Watch
       const mine = open.filter((x) => x.currency === cur);
       const owed = mine.reduce((a, x) => a + x.balance_cents, 0);
       if (owed > limit) {
-        push({ key: `receivables_threshold:${cur}`, kind: 'receivables_threshold', severity: mine.some((x) => x.status === 'overdue') ? 'critical' : 'warning', ban_id: null, subject_id: null, period: null, message: `The customer owes ${money(owed, cur)}, above the ${money(limit, cur)} threshold.`, amount_cents: owed, currency: cur });
+        push({ key: `receivables_threshold:${cur}`, kind: 'receivables_threshold', severity: mine.some((x) => x.status === 'overdue') ? 'critical' : 'warning', ban_id: null, subject_id: null, period: null, message: `The customer owes ${money(owed, cur)}, above the ${money(limit, cur)} threshold.`,
+          facts: { kind: 'receivables_threshold', owed_cents: owed, limit_cents: limit, currency: cur },
+          amount_cents: owed,
+          currency: cur,
+        });
       }
     }
     if (want('invoice_overdue') && c.alerts.invoice_overdue) {
       for (const i of open.filter((x) => x.status === 'overdue')) {
-        push({ key: `invoice_overdue:${i.id}`, kind: 'invoice_overdue', severity: 'critical', ban_id: i.ban_id, subject_id: i.id, period: i.period, message: `Invoice ${i.number} (${money(i.balance_cents, i.currency)}) was due ${i.due_at.slice(0, 10)} and is unpaid.`, amount_cents: i.balance_cents, currency: i.currency });
+        push({ key: `invoice_overdue:${i.id}`, kind: 'invoice_overdue', severity: 'critical', ban_id: i.ban_id, subject_id: i.id, period: i.period, message: `Invoice ${i.number} (${money(i.balance_cents, i.currency)}) was due ${i.due_at.slice(0, 10)} and is unpaid.`,
+          facts: { kind: 'invoice_overdue', number: i.number, amount_cents: i.balance_cents, currency: i.currency, due: i.due_at.slice(0, 10) },
+          amount_cents: i.balance_cents,
+          currency: i.currency,
+        });
       }
     }
   }

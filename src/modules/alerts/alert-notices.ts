@@ -54,5 +54,5 @@ export const FIGURES_HIDDEN = 'An alert was raised for this customer; its figure
 
 /** The alert without its figures (amount, the invoice or SLA record it names, the message that quotes them). */
 export function withoutFigures<T extends { message: string; amount_cents: number | null; currency: string | null; subject_id: string | null }>(a: T): T {
-  return { ...a, message: FIGURES_HIDDEN, amount_cents: null, currency: null, subject_id: null };
+  return { ...a, message: FIGURES_HIDDEN, facts: null, amount_cents: null, currency: null, subject_id: null };
 }

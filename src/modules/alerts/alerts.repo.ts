@@ -50,7 +50,7 @@ export async function unresolvedAlertKeys(db: Executor): Promise<{ id: string; d
 }
 
 /** The alert as its resolution tells of it. */
-export type ResolvedAlert = Pick<PartnerAlertsTable, 'id' | 'partner_id' | 'tenant_id' | 'kind' | 'severity' | 'message'>;
+export type ResolvedAlert = Pick<PartnerAlertsTable, 'id' | 'partner_id' | 'tenant_id' | 'kind' | 'severity' | 'message' | 'facts'>;
 
 /** Resolve (automatically) these alerts where still unresolved (at most 500 ids); returns those it resolved. */
 export function resolveAlerts(db: Executor, ids: readonly string[], nowIso: string): Promise<ResolvedAlert[]> {
@@ -60,7 +60,7 @@ export function resolveAlerts(db: Executor, ids: readonly string[], nowIso: stri
     .set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' })
     .where('id', 'in', ids)
     .where('resolved_at', 'is', null)
-    .returning(['id', 'partner_id', 'tenant_id', 'kind', 'severity', 'message'])
+    .returning(['id', 'partner_id', 'tenant_id', 'kind', 'severity', 'message', 'facts'])
     .execute();
 }
 

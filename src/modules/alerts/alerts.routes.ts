@@ -14,6 +14,9 @@ import type { Access, AuthzService } from '../authz/index.ts';
 import { alertErrors as E } from './alerts.errors.ts';
 import { ALERT_SORT, type AlertsService, type Who } from './alerts.service.ts';
 import { CommitmentsBody, CommitmentsDto, PersonT } from './commitments.ts';
+import { FIGURES_HIDDEN } from './alert-notices.ts';
+import { alertWords, figuresHidden } from '../notifications/index.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 
 export interface AlertRoutesDeps {
   alerts: AlertsService;
@@ -60,6 +63,20 @@ const AlertParams = Strict({ alert_id: Id('alr') });
 const NoteBody = Strict({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) });
 const TenantParams = Strict({ tenant_id: Id('tnt') });
 const TenantLinkParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
+
+/**
+ * An alert's sentence in the reader's language (the portal sends its language as Accept-Language), from the
+ * figures stored with it; an alert stored before they were kept keeps its English sentence.
+ */
+function inReaderLanguage<T extends { kind: string; severity: string; message: string; tenant_name: string; facts?: string | null }>(req: { headers: { 'accept-language'?: string } }, a: T): T {
+  const locale = negotiateLocale({ acceptLanguage: req.headers['accept-language'] });
+  if (a.message === FIGURES_HIDDEN) return { ...a, message: figuresHidden(locale) };
+  return { ...a, message: alertWords(locale, { ...a, facts: a.facts ?? null }, a.tenant_name).detail };
+}
+
+function pageInReaderLanguage<P extends { data: Parameters<typeof inReaderLanguage>[1][] }>(req: { headers: { 'accept-language'?: string } }, p: P): P {
+  return { ...p, data: p.data.map((a) => inReaderLanguage(req, a)) };
+}
 
 /** The link a member reaches a customer through (refusals as decide() words them). */
 function linkOf(authz: AlertRoutesDeps['authz'], who: Who & { mfa?: boolean }, tenantId: string): string {
@@ -114,7 +131,7 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
         { schema: { tags: TAGS, summary: 'Alerts your partners see about you (read-only)', params: TenantParams, querystring: TenantAlertQuery, response: { 200: AlertPage, ...problems(400, 401, 403, 404) } } },
         async (req) => {
           access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
-          return alerts.tenantAlerts(req.params.tenant_id, req.query);
+          return pageInReaderLanguage(req, await alerts.tenantAlerts(req.params.tenant_id, req.query));
         },
       );
     },
@@ -167,7 +184,7 @@ function registerInboxRoutes(app: App, { alerts }: AlertRoutesDeps): void {
         response: { 200: AlertPage, ...problems(400, 401, 403, 429) },
       },
     },
-    async (req) => alerts.inbox(admittedPerson(req), req.query),
+    async (req) => pageInReaderLanguage(req, await alerts.inbox(admittedPerson(req), req.query)),
   );
 
   for (const verb of ['acknowledge', 'resolve'] as const) {
@@ -183,7 +200,7 @@ function registerInboxRoutes(app: App, { alerts }: AlertRoutesDeps): void {
           response: { 200: AlertDto, ...problems(400, 401, 403, 404, 409, 429) },
         },
       },
-      async (req) => alerts.act(req.ctx(), admittedPerson(req), req.params.alert_id, verb, req.body?.note),
+      async (req) => inReaderLanguage(req, await alerts.act(req.ctx(), admittedPerson(req), req.params.alert_id, verb, req.body?.note)),
     );
   }
 }

@@ -24,7 +24,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService } from '../authz/index.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { PartnerAlertsTable } from '../../platform/db/schema.ts';
-import type { AudienceDecision, AudienceEvent, PartnerNotice, Recipient } from '../notifications/index.ts';
+import { alertWords, factsOf, type AudienceDecision, type AudienceEvent, type PartnerNotice, type Recipient } from '../notifications/index.ts';
 import { alertErrors as E } from './alerts.errors.ts';
 import { linkCommitments, linkConditions, listIn, slaWindowFrom, type AlertKind, type Condition, type ConditionWindow, type LinkCondition, type WatchedLink } from './alert-conditions.ts';
 import { memberSight, partnerSight, withoutFigures, type Sight } from './alert-notices.ts';
@@ -140,7 +140,7 @@ export class AlertsService {
         const key = `${l.id}:${x.key}`;
         holding.add(key);
         if (openKeys.has(key)) continue;
-        const row = { id: newId('alr', now.getTime()), dedup_key: key, partner_id: l.partner_id, tenant_id: l.tenant_id, delegation_id: l.id, kind: x.kind, severity: x.severity, status: 'open' as const, subject_id: x.subject_id, period: x.period, message: x.message, amount_cents: x.amount_cents, currency: x.currency, opened_at: nowIso, last_seen_at: nowIso, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null };
+        const row = { id: newId('alr', now.getTime()), dedup_key: key, partner_id: l.partner_id, tenant_id: l.tenant_id, delegation_id: l.id, kind: x.kind, severity: x.severity, status: 'open' as const, subject_id: x.subject_id, period: x.period, message: x.message, facts: JSON.stringify(x.facts), amount_cents: x.amount_cents, currency: x.currency, opened_at: nowIso, last_seen_at: nowIso, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null };
         fresh.push({ row, x, c });
       }
     }
@@ -184,7 +184,7 @@ export class AlertsService {
     const names = await tenantQueries.findTenantNames(this.#d.db.kysely, [...new Set(rows.map((r) => r.tenant_id))]);
     for (const r of rows) {
       try {
-        await this.#d.notifier.notify({ event: 'alert.resolved', partnerId: r.partner_id, tenantId: r.tenant_id, kind: r.kind, severity: r.severity, title: alertTitle(r.kind, r.severity, names.get(r.tenant_id) ?? 'a customer'), body: r.message, channels: [], mails: [], subjectId: r.id });
+        await this.#d.notifier.notify({ event: 'alert.resolved', partnerId: r.partner_id, tenantId: r.tenant_id, kind: r.kind, severity: r.severity, title: alertTitle(r, names.get(r.tenant_id) ?? 'a customer'), body: r.message, facts: factsOf(r.facts), channels: [], mails: [], subjectId: r.id });
       } catch (e) {
         this.#d.onError?.(e);
       }
@@ -193,10 +193,10 @@ export class AlertsService {
 
   /** Push a new alert once through the notification seam; the caller then marks it sent. */
   async #push(id: string, partnerId: string, tenantId: string, tenantName: string, x: Condition, c: Commitments): Promise<boolean> {
-    const title = alertTitle(x.kind, x.severity, tenantName);
+    const title = alertTitle(x, tenantName);
     try {
       const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x.kind, c.alerts.recipients, title, x.message, tenantName) : [];
-      await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, channels: c.alerts.channels, mails, subjectId: id });
+      await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, facts: x.facts, channels: c.alerts.channels, mails, subjectId: id });
       return true;
     } catch (e) {
       this.#d.onError?.(e);
@@ -247,7 +247,8 @@ export class AlertsService {
     const a = await repo.findAlertOfPartner(trx, given.id, e.partner_id);
     if (!a || a.tenant_id !== e.tenant_id) return none;
     const c = (await linkCommitments(trx, [a.delegation_id])).get(a.delegation_id) ?? DEFAULT_COMMITMENTS;
-    const summary = { ...e.data, alert: { ...(e.data.alert as Record<string, unknown>), detail: null } };
+    const { facts: _figures, ...told } = e.data.alert as Record<string, unknown>;
+    const summary = { ...e.data, alert: { ...told, detail: null } };
     const dataFor = (s: Sight) => (s === 'full' ? e.data : s === 'summary' ? summary : null);
     const inApp = c.alerts.channels.includes('in_app');
     const mail = c.alerts.channels.includes('email');
@@ -371,9 +372,8 @@ interface PersonOut {
   partner_name: string | null;
 }
 
-/** An alert's one-line title, the same when it is raised and when it is resolved. */
-const alertTitle = (kind: AlertKind, severity: 'warning' | 'critical', tenantName: string) => `${severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[kind]} — ${tenantName}`;
-const KIND_WORDS: Record<AlertKind, string> = { sla_breach: 'availability below the SLA', receivables_threshold: 'receivables above the threshold', invoice_overdue: 'invoice overdue' };
+/** An alert's one-line title in English (webhooks' `title`), the same when it is raised and when it is resolved; each person's notice says it in their language. */
+const alertTitle = (a: { kind: AlertKind; severity: 'warning' | 'critical' }, tenantName: string) => alertWords('en', { ...a, facts: null, message: '' }, tenantName).title;
 
 function inList(col: string, ids: string[]) {
   return ids.length === 0 ? sql`1 = 0` : sql`${sql.ref(col)} in (${sql.join(ids)})`;
@@ -391,6 +391,8 @@ export function toAlertDto(r: AlertRow, tenantName: string, people: Map<string, 
     subject_id: r.subject_id,
     period: r.period,
     message: r.message,
+    /** the figures, for the message in the reader's language (alerts.routes.ts); not in the API's schema */
+    facts: r.facts ?? null,
     amount_cents: r.amount_cents === null ? null : Number(r.amount_cents),
     currency: r.currency,
     opened_at: r.opened_at,

@@ -6,6 +6,7 @@
  * listed addresses are e-mailed here, each with the text already decided for that address.
  */
 import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { AlertFacts } from '../notifications/index.ts';
 import type { AlertKind } from './alert-conditions.ts';
 
 export type Channel = 'in_app' | 'email';
@@ -21,6 +22,8 @@ export interface Notice {
   title: string;
   /** a few lines, plain words: the alert with its figures */
   body: string;
+  /** the figures, so each recipient is told the alert in their own language (null: an alert stored before they were kept) */
+  facts?: AlertFacts | null;
   channels: readonly Channel[];
   /** the e-mail of each listed address, as that address may read it (only sent without a notification center) */
   mails: readonly { to: string; subject: string; text: string }[];

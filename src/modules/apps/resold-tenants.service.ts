@@ -118,7 +118,7 @@ export class ResoldTenantsService {
     // invitation, its audit event and the event the notification center writes with it — are written in
     // the tenant's own context, as the delegation that follows is (DelegationsService.createDelegation).
     await enterDbContext(this.#d.db, trx, tenantContext(tenantId));
-    const invitation = await this.#d.identity.invite(trx, { email: admin.email, scopeType: 'tenant', scopeId: tenantId, role: 'TENANT_ADMIN', invitedBy: ctx.actor.userId });
+    const invitation = await this.#d.identity.invite(trx, { email: admin.email, scopeType: 'tenant', scopeId: tenantId, role: 'TENANT_ADMIN', invitedBy: ctx.actor.userId, acceptLanguage: ctx.acceptLanguage });
     await this.#d.audit.record(trx, ctx, { action: 'tenant.member_invited', tenantId, targetType: 'invitation', targetId: invitation.id, details: { role: 'TENANT_ADMIN', email: invitation.email } });
     return invitation;
   }

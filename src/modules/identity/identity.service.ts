@@ -266,7 +266,7 @@ export class IdentityService {
   }
 
   /** Create a pending invitation (replacing any earlier pending one for the same scope and email). */
-  invite(trx: Tx, input: { email: string; scopeType: ScopeType; scopeId: string; role: string; invitedBy: string | null }): Promise<InvitationLink> {
+  invite(trx: Tx, input: { email: string; scopeType: ScopeType; scopeId: string; role: string; invitedBy: string | null; acceptLanguage?: string | null }): Promise<InvitationLink> {
     return this.#invitations.invite(trx, input);
   }
 

@@ -58,7 +58,7 @@ export type ScopeType = 'tenant' | 'partner';
 
 /** What an inviter gets back: the same shape whether or not the email has an account. */
 /** Called in the transaction of a new invitation, with its one-time link (e.g. to e-mail it). */
-export type InvitationSentHook = (trx: Tx, invitation: InvitationLink & { scopeType: ScopeType; scopeId: string; invitedBy: string | null }) => Promise<void>;
+export type InvitationSentHook = (trx: Tx, invitation: InvitationLink & { scopeType: ScopeType; scopeId: string; invitedBy: string | null; acceptLanguage?: string | null }) => Promise<void>;
 
 export interface InvitationLink {
   id: string;

@@ -52,7 +52,7 @@ export class InvitationsService {
   }
 
   /** Create a pending invitation (replacing any earlier pending one for the same scope and email). */
-  async invite(trx: Tx, input: { email: string; scopeType: ScopeType; scopeId: string; role: string; invitedBy: string | null }): Promise<InvitationLink> {
+  async invite(trx: Tx, input: { email: string; scopeType: ScopeType; scopeId: string; role: string; invitedBy: string | null; acceptLanguage?: string | null }): Promise<InvitationLink> {
     const email = emailForLookup(input.email);
     const now = this.#now();
     const token = newSecret('pginv', 24);
@@ -73,7 +73,7 @@ export class InvitationsService {
       revoked_at: null,
     });
     const link = { id, email, role: input.role, url: `${this.#d.publicUrl}/invite/${token}`, expires_at: expiresAt };
-    for (const fn of this.#onInvited) await fn(trx, { ...link, scopeType: input.scopeType, scopeId: input.scopeId, invitedBy: input.invitedBy });
+    for (const fn of this.#onInvited) await fn(trx, { ...link, scopeType: input.scopeType, scopeId: input.scopeId, invitedBy: input.invitedBy, acceptLanguage: input.acceptLanguage });
     return link;
   }
 

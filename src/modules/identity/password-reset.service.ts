@@ -12,7 +12,11 @@ import { mutate } from '../../platform/db/database.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
+import { intlFor, say } from '../../platform/i18n/intl.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { renderMail } from '../../platform/mail/mail-template.ts';
+import { localePreferencesOf } from './locale-reads.ts';
+import { rm } from './password-reset-mail.messages.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import * as repo from './identity.repo.ts';
 import * as mfaRepo from './mfa.repo.ts';
@@ -94,18 +98,16 @@ export class PasswordResetService {
       await this.#d.audit.record(trx, ctx, { action: by ? 'user.password_reset_sent' : 'user.password_reset_requested', targetType: 'user', targetId: user.id, details: { expires_at: expiresAt } });
     });
     const url = `${this.#d.publicUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`;
-    const minutes = Math.round(ttl / 60);
+    // the person's language, else their organization's, else the browser's that asked (never another person's choice)
+    const pref = (await localePreferencesOf(this.#d.db.kysely, [user.id])).get(user.id);
+    const intl = intlFor(negotiateLocale({ person: pref?.person, organization: pref?.organization, acceptLanguage: ctx.acceptLanguage }));
     const mail = renderMail({
       to: user.email,
-      subject: 'Reset your Partnergate password',
-      greeting: `Hello ${user.name},`,
-      paragraphs: [
-        by ? 'An administrator of Partnergate sent you this link so you can choose a new password.' : 'Someone (we hope you) asked to reset the password of your Partnergate account.',
-        `The link works once, for ${minutes} minutes. Choosing a new password signs you out everywhere.`,
-        'If you did not ask for this, ignore this message: your password stays as it is.',
-      ],
-      action: { label: 'Choose a new password', url },
-      footer: `You get this message because a password reset was asked for ${user.email} on Partnergate.`,
+      subject: say(intl, rm.subject),
+      greeting: say(intl, rm.hello, { name: user.name }),
+      paragraphs: [say(intl, by ? rm.byOperator : rm.byYou), say(intl, rm.once, { minutes: Math.round(ttl / 60) }), say(intl, rm.ignore)],
+      action: { label: say(intl, rm.action), url },
+      footer: say(intl, rm.footer, { email: user.email }),
     });
     return { message: mail, expiresAt };
   }

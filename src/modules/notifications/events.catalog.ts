@@ -39,7 +39,18 @@ const PartnerEvent = Type.Object({
 const ProgramPartner = Ref('referral partner');
 const ConsentEvent = Type.Object({ tenant: Ref('tenant'), partner: Ref('partner'), actor: Actor, delegation_id: Nullable(Type.String()), grant_id: Nullable(Type.String()) });
 const AlertEvent = Type.Object({
-  alert: Type.Object({ id: Type.String(), kind: Type.String(), severity: Type.String({ description: 'info, warning or critical' }), title: Type.String(), detail: Nullable(Type.String()) }),
+  alert: Type.Object({
+    id: Type.String(),
+    kind: Type.String(),
+    severity: Type.String({ description: 'info, warning or critical' }),
+    title: Type.String({ description: 'in English' }),
+    detail: Nullable(Type.String({ description: 'in English; null for a recipient who may not read the figures' })),
+    facts: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+        description: "the alert's figures by kind (availability and commitment; amounts in minor units and currency; the invoice's number and due date), absent for a recipient who may not read them",
+      }),
+    ),
+  }),
   tenant: Ref('tenant'),
   partner: Nullable(Ref('partner')),
 });

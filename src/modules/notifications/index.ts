@@ -13,3 +13,4 @@ export { EVENT_TYPES, EVENT_TYPE_NAMES, eventType, eventsMarkdown, type EventTyp
 export { notificationRoutes } from './notifications.routes.ts';
 export { notificationErrors } from './notifications.errors.ts';
 export { MailOutboxStore, MAIL_OUTBOX_RETENTION_MS } from './mail-outbox.ts';
+export { alertWords, alertMoney, factsOf, figuresHidden, type AlertFacts, type AlertLike } from './alert-text.ts';

@@ -93,7 +93,7 @@ export const m = defineMessages({
     defaultMessage: '{event, select, raised {{from, select, none {Alert: {what}} other {Alert from {from}: {what}}}} other {{from, select, none {Resolved: {what}} other {Resolved from {from}: {what}}}}}',
   },
   alertHidden: { id: 'notice.alert.hidden', defaultMessage: 'An alert was raised for {tenant}; open Alerts to see it.' },
-  alertSeverity: { id: 'notice.alert.severity', defaultMessage: '(severity: {severity})' },
+  alertSeverity: { id: 'notice.alert.severity', defaultMessage: '(severity: {severity, select, critical {critical} warning {warning} other {{severity}}})' },
   endpointOffTitle: { id: 'notice.webhook_endpoint_disabled.title', defaultMessage: 'A webhook endpoint was turned off' },
   endpointOffBody: {
     id: 'notice.webhook_endpoint_disabled.body',

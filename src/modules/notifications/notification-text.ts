@@ -7,6 +7,8 @@ import { renderMail, type MailBrand } from '../../platform/mail/mail-template.ts
 import type { MailMessage } from '../../platform/mail/mailer.ts';
 import { intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
 import type { Locale } from '../../platform/i18n/locales.ts';
+import { alertWords, type AlertFacts } from './alert-text.ts';
+import { im } from './invitation-mail.messages.ts';
 import { m } from './notification-text.messages.ts';
 
 interface Named {
@@ -136,12 +138,17 @@ function otherNotice(l: Lang, type: string, d: Data): NoticeText | null {
   return { title: t(l, m.endpointOffTitle), body: t(l, m.endpointOffBody, { endpoint: e.description || e.url || '', failures: String(d.failures) }), link: null };
 }
 
+const ALERT_KINDS = new Set(['sla_breach', 'receivables_threshold', 'invoice_overdue']);
+
 /**
  * An alert raised or resolved. The alert's own title names the customer ("Critical: invoice overdue — Acme");
  * the customer's people hear of every partner's alert on them, so theirs names the partner it came through.
  */
 function alertNotice(l: Lang, type: string, d: Data, side: Side, tenant: string, partner: string, tLink: string | null): NoticeText {
-  const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
+  const given = (d.alert ?? {}) as { kind?: string; title?: string; severity?: string; detail?: string | null; facts?: AlertFacts };
+  // said from the alert's kind and figures in the reader's language; an alert told before they were kept has only its English words
+  const words = given.kind && ALERT_KINDS.has(given.kind) && given.severity && given.title !== undefined ? alertWords(l.locale, { kind: given.kind, severity: given.severity, facts: given.facts ?? null, message: given.detail ?? '' }, tenant) : null;
+  const a = { ...given, title: words?.title ?? given.title, detail: given.detail === null ? null : (words?.detail ?? given.detail) };
   const link = side === 'partner' ? '/partner/alerts' : tLink;
   const what = a.title === undefined ? t(l, m.anAlertAt, { tenant }) : a.title.includes(tenant) ? a.title : t(l, m.alertAt, { alert: a.title, tenant });
   const title = t(l, m.alertTitle, { event: type === 'alert.raised' ? 'raised' : 'resolved', from: side === 'partner' ? 'none' : partner, what });
@@ -183,19 +190,27 @@ export function noticeMail(to: { email: string; name: string }, n: NoticeText, p
   });
 }
 
-/** The invitation: the one-time link goes to the invitee by e-mail (and is never in an event or a log). */
-export function invitationMail(i: { email: string; organization: string; kind: 'tenant' | 'partner'; role: string; inviter: string | null; url: string; expiresAt: string; brand?: MailBrand | null }): MailMessage {
-  const roleWords: Record<string, string> = { TENANT_ADMIN: 'an administrator', TENANT_USER: 'a member', PARTNER_OWNER: 'an owner', PARTNER_STAFF: 'a staff member' };
+/** The invitation: the one-time link goes to the invitee by e-mail (and is never in an event or a log), in the invitee's language. */
+export function invitationMail(i: {
+  email: string;
+  organization: string | null;
+  kind: 'tenant' | 'partner';
+  role: string;
+  inviter: string | null;
+  url: string;
+  expiresAt: string;
+  brand?: MailBrand | null;
+  locale?: Locale;
+}): MailMessage {
+  const l = langOf(i.locale ?? 'en');
+  const organization = i.organization ?? t(l, im.anOrganization);
   return renderMail({
     to: i.email,
-    subject: `You are invited to join ${i.organization} on Partnergate`,
-    greeting: 'Hello,',
-    paragraphs: [
-      `${i.inviter ?? 'Someone'} invited you to join ${i.organization} as ${roleWords[i.role] ?? i.role}.`,
-      `The link works once and until ${new Date(i.expiresAt).toUTCString()}. If you did not expect this, ignore this message.`,
-    ],
-    action: { label: 'Accept the invitation', url: i.url },
-    footer: `You get this e-mail because someone at ${i.organization} entered your address in Partnergate.`,
+    subject: t(l, im.subject, { organization }),
+    greeting: t(l, im.hello),
+    paragraphs: [t(l, im.invited, { inviter: i.inviter ?? 'none', organization, role: i.role, roleName: i.role }), t(l, im.expires, { until: moment(l, i.expiresAt) })],
+    action: { label: t(l, im.accept), url: i.url },
+    footer: t(l, im.footer, { organization }),
     brand: i.brand ?? null,
   });
 }

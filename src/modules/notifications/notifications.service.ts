@@ -20,11 +20,13 @@ import type { AudiencePolicy } from './audience-policy.ts';
 import { EventOutbox } from './event-outbox.ts';
 import { EVENT_TYPES, eventType, PING_EVENT_TYPE } from './events.catalog.ts';
 import { EventsWorker } from './events-worker.ts';
+import type { AlertFacts } from './alert-text.ts';
 import { invitationMail, noticeMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
 import { countWaitingLinkRequests } from '../delegations/index.ts';
-import { identityQueries } from '../identity/index.ts';
+import { identityQueries, localePreferencesOf } from '../identity/index.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
@@ -85,7 +87,7 @@ export class NotificationsService {
    * and with which of them, is the alerts module's decision per recipient at dispatch time
    * (setAudiencePolicy); the tenant's admins read their own data.
    */
-  async publishAlert(a: { type?: 'alert.raised' | 'alert.resolved'; alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string }): Promise<void> {
+  async publishAlert(a: { type?: 'alert.raised' | 'alert.resolved'; alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string; facts?: AlertFacts | null }): Promise<void> {
     if (a.tenantId === null) return;
     const tenantId = a.tenantId;
     await asSystem(() =>
@@ -97,7 +99,7 @@ export class NotificationsService {
           type: a.type ?? 'alert.raised',
           tenantId,
           partnerId: a.partnerId,
-          data: { alert: { id: a.alertId, kind: a.kind, severity: a.severity, title: a.title, detail: a.detail }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },
+          data: { alert: { id: a.alertId, kind: a.kind, severity: a.severity, title: a.title, detail: a.detail, ...(a.facts ? { facts: a.facts } : {}) }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },
         });
       }),
     );
@@ -342,11 +344,19 @@ export class NotificationsService {
   }
 
   /** Queue an invitation e-mail in the invitation's transaction (the identity module's hook). */
-  async queueInvitation(trx: Tx, inv: { email: string; role: string; url: string; expiresAt: string; scopeType: 'tenant' | 'partner'; scopeId: string; invitedBy: string | null }): Promise<void> {
+  async queueInvitation(
+    trx: Tx,
+    inv: { email: string; role: string; url: string; expiresAt: string; scopeType: 'tenant' | 'partner'; scopeId: string; invitedBy: string | null; acceptLanguage?: string | null },
+  ): Promise<void> {
     const org = inv.scopeType === 'tenant' ? await tenantQueries.findTenantById(trx, inv.scopeId) : await partnerQueries.findPartnerById(trx, inv.scopeId);
     const inviter = inv.invitedBy ? await identityQueries.findUserById(trx, inv.invitedBy) : undefined;
     const brand = (await this.#mailBrand?.(trx, inv.scopeType, inv.scopeId)) ?? null;
-    const m = invitationMail({ email: inv.email, organization: org?.name ?? 'an organization', kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt, brand });
+    // The invitee's language: their own (and their organization's) when they have an account, else the
+    // inviting organization's default, else the inviter's browser's.
+    const invitee = await identityQueries.findUserByEmail(trx, inv.email);
+    const pref = invitee ? (await localePreferencesOf(trx, [invitee.id])).get(invitee.id) : undefined;
+    const locale = negotiateLocale({ person: pref?.person, organization: pref?.organization ?? org?.locale, acceptLanguage: inv.acceptLanguage });
+    const m = invitationMail({ email: inv.email, organization: org?.name ?? null, kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt, brand, locale });
     await repo.insertMail(trx, [this.worker.mailRow('invitation', m, this.#now())]);
   }
 

@@ -129,7 +129,7 @@ export class PartnerCreation {
       }
     }
 
-    const invitation = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: row.id, role: 'PARTNER_OWNER', invitedBy: ctx.actor.userId });
+    const invitation = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: row.id, role: 'PARTNER_OWNER', invitedBy: ctx.actor.userId, acceptLanguage: ctx.acceptLanguage });
     await this.#d.audit.record(trx, ctx, { action: 'partner.user_invited', partnerId: row.id, targetType: 'invitation', targetId: invitation.id, details: { email, role: 'PARTNER_OWNER' } });
 
     if (input.plans && input.plans.length > 0) {

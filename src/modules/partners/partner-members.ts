@@ -55,7 +55,7 @@ export class PartnerMembers {
     return this.#write(async (trx) => {
       const email = input.email.trim().toLowerCase();
       if (await repo.findMemberByEmail(trx, partnerId, email)) throw E.already_partner_member('This person is already a member of your partner organization.');
-      const link = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: partnerId, role: input.role, invitedBy: ctx.actor.userId });
+      const link = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: partnerId, role: input.role, invitedBy: ctx.actor.userId, acceptLanguage: ctx.acceptLanguage });
       await this.#d.audit.record(trx, ctx, { action: 'partner.user_invited', partnerId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
       return link;
     });

@@ -156,7 +156,7 @@ export class ResellersService {
       };
       await repo.insertPartner(trx, reseller);
       await this.#d.feed.record(trx, 'partner', reseller.id);
-      const invitation = await this.#d.identity.invite(trx, { email: input.owner_email.trim().toLowerCase(), scopeType: 'partner', scopeId: reseller.id, role: 'PARTNER_OWNER', invitedBy: ctx.actor.userId });
+      const invitation = await this.#d.identity.invite(trx, { email: input.owner_email.trim().toLowerCase(), scopeType: 'partner', scopeId: reseller.id, role: 'PARTNER_OWNER', invitedBy: ctx.actor.userId, acceptLanguage: ctx.acceptLanguage });
       const chain = { distributor_id: distributorId, reseller_id: reseller.id };
       await this.#d.audit.record(trx, ctx, { action: 'partner.reseller_onboarded', partnerId: distributorId, targetType: 'partner', targetId: reseller.id, details: { ...chain, name: reseller.name, capabilities: caps } });
       await this.#d.audit.record(trx, ctx, { action: 'partner.created', partnerId: reseller.id, targetType: 'partner', targetId: reseller.id, details: { ...chain, name: reseller.name, capabilities: caps, owner_invited: invitation.email } });

@@ -13,6 +13,7 @@ import { SESSION_COOKIE } from '../identity/index.ts';
 import { bindBrowser, clearBinding, isSameBrowser, type BindingDeps } from './sso-browser-binding.ts';
 import { refusalPage, testResultPage, PAGE_CSP } from './sso-pages.ts';
 import { safeReturnTo } from './sso-mapping.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import { OIDC_CALLBACK_PATH, SSO_FLOW_TTL_MS, type ConnectionRow, type SsoService } from './sso.service.ts';
 import { SsoProtocolError, type SsoFlow, type UpstreamIdentity } from './sso.types.ts';
 
@@ -31,6 +32,10 @@ export interface SsoBrowserDeps {
   sessionAbsoluteTimeoutSec: number;
   /** the master secret: the browser-binding cookie is kept as its keyed hash */
   secretKey: string;
+  /** the language the pages are written in: the signed-in person's, else the browser's (identity's readerLocale; default English) */
+  readerLocale?: (userId: string | null, acceptLanguage: string | undefined) => Promise<Locale>;
+  /** who a session cookie belongs to (these pages sit outside the /api routers, which resolve the principal), or null */
+  sessionUserId?: (token: string) => Promise<string | null>;
 }
 
 export class SsoBrowserFlow {
@@ -41,9 +46,16 @@ export class SsoBrowserFlow {
     this.binding = { secretKey: d.secretKey, cookieSecure: d.cookieSecure, flowTtlMs: SSO_FLOW_TTL_MS };
   }
 
-  /** A refusal as a page in words (and audited by the caller's path). */
-  refuse(req: FastifyRequest, reply: FastifyReply, code: SsoProtocolError['code'] | 'sso.not_routed') {
-    const p = refusalPage(code, String(req.id));
+  /** The reader's language: the person's choice when the browser is signed in, else their organization's, else Accept-Language. */
+  async locale(req: FastifyRequest): Promise<Locale> {
+    const cookie = req.cookies?.[SESSION_COOKIE];
+    const userId = req.principal?.userId ?? (cookie ? ((await this.#d.sessionUserId?.(cookie)) ?? null) : null);
+    return (await this.#d.readerLocale?.(userId, req.headers['accept-language'])) ?? DEFAULT_LOCALE;
+  }
+
+  /** A refusal as a page in words, in the reader's language (and audited by the caller's path). */
+  async refuse(req: FastifyRequest, reply: FastifyReply, code: SsoProtocolError['code'] | 'sso.not_routed') {
+    const p = refusalPage(code, String(req.id), await this.locale(req));
     return reply.code(p.status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(p.html);
   }
 
@@ -72,7 +84,7 @@ export class SsoBrowserFlow {
       identity = await a.identify(taken.flow, taken.connection);
       if (taken.flow.purpose === 'test') {
         const preview = await sso.preview(taken.connection, identity);
-        return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(testResultPage(preview));
+        return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(testResultPage(preview, await this.locale(req)));
       }
       const signedIn = await sso.completeUpstreamSignIn(req.ctx(), taken.connection.id, identity);
       reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: this.#d.cookieSecure, path: '/', maxAge: this.#d.sessionAbsoluteTimeoutSec });

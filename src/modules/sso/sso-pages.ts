@@ -2,36 +2,44 @@
  * The plain pages of the browser flow: a refused sign-in explained in words (never a JSON blob), and
  * the owner's "Test sign-in" result. Self-contained HTML (no script), styled inline.
  */
+import { htmlLangAttributes, intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
+import { isLocale, DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
+import { m } from './sso-pages.messages.ts';
 import type { SignInPreview } from './sso.service.ts';
 import type { SsoRefusal } from './sso.types.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+type RefusalCode = SsoRefusal | 'sso.not_routed';
+type Words = { title: MessageDescriptor; body: MessageDescriptor; status: number };
+
 /** What each refusal means for the person in front of the screen, and what to do. */
-export const REFUSAL_WORDS: Record<SsoRefusal | 'sso.not_routed', { title: string; body: string; status: number }> = {
-  'sso.response_invalid': { title: 'We could not verify your company sign-in', body: "Your company's sign-in service sent an answer we could not check. Try again; if it keeps happening, ask your administrator to look at the single sign-on settings.", status: 400 },
-  'sso.response_expired': { title: 'Your company sign-in took too long', body: 'The answer from your company’s sign-in arrived after it had expired. Start again from the sign-in page.', status: 400 },
-  'sso.response_replayed': { title: 'This sign-in was already used', body: 'Each sign-in works once. Start again from the sign-in page.', status: 400 },
-  'sso.wrong_audience': { title: 'Your company sign-in answered for another application', body: 'The answer was meant for a different application. Ask your administrator to check the client ID in the single sign-on settings.', status: 400 },
-  'sso.unsolicited': { title: 'This sign-in was not started here', body: 'We did not start this sign-in, or it belongs to another attempt, or it waited too long. Start again from the sign-in page.', status: 400 },
-  'sso.missing_email': { title: 'Your company sign-in did not say who you are', body: 'It did not send your e-mail address. Ask your administrator to release the e-mail claim to this application.', status: 400 },
-  'sso.provider_unreachable': { title: 'Your company sign-in cannot be reached', body: 'We could not reach your company’s sign-in service. Try again in a few minutes. Your organization’s break-glass owner can still sign in with a password.', status: 502 },
-  'sso.provider_refused': { title: 'Your company sign-in did not let you in', body: 'Your company’s sign-in service refused or cancelled the sign-in. If you think you should have access, ask your administrator.', status: 403 },
-  'sso.connection_unavailable': { title: 'Company sign-in is switched off', body: 'Single sign-on for your organization is switched off at the moment. Sign in with your password, or ask your administrator.', status: 403 },
-  'sso.email_not_on_verified_domain': { title: 'Your address is not on your organization’s verified domains', body: 'Only addresses on a domain your organization has proved it owns can join by company sign-in. Ask your administrator to verify your domain or to invite you.', status: 403 },
-  'sso.account_conflict': { title: 'This address cannot be used with your company sign-in', body: 'Your e-mail address belongs to an account that your organization’s sign-in may not use (an operator, or a member of another organization), or your organization may not give the role it maps you to. Contact your administrator.', status: 403 },
-  'sso.account_disabled': { title: 'Your account is turned off', body: 'Your account here is turned off. Contact your administrator.', status: 403 },
-  'sso.flow_other_browser': { title: 'This sign-in was started in another browser', body: 'A company sign-in must finish in the browser where it began, so that nobody can sign you in to their account without you noticing. Start again from the sign-in page in this browser.', status: 400 },
-  'sso.not_routed': { title: 'No company sign-in for this address', body: 'Your e-mail address is not on a domain that signs in with a company account here. Sign in with your password instead.', status: 404 },
+export const REFUSAL_WORDS: Record<RefusalCode, Words> = {
+  'sso.response_invalid': { title: m.invalidTitle, body: m.invalidBody, status: 400 },
+  'sso.response_expired': { title: m.expiredTitle, body: m.expiredBody, status: 400 },
+  'sso.response_replayed': { title: m.replayedTitle, body: m.replayedBody, status: 400 },
+  'sso.wrong_audience': { title: m.audienceTitle, body: m.audienceBody, status: 400 },
+  'sso.unsolicited': { title: m.unsolicitedTitle, body: m.unsolicitedBody, status: 400 },
+  'sso.missing_email': { title: m.noEmailTitle, body: m.noEmailBody, status: 400 },
+  'sso.provider_unreachable': { title: m.unreachableTitle, body: m.unreachableBody, status: 502 },
+  'sso.provider_refused': { title: m.refusedTitle, body: m.refusedBody, status: 403 },
+  'sso.connection_unavailable': { title: m.offTitle, body: m.offBody, status: 403 },
+  'sso.email_not_on_verified_domain': { title: m.domainTitle, body: m.domainBody, status: 403 },
+  'sso.account_conflict': { title: m.conflictTitle, body: m.conflictBody, status: 403 },
+  'sso.account_disabled': { title: m.disabledTitle, body: m.disabledBody, status: 403 },
+  'sso.flow_other_browser': { title: m.otherBrowserTitle, body: m.otherBrowserBody, status: 400 },
+  'sso.not_routed': { title: m.notRoutedTitle, body: m.notRoutedBody, status: 404 },
 };
 
-function page(title: string, body: string): string {
+function page(locale: Locale, title: string, body: string): string {
+  const { lang, dir } = htmlLangAttributes(locale);
+  const intl = intlFor(locale);
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}" dir="${dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · Partnergate</title>
+<title>${esc(say(intl, m.titleSuffix, { page: title, product: 'Partnergate' }))}</title>
 <style>
   body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: #f4f6f8; color: #1a1d21; margin: 0; }
   main { max-width: 36rem; margin: 3rem auto; background: #fff; border: 1px solid #d6dbe0; border-radius: 8px; padding: 1.5rem 1.75rem; }
@@ -52,38 +60,55 @@ function page(title: string, body: string): string {
 </html>`;
 }
 
-export function refusalPage(code: SsoRefusal | 'sso.not_routed', requestId: string): { status: number; html: string } {
+/** The reader's locale as given (English when unknown). */
+const localeOf = (l: string | null | undefined): Locale => (isLocale(l) ? l : DEFAULT_LOCALE);
+
+export function refusalPage(code: RefusalCode, requestId: string, locale: string | null = DEFAULT_LOCALE): { status: number; html: string } {
+  const l = localeOf(locale);
+  const intl = intlFor(l);
   const w = REFUSAL_WORDS[code] ?? REFUSAL_WORDS['sso.response_invalid'];
+  const title = say(intl, w.title);
   return {
     status: w.status,
     html: page(
-      w.title,
-      `<h1>${esc(w.title)}</h1>
-<p>${esc(w.body)}</p>
-<p><a class="button" href="/login">Back to sign-in</a></p>
-<p class="muted">If you ask for help, mention this reference: ${esc(code)} · ${esc(requestId)}</p>`,
+      l,
+      title,
+      `<h1>${esc(title)}</h1>
+<p>${esc(say(intl, w.body))}</p>
+<p><a class="button" href="/login">${esc(say(intl, m.back))}</a></p>
+<p class="muted">${esc(say(intl, m.reference, { code, request: requestId }))}</p>`,
     ),
   };
 }
 
-export function testResultPage(p: SignInPreview): string {
-  const row = (k: string, v: string) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`;
-  const verdict = p.refusal
-    ? `<p class="warn"><strong>A real sign-in would be refused:</strong> ${esc(p.refusal)}</p>`
-    : `<p class="ok">A real sign-in would work. ${p.person === 'new' ? 'This person would be added to your organization on their first sign-in.' : 'This person already has an account here.'}</p>`;
+function mfaWords(intl: IntlShape, p: SignInPreview): string {
+  if (!p.upstream_mfa) return say(intl, m.mfaNone);
+  return say(intl, p.mfa_counts ? m.mfaCounts : m.mfaIgnored);
+}
+
+export function testResultPage(p: SignInPreview, locale: string | null = DEFAULT_LOCALE): string {
+  const l = localeOf(locale);
+  const intl = intlFor(l);
+  const t = (msg: MessageDescriptor, v?: Record<string, string>) => say(intl, msg, v);
+  const row = (k: MessageDescriptor, v: string) => `<dt>${esc(t(k))}</dt><dd>${esc(v)}</dd>`;
+  const refusal = p.refusal_code && p.refusal_code in REFUSAL_WORDS ? t(REFUSAL_WORDS[p.refusal_code as RefusalCode].title) : p.refusal;
+  const verdict = refusal
+    ? `<p class="warn"><strong>${esc(t(m.wouldRefuse))}</strong> ${esc(refusal)}</p>`
+    : `<p class="ok">${esc(t(m.wouldWork, { person: p.person === 'new' ? 'new' : 'known' }))}</p>`;
   return page(
-    'Test sign-in result',
-    `<h1>Test sign-in: what your provider said</h1>
+    l,
+    t(m.testTitle),
+    `<h1>${esc(t(m.testHeading))}</h1>
 ${verdict}
 <dl>
-${row('E-mail address', p.email)}
-${row('Name', p.name ?? '(not sent)')}
-${row('Groups', p.groups.length ? p.groups.join(', ') : '(none sent)')}
-${row('Groups that set the role', p.matched_groups.length ? p.matched_groups.join(', ') : '(none: the default role applies)')}
-${row('Role they would get', p.role_name)}
-${row('Second factor at the provider', p.upstream_mfa ? (p.mfa_counts ? 'Yes, and it counts here' : 'Yes, but it does not count here (you do not trust the provider’s MFA)') : 'No')}
+${row(m.email, p.email)}
+${row(m.name, p.name ?? t(m.notSent))}
+${row(m.groups, p.groups.length ? p.groups.join(', ') : t(m.noneSent))}
+${row(m.matched, p.matched_groups.length ? p.matched_groups.join(', ') : t(m.noneMatched))}
+${row(m.role, p.role_name)}
+${row(m.mfa, mfaWords(intl, p))}
 </dl>
-<p class="muted">Nobody was created and nothing changed. You can close this window.</p>`,
+<p class="muted">${esc(t(m.nothingChanged))}</p>`,
   );
 }
 

@@ -70,6 +70,8 @@ export interface SignInPreview {
   mfa_counts: boolean;
   /** why a real sign-in would be refused, in words; null when it would go through */
   refusal: string | null;
+  /** the refusal's code, so the page says it in the reader's language */
+  refusal_code: SsoProtocolError['code'] | null;
 }
 
 export interface SignedIn {
@@ -379,6 +381,7 @@ export class SsoService {
       upstream_mfa: upstream,
       mfa_counts: upstream && c.trust_upstream_mfa === 1,
       refusal: r.refusal ? r.refusal.detail : null,
+      refusal_code: r.refusal ? r.refusal.code : null,
     };
   }
 

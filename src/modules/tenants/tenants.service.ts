@@ -194,7 +194,7 @@ export class TenantsService {
     const email = input.email.trim().toLowerCase();
     if (await repo.findMemberByEmail(trx, tenantId, email)) throw E.already_tenant_member();
     await this.#withinMemberLimit(trx, tenantId, true);
-    const link = await this.#d.identity.invite(trx, { email, scopeType: 'tenant', scopeId: tenantId, role: input.role, invitedBy: ctx.actor.userId });
+    const link = await this.#d.identity.invite(trx, { email, scopeType: 'tenant', scopeId: tenantId, role: input.role, invitedBy: ctx.actor.userId, acceptLanguage: ctx.acceptLanguage });
     await this.#d.audit.record(trx, ctx, { action: 'tenant.member_invited', tenantId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
     return link;
   }

@@ -13,6 +13,8 @@ export interface RequestContext {
   requestId: string;
   ip: string | null;
   userAgent: string | null;
+  /** the browser's Accept-Language, for what is written to someone without a language of their own (an invitee, a reset link) */
+  acceptLanguage?: string | null;
   actor: Actor;
 }
 

@@ -27,6 +27,8 @@ export interface PartnerAlertsTable {
   subject_id: string | null;
   period: string | null;
   message: string;
+  /** the alert's figures as JSON (kind, amounts, dates), said in each reader's language; null on rows stored before 0100 */
+  facts: string | null;
   amount_cents: number | null;
   currency: string | null;
   opened_at: string;
