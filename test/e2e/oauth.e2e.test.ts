@@ -59,7 +59,8 @@ describe('partner OAuth apps', () => {
     await row.waitFor();
     expect(await page.content()).not.toContain(secret);
 
-    await row.getByRole('button', { name: 'New secret' }).click();
+    await row.getByRole('button', { name: 'Actions for Northwind Billing Sync' }).click();
+    await page.getByRole('menuitem', { name: 'New secret' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Issue a new secret' }).click();
     const rotated = await oneTimeSecret(page);
     expect(rotated).not.toBe(secret);
