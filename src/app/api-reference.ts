@@ -13,6 +13,7 @@
  * All of this touches only the document. Response schemas also drive serialization (fast-json-stringify keeps
  * only declared properties), so nothing here adds to, or removes from, a route's schema at runtime.
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { completeOperations } from './openapi-operations.ts';
 
@@ -334,6 +335,29 @@ function oauthPaths(issuerPath: string): Json {
   };
 }
 
+/** The heading of the SDK guide in the reader at /docs; the portal's developer pages link to it. */
+const SDK_GUIDE_HEADING = 'TypeScript SDK';
+
+/**
+ * The SDK's own guide (packages/client/README.md, shipped in the image with packages/), under one heading in the
+ * document's description, so the reader at /docs shows it in its introduction and lists it in its sidebar: the
+ * page a developer lands on leads to the typed client instead of leaving it to be found in the source.
+ */
+function sdkGuide(): string {
+  let readme = '';
+  try {
+    readme = readFileSync(new URL('../../packages/client/README.md', import.meta.url), 'utf8');
+  } catch {
+    // an install without packages/: the heading and the package name still say where the SDK is
+  }
+  // its opening and the install command; a long example here would push the first operation out of the reader's
+  // first render on a phone, and the README holds the examples
+  const start = readme.replace(/^# .*\n/, '');
+  const install = start.indexOf('```\n', start.indexOf('```sh'));
+  const body = (install > 0 ? start.slice(0, install + 4) : start).trim();
+  return `## ${SDK_GUIDE_HEADING}\n\n${body}\n\nThe whole guide (a first call, every operation by its id, errors, regenerating the types) is the package's README: \`packages/client/README.md\` in the source, \`node_modules/@partnergate/client/README.md\` once installed.`;
+}
+
 /** fastify-swagger's transformObject: OAuth paths, audience tags, named components, examples. */
 export function transformDocument(issuerPath: string) {
   return ({ openapiObject }: { openapiObject: Partial<Json> }): Json => {
@@ -344,6 +368,8 @@ export function transformDocument(issuerPath: string) {
     for (const ops of Object.values(oauth)) for (const op of Object.values(ops as Json)) (op as Json)['x-served-by'] = 'oidc-provider';
     doc.paths = { ...((doc.paths ?? {}) as Json), ...oauth };
     doc.tags = AUDIENCE_TAGS.map((t) => ({ ...t }));
+    const info = (doc.info ??= {}) as Json;
+    info.description = `${String(info.description ?? '')}\n\n${sdkGuide()}`;
     const components = (doc.components ??= {}) as Json;
     const schemas = (components.schemas ??= {}) as Json;
     schemas.OAuthError = {
@@ -379,8 +405,8 @@ export function transformDocument(issuerPath: string) {
 /**
  * Where the reader's own markup falls short of WCAG and no setting reaches it: the page's language, muted
  * text and HTTP-method colours under 4.5:1 (raised here through its colour variables), and, applied as it
- * renders, icon-only copy buttons without a name and its request editor's combobox without the attributes
- * the role requires.
+ * renders, icon-only copy buttons without a name, its request editor's combobox without the attributes
+ * the role requires, scrolling code blocks a keyboard cannot reach, and its joke hint in the token field.
  */
 const READER_COLOURS = `.light-mode {
   --scalar-color-2: #4b5157; --scalar-color-3: #5c6168;
@@ -399,7 +425,10 @@ const READER_FIXES = `(() => {
       e.setAttribute('aria-controls', '');
       if (!e.getAttribute('aria-label')) e.setAttribute('aria-label', e.getAttribute('data-placeholder') || 'Value');
     }
-    for (const e of document.querySelectorAll('.endpoints:not([tabindex])')) e.setAttribute('tabindex', '0');
+    for (const e of document.querySelectorAll('.endpoints:not([tabindex]), code.custom-scroll:not([tabindex])')) e.setAttribute('tabindex', '0');
+    // the reader's own example in the token field is a joke (base64 of "ALL YOUR BASE ARE BELONG TO US"): a neutral hint
+    for (const e of document.querySelectorAll('[placeholder="QUxMIFlPVVIgQkFTRSBBUkUgQkVMT05HIFRPIFVT"]')) e.setAttribute('placeholder', 'pgpat_… or an access token');
+    for (const e of document.querySelectorAll('[data-placeholder="QUxMIFlPVVIgQkFTRSBBUkUgQkVMT05HIFRPIFVT"]')) e.setAttribute('data-placeholder', 'pgpat_… or an access token');
   };
   new MutationObserver(fix).observe(document.documentElement, { subtree: true, childList: true });
   fix();

@@ -2,7 +2,8 @@
  * The API reference at /docs works with no internet: every file it loads comes from Partnergate itself
  * (no fonts or scripts from the reader's CDN), it shows nothing of the reader's hosted product (an AI
  * assistant, an MCP generator, a Deploy button), and axe-core finds no serious or critical accessibility
- * violation on it, at a laptop's width and a phone's. Screenshots: artifacts/screenshots/api-reference-*.png.
+ * violation on it, at a laptop's width and a phone's. Its introduction carries the SDK's guide, and its token field
+ * pre-fills nothing and hints no joke. Screenshots: artifacts/screenshots/api-reference-*.png.
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,12 @@ describe('the API reference', () => {
       for (const hosted of ['Ask AI', 'Generate MCP', 'Connect MCP', 'Deploy', 'Developer Tools']) {
         expect(text, `"${hosted}" on the page`).not.toContain(hosted);
       }
+
+      // the SDK's guide is in the reference's introduction, and no joke stands in the token field
+      await page.getByRole('heading', { name: 'TypeScript SDK' }).first().waitFor();
+      expect(text).toContain('npm install @partnergate/client');
+      const tokenHints = await page.locator('[placeholder], [data-placeholder]').evaluateAll((els) => els.map((e) => `${e.getAttribute('placeholder') ?? ''}${e.getAttribute('data-placeholder') ?? ''}`));
+      expect(tokenHints.join(' | ')).not.toContain('QUxMIFlPVVIgQkFTRSBBUkUgQkVMT05HIFRPIFVT');
 
       await page.evaluate(AXE_SOURCE);
       const result = await page.evaluate(() =>

@@ -1,7 +1,8 @@
 /**
  * An integrator's journey — a partner's developer (Northwind Apps' owner in the demo world) — at a
  * laptop (1366 px) and a phone (390 px) width, by clicks only after signing in:
- *   OAuth apps  the apps listed with what each may ask for in words; "API reference" opens the
+ *   OAuth apps  the apps listed with what each may ask for in words, the table fitting the window with each
+ *               row's actions in a menu; "read the SDK guide" opens the typed client's guide; "API reference" opens the
  *               reference; registering an app shows its client secret once, then the list holds it
  *               by its hint only; a new secret is issued the same way
  *   Webhooks    an endpoint on the developer's own server (a real HTTP server on loopback) is added,
@@ -16,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { oneTimeSecret, startPortal, type Portal } from './helpers/portal.ts';
+import { expectTableFits } from './helpers/layout.ts';
 import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import { seedDemo, type DemoWorld } from '../../src/demo/demo.seed.ts';
 
@@ -62,6 +64,23 @@ describe("an integrator's journey", () => {
       const apps = await walkPage(page, `integrator-apps-${w}`);
       expect(apps).toContain('Northwind Ordering');
       expect(apps).toMatch(/Read (your )?orders/i);
+
+      // every row's actions are on screen: the table fits without scrolling sideways, its actions in one menu
+      await expectTableFits(page, 'apps');
+      await page.getByRole('button', { name: 'Actions for Northwind Ordering' }).first().click();
+      for (const action of ['Edit', 'New secret', 'Delete']) {
+        const item = page.getByRole('menuitem', { name: action });
+        await item.waitFor();
+        const box = (await item.boundingBox())!;
+        expect(box.x + box.width, `${action} inside the window`).toBeLessThanOrEqual(size.width);
+      }
+      await page.keyboard.press('Escape');
+
+      // the SDK's guide, from the developer page: the reference opens at its section
+      const [guide] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'read the SDK guide' }).click()]);
+      await guide.getByRole('heading', { name: 'TypeScript SDK' }).first().waitFor({ timeout: 60_000 });
+      await guide.getByText('npm install @partnergate/client').first().waitFor();
+      await guide.close();
 
       // the API reference, one click away (in a tab of its own; its own test checks it with axe)
       const [docs] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'API reference' }).first().click()]);

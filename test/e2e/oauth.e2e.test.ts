@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, oneTimeSecret, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import { systemContext } from '../../src/platform/http/request-context.ts';
 
 let portal: Portal;
@@ -59,7 +60,8 @@ describe('partner OAuth apps', () => {
     await row.waitFor();
     expect(await page.content()).not.toContain(secret);
 
-    await row.getByRole('button', { name: 'New secret' }).click();
+    await row.getByRole('button', { name: 'Actions for Northwind Billing Sync' }).click();
+    await page.getByRole('menuitem', { name: 'New secret' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Issue a new secret' }).click();
     const rotated = await oneTimeSecret(page);
     expect(rotated).not.toBe(secret);
@@ -170,4 +172,32 @@ describe('wholesale: resold customers', () => {
     expect(resold.bill_to_ban).toBeTruthy();
     expect(await row.innerText()).toContain(resold.bill_to_ban);
   });
+
+  for (const size of WIDTHS) {
+    it(`at ${size.width}px: resold customers by name, the invitation link copied with one button, its close button named`, { timeout: 120_000 }, async () => {
+      const partner = await portal.t.world.partner({ capabilities: ['wholesale'] });
+      const page = await signedIn(portal, partner.owner.email, partner.owner.password, size);
+      const phone = size.width === 390;
+      await clickSidebar(page, phone, 'nav-partner', /^Resold customers/);
+      await page.getByRole('button', { name: 'Provision a customer' }).click();
+      const dialog = page.getByRole('dialog');
+      const slug = `wren-${size.width}-${Date.now().toString(36)}`;
+      await dialog.getByLabel(/^Customer name/).fill('Wren Florists');
+      await dialog.getByLabel(/^Slug/).fill(slug);
+      await dialog.getByLabel(/^Customer admin email/).fill(`admin@${slug}.example`);
+      await dialog.getByRole('button', { name: 'Provision' }).click();
+      const invitation = page.getByTestId('resold-invitation');
+      await invitation.waitFor();
+      // the link is copied with the project's copy button, named as its tooltip reads; the close button has a name
+      await invitation.getByRole('button', { name: 'Copy invitation link', exact: true }).waitFor();
+      await invitation.getByRole('button', { name: 'Hide the invitation link' }).waitFor();
+      expect(await page.getByTestId('resold-invitation-url').innerText()).toContain('/invite/');
+      // the customer by its name, no tnt_ id (walkPage fails on an id in the main area), axe clean
+      const text = await walkPage(page, `resold-customers-${size.width}`);
+      expect(text).toContain('Wren Florists');
+      await invitation.getByRole('button', { name: 'Hide the invitation link' }).click();
+      await invitation.waitFor({ state: 'detached' });
+      await page.close();
+    });
+  }
 });

@@ -4,7 +4,8 @@
  * verifies it and sets the customer's type; the customer chooses a plan, reads and signs its
  * terms; the wholesaler starts the service and suspends it with a reason; the customer sees the
  * suspension; the plan's people limit turns away one more invitation, in words. Each page fits 1366 px and
- * 390 px without sideways scrolling. Screenshots saved.
+ * 390 px without sideways scrolling. An organization no provider serves reads that it has no plan and how to get
+ * one, with no read answered 404. Screenshots saved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -12,6 +13,7 @@ import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import type { TestPartner, TestUser } from '../helpers/world.ts';
 import { PDF } from '../api/plans/helpers.ts';
+import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
 
 let portal: Portal;
 let wholesaler: TestPartner;
@@ -167,4 +169,22 @@ describe('plans and subscriptions in the portal', () => {
     await op.getByTestId('partner-offers').getByText('Enterprise').waitFor();
     await fits(op, 'operator-catalog');
   });
+
+  for (const size of WIDTHS) {
+    it(`at ${size.width}px: a tenant user no provider serves opens Plan and reads that there is none, and how to get one`, { timeout: 120_000 }, async () => {
+      const tenant = await portal.t.world.tenant();
+      const page = await signedIn(portal, tenant.user.email, tenant.user.password, size);
+      const missing: string[] = [];
+      page.on('response', (r) => {
+        if (r.status() === 404 && new URL(r.url()).pathname.startsWith('/api/')) missing.push(new URL(r.url()).pathname);
+      });
+      await clickSidebar(page, size.width === 390, 'nav-tenant', /^Plan$/);
+      await page.getByTestId('no-plan').waitFor();
+      const text = await walkPage(page, `plans-no-provider-${size.width}`);
+      expect(text).toContain('Your organization has no plan');
+      expect(text).toMatch(/ask the company you buy the service from to add your organization/);
+      expect(missing, 'reads answered 404').toEqual([]);
+      await page.close();
+    });
+  }
 });

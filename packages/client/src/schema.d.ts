@@ -5234,7 +5234,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organization's provider, segment, verification (KYC) and subscription */
+        /**
+         * The organization's provider, segment, verification (KYC) and subscription
+         * @description customer is null when no provider that offers plans serves the organization (a wholesaler takes it on as a customer).
+         */
         get: operations["getTenantsPlanAccount"];
         put?: never;
         post?: never;
@@ -9280,7 +9283,7 @@ export interface components {
         };
         /** PlanAccount */
         PlanAccount: {
-            customer: components["schemas"]["PlanCustomer"];
+            customer: components["schemas"]["PlanCustomer"] | null;
             documents: components["schemas"]["KycDocument"][];
             kyc: components["schemas"]["KycCase"] | null;
         };

@@ -134,11 +134,14 @@ export class PlanCustomers {
     });
   }
 
-  /** What the customer's own people see: their provider, segment, verification and subscription. */
-  async customerOverview(tenantId: string): Promise<{ customer: CustomerView; kyc: KycCaseRow | null; documents: Omit<KycDocumentRow, 'content_enc'>[] }> {
+  /**
+   * What the customer's own people see: their provider, segment, verification and subscription; null when no
+   * provider that offers plans serves the organization — a state of the organization, not a missing record.
+   */
+  async customerOverview(tenantId: string): Promise<{ customer: CustomerView; kyc: KycCaseRow | null; documents: Omit<KycDocumentRow, 'content_enc'>[] } | null> {
     const db = this.#d.db.kysely;
     const v = await this.#customerView(db, tenantId);
-    if (!v) throw E.customer_not_found('This organization is not served by a provider that offers plans.');
+    if (!v) return null;
     const [sub, kyc] = await Promise.all([repo.currentSubscription(db, tenantId), repo.latestKycCase(db, tenantId)]);
     const plan = sub ? await repo.findPlan(db, sub.plan_id) : undefined;
     const documents = kyc ? await repo.listDocumentsMeta(db, [kyc.id]) : [];
@@ -149,11 +152,11 @@ export class PlanCustomers {
     };
   }
 
-  /** Every plan the customer's partner offers, each with whether this customer may take it and why not. */
+  /** Every plan the customer's partner offers, each with whether this customer may take it and why not (none without a provider). */
   async availablePlans(tenantId: string): Promise<{ plan: PlanRow; offer: PartnerPlanRow; eligibility: Eligibility }[]> {
     const db = this.#d.db.kysely;
     const v = await this.#customerView(db, tenantId);
-    if (!v) throw E.customer_not_found('This organization is not served by a provider that offers plans.');
+    if (!v) return [];
     const offers = (await repo.listPartnerPlans(db, v.row.partner_id)).filter((o) => o.status === 'offered');
     const plans = new Map((await repo.listPlans(db)).map((p) => [p.id, p]));
     const out = [];

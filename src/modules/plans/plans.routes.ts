@@ -275,10 +275,11 @@ function registerPartnerSubscriptionRoutes(app: App, { plans, access }: PlanRout
 function registerTenantPlanRoutes(app: App, { plans, access }: PlanRouteDeps): void {
   app.get(
     '/api/v1/tenants/:tenant_id/plan-account',
-    { schema: { tags: TAGS, summary: "The organization's provider, segment, verification (KYC) and subscription", params: S.TenantParams, response: { 200: S.PlanAccountDto, ...problems(400, 401, 403, 404) } } },
+    { schema: { tags: TAGS, summary: "The organization's provider, segment, verification (KYC) and subscription", description: 'customer is null when no provider that offers plans serves the organization (a wholesaler takes it on as a customer).', params: S.TenantParams, response: { 200: S.PlanAccountDto, ...problems(400, 401, 403, 404) } } },
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.read');
       const r = await plans.customerOverview(req.params.tenant_id);
+      if (!r) return { customer: null, kyc: null, documents: [] };
       const c = r.customer;
       return {
         customer: { tenant_id: c.tenant.id, name: c.tenant.name, partner_id: c.partner.id, partner_name: c.partner.name, segment: c.segment, kyc_status: c.kyc_status, subscription: c.subscription ? toSubscriptionDto(c.subscription, { plan: c.plan_name ?? undefined, tenant: c.tenant.name }) : null },

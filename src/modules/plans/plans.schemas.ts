@@ -176,7 +176,7 @@ export const ReasonBody = Strict({ reason: Type.Optional(Type.String({ minLength
 export const SuspendBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
 
 export const PlanAccountDto = Type.Object(
-  { customer: CustomerDto, kyc: Nullable(KycCaseDto), documents: Type.Array(KycDocumentDto) },
+  { customer: Nullable(CustomerDto), kyc: Nullable(KycCaseDto), documents: Type.Array(KycDocumentDto) },
   { title: 'PlanAccount' },
 );
 

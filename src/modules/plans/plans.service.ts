@@ -222,7 +222,7 @@ export class PlansService {
     return this.#customers.setSegment(ctx, partnerId, tenantId, segment);
   }
 
-  customerOverview(tenantId: string): Promise<{ customer: CustomerView; kyc: KycCaseRow | null; documents: Omit<KycDocumentRow, 'content_enc'>[] }> {
+  customerOverview(tenantId: string): Promise<{ customer: CustomerView; kyc: KycCaseRow | null; documents: Omit<KycDocumentRow, 'content_enc'>[] } | null> {
     return this.#customers.customerOverview(tenantId);
   }
 

@@ -126,6 +126,21 @@ describe('KYC', () => {
   });
 });
 
+describe('an organization no provider serves', () => {
+  it('is told it has no plan (customer null, no plans), not 404 as if its own page were missing', async () => {
+    const tenant = await t.world.tenant();
+    const admin = await tenant.admin.login();
+    const account = await admin.get(`/api/v1/tenants/${tenant.id}/plan-account`);
+    expect([account.status, account.body]).toEqual([200, { customer: null, kyc: null, documents: [] }]);
+    const plans = await admin.get(`/api/v1/tenants/${tenant.id}/plans`);
+    expect([plans.status, plans.body]).toEqual([200, { data: [] }]);
+    // another organization's page stays out of reach
+    const other = await t.world.tenant();
+    const across = await admin.get(`/api/v1/tenants/${other.id}/plan-account`);
+    expect(across.status).toBe(404);
+  });
+});
+
 describe('eligibility and subscriptions', () => {
   it('shows a guest every offered plan as not available until verified; a basic customer cannot take a company plan', async () => {
     const w = await planWorld(t);

@@ -54,3 +54,19 @@ function measureWidth(p: Page): Promise<{ scroll: number; client: number; wide: 
     return { scroll: doc.documentElement.scrollWidth, client, wide };
   });
 }
+
+/**
+ * A table fits its column: neither it nor a scroll area around it scrolls sideways, so its last column (the row's
+ * actions) is on screen, not past the right edge of a scroller the page itself does not show.
+ */
+export async function expectTableFits(p: Page, testId: string): Promise<void> {
+  const over = await p.getByTestId(testId).first().evaluate((el) => {
+    const out: string[] = [];
+    type Node = { scrollWidth: number; clientWidth: number; tagName: string; parentElement: Node | null };
+    for (let e: Node | null = el as unknown as Node; e && e.tagName !== 'MAIN'; e = e.parentElement) {
+      if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.tagName.toLowerCase()} ${e.scrollWidth}>${e.clientWidth}`);
+    }
+    return out;
+  });
+  expect(over, `${testId}: the table scrolls sideways`).toEqual([]);
+}

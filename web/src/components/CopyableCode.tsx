@@ -6,7 +6,6 @@ import { defineMessages } from '../i18n/define.ts';
 
 const m = defineMessages({
   copied: { id: 'components.copyable_code.copied', defaultMessage: 'Copied' },
-  copy: { id: 'components.copyable_code.copy', defaultMessage: 'Copy' },
   copyWhat: { id: 'components.copyable_code.copy_what', defaultMessage: 'Copy {what}' },
 });
 
@@ -18,13 +17,17 @@ export function CopyableCode({ value, copyLabel, testId, align = 'center' }: { v
         {value}
       </Code>
       <CopyButton value={value} timeout={2000}>
-        {({ copied, copy }) => (
-          <Tooltip label={intl.formatMessage(copied ? m.copied : m.copy)} withArrow>
-            <ActionIcon variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} size="lg" aria-label={copied ? intl.formatMessage(m.copied) : intl.formatMessage(m.copyWhat, { what: copyLabel })}>
+        {({ copied, copy }) => {
+          // the tooltip a sighted person reads is the button's accessible name, word for word
+          const label = copied ? intl.formatMessage(m.copied) : intl.formatMessage(m.copyWhat, { what: copyLabel });
+          return (
+          <Tooltip label={label} withArrow>
+            <ActionIcon variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} size="lg" aria-label={label}>
               {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
             </ActionIcon>
           </Tooltip>
-        )}
+          );
+        }}
       </CopyButton>
     </Group>
   );

@@ -6,6 +6,7 @@ import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, Select,
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { api, type ApiTokenDto } from '../../api/index.ts';
+import { SdkGuideLink } from '../../components/SdkGuideLink.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -336,6 +337,7 @@ function ApiTokensCard() {
             <FormattedMessage id="account.tokens.new" defaultMessage="New token" />
           </Button>
         </Group>
+        <SdkGuideLink />
         <ErrorAlert error={tokens.error} />
         <DataTable
           testId="api-tokens"

@@ -15,7 +15,7 @@ export const m = defineMessages({
   colSecret: { id: 'apps.column.secret', defaultMessage: 'Secret' },
   privateKey: { id: 'apps.secret.private_key', defaultMessage: 'private key (JWKS)' },
   since: { id: 'apps.secret.since', defaultMessage: 'since {date}' },
-  actions: { id: 'apps.column.actions', defaultMessage: 'Actions' },
+  actionsFor: { id: 'apps.actions_for', defaultMessage: 'Actions for {app}' },
   edit: { id: 'apps.action.edit', defaultMessage: 'Edit' },
   newSecret: { id: 'apps.action.new_secret', defaultMessage: 'New secret' },
   delete: { id: 'apps.action.delete', defaultMessage: 'Delete' },

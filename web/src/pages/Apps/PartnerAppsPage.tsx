@@ -10,10 +10,12 @@ import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link } from 'react-router';
-import { Anchor, Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { IconKey, IconPlus } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Checkbox, Code, Group, Menu, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { RowActionsMenu, actionsColumn } from '../../components/RowActionsMenu.tsx';
 import { appsApi, isGrantType, TOKEN_EXCHANGE, type AppDto, type GrantType } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { SdkGuideLink } from '../../components/SdkGuideLink.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
@@ -114,36 +116,26 @@ function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record
         </>
       ),
     },
-    {
-      key: 'actions',
-      title: '',
-      label: intl.formatMessage(m.actions),
-      mobile: 'footer',
-      align: 'right',
-      render: (a) => (
-        <>
-          {on && (
-            <Group gap="xs" justify="flex-end" wrap="nowrap">
-              <Button
-                size="xs"
-                variant="subtle"
-                onClick={() => on.edit(a)}
-              >
+    // one "…" menu, not three buttons: the table fits a laptop's width and a phone's without sideways scroll
+    ...(on
+      ? [
+          actionsColumn((a: AppDto) => (
+            <RowActionsMenu label={intl.formatMessage(m.actionsFor, { app: a.name })}>
+              <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => on.edit(a)}>
                 <FormattedMessage {...m.edit} />
-              </Button>
+              </Menu.Item>
               {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
-                <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => on.rotate(a)}>
+                <Menu.Item leftSection={<IconKey size={14} />} onClick={() => on.rotate(a)}>
                   <FormattedMessage {...m.newSecret} />
-                </Button>
+                </Menu.Item>
               )}
-              <Button size="xs" variant="subtle" color="red" onClick={() => on.remove(a)}>
+              <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => on.remove(a)}>
                 <FormattedMessage {...m.delete} />
-              </Button>
-            </Group>
-          )}
-        </>
-      ),
-    },
+              </Menu.Item>
+            </RowActionsMenu>
+          )),
+        ]
+      : []),
   ];
 }
 
@@ -243,6 +235,7 @@ export function PartnerAppsPage() {
           ) : undefined
         }
       />
+      <SdkGuideLink mb="md" />
       <ErrorAlert error={list.error} />
       {allowedGrants.length === 0 && (
         <Text c="dimmed" size="sm" mb="md">

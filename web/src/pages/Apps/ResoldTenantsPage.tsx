@@ -6,10 +6,11 @@
 import { DataTable } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { appsApi } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { CopyableCode } from '../../components/CopyableCode.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
@@ -27,7 +28,9 @@ const m = defineMessages({
   provisionButton: { id: 'apps.resold.provision_button', defaultMessage: 'Provision a customer' },
   provisioned: { id: 'apps.resold.provisioned', defaultMessage: '{name} provisioned.' },
   invitationTitle: { id: 'apps.resold.invitation_title', defaultMessage: 'Invitation for the admin of {name}' },
-  invitationBody: { id: 'apps.resold.invitation_body', defaultMessage: 'Send this one-time link to the customer’s administrator: <code>{url}</code>' },
+  invitationBody: { id: 'apps.resold.invitation_body.copy', defaultMessage: 'Send this one-time link to the customer’s administrator:' },
+  invitationLink: { id: 'apps.resold.invitation_link', defaultMessage: 'invitation link' },
+  hideInvitation: { id: 'apps.resold.invitation_hide', defaultMessage: 'Hide the invitation link' },
   empty: { id: 'apps.resold.empty', defaultMessage: 'No resold customers yet.' },
   colCustomer: { id: 'apps.resold.column.customer', defaultMessage: 'Customer' },
   colAccounts: { id: 'apps.resold.column.billing_accounts', defaultMessage: 'Billing accounts' },
@@ -106,8 +109,11 @@ export function ResoldTenantsPage() {
       />
       <ErrorAlert error={list.error} />
       {invitation && (
-        <Alert color="teal" mb="md" withCloseButton onClose={() => setInvitation(null)} title={intl.formatMessage(m.invitationTitle, { name: invitation.name })} data-testid="resold-invitation">
-          <FormattedMessage {...m.invitationBody} values={{ url: invitation.url, code: (chunks) => <Code>{chunks}</Code> }} />
+        <Alert color="teal" mb="md" withCloseButton closeButtonLabel={intl.formatMessage(m.hideInvitation)} onClose={() => setInvitation(null)} title={intl.formatMessage(m.invitationTitle, { name: invitation.name })} data-testid="resold-invitation">
+          <Text size="sm" mb="xs">
+            <FormattedMessage {...m.invitationBody} />
+          </Text>
+          <CopyableCode value={invitation.url} copyLabel={intl.formatMessage(m.invitationLink)} testId="resold-invitation-url" />
         </Alert>
       )}
       <DataTable
@@ -127,7 +133,7 @@ export function ResoldTenantsPage() {
               <>
                 <Text fw={500}>{r.tenant.name}</Text>
                 <Text size="xs" c="dimmed">
-                  {r.tenant.slug} · <Code>{r.tenant.id}</Code>
+                  {r.tenant.slug}
                 </Text>
               </>
             ),

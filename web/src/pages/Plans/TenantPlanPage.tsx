@@ -6,7 +6,6 @@
 import { useState } from 'react';
 import { Alert, Button, Card, FileInput, Group, Modal, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { FormattedMessage, useIntl } from 'react-intl';
-import { ApiError } from '../../api/errors.ts';
 import { defineMessages } from '../../i18n/define.ts';
 import { plansApi, type AvailablePlanDto, type KycDocumentInput, type KycSubmission, type Segment, type SubscriptionDto } from '../../api/plans.ts';
 import { formatMoney } from '../../components/format.ts';
@@ -27,6 +26,12 @@ const msg = defineMessages({
   title: { id: 'plans.tenant.title', defaultMessage: 'Plan and subscription' },
   noProviderDescription: { id: 'plans.tenant.no_provider.description', defaultMessage: 'Plans offered by the provider that serves your organization.' },
   description: { id: 'plans.tenant.description', defaultMessage: 'Your plan with {provider}.' },
+  noPlan: { id: 'plans.tenant.no_plan', defaultMessage: 'Your organization has no plan' },
+  howToGetOne: {
+    id: 'plans.tenant.no_plan.how',
+    defaultMessage:
+      'Plans here come from a provider that resells the service and has taken your organization on as its customer; no provider has done so yet. To get a plan, ask the company you buy the service from to add your organization as its customer here. Its plans then appear on this page, and you choose one and sign its terms.',
+  },
   descriptionUnknown: { id: 'plans.tenant.description_unknown', defaultMessage: 'Your plan with your provider.' },
   termsTitle: { id: 'plans.tenant.terms_title', defaultMessage: 'Terms of the {plan} plan' },
   yourPlan: { id: 'plans.tenant.plan.current', defaultMessage: 'Your current plan' },
@@ -64,7 +69,9 @@ export function TenantPlanPage() {
   const available = useApiQuery(planKeys.available(t.tenant_id), () => plansApi.available(t.tenant_id));
   const [signing, setSigning] = useState<{ subscription: SubscriptionDto; terms: string } | null>(null);
   const subscribe = useApiMutation((planId: string) => plansApi.subscribe(t.tenant_id, planId), { onDone: (r) => setSigning(r) });
-  const a = account.data;
+  // no provider that offers plans serves the organization: the server says so with customer null (no 404)
+  const unserved = account.data?.customer === null;
+  const a = account.data?.customer ? { ...account.data, customer: account.data.customer } : undefined;
   const sub = a?.customer.subscription ?? null;
   const needsKyc = a && (a.customer.kyc_status === 'guest' || a.customer.kyc_status === 'rejected');
 
@@ -73,16 +80,13 @@ export function TenantPlanPage() {
     setSigning({ subscription: s, terms: r.terms });
   };
 
-  if (account.error instanceof ApiError && account.error.code === 'customer_not_found') {
+  if (unserved) {
     return (
       <>
         <PageHeader title={intl.formatMessage(msg.title)} description={intl.formatMessage(msg.noProviderDescription)} />
-        <Text c="dimmed">
-          <FormattedMessage
-            id="plans.tenant.no_provider"
-            defaultMessage="Your organization is not served by a provider that offers plans here, so there is nothing to choose."
-          />
-        </Text>
+        <Alert color="blue" title={intl.formatMessage(msg.noPlan)} data-testid="no-plan">
+          <FormattedMessage {...msg.howToGetOne} />
+        </Alert>
       </>
     );
   }
