@@ -71,6 +71,12 @@ describe('CIBA poll mode', () => {
 
     const { admin, list } = await waiting(tenant);
     expect(list).toHaveLength(1);
+    // the customer's admins are told: the bell, and an e-mail
+    await t.services.notifications.worker.tick();
+    const notices = (await admin.get<any>('/api/v1/me/notifications?limit=100')).body.data as { type: string; title: string; link: string | null }[];
+    expect(notices.find((n) => n.type === 'consent.requested')).toMatchObject({ title: `An app of ${app.partner.name} asks to act for ${tenant.name}`, link: `/tenant/${tenant.id}/consent-requests` });
+    const mails = await t.testDb.db.kysely.selectFrom('mail_outbox').select('subject').where('to_addr', '=', tenant.admin.email).execute();
+    expect(mails.map((m) => m.subject)).toContain(`An app of ${app.partner.name} asks to act for ${tenant.name}`);
     expect(list[0].app.name).toBe('Roaming Insights');
     expect(list[0].partner.name).toBe(app.partner.name);
     expect(list[0].binding_message).toBe('Order 4711');
