@@ -15,7 +15,7 @@ import { RECORD_FRESH_MS, RECORDS_MAX } from './oauth-grants.ts';
 import { CIBA_GRANT } from './ciba.ts';
 
 /** The same endpoints as the throttled provider paths, by the library's route names. */
-const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request']);
+const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request', 'backchannel_authentication']);
 
 /** The request's per-(client, IP) throttle counter, read by handle() together with the IP's. */
 export interface PeekedClient {

@@ -47,7 +47,7 @@ import { OAuthEndpoints, type Liveness } from './oauth-endpoints.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 /** Provider paths that authenticate clients: failed client authentication there is throttled. */
-const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
+const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request', '/backchannel']);
 export interface OAuthDeps {
   config: Config;
   db: Db;
@@ -326,6 +326,7 @@ export class OAuthService {
     provider.on('introspection.error', countFailure);
     provider.on('revocation.error', countFailure);
     provider.on('pushed_authorization_request.error', countFailure);
+    provider.on('backchannel_authentication.error', countFailure);
     this.#provider = provider;
     this.#callback = provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   }

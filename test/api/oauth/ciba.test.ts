@@ -153,6 +153,9 @@ describe('CIBA poll mode', () => {
     }
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(answers[0].error).toBe('unknown_user_id');
+    // a wrong secret at the backchannel endpoint is a failed client authentication (and counted by the throttle)
+    const bad = await fetch(`${t.issuer}/backchannel`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${app.clientId}:wrong`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ scope: 'openid orders.read', login_hint: home! }) });
+    expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
   });
 
   it('needs a second factor when the customer’s policy requires it', async () => {
