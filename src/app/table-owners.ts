@@ -62,6 +62,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   apps: 'apps',
   oauth_store: 'oauth',
   oauth_consents: 'oauth',
+  ciba_requests: 'oauth', // a partner app's backchannel (CIBA) consent request, until a customer admin decides
   oauth_signing_keys: 'oauth',
   oauth_revoked_tokens: 'oauth',
   referral_codes: 'program',

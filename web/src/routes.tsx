@@ -151,6 +151,7 @@ const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').the
 const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
 const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
 const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.tsx').then((m) => ({ default: m.OperatorHomePage })));
+const ConsentRequestsPage = lazy(() => import('./pages/Connected/ConsentRequestsPage.tsx').then((m) => ({ default: m.ConsentRequestsPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 const PartnerDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.PartnerDomainsPage })));
 const ResellersPage = lazy(() => import('./pages/Resellers/ResellersPage.tsx').then((m) => ({ default: m.ResellersPage })));
@@ -394,6 +395,13 @@ export const PAGES: PortalPage[] = [
     element: <TenantTimeLimitedAccessPage />,
     allow: can.tenant('tenant.delegations.manage'),
     nav: { section: 'tenant', label: defineMessage({ id: 'page.tenant_time_limited.nav', defaultMessage: 'Time-limited access' }), icon: IconClock, order: 45, badge: TimeLimitedNavBadge },
+  },
+  {
+    path: '/tenant/:tenantId/consent-requests',
+    title: defineMessage({ id: 'page.tenant_consent_requests.title', defaultMessage: 'Consent requests' }),
+    element: <ConsentRequestsPage />,
+    allow: can.tenant('tenant.delegations.manage'),
+    nav: { section: 'tenant', label: defineMessage({ id: 'page.tenant_consent_requests.nav', defaultMessage: 'Consent requests' }), icon: IconPlug, order: 49 },
   },
   {
     path: '/tenant/:tenantId/connected',

@@ -4708,6 +4708,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/ciba-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partner apps' consent requests sent out of band (CIBA) that wait for a tenant administrator's decision */
+        get: operations["getTenantsCibaRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/ciba-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a consent request sent out of band (tenant admin): the same connection as the consent screen makes — the shared accounts, the account billed, for how long */
+        post: operations["postTenantsCibaRequestsApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/ciba-requests/{request_id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a consent request sent out of band (tenant admin): the app is told access_denied */
+        post: operations["postTenantsCibaRequestsDeny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/commitments": {
         parameters: {
             query?: never;
@@ -7197,6 +7248,7 @@ export interface components {
         };
         /** App */
         App: {
+            ciba: components["schemas"]["AppCiba"] | null;
             /** @description the OAuth client_id (same as id) */
             client_id: string;
             /** @example 2025-06-02T09:30:00.000Z */
@@ -7223,6 +7275,15 @@ export interface components {
             token_endpoint_auth_methods: ("client_secret_basic" | "client_secret_post" | "private_key_jwt")[];
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
+        };
+        /**
+         * AppCiba
+         * @description CIBA (OpenID Client-Initiated Backchannel Authentication): the app asks a customer for consent without a browser; null: it does not
+         */
+        AppCiba: {
+            /** @description how the app learns the customer decided: it polls the token endpoint, or Partnergate calls its notification endpoint (ping) and it then calls the token endpoint */
+            delivery_mode: "poll" | "ping";
+            notification_endpoint?: string | null;
         };
         /** ApprovalPolicy */
         ApprovalPolicy: {
@@ -7506,6 +7567,35 @@ export interface components {
                 overdue_cents: number;
                 paid_cents: number;
                 tenants: number;
+            }[];
+        };
+        /** CibaRequest */
+        CibaRequest: {
+            app: {
+                client_id: string;
+                logo_uri: string | null;
+                name: string;
+            };
+            binding_message: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            expires_at: string;
+            id: string;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            /** @description what the app asks to do, in words */
+            permissions: {
+                description: string;
+                scope: string;
+            }[];
+            purposes: {
+                description: string;
+                id: string;
+                name: string;
             }[];
         };
         /** ConnectedApp */
@@ -20407,6 +20497,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    ciba?: {
+                        /** @description how the app learns the customer decided: it polls the token endpoint, or Partnergate calls its notification endpoint (ping) and it then calls the token endpoint */
+                        delivery_mode: "poll" | "ping";
+                        notification_endpoint?: string | null;
+                    } | null;
                     description?: string | null;
                     grant_types: ("authorization_code" | "refresh_token" | "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange")[];
                     /** @description how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri */
@@ -20636,6 +20731,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    ciba?: {
+                        /** @description how the app learns the customer decided: it polls the token endpoint, or Partnergate calls its notification endpoint (ping) and it then calls the token endpoint */
+                        delivery_mode: "poll" | "ping";
+                        notification_endpoint?: string | null;
+                    } | null;
                     description?: string | null;
                     grant_types?: ("authorization_code" | "refresh_token" | "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange")[];
                     /** @description how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri */
@@ -33226,6 +33326,241 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsCibaRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A list of CibaRequest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CibaRequest"][];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsCibaRequestsApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description cib_… identifier
+                 * @example cib_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                request_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ban_ids: string[];
+                    /**
+                     * @description ban_… identifier
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    bill_to: string;
+                    duration_days: number;
+                    purposes?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Approve a consent request sent out of band */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                        delegation_id: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsCibaRequestsDeny: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description cib_… identifier
+                 * @example cib_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                request_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

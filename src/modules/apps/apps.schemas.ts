@@ -19,6 +19,10 @@ const IdTokenAlgSchema = Type.Union([Type.Literal('RS256'), Type.Literal('ES256'
   description:
     "how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri",
 });
+const CibaSchema = Strict({
+  delivery_mode: Type.Union([Type.Literal('poll'), Type.Literal('ping')], { description: 'how the app learns the customer decided: it polls the token endpoint, or Partnergate calls its notification endpoint (ping) and it then calls the token endpoint' }),
+  notification_endpoint: Type.Optional(Nullable(Uri)),
+}, { title: 'AppCiba', description: 'CIBA (OpenID Client-Initiated Backchannel Authentication): the app asks a customer for consent without a browser; null: it does not' });
 const JwkSchema = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
 const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) });
 
@@ -36,6 +40,7 @@ export const AppDto = Type.Object({
   token_endpoint_auth_methods: AuthMethodsSchema,
   jwks: Nullable(Type.Unknown()),
   id_token_signed_response_alg: IdTokenAlgSchema,
+  ciba: Nullable(CibaSchema),
   secret_hint: Nullable(Type.String({ description: 'the first characters of the current secret' })),
   secret_rotated_at: Nullable(Type.String()),
   created_at: Type.String(),
@@ -61,6 +66,7 @@ export const CreateAppBody = Strict({
   token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
   id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
+  ciba: Type.Optional(Nullable(CibaSchema)),
 });
 
 export const UpdateAppBody = Strict({
@@ -74,6 +80,7 @@ export const UpdateAppBody = Strict({
   token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
   id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
+  ciba: Type.Optional(Nullable(CibaSchema)),
 });
 
 export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) }, { title: 'Scope' });

@@ -26,7 +26,7 @@ import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, PLATFORM_SCOPES, SECRET_A
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
 import { findClientAuth, findClientRecord } from './client-records.ts';
 import * as repo from './apps.repo.ts';
-import type { IdTokenSigningAlg } from './apps.repo.ts';
+import { cibaColumns, cibaDto, type CibaSetting } from './app-ciba.ts';
 
 export const CLIENT_SECRET_PREFIX = 'pgcs';
 const MAX_APPS_PER_PARTNER = 25;
@@ -56,7 +56,8 @@ export interface AppInput {
   token_endpoint_auth_methods?: TokenEndpointAuthMethod[];
   jwks?: { keys: Record<string, unknown>[] } | null;
   /** what the app's ID tokens are signed with (default RS256, OpenID Connect Core's) */
-  id_token_signed_response_alg?: IdTokenSigningAlg;
+  id_token_signed_response_alg?: repo.IdTokenSigningAlg;
+  ciba?: CibaSetting | null;
 }
 
 export type AppPatch = Partial<AppInput>;
@@ -276,6 +277,7 @@ export class AppsService {
         auth_methods: restriction,
         jwks: this.#validateJwks(method, input.jwks),
         id_token_signed_response_alg: input.id_token_signed_response_alg ?? 'RS256',
+        ...cibaColumns(input.ciba, caps),
         secret_hash: secret ? this.#d.hasher.hash(secret) : null,
         secret_hint: secret ? secretHint(secret) : null,
         secret_rotated_at: secret ? now : null,
@@ -331,6 +333,7 @@ export class AppsService {
       }
       if (patch.jwks !== undefined) next.jwks = this.#validateJwks(app.token_endpoint_auth_method, patch.jwks);
       if (patch.id_token_signed_response_alg !== undefined) next.id_token_signed_response_alg = patch.id_token_signed_response_alg;
+      if (patch.ciba !== undefined) Object.assign(next, cibaColumns(patch.ciba, caps));
       const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
       if (Object.keys(changes).length === 0) return app;
       await repo.updateApp(trx, appId, { ...changes, updated_at: this.#now() });
@@ -488,6 +491,7 @@ export function toAppDto(a: repo.AppRow) {
     token_endpoint_auth_methods: acceptedAuthMethods(a),
     jwks: a.jwks ? (JSON.parse(a.jwks) as unknown) : null,
     id_token_signed_response_alg: a.id_token_signed_response_alg,
+    ciba: cibaDto(a),
     secret_hint: a.secret_hint,
     secret_rotated_at: a.secret_rotated_at,
     created_at: a.created_at,

@@ -39,6 +39,7 @@ const FROM_AUDIT: Record<string, string> = {
   'delegation.revoked': 'delegation.revoked',
   'delegation.expired': 'delegation.expired',
   'delegation.renewed': 'delegation.extended',
+  'oauth.ciba_requested': 'consent.requested',
   'oauth.consent_granted': 'consent.granted',
   'oauth.grant_revoked': 'consent.revoked',
   'partner.created': 'partner.applied',

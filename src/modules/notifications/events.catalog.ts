@@ -133,6 +133,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   ev('delegation.expired', 'Access ended', "A partner's access to a tenant reached its end date.", 'both', false, DelegationEvent()),
   ev('delegation.extended', 'Access extended', "A partner's access was extended to a later end date (renewal or auto-extend).", 'both', false, DelegationEvent({ previous_ends_at: Nullable(Type.String({ format: 'date-time' })) })),
   ev('delegation.activated', 'Eligible access activated', 'A partner member activated eligible (just-in-time) access for a bounded time.', 'both', false, DelegationEvent({ active_until: Type.String({ format: 'date-time' }) })),
+  ev('consent.requested', 'An app asks for consent', "A partner's app asked the tenant for consent out of band (OpenID CIBA): a tenant admin has to approve or refuse it in the portal before it expires.", 'tenant_admins', true, ConsentEvent),
   ev('consent.granted', 'An app was allowed in', "A tenant admin allowed a partner's app to act for the tenant (OAuth consent).", 'tenant_admins', false, ConsentEvent),
   ev('consent.revoked', "An app's permission was withdrawn", "A tenant withdrew a partner app's permission to act for it.", 'both', false, ConsentEvent),
   ev('partner.applied', 'Partner application', 'An organization applied to become a partner: the operator reviews the application and approves or rejects it.', 'operators', false, PartnerEvent),

@@ -43,6 +43,11 @@ export const m = defineMessages({
     id: 'notice.delegation_activated.body',
     defaultMessage: '{actor, select, none {The “{role}” role is active until {until}.} other {The “{role}” role is active by {actor} until {until}.}}',
   },
+  consentRequestedTitle: { id: 'notice.consent_requested.title', defaultMessage: 'An app of {partner} asks to act for {tenant}' },
+  consentRequestedBody: {
+    id: 'notice.consent_requested.body',
+    defaultMessage: 'The app asked without a browser (CIBA): open the consent requests to see what it asks, for how long, and approve or refuse it. The request expires within minutes.',
+  },
   consentGrantedTitle: { id: 'notice.consent_granted.title', defaultMessage: '{tenant} allowed an app of {partner}' },
   consentGrantedBody: {
     id: 'notice.consent_granted.body',

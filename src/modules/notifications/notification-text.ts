@@ -81,6 +81,8 @@ export function noticeFor(type: string, d: Data, side: Side, locale: Locale = 'e
       return { title: t(l, m.extendedTitle, v), body: t(l, m.extendedBody, v), link };
     case 'delegation.activated':
       return { title: t(l, m.activatedTitle, v), body: t(l, m.activatedBody, { ...v, until: moment(l, String(d.active_until)) }), link };
+    case 'consent.requested':
+      return { title: t(l, m.consentRequestedTitle, v), body: t(l, m.consentRequestedBody), link: d.tenant ? `/tenant/${d.tenant.id}/consent-requests` : null };
     case 'consent.granted':
       return { title: t(l, m.consentGrantedTitle, v), body: t(l, m.consentGrantedBody, v), link };
     case 'consent.revoked':

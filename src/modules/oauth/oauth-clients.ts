@@ -12,9 +12,10 @@ import { ACCEPTED_AUTH_METHODS, ID_TOKEN_DEFAULT_ALG } from './provider.ts';
 import { type FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { currentProviderContext } from './oidc-provider-internals.ts';
 import { RECORD_FRESH_MS, RECORDS_MAX } from './oauth-grants.ts';
+import { CIBA_GRANT } from './ciba.ts';
 
 /** The same endpoints as the throttled provider paths, by the library's route names. */
-const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request']);
+const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request', 'backchannel_authentication']);
 
 /** The request's per-(client, IP) throttle counter, read by handle() together with the IP's. */
 export interface PeekedClient {
@@ -28,6 +29,8 @@ export interface OAuthClientsDeps {
   clock: Clock;
   apps: AppsService;
   throttle: FailureThrottle;
+  /** may the partner's apps use CIBA now (the operator's switch, feature oauth.ciba, in the snapshot) */
+  cibaAllowed: (partnerId: string) => boolean;
 }
 
 export class OAuthClients {
@@ -132,6 +135,9 @@ export class OAuthClients {
     // A grant type stays usable only while the partner holds a capability that allows it.
     const scopes = JSON.parse(app.scopes) as string[];
     const grantTypes = (JSON.parse(app.grant_types) as GrantType[]).filter((g) => grantAllowed(g, caps, scopes));
+    // CIBA: the app opted in (its delivery mode), its partner acts for customers and the operator did not switch it off
+    const ciba = app.ciba_delivery_mode !== null && caps.includes('delegated') && this.#d.cibaAllowed(partner.id);
+    if (ciba) grantTypes.push(CIBA_GRANT as GrantType);
     if (grantTypes.length === 0) return undefined;
     const code = grantTypes.includes('authorization_code');
     if (grantTypes.includes('refresh_token') && !scopes.includes('offline_access')) scopes.push('offline_access');
@@ -150,6 +156,10 @@ export class OAuthClients {
       id_token_signed_response_alg: app.id_token_signed_response_alg ?? ID_TOKEN_DEFAULT_ALG,
     };
     if (app.logo_uri) metadata.logo_uri = app.logo_uri;
+    if (ciba) {
+      metadata.backchannel_token_delivery_mode = app.ciba_delivery_mode!;
+      if (app.ciba_delivery_mode === 'ping' && app.ciba_notification_endpoint) metadata.backchannel_client_notification_endpoint = app.ciba_notification_endpoint;
+    }
     if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
       // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
       if (!app.secret_hash) return undefined;

@@ -47,7 +47,15 @@ export interface StoreHooks {
   findClient?: (clientId: string) => Promise<AdapterPayload | undefined>;
   /** Adjusts a payload before it is stored (e.g. binds a refresh token to a DPoP key). */
   beforeUpsert?: (model: string, payload: AdapterPayload) => void;
+  /** Runs before a model is looked up by id; may throw the library's error (a CIBA poll too soon: slow_down). */
+  beforeFind?: (model: string, id: string) => Promise<void>;
 }
+
+/**
+ * Models the library itself answers `expired_token` for once past their end (CIBA §11, RFC 8628 §3.5):
+ * their expired rows stay findable until the purge, or the app would be told `invalid_grant`.
+ */
+const EXPIRY_ANSWERED = new Set(['BackchannelAuthenticationRequest', 'DeviceCode']);
 
 const REPLAYABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
@@ -259,7 +267,7 @@ class ModelAdapter implements Adapter {
     live?.catch(() => undefined); // awaited below unless the row is missing
     const row = (await FIND_BY[column](this.#db.kysely, this.#model, key)).rows[0];
     if (!row) return undefined;
-    if (row.expires_at !== null && row.expires_at <= new Date().toISOString()) return undefined;
+    if (row.expires_at !== null && row.expires_at <= new Date().toISOString() && !EXPIRY_ANSWERED.has(this.#model)) return undefined;
     const payload = this.#codec.decode(row.payload, column === 'id' ? value : null);
     if (!payload) return undefined;
     if (row.consumed_at !== null) payload.consumed = Math.floor(Date.parse(row.consumed_at) / 1000);
@@ -267,7 +275,8 @@ class ModelAdapter implements Adapter {
     return payload;
   }
 
-  find(id: string): Promise<AdapterPayload | undefined> {
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    await this.#hooks.beforeFind?.(this.#model, id);
     return this.#findBy('id', id);
   }
 

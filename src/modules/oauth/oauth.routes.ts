@@ -17,6 +17,7 @@ import type { OAuthService } from './oauth.service.ts';
 import { OAUTH_MOUNT, INTERACTION_PATH, PROTECTED_RESOURCE_WELL_KNOWN, gatewayAudience } from './provider.ts';
 import type { Config } from '../../config/config.ts';
 import { registerInteractionRoutes, type InteractionDeps } from './interaction.routes.ts';
+import { cibaTenantRoutes } from './ciba.routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FrontHandler } from '../../platform/http/front-handler.ts';
 import { requestIdOf } from '../../platform/http/request-basics.ts';
@@ -168,6 +169,7 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
     },
 
     tenant(app) {
+      cibaTenantRoutes(app, { oauth, access, identity: d.identity });
       const Params = Strict({ tenant_id: Id('tnt') });
       const OneParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
 

@@ -29,23 +29,25 @@ import type { PurposeChoices } from './consent.service.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, } from '../apps/index.ts';
 import { OAuthStore, } from './oauth-store.ts';
+import { OutboundClient } from '../../platform/outbound/outbound-http.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT, protectedResourceMetadata } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
+import { CIBA_FEATURE, CibaService, type CibaDeps } from './ciba.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, basicClientId } from './throttle.ts';
 import { authnClaims, compact, wholesalerOwnClaims } from './claims.ts';
-import { bindRefreshTokenToDpopKey, clientAuthRefusal, isGrantTypeNotAllowed, } from './oidc-provider-internals.ts';
+import { bindRefreshTokenToDpopKey, clientAuthRefusal, currentProviderContext, isGrantTypeNotAllowed, } from './oidc-provider-internals.ts';
 import { OAuthClients, PEEKED_CLIENT, type PeekedClient } from './oauth-clients.ts';
 import { OAuthGrants } from './oauth-grants.ts';
 import { OAuthEndpoints, type Liveness } from './oauth-endpoints.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 /** Provider paths that authenticate clients: failed client authentication there is throttled. */
-const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
+const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request', '/backchannel']);
 export interface OAuthDeps {
   config: Config;
   db: Db;
@@ -67,6 +69,8 @@ export interface OAuthDeps {
   crossTenantTtl?: (kind: 'access' | 'refresh', parties: { partnerId: string; tenantId: string }, fallback: number) => number;
   /** the purpose catalog (modules/purposes): what the consent screen offers and a consent records */
   purposes?: PurposeChoices | null;
+  /** tell a customer's administrators that a CIBA request waits for them (notifications, wired in build-app) */
+  cibaNotify?: CibaDeps['notify'];
 }
 
 export type { Liveness };
@@ -75,6 +79,8 @@ export class OAuthService {
   readonly keys: SigningKeys;
   readonly store: OAuthStore;
   readonly consent: ConsentService;
+  /** CIBA: the backchannel consent requests and their decisions (ciba.ts) */
+  readonly ciba: CibaService;
   readonly verifier: AccessTokenVerifier;
   /** revoked JWT access tokens by jti, in memory on every instance (the gateway's live check reads it) */
   readonly revocations: RevokedAccessTokens;
@@ -94,6 +100,7 @@ export class OAuthService {
   readonly #endpoints: OAuthEndpoints;
   readonly #publicUrl: { host: string; proto: string };
   #purgeTimer: NodeJS.Timeout | null = null;
+  readonly #outbound: OutboundClient;
   #unsubscribe: (() => void) | null = null;
   #resourceScopes: string[] = [];
   #resourceMetadata = '';
@@ -101,6 +108,7 @@ export class OAuthService {
   constructor(d: OAuthDeps) {
     this.#d = d;
     this.issuer = issuerOf(d.config);
+    this.#outbound = new OutboundClient({ allowPrivate: d.config.webhookAllowPrivateTargets, timeoutMs: d.config.webhookTimeoutMs, maxResponseBytes: 16 * 1024 });
     this.audience = gatewayAudience(d.config);
     const publicUrl = new URL(d.config.publicUrl);
     this.#publicUrl = { host: publicUrl.host, proto: publicUrl.protocol.replace(':', '') };
@@ -131,6 +139,10 @@ export class OAuthService {
       beforeUpsert: (model, payload) => {
         if (model === 'RefreshToken') bindRefreshTokenToDpopKey(payload);
       },
+      // CIBA: a poll at the token endpoint sooner than the interval is answered slow_down
+      beforeFind: async (model, id) => {
+        if (model === 'BackchannelAuthenticationRequest' && currentProviderContext()?.oidc.route === 'token') await this.ciba.checkPollRate(id);
+      },
     });
     // A revoked grant is remembered while an access token it issued may live (+ clock tolerance).
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit, grantWindowSec: longestSignedTokenLifetimeSec(d.config) + 60 });
@@ -143,7 +155,7 @@ export class OAuthService {
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
     });
     this.throttle = new FailureThrottle(d.rateLimiter);
-    this.#clients = new OAuthClients({ clock: d.clock, apps: d.apps, throttle: this.throttle });
+    this.#clients = new OAuthClients({ clock: d.clock, apps: d.apps, throttle: this.throttle, cibaAllowed: (p) => d.authz.snapshot.featureEnabled(p, CIBA_FEATURE) });
     this.#endpoints = new OAuthEndpoints({
       db: d.db,
       clock: d.clock,
@@ -171,6 +183,19 @@ export class OAuthService {
       provider: () => this.provider,
       audience: this.audience,
       maxDays: d.config.delegationMaxDays,
+    });
+    this.ciba = new CibaService({
+      db: d.db,
+      clock: d.clock,
+      audit: d.audit,
+      hasher: d.hasher,
+      secret: d.config.secretKey,
+      apps: d.apps,
+      snapshot: () => d.authz.snapshot,
+      consent: this.consent,
+      provider: () => this.provider,
+      userIdByEmail: async (email) => (await d.identity.findUserByEmail(email))?.id ?? null,
+      notify: d.cibaNotify,
     });
   }
 
@@ -203,6 +228,7 @@ export class OAuthService {
     this.revocations.stop();
     this.keys.stop();
     await this.lastUse.stop();
+    await this.#outbound.close();
   }
 
   /** Drop expired protocol rows and revocations; re-read keys so a retired key past its time stops being published. */
@@ -248,6 +274,9 @@ export class OAuthService {
       findAccount: (sub) => this.#findAccount(sub),
       extraTokenClaims: (ctx, token) => this.#extraTokenClaims(ctx, token),
       tokenPolicy: (caller, owner) => caller === owner,
+      ciba: this.ciba,
+      // a CIBA ping goes to the app's endpoint under the outbound address policy (no private address unless allowed)
+      fetch: this.#outbound.fetch as unknown as NonNullable<Parameters<typeof buildProvider>[0]['fetch']>,
       grantTtl: (kind, grantId, fallback) => {
         const parties = grantId && this.#d.crossTenantTtl ? this.#grants.requestConsentParties(grantId) : undefined;
         return parties ? this.#d.crossTenantTtl!(kind, parties, fallback) : fallback;
@@ -284,6 +313,8 @@ export class OAuthService {
       // A client that used another method than the one it registered is told which one that is.
       const refusal = clientAuthRefusal(ctx as KoaContextWithOIDC);
       if (refusal) ctx.body = { ...(ctx.body as object), error_description: refusal };
+      // CIBA without user_code (ciba.ts verifyUserCode): the library's discovery always says it is supported
+      if ((ctx as KoaContextWithOIDC).oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).backchannel_user_code_parameter_supported = false;
     });
     provider.on('grant.success', (ctx: KoaContextWithOIDC) => this.#d.metrics?.tokenIssued(ctx.oidc.params?.grant_type));
     // The library answers what its endpoints throw as 500 server_error and then says so here: a
@@ -297,6 +328,7 @@ export class OAuthService {
     provider.on('introspection.error', countFailure);
     provider.on('revocation.error', countFailure);
     provider.on('pushed_authorization_request.error', countFailure);
+    provider.on('backchannel_authentication.error', countFailure);
     this.#provider = provider;
     this.#callback = provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   }

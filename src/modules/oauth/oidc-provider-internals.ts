@@ -142,10 +142,18 @@ export function currentProviderContext(): KoaContextWithOIDC | undefined {
 
 const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
 
-/** True when the token endpoint refused a grant type the authenticated client is not registered for. */
+/** The backchannel endpoint's refusal of a client not registered for CIBA (lib/actions/authorization/client.js). */
+const CIBA_NOT_ALLOWED = 'urn:openid:params:grant-type:ciba is not allowed for this client';
+
+/**
+ * True when the token endpoint refused a grant type the authenticated client is not registered
+ * for, or the backchannel authentication endpoint a client not registered for CIBA (CIBA §13
+ * names that `unauthorized_client` too).
+ */
 export function isGrantTypeNotAllowed(ctx: KoaContextWithOIDC): boolean {
   const body = ctx.body as { error?: string; error_description?: string } | undefined;
-  return ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED && !!ctx.oidc?.client;
+  const refusal = body?.error_description === GRANT_TYPE_NOT_ALLOWED || (ctx.oidc?.route === 'backchannel_authentication' && body?.error_description === CIBA_NOT_ALLOWED);
+  return ctx.status === 400 && body?.error === 'invalid_request' && refusal && !!ctx.oidc?.client;
 }
 
 /** Bind a refresh token being stored to the DPoP key of the access token issued with it (see 5). */

@@ -14,7 +14,8 @@
  *    signed with ES256 or RS256 (ACCESS_TOKEN_SIGNING_ALG), short lived (ACCESS_TOKEN_TTL); ID
  *    tokens as the app chose (id_token_signed_response_alg: RS256, OpenID Connect Core §2's default, or ES256); DPoP (RFC 9449) available to clients using it,
  *    binding the refresh token to the same key as well (oidc-provider-internals, 5);
- *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session.
+ *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session;
+ *  - CIBA (OpenID CIBA Core 1.0) in poll and ping modes, for apps that opted in (ciba.ts).
  */
 import { createHmac } from 'node:crypto';
 import Provider, { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
@@ -24,6 +25,7 @@ import type { OAuthStore } from './oauth-store.ts';
 import { installHashedClientSecrets } from './oidc-provider-internals.ts';
 import { errorPage, logoutPage, loggedOutPage, pageLang, type PageLang } from './interaction-views.ts';
 import { negotiateLocale } from '../../platform/i18n/locales.ts';
+import { CIBA_MAX_EXPIRY_SEC } from './ciba.ts';
 
 /** The language of the library's own pages (errors, sign-out): the request's ui_locales, else its Accept-Language. */
 function koaLang(ctx: { get(h: string): string; oidc?: { params?: Record<string, unknown> } }): PageLang {
@@ -121,6 +123,10 @@ export interface ProviderDeps {
   tokenPolicy: (callerClientId: string, tokenClientId: string) => boolean;
   /** a token's lifetime when its grant acts across tenants (shorter policies), else `fallback` */
   grantTtl: (kind: 'access' | 'refresh', grantId: string | undefined, fallback: number) => number;
+  /** CIBA (ciba.ts): the library's feature, and the customer a waiting request names as its account */
+  ciba: { feature(): NonNullable<Configuration['features']>['ciba']; customerAccount(tenantId: string): Account | undefined };
+  /** how the provider calls out (a CIBA ping): under the outbound address policy */
+  fetch: NonNullable<Configuration['fetch']>;
 }
 
 export function buildProvider(d: ProviderDeps): Provider {
@@ -152,7 +158,8 @@ export function buildProvider(d: ProviderDeps): Provider {
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     extraTokenClaims: (ctx, token) => d.extraTokenClaims(ctx, token as unknown as { kind: string; grantId?: string; clientId?: string; gty?: string }),
-    findAccount: async (_ctx, sub) => d.findAccount(sub),
+    // A CIBA request names the customer (a tenant) until one of its administrators decides (ciba.ts).
+    findAccount: async (ctx, sub) => (ctx?.oidc?.route === 'backchannel_authentication' ? d.ciba.customerAccount(sub) : d.findAccount(sub)),
     interactions: {
       policy: consentAlwaysAsked(),
       url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`,
@@ -162,7 +169,7 @@ export function buildProvider(d: ProviderDeps): Provider {
       ctx.set('content-security-policy', PAGE_CSP);
       ctx.body = errorPage(koaLang(ctx), String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
     },
-    ttl: tokenLifetimes(config, d.grantTtl),
+    ttl: { ...tokenLifetimes(config, d.grantTtl), BackchannelAuthenticationRequest: cibaExpiry },
     discovery: {
       service_documentation: `${config.publicUrl}/docs`,
       // The introspection and revocation endpoints authenticate clients as the token endpoint does.
@@ -170,7 +177,10 @@ export function buildProvider(d: ProviderDeps): Provider {
       introspection_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC],
       revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
       revocation_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC],
+      // CIBA: no user_code (the customer's administrators approve in their portal, signed in)
+      backchannel_user_code_parameter_supported: false,
     },
+    fetch: d.fetch,
     clientBasedCORS: () => false,
     conformIdTokenClaims: true,
     acceptQueryParamAccessTokens: false,
@@ -299,6 +309,7 @@ function providerFeatures(d: ProviderDeps): NonNullable<Configuration['features'
       },
     },
     dPoP: { enabled: true },
+    ciba: d.ciba.feature(),
     registration: { enabled: false },
     claimsParameter: { enabled: false },
     requestObjects: { enabled: false },
@@ -323,6 +334,12 @@ function tokenLifetimes(config: Config, grantTtl: ProviderDeps['grantTtl']): Non
     // Never beyond the grant, i.e. the end of the customer's delegation.
     RefreshToken: (ctx, token) => withinGrant(ctx, grantTtl('refresh', token.grantId, config.refreshTokenTtlSec)),
   };
+}
+
+/** How long a CIBA request waits for the customer: what the app asked (requested_expiry), at most CIBA_MAX_EXPIRY_SEC. */
+function cibaExpiry(ctx: KoaContextWithOIDC | undefined): number {
+  const asked = Number(ctx?.oidc?.params?.requested_expiry);
+  return Number.isSafeInteger(asked) && asked > 0 ? Math.min(asked, CIBA_MAX_EXPIRY_SEC) : CIBA_MAX_EXPIRY_SEC;
 }
 
 /** A lifetime cut to what remains of the request's grant, when it has one (at least 1 s: the library wants a positive TTL). */

@@ -30,6 +30,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'access_requests',
   'audit_events',
   'billing_accounts',
+  'ciba_requests',
   'customer_accounts',
   'delegation_activations',
   'delegation_jit_settings',

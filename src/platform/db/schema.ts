@@ -14,7 +14,7 @@ import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './sche
 import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable, DelegationLimitsTable } from './schema/delegations.ts';
 import type { OrdersTable, ProvisionedServicesTable, SubscribersTable, InvoicesTable, InvoiceTotalsTable, PartnerTotalMembersTable, PartnerMonthTotalsTable, PartnerTotalStateTable, SupportTicketsTable, TicketTotalsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
 import type { PartnerAgenciesTable, PartnerTokensTable, VouchersTable } from './schema/agencies.ts';
-import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable } from './schema/apps.ts';
+import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable, CibaRequestsTable } from './schema/apps.ts';
 import type { ReferralCodesTable, ReferralAttributionsTable, ProgramAgreementsTable, ProgramEarningsTable, ProgramEarningInvoicesTable, ProgramPayoutsTable } from './schema/program.ts';
 import type { LinkCommitmentsTable, PartnerAlertsTable } from './schema/alerts.ts';
 import type { MailOutboxTable, DomainEventsTable, WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable, NotificationsTable, NotificationPreferencesTable, MailMessagesTable } from './schema/notifications.ts';
@@ -79,6 +79,7 @@ export interface Database {
   apps: AppsTable;
   oauth_store: OAuthStoreTable;
   oauth_consents: OAuthConsentsTable;
+  ciba_requests: CibaRequestsTable;
   oauth_signing_keys: OAuthSigningKeysTable;
   oauth_revoked_tokens: OAuthRevokedTokensTable;
   orders: OrdersTable;

@@ -102,6 +102,8 @@ async function fillJit(t: TestTenant, delegationId: string, p: TestPartner): Pro
     await s.db.kysely.insertInto('delegation_notices').values({ delegation_id: delegationId, ends_at: now, threshold_days: 30, tenant_id: t.id, partner_id: p.id, sent_at: now }).execute();
     await s.db.kysely.insertInto('delegation_relationships').values({ delegation_id: delegationId, tenant_id: t.id, partner_id: p.id, contract_reference: 'rls test', contacts: '[]', notes: null, version: 1, updated_at: now, updated_by: null, updated_by_side: 'tenant' }).execute();
     await s.db.kysely.insertInto('delegation_limits').values({ delegation_id: delegationId, tenant_id: t.id, partner_id: p.id, ip_allow: '["203.0.113.0/24"]', hours: null, expires_at: null, link_ends_at: null, updated_at: now, updated_by: null }).execute();
+    // a CIBA consent request of the partner's app (migration 0091)
+    await s.db.kysely.insertInto('ciba_requests').values({ id: `cib_${delegationId.slice(4)}`, auth_req_hash: `rls-${delegationId}`, auth_req_sealed: 'x', tenant_id: t.id, partner_id: p.id, client_id: 'app_rls', scopes: '[]', purposes: '[]', binding_message: null, status: 'waiting', expires_at: now, last_polled_at: null, decided_by: null, decided_at: null, delegation_id: null, created_at: now }).execute();
   });
 }
 

@@ -5,6 +5,9 @@ import { http } from './client.ts';
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange' as const;
 
 export type AppDto = Schemas['App'];
+/** A partner app's consent request sent out of band (CIBA), as the customer's admins see it. */
+export type ConsentRequestDto = Schemas['CibaRequest'];
+export type ConsentApproval = Body<'/api/v1/tenants/{tenant_id}/ciba-requests/{request_id}/approve', 'post'>;
 
 /** What registering an app takes. */
 export type AppInput = Body<'/api/v1/partners/{partner_id}/apps', 'post'>;
@@ -43,6 +46,10 @@ export const appsApi = {
   remove: (partnerId: string, appId: string) => http.delete(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`),
 
   connected: (tenantId: string, includeEnded = true) => http.get<{ data: ConnectedAppDto[] }>(`/api/v1/tenants/${enc(tenantId)}/connected-apps`, { include_ended: includeEnded }),
+  /** consent requests partner apps sent out of band (CIBA), waiting for a tenant admin */
+  consentRequests: (tenantId: string) => http.get<{ data: ConsentRequestDto[] }>(`/api/v1/tenants/${enc(tenantId)}/ciba-requests`),
+  approveConsentRequest: (tenantId: string, id: string, body: ConsentApproval) => http.post<{ delegation_id: string }>(`/api/v1/tenants/${enc(tenantId)}/ciba-requests/${enc(id)}/approve`, body),
+  denyConsentRequest: (tenantId: string, id: string) => http.post<void>(`/api/v1/tenants/${enc(tenantId)}/ciba-requests/${enc(id)}/deny`, {}),
   disconnect: (tenantId: string, delegationId: string, reason?: string) => http.post<void>(`/api/v1/tenants/${enc(tenantId)}/connected-apps/${enc(delegationId)}/revoke`, reason ? { reason } : {}),
 
   resold: (partnerId: string) => http.get<{ data: ResoldTenantDto[] }>(`/api/v1/partners/${enc(partnerId)}/resold-tenants`),

@@ -57,6 +57,7 @@ import { migration as m0065 } from './0065-invoice-credits.ts';
 import { migration as m0073 } from './0073-migration-phases.ts';
 import { migration as m0075 } from './0075-partner-branding.ts';
 import { migration as m0090 } from './0090-languages.ts';
+import { migration as m0091 } from './0091-ciba.ts';
 import { migration as m0100 } from './0100-alert-facts.ts';
 import { migration as m0120 } from './0120-link-limits.ts';
 import { migration as m0121 } from './0121-subscribers.ts';
@@ -117,6 +118,7 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0073-migration-phases', m0073],
   ['0075-partner-branding', m0075],
   ['0090-languages', m0090],
+  ['0091-ciba', m0091],
   ['0100-alert-facts', m0100],
   ['0120-link-limits', m0120],
   ['0121-subscribers', m0121],

@@ -34,6 +34,31 @@ export interface AppsTable {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** 0091: how the app receives CIBA results ('poll' | 'ping'); null: the app does not use CIBA */
+  ciba_delivery_mode: Generated<'poll' | 'ping' | null>;
+  /** 0091: the ping mode's client notification endpoint */
+  ciba_notification_endpoint: Generated<string | null>;
+}
+
+/** A CIBA request a partner app made for a customer, until a customer admin decides (0091). */
+export interface CibaRequestsTable {
+  id: string;
+  auth_req_hash: string;
+  auth_req_sealed: string;
+  tenant_id: string;
+  partner_id: string;
+  client_id: string;
+  /** JSON arrays */
+  scopes: string;
+  purposes: string;
+  binding_message: string | null;
+  status: 'waiting' | 'approved' | 'denied' | 'expired';
+  expires_at: string;
+  last_polled_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  delegation_id: string | null;
+  created_at: string;
 }
 
 /** Every oidc-provider model, one row per (model, id). */

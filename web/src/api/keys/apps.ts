@@ -5,4 +5,5 @@ export const appKeys = {
   resold: (partnerId: string) => ['apps', 'partner', partnerId, 'resold'] as const,
   connected: (tenantId: string, showEnded: boolean) => ['apps', 'tenant', tenantId, 'connected', showEnded] as const,
   scopes: ['apps', 'scopes'] as const,
+  consentRequests: (tenantId: string) => ['apps', 'tenant', tenantId, 'consent-requests'] as const,
 };
