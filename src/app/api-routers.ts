@@ -123,7 +123,9 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
   return [
     authzCheckRoutes({ authz: services.authz, access }),
     delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
-    reachRoutes({ authzen, snapshot: services.authz.snapshot, access, ...nameLookups(services), people: (partnerId) => services.partners.listMembers(partnerId) }),
+    reachRoutes({ authzen, snapshot: services.authz.snapshot, access, ...nameLookups(services), people: (partnerId) => services.partners.listMembers(partnerId),
+      appNames: async (partnerId) => new Map((await services.apps.list(partnerId)).map((a) => [a.id, a.name])),
+    }),
     purposeRoutes({ purposes: services.purposes, access }),
     languageRoutes({ languages: services.languages, access }),
     activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),

@@ -72,7 +72,8 @@ describe('who can reach what', () => {
       await page.getByRole('link', { name: 'Fabrikam MSP' }).first().click();
       await page.getByRole('tab', { name: 'Customers it can reach' }).click();
       const reach = await check(page, 'partner-reach', `operator-partner-${w}`);
-      for (const name of ['Acme Fiber ISP', 'Every billing account', 'Billing:']) expect(reach).toContain(name);
+      // how it reaches each customer, in words
+      for (const name of ['Acme Fiber ISP', 'Every billing account', 'Billing:', 'Through a link the customer approved']) expect(reach).toContain(name);
       // the request Beta Networks has not approved is no access
       expect(reach).not.toContain('Beta Networks');
 
@@ -80,6 +81,7 @@ describe('who can reach what', () => {
       await page.getByRole('tab', { name: 'Who has access' }).click();
       const who = await check(page, 'tenant-reach', `operator-tenant-${w}`);
       expect(who).toContain('Fabrikam MSP');
+      expect(who).toContain('Through a link the customer approved');
       // its people, by name
       expect(who).toMatch(/Owen Fabrikam|Stella Fabrikam/);
       await page.close();
@@ -93,6 +95,7 @@ describe('who can reach what', () => {
       await page.getByRole('heading', { name: 'Who has access' }).waitFor();
       const who = await check(page, 'tenant-reach', `tenant-admin-${w}`);
       expect(who).toContain('Fabrikam MSP');
+      expect(who).toContain('Through a link the customer approved');
       expect(who).not.toContain('Beta Networks');
       await page.close();
     });

@@ -9170,6 +9170,8 @@ export interface components {
             people: components["schemas"]["PersonReaching"][];
             /** @description the permissions held, by name (the catalog at /api/v1/permissions words them) */
             permissions: string[];
+            /** @description the relationships that give this access now */
+            through: components["schemas"]["ReachRoute"][];
         };
         /** PartnerTicket */
         PartnerTicket: {
@@ -9535,6 +9537,25 @@ export interface components {
             expires_in: number;
             /** @example urn:ietf:params:oauth:request_uri:q0Zk2m8sYd */
             request_uri: string;
+        };
+        /**
+         * ReachRoute
+         * @description reseller: the reseller whose link a distributor acts through; app: the app a consent was given to
+         */
+        ReachRoute: {
+            app: {
+                /** @example app_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            } | null;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @description link: the customer approved a link; consent: the customer consented to an app; wholesale: the partner resells the service */
+            kind: "link" | "consent" | "wholesale";
+            reseller: {
+                id: string;
+                name: string;
+            } | null;
         };
         /** Readiness */
         Readiness: {
@@ -10198,6 +10219,8 @@ export interface components {
                 id: string;
                 name: string;
             };
+            /** @description the relationships that give this access now */
+            through: components["schemas"]["ReachRoute"][];
         };
         /** TenantSelfSummary */
         TenantSelfSummary: {

@@ -1,10 +1,11 @@
 /**
  * OpenID AuthZEN Authorization API 1.0 over Partnergate's decision engine: the AuthZEN
- * subject / action / resource mapped onto decide() and decideForPartner(), answered from the
+ * subject / action / resource mapped onto decide() and the partner's reach (authz/reach.ts), answered from the
  * in-memory snapshot (no database on the request path), so every answer is the engine's.
  *
  * The mapping:
- *   subject  {type: "partner", id: ptr_…}  the partner, through its link and wholesale delegations (decideForPartner)
+ *   subject  {type: "partner", id: ptr_…}  the partner, through its links, wholesale delegations, its resellers' links
+ *                                          (a distributor) and its apps' consents (decideReach)
  *            {type: "user", id: usr_…}     one of the partner's people, bound to the partner (decide() with
  *                                          UserPrincipal.partnerId; properties.mfa: signed in with a second factor)
  *   resource {type: "tenant", id: tnt_…}   the tenant
@@ -26,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { titleFor } from '../../platform/errors/app-error.ts';
-import { decide, decideForPartner, isPermissionName, type AuthzSnapshot, type AuthzTarget, type Decision, type RoleCatalog } from '../authz/index.ts';
+import { customersOf, decide, decideReach, isPermissionName, partnersOf, reachRoutes, type AuthzSnapshot, type AuthzTarget, type Decision, type ReachRoute, type RoleCatalog } from '../authz/index.ts';
 import { authzenErrors as E } from './authzen.errors.ts';
 
 export const PDP_SCOPE = 'authzen.evaluate';
@@ -98,6 +99,8 @@ export interface Reach {
   tenantId: string;
   permissions: string[];
   accounts: string[] | null;
+  /** why: the relationships that give the access now */
+  routes: readonly ReachRoute[];
 }
 export interface PersonReach {
   userId: string;
@@ -176,7 +179,7 @@ export class AuthzenService {
     const action = r.action ? this.#action(r.action, '/body/action') : null;
     const type = this.#resourceType(r.resource, '/body/resource/type');
     const snap = this.#d.snapshot;
-    const tenants = [...snap.partnerTenantIds(subject.partnerId)];
+    const tenants = customersOf(snap, subject.partnerId);
     let ids: string[];
     if (type === 'tenant') {
       ids = tenants.filter((tenantId) => this.#decide(subject, action, { tenantId }, now).allow);
@@ -237,11 +240,11 @@ export class AuthzenService {
    */
   tenantsOfPartner(partnerId: string, now = this.#d.now()): Reach[] {
     const subject: Subject = { kind: 'partner', partnerId };
-    const tenants = [...this.#d.snapshot.partnerTenantIds(partnerId)].sort();
+    const tenants = customersOf(this.#d.snapshot, partnerId);
     const bans = this.#bansOf(tenants);
     return tenants.flatMap((tenantId) => {
       const r = this.#reach(subject, tenantId, bans.get(tenantId) ?? [], now);
-      return r === null ? [] : [{ partnerId, tenantId, ...r }];
+      return r === null ? [] : [{ partnerId, tenantId, ...r, routes: reachRoutes(this.#d.snapshot, partnerId, tenantId, now) }];
     });
   }
 
@@ -253,13 +256,13 @@ export class AuthzenService {
   partnersOfTenant(tenantId: string, now = this.#d.now()): (Reach & { people: PersonReach[] })[] {
     const snap = this.#d.snapshot;
     const bans = this.#bansOf([tenantId]).get(tenantId) ?? [];
-    const partners = [...snap.partners.values()].filter((p) => p.byTenant.has(tenantId)).map((p) => p.id).sort();
+    const partners = partnersOf(snap, tenantId);
     const out: (Reach & { people: PersonReach[] })[] = [];
     const reaching = new Map<string, Reach & { people: PersonReach[] }>();
     for (const partnerId of partners) {
       const r = this.#reach({ kind: 'partner', partnerId }, tenantId, bans, now);
       if (r === null) continue;
-      const entry = { partnerId, tenantId, ...r, people: [] as PersonReach[] };
+      const entry = { partnerId, tenantId, ...r, routes: reachRoutes(snap, partnerId, tenantId, now), people: [] as PersonReach[] };
       reaching.set(partnerId, entry);
       out.push(entry);
     }
@@ -306,7 +309,7 @@ export class AuthzenService {
   #decide(s: Subject, action: string | null, target: AuthzTarget, now: number): Decision {
     const snap = this.#d.snapshot;
     return s.kind === 'partner'
-      ? decideForPartner(snap, s.partnerId, action, target, now)
+      ? decideReach(snap, s.partnerId, action, target, now)
       : decide(snap, { type: 'user', userId: s.userId, partnerId: s.partnerId, mfa: s.mfa }, action, target, now);
   }
 

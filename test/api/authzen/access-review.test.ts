@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client, Problem } from '../../helpers/http.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import { link } from '../gateway/helpers.ts';
-import { decideForPartner } from '../../../src/modules/authz/index.ts';
+import { decideReach } from '../../../src/modules/authz/index.ts';
 
 let t: TestApp;
 let operator: Client;
@@ -54,7 +54,7 @@ afterAll(async () => {
 function engine(partnerId: string, tenantId: string, bans: string[]): string[] {
   const snap = t.services.authz.snapshot;
   const now = t.services.authz.now();
-  const allowed = (name: string) => decideForPartner(snap, partnerId, name, { tenantId }, now).allow || bans.some((ban) => decideForPartner(snap, partnerId, name, { tenantId, ban }, now).allow);
+  const allowed = (name: string) => decideReach(snap, partnerId, name, { tenantId }, now).allow || bans.some((ban) => decideReach(snap, partnerId, name, { tenantId, ban }, now).allow);
   return [...t.services.roles.permissions.keys()].sort().filter(allowed);
 }
 

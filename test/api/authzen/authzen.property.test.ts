@@ -6,7 +6,8 @@
  * in-memory state the request path reads); then, over HTTP with the asking partner's
  * client-credentials token:
  *  - evaluations (every subject × resource × a few actions, with and without the account's
- *    tenant named) equal decide() / decideForPartner(), one by one and as a batch under each of
+ *    tenant named) equal decide() / decideReach() (a partner: its links, wholesale delegations and
+ *    its apps' consents), one by one and as a batch under each of
  *    the three semantics;
  *  - the resource, subject and action searches, read page by page, equal a brute-force walk over
  *    every tenant, account, person and permission of the world;
@@ -18,7 +19,7 @@ import fc from 'fast-check';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { mintToken } from '../gateway/helpers.ts';
 import { Client } from '../../helpers/http.ts';
-import { decide, decideForPartner, type AuthzTarget, type Decision } from '../../../src/modules/authz/index.ts';
+import { decide, decideReach, type AuthzTarget, type Decision } from '../../../src/modules/authz/index.ts';
 import type { DelegationInput } from '../../../src/modules/authz/index.ts';
 
 let t: TestApp;
@@ -133,7 +134,7 @@ function engine(b: Built, s: Subject, action: string | null, r: Resource): Decis
   const snap = t.services.authz.snapshot;
   const now = t.services.authz.now();
   const target: AuthzTarget = r.type === 'tenant' ? { tenantId: r.id } : { tenantId: r.properties?.tenant_id ?? snap.ban(r.id)?.tenantId ?? 'tnt_none', ban: r.id };
-  if (s.type === 'partner') return decideForPartner(snap, s.id === b.partners[0] ? s.id : NO_PARTNER, action, target, now);
+  if (s.type === 'partner') return decideReach(snap, s.id === b.partners[0] ? s.id : NO_PARTNER, action, target, now);
   return decide(snap, { type: 'user', userId: s.id, partnerId: b.partners[0], mfa: s.properties?.mfa === true }, action, target, now);
 }
 

@@ -4,7 +4,7 @@ import { Anchor, Text } from '@mantine/core';
 import { accessReviewApi, type TenantReached } from '../../api/accessReview.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { useApiList } from '../../query/query.ts';
-import { PermissionWords, accountsWords } from './reachWords.tsx';
+import { PermissionWords, ThroughWords, accountsWords } from './reachWords.tsx';
 import { accessReviewKeys } from '../../api/keys/accessReview.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { defineMessages } from '../../i18n/define.ts';
@@ -19,6 +19,7 @@ const m = defineMessages({
   customer: { id: 'access_review.partner.column.customer', defaultMessage: 'Customer' },
   accounts: { id: 'access_review.partner.column.accounts', defaultMessage: 'Billing accounts' },
   what: { id: 'access_review.partner.column.what', defaultMessage: 'What it may do' },
+  how: { id: 'access_review.partner.column.how', defaultMessage: 'How' },
 });
 
 export function PartnerReachPanel({ partnerId, partnerName }: { partnerId: string; partnerName: string }) {
@@ -49,6 +50,7 @@ export function PartnerReachPanel({ partnerId, partnerName }: { partnerId: strin
               </Anchor>
             ),
           },
+          { key: 'how', title: intl.formatMessage(m.how), render: (r) => <ThroughWords through={r.through} /> },
           { key: 'accounts', title: intl.formatMessage(m.accounts), render: (r) => accountsWords(intl, r.accounts) },
           { key: 'what', title: intl.formatMessage(m.what), render: (r) => <PermissionWords names={r.permissions} /> },
         ]}

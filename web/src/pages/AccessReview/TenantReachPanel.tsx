@@ -9,7 +9,7 @@ import type { PartnerReaching } from '../../api/accessReview.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import type { QueryKey } from '@tanstack/react-query';
 import { useApiList } from '../../query/query.ts';
-import { PermissionWords, accountsWords, samePermissions } from './reachWords.tsx';
+import { PermissionWords, ThroughWords, accountsWords, samePermissions } from './reachWords.tsx';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { defineMessages } from '../../i18n/define.ts';
 
@@ -25,6 +25,7 @@ const m = defineMessages({
   partner: { id: 'access_review.tenant.column.partner', defaultMessage: 'Partner' },
   accounts: { id: 'access_review.tenant.column.accounts', defaultMessage: 'Billing accounts' },
   what: { id: 'access_review.tenant.column.what', defaultMessage: 'What it may do' },
+  how: { id: 'access_review.tenant.column.how', defaultMessage: 'How' },
   people: { id: 'access_review.tenant.column.people', defaultMessage: 'Its people' },
 });
 
@@ -93,6 +94,7 @@ export function TenantReachPanel({ queryKey, load, tenantName, linkPartners, int
                 r.partner.name
               ),
           },
+          { key: 'how', title: intl.formatMessage(m.how), render: (r) => <ThroughWords through={r.through} /> },
           { key: 'accounts', title: intl.formatMessage(m.accounts), render: (r) => accountsWords(intl, r.accounts) },
           { key: 'what', title: intl.formatMessage(m.what), render: (r) => <PermissionWords names={r.permissions} /> },
           { key: 'people', title: intl.formatMessage(m.people), render: (r) => <People r={r} /> },

@@ -1,6 +1,6 @@
 /** What a partner or person can do on a customer, in words: permissions by area, and the billing accounts covered. */
 import { Stack, Text } from '@mantine/core';
-import { createIntl, createIntlCache, FormattedMessage, type IntlShape } from 'react-intl';
+import { createIntl, createIntlCache, FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { defineMessages } from '../../i18n/define.ts';
 import { PERMISSION_AREAS, usePermissionWords } from '../Msp/shared.tsx';
 
@@ -10,7 +10,33 @@ const m = defineMessages({
   everyAccount: { id: 'access_review.accounts.every', defaultMessage: 'Every billing account' },
   noAccount: { id: 'access_review.accounts.none', defaultMessage: 'No billing account' },
   someAccounts: { id: 'access_review.accounts.some', defaultMessage: '{count, plural, one {Billing account} other {Billing accounts}} {numbers}' },
+  viaLink: { id: 'access_review.through.link', defaultMessage: 'Through a link the customer approved' },
+  viaReseller: { id: 'access_review.through.reseller', defaultMessage: 'Through its reseller {reseller}' },
+  viaConsent: { id: 'access_review.through.consent', defaultMessage: 'By the customer’s consent to the app {app}' },
+  viaAnyApp: { id: 'access_review.through.consent_any_app', defaultMessage: 'By the customer’s consent to its apps' },
+  viaWholesale: { id: 'access_review.through.wholesale', defaultMessage: 'Through a wholesale agreement' },
 });
+
+type Route = { kind: 'link' | 'consent' | 'wholesale'; delegation_id: string; reseller: { name: string } | null; app: { name: string } | null };
+
+/** Why the access exists, one line per relationship: "Through its reseller Fabrikam", "By the customer’s consent to the app X". */
+export function ThroughWords({ through }: { through: readonly Route[] }) {
+  const intl = useIntl();
+  const say = (r: Route) => {
+    if (r.reseller !== null) return intl.formatMessage(m.viaReseller, { reseller: r.reseller.name });
+    if (r.kind === 'consent') return r.app === null ? intl.formatMessage(m.viaAnyApp) : intl.formatMessage(m.viaConsent, { app: r.app.name });
+    return intl.formatMessage(r.kind === 'wholesale' ? m.viaWholesale : m.viaLink);
+  };
+  return (
+    <Stack gap={2}>
+      {through.map((r) => (
+        <Text size="sm" key={r.delegation_id}>
+          {say(r)}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
 
 /** "Billing: Read invoices, Export invoices" — one line per area, in the catalog's words. */
 export function PermissionWords({ names }: { names: readonly string[] }) {
