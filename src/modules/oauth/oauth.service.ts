@@ -147,9 +147,7 @@ export class OAuthService {
     // A revoked grant is remembered while an access token it issued may live (+ clock tolerance).
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit, grantWindowSec: longestSignedTokenLifetimeSec(d.config) + 60 });
     this.#grants = new OAuthGrants({ db: d.db, clock: d.clock, audit: d.audit, delegations: d.delegations, revocations: this.revocations, onError: d.onError });
-    d.identity.onUserDisabled((trx, ctx, userId) => this.#grants.endMemberGrantsOf(trx, ctx, userId));
-    // a partner membership that ends (its directory, or an admin) ends the member grants of that partner's apps only
-    d.identity.onMembershipEnded(async (trx, ctx, scope, userId) => (scope.type === 'partner' ? this.#grants.endMemberGrantsOf(trx, ctx, userId, scope.id) : {}));
+    this.#endMemberGrantsWithTheirPerson(d);
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer, {
       now: () => d.clock.now(),
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
@@ -197,6 +195,15 @@ export class OAuthService {
       userIdByEmail: async (email) => (await d.identity.findUserByEmail(email))?.id ?? null,
       notify: d.cibaNotify,
     });
+  }
+
+  /**
+   * Member grants end with the account (disabled), and with one partner membership (removed by an
+   * admin or that partner's directory): then only that partner's apps' grants.
+   */
+  #endMemberGrantsWithTheirPerson(d: OAuthDeps): void {
+    d.identity.onUserDisabled((trx, ctx, userId) => this.#grants.endMemberGrantsOf(trx, ctx, userId));
+    d.identity.onMembershipEnded(async (trx, ctx, scope, userId) => (scope.type === 'partner' ? this.#grants.endMemberGrantsOf(trx, ctx, userId, scope.id) : {}));
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
