@@ -228,7 +228,12 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
     // samlify signs the assertion (the SP's metadata wants it signed) — or, for an SP that does not, the Response only
     const recipient = variant === 'response_signed_only' ? (spResponseSignedOnly as NonNullable<typeof spResponseSignedOnly>) : target;
     const idp = r.encrypt ? encryptingIdp : plainIdp;
-    const made = await idp.createLoginResponse(recipient, { extract: { request: { id: r.inResponseTo } } }, 'post', { email: r.user.nameId }, { customTagReplacement: () => ({ ...shapedOnce(shaped) }) });
+    const made = await idp.createLoginResponse(recipient, { extract: { request: { id: r.inResponseTo } } }, 'post', { email: r.user.nameId }, {
+      customTagReplacement: () => ({ ...shapedOnce(shaped) }),
+      // a Response signature must cover the encrypted assertion as sent: encrypt first, then sign (samlify's default, sign
+      // then encrypt, would leave a message signature over XML that is no longer there)
+      encryptThenSign: variant === 'response_signed_only',
+    });
     const context = (made as { context: string }).context;
     if (variant !== 'tampered') return context;
     const xml = Buffer.from(context, 'base64').toString('utf8');

@@ -16,6 +16,7 @@ import { newSpCredentials, type SpCredentials } from '../../../src/modules/sso/s
 import { SsoProtocolError, type SamlConnectionSettings, type SsoRefusal } from '../../../src/modules/sso/sso.types.ts';
 import { redisFactory, whenReady } from '../../../src/platform/redis.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type ResponseVariant, type SamlIdp } from '../../helpers/saml-idp.ts';
+import { FORGED_EMAIL, wrapSignature, type Wrapping } from '../../helpers/saml-wrapping.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -112,6 +113,23 @@ describe('SAML responses accepted', () => {
     expect(who).toEqual({ subject: '7f0c2d9e-1111-4a4a-9b9b-123456789abc', email: 'Bob@Acme.example', name: 'Bob Builder', groups: ['Support', 'Billing'], authnMethods: [CLASS_REF.password] });
   });
 
+  it('a Response signed at the message level around an unsigned assertion', async () => {
+    const { requestId, samlResponse } = await answer({ variant: 'response_signed_only' });
+    const xml = Buffer.from(samlResponse, 'base64').toString();
+    // one signature, and it is the Response's: a direct child of samlp:Response, none inside the assertion
+    expect(xml.match(/<ds:Signature[\s>]/g)).toHaveLength(1);
+    expect(xml).toMatch(/<saml:Issuer>[^<]*<\/saml:Issuer><ds:Signature/);
+    expect(xml.slice(xml.indexOf('<saml:Assertion'))).not.toContain('Signature');
+    const who = await finishSamlSignIn(settings, samlResponse, { requestId }, { replay });
+    expect(who).toEqual({ subject: 'ada@acme.example', email: 'ada@acme.example', name: 'Ada Lovelace', groups: ['Partner Admins', 'Everyone'], authnMethods: [CLASS_REF.mfa] });
+  });
+
+  it('a Response signed at the message level around an encrypted, unsigned assertion', async () => {
+    const { requestId, samlResponse } = await answer({ variant: 'response_signed_only', encrypt: true });
+    expect(Buffer.from(samlResponse, 'base64').toString()).toContain('EncryptedAssertion');
+    expect((await finishSamlSignIn(settings, samlResponse, { requestId }, { replay })).email).toBe('ada@acme.example');
+  });
+
   it('a response a little past its NotOnOrAfter is accepted within the connection’s clock skew', async () => {
     const lenient = { ...settings, clockSkewSeconds: 3600 };
     const { requestId, samlResponse } = await answer({ variant: 'expired', s: lenient });
@@ -122,7 +140,6 @@ describe('SAML responses accepted', () => {
 describe('SAML responses refused', () => {
   it.each<[ResponseVariant, SsoRefusal]>([
     ['unsigned', 'sso.response_invalid'],
-    ['response_signed_only', 'sso.response_invalid'],
     ['tampered', 'sso.response_invalid'],
     ['wrong_issuer', 'sso.response_invalid'],
     ['expired', 'sso.response_expired'],
@@ -141,6 +158,31 @@ describe('SAML responses refused', () => {
     expect(xml).toContain('mallory@evil.example');
     expect(xml).toContain('<ds:SignatureValue>');
     expect(await refusal(finishSamlSignIn(settings, samlResponse, { requestId }, { replay }))).toBe('sso.response_invalid');
+  });
+
+  it('a message-level signed Response tampered with after signing', async () => {
+    const { requestId, samlResponse } = await answer({ variant: 'response_signed_only' });
+    const forged = Buffer.from(Buffer.from(samlResponse, 'base64').toString().split('ada@acme.example').join(FORGED_EMAIL)).toString('base64');
+    expect(await refusal(finishSamlSignIn(settings, forged, { requestId }, { replay }))).toBe('sso.response_invalid');
+  });
+
+  it.each<[Wrapping, ResponseVariant]>([
+    ['response', 'response_signed_only'],
+    ['assertion', 'good'],
+  ])('signature wrapping of the %s: the genuine signed element moved aside, a forged one read in its place', async (what, variant) => {
+    const { requestId, samlResponse } = await answer({ variant });
+    const wrapped = await wrapSignature(samlResponse, 'ada@acme.example', what);
+    const xml = Buffer.from(wrapped, 'base64').toString();
+    // the genuine signature and what it covers are still there, next to the forged person
+    expect(xml).toContain('ada@acme.example');
+    expect(xml).toContain(FORGED_EMAIL);
+    expect(xml).toContain('<ds:Object>');
+    const refused = finishSamlSignIn(settings, wrapped, { requestId }, { replay });
+    // refused because the signature covers another element than the one it sits in (node-saml's check), not by accident
+    await expect(refused).rejects.toThrow(/Referenced node does not refer/);
+    expect(await refusal(refused)).toBe('sso.response_invalid');
+    // and the genuine response, unwrapped, still signs Ada in: the refusal is the wrapping's, not a broken fixture
+    expect((await finishSamlSignIn(settings, samlResponse, { requestId }, { replay })).email).toBe('ada@acme.example');
   });
 
   it('the same response twice: the second is a replay, on another instance too', async () => {

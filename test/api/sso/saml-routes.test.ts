@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { Client } from '../../helpers/http.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type ResponseVariant, type SamlIdp } from '../../helpers/saml-idp.ts';
+import { wrapSignature } from '../../helpers/saml-wrapping.ts';
 
 let t: TestApp;
 let dns: TestDnsServer;
@@ -124,6 +125,28 @@ describe('SAML sign-in through the server', () => {
     const me = await new Client(t.app).request('GET', '/api/v1/me', undefined, { cookie: `partnergate_session=${cookie}` });
     expect(me.body.user).toMatchObject({ email: grace.email });
     expect(me.body.partner).toMatchObject({ partner_id: c.partner.id, member_role: 'partner_msp_support' });
+  });
+
+  it('an answer signed only at the message level signs the person in; one signed nowhere, or wrapped around another person, gets the refusal page', async () => {
+    const c = await connectedPartner();
+    const lin = c.person('lin', []);
+    const signedResponse = await signInAtProvider(lin.email!, lin, 'response_signed_only');
+    const landed = await postAcs(c.connectionId, signedResponse);
+    expect(landed.statusCode, landed.body).toBe(302);
+    const cookie = String(landed.headers['set-cookie']).match(/partnergate_session=([^;]+)/)?.[1];
+    const me = await new Client(t.app).request('GET', '/api/v1/me', undefined, { cookie: `partnergate_session=${cookie}` });
+    expect(me.body.user).toMatchObject({ email: lin.email });
+
+    const unsigned = await signInAtProvider(lin.email!, lin, 'unsigned');
+    const wrappable = await signInAtProvider(lin.email!, lin, 'response_signed_only');
+    const wrapped = { ...wrappable, SAMLResponse: await wrapSignature(wrappable.SAMLResponse, lin.email!, 'response') };
+    for (const answer of [unsigned, wrapped]) {
+      const refused = await postAcs(c.connectionId, answer);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers['content-type']).toContain('text/html');
+      expect(refused.body).toContain('We could not verify your company sign-in');
+      expect(String(refused.headers['set-cookie'] ?? '')).not.toContain('partnergate_session=');
+    }
   });
 
   it('a tampered answer, an expired one and one for another audience get the refusal page in words; nobody is signed in', async () => {

@@ -1,8 +1,11 @@
 /**
  * SAML 2.0 service provider for one organization's connection (SAML 2.0 Web Browser SSO profile,
  * saml-profiles-2.0-os §4.1), built on @node-saml/node-saml: it builds the AuthnRequest (HTTP-Redirect
- * binding, signed with the connection's key when it has one), verifies the XML signatures, decrypts
- * encrypted assertions and checks the validity window, audience and InResponseTo. What node-saml leaves
+ * binding, signed with the connection's key when it has one), verifies the XML signatures — the Response
+ * signed at the message level or its assertion signed, either is enough (saml-profiles §4.1.4.5 as amended
+ * by the errata: each assertion is protected by its own signature or by the Response's; Entra ID, ADFS
+ * and PingFederate can each be set to sign only the Response) — decrypts encrypted
+ * assertions and checks the validity window, audience and InResponseTo. What node-saml leaves
  * to its caller is done here, as named steps after its verification:
  *
  *  - the assertion's Issuer is the connection's identity provider (node-saml checks it for logout
@@ -73,8 +76,10 @@ function samlConfig(settings: SamlConnectionSettings, idp: IdpMetadata, extra: P
     entryPoint: idp.ssoUrl,
     idpCert: idp.signingCerts,
     audience: settings.spEntityId,
-    // the assertion itself must carry the signature (a signed Response around an unsigned assertion is not enough)
-    wantAssertionsSigned: true,
+    // a signature over the Response (message level) or over the assertion, at least one: with both flags off,
+    // node-saml checks the assertion's own signature whenever the Response's does not verify, and reads the
+    // person only from the XML a verified signature covers (its getVerifiedXml), which is what defeats wrapping
+    wantAssertionsSigned: false,
     wantAuthnResponseSigned: false,
     acceptedClockSkewMs: Math.max(0, settings.clockSkewSeconds) * 1000,
     // no NameIDPolicy format and no RequestedAuthnContext: node-saml's default asks for password authentication
@@ -246,6 +251,8 @@ export function spMetadataXml(settings: SamlConnectionSettings): string {
   return generateServiceProviderMetadata({
     issuer: settings.spEntityId,
     callbackUrl: settings.acsUrl,
+    // we ask for the stronger form (the assertion signed, so it stands on its own); a Response signed only at the
+    // message level is accepted all the same (samlConfig)
     wantAssertionsSigned: true,
     identifierFormat: null,
     generateUniqueId: () => `_${randomToken(20)}`,
