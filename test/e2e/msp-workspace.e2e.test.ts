@@ -137,7 +137,7 @@ describe('MSP workspace', () => {
     // the next customer
     await page.getByTestId('next-customer').click();
     await page.locator(`[data-testid="active-context"][data-tenant="${beta.id}"][data-state="allowed"]`).waitFor();
-    await page.getByRole('heading', { name: beta.name }).waitFor();
+    await page.getByRole('heading', { name: beta.name, exact: true }).waitFor();
   });
 
   it('consolidated invoices: customer and billing account columns, filter, CSV export', { timeout: 240_000 }, async () => {
