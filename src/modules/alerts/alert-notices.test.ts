@@ -29,6 +29,6 @@ describe('what a recipient reads of an alert: the alert’s read, then its figur
 
   it('an alert without its figures names neither the amount nor the record nor the message quoting them', () => {
     const a = { kind: 'invoice_overdue', message: 'Invoice INV-7 (USD 79,418.42) was due 2026-11-10 and is unpaid.', amount_cents: 7_941_842, currency: 'USD', subject_id: 'ivc_1', period: '2026-10' };
-    expect(withoutFigures(a)).toEqual({ kind: 'invoice_overdue', message: FIGURES_HIDDEN, amount_cents: null, currency: null, subject_id: null, period: '2026-10' });
+    expect(withoutFigures(a)).toEqual({ kind: 'invoice_overdue', message: FIGURES_HIDDEN, amount_cents: null, currency: null, subject_id: null, period: '2026-10', facts: null });
   });
 });
