@@ -10,7 +10,7 @@ import { ChangeFeed } from '../platform/events/change-feed.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } from '../platform/redis.ts';
 import { createRateLimiter, type RateLimiter } from '../platform/ratelimit/index.ts';
 import { AuditLog } from '../modules/audit/index.ts';
-import { Access, AuthzService, RoleCatalog, partnerLimits } from '../modules/authz/index.ts';
+import { Access, AuthzService, RoleCatalog, partnerLimits, partnersOf } from '../modules/authz/index.ts';
 import { IdentityService } from '../modules/identity/index.ts';
 import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
 import { FeatureCatalogService, PartnerCreation, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
@@ -311,7 +311,8 @@ function createEdge(d: ServiceDeps, c: Core & Limiting & People & Records): Edge
       oauthIssuer: oauth.issuer,
       partnerOfUser: (userId) => authz.snapshot.users.get(userId)?.partner?.id ?? null,
       tenantsOfUser: (userId) => [...(authz.snapshot.users.get(userId)?.tenants?.keys() ?? [])],
-      partnersOfTenant: (tenantId) => [...authz.snapshot.partners.values()].filter((p) => p.byTenant.has(tenantId)).map((p) => p.id),
+      // every partner that reaches the customer, a distributor through its reseller included: the access reviews' answer
+      partnersOfTenant: (tenantId) => partnersOf(authz.snapshot, tenantId),
     },
     secretKey: config.secretKey,
     allowPrivateTargets: config.webhookAllowPrivateTargets,

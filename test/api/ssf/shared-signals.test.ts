@@ -217,6 +217,21 @@ describe('CAEP events pushed (RFC 8935)', () => {
     const { payload } = await verifySet(got.body);
     expect(payload.sub_id).toEqual({ format: 'iss_sub', iss: `${t.url}/oauth`, sub: app.partner.staff.id });
   });
+  it("a customer's person removed is told to a distributor that reaches the customer through its reseller's link", async () => {
+    const operator = await t.world.operator().then((o) => o.login());
+    const reseller = await t.world.partner({ capabilities: ['managed_services'] });
+    const beta = await t.world.tenant();
+    expect((await operator.put(`/api/v1/partners/${reseller.id}/distributor`, { distributor_id: app.partner.id })).status).toBe(200);
+    const resellerLink = (await link(asTestApp(), reseller, beta, { role: 'MSP_FULL' })).id;
+    const admin = await beta.admin.login();
+    expect((await admin.put(`/api/v1/tenants/${beta.id}/reseller-links/${resellerLink}/distributor-access`, { allowed: true })).status).toBe(200);
+    await t.services.feed.drain();
+    const before = receiver.received.length;
+    expect((await admin.delete(`/api/v1/tenants/${beta.id}/members/${beta.user.id}`)).status).toBe(204);
+    const got = await receiver.waitFor((x) => receiver.received.indexOf(x) >= before && eventOf(x) === CAEP_SESSION_REVOKED, 10_000);
+    const { payload } = await verifySet(got.body);
+    expect(payload.sub_id).toEqual({ format: 'iss_sub', iss: `${t.url}/oauth`, sub: beta.user.id });
+  });
 });
 
 describe("the portal's Security events of an app", () => {
