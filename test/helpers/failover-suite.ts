@@ -303,6 +303,13 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
       const lastFailed = Math.max(at, ...w.filter((a) => a.status !== 201).map((a) => a.start));
       return w.some((a) => a.status === 201 && a.start >= lastFailed);
     };
+    /** each instance serves the gateway again: an admission after its own last refusal (on a timeout, waitUntil prints both instances' logs, which name the limiter's error) */
+    const gatewayAdmitsOnEachAfter = (at: number) => () =>
+      (['one', 'two'] as const).every((which) => {
+        const g = answers.filter((a) => a.kind === 'gateway' && a.instance === which && a.start >= at);
+        const lastRefused = Math.max(at, ...g.filter((a) => a.status >= 500).map((a) => a.start));
+        return g.some((a) => a.status === 200 && a.start >= lastRefused);
+      });
 
     // ---- 1. the PostgreSQL primary
     await sleep(settle);
@@ -339,6 +346,7 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
     });
     const newMasterAfter = (Date.now() - at) / 1000;
     await waitUntil('writes succeed after the Redis failover', writesSucceedAfter(at));
+    await waitUntil('the gateway admits on each instance after the Redis failover', gatewayAdmitsOnEachAfter(at));
     await sleep(settle);
     figures.push(measure('redis_master_kill_9', from, at, Date.now(), { seconds_until_new_primary: Math.round(newMasterAfter * 10) / 10 }));
     log(`  ${JSON.stringify(figures.at(-1))}`);
