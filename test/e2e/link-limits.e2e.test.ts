@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startPortal, type Portal } from './helpers/portal.ts';
-import { clickSidebar, signedIn, walkPage } from './helpers/walk.ts';
+import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { activeLink } from '../api/delegations/helpers.ts';
 
@@ -18,10 +18,7 @@ let portal: Portal;
 let msp: TestPartner;
 let acme: TestTenant;
 
-const SIZES = [
-  { name: '1366', phone: false, size: { width: 1366, height: 900 } },
-  { name: '390', phone: true, size: { width: 390, height: 844 } },
-] as const;
+const SIZES = WIDTHS.map((size) => ({ name: String(size.width), phone: size.width < 600, size }));
 
 beforeAll(async () => {
   portal = await startPortal();

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from './helpers/portal.ts';
-import { clickSidebar, signedIn, walkPage } from './helpers/walk.ts';
+import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { activeLink } from '../api/delegations/helpers.ts';
 import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
@@ -17,10 +17,7 @@ let msp: TestPartner;
 let acme: TestTenant;
 let names: string[];
 
-const SIZES = [
-  { name: '1366', phone: false, size: { width: 1366, height: 900 } },
-  { name: '390', phone: true, size: { width: 390, height: 844 } },
-] as const;
+const SIZES = WIDTHS.map((size) => ({ name: String(size.width), phone: size.width < 600, size }));
 
 beforeAll(async () => {
   portal = await startPortal();
