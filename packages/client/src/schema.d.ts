@@ -9874,6 +9874,7 @@ export interface components {
             }[];
             saml: {
                 acs_url: string;
+                allow_idp_initiated: boolean;
                 clock_skew_seconds: number;
                 idp_metadata_set: boolean;
                 idp_metadata_url: string | null;
@@ -27398,6 +27399,8 @@ export interface operations {
                         role: string;
                     }[];
                     saml?: {
+                        /** @description accept sign-in started at the identity provider (an unsolicited response); off by default */
+                        allow_idp_initiated?: boolean;
                         clock_skew_seconds?: number;
                         idp_metadata_url?: string | null;
                         idp_metadata_xml?: string | null;
@@ -38650,6 +38653,8 @@ export interface operations {
                         role: string;
                     }[];
                     saml?: {
+                        /** @description accept sign-in started at the identity provider (an unsolicited response); off by default */
+                        allow_idp_initiated?: boolean;
                         clock_skew_seconds?: number;
                         idp_metadata_url?: string | null;
                         idp_metadata_xml?: string | null;

@@ -24,7 +24,7 @@ export interface ConnectionInput {
   name: string;
   enabled: boolean;
   oidc?: { issuer: string; client_id: string; auth_method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'; client_secret?: string; scopes?: string };
-  saml?: { idp_metadata_url?: string | null; idp_metadata_xml?: string | null; clock_skew_seconds?: number };
+  saml?: { idp_metadata_url?: string | null; idp_metadata_xml?: string | null; clock_skew_seconds?: number; allow_idp_initiated?: boolean };
   claims?: { email?: string; name?: string; groups?: string };
   default_role: string;
   role_mappings: GroupMapping[];
@@ -92,6 +92,7 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
     saml_idp_metadata_url: input.kind === 'saml' ? (input.saml?.idp_metadata_url !== undefined ? metadataUrl : (before?.saml_idp_metadata_url ?? null)) : null,
     saml_idp_metadata_xml: input.kind === 'saml' ? (metadataXml ?? before?.saml_idp_metadata_xml ?? null) : null,
     saml_clock_skew_seconds: input.saml?.clock_skew_seconds ?? before?.saml_clock_skew_seconds ?? 60,
+    saml_allow_idp_initiated: input.kind === 'saml' && (input.saml?.allow_idp_initiated ?? before?.saml_allow_idp_initiated === 1) ? 1 : 0,
     claim_email: input.claims?.email?.trim() || 'email',
     claim_name: input.claims?.name?.trim() || 'name',
     claim_groups: input.claims?.groups?.trim() || 'groups',
@@ -121,6 +122,7 @@ export function connectionSettings(secretKey: string, c: ConnectionRow): SsoConn
             acsUrl: c.saml_acs_url ?? '',
             idpMetadataXml: c.saml_idp_metadata_xml ?? '',
             clockSkewSeconds: c.saml_clock_skew_seconds,
+            allowIdpInitiated: c.saml_allow_idp_initiated === 1,
             attributes: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
             ...(c.saml_sp_private_key_enc && c.saml_sp_certificate
               ? { spCredentials: { privateKeyPem: decryptWithSecret(secretKey, c.saml_sp_private_key_enc), certificatePem: c.saml_sp_certificate } }

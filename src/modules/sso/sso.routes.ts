@@ -59,6 +59,7 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicU
             idp_metadata_url: c.saml_idp_metadata_url,
             idp_metadata_set: !!c.saml_idp_metadata_xml,
             clock_skew_seconds: c.saml_clock_skew_seconds,
+            allow_idp_initiated: c.saml_allow_idp_initiated === 1,
             sp_metadata_available: typeof saml?.metadataXml === 'function',
           }
         : null,

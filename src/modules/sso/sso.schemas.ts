@@ -23,6 +23,7 @@ export const ConnectionBody = Strict(
         idp_metadata_url: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
         idp_metadata_xml: Type.Optional(Nullable(Type.String({ maxLength: 200_000 }))),
         clock_skew_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
+        allow_idp_initiated: Type.Optional(Type.Boolean({ description: 'accept sign-in started at the identity provider (an unsolicited response); off by default' })),
       }),
     ),
     claims: Type.Optional(
@@ -64,6 +65,7 @@ export const ConnectionDto = Type.Object(
         idp_metadata_url: Nullable(Type.String()),
         idp_metadata_set: Type.Boolean(),
         clock_skew_seconds: Type.Integer(),
+        allow_idp_initiated: Type.Boolean(),
         sp_metadata_available: Type.Boolean(),
       }),
     ),

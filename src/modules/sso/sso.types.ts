@@ -55,6 +55,11 @@ export interface SamlConnectionSettings {
   idpMetadataXml: string;
   /** Allowed clock difference, in seconds. */
   clockSkewSeconds: number;
+  /**
+   * An unsolicited Response (sign-in started at the identity provider, no InResponseTo) is accepted when
+   * true — its assertion must then be signed itself; off by default (finishSamlUnsolicited).
+   */
+  allowIdpInitiated?: boolean;
   /** Attribute names for e-mail, display name and groups, when the provider does not use the common ones. */
   attributes?: { email?: string; name?: string; groups?: string };
   /**

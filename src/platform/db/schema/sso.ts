@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row shapes of single sign-on per organization (modules/sso, migration 0034). Conventions: schema.ts. */
 export interface SsoConnectionsTable {
   id: string;
@@ -20,6 +22,8 @@ export interface SsoConnectionsTable {
   saml_idp_metadata_url: string | null;
   saml_idp_metadata_xml: string | null;
   saml_clock_skew_seconds: number;
+  /** 1: an unsolicited Response (sign-in started at the identity provider) is accepted; 0 by default (migration 0123) */
+  saml_allow_idp_initiated: Generated<number>;
   /** our SAML private key (PEM), encrypted with SECRET_KEY */
   saml_sp_private_key_enc: string | null;
   /** our SAML certificate (PEM), public */
