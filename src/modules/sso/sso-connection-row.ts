@@ -47,12 +47,14 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
   }
   // the provider's SAML metadata is read when given, so bad metadata is refused now rather than at the first sign-in
   let metadataXml = input.kind === 'saml' ? (input.saml?.idp_metadata_xml?.trim() || null) : null;
+  let fetched = false;
   const metadataUrl = input.kind === 'saml' ? (input.saml?.idp_metadata_url?.trim() || null) : null;
   if (input.kind === 'saml') {
     const bad = (detail: string, pointer: string) => E.sso_settings_invalid(detail, { fields: [{ pointer, detail }] });
     if (!metadataXml && metadataUrl && (metadataUrl !== before?.saml_idp_metadata_url || !before?.saml_idp_metadata_xml)) {
       try {
         metadataXml = (await fetchIdpMetadata(metadataUrl, { allowPrivate: d.allowPrivateTargets ?? false })).xml;
+        fetched = true;
       } catch (e) {
         if (e instanceof SsoProtocolError || e instanceof IdpMetadataError) throw bad(`The metadata could not be read at ${metadataUrl}: ${e instanceof IdpMetadataError ? e.reason : e.detail}`, '/body/saml/idp_metadata_url');
         throw e;
@@ -101,6 +103,8 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
     require_sso: input.require_sso ? 1 : 0,
     break_glass_user_id: input.break_glass_user_id,
     updated_at: now,
+    // read from its address just now: the schedule re-reads it a day after (saml/idp-metadata-refresh.ts)
+    ...(fetched ? { saml_idp_metadata_read_at: now, saml_idp_metadata_checked_at: now, saml_idp_metadata_error: null } : {}),
     // switching it on again clears the operator's switch-off
     ...(input.enabled ? { switched_off_by: null, switched_off_at: null, switched_off_reason: null } : {}),
   };

@@ -22,6 +22,7 @@ import type { SsoBrowserFlow } from '../sso-browser.routes.ts';
 import type { SsoService } from '../sso.service.ts';
 import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings } from '../sso.types.ts';
 import { finishSamlSignIn, finishSamlUnsolicited, isUnsolicitedResponse, MAX_SAML_RESPONSE_BASE64, spMetadataXml, startSamlSignIn } from './saml-adapter.ts';
+import type { IdpMetadataRefresh } from './idp-metadata-refresh.ts';
 import type { SamlReplayStore } from './saml-replay.ts';
 
 /** The key under which the flow keeps the AuthnRequest id (SsoFlow.protocol). */
@@ -33,13 +34,14 @@ function samlOf(connection: SsoConnectionSettings) {
 }
 
 /** The SAML adapter as the organization-level flow calls it (SsoService.registerAdapter('saml', …)). */
-export function createSamlAdapter(): SsoAdapter {
+export function createSamlAdapter(metadataRefresh?: IdpMetadataRefresh): SsoAdapter {
   return {
     async start(connection, state) {
       const { redirectUrl, requestId } = await startSamlSignIn(samlOf(connection), state);
       return { redirectUrl, protocol: { [SAML_REQUEST_ID]: requestId } };
     },
     metadataXml: (connection) => spMetadataXml(samlOf(connection)),
+    ...(metadataRefresh ? { refreshMetadata: (ctx, connectionId) => metadataRefresh.refreshNow(ctx, connectionId) } : {}),
   };
 }
 
