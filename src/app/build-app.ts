@@ -390,6 +390,7 @@ async function installSingleSignOn({ app, config, services, redis, onBackgroundE
   await installSaml(app as unknown as FastifyInstance, {
     sso: sso.service,
     flow: app.getDecorator<SsoBrowserFlow>('ssoBrowser'),
+    metadataRefresh: sso.metadataRefresh,
     redis,
     redisKeyPrefix: config.redisKeyPrefix,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
@@ -454,6 +455,7 @@ function startAndStopWithApp(
     services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
     sso.recheck.start();
+    sso.metadataRefresh.start();
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
@@ -468,6 +470,7 @@ function startAndStopWithApp(
     services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();
     await sso.recheck.stop();
+    await sso.metadataRefresh.stop();
     services.authz.stop();
     await services.oauth.stop();
     services.tokenLifetimes.stop();

@@ -3591,6 +3591,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/sso/saml-metadata/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check now: re-read the identity provider's metadata from its address (a failure keeps the last good metadata and is shown with its time) */
+        post: operations["postPartnersSsoSamlMetadataCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/sso/test": {
         parameters: {
             query?: never;
@@ -5637,6 +5654,23 @@ export interface paths {
         get: operations["getTenantsSsoSamlMetadata"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/sso/saml-metadata/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check now: re-read the identity provider's metadata from its address (a failure keeps the last good metadata and is shown with its time) */
+        post: operations["postTenantsSsoSamlMetadataCheck"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9874,9 +9908,18 @@ export interface components {
             }[];
             saml: {
                 acs_url: string;
+                allow_idp_initiated: boolean;
                 clock_skew_seconds: number;
+                /** @example 2025-06-02T09:30:00.000Z */
+                idp_metadata_checked_at: string | null;
+                idp_metadata_error: string | null;
+                /** @example 2025-06-02T09:30:00.000Z */
+                idp_metadata_read_at: string | null;
                 idp_metadata_set: boolean;
                 idp_metadata_url: string | null;
+                /** @description SHA-256 fingerprints of the identity provider's signing certificates */
+                idp_signing_fingerprints: string[];
+                metadata_check_available: boolean;
                 sp_entity_id: string;
                 sp_metadata_available: boolean;
             } | null;
@@ -27398,6 +27441,8 @@ export interface operations {
                         role: string;
                     }[];
                     saml?: {
+                        /** @description accept sign-in started at the identity provider (an unsolicited response); off by default */
+                        allow_idp_initiated?: boolean;
                         clock_skew_seconds?: number;
                         idp_metadata_url?: string | null;
                         idp_metadata_xml?: string | null;
@@ -27545,6 +27590,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersSsoSamlMetadataCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -38650,6 +38759,8 @@ export interface operations {
                         role: string;
                     }[];
                     saml?: {
+                        /** @description accept sign-in started at the identity provider (an unsolicited response); off by default */
+                        allow_idp_initiated?: boolean;
                         clock_skew_seconds?: number;
                         idp_metadata_url?: string | null;
                         idp_metadata_xml?: string | null;
@@ -38803,6 +38914,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsSsoSamlMetadataCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
                 };
             };
             /** @description RFC 9457 problem+json */

@@ -26,6 +26,7 @@ import type { EventOutbox } from '../notifications/index.ts';
 import { createFlowStore } from './sso-flows.ts';
 import { SsoService, SSO_FLOW_TTL_MS } from './sso.service.ts';
 import { DomainRecheck } from './domain-recheck.ts';
+import { DEFAULT_METADATA_REFRESH_INTERVAL_MS, IdpMetadataRefresh } from './saml/idp-metadata-refresh.ts';
 
 export { SsoService, OIDC_CALLBACK_PATH, type SignedIn, type SignInPreview, type ConnectionInput } from './sso.service.ts';
 export { SsoBrowserFlow, registerSsoBrowserRoutes } from './sso-browser.routes.ts';
@@ -53,6 +54,8 @@ export interface CreateSsoDeps {
   /** Redis clients the app disconnects on close */
   redisClients: Redis[];
   domainRecheckIntervalMs: number;
+  /** how often a SAML provider's metadata is re-read from its address (default daily) */
+  samlMetadataRefreshIntervalMs?: number;
   partnerOf: (userId: string) => string | null;
   /** the customers a person is a member of now (tenant id → role; the decision snapshot) */
   tenantsOf: (userId: string) => ReadonlyMap<string, string>;
@@ -71,5 +74,13 @@ export function createSso(d: CreateSsoDeps) {
   const service = new SsoService({ ...d, flows });
   d.identity.setPasswordGate((email, userId) => service.passwordGate(email, userId));
   const recheck = new DomainRecheck({ db: d.db, clock: d.clock, domains: d.domains, outbox: d.outbox, intervalMs: d.domainRecheckIntervalMs, onError: (e) => d.onError(e, 'domain re-check') });
-  return { service, recheck };
+  const metadataRefresh = new IdpMetadataRefresh({
+    db: d.db,
+    clock: d.clock,
+    audit: d.audit,
+    allowPrivateTargets: d.allowPrivateTargets ?? false,
+    intervalMs: d.samlMetadataRefreshIntervalMs ?? DEFAULT_METADATA_REFRESH_INTERVAL_MS,
+    onError: (e) => d.onError(e, 'SAML metadata refresh'),
+  });
+  return { service, recheck, metadataRefresh };
 }

@@ -86,15 +86,42 @@ export class SsoBrowserFlow {
         const preview = await sso.preview(taken.connection, identity);
         return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(testResultPage(preview, await this.locale(req)));
       }
-      const signedIn = await sso.completeUpstreamSignIn(req.ctx(), taken.connection.id, identity);
-      reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: this.#d.cookieSecure, path: '/', maxAge: this.#d.sessionAbsoluteTimeoutSec });
-      return reply.header('cache-control', 'no-store').redirect(safeReturnTo(taken.flow.returnTo) ?? '/', 302);
+      return await this.#signIn(req, reply, taken.connection, identity, taken.flow.returnTo);
     } catch (e) {
-      if (!(e instanceof SsoProtocolError)) throw e;
-      // completeUpstreamSignIn audits its own refusals; the protocol's are audited here
-      if (!['sso.email_not_on_verified_domain', 'sso.account_conflict', 'sso.account_disabled'].includes(e.code) || identity === null) await sso.recordRefusal(req.ctx(), connection, identity, e);
-      return this.refuse(req, reply, e.code);
+      return this.#refused(req, reply, e, connection, identity);
     }
+  }
+
+  /**
+   * An answer no sign-in here started (SAML sign-in started at the identity provider): there is no flow to
+   * take and no browser to match, so `identify` holds the answer to the connection's stricter rules (it
+   * refuses unless the connection allows it), the organization's checks apply as for any sign-in, and the
+   * person lands at `relayState` only when it is a same-site path (safeReturnTo), else at the portal's start.
+   */
+  async finishUnsolicited(req: FastifyRequest, reply: FastifyReply, a: { connectionId: string; relayState: string | undefined; identify: (connection: ConnectionRow) => Promise<UpstreamIdentity> }) {
+    let connection: ConnectionRow | undefined;
+    let identity: UpstreamIdentity | null = null;
+    try {
+      connection = await this.#d.sso.findById(a.connectionId);
+      if (!connection || connection.enabled !== 1) throw new SsoProtocolError('sso.connection_unavailable', 'The connection is switched off or was removed.');
+      identity = await a.identify(connection);
+      return await this.#signIn(req, reply, connection, identity, a.relayState);
+    } catch (e) {
+      return this.#refused(req, reply, e, connection, identity);
+    }
+  }
+
+  async #signIn(req: FastifyRequest, reply: FastifyReply, connection: ConnectionRow, identity: UpstreamIdentity, returnTo: string | null | undefined) {
+    const signedIn = await this.#d.sso.completeUpstreamSignIn(req.ctx(), connection.id, identity);
+    reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: this.#d.cookieSecure, path: '/', maxAge: this.#d.sessionAbsoluteTimeoutSec });
+    return reply.header('cache-control', 'no-store').redirect(safeReturnTo(returnTo) ?? '/', 302);
+  }
+
+  async #refused(req: FastifyRequest, reply: FastifyReply, e: unknown, connection: ConnectionRow | undefined, identity: UpstreamIdentity | null) {
+    if (!(e instanceof SsoProtocolError)) throw e;
+    // completeUpstreamSignIn audits its own refusals; the protocol's are audited here
+    if (!['sso.email_not_on_verified_domain', 'sso.account_conflict', 'sso.account_disabled'].includes(e.code) || identity === null) await this.#d.sso.recordRefusal(req.ctx(), connection, identity, e);
+    return this.refuse(req, reply, e.code);
   }
 }
 

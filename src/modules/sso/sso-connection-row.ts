@@ -24,7 +24,7 @@ export interface ConnectionInput {
   name: string;
   enabled: boolean;
   oidc?: { issuer: string; client_id: string; auth_method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'; client_secret?: string; scopes?: string };
-  saml?: { idp_metadata_url?: string | null; idp_metadata_xml?: string | null; clock_skew_seconds?: number };
+  saml?: { idp_metadata_url?: string | null; idp_metadata_xml?: string | null; clock_skew_seconds?: number; allow_idp_initiated?: boolean };
   claims?: { email?: string; name?: string; groups?: string };
   default_role: string;
   role_mappings: GroupMapping[];
@@ -47,12 +47,14 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
   }
   // the provider's SAML metadata is read when given, so bad metadata is refused now rather than at the first sign-in
   let metadataXml = input.kind === 'saml' ? (input.saml?.idp_metadata_xml?.trim() || null) : null;
+  let fetched = false;
   const metadataUrl = input.kind === 'saml' ? (input.saml?.idp_metadata_url?.trim() || null) : null;
   if (input.kind === 'saml') {
     const bad = (detail: string, pointer: string) => E.sso_settings_invalid(detail, { fields: [{ pointer, detail }] });
     if (!metadataXml && metadataUrl && (metadataUrl !== before?.saml_idp_metadata_url || !before?.saml_idp_metadata_xml)) {
       try {
         metadataXml = (await fetchIdpMetadata(metadataUrl, { allowPrivate: d.allowPrivateTargets ?? false })).xml;
+        fetched = true;
       } catch (e) {
         if (e instanceof SsoProtocolError || e instanceof IdpMetadataError) throw bad(`The metadata could not be read at ${metadataUrl}: ${e instanceof IdpMetadataError ? e.reason : e.detail}`, '/body/saml/idp_metadata_url');
         throw e;
@@ -92,6 +94,7 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
     saml_idp_metadata_url: input.kind === 'saml' ? (input.saml?.idp_metadata_url !== undefined ? metadataUrl : (before?.saml_idp_metadata_url ?? null)) : null,
     saml_idp_metadata_xml: input.kind === 'saml' ? (metadataXml ?? before?.saml_idp_metadata_xml ?? null) : null,
     saml_clock_skew_seconds: input.saml?.clock_skew_seconds ?? before?.saml_clock_skew_seconds ?? 60,
+    saml_allow_idp_initiated: input.kind === 'saml' && (input.saml?.allow_idp_initiated ?? before?.saml_allow_idp_initiated === 1) ? 1 : 0,
     claim_email: input.claims?.email?.trim() || 'email',
     claim_name: input.claims?.name?.trim() || 'name',
     claim_groups: input.claims?.groups?.trim() || 'groups',
@@ -100,6 +103,8 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
     require_sso: input.require_sso ? 1 : 0,
     break_glass_user_id: input.break_glass_user_id,
     updated_at: now,
+    // read from its address just now: the schedule re-reads it a day after (saml/idp-metadata-refresh.ts)
+    ...(fetched ? { saml_idp_metadata_read_at: now, saml_idp_metadata_checked_at: now, saml_idp_metadata_error: null } : {}),
     // switching it on again clears the operator's switch-off
     ...(input.enabled ? { switched_off_by: null, switched_off_at: null, switched_off_reason: null } : {}),
   };
@@ -121,6 +126,7 @@ export function connectionSettings(secretKey: string, c: ConnectionRow): SsoConn
             acsUrl: c.saml_acs_url ?? '',
             idpMetadataXml: c.saml_idp_metadata_xml ?? '',
             clockSkewSeconds: c.saml_clock_skew_seconds,
+            allowIdpInitiated: c.saml_allow_idp_initiated === 1,
             attributes: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
             ...(c.saml_sp_private_key_enc && c.saml_sp_certificate
               ? { spCredentials: { privateKeyPem: decryptWithSecret(secretKey, c.saml_sp_private_key_enc), certificatePem: c.saml_sp_certificate } }

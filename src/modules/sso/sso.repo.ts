@@ -36,6 +36,30 @@ export async function updateConnection(db: Executor, id: string, patch: Updateab
   await db.updateTable('sso_connections').set(patch).where('id', '=', id).execute();
 }
 
+/** SAML connections configured by metadata URL whose last re-read was tried before `beforeIso` (or never), oldest first. */
+export function listMetadataDue(db: Executor, beforeIso: string, limit: number): Promise<ConnectionRow[]> {
+  return db
+    .selectFrom('sso_connections')
+    .selectAll()
+    .where('kind', '=', 'saml')
+    .where('saml_idp_metadata_url', 'is not', null)
+    .where((eb) => eb.or([eb('saml_idp_metadata_checked_at', 'is', null), eb('saml_idp_metadata_checked_at', '<', beforeIso)]))
+    .orderBy('saml_idp_metadata_checked_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Take the re-read of one connection: true for the one instance whose write finds the try time still at `seen`. */
+export async function claimMetadataRefresh(db: Executor, id: string, seen: string | null, nowIso: string): Promise<boolean> {
+  const r = await db
+    .updateTable('sso_connections')
+    .set({ saml_idp_metadata_checked_at: nowIso })
+    .where('id', '=', id)
+    .where((eb) => (seen === null ? eb('saml_idp_metadata_checked_at', 'is', null) : eb('saml_idp_metadata_checked_at', '=', seen)))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function deleteConnection(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('sso_connections').where('id', '=', id).execute();
 }

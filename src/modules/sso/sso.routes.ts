@@ -13,6 +13,7 @@
  */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
+import type { Static } from 'typebox';
 import type { Access } from '../authz/index.ts';
 import type { DomainsService } from '../domains/index.ts';
 import { SSO_ROLES, roleName } from './sso-mapping.ts';
@@ -20,6 +21,7 @@ import { ssoErrors as E } from './sso.errors.ts';
 import type { ConnectionInput, ConnectionRow, Org, SsoService } from './sso.service.ts';
 import { SsoProtocolError } from './sso.types.ts';
 import * as S from './sso.schemas.ts';
+import { signingFingerprints } from './saml/idp-metadata-refresh.ts';
 
 export const PARTNER_SSO_PERMISSION = 'partner.profile.update';
 export const TENANT_SSO_PERMISSION = 'tenant.update';
@@ -59,6 +61,12 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicU
             idp_metadata_url: c.saml_idp_metadata_url,
             idp_metadata_set: !!c.saml_idp_metadata_xml,
             clock_skew_seconds: c.saml_clock_skew_seconds,
+            allow_idp_initiated: c.saml_allow_idp_initiated === 1,
+            idp_metadata_read_at: c.saml_idp_metadata_read_at,
+            idp_metadata_checked_at: c.saml_idp_metadata_checked_at,
+            idp_metadata_error: c.saml_idp_metadata_error,
+            idp_signing_fingerprints: await signingFingerprints(c.saml_idp_metadata_xml),
+            metadata_check_available: typeof saml?.refreshMetadata === 'function' && !!c.saml_idp_metadata_url,
             sp_metadata_available: typeof saml?.metadataXml === 'function',
           }
         : null,
@@ -150,6 +158,8 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
     },
   );
 
+  samlMetadataCheck(app, d, { base, params, org, allow, view });
+
   app.get(
     `${base}/saml-metadata`,
     { schema: { tags, summary: 'Our SAML service provider metadata for this connection (XML), to give the identity provider', params, response: { 200: Type.String(), ...problems(400, 401, 403, 404) } } },
@@ -161,6 +171,34 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
       if (c.kind !== 'saml' || !saml?.metadataXml) throw E.sso_connection_not_found('This connection has no SAML metadata to download.');
       const xml = await saml.metadataXml(d.sso.settingsOf(c));
       return reply.header('content-type', 'application/samlmetadata+xml').header('content-disposition', 'attachment; filename="partnergate-sp-metadata.xml"').send(xml);
+    },
+  );
+}
+
+/** "Check now": the identity provider's metadata re-read from its address (saml/idp-metadata-refresh.ts). */
+function samlMetadataCheck(
+  app: App,
+  d: SsoRouteDeps,
+  { base, params, org, allow, view }: { base: string; params: typeof S.PartnerParams | typeof S.TenantParams; org: (p: never) => Org; allow: (req: Parameters<Access['user']>[0], id: string) => unknown; view: (o: Org) => Promise<Static<typeof S.SsoView>> },
+): void {
+  app.post(
+    `${base}/saml-metadata/check`,
+    {
+      schema: {
+        tags,
+        summary: "Check now: re-read the identity provider's metadata from its address (a failure keeps the last good metadata and is shown with its time)",
+        params,
+        response: { 200: S.SsoView, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const o = org(req.params as never);
+      allow(req, o.id);
+      const c = await d.sso.require(o);
+      const saml = d.sso.adapter('saml');
+      if (c.kind !== 'saml' || !c.saml_idp_metadata_url || !saml?.refreshMetadata) throw E.sso_connection_not_found('This connection has no metadata address to read.');
+      await saml.refreshMetadata(req.ctx(), c.id);
+      return view(o);
     },
   );
 }

@@ -6,6 +6,7 @@
  * An adapter knows nothing about organizations or roles: it turns the provider's answer into an UpstreamIdentity,
  * or refuses it with an SsoProtocolError whose `code` the sign-in page explains in plain words.
  */
+import type { RequestContext } from '../../platform/http/request-context.ts';
 
 /** Who the organization's identity provider says signed in. */
 export interface UpstreamIdentity {
@@ -55,6 +56,11 @@ export interface SamlConnectionSettings {
   idpMetadataXml: string;
   /** Allowed clock difference, in seconds. */
   clockSkewSeconds: number;
+  /**
+   * An unsolicited Response (sign-in started at the identity provider, no InResponseTo) is accepted when
+   * true — its assertion must then be signed itself; off by default (finishSamlUnsolicited).
+   */
+  allowIdpInitiated?: boolean;
   /** Attribute names for e-mail, display name and groups, when the provider does not use the common ones. */
   attributes?: { email?: string; name?: string; groups?: string };
   /**
@@ -113,6 +119,8 @@ export interface SsoFlow {
 export interface SsoAdapter {
   start(connection: SsoConnectionSettings, state: string): Promise<{ redirectUrl: string; protocol?: Record<string, string> }>;
   metadataXml?(connection: SsoConnectionSettings): string | Promise<string>;
+  /** "Check now": the provider's metadata re-read from its address (saml/idp-metadata-refresh.ts) */
+  refreshMetadata?(ctx: RequestContext, connectionId: string): Promise<{ ok: boolean; changed: boolean; error: string | null }>;
 }
 
 /** A connection as the adapters see it (no organization logic, no secrets they do not need). */

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchIdpMetadata, IdpMetadataError, parseIdpMetadata } from '../../../src/modules/sso/saml/idp-metadata.ts';
-import { finishSamlSignIn, spMetadataXml, startSamlSignIn } from '../../../src/modules/sso/saml/saml-adapter.ts';
+import { finishSamlSignIn, finishSamlUnsolicited, isUnsolicitedResponse, spMetadataXml, startSamlSignIn } from '../../../src/modules/sso/saml/saml-adapter.ts';
 import { MemorySamlReplayStore, RedisSamlReplayStore, samlReplayStore, type SamlReplayStore } from '../../../src/modules/sso/saml/saml-replay.ts';
 import { newSpCredentials, type SpCredentials } from '../../../src/modules/sso/saml/sp-credentials.ts';
 import { SsoProtocolError, type SamlConnectionSettings, type SsoRefusal } from '../../../src/modules/sso/sso.types.ts';
@@ -216,6 +216,53 @@ describe('SAML responses refused', () => {
     const anonymous: IdpUser = { nameId: 'x9', nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent', groups: [], authnContextClassRef: CLASS_REF.password };
     const noMail = await answer({ user: anonymous });
     expect(await refusal(finishSamlSignIn(settings, noMail.samlResponse, { requestId: noMail.requestId }, { replay }))).toBe('sso.missing_email');
+  });
+});
+
+describe('sign-in started at the identity provider (unsolicited)', () => {
+  const allowed = () => ({ ...settings, allowIdpInitiated: true });
+  const unsolicited = (variant: ResponseVariant = 'good', user: IdpUser = ada) => idp.response({ user, inResponseTo: '', variant });
+
+  it('is refused while the connection does not allow it (the default), even signed and fresh', async () => {
+    const samlResponse = await unsolicited();
+    expect(isUnsolicitedResponse(samlResponse)).toBe(true);
+    expect(await refusal(finishSamlUnsolicited(settings, samlResponse, { replay }))).toBe('sso.unsolicited');
+  });
+
+  it('allowed: an assertion signed itself signs the person in, once; the same assertion again is a replay', async () => {
+    const samlResponse = await unsolicited();
+    expect((await finishSamlUnsolicited(allowed(), samlResponse, { replay })).email).toBe('ada@acme.example');
+    expect(await refusal(finishSamlUnsolicited(allowed(), samlResponse, { replay }))).toBe('sso.response_replayed');
+  });
+
+  it('allowed: an encrypted, signed assertion signs the person in', async () => {
+    const samlResponse = await idp.response({ user: ada, inResponseTo: '', encrypt: true });
+    expect((await finishSamlUnsolicited(allowed(), samlResponse, { replay })).email).toBe('ada@acme.example');
+  });
+
+  it.each<[ResponseVariant, SsoRefusal]>([
+    // a signature over the Response only is enough for an answer to our request, not for an unsolicited one
+    ['response_signed_only', 'sso.response_invalid'],
+    ['unsigned', 'sso.response_invalid'],
+    ['tampered', 'sso.response_invalid'],
+    ['wrong_issuer', 'sso.response_invalid'],
+    ['expired', 'sso.response_expired'],
+    ['wrong_audience', 'sso.wrong_audience'],
+  ])('allowed, but %s → %s', async (variant, code) => {
+    expect(await refusal(finishSamlUnsolicited(allowed(), await unsolicited(variant), { replay }))).toBe(code);
+  });
+
+  it('allowed, but for another recipient (ACS) than the connection’s → wrong audience', async () => {
+    const elsewhere = { ...allowed(), acsUrl: 'https://pg.example/sso/saml/ssc_other/acs' };
+    expect(await refusal(finishSamlUnsolicited(elsewhere, await unsolicited(), { replay }))).toBe('sso.wrong_audience');
+  });
+
+  it('an answer to a request is not unsolicited, and read as one it is refused', async () => {
+    const { samlResponse } = await answer();
+    expect(isUnsolicitedResponse(samlResponse)).toBe(false);
+    expect(await refusal(finishSamlUnsolicited(allowed(), samlResponse, { replay }))).toBe('sso.unsolicited');
+    expect(isUnsolicitedResponse('bm90IHhtbA==')).toBe(false);
+    expect(isUnsolicitedResponse('')).toBe(false);
   });
 });
 

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 /** A partner with a verified domain and a SAML connection to the test provider; its people of that domain. */
-async function connectedPartner() {
+async function connectedPartner(saml: { allow_idp_initiated?: boolean } = {}) {
   const partner = await t.world.partner();
   const owner = await partner.owner.login();
   const domain = `acme-${randomBytes(4).toString('hex')}.com`;
@@ -42,7 +42,7 @@ async function connectedPartner() {
     kind: 'saml',
     name: 'Acme test provider',
     enabled: true,
-    saml: { idp_metadata_xml: idp.metadataXml, clock_skew_seconds: 60 },
+    saml: { idp_metadata_xml: idp.metadataXml, clock_skew_seconds: 60, ...saml },
     default_role: 'partner_msp_support',
     role_mappings: [{ group: 'Partner Admins', role: 'partner_msp_full' }],
     trust_upstream_mfa: true,
@@ -205,5 +205,72 @@ describe('SAML sign-in through the server', () => {
     expect(atEntityId.statusCode).toBe(200);
     expect(atEntityId.body).toContain(`/sso/saml/${c.connectionId}/acs`);
     expect((await t.app.inject({ method: 'GET', url: '/sso/saml/ssc_unknown/metadata' })).statusCode).toBe(404);
+  });
+});
+
+describe('SAML sign-in started at the identity provider', () => {
+  /** the provider's own unsolicited answer for `user` (no InResponseTo), posted by a browser holding no flow */
+  const unsolicited = async (connectionId: string, user: IdpUser, o: { variant?: ResponseVariant; relayState?: string } = {}) => {
+    const SAMLResponse = await idp.response({ user, inResponseTo: '', variant: o.variant });
+    return { form: { SAMLResponse, RelayState: o.relayState ?? '' }, res: await postAcs(connectionId, { SAMLResponse, RelayState: o.relayState ?? '' }) };
+  };
+  const sessionOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie'] ?? '').match(/partnergate_session=([^;]+)/)?.[1];
+
+  it('is off by default: the answer gets the refusal page in words, is audited, and signs nobody in', async () => {
+    const c = await connectedPartner();
+    const got = await c.owner.get(`/api/v1/partners/${c.partner.id}/sso`);
+    expect(got.body.connection.saml.allow_idp_initiated).toBe(false);
+    const zoe = c.person('zoe', []);
+    const { res } = await unsolicited(c.connectionId, zoe);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('This sign-in was not started here');
+    expect(sessionOf(res)).toBeUndefined();
+    expect(await t.services.identity.findUserByEmail(zoe.email!)).toBeUndefined();
+    const refusals = await t.services.db.kysely.selectFrom('audit_events').select(['details']).where('action', '=', 'sso.sign_in_refused').where('target_id', '=', c.connectionId).execute();
+    expect(refusals.map((e) => JSON.parse(e.details as string))).toContainEqual(expect.objectContaining({ code: 'sso.unsolicited', reason: expect.stringContaining('started at the identity provider') }));
+  });
+
+  it('switched on: a signed assertion signs the person in, lands on a same-site RelayState path only, and works once', async () => {
+    const c = await connectedPartner({ allow_idp_initiated: true });
+    expect((await c.owner.get(`/api/v1/partners/${c.partner.id}/sso`)).body.connection.saml.allow_idp_initiated).toBe(true);
+    const kim = c.person('kim', ['Partner Admins']);
+    const landed = await unsolicited(c.connectionId, kim, { relayState: '/partner/customers' });
+    expect(landed.res.statusCode, landed.res.body).toBe(302);
+    expect(landed.res.headers.location).toBe('/partner/customers');
+    const me = await new Client(t.app).request('GET', '/api/v1/me', undefined, { cookie: `partnergate_session=${sessionOf(landed.res)}` });
+    expect(me.body.partner).toMatchObject({ partner_id: c.partner.id, member_role: 'partner_msp_full' });
+    // the same answer again: a replay
+    const again = await postAcs(c.connectionId, landed.form);
+    expect(again.body).toContain('This sign-in was already used');
+    expect(sessionOf(again)).toBeUndefined();
+    // RelayState is never a way off the site
+    for (const relayState of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      const res = (await unsolicited(c.connectionId, kim, { relayState })).res;
+      expect(res.statusCode, relayState).toBe(302);
+      expect(res.headers.location, relayState).toBe('/');
+    }
+  });
+
+  it('switched on: a Response-only signature, another audience, an expired answer and a person of another organization are refused', async () => {
+    const c = await connectedPartner({ allow_idp_initiated: true });
+    const lee = c.person('lee', []);
+    const cases: [ResponseVariant, string][] = [
+      ['response_signed_only', 'We could not verify your company sign-in'],
+      ['wrong_audience', 'Your company sign-in answered for another application'],
+      ['expired', 'Your company sign-in took too long'],
+    ];
+    for (const [variant, words] of cases) {
+      const { res } = await unsolicited(c.connectionId, lee, { variant });
+      expect(res.statusCode, variant).toBe(400);
+      expect(res.body, variant).toContain(words);
+      expect(sessionOf(res), variant).toBeUndefined();
+    }
+    // an address on a domain this organization has not verified: the organization's checks apply as to any sign-in
+    const outsider: IdpUser = { nameId: 'sam@elsewhere.example', email: 'sam@elsewhere.example', groups: [], authnContextClassRef: CLASS_REF.mfa };
+    const { res } = await unsolicited(c.connectionId, outsider);
+    expect(res.statusCode).toBe(403);
+    expect(sessionOf(res)).toBeUndefined();
+    expect(await t.services.identity.findUserByEmail(outsider.email!)).toBeUndefined();
   });
 });

@@ -8,17 +8,21 @@ import type { Redis } from 'ioredis';
 import { reportEvery, type RedisFactory } from '../../../platform/redis.ts';
 import type { SsoBrowserFlow } from '../sso-browser.routes.ts';
 import type { SsoService } from '../sso.service.ts';
+import type { IdpMetadataRefresh } from './idp-metadata-refresh.ts';
 import { samlReplayStore } from './saml-replay.ts';
 import { createSamlAdapter, registerSamlRoutes } from './saml.routes.ts';
 
 export { fetchIdpMetadata, parseIdpMetadata, IdpMetadataError, type IdpMetadata } from './idp-metadata.ts';
 export { finishSamlSignIn, startSamlSignIn, spMetadataXml } from './saml-adapter.ts';
 export { newSpCredentials, type SpCredentials } from './sp-credentials.ts';
+export { IdpMetadataRefresh, signingFingerprints } from './idp-metadata-refresh.ts';
 export { createSamlAdapter, registerSamlRoutes, SAML_REQUEST_ID } from './saml.routes.ts';
 
 export interface InstallSamlDeps {
   sso: SsoService;
   flow: SsoBrowserFlow;
+  /** "Check now" on the connection page re-reads the provider's metadata through it */
+  metadataRefresh?: IdpMetadataRefresh;
   redis: RedisFactory | null;
   redisKeyPrefix: string;
   redisCommandTimeoutMs: number;
@@ -37,6 +41,6 @@ export async function installSaml(app: FastifyInstance, d: InstallSamlDeps): Pro
   }
   const onError = reportEvery(10_000, (e, n) => d.onError(e, `SAML replay check (${n} more failures since the last report)`));
   const replay = samlReplayStore(redis ? { redis, prefix: d.redisKeyPrefix, timeoutMs: d.redisCommandTimeoutMs, onError } : null);
-  d.sso.registerAdapter('saml', createSamlAdapter());
+  d.sso.registerAdapter('saml', createSamlAdapter(d.metadataRefresh));
   await registerSamlRoutes(app, { sso: d.sso, flow: d.flow, replay });
 }

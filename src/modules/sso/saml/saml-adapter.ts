@@ -118,31 +118,70 @@ export function refusalOf(e: unknown): SsoProtocolError {
   return new SsoProtocolError(code, message);
 }
 
-/**
- * The person the provider's POSTed SAMLResponse names, once every check holds; else an
- * SsoProtocolError. `expected.requestId` is the id startSamlSignIn gave for this sign-in.
- */
-export async function finishSamlSignIn(settings: SamlConnectionSettings, samlResponseBase64: string, expected: SamlExpected, deps: SamlFinishDeps): Promise<UpstreamIdentity> {
-  const now = deps.now ?? Date.now;
+/** The size and presence checks every posted SAMLResponse goes through first. */
+function checkPosted(samlResponseBase64: string): void {
   if (typeof samlResponseBase64 !== 'string' || samlResponseBase64.length === 0) throw new SsoProtocolError('sso.response_invalid', 'No SAMLResponse was posted.');
   if (samlResponseBase64.length > MAX_SAML_RESPONSE_BASE64) throw new SsoProtocolError('sso.response_invalid', 'The SAMLResponse is too large.');
-  if (!expected.requestId) throw new SsoProtocolError('sso.unsolicited', 'No sign-in was started here for this response.');
+}
+
+/** node-saml's verification, then the steps it leaves to us; `requestId` null for an unsolicited answer. */
+async function verifiedAssertion(settings: SamlConnectionSettings, samlResponseBase64: string, config: Partial<SamlConfig>) {
   const idp = await idpOf(settings);
-  const saml = new SAML(samlConfig(settings, idp, { validateInResponseTo: ValidateInResponseTo.always, cacheProvider: onlyRequest(expected.requestId, now), requestIdExpirationPeriodMs: REQUEST_ID_MEMORY_MS }));
+  const saml = new SAML(samlConfig(settings, idp, config));
   let profile: Profile | null;
   try {
     ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponseBase64 }));
   } catch (e) {
     throw refusalOf(e);
   }
-  if (!profile) throw new SsoProtocolError('sso.response_invalid', 'The response carries no assertion.');
-  const assertion = (profile.getAssertion?.() as { Assertion?: XmlNode } | undefined)?.Assertion;
-  if (!assertion) throw new SsoProtocolError('sso.response_invalid', 'The response carries no assertion.');
+  const assertion = (profile?.getAssertion?.() as { Assertion?: XmlNode } | undefined)?.Assertion;
+  if (!profile || !assertion) throw new SsoProtocolError('sso.response_invalid', 'The response carries no assertion.');
   checkIssuer(assertion, idp);
   const confirmation = checkBearerConfirmation(assertion, settings);
-  await checkSingleUse(assertion, confirmation, settings, idp, expected, deps.replay, now());
-  return identityOf(profile, assertion, settings);
+  return { idp, profile, assertion, confirmation };
 }
+
+/**
+ * The person the provider's POSTed SAMLResponse names, once every check holds; else an
+ * SsoProtocolError. `expected.requestId` is the id startSamlSignIn gave for this sign-in.
+ */
+export async function finishSamlSignIn(settings: SamlConnectionSettings, samlResponseBase64: string, expected: SamlExpected, deps: SamlFinishDeps): Promise<UpstreamIdentity> {
+  const now = deps.now ?? Date.now;
+  checkPosted(samlResponseBase64);
+  if (!expected.requestId) throw new SsoProtocolError('sso.unsolicited', 'No sign-in was started here for this response.');
+  const v = await verifiedAssertion(settings, samlResponseBase64, { validateInResponseTo: ValidateInResponseTo.always, cacheProvider: onlyRequest(expected.requestId, now), requestIdExpirationPeriodMs: REQUEST_ID_MEMORY_MS });
+  await checkSingleUse(v.assertion, v.confirmation, settings, v.idp, expected.requestId, deps.replay, now());
+  return identityOf(v.profile, v.assertion, settings);
+}
+
+/**
+ * Whether a posted SAMLResponse answers no request (its Response carries no InResponseTo): sign-in started
+ * at the identity provider. Only which path reads it depends on this; each path refuses what it does not expect.
+ */
+export function isUnsolicitedResponse(samlResponseBase64: string): boolean {
+  if (typeof samlResponseBase64 !== 'string' || samlResponseBase64.length === 0 || samlResponseBase64.length > MAX_SAML_RESPONSE_BASE64) return false;
+  const root = /<(?:[\w.-]+:)?Response\b[^>]*>/.exec(Buffer.from(samlResponseBase64, 'base64').toString('utf8'))?.[0];
+  return root !== undefined && !/\sInResponseTo\s*=/.test(root);
+}
+
+/**
+ * Sign-in started at the identity provider (saml-profiles §4.1.5, an unsolicited Response): refused unless the
+ * connection allows it; then held to more than an answer to our request, since no request of ours binds it —
+ * the assertion itself signed (a Response-only signature is not enough), no InResponseTo anywhere, audience,
+ * recipient and validity window with the connection's skew, and the assertion id used once.
+ */
+export async function finishSamlUnsolicited(settings: SamlConnectionSettings, samlResponseBase64: string, deps: SamlFinishDeps): Promise<UpstreamIdentity> {
+  const now = deps.now ?? Date.now;
+  if (!settings.allowIdpInitiated) throw new SsoProtocolError('sso.unsolicited', 'This connection does not accept sign-in started at the identity provider.');
+  checkPosted(samlResponseBase64);
+  // ifPresent with a cache that knows no request: any InResponseTo (Response or SubjectConfirmationData) is refused
+  const v = await verifiedAssertion(settings, samlResponseBase64, { wantAssertionsSigned: true, validateInResponseTo: ValidateInResponseTo.ifPresent, cacheProvider: noRequests });
+  if (v.confirmation.InResponseTo) throw new SsoProtocolError('sso.unsolicited', 'The assertion answers a request this sign-in did not make.');
+  await checkSingleUse(v.assertion, v.confirmation, settings, v.idp, null, deps.replay, now());
+  return identityOf(v.profile, v.assertion, settings);
+}
+
+const noRequests: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async (key) => key };
 
 /** A CacheProvider that knows exactly one request id — the one this sign-in issued — so node-saml's InResponseTo check compares against it. */
 function onlyRequest(requestId: string, now: () => number): CacheProvider {
@@ -183,13 +222,13 @@ function checkBearerConfirmation(assertion: XmlNode, settings: SamlConnectionSet
   return ours;
 }
 
-/** The assertion id until it expires (with the skew it was judged with), and the request id, each used once. */
+/** The assertion id until it expires (with the skew it was judged with), and the request id when there is one, each used once. */
 async function checkSingleUse(
   assertion: XmlNode,
   confirmation: Record<string, string>,
   settings: SamlConnectionSettings,
   idp: IdpMetadata,
-  expected: SamlExpected,
+  requestId: string | null,
   replay: SamlReplayStore,
   now: number,
 ): Promise<void> {
@@ -199,7 +238,7 @@ async function checkSingleUse(
   const until = Math.min(...ends.filter((t) => Number.isFinite(t))) + Math.max(0, settings.clockSkewSeconds) * 1000;
   if (!Number.isFinite(until)) throw new SsoProtocolError('sso.response_invalid', 'The assertion’s expiry is not a date.');
   if (!(await replay.firstUse(`assertion|${idp.entityId}|${id}`, until, now))) throw new SsoProtocolError('sso.response_replayed', 'This assertion was already used to sign in.');
-  if (!(await replay.firstUse(`request|${settings.spEntityId}|${expected.requestId}`, now + REQUEST_ID_MEMORY_MS, now))) {
+  if (requestId !== null && !(await replay.firstUse(`request|${settings.spEntityId}|${requestId}`, now + REQUEST_ID_MEMORY_MS, now))) {
     throw new SsoProtocolError('sso.response_replayed', 'This sign-in was already completed.');
   }
 }

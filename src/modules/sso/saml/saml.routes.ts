@@ -4,7 +4,10 @@
  *   POST /sso/saml/:connection_id/acs        the provider's answer (HTTP-POST binding: SAMLResponse and
  *                                            RelayState = the flow's state) → SsoBrowserFlow.finish, which
  *                                            takes the flow once, signs the person in and lands in the portal,
- *                                            or shows the refusal page in words
+ *                                            or shows the refusal page in words. A Response answering no
+ *                                            request (sign-in started at the identity provider) goes to
+ *                                            finishUnsolicited instead: refused unless the connection allows
+ *                                            it, RelayState then only a same-site path to land on
  *   GET  /sso/saml/:connection_id/metadata   our service provider metadata for the customer's IT (also at the
  *                                            entity id itself, GET /sso/saml/:connection_id): public, as
  *                                            metadata is meant to be fetched by the identity provider
@@ -18,7 +21,8 @@ import { attachmentDisposition } from '../../../platform/http/content-dispositio
 import type { SsoBrowserFlow } from '../sso-browser.routes.ts';
 import type { SsoService } from '../sso.service.ts';
 import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings } from '../sso.types.ts';
-import { finishSamlSignIn, MAX_SAML_RESPONSE_BASE64, spMetadataXml, startSamlSignIn } from './saml-adapter.ts';
+import { finishSamlSignIn, finishSamlUnsolicited, isUnsolicitedResponse, MAX_SAML_RESPONSE_BASE64, spMetadataXml, startSamlSignIn } from './saml-adapter.ts';
+import type { IdpMetadataRefresh } from './idp-metadata-refresh.ts';
 import type { SamlReplayStore } from './saml-replay.ts';
 
 /** The key under which the flow keeps the AuthnRequest id (SsoFlow.protocol). */
@@ -30,13 +34,14 @@ function samlOf(connection: SsoConnectionSettings) {
 }
 
 /** The SAML adapter as the organization-level flow calls it (SsoService.registerAdapter('saml', …)). */
-export function createSamlAdapter(): SsoAdapter {
+export function createSamlAdapter(metadataRefresh?: IdpMetadataRefresh): SsoAdapter {
   return {
     async start(connection, state) {
       const { redirectUrl, requestId } = await startSamlSignIn(samlOf(connection), state);
       return { redirectUrl, protocol: { [SAML_REQUEST_ID]: requestId } };
     },
     metadataXml: (connection) => spMetadataXml(samlOf(connection)),
+    ...(metadataRefresh ? { refreshMetadata: (ctx, connectionId) => metadataRefresh.refreshNow(ctx, connectionId) } : {}),
   };
 }
 
@@ -57,6 +62,13 @@ export async function registerSamlRoutes(app: FastifyInstance, d: SamlRoutesDeps
       const body = (req.body ?? {}) as Record<string, unknown>;
       const samlResponse = typeof body.SAMLResponse === 'string' ? body.SAMLResponse : '';
       const relayState = typeof body.RelayState === 'string' ? body.RelayState : undefined;
+      if (isUnsolicitedResponse(samlResponse)) {
+        return d.flow.finishUnsolicited(req, reply, {
+          connectionId,
+          relayState,
+          identify: (connection) => finishSamlUnsolicited(samlOf(d.sso.settingsOf(connection)), samlResponse, { replay: d.replay }),
+        });
+      }
       return d.flow.finish(req, reply, {
         state: relayState,
         connectionId,

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row shapes of single sign-on per organization (modules/sso, migration 0034). Conventions: schema.ts. */
 export interface SsoConnectionsTable {
   id: string;
@@ -20,6 +22,12 @@ export interface SsoConnectionsTable {
   saml_idp_metadata_url: string | null;
   saml_idp_metadata_xml: string | null;
   saml_clock_skew_seconds: number;
+  /** 1: an unsolicited Response (sign-in started at the identity provider) is accepted; 0 by default (migration 0123) */
+  saml_allow_idp_initiated: Generated<number>;
+  /** the last try at re-reading the metadata from its URL (saml/idp-metadata-refresh.ts), the last good read, and why the last try failed (null: it did not) */
+  saml_idp_metadata_checked_at: Generated<string | null>;
+  saml_idp_metadata_read_at: Generated<string | null>;
+  saml_idp_metadata_error: Generated<string | null>;
   /** our SAML private key (PEM), encrypted with SECRET_KEY */
   saml_sp_private_key_enc: string | null;
   /** our SAML certificate (PEM), public */
