@@ -123,6 +123,10 @@ describe("a distributor's resellers' customers", () => {
       await betaRow.waitFor();
       expect(await betaRow.getByTestId('through-reseller').textContent()).toBe(`through ${adatum}`);
       expect(await page.locator(`[data-tenant-id="${acme.id}"]`).count()).toBe(0);
+      // Beta's figures: its billing as it is; its tickets and SLA, which the billing link does not show, say so (not 0)
+      const cell = (k: string) => betaRow.locator(`[data-figure="${k}"]`).first().textContent();
+      await expect.poll(() => cell('overdue_cents')).toBe('$950.00');
+      expect([await cell('outstanding_cents'), await cell('open_tickets'), await cell('sla_compliance_pct')]).toEqual(['$1,750.00', 'not shown to you', 'not shown to you']);
       await page.getByTestId('customer-reseller').click();
       await page.getByRole('option', { name: adatum }).click();
       await expect.poll(async () => page.locator('[data-tenant-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-through')))).toEqual([adatum]);
