@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from './helpers/portal.ts';
 import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
-import { platformTemplate } from '../api/accessrequests/helpers.ts';
+import { askAccess, platformTemplate } from '../api/accessrequests/helpers.ts';
 
 let portal: Portal;
 beforeAll(async () => {
@@ -83,6 +83,37 @@ describe('access requests with a template', () => {
       await clickSidebar(a, phone, 'nav-tenant', /^Settings/);
       await a.getByTestId('approval-policy').waitFor();
       expect(await walkPage(a, `access-requests-tenant-policy-${w}`)).toContain('Approval policy');
+    });
+  }
+});
+
+describe('a request under a template with many permissions', () => {
+  for (const size of WIDTHS) {
+    const phone = size.width === 390;
+    const w = size.width;
+    it(`at ${w}px: the approver opens "and N more" and reads every permission as a sentence before approving`, { timeout: 300_000 }, async () => {
+      const { t } = portal;
+      const grants = ['billing.invoices.read', 'billing.invoices.export', 'billing.accounts.read', 'support.tickets.read', 'support.tickets.create', 'support.tickets.update', 'services.read'];
+      const template = await platformTemplate(t, { name: `Everything for support ${w}`, grants });
+      const tenant = await t.world.tenant();
+      const partner = await t.world.partner({ capabilities: ['managed_services'] });
+      const req = (await askAccess(await partner.owner.login(), partner, tenant, template.id)) as { permissions: { sentence: string }[] };
+      const more = `and ${req.permissions.length - 5} more`;
+      expect(req.permissions.length).toBeGreaterThan(5);
+
+      const a = await signedIn(portal, tenant.admin.email, tenant.admin.password, size);
+      await clickSidebar(a, phone, 'nav-tenant', /^Access requests/);
+      const card = a.getByTestId('access-request').first();
+      await card.waitFor();
+      expect(await card.getByTestId('access-request-sentence').innerText()).toContain(more);
+      await card.getByRole('button', { name: more, exact: true }).click();
+      const items = await card.getByRole('listitem').allInnerTexts();
+      expect(items).toHaveLength(req.permissions.length);
+      expect(items).toContain('Read invoices');
+      expect(await card.getByRole('button', { name: more, exact: true }).count()).toBe(0);
+      await walkPage(a, `access-requests-tenant-every-permission-${w}`);
+      await card.getByRole('button', { name: 'Approve' }).click();
+      await a.getByText('No request waits for an answer.').waitFor();
     });
   }
 });

@@ -123,10 +123,24 @@ describe("a distributor's resellers' customers", () => {
       await betaRow.waitFor();
       expect(await betaRow.getByTestId('through-reseller').textContent()).toBe(`through ${adatum}`);
       expect(await page.locator(`[data-tenant-id="${acme.id}"]`).count()).toBe(0);
+      // Beta's figures: its billing as it is; its tickets and SLA, which the billing link does not show, say so (not 0)
+      const cell = (k: string) => betaRow.locator(`[data-figure="${k}"]`).first().textContent();
+      await expect.poll(() => cell('overdue_cents')).toBe('$950.00');
+      expect([await cell('outstanding_cents'), await cell('open_tickets'), await cell('sla_compliance_pct')]).toEqual(['$1,750.00', 'not shown to you', 'not shown to you']);
       await page.getByTestId('customer-reseller').click();
       await page.getByRole('option', { name: adatum }).click();
       await expect.poll(async () => page.locator('[data-tenant-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-through')))).toEqual([adatum]);
       await walkPage(page, `distributor-customers-${w}`);
+
+      // Beta's own page: what the billing link leaves out is said in words; no ticket to open, no relationship details that are the reseller's
+      await betaRow.getByRole('link', { name: `Beta Networks ${w}`, exact: true }).click();
+      await page.getByTestId('not-included').waitFor();
+      expect(await page.getByTestId('not-included').textContent()).toBe(`Your access to Beta Networks ${w} does not include its tickets and its service levels.`);
+      await page.getByTestId('customer-panel').waitFor();
+      expect(await page.getByRole('button', { name: 'Open a ticket', exact: true }).count()).toBe(0);
+      expect(await page.getByText('Relationship details').count()).toBe(0);
+      expect(await page.getByText('Not found').count()).toBe(0);
+      await walkPage(page, `distributor-customer-page-${w}`);
 
       // Beta's admin turns the distributor's access through Adatum's link off
       const admin = await signedIn(portal, beta.admin.email, beta.admin.password, size);

@@ -1872,7 +1872,7 @@ export interface paths {
         };
         /**
          * Each managed customer’s figures: what it owes, what is overdue, open tickets, SLA compliance
-         * @description Every customer you may act on, a page at a time (limit/offset, in the order of the customers’ ids); a figure your access (the link ∩ your member role) does not show for a customer is null. SLA compliance covers the last 12 months.
+         * @description Every customer you may act on, a page at a time (limit/offset), in the order of the customers’ ids or, with `sort`, of one figure or the name (`sort=-overdue_cents`: most overdue first); a figure your access (the link ∩ your member role) does not show for a customer is null and comes last whichever the direction. SLA compliance covers the last 12 months.
          */
         get: operations["getPartnerCustomersFigures"];
         put?: never;
@@ -18237,6 +18237,8 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (with the default or any sort); not with cursor */
                 offset?: number;
+                /** @description one field, `-` for descending: tenant_name, outstanding_cents, overdue_cents, open_tickets, sla_compliance_pct; a figure your access does not show sorts last either way; without it, the customers' ids */
+                sort?: string;
             };
             header?: never;
             path?: never;

@@ -74,3 +74,66 @@ export function needsAttention(f: CustomerFigure): boolean {
 export function attentionOrder(a: CustomerFigure, b: CustomerFigure): number {
   return (b.overdue_cents ?? 0) - (a.overdue_cents ?? 0) || (b.open_tickets ?? 0) - (a.open_tickets ?? 0) || (a.sla_compliance_pct ?? 100) - (b.sla_compliance_pct ?? 100) || (a.tenant_id < b.tenant_id ? -1 : 1);
 }
+
+/** What the customers' figures list may be sorted by (`-` for descending), and the part of the figures each comes from. */
+export const FIGURE_SORTS = { tenant_name: null, outstanding_cents: 'billing', overdue_cents: 'billing', open_tickets: 'tickets', sla_compliance_pct: 'sla' } as const;
+export type FigureSort = keyof typeof FIGURE_SORTS;
+
+/**
+ * The customers in the order of one value each: a value the member's access does not show (null)
+ * comes last in either direction, and equal values keep the order given (the customers' ids).
+ */
+export function orderByValue(ids: readonly string[], value: (tenantId: string) => string | number | null, desc: boolean): string[] {
+  const keyed = ids.map((id, i) => ({ id, i, v: value(id) }));
+  keyed.sort((a, b) => {
+    if (a.v === null || b.v === null) return a.v === b.v ? a.i - b.i : a.v === null ? 1 : -1;
+    const c = typeof a.v === 'string' ? a.v.localeCompare(b.v as string) : a.v - (b.v as number);
+    return (desc ? -c : c) || a.i - b.i;
+  });
+  return keyed.map((k) => k.id);
+}
+
+/** The permission that shows each part of a customer's figures. */
+export const FIGURE_PERMISSION = { billing: 'billing.summary.read', tickets: 'support.tickets.read', sla: 'reports.sla.read' } as const;
+
+/** The customers by name (a customer without one first, as an empty name). */
+export function orderByName(ids: readonly string[], names: ReadonlyMap<string, string>, desc: boolean): string[] {
+  return orderByValue(ids, (t) => names.get(t) ?? '', desc);
+}
+
+/** The customers in the order of one figure, from the rows of the one part of the figures it comes from. */
+export function orderByFigure(ids: readonly string[], sort: FigureSort, part: Partial<FigureSources>, desc: boolean): string[] {
+  const none = { visible: new Map<string, unknown>(), rows: [] };
+  const figures = figuresOf({ billing: none, tickets: none, sla: none, ...part });
+  return orderByValue(ids, (t) => figures(t)[sort], desc);
+}
+
+/**
+ * The customers' orders by one figure, kept a short while per person and sort: paging through one
+ * order reads that figure for every customer once, not once a page. A kept order is only an order:
+ * the customers are the ones the person may act on now (one no longer reachable is left out, a new
+ * one comes last) and each page's figures are read afresh.
+ */
+export class FigureOrders {
+  readonly #kept = new Map<string, { at: number; ids: string[] }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+  constructor(ttlMs = 30_000, max = 500) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+  }
+
+  async order(key: string, now: number, reachable: readonly string[], make: () => Promise<string[]>): Promise<string[]> {
+    let kept = this.#kept.get(key);
+    if (!kept || now - kept.at >= this.#ttlMs || now < kept.at) {
+      kept = { at: now, ids: await make() };
+      this.#kept.delete(key);
+      if (this.#kept.size >= this.#max) this.#kept.delete(this.#kept.keys().next().value as string);
+      this.#kept.set(key, kept);
+    }
+    const still = new Set(reachable);
+    const inOrder = kept.ids.filter((t) => still.has(t));
+    const known = new Set(kept.ids);
+    return [...inOrder, ...reachable.filter((t) => !known.has(t))];
+  }
+}

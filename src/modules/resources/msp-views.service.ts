@@ -20,9 +20,9 @@ import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import type { BillingTotals, CurrencyTotals, SlaTotal, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
-import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
+import { pageRows, parseSort, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
 import { DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, type Alert } from './msp-alerts.ts';
-import { ATTENTION_CUSTOMERS, SLA_CHART_CUSTOMERS, attentionOrder, billingTotalsByCurrency, compliancePct, figuresOf, needsAttention, type FigureSources } from './msp-figures.ts';
+import { ATTENTION_CUSTOMERS, FIGURE_PERMISSION, FIGURE_SORTS, SLA_CHART_CUSTOMERS, attentionOrder, billingTotalsByCurrency, compliancePct, figuresOf, needsAttention, orderByFigure, orderByName, FigureOrders, type FigureSort, type FigureSources } from './msp-figures.ts';
 import { ROLLUP_PERMISSION, resellerBillingRollup, type ResellerOfDistributor, type RollupQuery } from './reseller-billing.ts';
 
 export interface MspViewsDeps {
@@ -59,7 +59,8 @@ export { type Alert, DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, over
 
 export class MspViewsService {
   readonly #d: MspViewsDeps;
-
+  /** the customers' figures in one figure's order, kept a short while per person and sort (paging reads the figure once) */
+  readonly #orders = new FigureOrders();
   constructor(d: MspViewsDeps) {
     this.#d = d;
   }
@@ -320,13 +321,14 @@ export class MspViewsService {
   }
 
   /**
-   * Every managed customer's figures (what it owes, is overdue, its open tickets and SLA compliance
-   * over the last 12 months), a page at a time in the order of the customers' ids; a figure the
-   * member's access does not show for a customer is null.
+   * Every managed customer's figures (what it owes, is overdue, its open tickets, SLA compliance over
+   * 12 months), a page at a time by id or one figure (`sort`; a figure not shown is null, and last).
    */
-  async customerFigures(ctx: RequestContext, who: MspCaller, q: { limit?: number; offset?: number }) {
+  async customerFigures(ctx: RequestContext, who: MspCaller, q: { limit?: number; offset?: number; sort?: string }) {
     const { limit, offset } = rowPageWindow(q);
-    const all = this.#reachable(who).sort();
+    const [key] = parseSort(q.sort, Object.keys(FIGURE_SORTS));
+    const reachable = this.#reachable(who).sort();
+    const all = key ? await this.#orders.order(`${who.partnerId} ${who.userId} ${q.sort}`, this.#d.clock.now().getTime(), reachable, () => this.#figureOrder(who, reachable, key.field as FigureSort, key.desc)) : reachable;
     const page = all.slice(offset, offset + limit);
     const bill = this.#scopesAmong(who, 'billing.summary.read', page);
     const tick = this.#scopesAmong(who, 'support.tickets.read', page);
@@ -339,6 +341,16 @@ export class MspViewsService {
     ]);
     const figures = this.#figuresRead(ctx, who, page, { bill, tick, sla }, { totals, open, slaRows }, 'GET /api/v1/partner/customers/figures');
     return { data: page.map((t) => ({ ...figures(t), tenant_name: names.get(t) ?? '' })), total: all.length, limit, offset };
+  }
+
+  /** The customers in one figure's order (or the name's): that figure's rows alone are read for all. */
+  async #figureOrder(who: MspCaller, ids: string[], sort: FigureSort, desc: boolean): Promise<string[]> {
+    const { resources, clock } = this.#d;
+    const part = FIGURE_SORTS[sort];
+    if (part === null) return orderByName(ids, await this.#names(ids), desc);
+    const s = this.#scopesAmong(who, FIGURE_PERMISSION[part], ids);
+    const rows = await (part === 'billing' ? resources.billingTotals(s.scopes, {}) : part === 'tickets' ? resources.openTicketCounts(s.scopes) : resources.slaTotals(s.scopes, { periodFrom: monthsBack(clock.now(), 11) }));
+    return orderByFigure(ids, sort, { [part]: { visible: s.decisions, rows } }, desc);
   }
 
   /**

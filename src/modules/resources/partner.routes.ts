@@ -124,7 +124,7 @@ function registerDashboardRoute(app: App, { msp }: PartnerRoutesDeps): void {
       schema: {
         tags: TAGS,
         summary: 'Each managed customer’s figures: what it owes, what is overdue, open tickets, SLA compliance',
-        description: 'Every customer you may act on, a page at a time (limit/offset, in the order of the customers’ ids); a figure your access (the link ∩ your member role) does not show for a customer is null. SLA compliance covers the last 12 months.',
+        description: 'Every customer you may act on, a page at a time (limit/offset), in the order of the customers’ ids or, with `sort`, of one figure or the name (`sort=-overdue_cents`: most overdue first); a figure your access (the link ∩ your member role) does not show for a customer is null and comes last whichever the direction. SLA compliance covers the last 12 months.',
         querystring: CustomerFiguresQuery,
         response: { 200: CustomerFiguresPage, ...P(400, 401, 403, 429) },
       },

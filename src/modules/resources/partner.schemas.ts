@@ -2,7 +2,7 @@
 import { Type, Strict, Id, Nullable } from '../../platform/http/schemas.ts';
 import * as S from './resources.schemas.ts';
 import { ListQueryCommon, PageFields, Period, sortFields } from './resource-lists.ts';
-import { ATTENTION_CUSTOMERS, ATTENTION_SLA_PCT, SLA_CHART_CUSTOMERS } from './msp-figures.ts';
+import { ATTENTION_CUSTOMERS, ATTENTION_SLA_PCT, FIGURE_SORTS, SLA_CHART_CUSTOMERS } from './msp-figures.ts';
 import { PersonDto } from './people.ts';
 
 const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
@@ -107,7 +107,7 @@ export const CustomerFigures = Type.Object(
   },
   { title: 'CustomerFigures' },
 );
-export const CustomerFiguresQuery = Strict({ limit: Paging.limit, offset: Paging.offset });
+export const CustomerFiguresQuery = Strict({ limit: Paging.limit, offset: Paging.offset, sort: Type.Optional(Type.String({ description: `one field, \`-\` for descending: ${Object.keys(FIGURE_SORTS).join(', ')}; a figure your access does not show sorts last either way; without it, the customers' ids` })) });
 export const CustomerFiguresPage = Type.Object({ data: Type.Array(CustomerFigures), total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'CustomerFiguresPage' });
 export const Dashboard = Type.Object(
   {

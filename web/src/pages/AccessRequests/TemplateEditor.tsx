@@ -4,7 +4,7 @@
  * it gives are listed as sentences below the role, as the server reads them back.
  */
 import { useEffect, useState } from 'react';
-import { Button, Group, List, Modal, NumberInput, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Button, Group, List, Modal, NumberInput, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import type { AccessTemplate, TemplateBody } from '../../api/accessRequests.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PermissionPicker } from '../../components/PermissionPicker.tsx';
@@ -93,9 +93,10 @@ export function TemplateEditor(props: { opened: boolean; template: AccessTemplat
   );
 }
 
-/** A template's permissions as a short list of sentences. */
+/** A template's permissions as a short list of sentences; "and N more" opens the rest, so every one can be read. */
 export function PermissionSentences({ template, max = 6 }: { template: Pick<AccessTemplate, 'permissions'>; max?: number }) {
-  const shown = template.permissions.slice(0, max);
+  const [all, setAll] = useState(false);
+  const shown = all ? template.permissions : template.permissions.slice(0, max);
   const more = template.permissions.length - shown.length;
   if (template.permissions.length === 0)
     return (
@@ -110,7 +111,9 @@ export function PermissionSentences({ template, max = 6 }: { template: Pick<Acce
       ))}
       {more > 0 && (
         <List.Item>
-          <FormattedMessage {...m.more} values={{ count: more }} />
+          <Anchor component="button" type="button" fz="inherit" onClick={() => setAll(true)} data-testid="permissions-more">
+            <FormattedMessage {...m.more} values={{ count: more }} />
+          </Anchor>
         </List.Item>
       )}
     </List>

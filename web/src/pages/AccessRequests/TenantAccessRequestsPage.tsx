@@ -18,6 +18,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { defineMessages } from '../../i18n/define.ts';
+import { PermissionSentences } from './TemplateEditor.tsx';
 
 const m = defineMessages({
   anAdmin: { id: 'access_requests.tenant.an_admin', defaultMessage: 'an admin' },
@@ -79,6 +80,9 @@ function Approvals({ r }: { r: AccessRequest }) {
   );
 }
 
+/** How many permissions the request's sentence names before "and N more" (approval-rules.ts). */
+const SENTENCE_PERMISSIONS = 5;
+
 function RequestCard({ r, meId, onApprove, onReject, busy }: { r: AccessRequest; meId: string; onApprove: () => void; onReject: () => void; busy: boolean }) {
   const mine = r.requested_by.id === meId;
   const approved = r.approvals.some((a) => a.user_id === meId);
@@ -91,6 +95,8 @@ function RequestCard({ r, meId, onApprove, onReject, busy }: { r: AccessRequest;
           <StatusBadge status={r.status} />
         </Group>
         <Text data-testid="access-request-sentence">{r.sentence}</Text>
+        {/* the sentence names five permissions and "N more": the approver opens the rest before answering */}
+        {r.permissions.length > SENTENCE_PERMISSIONS && <PermissionSentences template={r} max={SENTENCE_PERMISSIONS} />}
         <Text size="sm" c="dimmed">
           <FormattedMessage
             {...m.askedBy}

@@ -10,6 +10,7 @@ export const m = defineMessages({
   colOverdue: { id: 'delegations.customers.column.overdue', defaultMessage: 'Overdue' },
   colTickets: { id: 'delegations.customers.column.open_tickets', defaultMessage: 'Open tickets' },
   colSla: { id: 'delegations.customers.column.sla', defaultMessage: 'SLA' },
+  notShown: { id: 'delegations.customers.figure_not_shown', defaultMessage: 'not shown to you' },
   colEnds: { id: 'delegations.customers.column.ends', defaultMessage: 'Access ends' },
   colActions: { id: 'delegations.customers.column.actions', defaultMessage: 'Actions' },
   renew: { id: 'delegations.customers.renew', defaultMessage: 'Renew' },

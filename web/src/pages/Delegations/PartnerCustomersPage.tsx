@@ -35,7 +35,27 @@ const throughOf = (r: ManagedCustomer): CustomerRow['through_reseller'] => (r as
 /** The reseller filter's value for the customers of the partner's own links. */
 const OWN = 'own';
 
-const money = (r: ManagedCustomer, k: 'outstanding_cents' | 'overdue_cents') => (r.metrics ? formatMoney(r.metrics[k], r.metrics.currency) : '—');
+type Figure = 'outstanding_cents' | 'overdue_cents' | 'open_tickets' | 'sla_compliance_pct';
+/**
+ * A customer's figure in words: a figure the partner's access does not show for the customer says so
+ * (it is not 0); a customer without active access has no figures (a dash).
+ */
+function figure(intl: IntlShape, r: ManagedCustomer, k: Figure): string {
+  const f = r.metrics;
+  if (!f) return '—';
+  const v = f[k];
+  if (v === null) return intl.formatMessage(m.notShown);
+  if (k === 'open_tickets') return intl.formatNumber(v);
+  return k === 'sla_compliance_pct' ? formatPct(v) : formatMoney(v, f.currency);
+}
+const figureCell = (intl: IntlShape, k: Figure) => (r: ManagedCustomer) => {
+  const hidden = r.metrics?.[k] === null;
+  return (
+    <Text fz="inherit" c={hidden ? 'dimmed' : k === 'overdue_cents' && r.metrics?.overdue_cents ? 'red.8' : undefined} fs={hidden ? 'italic' : undefined} data-figure={k}>
+      {figure(intl, r, k)}
+    </Text>
+  );
+};
 
 /** The managed customers' columns: who, the access, what they owe, tickets, SLA; an owner's actions. */
 function customerColumns(intl: IntlShape, roleName: (id: string) => string, on: Record<'renew' | 'relinquish', (d: DelegationDto) => void> | null): Column<ManagedCustomer>[] {
@@ -86,21 +106,10 @@ function customerColumns(intl: IntlShape, roleName: (id: string) => string, on: 
         </>
       ),
     },
-    { key: 'ar', title: intl.formatMessage(m.colReceivables), align: 'right', sortValue: (r) => r.metrics?.outstanding_cents, render: (r) => money(r, 'outstanding_cents'), style: { whiteSpace: 'nowrap' } },
-    {
-      key: 'overdue',
-      title: intl.formatMessage(m.colOverdue),
-      align: 'right',
-      sortValue: (r) => r.metrics?.overdue_cents,
-      render: (r) => (
-        <Text fz="inherit" c={r.metrics?.overdue_cents ? 'red' : undefined}>
-          {money(r, 'overdue_cents')}
-        </Text>
-      ),
-      style: { whiteSpace: 'nowrap' },
-    },
-    { key: 'tickets', title: intl.formatMessage(m.colTickets), align: 'right', sortValue: (r) => r.metrics?.open_tickets, render: (r) => r.metrics?.open_tickets ?? '—' },
-    { key: 'sla', title: intl.formatMessage(m.colSla), align: 'right', sortValue: (r) => r.metrics?.sla_compliance_pct, render: (r) => formatPct(r.metrics?.sla_compliance_pct) },
+    { key: 'ar', title: intl.formatMessage(m.colReceivables), align: 'right', sortValue: (r) => r.metrics?.outstanding_cents, render: figureCell(intl, 'outstanding_cents'), style: { whiteSpace: 'nowrap' } },
+    { key: 'overdue', title: intl.formatMessage(m.colOverdue), align: 'right', sortValue: (r) => r.metrics?.overdue_cents, render: figureCell(intl, 'overdue_cents'), style: { whiteSpace: 'nowrap' } },
+    { key: 'tickets', title: intl.formatMessage(m.colTickets), align: 'right', sortValue: (r) => r.metrics?.open_tickets, render: figureCell(intl, 'open_tickets') },
+    { key: 'sla', title: intl.formatMessage(m.colSla), align: 'right', sortValue: (r) => r.metrics?.sla_compliance_pct, render: figureCell(intl, 'sla_compliance_pct') },
     { key: 'ends', title: intl.formatMessage(m.colEnds), sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
     ...(on
       ? [

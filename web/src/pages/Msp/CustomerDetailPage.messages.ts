@@ -76,4 +76,8 @@ export const m = defineMessages({
   result: { id: 'msp.customer.sla.result', defaultMessage: 'Result' },
   met: { id: 'msp.customer.sla.met', defaultMessage: 'Met' },
   missed: { id: 'msp.customer.sla.missed', defaultMessage: 'Missed' },
+  notIncluded: { id: 'msp.customer.not_included', defaultMessage: 'Your access to {customer} does not include {what}.' },
+  notIncludedBilling: { id: 'msp.customer.not_included.billing', defaultMessage: 'its billing' },
+  notIncludedTickets: { id: 'msp.customer.not_included.tickets', defaultMessage: 'its tickets' },
+  notIncludedSla: { id: 'msp.customer.not_included.sla', defaultMessage: 'its service levels' },
 });

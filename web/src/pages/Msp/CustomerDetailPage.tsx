@@ -60,6 +60,7 @@ export function CustomerDetailPage() {
   const name = detail.data?.tenant.name ?? me?.tenant.name ?? intl.formatMessage(m.customer);
   const perms = ctx.data?.permissions ?? [];
   const has = (p: string) => perms.includes(p);
+  const through = (me as { through_reseller?: unknown } | undefined)?.through_reseller ?? null;
 
   const switcher = (
     <Select
@@ -129,6 +130,7 @@ export function CustomerDetailPage() {
           {has('support.tickets.read') && <StatTile label={intl.formatMessage(m.openTickets)} icon={<IconTicket size={18} />} color="indigo" value={fig?.open_tickets ?? '—'} />}
           {has('reports.sla.read') && <StatTile label={intl.formatMessage(m.slaCompliance)} icon={<IconGauge size={18} />} color="grape" value={formatPct(fig?.sla_compliance_pct)} />}
         </SimpleGrid>
+        <NotIncluded customer={name} missing={ctx.data ? NOT_INCLUDED.filter((x) => !has(x.permission)).map((x) => intl.formatMessage(x.words)) : []} />
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Paper withBorder radius="md" p="md">
             <Text fw={600} size="sm" mb="xs">
@@ -173,9 +175,10 @@ export function CustomerDetailPage() {
             <FormattedMessage {...m.noData} />
           </Text>
         )}
-        {ctx.data && <CustomerCommitments tenantId={tenantId} />}
-        {d && <PartnerLinkLimitsPanel delegationId={d.id} customer={name} />}
-        {d && <CustomerRelationship delegationId={d.id} customerName={name} open={d.status === 'active' || d.status === 'requested'} />}
+        {/* a reseller's link (a distributor reaches the customer through it): its commitments, limits and relationship details are the reseller's, not shown here */}
+        {ctx.data && !through && <CustomerCommitments tenantId={tenantId} />}
+        {d && !through && <PartnerLinkLimitsPanel delegationId={d.id} customer={name} />}
+        {d && !through && <CustomerRelationship delegationId={d.id} customerName={name} open={d.status === 'active' || d.status === 'requested'} />}
         {tabs.length > 0 && <CustomerTabs tenantId={tenantId} tabs={tabs} canUpdate={has('support.tickets.update')} />}
       </Stack>
       <OpenTicketModal
@@ -186,6 +189,23 @@ export function CustomerDetailPage() {
         onDone={() => setOpening(false)}
       />
     </>
+  );
+}
+
+/** What the figures and tabs come from: a part the access does not include is said in words, not left as an empty page or a 0. */
+const NOT_INCLUDED = [
+  { permission: 'billing.summary.read', words: m.notIncludedBilling },
+  { permission: 'support.tickets.read', words: m.notIncludedTickets },
+  { permission: 'reports.sla.read', words: m.notIncludedSla },
+];
+
+function NotIncluded({ customer, missing }: { customer: string; missing: string[] }) {
+  const intl = useIntl();
+  if (missing.length === 0) return null;
+  return (
+    <Text size="sm" data-testid="not-included">
+      {intl.formatMessage(m.notIncluded, { customer, what: intl.formatList(missing, { type: 'conjunction' }) })}
+    </Text>
   );
 }
 
