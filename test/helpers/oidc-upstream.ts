@@ -27,6 +27,8 @@ export interface UpstreamIdp {
   people: Map<string, UpstreamPerson>;
   setPerson(p: UpstreamPerson): void;
   setClient(c: ClientMetadata): void;
+  /** every back-channel logout the provider sent (Back-Channel Logout 1.0), and whether the receiver said 200 */
+  backchannel: { clientId: string; ok: boolean; error?: string }[];
   close(): Promise<void>;
 }
 
@@ -110,7 +112,8 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     // amr and acr are released in the ID token only when a scope lists them
     claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
-    features: { devInteractions: { enabled: false } },
+    // rpInitiatedLogout is on by default (GET /session/end); backchannelLogout POSTs a logout token to each client's backchannel_logout_uri
+    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true } },
     ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -125,6 +128,9 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     },
   });
   const callback = provider.callback();
+  const backchannel: UpstreamIdp['backchannel'] = [];
+  provider.on('backchannel.success', (_ctx: unknown, client: { clientId: string }) => backchannel.push({ clientId: client.clientId, ok: true }));
+  provider.on('backchannel.error', (_ctx: unknown, err: Error, client: { clientId: string }) => backchannel.push({ clientId: client.clientId, ok: false, error: err.message }));
 
   server.on('request', (req, res) => {
     const m = /^\/interaction\/([^/?]+)(\/login)?/.exec(req.url ?? '');
@@ -156,6 +162,7 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
   return {
     issuer,
     people,
+    backchannel,
     setPerson: (p) => people.set(p.email.toLowerCase(), p),
     setClient: (c) => clients.set(c.client_id, c),
     close: () =>
@@ -216,6 +223,14 @@ export class UpstreamBrowser {
       res = await this.request(current);
     }
     return { res, url: current, stopped: false };
+  }
+
+  /** Sign out at the provider (its own end-session page, "Yes, sign me out"), and follow on. */
+  async signOutAtProvider(issuer: string, stopAt?: (u: URL) => boolean) {
+    const page = await this.follow(`${issuer}/session/end`);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.res.text())?.[1];
+    if (!xsrf) throw new Error('no sign-out form at the provider');
+    return this.follow(`${issuer}/session/end/confirm`, { method: 'POST', form: { xsrf, logout: 'yes' }, stopAt });
   }
 
   /** On the provider's login page: sign in as this person, and follow on. */

@@ -21,7 +21,7 @@ import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
 import { localePreferencesOf } from './locale-reads.ts';
 import type { SessionIndex } from './session-index.ts';
-import { SessionsService, type LoginOutcome } from './sessions.service.ts';
+import { SessionsService, type LoginOutcome, type OnSessionOpen } from './sessions.service.ts';
 import { MfaService, type SecondFactorProof } from './mfa.service.ts';
 import { PasswordResetService } from './password-reset.service.ts';
 import { MfaPolicyService } from './mfa-policy.service.ts';
@@ -114,8 +114,13 @@ export class IdentityService {
    * A session for someone the organization's identity provider vouched for (modules/sso): no
    * password asked; `amr` says how they signed in (["sso"], plus "mfa" when the provider's MFA counts).
    */
-  openFederatedSession(ctx: RequestContext, userId: string, amr: readonly string[]): Promise<LoginOutcome> {
-    return this.#sessions.openFederated(ctx, userId, amr);
+  openFederatedSession(ctx: RequestContext, userId: string, amr: readonly string[], onOpen?: OnSessionOpen): Promise<LoginOutcome> {
+    return this.#sessions.openFederated(ctx, userId, amr, onOpen);
+  }
+
+  /** End these sessions as a logout does, on every instance (single logout from the organization's provider). */
+  endSessions(ctx: RequestContext, sessions: readonly { id: string; userId: string }[], details: Record<string, unknown>): Promise<void> {
+    return this.#sessions.endSessions(ctx, sessions, details);
   }
 
   /** Who may not use a password (see PasswordGate); one gate, set once by single sign-on. */
