@@ -29,6 +29,8 @@ export interface UpstreamIdp {
   setClient(c: ClientMetadata): void;
   /** every back-channel logout the provider sent (Back-Channel Logout 1.0), and whether the receiver said 200 */
   backchannel: { clientId: string; ok: boolean; error?: string }[];
+  /** the provider's signing key (private), for tests that hand-build tokens it would sign */
+  signingJwk: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,8 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     scopes: ['openid', 'email', 'profile', 'groups'],
     // rpInitiatedLogout is on by default (GET /session/end); backchannelLogout POSTs a logout token to each client's backchannel_logout_uri
     features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true } },
+    // the provider refuses to call loopback addresses (its SSRF guard): Partnergate listens on one in these tests
+    fetch: ((url: string, options: RequestInit & { dispatcher?: unknown }) => fetch(url, { ...options, dispatcher: undefined } as RequestInit)) as never,
     ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -163,6 +167,7 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     issuer,
     people,
     backchannel,
+    signingJwk: jwk,
     setPerson: (p) => people.set(p.email.toLowerCase(), p),
     setClient: (c) => clients.set(c.client_id, c),
     close: () =>

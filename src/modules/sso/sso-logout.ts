@@ -18,6 +18,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { encryptWithSecret, hmacSha256, sha256 } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { mutate } from '../../platform/db/database.ts';
+import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { OidcAdapter } from './oidc.adapter.ts';
@@ -102,13 +103,12 @@ export class SsoLogout {
       if (!c || c.kind !== 'oidc' || c.enabled !== 1) throw new LogoutTokenRefused('unknown or switched-off connection');
       if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) throw new LogoutTokenRefused('logout_token is missing');
       const claims = await this.#verify(c, token);
-      const ended = await this.#end(ctx, c, claims);
-      return ended;
+      return await this.#end(ctx, c, claims);
     } catch (e) {
       if (!(e instanceof LogoutTokenRefused)) throw e;
-      await mutate(this.#d.db, (trx) =>
+      await asOrg(c, () => mutate(this.#d.db, (trx) =>
         this.#d.audit.record(trx, ctx, { action: 'sso.logout_refused', outcome: 'failure', ...about(c), targetType: 'sso_connection', targetId: c?.id ?? null, details: { channel: 'oidc_back_channel', reason: e.reason } }),
-      );
+      ));
       throw e;
     }
   }
@@ -171,7 +171,11 @@ export class SsoLogout {
   }
 
   /** End the live sessions of `c` matching the provider's session and/or subject; audited. Returns how many. */
-  async endMatching(ctx: RequestContext, c: ConnectionRow, match: { subjectHash: string | null; upstreamHash: string | null }, channel: string): Promise<number> {
+  endMatching(ctx: RequestContext, c: ConnectionRow, match: { subjectHash: string | null; upstreamHash: string | null }, channel: string): Promise<number> {
+    return asOrg(c, () => this.#endMatching(ctx, c, match, channel));
+  }
+
+  async #endMatching(ctx: RequestContext, c: ConnectionRow, match: { subjectHash: string | null; upstreamHash: string | null }, channel: string): Promise<number> {
     const rows = await repo.ssoSessionsMatching(this.#d.db.kysely, c.id, match, this.#d.clock.now().toISOString());
     const sessions = rows.map((r) => ({ id: r.session_id, userId: r.user_id }));
     await this.#d.identity.endSessions(ctx, sessions, { reason: 'sso_logout', channel, connection_id: c.id });
@@ -180,6 +184,11 @@ export class SsoLogout {
     );
     return sessions.length;
   }
+}
+
+/** A tenant's connection acts in the tenant's database context (its audit rows are behind the tenant wall). */
+function asOrg<T>(c: ConnectionRow | undefined, fn: () => Promise<T>): Promise<T> {
+  return c?.org_type === 'tenant' ? withDbContext(tenantContext(c.org_id), fn) : fn();
 }
 
 function about(c: ConnectionRow | undefined) {
