@@ -8,7 +8,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { ClientMetadata } from 'oidc-provider';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { freePort } from '../../helpers/server-process.ts';
@@ -45,7 +46,7 @@ async function connectedTenant() {
   expect((await admin.post(`${prefix}/domains/${added.body.id}/check`)).body.status).toBe('verified');
   const clientId = `partnergate-${hex()}`;
   const secret = `secret-${hex(16)}`;
-  const client = { client_id: clientId, client_secret: secret, redirect_uris: [`${base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' as const };
+  const client: ClientMetadata = { client_id: clientId, client_secret: secret, redirect_uris: [`${base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
   idp.setClient(client);
   const r = await admin.put(`${prefix}/sso`, {
     kind: 'oidc',
@@ -148,7 +149,6 @@ describe('single logout from an OpenID Connect provider (back-channel)', () => {
     const p = person(a.domain);
     const s = await signIn(p);
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-    const { exportJWK } = await import('jose');
     const stranger = { ...(await exportJWK(privateKey)), kid: 'contoso-1' } as JWK;
     const good = { aud: a.clientId, sub: p.sub };
     const replayed = await logoutToken({ aud: b.clientId, sub: 'nobody' });
@@ -157,7 +157,7 @@ describe('single logout from an OpenID Connect provider (back-channel)', () => {
       ['wrong signature', await logoutToken(good, { key: stranger }), 'signature'],
       ["another connection's audience", await logoutToken({ ...good, aud: b.clientId }), 'aud'],
       ['another issuer', await logoutToken({ ...good, iss: 'https://evil.example' }), 'iss'],
-      ['replayed jti', replayed.replace(/^/, ''), 'unknown'],
+      ['replayed jti', replayed, 'replay'],
       ['missing events', await logoutToken(good, { omit: ['events'] }), 'events'],
       ['nonce present', await logoutToken({ ...good, nonce: 'n-1' }), 'nonce'],
       ['neither sid nor sub', await logoutToken({ aud: a.clientId }), 'sid'],
@@ -170,11 +170,9 @@ describe('single logout from an OpenID Connect provider (back-channel)', () => {
       expect(r.status, what).toBe(400);
       expect(r.cacheControl, what).toBe('no-store');
       expect(r.body.error, what).toBe('invalid_request');
-      if (reason !== 'unknown') expect(String(r.body.error_description), what).toContain(reason);
+      expect(String(r.body.error_description), what).toContain(reason);
       expect(await meStatus(s.session), what).toBe(200);
     }
-    // the replay is refused as one
-    expect((await post(b.logoutUrl, replayed)).body.error_description).toContain('replay');
     const refused = await t.services.db.kysely.selectFrom('audit_events').select(['action']).where('action', '=', 'sso.logout_refused').where('target_id', 'in', [a.connectionId, b.connectionId]).execute();
     expect(refused.length).toBeGreaterThanOrEqual(cases.length);
     // an address for no connection: refused too
