@@ -22,6 +22,9 @@ export interface UpstreamPerson {
   amr: string[];
 }
 
+/** A client registered at the provider (oidc-provider's ClientMetadata), for tests outside this helper. */
+export type UpstreamClient = ClientMetadata;
+
 export interface UpstreamIdp {
   issuer: string;
   people: Map<string, UpstreamPerson>;

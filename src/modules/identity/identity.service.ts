@@ -15,7 +15,7 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 import { ApiTokensService } from './api-tokens.service.ts';
 import type { ApiTokenIndex } from './api-token-index.ts';
 import type * as repo from './identity.repo.ts';
-import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook, type MembershipEndedHook } from './identity.types.ts';
+import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type SignOutHandoff, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook, type MembershipEndedHook } from './identity.types.ts';
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
@@ -128,8 +128,19 @@ export class IdentityService {
     this.#d.passwordGate = gate;
   }
 
-  logout(ctx: RequestContext, principal: Principal): Promise<void> {
-    return this.#sessions.logout(ctx, principal);
+  /** Where a signed-out browser goes on to (see SignOutHandoff); one handoff, set once by single sign-on. */
+  setSignOutHandoff(handoff: SignOutHandoff): void {
+    this.#d.signOutHandoff = handoff;
+  }
+
+  /**
+   * End the caller's session — first, whatever happens next — then the address the browser goes on to
+   * (the organization's provider's sign-out page, for a session its single sign-on made), or null.
+   */
+  async logout(ctx: RequestContext, principal: Principal): Promise<string | null> {
+    const next = principal.sessionId ? await this.#d.signOutHandoff?.(principal.sessionId).catch(() => null) : null;
+    await this.#sessions.logout(ctx, principal);
+    return next ? next().catch(() => null) : null;
   }
 
   authenticateSession(token: string): Promise<AuthResult> {

@@ -15,7 +15,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { encryptWithSecret, hmacSha256, sha256 } from '../../platform/crypto.ts';
+import { encryptWithSecret, hmacSha256, randomToken, sha256 } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { mutate } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
@@ -27,6 +27,8 @@ import * as repo from './sso.repo.ts';
 import type { ConnectionRow } from './sso.repo.ts';
 import { SsoProtocolError, type UpstreamIdentity } from './sso.types.ts';
 
+/** Where the provider sends the browser back after signing the person out (RP-initiated logout's post_logout_redirect_uri). */
+export const SIGNED_OUT_PATH = '/sso/signed-out';
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** A logout token older than this is refused (and its jti is remembered this long, so a replay is too). */
 export const LOGOUT_TOKEN_MAX_AGE_S = 300;
@@ -76,6 +78,7 @@ export interface SsoLogoutDeps {
   audit: AuditLog;
   identity: IdentityService;
   secretKey: string;
+  publicUrl: string;
   oidc: OidcAdapter;
   findConnection: (id: string) => Promise<ConnectionRow | undefined>;
 }
@@ -91,6 +94,28 @@ export class SsoLogout {
     const row = await repo.findSsoSession(this.#d.db.kysely, sessionId);
     const connection = row ? await this.#d.findConnection(row.connection_id) : undefined;
     return row && connection ? { connection, row } : null;
+  }
+
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0, for IdentityService.logout (SignOutHandoff): read before the session
+   * ends; once it has, the provider's end_session_endpoint with client_id, our signed-out page as
+   * post_logout_redirect_uri and a fresh state — or null (not a session an OIDC connection made, the connection
+   * switched off, or the provider names no sign-out page). No ID token is kept to send back as id_token_hint:
+   * client_id says whose sign-out it is, and the provider asks the person to confirm.
+   */
+  async signOutHandoff(sessionId: string): Promise<(() => Promise<string | null>) | null> {
+    const origin = await this.sessionOrigin(sessionId);
+    if (!origin || origin.connection.kind !== 'oidc' || origin.connection.enabled !== 1) return null;
+    const s = oidcSettings(this.#d.secretKey, origin.connection);
+    return async () => {
+      const endpoint = await this.#d.oidc.endSessionEndpoint(s).catch(() => null);
+      if (!endpoint) return null;
+      const url = new URL(endpoint);
+      url.searchParams.set('client_id', s.clientId);
+      url.searchParams.set('post_logout_redirect_uri', this.#d.publicUrl + SIGNED_OUT_PATH);
+      url.searchParams.set('state', randomToken(16));
+      return url.href;
+    };
   }
 
   /**

@@ -6,10 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientMetadata } from 'oidc-provider';
 import { startInstancePair, until, type InstancePair } from '../../helpers/instance-pair.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
-import { startUpstreamIdp, UpstreamBrowser, type UpstreamIdp } from '../../helpers/oidc-upstream.ts';
+import { startUpstreamIdp, UpstreamBrowser, type UpstreamClient, type UpstreamIdp } from '../../helpers/oidc-upstream.ts';
 import { Client } from '../../helpers/http.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 
@@ -46,7 +45,7 @@ describe('single logout on two instances', () => {
     const added = await admin.post(`${prefix}/domains`, { domain });
     dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
     expect((await admin.post(`${prefix}/domains/${added.body.id}/check`)).body.status).toBe('verified');
-    const client: ClientMetadata = { client_id: `pg-${hex()}`, client_secret: `s-${hex(16)}`, redirect_uris: [`${pair.publicUrl}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] };
+    const client: UpstreamClient = { client_id: `pg-${hex()}`, client_secret: `s-${hex(16)}`, redirect_uris: [`${pair.publicUrl}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] };
     idp.setClient(client);
     const oidc = { issuer: idp.issuer, client_id: client.client_id, auth_method: 'client_secret_basic', client_secret: client.client_secret, scopes: 'openid email profile' };
     const r = await admin.put(`${prefix}/sso`, { kind: 'oidc', name: 'Contoso', enabled: true, oidc, default_role: 'TENANT_USER', role_mappings: [], trust_upstream_mfa: false, require_sso: false, break_glass_user_id: null });

@@ -9,11 +9,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import type { ClientMetadata } from 'oidc-provider';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { freePort } from '../../helpers/server-process.ts';
-import { startUpstreamIdp, UpstreamBrowser, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
+import { startUpstreamIdp, UpstreamBrowser, type UpstreamClient, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
 
 let t: TestApp;
 let dns: TestDnsServer;
@@ -46,7 +45,7 @@ async function connectedTenant() {
   expect((await admin.post(`${prefix}/domains/${added.body.id}/check`)).body.status).toBe('verified');
   const clientId = `partnergate-${hex()}`;
   const secret = `secret-${hex(16)}`;
-  const client: ClientMetadata = { client_id: clientId, client_secret: secret, redirect_uris: [`${base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
+  const client: UpstreamClient = { client_id: clientId, client_secret: secret, redirect_uris: [`${base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
   idp.setClient(client);
   const r = await admin.put(`${prefix}/sso`, {
     kind: 'oidc',
@@ -62,7 +61,7 @@ async function connectedTenant() {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const connectionId = r.body.connection.id as string;
   const logoutUrl = `${base}/sso/oidc/${connectionId}/backchannel-logout`;
-  idp.setClient({ ...client, backchannel_logout_uri: logoutUrl, backchannel_logout_session_required: true });
+  idp.setClient({ ...client, backchannel_logout_uri: logoutUrl, backchannel_logout_session_required: true, post_logout_redirect_uris: [`${base}/sso/signed-out`] });
   return { id: w.id, domain, clientId, connectionId, logoutUrl };
 }
 
@@ -177,5 +176,34 @@ describe('single logout from an OpenID Connect provider (back-channel)', () => {
     expect(refused.length).toBeGreaterThanOrEqual(cases.length);
     // an address for no connection: refused too
     expect((await post(`${base}/sso/oidc/nope/backchannel-logout`, await logoutToken(good))).status).toBe(400);
+  });
+
+  it('signing out of Partnergate ends the session first, then sends the browser to the provider, which signs the person out and sends them back', async () => {
+    const o = await connectedTenant();
+    const p = person(o.domain);
+    const { b, session } = await signIn(p);
+    const me = (await (await fetch(`${base}/api/v1/me`, { headers: { cookie: `partnergate_session=${session}` } })).json()) as { csrf_token: string };
+    const out = await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: `partnergate_session=${session}`, 'x-csrf-token': me.csrf_token } });
+    expect(out.status).toBe(200);
+    const next = new URL(((await out.json()) as { continue_at: string }).continue_at);
+    expect(next.origin + next.pathname).toBe(`${idp.issuer}/session/end`);
+    expect(next.searchParams.get('client_id')).toBe(o.clientId);
+    expect(next.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/sso/signed-out`);
+    expect(next.searchParams.get('state')?.length).toBeGreaterThanOrEqual(16);
+    expect(next.searchParams.has('id_token_hint')).toBe(false);
+    // ended before the browser goes anywhere
+    expect(await meStatus(session)).toBe(401);
+
+    const page = await b.follow(next.href);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.res.text())![1];
+    const back = await b.follow(`${idp.issuer}/session/end/confirm`, { method: 'POST', form: { xsrf, logout: 'yes' } });
+    expect(b.visited.some((u) => u.startsWith(`${base}/sso/signed-out?state=`))).toBe(true);
+    expect(new URL(back.url).pathname).toBe('/login');
+  });
+
+  it('a password session signs out as before: 204, nowhere to go on to', async () => {
+    const w = await t.world.tenant();
+    const admin = await w.admin.login();
+    expect((await admin.post('/api/v1/auth/logout')).status).toBe(204);
   });
 });
