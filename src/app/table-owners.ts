@@ -97,6 +97,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   sso_role_mappings: 'sso',
   sso_identities: 'sso',
   sso_flows: 'sso',
+  sso_sessions: 'sso',
+  sso_logout_tokens: 'sso',
   data_sources: 'datasources',
   sync_records: 'datasources',
   sync_kind_state: 'datasources',

@@ -85,6 +85,10 @@ describe('OpenID Connect single sign-on in the browser', () => {
       await page.getByTestId('sso-save').click();
       await page.getByTestId('sso-status').getByText('Contoso sign-in').waitFor();
       await expect.poll(async () => (await page.getByLabel('Client secret').inputValue()) === '', { timeout: 10_000 }).toBe(true);
+      // single logout: the sign-out address to give the provider, with its copy button, and where the provider sends people back
+      await expect.poll(async () => (await page.getByTestId('sso-logout-url').textContent()) ?? '', { timeout: 10_000 }).toMatch(/\/sso\/oidc\/[^/]+\/backchannel-logout$/);
+      await page.getByRole('button', { name: 'Copy the sign-out address to give your provider', exact: true }).waitFor();
+      expect(await page.getByTestId('sso-signed-out-url').textContent()).toMatch(/\/sso\/signed-out$/);
       await check(page, `${tag}-configured`);
 
       // "Test sign-in": the provider in a new window, then what it said

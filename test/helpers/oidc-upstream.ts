@@ -22,11 +22,18 @@ export interface UpstreamPerson {
   amr: string[];
 }
 
+/** A client registered at the provider (oidc-provider's ClientMetadata), for tests outside this helper. */
+export type UpstreamClient = ClientMetadata;
+
 export interface UpstreamIdp {
   issuer: string;
   people: Map<string, UpstreamPerson>;
   setPerson(p: UpstreamPerson): void;
   setClient(c: ClientMetadata): void;
+  /** every back-channel logout the provider sent (Back-Channel Logout 1.0), and whether the receiver said 200 */
+  backchannel: { clientId: string; ok: boolean; error?: string }[];
+  /** the provider's signing key (private), for tests that hand-build tokens it would sign */
+  signingJwk: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -110,7 +117,10 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     // amr and acr are released in the ID token only when a scope lists them
     claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
-    features: { devInteractions: { enabled: false } },
+    // rpInitiatedLogout is on by default (GET /session/end); backchannelLogout POSTs a logout token to each client's backchannel_logout_uri
+    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true } },
+    // the provider refuses to call loopback addresses (its SSRF guard): Partnergate listens on one in these tests
+    fetch: ((url: string, options: RequestInit & { dispatcher?: unknown }) => fetch(url, { ...options, dispatcher: undefined } as RequestInit)) as never,
     ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -125,6 +135,9 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     },
   });
   const callback = provider.callback();
+  const backchannel: UpstreamIdp['backchannel'] = [];
+  provider.on('backchannel.success', (_ctx: unknown, client: { clientId: string }) => backchannel.push({ clientId: client.clientId, ok: true }));
+  provider.on('backchannel.error', (_ctx: unknown, err: Error, client: { clientId: string }) => backchannel.push({ clientId: client.clientId, ok: false, error: err.message }));
 
   server.on('request', (req, res) => {
     const m = /^\/interaction\/([^/?]+)(\/login)?/.exec(req.url ?? '');
@@ -156,6 +169,8 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
   return {
     issuer,
     people,
+    backchannel,
+    signingJwk: jwk,
     setPerson: (p) => people.set(p.email.toLowerCase(), p),
     setClient: (c) => clients.set(c.client_id, c),
     close: () =>
@@ -216,6 +231,14 @@ export class UpstreamBrowser {
       res = await this.request(current);
     }
     return { res, url: current, stopped: false };
+  }
+
+  /** Sign out at the provider (its own end-session page, "Yes, sign me out"), and follow on. */
+  async signOutAtProvider(issuer: string, stopAt?: (u: URL) => boolean) {
+    const page = await this.follow(`${issuer}/session/end`);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.res.text())?.[1];
+    if (!xsrf) throw new Error('no sign-out form at the provider');
+    return this.follow(`${issuer}/session/end/confirm`, { method: 'POST', form: { xsrf, logout: 'yes' }, stopAt });
   }
 
   /** On the provider's login page: sign in as this person, and follow on. */

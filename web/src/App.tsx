@@ -292,8 +292,10 @@ function UserMenu() {
           leftSection={<IconLogout size={16} />}
           color="red"
           onClick={async () => {
-            await logout().catch(() => undefined);
-            navigate('/login', { replace: true });
+            const next = await logout().catch(() => null);
+            // signed in by the company's provider: it signs the person out there too, then sends them back to sign-in
+            if (next) window.location.assign(next);
+            else navigate('/login', { replace: true });
           }}
           data-testid="log-out"
         >

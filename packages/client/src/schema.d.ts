@@ -457,7 +457,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the current session */
+        /**
+         * End the current session
+         * @description The session ends at once. When single sign-on made it and the organization's OpenID Connect provider has a sign-out page, the answer is 200 with `continue_at`: where to send the browser so the provider signs the person out too; else 204.
+         */
         post: operations["postAuthLogout"];
         delete?: never;
         options?: never;
@@ -12497,6 +12500,21 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK: End the current session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uri
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        continue_at: string;
+                    };
+                };
+            };
             /** @description Done; no content */
             204: {
                 headers: {

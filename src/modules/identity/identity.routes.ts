@@ -121,12 +121,19 @@ function registerUserAdminRoutes(app: App, { identity, access }: IdentityRouteDe
 function registerSessionRoutes(app: App, { identity, access }: IdentityRouteDeps, { withPermissions, cookieOpts }: IdentityRouteKit): void {
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), ...problems(401, 403) } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session',
+        description: "The session ends at once. When single sign-on made it and the organization's OpenID Connect provider has a sign-out page, the answer is 200 with `continue_at`: where to send the browser so the provider signs the person out too; else 204.",
+        response: { 200: Type.Object({ continue_at: Type.String({ format: 'uri' }) }), 204: Type.Null(), ...problems(401, 403) },
+      },
+    },
     async (req, reply) => {
       const p = access.user(req);
-      await identity.logout(req.ctx(), p);
+      const next = await identity.logout(req.ctx(), p);
       reply.clearCookie(SESSION_COOKIE, cookieOpts);
-      return reply.code(204).send(null);
+      return next ? reply.code(200).send({ continue_at: next }) : reply.code(204).send(null);
     },
   );
 

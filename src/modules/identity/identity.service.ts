@@ -15,13 +15,13 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 import { ApiTokensService } from './api-tokens.service.ts';
 import type { ApiTokenIndex } from './api-token-index.ts';
 import type * as repo from './identity.repo.ts';
-import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook, type MembershipEndedHook } from './identity.types.ts';
+import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type SignOutHandoff, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook, type MembershipEndedHook } from './identity.types.ts';
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
 import { localePreferencesOf } from './locale-reads.ts';
 import type { SessionIndex } from './session-index.ts';
-import { SessionsService, type LoginOutcome } from './sessions.service.ts';
+import { SessionsService, type LoginOutcome, type OnSessionOpen } from './sessions.service.ts';
 import { MfaService, type SecondFactorProof } from './mfa.service.ts';
 import { PasswordResetService } from './password-reset.service.ts';
 import { MfaPolicyService } from './mfa-policy.service.ts';
@@ -114,8 +114,13 @@ export class IdentityService {
    * A session for someone the organization's identity provider vouched for (modules/sso): no
    * password asked; `amr` says how they signed in (["sso"], plus "mfa" when the provider's MFA counts).
    */
-  openFederatedSession(ctx: RequestContext, userId: string, amr: readonly string[]): Promise<LoginOutcome> {
-    return this.#sessions.openFederated(ctx, userId, amr);
+  openFederatedSession(ctx: RequestContext, userId: string, amr: readonly string[], onOpen?: OnSessionOpen): Promise<LoginOutcome> {
+    return this.#sessions.openFederated(ctx, userId, amr, onOpen);
+  }
+
+  /** End these sessions as a logout does, on every instance (single logout from the organization's provider). */
+  endSessions(ctx: RequestContext, sessions: readonly { id: string; userId: string }[], details: Record<string, unknown>): Promise<void> {
+    return this.#sessions.endSessions(ctx, sessions, details);
   }
 
   /** Who may not use a password (see PasswordGate); one gate, set once by single sign-on. */
@@ -123,8 +128,19 @@ export class IdentityService {
     this.#d.passwordGate = gate;
   }
 
-  logout(ctx: RequestContext, principal: Principal): Promise<void> {
-    return this.#sessions.logout(ctx, principal);
+  /** Where a signed-out browser goes on to (see SignOutHandoff); one handoff, set once by single sign-on. */
+  setSignOutHandoff(handoff: SignOutHandoff): void {
+    this.#d.signOutHandoff = handoff;
+  }
+
+  /**
+   * End the caller's session — first, whatever happens next — then the address the browser goes on to
+   * (the organization's provider's sign-out page, for a session its single sign-on made), or null.
+   */
+  async logout(ctx: RequestContext, principal: Principal): Promise<string | null> {
+    const next = principal.sessionId ? await this.#d.signOutHandoff?.(principal.sessionId).catch(() => null) : null;
+    await this.#sessions.logout(ctx, principal);
+    return next ? next().catch(() => null) : null;
   }
 
   authenticateSession(token: string): Promise<AuthResult> {

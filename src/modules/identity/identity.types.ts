@@ -45,6 +45,8 @@ export interface IdentityDeps {
   onIndexError?: (err: unknown) => void;
   /** may this address use a password here (set with IdentityService.setPasswordGate; single sign-on's "require single sign-on") */
   passwordGate?: PasswordGate;
+  /** where the browser goes on after signing out (set with IdentityService.setSignOutHandoff; single sign-on's single logout) */
+  signOutHandoff?: SignOutHandoff;
 }
 
 /**
@@ -52,6 +54,12 @@ export interface IdentityDeps {
  * with (the organization requires its company sign-in for this address). Called with the account,
  * when there is one, whatever the password given, so the refusal says nothing about the password.
  */
+/**
+ * Read before a session ends (its id): null, or what to call once it has ended for the address the browser
+ * goes on to — the organization's provider's sign-out page — or null when there is none.
+ */
+export type SignOutHandoff = (sessionId: string) => Promise<(() => Promise<string | null>) | null>;
+
 export type PasswordGate = (email: string, userId: string | null, purpose: 'sign_in' | 'password_reset') => Promise<Error | null>;
 
 export type ScopeType = 'tenant' | 'partner';

@@ -25,6 +25,9 @@ export type LoginOutcome =
   | { mfaRequired: false; token: string; csrfToken: string; expiresAt: string; userId: string; amr: readonly string[] }
   | { mfaRequired: true; mfaToken: string; methods: SecondFactorMethod[]; expiresAt: string; userId: string };
 
+/** Runs in the transaction that opens a session, after its row is written (single sign-on links it to the provider's session). */
+export type OnSessionOpen = (trx: Tx, sessionId: string, expiresAt: string) => Promise<void>;
+
 export class SessionsService {
   readonly #d: IdentityDeps;
   readonly #mfa: MfaService;
@@ -144,13 +147,13 @@ export class SessionsService {
   }
 
   /** A session for a person their organization's identity provider signed in (IdentityService.openFederatedSession). */
-  async openFederated(ctx: RequestContext, userId: string, amr: readonly string[]): Promise<LoginOutcome> {
+  async openFederated(ctx: RequestContext, userId: string, amr: readonly string[], onOpen?: OnSessionOpen): Promise<LoginOutcome> {
     const user = await repo.findUserById(this.#d.db.kysely, userId);
     if (!user || user.status !== 'active') throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
-    return this.#openSession(ctx, user, amr);
+    return this.#openSession(ctx, user, amr, onOpen);
   }
 
-  async #openSession(ctx: RequestContext, user: repo.UserRow, amr: readonly string[]): Promise<LoginOutcome> {
+  async #openSession(ctx: RequestContext, user: repo.UserRow, amr: readonly string[], onOpen?: OnSessionOpen): Promise<LoginOutcome> {
     const now = this.#now();
     const token = randomToken(32);
     const csrfToken = randomToken(24);
@@ -168,6 +171,7 @@ export class SessionsService {
         amr: JSON.stringify(amr),
         mfa_at: hasMfa(amr) ? now.toISOString() : null,
       });
+      await onOpen?.(trx, sha256(token), expiresAt);
       await repo.updateUser(trx, user.id, { last_login_at: now.toISOString() });
       await this.#d.feed.record(trx, 'session', sha256(token));
       await this.#endSessionsOverLimit(trx, ctx, user.id, sha256(token));
@@ -212,6 +216,22 @@ export class SessionsService {
       await repo.deleteSession(trx, sessionId);
       await this.#d.feed.record(trx, 'session', sessionId);
       await this.#d.audit.record(trx, ctx, { action: 'user.logged_out', targetType: 'user', targetId: principal.userId });
+    });
+    await this.#d.feed.kick();
+  }
+
+  /**
+   * End these sessions (ids: SHA-256 of the cookies) as a logout does — deleted, and the change feed
+   * tells every instance — each audited as `user.session_ended` with `details` (why, and who asked).
+   */
+  async endSessions(ctx: RequestContext, sessions: readonly { id: string; userId: string }[], details: Record<string, unknown>): Promise<void> {
+    if (sessions.length === 0) return;
+    await mutate(this.#d.db, async (trx) => {
+      for (const s of sessions) {
+        await repo.deleteSession(trx, s.id);
+        await this.#d.feed.record(trx, 'session', s.id);
+        await this.#d.audit.record(trx, ctx, { action: 'user.session_ended', targetType: 'user', targetId: s.userId, details });
+      }
     });
     await this.#d.feed.kick();
   }

@@ -73,6 +73,7 @@ export function createSso(d: CreateSsoDeps) {
   const flows = createFlowStore({ db: d.db, clock: d.clock, secretKey: d.secretKey, ttlMs: SSO_FLOW_TTL_MS, redis, redisPrefix: d.redisKeyPrefix });
   const service = new SsoService({ ...d, flows });
   d.identity.setPasswordGate((email, userId) => service.passwordGate(email, userId));
+  d.identity.setSignOutHandoff((sessionId) => service.logout.signOutHandoff(sessionId));
   const recheck = new DomainRecheck({ db: d.db, clock: d.clock, domains: d.domains, outbox: d.outbox, intervalMs: d.domainRecheckIntervalMs, onError: (e) => d.onError(e, 'domain re-check') });
   const metadataRefresh = new IdpMetadataRefresh({
     db: d.db,

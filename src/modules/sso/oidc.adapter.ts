@@ -152,6 +152,28 @@ export class OidcAdapter {
     }
   }
 
+  /**
+   * The provider's published signing keys (its discovery's jwks_uri), read through the outbound address
+   * policy — for a back-channel logout token, which arrives outside any exchange openid-client makes.
+   */
+  async providerKeys(s: OidcSettings): Promise<{ issuer: string; keys: JWK[] }> {
+    const meta = (await this.configuration(s)).serverMetadata();
+    if (!meta.jwks_uri) throw refusal('sso.provider_unreachable', 'The provider publishes no signing keys.');
+    try {
+      const res = await this.#outbound.fetch(meta.jwks_uri, { headers: { accept: 'application/json' } });
+      const body = (await res.json()) as { keys?: unknown };
+      if (!res.ok || !Array.isArray(body.keys)) throw new Error('not a key set');
+      return { issuer: meta.issuer, keys: body.keys as JWK[] };
+    } catch (e) {
+      throw e instanceof OutboundRefused ? refusalOf(e) : refusal('sso.provider_unreachable', "The provider's signing keys could not be read.");
+    }
+  }
+
+  /** The provider's end_session_endpoint (RP-initiated logout), when its discovery names one. */
+  async endSessionEndpoint(s: OidcSettings): Promise<string | null> {
+    return (await this.configuration(s)).serverMetadata().end_session_endpoint ?? null;
+  }
+
   /** Where to send the browser, and what must come back (kept server-side with the flow). */
   async start(s: OidcSettings, state: string, redirectUri: string): Promise<{ redirectUrl: string; protocol: Record<string, string> }> {
     const config = await this.configuration(s);
@@ -196,6 +218,7 @@ export class OidcAdapter {
     const name = claims[s.claims.name];
     const amr = Array.isArray(idClaims.amr) ? idClaims.amr.filter((v): v is string => typeof v === 'string') : [];
     const acr = typeof idClaims.acr === 'string' ? [idClaims.acr] : [];
-    return { subject: idClaims.sub, email: email.trim().toLowerCase(), name: typeof name === 'string' ? name : undefined, groups, authnMethods: [...amr, ...acr] };
+    const sid = typeof idClaims.sid === 'string' ? idClaims.sid : undefined;
+    return { subject: idClaims.sub, email: email.trim().toLowerCase(), name: typeof name === 'string' ? name : undefined, groups, authnMethods: [...amr, ...acr], upstreamSession: sid ? { id: sid } : undefined };
   }
 }

@@ -16,6 +16,7 @@ import { safeReturnTo } from './sso-mapping.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import { OIDC_CALLBACK_PATH, SSO_FLOW_TTL_MS, type ConnectionRow, type SsoService } from './sso.service.ts';
 import { SsoProtocolError, type SsoFlow, type UpstreamIdentity } from './sso.types.ts';
+import { registerSsoLogoutRoutes } from './sso-logout.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -165,5 +166,6 @@ export function registerSsoBrowserRoutes(app: FastifyInstance, d: SsoBrowserDeps
     return reply.header('content-type', 'application/jwk-set+json').header('cache-control', 'max-age=300').send(jwks);
   });
 
+  registerSsoLogoutRoutes(app, { sso: d.sso });
   return flow;
 }

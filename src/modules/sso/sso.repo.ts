@@ -1,7 +1,7 @@
-/** The sso module's tables (migration 0034): connections, group → role mappings, linked identities, flows. */
+/** The sso module's tables (migrations 0034, 0122): connections, group → role mappings, linked identities, flows, sessions made by single sign-on, logout tokens seen. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { SsoConnectionsTable, SsoIdentitiesTable } from '../../platform/db/schema.ts';
+import type { SsoConnectionsTable, SsoIdentitiesTable, SsoSessionsTable } from '../../platform/db/schema.ts';
 import type { GroupMapping, OrgType } from './sso-mapping.ts';
 
 export type ConnectionRow = Selectable<SsoConnectionsTable>;
@@ -93,4 +93,30 @@ export async function touchIdentity(db: Executor, connectionId: string, subject:
 export async function countIdentities(db: Executor, connectionId: string): Promise<number> {
   const r = await db.selectFrom('sso_identities').select((eb) => eb.fn.countAll<string>().as('n')).where('connection_id', '=', connectionId).executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+export type SsoSessionRow = Selectable<SsoSessionsTable>;
+
+export async function insertSsoSession(db: Executor, row: Insertable<SsoSessionsTable>): Promise<void> {
+  await db.insertInto('sso_sessions').values(row).execute();
+}
+
+export function findSsoSession(db: Executor, sessionId: string): Promise<SsoSessionRow | undefined> {
+  return db.selectFrom('sso_sessions').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+}
+
+/** The live sessions of one connection that came from one provider session (`upstreamHash`), else from one subject. */
+export async function ssoSessionsMatching(db: Executor, connectionId: string, m: { subjectHash: string | null; upstreamHash: string | null }, now: string): Promise<{ session_id: string; user_id: string }[]> {
+  let q = db.selectFrom('sso_sessions').select(['session_id', 'user_id']).where('connection_id', '=', connectionId).where('expires_at', '>', now);
+  if (m.upstreamHash !== null) q = q.where('upstream_session_hash', '=', m.upstreamHash);
+  if (m.subjectHash !== null) q = q.where('subject_hash', '=', m.subjectHash);
+  if (m.upstreamHash === null && m.subjectHash === null) return [];
+  return q.execute();
+}
+
+/** A logout token's jti, once: false when it was seen before (a replay). Expired ones are forgotten first. */
+export async function takeLogoutJti(db: Executor, connectionId: string, jtiHash: string, expiresAt: string, now: string): Promise<boolean> {
+  await db.deleteFrom('sso_logout_tokens').where('expires_at', '<', now).execute();
+  const r = await db.insertInto('sso_logout_tokens').values({ connection_id: connectionId, jti_hash: jtiHash, expires_at: expiresAt }).onConflict((oc) => oc.columns(['connection_id', 'jti_hash']).doNothing()).returning('jti_hash').executeTakeFirst();
+  return r !== undefined;
 }

@@ -26,6 +26,7 @@ import type { DomainsService } from '../domains/index.ts';
 import type { FlowStore } from './sso-flows.ts';
 import { connectionRow, connectionSettings, oidcSettings, type ConnectionInput } from './sso-connection-row.ts';
 import { OidcAdapter, issuerRefusal, type OidcSettings } from './oidc.adapter.ts';
+import { SsoLogout, sessionLink } from './sso-logout.ts';
 import { canonicalIdentity, emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
@@ -90,9 +91,11 @@ export class SsoService {
   readonly #d: SsoDeps;
   readonly oidc: OidcAdapter;
   readonly #adapters = new Map<'saml', SsoAdapter>();
+  readonly logout: SsoLogout; // single logout: sessions linked to the provider's, ended when it says so
   constructor(d: SsoDeps) {
     this.#d = d;
     this.oidc = new OidcAdapter(() => d.clock.nowMs(), { allowPrivate: d.allowPrivateTargets ?? false });
+    this.logout = new SsoLogout({ ...d, oidc: this.oidc, findConnection: (id) => this.findById(id) });
   }
 
   #now(): string {
@@ -123,9 +126,7 @@ export class SsoService {
   }
 
   async require(org: Org): Promise<ConnectionRow> {
-    const c = await this.get(org);
-    if (!c) throw E.sso_connection_not_found();
-    return c;
+    return (await this.get(org)) ?? Promise.reject(E.sso_connection_not_found());
   }
 
   findById(id: string): Promise<ConnectionRow | undefined> {
@@ -430,7 +431,7 @@ export class SsoService {
       throw e;
     }
     const amr = sessionAmr(identity.authnMethods, c.trust_upstream_mfa === 1);
-    const session = await this.#d.identity.openFederatedSession(ctx, userId!, amr);
+    const session = await this.#d.identity.openFederatedSession(ctx, userId!, amr, sessionLink(this.#d.secretKey, now, c, identity, userId!));
     if (session.mfaRequired) throw new SsoProtocolError('sso.account_disabled', 'The session could not be opened.');
     await mutate(this.#d.db, (trx) =>
       this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: userId! } }, {
@@ -478,9 +479,8 @@ export class SsoService {
     return { from: m.role, to: role };
   }
 
-  async #refused(ctx: RequestContext, c: ConnectionRow | undefined, identity: UpstreamIdentity | null, e: SsoProtocolError): Promise<SsoProtocolError> {
-    await this.recordRefusal(ctx, c, identity, e);
-    return e;
+  #refused(ctx: RequestContext, c: ConnectionRow | undefined, identity: UpstreamIdentity | null, e: SsoProtocolError): Promise<SsoProtocolError> {
+    return this.recordRefusal(ctx, c, identity, e).then(() => e);
   }
 
   /** A refused sign-in, audited with the reason (never the provider's tokens). */

@@ -18,6 +18,11 @@ export interface UpstreamIdentity {
   groups: string[];
   /** How the person authenticated, as asserted: OIDC `amr` values and `acr`, or SAML AuthnContextClassRef. */
   authnMethods: string[];
+  /**
+   * The provider's session the person signed in with, when it names one (OIDC `sid`; SAML SessionIndex, with
+   * the NameID's format): a logout from the provider ends the portal sessions that came from it.
+   */
+  upstreamSession?: { id: string; nameIdFormat?: string };
 }
 
 /** Why a provider's answer was refused; each code has a plain-words explanation on the sign-in error page. */

@@ -21,7 +21,7 @@ import type { MailOutboxTable, DomainEventsTable, WebhookEndpointsTable, Webhook
 import type { ScimConnectionsTable, ScimUsersTable, ScimGroupsTable, ScimGroupMembersTable, ScimRequestsTable } from './schema/scim.ts';
 import type { PlansTable, PartnerPlansTable, CustomerAccountsTable, KycCasesTable, KycDocumentsTable, SubscriptionsTable } from './schema/plans.ts';
 import type { OrganizationDomainsTable } from './schema/domains.ts';
-import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, SsoFlowsTable } from './schema/sso.ts';
+import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, SsoFlowsTable, SsoSessionsTable, SsoLogoutTokensTable } from './schema/sso.ts';
 import type { DataSourcesTable, RecordWriteRoutesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
 import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, StripeEventsTable } from './schema/datafeeds.ts';
 import type { SsfStreamsTable, SsfDeliveriesTable, CrossTenantTokenPoliciesTable } from './schema/ssf.ts';
@@ -142,6 +142,8 @@ export interface Database {
   sso_role_mappings: SsoRoleMappingsTable;
   sso_identities: SsoIdentitiesTable;
   sso_flows: SsoFlowsTable;
+  sso_sessions: SsoSessionsTable;
+  sso_logout_tokens: SsoLogoutTokensTable;
   data_sources: DataSourcesTable;
   sync_records: SyncRecordsTable;
   sync_kind_state: SyncKindStateTable;

@@ -32,7 +32,8 @@ const enc = encodeURIComponent;
 export const api = {
   auth: {
     login: (email: string, password: string) => http.post<LoginResponse>('/api/v1/auth/login', { email, password }, { quiet401: true }),
-    logout: () => http.post<void>('/api/v1/auth/logout'),
+    /** `continue_at`: the organization's provider's sign-out page, when single sign-on made the session */
+    logout: () => http.post<{ continue_at: string } | undefined>('/api/v1/auth/logout'),
     me: () => http.get<Me>('/api/v1/me', undefined, { quiet401: true }),
     updateMe: (name: string) => http.patch<Me>('/api/v1/me', { name }),
     setLanguage: (locale: string | null) => http.patch<Me>('/api/v1/me', { locale }),

@@ -27,7 +27,8 @@ export interface Session {
   login(email: string, password: string): Promise<Me | LoginSecondStep>;
   /** after the sign-in second step */
   finishLogin(r: LoginResponse): Me;
-  logout(): Promise<void>;
+  /** ends the session; the provider's sign-out page to go on to when single sign-on made it, else null */
+  logout(): Promise<string | null>;
   refresh(): Promise<void>;
 }
 
@@ -104,7 +105,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       async logout() {
         try {
-          await api.auth.logout();
+          return (await api.auth.logout())?.continue_at ?? null;
         } finally {
           setEndedReason(null);
           accept(null);

@@ -61,6 +61,7 @@ import { migration as m0091 } from './0091-ciba.ts';
 import { migration as m0100 } from './0100-alert-facts.ts';
 import { migration as m0120 } from './0120-link-limits.ts';
 import { migration as m0121 } from './0121-subscribers.ts';
+import { migration as m0122 } from './0122-sso-sessions.ts';
 import { migration as m0123 } from './0123-saml-idp-initiated.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -123,5 +124,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0100-alert-facts', m0100],
   ['0120-link-limits', m0120],
   ['0121-subscribers', m0121],
+  ['0122-sso-sessions', m0122],
   ['0123-saml-idp-initiated', m0123],
 ];

@@ -71,3 +71,20 @@ export interface SsoFlowsTable {
   created_at: string;
   expires_at: string;
 }
+
+export interface SsoSessionsTable {
+  session_id: string;
+  connection_id: string;
+  user_id: string;
+  subject_hash: string;
+  upstream_session_hash: string | null;
+  saml_logout_enc: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SsoLogoutTokensTable {
+  connection_id: string;
+  jti_hash: string;
+  expires_at: string;
+}

@@ -53,6 +53,10 @@ const m = defineMessages({
   clientId: { id: 'single_sign_on.oidc.client_id', defaultMessage: 'Application (client) ID' },
   clientIdHelp: { id: 'single_sign_on.oidc.client_id_help', defaultMessage: 'The ID your provider gave Partnergate when you registered it as an application.' },
   authMethod: { id: 'single_sign_on.oidc.auth_method', defaultMessage: 'How Partnergate proves it is us' },
+  logoutUrl: { id: 'single_sign_on.oidc.logout_url', defaultMessage: 'When someone signs out at your company, they are signed out here too: give your provider this sign-out address (back-channel logout URL)' },
+  logoutUrlCopy: { id: 'single_sign_on.oidc.logout_url_copy', defaultMessage: 'the sign-out address to give your provider' },
+  signedOutUrl: { id: 'single_sign_on.oidc.signed_out_url', defaultMessage: 'When someone signs out here, your provider is told and signs them out too, if it has a sign-out page. It sends them back to this address (post-logout redirect URI)' },
+  signedOutUrlCopy: { id: 'single_sign_on.oidc.signed_out_url_copy', defaultMessage: 'the address your provider sends people back to after signing out' },
   jwks: { id: 'single_sign_on.oidc.jwks', defaultMessage: 'Our public key address, to give your provider' },
   jwksCopy: { id: 'single_sign_on.oidc.jwks_copy', defaultMessage: 'the our public key address, to give your provider' },
   saveFirst: { id: 'single_sign_on.oidc.save_first', defaultMessage: 'Save first: we then make a key for this connection and show the address of its public half here.' },
@@ -148,6 +152,12 @@ export function OidcFields({ draft, set, c, callbackUrl }: { draft: Draft; set: 
   return (
     <>
       <CopyField label={intl.formatMessage(m.callback)} copyLabel={intl.formatMessage(m.callbackCopy)} value={callbackUrl} testId="sso-callback" />
+      {c ? (
+        <>
+          <CopyField label={intl.formatMessage(m.logoutUrl)} copyLabel={intl.formatMessage(m.logoutUrlCopy)} value={callbackUrl.replace(/\/sso\/oidc\/callback$/, `/sso/oidc/${c.id}/backchannel-logout`)} testId="sso-logout-url" />
+          <CopyField label={intl.formatMessage(m.signedOutUrl)} copyLabel={intl.formatMessage(m.signedOutUrlCopy)} value={callbackUrl.replace(/\/sso\/oidc\/callback$/, '/sso/signed-out')} testId="sso-signed-out-url" />
+        </>
+      ) : null}
       <TextInput
         label={intl.formatMessage(m.issuer)}
         description={intl.formatMessage(m.issuerHelp)}
