@@ -25,6 +25,7 @@ import { resourceErrors as E } from './resources.errors.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { ResellerOfDistributor } from './reseller-billing.ts';
 import type { InvoiceExportService } from './invoice-export.service.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import {
   Alert,
   AlertViewQuery,
@@ -67,6 +68,8 @@ export interface PartnerRoutesDeps {
   featureEnabled: (partnerId: string, key: string) => boolean;
   /** a distributor's resellers (two-tier partners; none for any other partner) */
   resellersOf: (partnerId: string) => Promise<ResellerOfDistributor[]>;
+  /** the language a document for the signed-in reader is written in (identity's readerLocale; default English) */
+  readerLocale?: (userId: string | null, acceptLanguage: string | undefined) => Promise<Locale>;
 }
 
 /** PDF invoice export is a beta feature: on only for partners the operator switched it on for. */
@@ -218,9 +221,10 @@ function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
       if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
         throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
       }
-      const r = await d.exports.start(req.ctx(), who, format, filters, mode);
+      const locale = (await d.readerLocale?.(who.userId, req.headers['accept-language'])) ?? DEFAULT_LOCALE;
+      const r = await d.exports.start(req.ctx(), who, format, filters, mode, locale);
       if (r.kind === 'job') return reply.code(202).header('location', `/api/v1/partner/exports/${r.job.id}`).send({ job: r.job });
-      reply.header('content-disposition', attachmentDisposition(r.filename));
+      reply.header('content-disposition', attachmentDisposition(r.filename)).header('content-language', locale);
       // a stream is sent as is (no serializer): the schema documents the file
       return reply.type(r.contentType).send(r.stream as unknown as string);
     },
@@ -252,7 +256,8 @@ function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
     },
     async (req, reply) => {
       const who = person(req);
-      const f = await d.exports.download(who, req.params.job_id, req.query.token);
+      const locale = (await d.readerLocale?.(who.userId, req.headers['accept-language'])) ?? DEFAULT_LOCALE;
+      const f = await d.exports.download(who, req.params.job_id, req.query.token, locale);
       reply.header('content-disposition', attachmentDisposition(f.filename)).header('content-length', String(f.size));
       return reply.type(f.contentType).send(f.stream as unknown as string);
     },
