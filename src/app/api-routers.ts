@@ -93,6 +93,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
       featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
       resellersOf: (partnerId) => services.partners.resellers.listResellers(partnerId),
+      readerLocale: (userId, acceptLanguage) => services.identity.readerLocale(userId, acceptLanguage),
     }),
     tenantSelfRoutes({
       resources: services.resources,

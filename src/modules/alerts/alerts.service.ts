@@ -34,6 +34,11 @@ import * as reads from './alert-reads.ts';
 import * as repo from './alerts.repo.ts';
 import { delegationQueries, delegationViews } from '../delegations/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
+import { partnerLookups } from '../partners/index.ts';
+import { localePreferencesOf } from '../identity/index.ts';
+import { intlFor, say } from '../../platform/i18n/intl.ts';
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
+import { mm } from './alert-mail.messages.ts';
 
 export type { AlertKind } from './alert-conditions.ts';
 type AlertRow = PartnerAlertsTable;
@@ -195,7 +200,7 @@ export class AlertsService {
   async #push(id: string, partnerId: string, tenantId: string, tenantName: string, x: Condition, c: Commitments): Promise<boolean> {
     const title = alertTitle(x, tenantName);
     try {
-      const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x.kind, c.alerts.recipients, title, x.message, tenantName) : [];
+      const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x, c.alerts.recipients, tenantName) : [];
       await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, facts: x.facts, channels: c.alerts.channels, mails, subjectId: id });
       return true;
     } catch (e) {
@@ -204,20 +209,31 @@ export class AlertsService {
     }
   }
 
-  /** The e-mail of each address the link lists, as that address may read the alert (as alertAudience decides it). */
-  async #listedMails(partnerId: string, tenantId: string, kind: AlertKind, recipients: readonly string[], title: string, body: string, tenantName: string) {
-    const members = await this.#members(this.#d.db.kysely, partnerId);
+  /**
+   * The e-mail of each address the link lists, as that address may read the alert (as alertAudience decides it),
+   * in its reader's language: a member's own choice, else their organization's; an address of no one known here
+   * the partner organization's default language; else English. The figures stay data, said by alertWords.
+   */
+  async #listedMails(partnerId: string, tenantId: string, x: Condition, recipients: readonly string[], tenantName: string) {
+    const db = this.#d.db.kysely;
+    const members = await this.#members(db, partnerId);
     const byMail = new Map(members.map((m) => [m.email.toLowerCase(), m]));
+    const languages = await localePreferencesOf(db, members.filter((m) => recipients.some((r) => r.toLowerCase() === m.email.toLowerCase())).map((m) => m.id));
+    const partnerLocale = await partnerLookups.findPartnerLocale(db, partnerId);
     const out: { to: string; subject: string; text: string }[] = [];
     const seen = new Set<string>();
     for (const to of recipients) {
       if (seen.has(to.toLowerCase())) continue;
       seen.add(to.toLowerCase());
       const m = byMail.get(to.toLowerCase());
-      const sight = m ? memberSight(this.#d.authz, kind, m.id, partnerId, tenantId) : partnerSight(this.#d.authz, kind, partnerId, tenantId);
+      const sight = m ? memberSight(this.#d.authz, x.kind, m.id, partnerId, tenantId) : partnerSight(this.#d.authz, x.kind, partnerId, tenantId);
       if (sight === 'none') continue;
-      const text = sight === 'full' ? body : `An alert was raised for ${tenantName}; open Alerts to see it.`;
-      out.push({ to, subject: title, text: `${text}\n\nOpen the alerts inbox in Partnergate to acknowledge or resolve it.\n` });
+      const pref = m ? languages.get(m.id) : undefined;
+      const locale = negotiateLocale({ person: pref?.person, organization: pref?.organization ?? partnerLocale });
+      const intl = intlFor(locale);
+      const words = alertWords(locale, x, tenantName);
+      const text = sight === 'full' ? words.detail : say(intl, mm.raisedFor, { tenant: tenantName });
+      out.push({ to, subject: words.title, text: `${text}\n\n${say(intl, mm.openInbox)}\n` });
     }
     return out;
   }

@@ -30,7 +30,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { delegationQueries } from '../delegations/index.ts';
 import { identityQueries, localePreferencesOf } from '../identity/index.ts';
 import { negotiateLocale } from '../../platform/i18n/locales.ts';
-import { partnerQueries } from '../partners/index.ts';
+import { partnerLookups, partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import type { AudienceDecision, AudiencePolicy, PartnerNotice } from './audience-policy.ts';
 import { endpointWants, type EventOutbox } from './event-outbox.ts';
@@ -167,11 +167,12 @@ export class EventsWorker {
         mails.push(this.mailRow(e.type, noticeMail(r, text, this.#d.publicUrl, undefined, locale), now));
       }
     }
+    // an address listed in a link's alert settings, of no one known here: in the partner organization's default language, else English
+    const listedLocale = decided?.addresses.length && e.partner_id ? negotiateLocale({ organization: await partnerLookups.findPartnerLocale(trx, e.partner_id) }) : undefined;
     for (const a of decided?.addresses ?? []) {
       if (mailed.has(a.email.toLowerCase())) continue;
       mailed.add(a.email.toLowerCase());
-      // an address listed in a link's alert settings, of no one known here: in English
-      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner'), this.#d.publicUrl, 'listed'), now));
+      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner', listedLocale), this.#d.publicUrl, 'listed', listedLocale), now));
     }
     if (notes.length) await repo.insertNotifications(trx, notes);
     if (mails.length) await repo.insertMail(trx, mails);

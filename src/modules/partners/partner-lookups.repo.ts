@@ -10,3 +10,9 @@ export function findPartnerNamesOf(db: Executor, ids: readonly string[]) {
 export function findMembershipsOfUsers(db: Executor, userIds: readonly string[]) {
   return db.selectFrom('partner_members').select(['user_id', 'partner_id']).where('user_id', 'in', userIds).execute();
 }
+
+/** The partner organization's default language (its profile), or null: what is written to an address of no one known here. */
+export async function findPartnerLocale(db: Executor, id: string): Promise<string | null> {
+  const r = await db.selectFrom('partners').select('locale').where('id', '=', id).executeTakeFirst();
+  return r?.locale ?? null;
+}

@@ -1,35 +1,33 @@
-/** The e-mails of a public partner application. */
+/** The e-mails of a public partner application, in the recipient's language (partner-mail.messages.ts). */
 import { renderMail } from '../../platform/mail/mail-template.ts';
+import { intlFor, say } from '../../platform/i18n/intl.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
+import { am } from './partner-mail.messages.ts';
 
 const signInUrl = (publicUrl: string | undefined) => `${publicUrl ?? ''}/login`;
 
 /** To a new applicant. Nothing the form's sender typed is repeated (the address may not be theirs). */
-export function applicationReceivedMail(email: string, publicUrl: string | undefined) {
+export function applicationReceivedMail(email: string, publicUrl: string | undefined, locale: Locale = DEFAULT_LOCALE) {
+  const intl = intlFor(locale);
   return renderMail({
     to: email,
-    subject: 'Your partner application was received',
-    greeting: 'Hello,',
-    paragraphs: [
-      'Thank you for applying to become a partner on Partnergate. A platform operator reviews every application; once it is approved you can invite your team and start working with customers.',
-      'Sign in with this address and the password you chose to follow your application.',
-    ],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${email} was used to apply as a partner on Partnergate. If that was not you, tell the platform operator.`,
+    subject: say(intl, am.receivedSubject),
+    greeting: say(intl, am.hello),
+    paragraphs: [say(intl, am.receivedThanks), say(intl, am.receivedSignIn)],
+    action: { label: say(intl, am.signIn), url: signInUrl(publicUrl) },
+    footer: say(intl, am.receivedFooter, { email }),
   });
 }
 
 /** To the owner of an address that already has an account, instead of a second account. */
-export function existingAccountMail(user: { email: string; name: string }, publicUrl: string | undefined) {
+export function existingAccountMail(user: { email: string; name: string }, publicUrl: string | undefined, locale: Locale = DEFAULT_LOCALE) {
+  const intl = intlFor(locale);
   return renderMail({
     to: user.email,
-    subject: 'Someone tried to apply as a partner with your address',
-    greeting: `Hello ${user.name},`,
-    paragraphs: [
-      'Someone used your address to apply as a partner on Partnergate. Your address already has an account, so no new account and no application were created.',
-      'If it was you, sign in with your existing password (or reset it from the sign-in page if you forgot it) and ask the platform operator to make your organization a partner.',
-      'If it was not you, you can ignore this message: nothing changed on your account.',
-    ],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${user.email} was entered on Partnergate's partner application form.`,
+    subject: say(intl, am.existingSubject),
+    greeting: say(intl, am.helloName, { name: user.name }),
+    paragraphs: [say(intl, am.existingTried), say(intl, am.existingIfYou), say(intl, am.existingIfNot)],
+    action: { label: say(intl, am.signIn), url: signInUrl(publicUrl) },
+    footer: say(intl, am.existingFooter, { email: user.email }),
   });
 }

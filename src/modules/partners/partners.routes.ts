@@ -57,7 +57,7 @@ export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
             (s) => `Too many applications from this address. Try again in ${s} seconds.`,
             'Applications cannot be counted right now, so none is accepted. Try again shortly.',
           );
-          const r = await partners.submitApplication(req.ctx(), req.body);
+          const r = await partners.submitApplication(req.ctx(), req.body, req.headers['accept-language']);
           return reply.code(201).send({ partner: toPartnerDto(r.partner), owner_user_id: r.ownerId });
         },
       );

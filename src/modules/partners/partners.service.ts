@@ -3,6 +3,7 @@
  * application, approval with capabilities, suspension, reactivation, termination, profile,
  * feature toggles, and PARTNER_OWNER / PARTNER_STAFF members.
  */
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { lockRows, serviceWrites } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -125,10 +126,10 @@ export class PartnersService {
    * address's owner learns what happened by e-mail. For an existing address nothing is written and
    * the message tells its owner to sign in instead; a new owner is told the application arrived.
    */
-  async submitApplication(ctx: RequestContext, input: PartnerApplication): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
+  async submitApplication(ctx: RequestContext, input: PartnerApplication, acceptLanguage?: string): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
     try {
       const created = await this.apply(ctx, input);
-      this.#sendMail(input.owner.email, applicationReceivedMail(input.owner.email, this.#d.publicUrl));
+      this.#sendMail(input.owner.email, applicationReceivedMail(input.owner.email, this.#d.publicUrl, negotiateLocale({ acceptLanguage })));
       return created;
     } catch (e) {
       // also a concurrent application for the same new address (users_email_key): nothing of it was committed
@@ -138,7 +139,7 @@ export class PartnersService {
     const partner = applicationRow(input, this.#w.now());
     // a slug in use is refused as it is for a new address (partners_slug_key)
     if (await repo.findPartnerBySlug(this.#d.db.kysely, partner.slug)) throw E.partner_slug_taken('Another partner already uses this slug.');
-    if (user && user.status === 'active') this.#sendMail(user.email, existingAccountMail(user, this.#d.publicUrl));
+    if (user && user.status === 'active') this.#sendMail(user.email, existingAccountMail(user, this.#d.publicUrl, await this.#d.identity.readerLocale(user.id, acceptLanguage)));
     return { partner, ownerId: newId('usr') };
   }
 

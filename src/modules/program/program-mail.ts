@@ -1,32 +1,33 @@
-/** The e-mails of a public sign-up. */
+/** The e-mails of a public sign-up, in the recipient's language (program-mail.messages.ts). */
 import { renderMail } from '../../platform/mail/mail-template.ts';
+import { intlFor, say } from '../../platform/i18n/intl.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
+import { pm } from './program-mail.messages.ts';
 
 const signInUrl = (publicUrl: string | undefined) => `${publicUrl ?? ''}/login`;
 
 /** To a new organization's admin. Nothing the form's sender typed is repeated (the address may not be theirs). */
-export function signupDoneMail(email: string, publicUrl: string | undefined) {
+export function signupDoneMail(email: string, publicUrl: string | undefined, locale: Locale = DEFAULT_LOCALE) {
+  const intl = intlFor(locale);
   return renderMail({
     to: email,
-    subject: 'Your organization was created on Partnergate',
-    greeting: 'Hello,',
-    paragraphs: ['Your organization was created on Partnergate, and you are its administrator.', 'Sign in with this address and the password you chose.'],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${email} was used to sign an organization up on Partnergate. If that was not you, tell the platform operator.`,
+    subject: say(intl, pm.doneSubject),
+    greeting: say(intl, pm.hello),
+    paragraphs: [say(intl, pm.doneCreated), say(intl, pm.doneSignIn)],
+    action: { label: say(intl, pm.signIn), url: signInUrl(publicUrl) },
+    footer: say(intl, pm.doneFooter, { email }),
   });
 }
 
 /** To the owner of an address that already has an account, instead of a second account. */
-export function signupExistingMail(user: { email: string; name: string }, publicUrl: string | undefined) {
+export function signupExistingMail(user: { email: string; name: string }, publicUrl: string | undefined, locale: Locale = DEFAULT_LOCALE) {
+  const intl = intlFor(locale);
   return renderMail({
     to: user.email,
-    subject: 'Someone tried to sign up with your address',
-    greeting: `Hello ${user.name},`,
-    paragraphs: [
-      'Someone used your address to sign a new organization up on Partnergate. Your address already has an account, so no new account and no organization were created.',
-      'If it was you, sign in with your existing password instead (you can reset it from the sign-in page if you forgot it).',
-      'If it was not you, you can ignore this message: nothing changed on your account.',
-    ],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${user.email} was entered on Partnergate's sign-up form.`,
+    subject: say(intl, pm.existingSubject),
+    greeting: say(intl, pm.helloName, { name: user.name }),
+    paragraphs: [say(intl, pm.existingTried), say(intl, pm.existingIfYou), say(intl, pm.existingIfNot)],
+    action: { label: say(intl, pm.signIn), url: signInUrl(publicUrl) },
+    footer: say(intl, pm.existingFooter, { email: user.email }),
   });
 }

@@ -137,7 +137,7 @@ export function programRoutes(d: ProgramRouteDeps): AudienceRoutes {
             (s) => `Too many sign-ups from this address. Try again in ${s} seconds.`,
             'Sign-ups cannot be counted right now, so none is accepted. Try again shortly.',
           );
-          const t = await program.signup(req.ctx(), req.body);
+          const t = await program.signup(req.ctx(), req.body, req.headers['accept-language']);
           return reply.code(201).send({ tenant: { id: t.id, name: t.name, slug: t.slug }, next: 'login' as const });
         },
       );

@@ -5,6 +5,7 @@
  * Every mutation commits with its audit event; the program's event names (PARTNER_REFERRAL_CREATED, …) map to the dotted ones in
  * the referral program guide (docs/partners-and-customers/referral-program.md).
  */
+import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { randomInt } from 'node:crypto';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutateAndKick } from '../../platform/db/database.ts';
@@ -164,7 +165,7 @@ export class ProgramService {
    * For an existing address nothing is written; its owner gets an e-mail saying someone tried to
    * sign up with it. A new admin gets an e-mail that the organization was created.
    */
-  async signup(ctx: RequestContext, input: { organization_name: string; admin_name: string; email: string; password: string; referral_code?: string }): Promise<{ id: string; name: string; slug: string }> {
+  async signup(ctx: RequestContext, input: { organization_name: string; admin_name: string; email: string; password: string; referral_code?: string }, acceptLanguage?: string): Promise<{ id: string; name: string; slug: string }> {
     this.#d.identity.checkPassword(input.password, input.email, '/body/password');
     const email = input.email.trim().toLowerCase();
     try {
@@ -179,7 +180,7 @@ export class ProgramService {
           return tenant;
         }),
       );
-      this.#sendMail(signupDoneMail(email, this.#d.publicUrl));
+      this.#sendMail(signupDoneMail(email, this.#d.publicUrl, negotiateLocale({ acceptLanguage })));
       return tenant;
     } catch (e) {
       // also a concurrent sign-up for the same new address (users_email_key): its transaction rolled back whole
@@ -191,7 +192,7 @@ export class ProgramService {
       const db = this.#d.db.kysely;
       if (input.referral_code !== undefined) await this.#resolveCode(db, input.referral_code);
       const slug = await this.#signupSlug(db, input.organization_name);
-      if (user && user.status === 'active') this.#sendMail(signupExistingMail(user, this.#d.publicUrl));
+      if (user && user.status === 'active') this.#sendMail(signupExistingMail(user, this.#d.publicUrl, await this.#d.identity.readerLocale(user.id, acceptLanguage)));
       return { id: newId('tnt'), name: input.organization_name.trim(), slug };
     });
   }

@@ -18,7 +18,6 @@
  */
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
-import PDFDocument from 'pdfkit';
 import type { Db } from '../../platform/db/database.ts';
 import { currentDbContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -27,7 +26,6 @@ import { newId } from '../../platform/ids.ts';
 import { hmacSha256, sha256 } from '../../platform/crypto.ts';
 import { defineErrors } from '../../platform/errors/app-error.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import type { Allowed } from '../authz/index.ts';
 import type { InvoiceRow, TenantScope } from './resources.repo.ts';
 import * as jobsRepo from './export-jobs.repo.ts';
 import { accountNames, countExportInvoices, exportInvoicePage, exportWhere } from './invoice-export-reads.ts';
@@ -35,6 +33,8 @@ import { partnerLookups } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import { parseRange } from './resource-lists.ts';
 import type { MspCaller, MspViewsService } from './msp-views.service.ts';
+import { exportFileName, writeStatementPdf, type StatementScope } from './invoice-statement.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 
 export const exportErrors = defineErrors('exports', {
   export_not_found: { status: 404, title: 'Export not found' },
@@ -121,16 +121,10 @@ export class InvoiceExportService {
     return hmacSha256(this.#d.secretKey, `export-link\u0000${id}`);
   }
 
-  /** The file's name as a person files it: the partner's name, what it holds and the day ("fabrikam-msp-invoices-2026-11-26.csv"). */
-  async #fileName(partnerId: string, day: string, format: string): Promise<string> {
+  /** The file's name as a person files it, in their language (invoice-statement.ts exportFileName). */
+  async #fileName(partnerId: string, day: string, format: string, locale: Locale): Promise<string> {
     const [p] = await partnerLookups.findPartnerNamesOf(this.#d.db.kysely, [partnerId]);
-    const slug = (p?.name ?? '')
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60);
-    return `${slug ? `${slug}-` : ''}invoices-${day}.${format}`;
+    return exportFileName(p?.name ?? null, day, format, locale);
   }
 
   /** Deletes the files of expired exports (and of jobs that never finished). Returns how many pieces went. */
@@ -139,7 +133,7 @@ export class InvoiceExportService {
   }
 
   /** Start an export: the file itself when small (and not asked as a job), else a job. */
-  async start(ctx: RequestContext, who: MspCaller, format: ExportFormat, f: ExportFilters, mode: 'auto' | 'job' = 'auto'): Promise<ExportStart> {
+  async start(ctx: RequestContext, who: MspCaller, format: ExportFormat, f: ExportFilters, mode: 'auto' | 'job' = 'auto', locale: Locale = DEFAULT_LOCALE): Promise<ExportStart> {
     const { scopes, decisions } = this.#d.msp.exportScopes(who, f.tenant_id);
     const range = parseRange(f.from, f.to);
     const names = await this.#tenantNames(scopes);
@@ -149,9 +143,9 @@ export class InvoiceExportService {
     if (mode === 'auto' && total <= SYNC_EXPORT_MAX) {
       const out = new PassThrough();
       const rows = this.#rows(scopes, f, range, names);
-      const pump = format === 'csv' ? writeCsv(rows, out) : writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
+      const pump = format === 'csv' ? writeCsv(rows, out) : writeStatementPdf(rows, out, this.#statementScope(names, f), this.#d.clock.now(), locale);
       pump.catch((e: unknown) => out.destroy(e as Error));
-      return { kind: 'file', filename: await this.#fileName(who.partnerId, stamp, format), contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: out, rows: total };
+      return { kind: 'file', filename: await this.#fileName(who.partnerId, stamp, format, locale), contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: out, rows: total };
     }
     const nowIso = this.#d.clock.now().toISOString();
     const id = newId('exp', this.#d.clock.nowMs());
@@ -160,7 +154,7 @@ export class InvoiceExportService {
     await jobsRepo.insertJob(this.#d.db.kysely, row);
     void this.sweepExpired().catch((e: unknown) => this.#d.onError?.(e));
     const dbCtx = currentDbContext();
-    const run = withDbContext(dbCtx, () => this.#run(id, format, scopes, f, range, names, decisions));
+    const run = withDbContext(dbCtx, () => this.#run(id, format, scopes, f, range, names, locale));
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
     return { kind: 'job', job: toJobDto(row, null, nowIso) };
@@ -171,7 +165,7 @@ export class InvoiceExportService {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
-  async #run(id: string, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, _d: Map<string, Allowed>): Promise<void> {
+  async #run(id: string, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, locale: Locale): Promise<void> {
     const db = this.#d.db.kysely;
     try {
       await jobsRepo.updateJob(db, id, { status: 'running' });
@@ -188,7 +182,7 @@ export class InvoiceExportService {
         await jobsRepo.updateJob(db, id, { rows_done: n });
       });
       if (format === 'csv') await writeCsv(rows, out);
-      else await writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
+      else await writeStatementPdf(rows, out, this.#statementScope(names, f), this.#d.clock.now(), locale);
       const now = this.#d.clock.now();
       const expiresAt = new Date(now.getTime() + EXPORT_TTL_MS).toISOString();
       await jobsRepo.setChunksExpiry(db, id, expiresAt);
@@ -218,7 +212,7 @@ export class InvoiceExportService {
   }
 
   /** The finished file, for its owner holding the link's token, until it expires. */
-  async download(who: MspCaller, id: string, token: string): Promise<{ filename: string; contentType: string; stream: Readable; size: number }> {
+  async download(who: MspCaller, id: string, token: string, locale: Locale = DEFAULT_LOCALE): Promise<{ filename: string; contentType: string; stream: Readable; size: number }> {
     const j = await jobsRepo.findJobOf(this.#d.db.kysely, id, who);
     if (!j) throw exportErrors.export_not_found();
     if (j.status !== 'done' || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
@@ -234,13 +228,12 @@ export class InvoiceExportService {
     const pieces = stored.pieces;
     // a job finished before its file was kept in the database, or a file already swept
     if (pieces === 0) throw exportErrors.export_expired('The file is no longer kept; export again.');
-    return { filename: await this.#fileName(who.partnerId, j.created_at.slice(0, 10), j.format), contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: stored.size };
+    return { filename: await this.#fileName(who.partnerId, j.created_at.slice(0, 10), j.format, locale), contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: stored.size };
   }
 
-  #statementTitle(names: Map<string, string>, f: ExportFilters): string {
-    const who = f.tenant_id ? (names.get(f.tenant_id) ?? 'Customer') : `${names.size} customer${names.size === 1 ? '' : 's'}`;
-    const range = [f.period_from ?? f.from?.slice(0, 10), f.period_to ?? f.to?.slice(0, 10)].filter(Boolean).join(' – ');
-    return `Invoice statement — ${who}${range ? ` — ${range}` : ''}`;
+  /** What a statement covers, for its title: the one customer asked for, or how many, and the months or days asked for. */
+  #statementScope(names: Map<string, string>, f: ExportFilters): StatementScope {
+    return { customer: f.tenant_id ? (names.get(f.tenant_id) ?? '') : null, customers: names.size, from: f.period_from ?? f.from?.slice(0, 10), to: f.period_to ?? f.to?.slice(0, 10) };
   }
 
   async #tenantNames(scopes: TenantScope[]): Promise<Map<string, string>> {
@@ -378,113 +371,3 @@ export async function writeCsv(rows: AsyncIterable<ExportRow>, out: Writable): P
   out.end();
   await once(out, 'finish');
 }
-
-const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
-const STATEMENT_COLUMNS: [string, number, 'left' | 'right'][] = [
-  ['Invoice', 112, 'left'],
-  ['Account', 69, 'left'],
-  ['Period', 34, 'left'],
-  ['Issued', 46, 'left'],
-  ['Due', 46, 'left'],
-  ['Status', 36, 'left'],
-  ['Total', 86, 'right'],
-  ['Balance', 86, 'right'],
-];
-
-/** The statement's table: rows that never cut a value, pages that each end with their own number. */
-function statementTable(doc: PDFKit.PDFDocument, left: number) {
-  const cols = STATEMENT_COLUMNS;
-  let page = 1;
-  // the number sits in the bottom margin: pdfkit would start a page of its own for text written there,
-  // so the margin is lifted while the number is written
-  const footer = () => {
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(8).fillColor('#666').text(`Page ${page}`, left, doc.page.height - 30, { width: doc.page.width - 80, align: 'right', lineBreak: false }).fillColor('#000');
-    doc.page.margins.bottom = bottom;
-  };
-  const ensure = (h: number) => {
-    if (doc.y + h <= doc.page.height - 50) return;
-    footer();
-    doc.addPage();
-    page++;
-    doc.y = 40;
-  };
-  const row = (cells: string[], bold = false) => {
-    ensure(14);
-    const y = doc.y;
-    let x = left;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-    cells.forEach((c, i) => {
-      const [, w, align] = cols[i];
-      // nothing is cut: a value wider than its column is set smaller until it fits (a grand total in
-      // the billions still reads whole); only a name past half size may end in an ellipsis
-      let size = 8;
-      doc.fontSize(size);
-      while (size > (align === 'right' ? 3 : 4) && doc.widthOfString(c) > w - 4) doc.fontSize((size -= 0.5));
-      doc.text(c, x, y + (8 - size) / 2, { width: w - 4, height: 10, align, lineBreak: false, ellipsis: align !== 'right' });
-      x += w;
-    });
-    doc.y = y + 13;
-  };
-  return { row, ensure, footer, header: () => row(cols.map((c) => c[0]), true) };
-}
-
-/**
- * A readable statement: a title, then per customer a table (invoice, account, period, issued,
- * due, status, total, balance) and the customer's totals per currency, and the grand totals last;
- * page numbers in the footer. pdfkit streams each page as it is finished.
- */
-export async function writePdf(rows: AsyncIterable<ExportRow>, out: Writable, title: string, now: Date): Promise<void> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, bufferPages: false, info: { Title: title, Producer: 'Partnergate' } });
-  doc.pipe(out);
-  const finished = once(out, 'finish');
-  const left = 40;
-  const { row, ensure, footer, header } = statementTable(doc, left);
-  doc.font('Helvetica-Bold').fontSize(14).text(title, left, 40);
-  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Generated ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC · amounts in each invoice's currency`).fillColor('#000');
-  doc.moveDown(1);
-
-  const grand = new Map<string, { total: number; balance: number }>();
-  let current: string | null = null;
-  let sums = new Map<string, { total: number; balance: number; n: number }>();
-  const closeCustomer = () => {
-    if (current === null) return;
-    for (const [cur, s] of sums) row([`Total (${s.n} invoice${s.n === 1 ? '' : 's'})`, '', '', '', '', cur, money(s.total, cur), money(s.balance, cur)], true);
-    doc.y += 8;
-  };
-  let n = 0;
-  for await (const i of rows) {
-    if (i.tenant_id !== current) {
-      closeCustomer();
-      current = i.tenant_id;
-      sums = new Map();
-      ensure(44);
-      doc.font('Helvetica-Bold').fontSize(11).text(i.tenant_name || 'Customer', left, doc.y);
-      doc.y += 4;
-      header();
-    }
-    row([i.number, i.ban_account_number ?? '', i.period, i.issued_at.slice(0, 10), i.due_at.slice(0, 10), i.status, money(i.total_cents, i.currency), money(i.balance_cents, i.currency)]);
-    const s = sums.get(i.currency) ?? { total: 0, balance: 0, n: 0 };
-    s.total += i.status === 'void' ? 0 : i.total_cents;
-    s.balance += i.status === 'void' ? 0 : i.balance_cents;
-    s.n++;
-    sums.set(i.currency, s);
-    const g = grand.get(i.currency) ?? { total: 0, balance: 0 };
-    g.total += i.status === 'void' ? 0 : i.total_cents;
-    g.balance += i.status === 'void' ? 0 : i.balance_cents;
-    grand.set(i.currency, g);
-    // let pdfkit hand finished pages to the stream now and then
-    if (++n % 500 === 0) await new Promise((r) => setImmediate(r));
-  }
-  closeCustomer();
-  ensure(30);
-  doc.font('Helvetica-Bold').fontSize(11).text(n === 0 ? 'No invoices match.' : 'All customers', left, doc.y);
-  doc.y += 4;
-  for (const [cur, g] of grand) row(['Grand total', '', '', '', '', cur, money(g.total, cur), money(g.balance, cur)], true);
-  footer();
-  doc.end();
-  await finished;
-}
-

@@ -15,6 +15,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { memberSight, withoutFigures, type AlertsService, type LinkCondition, type WatchedLink } from '../alerts/index.ts';
 import type { AuditEntry } from '../audit/index.ts';
+import { alertWords, figuresHidden } from '../notifications/index.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import type { Allowed, AuthzService } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
@@ -240,12 +242,12 @@ export class MspViewsService {
    * breach is a month below the availability the link commits to, where the link's alert settings
    * turn SLA alerts on — computed by the alerts module, as the inbox's alerts are.
    */
-  async slaAlerts(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
+  async slaAlerts(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery, locale: Locale = DEFAULT_LOCALE) {
     const { decisions } = this.#scopesFor(who, 'alerts.sla.read', q.tenant_id);
     const found = await this.#d.alerts.currentAlerts(watchedLinks(decisions), { kinds: ['sla_breach'], slaFrom: q.period_from ?? defaultAlertFrom(this.#d.clock.now()), slaTo: q.period_to });
     const n = await this.#names(found.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/sla');
-    const data = found.map((a) => this.#shown(who, toViewAlert(a, n))).sort((x, y) => (y.period ?? '').localeCompare(x.period ?? ''));
+    const data = found.map((a) => this.#shown(who, toViewAlert(a, n, locale), locale)).sort((x, y) => (y.period ?? '').localeCompare(x.period ?? ''));
     return pageRows(data, q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`);
   }
 
@@ -254,19 +256,19 @@ export class MspViewsService {
    * settings turn them on — computed by the alerts module, as the inbox's alerts are.
    * `threshold_cents`, when asked, replaces every link's threshold amount (in the link's currency).
    */
-  async billingAlerts(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; threshold_cents?: number }) {
+  async billingAlerts(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; threshold_cents?: number }, locale: Locale = DEFAULT_LOCALE) {
     const { decisions } = this.#scopesFor(who, 'alerts.billing.read', q.tenant_id);
     const found = await this.#d.alerts.currentAlerts(watchedLinks(decisions), { kinds: ['receivables_threshold', 'invoice_overdue'], thresholdCents: q.threshold_cents });
     const n = await this.#names(found.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/billing');
-    const data = [...found.filter((a) => a.kind === 'receivables_threshold'), ...found.filter((a) => a.kind === 'invoice_overdue')].map((a) => this.#shown(who, toViewAlert(a, n)));
+    const data = [...found.filter((a) => a.kind === 'receivables_threshold'), ...found.filter((a) => a.kind === 'invoice_overdue')].map((a) => this.#shown(who, toViewAlert(a, n, locale), locale));
     // the threshold asked for, else the default a link starts with (each link's own is in its alert's message)
     return { threshold_cents: q.threshold_cents ?? DEFAULT_RECEIVABLES_THRESHOLD_CENTS, ...pageRows(data, q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`) };
   }
 
-  /** An alert as this member may read it: without its figures unless they may read those (as the notices decide it). */
-  #shown(who: MspCaller, a: Alert): Alert {
-    return memberSight(this.#d.authz, a.kind, who.userId, who.partnerId, a.tenant_id, who.mfa === true) === 'full' ? a : withoutFigures(a);
+  /** An alert as this member may read it: without its figures unless they may read those (as the notices decide it), said in their language. */
+  #shown(who: MspCaller, a: Alert, locale: Locale): Alert {
+    return memberSight(this.#d.authz, a.kind, who.userId, who.partnerId, a.tenant_id, who.mfa === true) === 'full' ? a : { ...withoutFigures(a), message: figuresHidden(locale) };
   }
 
   /**
@@ -491,8 +493,10 @@ function watchedLinks(decisions: Map<string, Allowed>): WatchedLink[] {
   return [...decisions].flatMap(([tenantId, a]) => (a.delegationId ? [{ delegationId: a.delegationId, tenantId, bans: a.bans }] : []));
 }
 
-function toViewAlert(a: LinkCondition, names: Map<string, string>): Alert {
-  return { kind: a.kind, severity: a.severity, tenant_id: a.tenant_id, tenant_name: names.get(a.tenant_id) ?? '', ban_id: a.ban_id, subject_id: a.subject_id, period: a.period, message: a.message, amount_cents: a.amount_cents, currency: a.currency };
+/** An alert computed on the fly, its sentence said in the reader's language from its figures (the figures themselves stay data). */
+function toViewAlert(a: LinkCondition, names: Map<string, string>, locale: Locale): Alert {
+  const tenantName = names.get(a.tenant_id) ?? '';
+  return { kind: a.kind, severity: a.severity, tenant_id: a.tenant_id, tenant_name: tenantName, ban_id: a.ban_id, subject_id: a.subject_id, period: a.period, message: alertWords(locale, a, tenantName).detail, amount_cents: a.amount_cents, currency: a.currency };
 }
 
 function caller(who: MspCaller, tenantId: string, a: Allowed): ResourceCaller {

@@ -25,6 +25,7 @@ import { resourceErrors as E } from './resources.errors.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { ResellerOfDistributor } from './reseller-billing.ts';
 import type { InvoiceExportService } from './invoice-export.service.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import {
   Alert,
   AlertViewQuery,
@@ -67,6 +68,8 @@ export interface PartnerRoutesDeps {
   featureEnabled: (partnerId: string, key: string) => boolean;
   /** a distributor's resellers (two-tier partners; none for any other partner) */
   resellersOf: (partnerId: string) => Promise<ResellerOfDistributor[]>;
+  /** the language a document for the signed-in reader is written in (identity's readerLocale; default English) */
+  readerLocale?: (userId: string | null, acceptLanguage: string | undefined) => Promise<Locale>;
 }
 
 /** PDF invoice export is a beta feature: on only for partners the operator switched it on for. */
@@ -83,6 +86,8 @@ const TAGS = ['partner consolidated'];
  * were taken there, in that order, from each route's `config.admission`.
  */
 const person = (req: FastifyRequest): MspCaller => admittedPerson(req);
+/** The language what is said to the person is written in: their choice, their organization's, the portal's (Accept-Language), else English. */
+const readerLocale = async (d: Pick<PartnerRoutesDeps, 'readerLocale'>, req: FastifyRequest): Promise<Locale> => (await d.readerLocale?.(person(req).userId, req.headers['accept-language'])) ?? DEFAULT_LOCALE;
 const P = (...codes: number[]) => problems(...(codes as Parameters<typeof problems>));
 
 export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes {
@@ -218,9 +223,10 @@ function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
       if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
         throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
       }
-      const r = await d.exports.start(req.ctx(), who, format, filters, mode);
+      const locale = await readerLocale(d, req);
+      const r = await d.exports.start(req.ctx(), who, format, filters, mode, locale);
       if (r.kind === 'job') return reply.code(202).header('location', `/api/v1/partner/exports/${r.job.id}`).send({ job: r.job });
-      reply.header('content-disposition', attachmentDisposition(r.filename));
+      reply.header('content-disposition', attachmentDisposition(r.filename)).header('content-language', locale);
       // a stream is sent as is (no serializer): the schema documents the file
       return reply.type(r.contentType).send(r.stream as unknown as string);
     },
@@ -252,7 +258,8 @@ function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
     },
     async (req, reply) => {
       const who = person(req);
-      const f = await d.exports.download(who, req.params.job_id, req.query.token);
+      const locale = await readerLocale(d, req);
+      const f = await d.exports.download(who, req.params.job_id, req.query.token, locale);
       reply.header('content-disposition', attachmentDisposition(f.filename)).header('content-length', String(f.size));
       return reply.type(f.contentType).send(f.stream as unknown as string);
     },
@@ -419,7 +426,7 @@ function registerReportRoutes(app: App, { msp }: PartnerRoutesDeps): void {
 }
 
 /** Alerts computed across the managed customers (the inbox is /api/v1/partner/alerts). */
-function registerAlertViewRoutes(app: App, { msp }: PartnerRoutesDeps): void {
+function registerAlertViewRoutes(app: App, d: PartnerRoutesDeps): void {
   app.get(
     '/api/v1/partner/alerts/sla',
     {
@@ -431,7 +438,7 @@ function registerAlertViewRoutes(app: App, { msp }: PartnerRoutesDeps): void {
         response: { 200: Type.Object({ data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
       },
     },
-    async (req) => msp.slaAlerts(req.ctx(), person(req), req.query),
+    async (req) => d.msp.slaAlerts(req.ctx(), person(req), req.query, await readerLocale(d, req)),
   );
 
   app.get(
@@ -445,6 +452,6 @@ function registerAlertViewRoutes(app: App, { msp }: PartnerRoutesDeps): void {
         response: { 200: Type.Object({ threshold_cents: Type.Integer(), data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
       },
     },
-    async (req) => msp.billingAlerts(req.ctx(), person(req), req.query),
+    async (req) => d.msp.billingAlerts(req.ctx(), person(req), req.query, await readerLocale(d, req)),
   );
 }

@@ -355,6 +355,35 @@ describe('invoice exports', () => {
     expect(text).toMatch(/Page 2/);
   });
 
+  it('the PDF statement is in the requesting person’s language: French from the browser, German once chosen, with their money, dates and file name', async () => {
+    const read = async (headers: Record<string, string>) => {
+      const r = await staff.post('/api/v1/partner/billing/invoices/export', { format: 'pdf', tenant_id: A.id }, headers);
+      expect(r.status).toBe(200);
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'pg-pdf-')), 's.pdf');
+      writeFileSync(file, r.raw.rawPayload);
+      // pdftotext gives a (narrow) no-break space as a plain one
+      return { disposition: String(r.headers['content-disposition']), language: r.headers['content-language'], text: execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8').replace(/\s+/g, ' ') };
+    };
+    const inv = await t.services.db.kysely.selectFrom('invoices').selectAll().where('tenant_id', '=', A.id).orderBy('id', 'desc').execute();
+    const total = inv.filter((i) => i.status !== 'void').reduce((s, i) => s + i.total_cents, 0);
+    const money = (locale: string) => new Intl.NumberFormat(locale, { style: 'currency', currency: inv[0].currency }).format(total / 100).replace(/\s/g, ' ');
+    const due = (locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone: 'UTC' }).format(new Date(inv[0].due_at));
+    const fr = await read({ 'accept-language': 'fr-FR,fr;q=0.9' });
+    expect(fr.language).toBe('fr');
+    expect(fr.disposition).toMatch(/filename="?[a-z0-9-]*-factures-\d{4}-\d{2}-\d{2}\.pdf/);
+    for (const words of [`Relevé de factures — ${A.name}`, 'Échéance', 'Solde', 'Total général', 'Tous les clients', money('fr'), due('fr'), inv[0].number]) expect(fr.text).toContain(words);
+    expect(fr.text).not.toContain('Grand total');
+    await t.services.db.kysely.updateTable('users').set({ locale: 'de' }).where('id', '=', p.staff.id).execute();
+    try {
+      const de = await read({ 'accept-language': 'fr' });
+      expect(de.language).toBe('de');
+      expect(de.disposition).toMatch(/-rechnungen-\d{4}-\d{2}-\d{2}\.pdf/);
+      for (const words of [`Rechnungsübersicht — ${A.name}`, 'Fällig', 'Gesamtsumme', 'Seite 1', money('de'), due('de')]) expect(de.text).toContain(words);
+    } finally {
+      await t.services.db.kysely.updateTable('users').set({ locale: null }).where('id', '=', p.staff.id).execute();
+    }
+  });
+
   // 50,000 rows written and exported: the volume is the point, so it gets the time volume takes on a busy machine
   it('runs 50,000 invoices as a job: 202, progress, a download link that expires; every row exported', { timeout: 180_000 }, async () => {
     const big = await t.world.tenant({ bans: 1 });

@@ -78,6 +78,21 @@ describe('the partner application', () => {
     expect(received.subject).toBe('Your partner application was received');
   });
 
+  it('writes each e-mail in its reader’s language: a new applicant in the browser’s that applied, an existing account in its own', async () => {
+    const existing = await t.world.user({ label: 'known-fr' });
+    await t.services.db.kysely.updateTable('users').set({ locale: 'fr' }).where('id', '=', existing.id).execute();
+    const fresh = `${unique('neu')}@example.test`;
+    expect((await anon().post('/api/v1/partner-applications', application(fresh), { 'accept-language': 'de-DE,de;q=0.9' })).status).toBe(201);
+    expect((await anon().post('/api/v1/partner-applications', application(existing.email), { 'accept-language': 'de' })).status).toBe(201);
+    await until('both mails', async () => mailTo(existing.email).length > 0 && mailTo(fresh).length > 0, 10_000);
+    const [received] = mailTo(fresh);
+    expect(received.subject).toBe('Ihre Partnerbewerbung ist eingegangen');
+    expect(received.text).toContain('Vielen Dank für Ihre Bewerbung');
+    const [notice] = mailTo(existing.email);
+    expect(notice.subject).toBe('Quelqu’un a tenté de devenir partenaire avec votre adresse');
+    expect(notice.text).not.toContain('If it was you');
+  });
+
   it('refuses a slug in use the same way for both addresses, writing nothing', async () => {
     const existing = await t.world.user({ label: 'known' });
     const taken = await t.world.partner();

@@ -76,6 +76,22 @@ describe('the public sign-up', () => {
     expect(mailTo(fresh)[0].subject).toBe('Your organization was created on Partnergate');
   });
 
+  it('writes each e-mail in its reader’s language: the new admin in the browser’s that signed up, an existing account in its own', async () => {
+    const existing = await t.world.user({ label: 'known-de' });
+    await t.services.db.kysely.updateTable('users').set({ locale: 'de' }).where('id', '=', existing.id).execute();
+    const fresh = `${unique('frais')}@example.test`;
+    expect((await anon().post('/api/v1/signup', body(fresh), { 'accept-language': 'fr-FR,fr;q=0.9' })).status).toBe(201);
+    expect((await anon().post('/api/v1/signup', body(existing.email), { 'accept-language': 'fr' })).status).toBe(201);
+    await until('both mails', async () => mailTo(existing.email).length > 0 && mailTo(fresh).length > 0, 10_000);
+    const [done] = mailTo(fresh);
+    expect(done.subject).toBe('Votre organisation a été créée sur Partnergate');
+    expect(done.text).toContain('Connectez-vous avec cette adresse');
+    const [notice] = mailTo(existing.email);
+    expect(notice.subject).toBe('Jemand hat versucht, sich mit Ihrer Adresse zu registrieren');
+    expect(notice.text).toMatch(/^Hallo .+,/);
+    expect(notice.text).not.toContain('If it was you');
+  });
+
   it('refuses a bad referral code the same way for both addresses, writing nothing', async () => {
     const existing = await t.world.user({ label: 'known' });
     const before = await counts();
