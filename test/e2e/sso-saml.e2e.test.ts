@@ -9,6 +9,9 @@
  *                            portal as a new person, with the role their group maps to (on the
  *                            phone the assertion comes encrypted)
  *   a tampered answer        the refusal page, in words
+ *   the partner's owner      the settings page: the provider's metadata by its address (when it was read, its
+ *                            signing certificate by fingerprint, "Check now") and the switch for sign-in
+ *                            started at the provider, saved and read back
  * No sideways scroll, and axe-core finds no serious or critical violation on our pages.
  * Screenshots: artifacts/screenshots/sso-saml-*.png.
  */
@@ -16,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from './helpers/axe.ts';
-import { screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import type { Client } from '../helpers/http.ts';
@@ -32,14 +35,17 @@ let dns: TestDnsServer;
 let idp: SamlIdp;
 let domain: string;
 let partnerId: string;
+let ownerUser: { email: string; password: string };
 
 beforeAll(async () => {
   dns = await startDnsServer();
   // at localhost with PUBLIC_URL saying so: the ACS address in our metadata is where the provider's form posts
-  portal = await startPortal({ DNS_RESOLVER: dns.address }, { localhost: true });
+  // the test's identity provider publishes its metadata on loopback: private targets allowed, as on a test bench
+  portal = await startPortal({ DNS_RESOLVER: dns.address, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }, { localhost: true });
   idp = await startSamlIdp({ users: [], name: 'Acme sign-in (test)', wantAuthnRequestsSigned: true });
   const partner = await portal.t.world.partner();
   partnerId = partner.id;
+  ownerUser = partner.owner;
   const owner: Client = await partner.owner.login();
   domain = `acme-${randomBytes(4).toString('hex')}.com`;
   const added = await owner.post(`/api/v1/partners/${partner.id}/domains`, { domain });
@@ -124,6 +130,34 @@ describe('SAML single sign-on in the browser', () => {
       await page.getByRole('heading', { name: 'We could not verify your company sign-in' }).waitFor();
       expect(new URL(page.url()).pathname).toMatch(/^\/sso\/saml\/[^/]+\/acs$/);
       await check(page, `${tag}-refused`);
+    });
+  }
+
+  for (const size of WIDTHS) {
+    const tag = size.width > 600 ? 'laptop' : 'phone';
+    it(`${tag}: the owner reads when the provider's metadata was read, checks it now, and sets sign-in started at the provider`, async () => {
+      // on the laptop the switch goes on, on the phone back off: either way the saved setting is what the page shows after a reload
+      const wanted = tag === 'laptop';
+      const page = await portal.newPage();
+      await page.setViewportSize(size);
+      await login(page, ownerUser.email, ownerUser.password);
+      await page.goto('/partner/single-sign-on');
+      await page.getByTestId('sso-status').getByText('Acme sign-in').waitFor();
+      await page.getByLabel("Your provider's metadata address").fill(idp.metadataUrl);
+      const toggle = page.getByRole('switch', { name: 'Allow sign-in started at your identity provider' });
+      if ((await toggle.isChecked()) !== wanted) await toggle.click({ force: true });
+      await page.getByTestId('sso-save').click();
+      const status = page.getByTestId('sso-metadata-status');
+      await status.getByText(/Last read from its address on/).waitFor();
+      await status.getByText(/Your provider signs with this certificate/).waitFor();
+      await status.getByText(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/).waitFor();
+      await page.getByTestId('sso-metadata-check').click();
+      await page.getByText('Your provider’s metadata was checked.').waitFor();
+      expect(await page.getByTestId('sso-metadata-failed').count()).toBe(0);
+      await check(page, `${tag}-settings`);
+      await page.reload();
+      await page.getByTestId('sso-metadata-status').waitFor();
+      expect(await page.getByRole('switch', { name: 'Allow sign-in started at your identity provider' }).isChecked()).toBe(wanted);
     });
   }
 });

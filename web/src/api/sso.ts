@@ -16,6 +16,8 @@ export const ssoApi = {
   remove: (o: SsoOrg) => http.delete(base(o)),
   test: (o: SsoOrg) => http.post<Schemas['SsoTestStart']>(`${base(o)}/test`, {}),
   metadataUrl: (o: SsoOrg) => `${base(o)}/saml-metadata`,
+  /** "Check now": the identity provider's metadata read again from its address */
+  checkMetadata: (o: SsoOrg) => http.post<SsoSettings>(`${base(o)}/saml-metadata/check`, {}),
   /** the sign-in page: does this address sign in with its company account? */
   discover: (email: string) => http.post<Schemas['SsoDiscovery']>('/api/v1/auth/sso/discover', { email }),
   /** operator */

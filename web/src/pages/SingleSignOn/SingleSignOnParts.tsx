@@ -6,6 +6,7 @@ import { ssoApi, type SsoOrg, type SsoSettings } from '../../api/sso.ts';
 import { timeAgo } from '../../components/format.ts';
 import { CopyField, DomainStatusBadge } from '../Domains/DomainParts.tsx';
 import type { AuthMethod, Draft, SetDraft } from './ssoDraft.ts';
+import { IdpInitiatedSwitch, SamlMetadataStatus } from './SamlProviderParts.tsx';
 import { defineMessages, type Message } from '../../i18n/define.ts';
 import type { ReactNode } from 'react';
 
@@ -228,6 +229,8 @@ export function SamlFields({ draft, set, c, org }: { draft: Draft; set: SetDraft
         value={draft.metadataXml}
         onChange={(e) => set('metadataXml', e.currentTarget.value)}
       />
+      {c && <SamlMetadataStatus c={c} org={org} />}
+      <IdpInitiatedSwitch draft={draft} set={set} />
     </>
   );
 }

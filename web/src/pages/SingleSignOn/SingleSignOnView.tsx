@@ -100,6 +100,7 @@ function draftOf(s: SsoSettings): Draft {
     clientSecret: '',
     metadataXml: '',
     metadataUrl: c?.saml?.idp_metadata_url ?? '',
+    allowIdpInitiated: c?.saml?.allow_idp_initiated ?? false,
     claimEmail: c?.claims.email ?? 'email',
     claimName: c?.claims.name ?? 'name',
     claimGroups: c?.claims.groups ?? 'groups',
@@ -118,7 +119,7 @@ function inputOf(d: Draft): SsoConnectionInput {
     enabled: d.enabled,
     ...(d.kind === 'oidc'
       ? { oidc: { issuer: d.issuer.trim(), client_id: d.clientId.trim(), auth_method: d.authMethod, ...(d.clientSecret ? { client_secret: d.clientSecret } : {}), scopes: 'openid email profile' + (d.claimGroups ? ' groups' : '') } }
-      : { saml: { ...(d.metadataXml.trim() ? { idp_metadata_xml: d.metadataXml.trim() } : {}), idp_metadata_url: d.metadataUrl.trim() || null } }),
+      : { saml: { ...(d.metadataXml.trim() ? { idp_metadata_xml: d.metadataXml.trim() } : {}), idp_metadata_url: d.metadataUrl.trim() || null, allow_idp_initiated: d.allowIdpInitiated } }),
     claims: { email: d.claimEmail, name: d.claimName, groups: d.claimGroups },
     default_role: d.defaultRole,
     role_mappings: d.mappings.filter((m) => m.group.trim()),

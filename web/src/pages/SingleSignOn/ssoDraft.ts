@@ -10,6 +10,8 @@ export interface Draft {
   clientSecret: string;
   metadataXml: string;
   metadataUrl: string;
+  /** SAML: accept sign-in started at the identity provider */
+  allowIdpInitiated: boolean;
   claimEmail: string;
   claimName: string;
   claimGroups: string;
