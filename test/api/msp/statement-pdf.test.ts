@@ -1,7 +1,7 @@
 /**
  * The MSP's PDF statement, read back from the file's text (pdftotext, poppler-utils) page by page:
- * every figure is written whole — an invoice of USD 1,234,567.89 and grand totals above a million
- * are never cut to "USD…" — and each page carries its own number at its foot, 1 to N in order, with
+ * every figure is written whole — an invoice of $1,234,567.89 and grand totals above a million
+ * are never cut to "$1,23…" — and each page carries its own number at its foot, 1 to N in order, with
  * no page that holds nothing but a number.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,7 @@ let big: TestTenant;
 let many: TestTenant;
 const ROWS = 150;
 
-const usd = (cents: number) => `USD ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -77,7 +77,7 @@ describe('the PDF statement, read back', () => {
     const manyBalance = Math.ceil(ROWS / 3) * 9_876_543;
     expect(text).toContain(usd(manyTotal));
     expect(text).toContain(usd(manyBalance));
-    const grand = /Grand total\s+USD\s+(USD [\d,.]+)\s+(USD [\d,.]+)/.exec(text.replace(/\s+/g, ' '));
+    const grand = /Grand total\s+USD\s+(\$[\d,.]+)\s+(\$[\d,.]+)/.exec(text.replace(/\s+/g, ' '));
     expect(grand?.slice(1)).toEqual([usd(manyTotal + 123_456_789), usd(manyBalance + 123_456_789)]);
 
     // page i ends with "Page i", and holds more than its number
