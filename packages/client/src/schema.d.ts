@@ -4121,7 +4121,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a purpose's name or description (operator; audited as purpose.updated) */
+        /** Change a purpose's name, description or DPV term (operator; audited as purpose.updated) */
         patch: operations["patchPurposesByPurposeId"];
         trace?: never;
     };
@@ -29944,6 +29944,7 @@ export interface operations {
                              */
                             created_at: string;
                             description: string;
+                            dpv: string | null;
                             id: string;
                             name: string;
                             status: "active" | "retired";
@@ -29978,6 +29979,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description: string;
+                    dpv?: string | null;
                     /** @description a catalog id, e.g. billing_management */
                     id: string;
                     name: string;
@@ -30000,6 +30002,7 @@ export interface operations {
                          */
                         created_at: string;
                         description: string;
+                        dpv: string | null;
                         id: string;
                         name: string;
                         status: "active" | "retired";
@@ -30063,12 +30066,13 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
+                    dpv?: string | null;
                     name?: string;
                 };
             };
         };
         responses: {
-            /** @description OK: Change a purpose's name or description */
+            /** @description OK: Change a purpose's name, description or DPV term */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -30083,6 +30087,7 @@ export interface operations {
                          */
                         created_at: string;
                         description: string;
+                        dpv: string | null;
                         id: string;
                         name: string;
                         status: "active" | "retired";
@@ -30164,6 +30169,7 @@ export interface operations {
                          */
                         created_at: string;
                         description: string;
+                        dpv: string | null;
                         id: string;
                         name: string;
                         status: "active" | "retired";

@@ -282,6 +282,7 @@ export class OAuthService {
       extraTokenClaims: (ctx, token) => this.#extraTokenClaims(ctx, token),
       tokenPolicy: (caller, owner) => caller === owner,
       ciba: this.ciba,
+      purposeByDpv: (term) => this.consent.purposeByDpv(term),
       // a CIBA ping goes to the app's endpoint under the outbound address policy (no private address unless allowed)
       fetch: this.#outbound.fetch as unknown as NonNullable<Parameters<typeof buildProvider>[0]['fetch']>,
       grantTtl: (kind, grantId, fallback) => {

@@ -26,6 +26,7 @@ import { installHashedClientSecrets } from './oidc-provider-internals.ts';
 import { errorPage, logoutPage, loggedOutPage, pageLang, type PageLang } from './interaction-views.ts';
 import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { CIBA_MAX_EXPIRY_SEC } from './ciba.ts';
+import { purposeScopeValidator, type PurposeByDpv } from './purpose-scopes.ts';
 
 /** The language of the library's own pages (errors, sign-out): the request's ui_locales, else its Accept-Language. */
 function koaLang(ctx: { get(h: string): string; oidc?: { params?: Record<string, unknown> } }): PageLang {
@@ -125,6 +126,8 @@ export interface ProviderDeps {
   grantTtl: (kind: 'access' | 'refresh', grantId: string | undefined, fallback: number) => number;
   /** CIBA (ciba.ts): the library's feature, and the customer a waiting request names as its account */
   ciba: { feature(): NonNullable<Configuration['features']>['ciba']; customerAccount(tenantId: string): Account | undefined };
+  /** the active catalog purpose that answers to a DPV term (CAMARA's dpv:<Purpose>#<scope> scopes) */
+  purposeByDpv: PurposeByDpv;
   /** how the provider calls out (a CIBA ping): under the outbound address policy */
   fetch: NonNullable<Configuration['fetch']>;
 }
@@ -145,8 +148,9 @@ export function buildProvider(d: ProviderDeps): Provider {
     },
     rotateRefreshToken: true,
     // CAMARA purpose-bound consent: the app names what it asks access for (space-separated catalog
-    // ids); the consent screen ticks those, and the customer decides.
-    extraParams: ['purpose'],
+    // ids, or `dpv:<Purpose>#<scope>` scope values: purpose-scopes.ts); the consent screen ticks
+    // those, and the customer decides.
+    extraParams: { purpose: purposeScopeValidator(d.purposeByDpv) },
     // OAuth 2 semantics: an app registered for refresh_token gets one (no OIDC prompt=consent dance).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // A partner's access outlives the customer admin's browser session; it ends with the delegation.

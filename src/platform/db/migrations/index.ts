@@ -61,6 +61,7 @@ import { migration as m0091 } from './0091-ciba.ts';
 import { migration as m0100 } from './0100-alert-facts.ts';
 import { migration as m0120 } from './0120-link-limits.ts';
 import { migration as m0121 } from './0121-subscribers.ts';
+import { migration as m0126 } from './0126-purpose-dpv.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -122,4 +123,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0100-alert-facts', m0100],
   ['0120-link-limits', m0120],
   ['0121-subscribers', m0121],
+  ['0126-purpose-dpv', m0126],
 ];
