@@ -37,6 +37,7 @@ import { CIBA_FEATURE, CibaService, type CibaDeps } from './ciba.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { DelegationLastUse } from './last-use.ts';
+import { JWT_BEARER_GRANT, JWT_BEARER_PARAMS, jwtBearerHandler } from './jwt-bearer.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, basicClientId } from './throttle.ts';
 import { authnClaims, compact, wholesalerOwnClaims } from './claims.ts';
@@ -305,6 +306,9 @@ export class OAuthService {
       TOKEN_EXCHANGE_PARAMS,
       ['resource', 'audience'],
     );
+    const bearer = { db: this.#d.db, clock: this.#d.clock, audience: this.audience, resourceServer, onUse: (id: string) => this.#grants.touch(id) };
+    const customerFor = (clientId: string, hint: string) => this.ciba.customerFor(clientId, hint);
+    provider.registerGrantType(JWT_BEARER_GRANT, jwtBearerHandler(provider, { ...bearer, purposeByDpv: (t) => this.consent.purposeByDpv(t), customerFor }), JWT_BEARER_PARAMS);
     provider.use(async (ctx, next) => {
       try {
         await next();
