@@ -118,7 +118,7 @@ describe('the JWT bearer grant', () => {
   });
 
   it('discovery names the grant type; a client authenticated by a secret is not registered for it', async () => {
-    const disc = await (await fetch(`${t.issuer}/.well-known/openid-configuration`)).json();
+    const disc = (await (await fetch(`${t.issuer}/.well-known/openid-configuration`)).json()) as { grant_types_supported: string[] };
     expect(disc.grant_types_supported).toContain(JWT_BEARER);
     const secretApp = await partnerWithApp(t, {});
     const r = await tokenRequest(t, { clientId: secretApp.clientId, secret: secretApp.secret }, { grant_type: JWT_BEARER, assertion: 'x.y.z' });
