@@ -316,7 +316,18 @@ function providerFeatures(d: ProviderDeps): NonNullable<Configuration['features'
     ciba: d.ciba.feature(),
     registration: { enabled: false },
     claimsParameter: { enabled: false },
-    requestObjects: { enabled: false },
+    // RFC 9101 request objects by value (and inside PAR), signed by one of the app's registered keys
+    // (requestObjectSigningAlgValues: asymmetric only, so `none` and secrets are refused), with an
+    // `exp` (an old request is not replayed for ever) and the library's checks after that.
+    requestObjects: {
+      enabled: true,
+      requireSignedRequestObject: false,
+      // the library's default asks a CIBA request object for these too (CIBA Core §7.1.1)
+      assertJwtClaimsAndHeader: async (ctx, claims) => {
+        const required = ctx.oidc.route === 'backchannel_authentication' ? ['exp', 'iat', 'nbf', 'jti'] : ['exp'];
+        for (const c of required) if (claims[c] === undefined) throw new errors.InvalidRequestObject(`Request Object is missing the '${c}' claim`);
+      },
+    },
     encryption: { enabled: false },
   };
 }
