@@ -188,7 +188,7 @@ export class OAuthService {
       clock: d.clock,
       audit: d.audit,
       hasher: d.hasher,
-      secret: d.config.secretKey,
+      ...{ secret: d.config.secretKey, pollIntervalSec: d.config.cibaPollIntervalSec },
       apps: d.apps,
       snapshot: () => d.authz.snapshot,
       consent: this.consent,

@@ -121,3 +121,19 @@ describe('the redirect flow with a purpose-bound scope', () => {
     expect(back.searchParams.get('error_description')).toMatch(/knows no purpose MarketingResearch/);
   });
 });
+
+describe('the CIBA poll interval is the operator’s setting', () => {
+  it('CIBA_POLL_INTERVAL is the interval the app is told', async () => {
+    const other = await startOAuthApp({ config: { CIBA_POLL_INTERVAL: '7' } });
+    try {
+      const app = await partnerWithApp(other, { scopes: ['openid', 'orders.read'] });
+      const owner = await app.partner.owner.login();
+      expect((await owner.patch<any>(`/api/v1/partners/${app.partner.id}/apps/${app.clientId}`, { ciba: { delivery_mode: 'poll' } })).status).toBe(200);
+      const tenant = await other.world.tenant({ bans: 1 });
+      const res = await oidc.initiateBackchannelAuthentication(await oidcClient(other, app.clientId, app.secret), { scope: 'openid orders.read', login_hint: tenant.id });
+      expect(res.interval).toBe(7);
+    } finally {
+      await other.close();
+    }
+  });
+});
