@@ -65,6 +65,8 @@ export interface Config {
   loginWindowSec: number;
   delegationMaxDays: number;
   accessTokenTtlSec: number;
+  /** CIBA's poll interval, seconds (CIBA §7.3 `interval`) */
+  cibaPollIntervalSec: number;
   /** the algorithm whose key signs access tokens (ACCESS_TOKEN_SIGNING_ALG) */
   accessTokenSigningAlg: 'ES256' | 'RS256';
   refreshTokenTtlSec: number;
@@ -322,6 +324,7 @@ function buildConfig({ get, opt }: SettingReaders, configFile: string | null): C
     loginWindowSec: get('LOGIN_WINDOW'),
     delegationMaxDays: get('DELEGATION_MAX_DAYS'),
     accessTokenTtlSec: get('ACCESS_TOKEN_TTL'),
+    cibaPollIntervalSec: get('CIBA_POLL_INTERVAL'),
     accessTokenSigningAlg: get('ACCESS_TOKEN_SIGNING_ALG'),
     refreshTokenTtlSec: get('REFRESH_TOKEN_TTL'),
     demo: get('DEMO'),

@@ -101,6 +101,7 @@ export const SettingsSchema = Type.Object({
     description:
       'Algorithm of the key that signs OAuth access tokens. An ES256 and an RS256 key are always published in the JWKS; ID tokens are RS256, OpenID Connect\'s default.',
   }),
+  CIBA_POLL_INTERVAL: int(1, 60, { default: 5, description: 'Seconds a CIBA app waits between two polls of one request (`interval`); a poll sooner is answered `slow_down`.' }),
   REFRESH_TOKEN_TTL: int(300, 365 * 86400, { default: 30 * 86400, description: 'OAuth refresh token lifetime in seconds.' }),
   DEMO: bool({ default: false, description: 'Seed the demo world on an empty database at start (npm start sets it).' }),
   GATEWAY_ROUTES: Type.Array(GatewayRouteSchema, {

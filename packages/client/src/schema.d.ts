@@ -4141,7 +4141,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a purpose's name or description (operator; audited as purpose.updated) */
+        /** Change a purpose's name, description or DPV term (operator; audited as purpose.updated) */
         patch: operations["patchPurposesByPurposeId"];
         trace?: never;
     };
@@ -30073,6 +30073,7 @@ export interface operations {
                              */
                             created_at: string;
                             description: string;
+                            dpv: string | null;
                             id: string;
                             name: string;
                             status: "active" | "retired";
@@ -30107,6 +30108,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description: string;
+                    dpv?: string | null;
                     /** @description a catalog id, e.g. billing_management */
                     id: string;
                     name: string;
@@ -30129,6 +30131,7 @@ export interface operations {
                          */
                         created_at: string;
                         description: string;
+                        dpv: string | null;
                         id: string;
                         name: string;
                         status: "active" | "retired";
@@ -30192,12 +30195,13 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
+                    dpv?: string | null;
                     name?: string;
                 };
             };
         };
         responses: {
-            /** @description OK: Change a purpose's name or description */
+            /** @description OK: Change a purpose's name, description or DPV term */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -30212,6 +30216,7 @@ export interface operations {
                          */
                         created_at: string;
                         description: string;
+                        dpv: string | null;
                         id: string;
                         name: string;
                         status: "active" | "retired";
@@ -30293,6 +30298,7 @@ export interface operations {
                          */
                         created_at: string;
                         description: string;
+                        dpv: string | null;
                         id: string;
                         name: string;
                         status: "active" | "retired";

@@ -34,7 +34,7 @@ import { oauthErrors as E } from './oauth.errors.ts';
 export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 /** The feature the operator switches off per partner (feature catalog, migration 0091). */
 export const CIBA_FEATURE = 'oauth.ciba';
-/** The shortest time between two polls of one request, seconds (CIBA §7.3 `interval`). */
+/** The shortest time between two polls of one request unless the operator sets CIBA_POLL_INTERVAL, seconds (CIBA §7.3 `interval`). */
 export const CIBA_POLL_INTERVAL_SEC = 5;
 /** How long a request waits for a decision unless the app asks for less (requested_expiry), seconds. */
 export const CIBA_MAX_EXPIRY_SEC = 10 * 60;
@@ -46,6 +46,8 @@ export interface CibaDeps {
   audit: AuditLog;
   hasher: SecretHasher;
   secret: string;
+  /** the poll interval, seconds (the operator's CIBA_POLL_INTERVAL) */
+  pollIntervalSec?: number;
   apps: AppsService;
   snapshot: () => AuthzSnapshot;
   consent: ConsentService;
@@ -67,6 +69,10 @@ export class CibaService {
   readonly #d: CibaDeps;
   constructor(d: CibaDeps) {
     this.#d = d;
+  }
+
+  get #interval(): number {
+    return this.#d.pollIntervalSec ?? CIBA_POLL_INTERVAL_SEC;
   }
 
   /** The library's `features.ciba`: poll and ping, our login_hint, binding message and trigger. */
@@ -160,7 +166,7 @@ export class CibaService {
         details: { request_id: row.id, app: record.app.name, scopes: JSON.parse(row.scopes), purposes: JSON.parse(row.purposes), expires_at: row.expires_at },
       });
     });
-    (ctx.body as Record<string, unknown>).interval = CIBA_POLL_INTERVAL_SEC;
+    (ctx.body as Record<string, unknown>).interval = this.#interval;
     await this.#d.notify?.(row);
   }
 
@@ -173,7 +179,7 @@ export class CibaService {
     if (!row) return;
     const now = this.#d.clock.now();
     await asSystem(() => repo.notePoll(this.#d.db.kysely, row.id, now.toISOString()));
-    if (row.last_polled_at && now.getTime() - Date.parse(row.last_polled_at) < CIBA_POLL_INTERVAL_SEC * 1000) {
+    if (row.last_polled_at && now.getTime() - Date.parse(row.last_polled_at) < this.#interval * 1000) {
       throw new errors.SlowDown();
     }
   }

@@ -64,6 +64,8 @@ export interface PurposeChoices {
   list(): { id: string; name: string; description: string }[];
   activeAmong(ids: Iterable<string>): string[];
   validate(ids: readonly string[]): string[];
+  /** the active purpose that answers to a DPV term (CAMARA's dpv:<Purpose>#<scope> scopes) */
+  byDpv(term: string): { id: string } | undefined;
 }
 
 export interface AdminTenant {
@@ -190,6 +192,11 @@ export class ConsentService {
   /** The catalog's purposes, as the consent screen offers them. */
   purposeCatalog(): { id: string; name: string; description: string }[] {
     return this.#d.purposes?.list() ?? [];
+  }
+
+  /** The active catalog purpose that answers to a DPV term, if any. */
+  purposeByDpv(term: string): { id: string } | undefined {
+    return this.#d.purposes?.byDpv(term);
   }
 
   /** The purposes the app asked for (the authorization request's space-separated `purpose`), as active catalog ids. */

@@ -13,6 +13,7 @@ import { type FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId
 import { currentProviderContext } from './oidc-provider-internals.ts';
 import { RECORD_FRESH_MS, RECORDS_MAX } from './oauth-grants.ts';
 import { CIBA_GRANT } from './ciba.ts';
+import { JWT_BEARER_GRANT } from './jwt-bearer.ts';
 
 /** The same endpoints as the throttled provider paths, by the library's route names. */
 const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request', 'backchannel_authentication']);
@@ -138,6 +139,8 @@ export class OAuthClients {
     // CIBA: the app opted in (its delivery mode), its partner acts for customers and the operator did not switch it off
     const ciba = app.ciba_delivery_mode !== null && caps.includes('delegated') && this.#d.cibaAllowed(partner.id);
     if (ciba) grantTypes.push(CIBA_GRANT as GrantType);
+    // The JWT bearer grant (jwt-bearer.ts): an app of a partner that acts for customers, whose assertions its registered keys sign
+    if (caps.includes('delegated') && app.token_endpoint_auth_method === 'private_key_jwt') grantTypes.push(JWT_BEARER_GRANT as GrantType);
     if (grantTypes.length === 0) return undefined;
     const code = grantTypes.includes('authorization_code');
     if (grantTypes.includes('refresh_token') && !scopes.includes('offline_access')) scopes.push('offline_access');

@@ -37,6 +37,7 @@ import { CIBA_FEATURE, CibaService, type CibaDeps } from './ciba.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { DelegationLastUse } from './last-use.ts';
+import { JWT_BEARER_GRANT, JWT_BEARER_PARAMS, jwtBearerHandler } from './jwt-bearer.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, basicClientId } from './throttle.ts';
 import { authnClaims, compact, wholesalerOwnClaims } from './claims.ts';
@@ -187,7 +188,7 @@ export class OAuthService {
       clock: d.clock,
       audit: d.audit,
       hasher: d.hasher,
-      secret: d.config.secretKey,
+      ...{ secret: d.config.secretKey, pollIntervalSec: d.config.cibaPollIntervalSec },
       apps: d.apps,
       snapshot: () => d.authz.snapshot,
       consent: this.consent,
@@ -282,6 +283,7 @@ export class OAuthService {
       extraTokenClaims: (ctx, token) => this.#extraTokenClaims(ctx, token),
       tokenPolicy: (caller, owner) => caller === owner,
       ciba: this.ciba,
+      purposeByDpv: (term) => this.consent.purposeByDpv(term),
       // a CIBA ping goes to the app's endpoint under the outbound address policy (no private address unless allowed)
       fetch: this.#outbound.fetch as unknown as NonNullable<Parameters<typeof buildProvider>[0]['fetch']>,
       grantTtl: (kind, grantId, fallback) => {
@@ -304,6 +306,9 @@ export class OAuthService {
       TOKEN_EXCHANGE_PARAMS,
       ['resource', 'audience'],
     );
+    const bearer = { db: this.#d.db, clock: this.#d.clock, audience: this.audience, resourceServer, onUse: (id: string) => this.#grants.touch(id) };
+    const customerFor = (clientId: string, hint: string) => this.ciba.customerFor(clientId, hint);
+    provider.registerGrantType(JWT_BEARER_GRANT, jwtBearerHandler(provider, { ...bearer, purposeByDpv: (t) => this.consent.purposeByDpv(t), customerFor }), JWT_BEARER_PARAMS);
     provider.use(async (ctx, next) => {
       try {
         await next();

@@ -26,6 +26,7 @@ import { installHashedClientSecrets } from './oidc-provider-internals.ts';
 import { errorPage, logoutPage, loggedOutPage, pageLang, type PageLang } from './interaction-views.ts';
 import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { CIBA_MAX_EXPIRY_SEC } from './ciba.ts';
+import { purposeScopeValidator, type PurposeByDpv } from './purpose-scopes.ts';
 
 /** The language of the library's own pages (errors, sign-out): the request's ui_locales, else its Accept-Language. */
 function koaLang(ctx: { get(h: string): string; oidc?: { params?: Record<string, unknown> } }): PageLang {
@@ -125,6 +126,8 @@ export interface ProviderDeps {
   grantTtl: (kind: 'access' | 'refresh', grantId: string | undefined, fallback: number) => number;
   /** CIBA (ciba.ts): the library's feature, and the customer a waiting request names as its account */
   ciba: { feature(): NonNullable<Configuration['features']>['ciba']; customerAccount(tenantId: string): Account | undefined };
+  /** the active catalog purpose that answers to a DPV term (CAMARA's dpv:<Purpose>#<scope> scopes) */
+  purposeByDpv: PurposeByDpv;
   /** how the provider calls out (a CIBA ping): under the outbound address policy */
   fetch: NonNullable<Configuration['fetch']>;
 }
@@ -145,8 +148,9 @@ export function buildProvider(d: ProviderDeps): Provider {
     },
     rotateRefreshToken: true,
     // CAMARA purpose-bound consent: the app names what it asks access for (space-separated catalog
-    // ids); the consent screen ticks those, and the customer decides.
-    extraParams: ['purpose'],
+    // ids, or `dpv:<Purpose>#<scope>` scope values: purpose-scopes.ts); the consent screen ticks
+    // those, and the customer decides.
+    extraParams: { purpose: purposeScopeValidator(d.purposeByDpv) },
     // OAuth 2 semantics: an app registered for refresh_token gets one (no OIDC prompt=consent dance).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // A partner's access outlives the customer admin's browser session; it ends with the delegation.
@@ -312,7 +316,18 @@ function providerFeatures(d: ProviderDeps): NonNullable<Configuration['features'
     ciba: d.ciba.feature(),
     registration: { enabled: false },
     claimsParameter: { enabled: false },
-    requestObjects: { enabled: false },
+    // RFC 9101 request objects by value (and inside PAR), signed by one of the app's registered keys
+    // (requestObjectSigningAlgValues: asymmetric only, so `none` and secrets are refused), with an
+    // `exp` (an old request is not replayed for ever) and the library's checks after that.
+    requestObjects: {
+      enabled: true,
+      requireSignedRequestObject: false,
+      // the library's default asks a CIBA request object for these too (CIBA Core §7.1.1)
+      assertJwtClaimsAndHeader: async (ctx, claims) => {
+        const required = ctx.oidc.route === 'backchannel_authentication' ? ['exp', 'iat', 'nbf', 'jti'] : ['exp'];
+        for (const c of required) if (claims[c] === undefined) throw new errors.InvalidRequestObject(`Request Object is missing the '${c}' claim`);
+      },
+    },
     encryption: { enabled: false },
   };
 }

@@ -14,11 +14,15 @@ export function findPurpose(db: Executor, id: string): Promise<PurposeRow | unde
   return db.selectFrom('purposes').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function findPurposeByDpv(db: Executor, dpv: string): Promise<PurposeRow | undefined> {
+  return db.selectFrom('purposes').selectAll().where('dpv', '=', dpv).executeTakeFirst();
+}
+
 export async function insertPurpose(db: Executor, row: Insertable<PurposesTable>): Promise<void> {
   await db.insertInto('purposes').values(row).execute();
 }
 
-export async function updatePurpose(db: Executor, id: string, set: Partial<Pick<PurposeRow, 'name' | 'description' | 'status' | 'updated_at'>>): Promise<void> {
+export async function updatePurpose(db: Executor, id: string, set: Partial<Pick<PurposeRow, 'name' | 'description' | 'dpv' | 'status' | 'updated_at'>>): Promise<void> {
   await db.updateTable('purposes').set(set).where('id', '=', id).execute();
 }
 

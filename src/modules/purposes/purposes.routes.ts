@@ -10,12 +10,14 @@ import type { Access } from '../authz/index.ts';
 import type { PurposeCatalog } from './purposes.service.ts';
 
 export const PurposeId = Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'a catalog id, e.g. billing_management' });
+const Dpv = Nullable(Type.String({ pattern: '^[A-Z][A-Za-z0-9]{1,79}$', description: "the W3C DPV purpose term CAMARA's dpv:<Purpose>#<scope> scopes name it by, e.g. FraudPreventionAndDetection; null: none" }));
 const PurposeDto = Type.Object({
   id: Type.String(),
   name: Type.String(),
   description: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('retired')]),
   built_in: Type.Boolean({ description: 'seeded with the platform' }),
+  dpv: Dpv,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
@@ -58,7 +60,7 @@ export function purposeRoutes(d: { purposes: PurposeCatalog; access: Access }): 
           schema: {
             tags: TAGS,
             summary: 'Add a purpose to the catalog (operator; audited as purpose.created)',
-            body: Strict({ id: PurposeId, name: Type.String({ minLength: 1, maxLength: 80 }), description: Type.String({ minLength: 1, maxLength: 300 }) }),
+            body: Strict({ id: PurposeId, name: Type.String({ minLength: 1, maxLength: 80 }), description: Type.String({ minLength: 1, maxLength: 300 }), dpv: Type.Optional(Dpv) }),
             response: { 201: PurposeDto, ...problems(400, 401, 403, 409) },
           },
         },
@@ -73,9 +75,9 @@ export function purposeRoutes(d: { purposes: PurposeCatalog; access: Access }): 
           config: OPERATOR,
           schema: {
             tags: TAGS,
-            summary: "Change a purpose's name or description (operator; audited as purpose.updated)",
+            summary: "Change a purpose's name, description or DPV term (operator; audited as purpose.updated)",
             params: IdParams,
-            body: Strict({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), description: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })) }),
+            body: Strict({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), description: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })), dpv: Type.Optional(Dpv) }),
             response: { 200: PurposeDto, ...problems(400, 401, 403, 404) },
           },
         },

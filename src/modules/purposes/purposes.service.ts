@@ -29,6 +29,8 @@ export interface PurposeDto {
   description: string;
   status: 'active' | 'retired';
   built_in: boolean;
+  /** the W3C DPV purpose term CAMARA's `dpv:<Purpose>#<scope>` scopes name it by; null: none */
+  dpv: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -48,7 +50,7 @@ export function routeKey(method: string, pattern: string): string {
 }
 
 function toDto(r: repo.PurposeRow): PurposeDto {
-  return { id: r.id, name: r.name, description: r.description, status: r.status, built_in: r.built_in === 1, created_at: r.created_at, updated_at: r.updated_at };
+  return { id: r.id, name: r.name, description: r.description, status: r.status, built_in: r.built_in === 1, dpv: r.dpv ?? null, created_at: r.created_at, updated_at: r.updated_at };
 }
 
 export class PurposeCatalog {
@@ -99,6 +101,11 @@ export class PurposeCatalog {
     return this.list().filter((p) => wanted.has(p.id)).map((p) => p.id);
   }
 
+  /** The active purpose that answers to a DPV term (`FraudPreventionAndDetection`), if any. */
+  byDpv(term: string): PurposeDto | undefined {
+    return this.list().find((p) => p.dpv === term);
+  }
+
   /** `ids` when each is an active purpose of the catalog (deduplicated); else purpose_invalid. */
   validate(ids: readonly string[]): string[] {
     const out = [...new Set(ids)];
@@ -135,24 +142,27 @@ export class PurposeCatalog {
 
   // ---- the operator's changes ------------------------------------------------------------------
 
-  async create(ctx: RequestContext, input: { id: string; name: string; description: string }): Promise<PurposeDto> {
+  async create(ctx: RequestContext, input: { id: string; name: string; description: string; dpv?: string | null }): Promise<PurposeDto> {
     const now = this.#d.clock.now().toISOString();
+    const dpv = input.dpv ?? null;
     await this.#write(async (trx) => {
       if (await repo.findPurpose(trx, input.id)) throw E.purpose_exists(`The catalog has a purpose ${input.id} already.`);
-      await repo.insertPurpose(trx, { id: input.id, name: input.name, description: input.description, status: 'active', built_in: 0, created_by: ctx.actor.userId, created_at: now, updated_at: now });
+      await this.#checkDpvFree(trx, dpv, input.id);
+      await repo.insertPurpose(trx, { id: input.id, name: input.name, description: input.description, dpv, status: 'active', built_in: 0, created_by: ctx.actor.userId, created_at: now, updated_at: now });
       await this.#d.feed.record(trx, PURPOSE_ENTITY, input.id);
-      await this.#d.audit.record(trx, ctx, { action: 'purpose.created', targetType: 'purpose', targetId: input.id, details: { name: input.name, description: input.description } });
+      await this.#d.audit.record(trx, ctx, { action: 'purpose.created', targetType: 'purpose', targetId: input.id, details: { name: input.name, description: input.description, dpv } });
     });
     return this.#purposes.get(input.id)!;
   }
 
-  async update(ctx: RequestContext, id: string, input: { name?: string; description?: string }): Promise<PurposeDto> {
+  async update(ctx: RequestContext, id: string, input: { name?: string; description?: string; dpv?: string | null }): Promise<PurposeDto> {
     await this.#write(async (trx) => {
       const row = await repo.findPurpose(trx, id);
       if (!row) throw E.purpose_not_found(`The catalog has no purpose ${id}.`);
+      if (input.dpv !== undefined) await this.#checkDpvFree(trx, input.dpv, id);
       await repo.updatePurpose(trx, id, { ...input, updated_at: this.#d.clock.now().toISOString() });
       await this.#d.feed.record(trx, PURPOSE_ENTITY, id);
-      await this.#d.audit.record(trx, ctx, { action: 'purpose.updated', targetType: 'purpose', targetId: id, details: { before: { name: row.name, description: row.description }, after: input } });
+      await this.#d.audit.record(trx, ctx, { action: 'purpose.updated', targetType: 'purpose', targetId: id, details: { before: { name: row.name, description: row.description, dpv: row.dpv }, after: input } });
     });
     return this.#purposes.get(id)!;
   }
@@ -189,6 +199,13 @@ export class PurposeCatalog {
       await this.#d.audit.record(trx, ctx, { action: 'gateway.route_purpose_changed', targetType: 'route', targetId: key, details: { before, after: purposeId } });
     });
     return this.#withPurpose(route);
+  }
+
+  /** One purpose per DPV term: a CAMARA scope names exactly one. */
+  async #checkDpvFree(trx: Parameters<typeof repo.findPurposeByDpv>[0], dpv: string | null, id: string): Promise<void> {
+    if (dpv === null) return;
+    const holder = await repo.findPurposeByDpv(trx, dpv);
+    if (holder && holder.id !== id) throw E.purpose_exists(`${holder.name} answers to the DPV purpose ${dpv} already.`);
   }
 
   #write(fn: Parameters<typeof mutateAndKick>[2]): Promise<unknown> {

@@ -8,6 +8,8 @@ export interface PurposesTable {
   status: 'active' | 'retired';
   /** 1: seeded with the platform */
   built_in: number;
+  /** the W3C DPV purpose term it answers to in CAMARA's `dpv:<Purpose>#<scope>` scopes (migration 0126); null: none */
+  dpv: string | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;
