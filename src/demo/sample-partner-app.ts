@@ -241,7 +241,7 @@ function view(s: SampleSession, c: { id: string; partnerName: string; secretCurr
     `<form method="post" action="${SAMPLE_APP_PATH}/${action}"><input type="hidden" name="csrf" value="${esc(s.csrf)}"><button type="submit" class="${cls}">${esc(label)}</button></form>`;
   const warning = c.secretCurrent ? '' : `<p class="error" role="alert" data-testid="secret-rotated">${esc(SECRET_ROTATED_MESSAGE)}</p>`;
   const notes = s.notes.length
-    ? `<h2>What happened</h2><ul class="scopes">${s.notes.map((n) => `<li><span class="muted">${esc(n.at)}</span> ${esc(n.text)}${n.detail !== undefined ? `<pre>${esc(JSON.stringify(n.detail, null, 2))}</pre>` : ''}</li>`).join('')}</ul>`
+    ? `<h2>What happened</h2><ul class="scopes">${s.notes.map((n) => `<li><span class="muted">${esc(n.at)}</span> ${esc(n.text)}${n.detail !== undefined ? `<pre tabindex="0" role="region" aria-label="${esc(`Details: ${n.text}`)}">${esc(JSON.stringify(n.detail, null, 2))}</pre>` : ''}</li>`).join('')}</ul>`
     : '';
   if (!s.tokens) {
     return `<h1>${esc(c.partnerName)} — sample partner app</h1>

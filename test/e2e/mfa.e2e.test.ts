@@ -5,6 +5,7 @@
  *  - a user adds a passkey with Chromium's virtual authenticator (CDP WebAuthn) and signs in with it;
  *  - "Forgot password?": the link e-mailed through a real SMTP server in this test sets a new password;
  *  - the operator's and a tenant's MFA policies.
+ * Every screen photographed is walked by axe-core too (no serious or critical finding).
  * The portal is served at http://localhost:PORT (WebAuthn's relying party is a domain, not an IP).
  */
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { login, logout, screenshot, startPortal, toggleSwitch, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
+import { seriousViolations } from './helpers/axe.ts';
 import { until } from '../api/gateway/helpers.ts';
 
 let portal: Portal;
@@ -54,6 +56,7 @@ async function shoot(page: Page, name: string): Promise<void> {
     await settled(page);
     await screenshot(page, `mfa-${name}-${tag}`);
     await expectNoSidewaysScroll(page, `${name} at ${w} px`);
+    expect(await seriousViolations(page), `${name} at ${w} px: serious or critical accessibility problems`).toEqual([]);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }

@@ -3,7 +3,8 @@
  * the bell count, opens it and lands on the page where they answer, with a badge on it; they add
  * a webhook endpoint (a real HTTP receiver in this test), copy its secret shown once and send a
  * test message that the receiver verifies with the standardwebhooks library; the delivery log,
- * the notifications page and its settings fit a laptop and a phone; an invitation e-mail caught
+ * the notifications page and its settings fit a laptop and a phone; a partner's endpoint that answers 500 shows
+ * the failed delivery and its next try; every page checked is walked by axe-core too; an invitation e-mail caught
  * by an SMTP server in this test carries a link that opens the invitation in the browser.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -15,6 +16,7 @@ import { simpleParser } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
 import { login, oneTimeSecret, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
+import { seriousViolations } from './helpers/axe.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { requestLink } from '../api/delegations/helpers.ts';
 
@@ -33,6 +35,8 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // the partner's endpoint below is a system that is down: every message is answered 500
+      if (req.url?.endsWith('/down')) return void res.writeHead(500).end();
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(204).end();
     });
@@ -75,6 +79,7 @@ async function atBothWidths(page: Page, name: string, ready: () => Promise<void>
     await settled(page);
     await screenshot(page, `notifications-${name}-${w}`);
     await expectNoSidewaysScroll(page, `${name} at ${w} px`);
+    expect(await seriousViolations(page), `${name} at ${w} px: serious or critical accessibility problems`).toEqual([]);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }
@@ -134,6 +139,22 @@ describe('notifications and webhooks in the portal', () => {
     expect(msg.type).toBe('webhook.test');
     await card.getByText('Delivered · answer 204').first().waitFor();
     await atBothWidths(admin, 'webhooks-delivery-log', () => card.getByText('Delivered · answer 204').first().waitFor());
+  });
+
+  it("a partner's endpoint that answers 500: the delivery log says the message failed and when it is tried again, in colours that read", { timeout: 120_000 }, async () => {
+    const owner = await partner.owner.login();
+    const hook = await owner.post(`/api/v1/partners/${partner.id}/webhooks`, { url: `${receiverUrl}/down`, description: 'Network operations', event_types: ['alert.raised'] });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    const page = await portal.newPage();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await login(page, partner.owner.email, partner.owner.password);
+    await page.goto('/partner/webhooks');
+    const card = page.locator('[data-endpoint="Network operations"]');
+    await card.getByTestId('send-test').click();
+    const failed = () => card.getByText(/^Failed · answer 500 · next try/).first().waitFor();
+    await failed();
+    await atBothWidths(page, 'partner-webhook-failed-delivery', failed);
+    await page.close();
   });
 
   it('the notifications page and its settings fit a laptop and a phone', { timeout: 120_000 }, async () => {

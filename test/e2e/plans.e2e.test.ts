@@ -4,7 +4,7 @@
  * verifies it and sets the customer's type; the customer chooses a plan, reads and signs its
  * terms; the wholesaler starts the service and suspends it with a reason; the customer sees the
  * suspension; the plan's people limit turns away one more invitation, in words. Each page fits 1366 px and
- * 390 px without sideways scrolling. An organization no provider serves reads that it has no plan and how to get
+ * 390 px without sideways scrolling, and axe-core finds no serious or critical violation on it. An organization no provider serves reads that it has no plan and how to get
  * one, with no read answered 404. Screenshots saved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import type { TestPartner, TestUser } from '../helpers/world.ts';
 import { PDF } from '../api/plans/helpers.ts';
 import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
+import { seriousViolations } from './helpers/axe.ts';
 
 let portal: Portal;
 let wholesaler: TestPartner;
@@ -28,6 +29,7 @@ async function fits(page: Page, what: string): Promise<void> {
     await settled(page);
     await screenshot(page, `plans-${what}-${width}`);
     await expectNoSidewaysScroll(page, `${what} at ${width} px`);
+    expect(await seriousViolations(page), `${what} at ${width} px: serious or critical accessibility problems`).toEqual([]);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }

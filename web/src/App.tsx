@@ -171,7 +171,7 @@ function NoAccess({ what = m.thisPage }: { what?: MessageDescriptor }) {
         values={{
           what: intl.formatMessage(what),
           home: (chunks) => (
-            <Anchor component={Link} to="/">
+            <Anchor component={Link} to="/" underline="always">
               {chunks}
             </Anchor>
           ),
@@ -191,7 +191,7 @@ function NotFound() {
           defaultMessage="There is no page at this address. <home>Go to your home page</home>."
           values={{
             home: (chunks) => (
-              <Anchor component={Link} to="/">
+              <Anchor component={Link} to="/" underline="always">
                 {chunks}
               </Anchor>
             ),

@@ -68,7 +68,7 @@ export function ForgotPasswordPage() {
                 {...m.remembered}
                 values={{
                   link: (chunks) => (
-                    <Anchor component={Link} to="/login">
+                    <Anchor component={Link} to="/login" underline="always">
                       {chunks}
                     </Anchor>
                   ),

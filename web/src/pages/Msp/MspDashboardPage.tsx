@@ -205,7 +205,7 @@ function MoreAttention({ count }: { count: number }) {
         values={{
           count,
           link: (chunks) => (
-            <Anchor component={Link} to="/partner/customers">
+            <Anchor component={Link} to="/partner/customers" underline="always">
               {chunks}
             </Anchor>
           ),

@@ -191,7 +191,7 @@ function SubscriptionCell({ customer: c }: { customer: PlanCustomerDto }) {
         )}
       </Text>
       {c.subscription.suspension_reason && (
-        <Text size="xs" c="orange">
+        <Text size="xs" c="var(--mantine-color-orange-light-color)">
           {c.subscription.suspension_kind === 'non_payment' ? (
             <FormattedMessage id="plans.partner.customers.unpaid" defaultMessage="Unpaid: {reason}" values={{ reason: c.subscription.suspension_reason }} />
           ) : (

@@ -140,7 +140,7 @@ export function TenantPlanPage() {
                   )}
                 </Text>
                 {sub.status === 'suspended' && (
-                  <Text size="sm" c="orange" mt={4}>
+                  <Text size="sm" c="var(--mantine-color-orange-light-color)" mt={4}>
                     {sub.suspension_kind === 'non_payment' ? (
                       <FormattedMessage id="plans.tenant.status.suspended_unpaid" defaultMessage="Suspended because an invoice is unpaid. Pay it and the service comes back." />
                     ) : (
@@ -241,7 +241,7 @@ function PlanCard({ p, current, admin, busy, onChoose }: { p: AvailablePlanDto; 
         />
       </Text>
       {mine ? (
-        <Text size="sm" c="teal">
+        <Text size="sm" c="var(--mantine-color-teal-light-color)">
           {intl.formatMessage(msg.yourPlan)}
         </Text>
       ) : p.eligible ? (

@@ -242,7 +242,7 @@ function EndpointCard({ owner, endpoint: e, labels, onChanged }: { owner: Webhoo
           </Alert>
         )}
         {e.status === 'active' && e.consecutive_failures > 0 && (
-          <Text size="sm" c="orange">
+          <Text size="sm" c="var(--mantine-color-orange-light-color)">
             <FormattedMessage {...m.failures} values={{ count: e.consecutive_failures }} />
           </Text>
         )}
