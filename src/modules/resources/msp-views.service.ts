@@ -1,15 +1,12 @@
 /**
- * The consolidated MSP views, for one partner across the tenants it manages: billing
- * summary, invoices (and their export rows), the ticket feed, usage and SLA reports, SLA and
- * billing alerts. The HTTP edge (partner.routes.ts) checks the caller and the rate limit and
- * writes the answer; everything between is here.
+ * The consolidated MSP views, for one partner across the tenants it manages: billing summary, invoices (and their
+ * export rows), the ticket feed, usage and SLA reports, SLA and billing alerts. The HTTP edge (partner.routes.ts)
+ * checks the caller and the rate limit and writes the answer; everything between is here.
  *
- * Every answer is restricted to the tenants the partner holds an effective delegation for, to
- * the billing accounts each delegation covers, and — per view — to the tenants whose
- * delegation grants that view's permission (an MSP_SUPPORT link shows tickets, not invoices).
- * The decisions come from the live snapshot; every tenant an answer drew on gets an access
- * event in its own audit log. "Now" (the default alert window, the export's date) is the
- * injected clock's.
+ * Every answer is restricted to the tenants the partner holds an effective delegation for, to the billing accounts
+ * each delegation covers, and — per view — to the tenants whose delegation grants that view's permission (an
+ * MSP_SUPPORT link shows tickets, not invoices). The decisions come from the live snapshot; every tenant an answer
+ * drew on gets an access event in its own audit log. "Now" (the default alert window, the export's date): the clock's.
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -55,7 +52,6 @@ export interface PeriodQuery {
 }
 
 export type InvoiceStatus = 'open' | 'paid' | 'overdue' | 'void';
-
 export { billingTotalsByCurrency, compliancePct };
 export { type Alert, DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, overdueInvoiceAlert, receivablesAlert, slaAlert } from './msp-alerts.ts';
 
