@@ -326,7 +326,12 @@ async function installMachineEndpoints({ app, config, clock, services }: Outside
   // writes routed to the provider's system go out through the gateway's table, pools and signing
   services.writeRoutes.attach(gateway.providerWrites);
   // OpenID AuthZEN 1.0: the decision engine for any policy enforcement point, outside the /api routers like the gateway
-  const authzen = new AuthzenService({ snapshot: services.authz.snapshot, roles: services.roles, now: () => services.authz.now() });
+  const authzen = new AuthzenService({
+    snapshot: services.authz.snapshot,
+    roles: services.roles,
+    now: () => services.authz.now(),
+    purposes: { of: (id) => services.delegationPurposes.of(id), nameOf: (id) => services.purposes.get(id)?.name },
+  });
   registerAuthzenRoutes(app, {
     authzen,
     snapshot: services.authz.snapshot,

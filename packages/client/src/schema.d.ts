@@ -10800,7 +10800,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
-                    /** @description the environment of the request */
+                    /** @description the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose */
                     context?: {
                         [key: string]: unknown;
                     };
@@ -10883,7 +10883,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
-                    /** @description the environment of the request */
+                    /** @description the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose */
                     context?: {
                         [key: string]: unknown;
                     };
@@ -10898,7 +10898,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                        /** @description the environment of the request */
+                        /** @description the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose */
                         context?: {
                             [key: string]: unknown;
                         };
@@ -10997,7 +10997,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description the environment of the request */
+                    /** @description the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose */
                     context?: {
                         [key: string]: unknown;
                     };
@@ -11090,7 +11090,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
-                    /** @description the environment of the request */
+                    /** @description the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose */
                     context?: {
                         [key: string]: unknown;
                     };
@@ -11183,7 +11183,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
-                    /** @description the environment of the request */
+                    /** @description the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose */
                     context?: {
                         [key: string]: unknown;
                     };

@@ -54,6 +54,30 @@ export function decideReach(snap: AuthzSnapshot, partnerId: string, action: stri
 }
 
 /**
+ * decideReach when the access must also satisfy a condition on the delegation a caller is admitted
+ * through (a purpose: the purpose rule on that delegation). Each of the partner's callers is checked
+ * as the gateway checks it: its people through the one delegation their decision names, and each
+ * app token bound to a consent (the token a consent issues names it) through that consent. The first
+ * that is allowed and `holds`; null when some are allowed and none holds; otherwise the refusal.
+ */
+export function decideReachHolding(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number, holds: (delegationId: string) => boolean): Decision | null {
+  const people = decideForPartner(snap, partnerId, action, target, now);
+  if (people.allow && people.delegationId !== null && holds(people.delegationId)) return people;
+  let reached = people.allow;
+  const tenantId = target.tenantId ?? null;
+  const partner = snap.partners.get(partnerId);
+  if (tenantId !== null && partner !== undefined && partner.active) {
+    for (const c of consentsOf(snap, partnerId, tenantId)) {
+      const d = throughOne(snap, partner, c, action, target.ban ?? null, tenantId, null, null, now, null);
+      if (!d.allow) continue;
+      if (holds(c.id)) return d;
+      reached = true;
+    }
+  }
+  return reached ? null : decideReach(snap, partnerId, action, target, now);
+}
+
+/**
  * Why the partner reaches the customer: every delegation that gives it effective access now on its
  * own (the same checks as decideReach, one delegation at a time), the partner's own first, by id.
  */

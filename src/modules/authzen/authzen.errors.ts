@@ -14,5 +14,6 @@ export const authzenErrors = defineErrors('authzen', {
   authzen_action_invalid: { status: 400, title: 'The action name is not a permission name' },
   authzen_id_required: { status: 400, title: 'An id is required here' },
   authzen_evaluation_incomplete: { status: 400, title: 'An evaluation lacks a subject, an action or a resource, with no default at the top level' },
+  authzen_purpose_unknown: { status: 400, title: 'context.purpose is not a purpose of the catalog' },
   authzen_page_token_invalid: { status: 400, title: 'The page token was not issued for this search' },
 });

@@ -36,7 +36,12 @@ export const Action = Strict(
   { description: 'the permission asked for' },
 );
 
-const Context = Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'the environment of the request' }));
+const Context = Type.Optional(
+  Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      'the environment of the request. `purpose`: the purpose the call serves, a purpose of the catalog (GET /api/v1/purposes): allowed only when the access the subject acts through was granted it and the customer has not revoked it — the answer the gateway gives on a route for that purpose',
+  }),
+);
 
 const PageRequest = Type.Optional(
   Strict({

@@ -12,6 +12,9 @@
  *            {type: "ban", id: ban_… or an account number, properties.tenant_id}
  *                                          a billing account of the tenant (tenant_id absent: the account's own tenant)
  *   action   {name: "billing.invoices.read"} a permission name
+ *   context  {purpose: "billing_management"} (optional) the purpose the call serves, a catalog id: allowed
+ *            only when the access the subject acts through holds it — the gateway's purpose rule
+ *            (purposes/purpose-rule.ts) on the same delegation the gateway would admit it through
  *
  * Who may ask about whom: a partner app's client-credentials token asks about its own partner and
  * its people only. Another partner is answered as the engine answers a partner that does not
@@ -27,7 +30,8 @@
  */
 import { createHash } from 'node:crypto';
 import { titleFor } from '../../platform/errors/app-error.ts';
-import { customersOf, decide, decideReach, isPermissionName, partnersOf, reachRoutes, type AuthzSnapshot, type AuthzTarget, type Decision, type ReachRoute, type RoleCatalog } from '../authz/index.ts';
+import { purposeRefusal } from '../purposes/index.ts';
+import { customersOf, decide, decideReach, decideReachHolding, isPermissionName, partnersOf, reachRoutes, type AuthzSnapshot, type AuthzTarget, type Decision, type ReachRoute, type RoleCatalog } from '../authz/index.ts';
 import { authzenErrors as E } from './authzen.errors.ts';
 
 export const PDP_SCOPE = 'authzen.evaluate';
@@ -118,7 +122,14 @@ export interface AuthzenDeps {
   snapshot: AuthzSnapshot;
   roles: RoleCatalog;
   now: () => number;
+  /** each open delegation's current purposes and the catalog's names (the index the gateway reads) */
+  purposes?: { of(delegationId: string): readonly string[]; nameOf(purposeId: string): string | undefined } | null;
 }
+
+/** What an evaluation answers: the engine's decision, or the purpose rule's refusal. */
+type Answer = { allow: true } | { allow: false; code: string };
+const NOT_HELD: Answer = { allow: false, code: 'purpose_required' };
+const NONE: readonly string[] = Object.freeze([]);
 
 type Subject = { kind: 'partner'; partnerId: string } | { kind: 'user'; userId: string; partnerId: string; mfa: boolean };
 
@@ -136,7 +147,7 @@ export class AuthzenService {
     const subject = this.#subject(caller, r.subject, '/body/subject');
     const action = this.#action(r.action, '/body/action');
     const target = this.#target(r.resource, '/body/resource');
-    return toResponse(this.#decide(subject, action, target, now));
+    return toResponse(this.#decide(subject, action, target, now, this.#purpose(r.context, '/body/context/purpose')));
   }
 
   // ---- evaluations (§7): defaults at the top level, three semantics ------------------------------
@@ -146,7 +157,7 @@ export class AuthzenService {
     // §7.1: no evaluations array — the top level is one evaluation
     if (items.length === 0) {
       if (!r.subject || !r.action || !r.resource) throw E.authzen_evaluation_incomplete('Send subject, action and resource, at the top level or in each of evaluations.');
-      return { evaluations: [this.evaluate(caller, { subject: r.subject, action: r.action, resource: r.resource }, now)] };
+      return { evaluations: [this.evaluate(caller, { subject: r.subject, action: r.action, resource: r.resource, context: r.context }, now)] };
     }
     // every item is checked before any is decided: a bad item is the request's 400, whatever the semantic would have stopped at
     const resolved = items.map((e, i) => {
@@ -157,13 +168,14 @@ export class AuthzenService {
         const missing = [!subject && 'subject', !action && 'action', !resource && 'resource'].filter(Boolean).join(', ');
         throw E.authzen_evaluation_incomplete(`Evaluation ${i} has no ${missing}, and there is no default at the top level.`, { fields: [{ pointer: `/body/evaluations/${i}`, detail: `no ${missing}` }] });
       }
-      const at = (k: 'subject' | 'action' | 'resource') => (e[k] ? `/body/evaluations/${i}/${k}` : `/body/${k}`);
-      return { subject: this.#subject(caller, subject, at('subject')), action: this.#action(action, at('action')), target: this.#target(resource, at('resource')) };
+      const at = (k: 'subject' | 'action' | 'resource' | 'context') => (e[k] ? `/body/evaluations/${i}/${k}` : `/body/${k}`);
+      const purpose = this.#purpose(e.context ?? r.context, `${at('context')}/purpose`);
+      return { subject: this.#subject(caller, subject, at('subject')), action: this.#action(action, at('action')), target: this.#target(resource, at('resource')), purpose };
     });
     const semantic = r.options?.evaluations_semantic ?? 'execute_all';
     const out: EvaluationResponse[] = [];
     for (const q of resolved) {
-      const d = this.#decide(q.subject, q.action, q.target, now);
+      const d = this.#decide(q.subject, q.action, q.target, now, q.purpose);
       out.push(toResponse(d));
       if (semantic === 'deny_on_first_deny' && !d.allow) break;
       if (semantic === 'permit_on_first_permit' && d.allow) break;
@@ -178,18 +190,19 @@ export class AuthzenService {
     const subject = this.#subject(caller, r.subject, '/body/subject');
     const action = r.action ? this.#action(r.action, '/body/action') : null;
     const type = this.#resourceType(r.resource, '/body/resource/type');
+    const purpose = this.#purpose(r.context, '/body/context/purpose');
     const snap = this.#d.snapshot;
     const tenants = customersOf(snap, subject.partnerId);
     let ids: string[];
     if (type === 'tenant') {
-      ids = tenants.filter((tenantId) => this.#decide(subject, action, { tenantId }, now).allow);
+      ids = tenants.filter((tenantId) => this.#decide(subject, action, { tenantId }, now, purpose).allow);
     } else {
       // every account of a delegated tenant (a delegation may cover some accounts only)
       const reach = new Set(tenants);
       ids = [];
       if (reach.size > 0) {
         for (const b of snap.bans.values()) {
-          if (reach.has(b.tenantId) && this.#decide(subject, action, { tenantId: b.tenantId, ban: b.id }, now).allow) ids.push(b.id);
+          if (reach.has(b.tenantId) && this.#decide(subject, action, { tenantId: b.tenantId, ban: b.id }, now, purpose).allow) ids.push(b.id);
         }
       }
     }
@@ -206,15 +219,16 @@ export class AuthzenService {
     const type = this.#subjectType(r.subject, '/body/subject/type');
     const action = r.action ? this.#action(r.action, '/body/action') : null;
     const target = this.#target(r.resource, '/body/resource');
+    const purpose = this.#purpose(r.context, '/body/context/purpose');
     const snap = this.#d.snapshot;
     const ids: string[] = [];
     if (type === 'partner') {
-      if (this.#decide({ kind: 'partner', partnerId: caller.partnerId }, action, target, now).allow) ids.push(caller.partnerId);
+      if (this.#decide({ kind: 'partner', partnerId: caller.partnerId }, action, target, now, purpose).allow) ids.push(caller.partnerId);
     } else {
       const mfa = r.subject.properties?.mfa === true;
       for (const u of snap.users.values()) {
         if (u.partner?.id !== caller.partnerId) continue;
-        if (this.#decide({ kind: 'user', userId: u.id, partnerId: caller.partnerId, mfa }, action, target, now).allow) ids.push(u.id);
+        if (this.#decide({ kind: 'user', userId: u.id, partnerId: caller.partnerId, mfa }, action, target, now, purpose).allow) ids.push(u.id);
       }
     }
     const p = paged(ids, r.page, queryKey('subject', type, action, r.resource));
@@ -225,7 +239,8 @@ export class AuthzenService {
   searchAction(caller: Caller, r: SearchRequest, now = this.#d.now()): { results: Action[]; page: PageResponse } {
     const subject = this.#subject(caller, r.subject, '/body/subject');
     const target = this.#target(r.resource, '/body/resource');
-    const names = this.#catalog().filter((name) => this.#decide(subject, name, target, now).allow);
+    const purpose = this.#purpose(r.context, '/body/context/purpose');
+    const names = this.#catalog().filter((name) => this.#decide(subject, name, target, now, purpose).allow);
     const p = paged(names, r.page, queryKey('action', r.subject, r.resource));
     return { results: p.ids.map((name) => ({ name })), page: p.page };
   }
@@ -306,11 +321,30 @@ export class AuthzenService {
 
   // ---- mapping ------------------------------------------------------------------------------------
 
-  #decide(s: Subject, action: string | null, target: AuthzTarget, now: number): Decision {
+  #decide(s: Subject, action: string | null, target: AuthzTarget, now: number): Decision;
+  #decide(s: Subject, action: string | null, target: AuthzTarget, now: number, purpose: string | null): Answer;
+  #decide(s: Subject, action: string | null, target: AuthzTarget, now: number, purpose: string | null = null): Decision | Answer {
     const snap = this.#d.snapshot;
-    return s.kind === 'partner'
-      ? decideReach(snap, s.partnerId, action, target, now)
-      : decide(snap, { type: 'user', userId: s.userId, partnerId: s.partnerId, mfa: s.mfa }, action, target, now);
+    if (purpose === null) {
+      return s.kind === 'partner'
+        ? decideReach(snap, s.partnerId, action, target, now)
+        : decide(snap, { type: 'user', userId: s.userId, partnerId: s.partnerId, mfa: s.mfa }, action, target, now);
+    }
+    // the purpose rule on the delegation each caller is admitted through, as the gateway applies it
+    const heldBy = (id: string) => this.#d.purposes?.of(id) ?? NONE;
+    if (s.kind === 'partner') return decideReachHolding(snap, s.partnerId, action, target, now, (id) => purposeRefusal(purpose, null, id, heldBy) === null) ?? NOT_HELD;
+    const d = decide(snap, { type: 'user', userId: s.userId, partnerId: s.partnerId, mfa: s.mfa }, action, target, now);
+    return !d.allow || purposeRefusal(purpose, null, d.delegationId, heldBy) === null ? d : NOT_HELD;
+  }
+
+  /** context.purpose: absent, or one purpose of the catalog (the id X-Purpose names at the gateway). */
+  #purpose(context: Record<string, unknown> | undefined, pointer: string): string | null {
+    const p = context?.purpose;
+    if (p === undefined || p === null) return null;
+    if (typeof p !== 'string' || this.#d.purposes?.nameOf(p) === undefined) {
+      throw E.authzen_purpose_unknown('Name one purpose of the catalog (GET /api/v1/purposes) in context.purpose, e.g. billing_management, or leave it out.', { fields: [{ pointer, detail: 'not a purpose of the catalog' }] });
+    }
+    return p;
   }
 
   #subjectType(s: Entity, pointer: string): (typeof SUBJECT_TYPES)[number] {
@@ -365,7 +399,7 @@ function required(id: string | undefined, pointer: string, what: string): string
 }
 
 /** A denial says the engine's code in fixed words: nothing about the delegation or whoever approved it. */
-export function toResponse(d: Decision): EvaluationResponse {
+export function toResponse(d: Answer | Decision): EvaluationResponse {
   return d.allow ? { decision: true } : { decision: false, context: { code: d.code, reason: titleFor(d.code, 403) } };
 }
 

@@ -5,4 +5,5 @@
  */
 export { PurposeCatalog, PURPOSE_ENTITY, ROUTE_PURPOSE_ENTITY, routeKey, type PurposesDeps, type PurposeDto, type KnownRoute } from './purposes.service.ts';
 export { purposeErrors } from './purposes.errors.ts';
+export { purposeRefusal, type PurposeRefusal } from './purpose-rule.ts';
 export { purposeRoutes, PurposeId } from './purposes.routes.ts';

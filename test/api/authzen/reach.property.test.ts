@@ -12,15 +12,26 @@
  *  - the operator's review of the partner (tenantsOfPartner) and the customer's review of its
  *    partners (partnersOfTenant): listed with the permission exactly when allowed on the tenant or
  *    on one of its accounts, the two reviews identical, each entry with the relationships it comes through.
+ * With a purpose (each delegation holding a random set of the catalog's purposes), AuthZEN evaluation
+ * and resource search naming it in context.purpose agree with the gateway's own purpose step
+ * (steps/purpose.ts, run here as the gateway runs it) on each of the partner's callers: a person
+ * signed in (the delegation the decision names) and an app token bound to each consent, carrying
+ * the consent's purposes.
  * The services read the same snapshot; nothing here re-decides.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decide, decideForPartner, decideReach, isPermissionName, RoleCatalog, type AuthzSnapshot } from '../../../src/modules/authz/index.ts';
 import { AuthzenService } from '../../../src/modules/authzen/authzen.service.ts';
+import { newRateLimits, type Caller } from '../../../src/modules/gateway/steps/core.ts';
+import { purpose as purposeStep } from '../../../src/modules/gateway/steps/purpose.ts';
+import { appCaller, appToken, request, rule, stateWith, testCore } from '../../../src/modules/gateway/steps/steps.fixture.ts';
 import { BASE, buildSnapshot, CLIENTS, HOUR, PARTNER_IDS, PERMISSIONS, TENANT_IDS, USER_IDS, worldArb, type World } from '../../../src/modules/authz/decide.property-world.ts';
 
 const ACTIONS: (string | null)[] = [null, ...PERMISSIONS];
+const PURPOSES = ['billing_management', 'support'];
+const PURPOSE_SETS: readonly string[][] = [[], ['billing_management'], ['support'], ['billing_management', 'support']];
+const NAMES: Record<string, string> = { billing_management: 'Billing management', support: 'Customer support' };
 const roles = new RoleCatalog([], new Map(PERMISSIONS.map((p) => [p, p])));
 
 /** Just-in-time: some links eligible only, some of those with a member's activation open at some time. */
@@ -40,6 +51,31 @@ function gateway(snap: AuthzSnapshot, w: World, partnerId: string, action: strin
   if (decideForPartner(snap, partnerId, action, target, now).allow) return true;
   const clients = new Set([...CLIENTS, ...w.delegations.flatMap((d) => (d.clientId ? [d.clientId] : []))]);
   return [...clients].some((clientId) => decide(snap, { type: 'app', partnerId, clientId }, action, target, now).allow);
+}
+
+/** Whether the gateway's purpose step admits this caller through this delegation on a route for `p`. */
+function purposeAdmits(caller: Caller, delegationId: string | null, p: string, heldBy: (id: string) => readonly string[]): boolean {
+  const st = stateWith(caller);
+  st.delegationId = delegationId;
+  const core = testCore({ purposes: { of: heldBy, nameOf: (id) => NAMES[id] } });
+  return purposeStep(core, request(), rule({ purpose: p }), st) === undefined;
+}
+
+function personCaller(partnerId: string): Caller {
+  return { kind: 'user', fromAppToken: false, defaultTenant: null, principal: { type: 'user', userId: 'usr_p' }, partnerId, rateKey: 't:p', scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 } as Caller;
+}
+
+/** The gateway on a route for purpose `p`: a partner person signed in, or an app token bound to one of the partner's consents. */
+function gatewayFor(snap: AuthzSnapshot, w: World, partnerId: string, action: string | null, target: { tenantId: string; ban?: string }, now: number, p: string, heldBy: (id: string) => readonly string[]): boolean {
+  const people = decideForPartner(snap, partnerId, action, target, now);
+  if (people.allow && purposeAdmits(personCaller(partnerId), people.delegationId, p, heldBy)) return true;
+  return w.delegations.some((d) => {
+    if (d.origin !== 'consent' || d.partnerId !== partnerId || d.tenantId !== target.tenantId) return false;
+    const clientId = d.clientId ?? CLIENTS[0];
+    const dec = decide(snap, { type: 'app', partnerId, clientId, delegationId: d.id }, action, target, now);
+    const app = { ...appCaller(partnerId), token: appToken({ purpose: [...heldBy(d.id)] }) } as Caller;
+    return dec.allow && purposeAdmits(app, dec.delegationId, p, heldBy);
+  });
 }
 
 /**
@@ -64,17 +100,22 @@ const worlds = fc.tuple(worldArb, fc.boolean(), fc.nat(), fc.option(fc.integer({
 
 interface Tally {
   triples: number;
+  /** with a purpose: allowed, and reached but refused for the purpose */
+  purposeAllowed: number;
+  purposeRefused: number;
   allowed: number;
   consentOnly: number;
   throughReseller: number;
 }
 
-function checkWorld(w: World, jit: { link: number; user: string; endsIn: number | null }[], now: number, tally: Tally): void {
+function checkWorld(w: World, jit: { link: number; user: string; endsIn: number | null }[], now: number, seed: number, tally: Tally): void {
   const snap = buildSnapshot(w);
   withJit(snap, w, jit);
-  const svc = new AuthzenService({ snapshot: snap, roles, now: () => now });
+  const held = new Map(w.delegations.map((d, i) => [d.id, PURPOSE_SETS[(seed + i * 3) % PURPOSE_SETS.length]]));
+  const heldBy = (id: string): readonly string[] => held.get(id) ?? [];
+  const svc = new AuthzenService({ snapshot: snap, roles, now: () => now, purposes: { of: heldBy, nameOf: (id) => NAMES[id] } });
   const bansOf = (t: string) => w.bans.filter((b) => b.tenantId === t).map((b) => b.id);
-  const ctx = () => JSON.stringify({ world: w, jit, now });
+  const ctx = () => JSON.stringify({ world: w, jit, now, seed });
   const partnersReview = new Map(TENANT_IDS.map((t) => [t, new Map(svc.partnersOfTenant(t, now).map((e) => [e.partnerId, e]))]));
   for (const partnerId of PARTNER_IDS) {
     // a partner's own home tenant is answered by its apps as its own, not as a customer's: not a reach
@@ -85,6 +126,7 @@ function checkWorld(w: World, jit: { link: number; user: string; endsIn: number 
       const named = action !== null && isPermissionName(action) ? { name: action } : undefined;
       if (action !== null && named === undefined) continue;
       const tenantsFound = new Set(svc.searchResource(caller, { subject: { type: 'partner', id: partnerId }, action: named, resource: { type: 'tenant' }, page: { limit: 1000 } }, now).results.map((r) => r.id));
+      const byPurpose = PURPOSES.map((p) => new Set(svc.searchResource(caller, { subject: { type: 'partner', id: partnerId }, action: named, resource: { type: 'tenant' }, context: { purpose: p }, page: { limit: 1000 } }, now).results.map((r) => r.id)));
       const bansFound = new Set(svc.searchResource(caller, { subject: { type: 'partner', id: partnerId }, action: named, resource: { type: 'ban' }, page: { limit: 1000 } }, now).results.map((r) => r.id));
       for (const tenantId of TENANT_IDS) {
         if (tenantId === home) continue;
@@ -99,8 +141,19 @@ function checkWorld(w: World, jit: { link: number; user: string; endsIn: number 
         if (named !== undefined) {
           const ev = svc.evaluate(caller, { subject: { type: 'partner', id: partnerId }, action: named, resource: { type: 'tenant', id: tenantId } }, now);
           expect(ev.decision, ctx()).toBe(reach.allow);
+          for (const p of PURPOSES) {
+            const gw = gatewayFor(snap, w, partnerId, action, { tenantId }, now, p, heldBy);
+            const evp = svc.evaluate(caller, { subject: { type: 'partner', id: partnerId }, action: named, resource: { type: 'tenant', id: tenantId }, context: { purpose: p } }, now);
+            expect(evp.decision, ctx()).toBe(gw);
+            if (gw) tally.purposeAllowed++;
+            else if (reach.allow) {
+              tally.purposeRefused++;
+              expect(evp.context?.code, ctx()).toBe('purpose_required');
+            }
+          }
         }
         expect(tenantsFound.has(tenantId), ctx()).toBe(reach.allow);
+        for (const [i, p] of PURPOSES.entries()) expect(byPurpose[i].has(tenantId), ctx()).toBe(gatewayFor(snap, w, partnerId, action, { tenantId }, now, p, heldBy));
         const who = svc.searchSubject(caller, { subject: { type: 'partner' }, action: named, resource: { type: 'tenant', id: tenantId } }, now).results.map((r) => r.id);
         expect(who.includes(partnerId), ctx()).toBe(reach.allow);
         const onAccounts = bansOf(tenantId).filter((ban) => decideReach(snap, partnerId, action, { tenantId, ban }, now).allow);
@@ -130,11 +183,11 @@ function checkWorld(w: World, jit: { link: number; user: string; endsIn: number 
 }
 
 describe('reach: the gateway, AuthZEN and both reviews give one answer', () => {
-  it('on random worlds of links, consents, wholesale delegations, resellers, distributors and activations', () => {
-    const tally: Tally = { triples: 0, allowed: 0, consentOnly: 0, throughReseller: 0 };
+  it('on random worlds of links, consents, wholesale delegations, resellers, distributors, activations and purposes', () => {
+    const tally: Tally = { triples: 0, purposeAllowed: 0, purposeRefused: 0, allowed: 0, consentOnly: 0, throughReseller: 0 };
     fc.assert(
-      fc.property(worlds, jitArb, ({ world, now }, jit) => {
-        checkWorld(world, jit, now, tally);
+      fc.property(worlds, jitArb, fc.nat(), ({ world, now }, jit, seed) => {
+        checkWorld(world, jit, now, seed, tally);
       }),
       { numRuns: 100 },
     );
@@ -143,5 +196,7 @@ describe('reach: the gateway, AuthZEN and both reviews give one answer', () => {
     expect(tally.allowed).toBeGreaterThan(100);
     expect(tally.consentOnly).toBeGreaterThan(10);
     expect(tally.throughReseller).toBeGreaterThan(5);
+    expect(tally.purposeAllowed).toBeGreaterThan(50);
+    expect(tally.purposeRefused).toBeGreaterThan(50);
   });
 });

@@ -20,7 +20,7 @@
  * A customer's own people (no partner) act on their own data: no purpose to hold. A route that
  * requires none, called without X-Purpose, costs two field reads.
  */
-import { purposeErrors } from '../../purposes/index.ts';
+import { purposeErrors, purposeRefusal } from '../../purposes/index.ts';
 import type { GatewayRule } from '../route-table.ts';
 import type { Caller, GatewayCore, GatewayRequest, GatewayState, Refusal } from './core.ts';
 
@@ -60,21 +60,14 @@ function requirePurpose(g: GatewayCore, p: string, st: GatewayState): Refusal {
   const caller = st.caller!;
   if (caller.partnerId === null) return undefined;
   const claim = tokenPurposes(caller);
+  const code = purposeRefusal(p, claim, st.delegationId, (id) => heldBy(g, id));
+  if (code === null) return undefined;
+  st.refusal = code;
   const name = g.d.purposes?.nameOf(p) ?? p;
-  if (claim !== null && !claim.includes(p)) {
-    st.refusal = 'purpose_required';
-    return purposeErrors.purpose_required(`This route is for ${name}, and the customer did not grant this access for it. Ask for it on the consent screen (purpose=${p}).`);
-  }
-  if (st.delegationId !== null) {
-    if (heldBy(g, st.delegationId).includes(p)) return undefined;
-    st.refusal = claim !== null ? 'purpose_revoked' : 'purpose_required';
-    return claim !== null
-      ? purposeErrors.purpose_revoked(`The customer revoked ${name} for this access; the route is refused from now on.`)
-      : purposeErrors.purpose_required(`This route is for ${name}, and the customer did not grant this access for it.`);
-  }
-  if (claim !== null) return undefined;
+  if (code === 'purpose_revoked') return purposeErrors.purpose_revoked(`The customer revoked ${name} for this access; the route is refused from now on.`);
+  if (claim !== null) return purposeErrors.purpose_required(`This route is for ${name}, and the customer did not grant this access for it. Ask for it on the consent screen (purpose=${p}).`);
+  if (st.delegationId !== null) return purposeErrors.purpose_required(`This route is for ${name}, and the customer did not grant this access for it.`);
   // a partner person on a route of no tenant: no delegation grants the purpose
-  st.refusal = 'purpose_required';
   return purposeErrors.purpose_required(`This route is for ${name}; no access of yours was granted for it.`);
 }
 
