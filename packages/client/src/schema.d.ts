@@ -7297,11 +7297,13 @@ export interface components {
             /** @description how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri */
             id_token_signed_response_alg: "RS256" | "ES256";
             jwks: unknown | null;
+            jwks_uri: string | null;
             logo_uri: string | null;
             name: string;
             /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             partner_id: string;
             redirect_uris: string[];
+            require_signed_request_object: boolean;
             scopes: string[];
             secret_hint: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
@@ -20600,9 +20602,12 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                     } | null;
+                    jwks_uri?: string | null;
                     logo_uri?: string | null;
                     name: string;
                     redirect_uris?: string[];
+                    /** @description RFC 9101 §10.5: the app's authorization, pushed authorization and backchannel requests must come as a request object signed with one of its keys; a plain one is refused with invalid_request. Only for a private_key_jwt app; false by default */
+                    require_signed_request_object?: boolean;
                     scopes: string[];
                     /** @description the method the app is registered with at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks. An app with a secret accepts it both ways unless restricted: see token_endpoint_auth_methods */
                     token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
@@ -20834,9 +20839,12 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                     } | null;
+                    jwks_uri?: string | null;
                     logo_uri?: string | null;
                     name?: string;
                     redirect_uris?: string[];
+                    /** @description RFC 9101 §10.5: the app's authorization, pushed authorization and backchannel requests must come as a request object signed with one of its keys; a plain one is refused with invalid_request. Only for a private_key_jwt app; false by default */
+                    require_signed_request_object?: boolean;
                     scopes?: string[];
                     /** @description the method the app is registered with at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks. An app with a secret accepts it both ways unless restricted: see token_endpoint_auth_methods */
                     token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "private_key_jwt";

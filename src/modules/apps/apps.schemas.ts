@@ -24,7 +24,9 @@ const CibaSchema = Strict({
   notification_endpoint: Type.Optional(Nullable(Uri)),
 }, { title: 'AppCiba', description: 'CIBA (OpenID Client-Initiated Backchannel Authentication): the app asks a customer for consent without a browser; null: it does not' });
 const JwkSchema = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
-const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) });
+const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) }, { description: "a private_key_jwt app's public keys (a JSON Web Key Set); not with jwks_uri" });
+const JwksUriSchema = Type.String({ minLength: 1, maxLength: 2000, description: "where a private_key_jwt app publishes its public keys (an https URL; read under the outbound address policy, kept 5 minutes, read again at once for a key id it does not hold, at most once every 30 seconds); not with jwks" });
+const RequireSignedSchema = Type.Boolean({ description: "RFC 9101 §10.5: the app's authorization, pushed authorization and backchannel requests must come as a request object signed with one of its keys; a plain one is refused with invalid_request. Only for a private_key_jwt app; false by default" });
 
 export const AppDto = Type.Object({
   id: Type.String(),
@@ -39,6 +41,8 @@ export const AppDto = Type.Object({
   token_endpoint_auth_method: AuthMethodSchema,
   token_endpoint_auth_methods: AuthMethodsSchema,
   jwks: Nullable(Type.Unknown()),
+  jwks_uri: Nullable(Type.String()),
+  require_signed_request_object: Type.Boolean(),
   id_token_signed_response_alg: IdTokenAlgSchema,
   ciba: Nullable(CibaSchema),
   secret_hint: Nullable(Type.String({ description: 'the first characters of the current secret' })),
@@ -55,6 +59,15 @@ export const AppWithSecret = Type.Object({
 export const AppParams = Strict({ partner_id: Id('ptr'), app_id: Id('app') });
 export const PartnerParams = Strict({ partner_id: Id('ptr') });
 
+/** The fields create and update share after the authentication method: keys, signing, CIBA. */
+const KEY_AND_SIGNING_FIELDS = {
+  jwks: Type.Optional(Nullable(JwksSchema)),
+  jwks_uri: Type.Optional(Nullable(JwksUriSchema)),
+  require_signed_request_object: Type.Optional(RequireSignedSchema),
+  id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
+  ciba: Type.Optional(Nullable(CibaSchema)),
+};
+
 export const CreateAppBody = Strict({
   name: Name,
   description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
@@ -64,9 +77,7 @@ export const CreateAppBody = Strict({
   scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 }),
   token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
   token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
-  jwks: Type.Optional(Nullable(JwksSchema)),
-  id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
-  ciba: Type.Optional(Nullable(CibaSchema)),
+  ...KEY_AND_SIGNING_FIELDS,
 });
 
 export const UpdateAppBody = Strict({
@@ -78,9 +89,7 @@ export const UpdateAppBody = Strict({
   scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 })),
   token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
   token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
-  jwks: Type.Optional(Nullable(JwksSchema)),
-  id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
-  ciba: Type.Optional(Nullable(CibaSchema)),
+  ...KEY_AND_SIGNING_FIELDS,
 });
 
 export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) }, { title: 'Scope' });

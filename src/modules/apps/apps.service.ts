@@ -27,10 +27,10 @@ import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
 import { findClientAuth, findClientRecord } from './client-records.ts';
 import * as repo from './apps.repo.ts';
 import { cibaColumns, cibaDto, type CibaSetting } from './app-ciba.ts';
+import { keyColumns, keysDto, signedRequestColumn, type KeysInput } from './app-keys.ts';
 
 export const CLIENT_SECRET_PREFIX = 'pgcs';
 const MAX_APPS_PER_PARTNER = 25;
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
 
 export interface AppsDeps {
   db: Db;
@@ -44,7 +44,7 @@ export interface AppsDeps {
   partners: PartnersService;
 }
 
-export interface AppInput {
+export interface AppInput extends KeysInput {
   name: string;
   description?: string | null;
   logo_uri?: string | null;
@@ -54,7 +54,6 @@ export interface AppInput {
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
   /** every method the app accepts; one secret method restricts the app to it (default: both secret methods) */
   token_endpoint_auth_methods?: TokenEndpointAuthMethod[];
-  jwks?: { keys: Record<string, unknown>[] } | null;
   /** what the app's ID tokens are signed with (default RS256, OpenID Connect Core's) */
   id_token_signed_response_alg?: repo.IdTokenSigningAlg;
   ciba?: CibaSetting | null;
@@ -232,19 +231,6 @@ export class AppsService {
     return u.href;
   }
 
-  #validateJwks(method: TokenEndpointAuthMethod, jwks: AppInput['jwks']): string | null {
-    if (method !== 'private_key_jwt') {
-      if (jwks) throw E.app_jwks_invalid('Only private_key_jwt apps register keys.', { fields: [{ pointer: '/body/jwks', detail: `not used by ${method}` }] });
-      return null;
-    }
-    if (!jwks || jwks.keys.length === 0) throw E.app_jwks_invalid('A private_key_jwt app registers its public keys in jwks.', { fields: [{ pointer: '/body/jwks', detail: 'required' }] });
-    for (const [i, k] of jwks.keys.entries()) {
-      if (!['EC', 'RSA', 'OKP'].includes(String(k.kty))) throw E.app_jwks_invalid('Keys must be EC, RSA or OKP public keys.', { fields: [{ pointer: `/body/jwks/keys/${i}/kty`, detail: 'unsupported key type' }] });
-      if (PRIVATE_JWK_MEMBERS.some((m) => m in k)) throw E.app_jwks_invalid('Register public keys only: the key holds private members.', { fields: [{ pointer: `/body/jwks/keys/${i}`, detail: 'private key material' }] });
-    }
-    return JSON.stringify({ keys: jwks.keys });
-  }
-
   // ---- mutations ------------------------------------------------------------------------------
 
   /**
@@ -275,7 +261,8 @@ export class AppsService {
         scopes: JSON.stringify(scopes),
         token_endpoint_auth_method: method,
         auth_methods: restriction,
-        jwks: this.#validateJwks(method, input.jwks),
+        ...keyColumns(method, input, null)!,
+        require_signed_request_object: signedRequestColumn(input.require_signed_request_object ?? false, method),
         id_token_signed_response_alg: input.id_token_signed_response_alg ?? 'RS256',
         ...cibaColumns(input.ciba, caps),
         secret_hash: secret ? this.#d.hasher.hash(secret) : null,
@@ -296,7 +283,7 @@ export class AppsService {
         partnerId,
         targetType: 'app',
         targetId: app.id,
-        details: { name: app.name, grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method, token_endpoint_auth_methods: acceptedAuthMethods(app), id_token_signed_response_alg: app.id_token_signed_response_alg },
+        details: { name: app.name, ...(app.jwks_uri ? { jwks_uri: app.jwks_uri } : {}), ...(app.require_signed_request_object ? { require_signed_request_object: true } : {}), grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method, token_endpoint_auth_methods: acceptedAuthMethods(app), id_token_signed_response_alg: app.id_token_signed_response_alg },
       });
       return { app, secret };
     });
@@ -331,7 +318,8 @@ export class AppsService {
         next.token_endpoint_auth_method = method;
         next.auth_methods = restriction;
       }
-      if (patch.jwks !== undefined) next.jwks = this.#validateJwks(app.token_endpoint_auth_method, patch.jwks);
+      Object.assign(next, keyColumns(app.token_endpoint_auth_method, patch, app) ?? {});
+      if (patch.require_signed_request_object !== undefined) next.require_signed_request_object = signedRequestColumn(patch.require_signed_request_object, app.token_endpoint_auth_method);
       if (patch.id_token_signed_response_alg !== undefined) next.id_token_signed_response_alg = patch.id_token_signed_response_alg;
       if (patch.ciba !== undefined) Object.assign(next, cibaColumns(patch.ciba, caps));
       const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
@@ -339,7 +327,7 @@ export class AppsService {
       await repo.updateApp(trx, appId, { ...changes, updated_at: this.#now() });
       if (grantTypes.includes('client_credentials') && caps.includes('wholesale')) await this.ensureHomeTenant(trx, ctx, partner);
       await this.#d.feed.record(trx, 'app', appId);
-      const shown = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' && ['redirect_uris', 'grant_types', 'scopes'].includes(k) ? JSON.parse(v) : k === 'jwks' ? '(keys replaced)' : v]));
+      const shown = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' && ['redirect_uris', 'grant_types', 'scopes'].includes(k) ? JSON.parse(v) : k === 'jwks' ? (v ? '(keys replaced)' : null) : k === 'require_signed_request_object' ? v === 1 : v]));
       await this.#d.audit.record(trx, ctx, { action: 'app.updated', partnerId, targetType: 'app', targetId: appId, details: { changes: shown } });
       return { ...app, ...changes } as repo.AppRow;
     });
@@ -489,7 +477,7 @@ export function toAppDto(a: repo.AppRow) {
     scopes: JSON.parse(a.scopes) as string[],
     token_endpoint_auth_method: a.token_endpoint_auth_method,
     token_endpoint_auth_methods: acceptedAuthMethods(a),
-    jwks: a.jwks ? (JSON.parse(a.jwks) as unknown) : null,
+    ...keysDto(a),
     id_token_signed_response_alg: a.id_token_signed_response_alg,
     ciba: cibaDto(a),
     secret_hint: a.secret_hint,

@@ -9,7 +9,7 @@ export { AuthzSnapshot, type SnapDelegation, type DelegationInput, type UserInpu
 export { SnapshotLoader } from './snapshot-loader.ts';
 export { SUBSCRIPTION_ENTITY, ENFORCED_PLAN_LIMITS } from './subscription-suspensions.ts';
 export { decide, explain, decideForPartner, REFUSAL_CODES, type AuthzPrincipal, type UserPrincipal, type AppPrincipal, type AuthzTarget, type Decision, type Allowed, type Refused, type RefusalCode, type Explanation, type Check, type Matched } from './decide.ts';
-export { decideReach, decideReachHolding, reachRoutes, customersOf, partnersOf, type ReachRoute, type ReachKind } from './reach.ts';
+export { decideReach, decideReachHolding, reachRoutes, customersOf, partnersOf, isResold, type ReachRoute, type ReachKind } from './reach.ts';
 export { compileGrants, matchGrant, type GrantSet } from './grant-set.ts';
 export { authzCheckRoutes } from './authz-check.routes.ts';
 export { CONFIG_SECTIONS, CONFIG_SECTION_SCHEMAS, parsePartnerConfig, diffConfig, type PartnerConfig, type ConfigSection, type ConfigChange } from './partner-config.ts';

@@ -107,3 +107,8 @@ export function partnersOf(snap: AuthzSnapshot, tenantId: string): string[] {
   }
   return out.sort();
 }
+
+/** Whether a wholesaler resold the customer: some partner holds a wholesale delegation on it (any state). */
+export function isResold(snap: AuthzSnapshot, tenantId: string): boolean {
+  return partnersOf(snap, tenantId).some((p) => snap.pair(p, tenantId).some((d) => ORIGINS[d.origin] === 'wholesale'));
+}

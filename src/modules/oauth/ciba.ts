@@ -26,7 +26,7 @@ import { isId, newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AppsService } from '../apps/index.ts';
-import type { AuthzSnapshot } from '../authz/index.ts';
+import { isResold, reachRoutes, type AuthzSnapshot } from '../authz/index.ts';
 import type { ConsentService } from './consent.service.ts';
 import * as repo from './ciba.repo.ts';
 import { oauthErrors as E } from './oauth.errors.ts';
@@ -108,6 +108,9 @@ export class CibaService {
     if (!tenantId || !snap.tenant(tenantId).active) return null;
     // another partner's own organization (a wholesaler's home tenant) is not a customer to ask
     for (const p of snap.partners.values()) if (p.homeTenantId === tenantId && p.id !== record.partner.id) return null;
+    // a customer a wholesaler resold is the wholesaler's to ask: only a partner that reaches it by
+    // the reach rules (authz/reach.ts: its wholesaler, a link or consent it gave) — else unknown, alike
+    if (isResold(snap, tenantId) && reachRoutes(snap, record.partner.id, tenantId, this.#d.clock.nowMs()).length === 0) return null;
     return tenantId;
   }
 

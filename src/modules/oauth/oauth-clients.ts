@@ -14,6 +14,7 @@ import { currentProviderContext } from './oidc-provider-internals.ts';
 import { RECORD_FRESH_MS, RECORDS_MAX } from './oauth-grants.ts';
 import { CIBA_GRANT } from './ciba.ts';
 import { JWT_BEARER_GRANT } from './jwt-bearer.ts';
+import { requestedKids, type AppKeySets } from './app-key-sets.ts';
 
 /** The same endpoints as the throttled provider paths, by the library's route names. */
 const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request', 'backchannel_authentication']);
@@ -32,6 +33,8 @@ export interface OAuthClientsDeps {
   throttle: FailureThrottle;
   /** may the partner's apps use CIBA now (the operator's switch, feature oauth.ciba, in the snapshot) */
   cibaAllowed: (partnerId: string) => boolean;
+  /** the keys apps publish at their key set address */
+  keySets: AppKeySets;
 }
 
 export class OAuthClients {
@@ -167,9 +170,23 @@ export class OAuthClients {
       // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
       if (!app.secret_hash) return undefined;
       metadata.client_secret = app.secret_hash;
+    } else if (app.jwks_uri) {
+      // read again at once for a key id this request's JWTs name that the kept set lacks (app-key-sets.ts)
+      metadata.jwks = { keys: await this.#d.keySets.keys(app.jwks_uri, requestedKids(requestParams())) } as AdapterPayload['jwks'];
     } else {
       metadata.jwks = JSON.parse(app.jwks ?? '{"keys":[]}') as AdapterPayload['jwks'];
     }
+    // RFC 9101 §10.5 per app: plain authorization, pushed and backchannel requests are refused (invalid_request)
+    if (app.require_signed_request_object === 1) metadata.require_signed_request_object = true;
     return metadata;
+  }
+}
+
+/** The parameters of the provider request being handled, once the library assembled them. */
+function requestParams(): Record<string, unknown> | undefined {
+  try {
+    return currentProviderContext()?.oidc?.params as Record<string, unknown> | undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -30,6 +30,7 @@ import type { IdentityService } from '../identity/index.ts';
 import { IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, } from '../apps/index.ts';
 import { OAuthStore, } from './oauth-store.ts';
 import { OutboundClient } from '../../platform/outbound/outbound-http.ts';
+import { AppKeySets } from './app-key-sets.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT, protectedResourceMetadata } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
@@ -154,13 +155,13 @@ export class OAuthService {
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
     });
     this.throttle = new FailureThrottle(d.rateLimiter);
-    this.#clients = new OAuthClients({ clock: d.clock, apps: d.apps, throttle: this.throttle, cibaAllowed: (p) => d.authz.snapshot.featureEnabled(p, CIBA_FEATURE) });
+    this.#clients = new OAuthClients({
+      ...{ clock: d.clock, apps: d.apps, throttle: this.throttle, cibaAllowed: (p: string) => d.authz.snapshot.featureEnabled(p, CIBA_FEATURE) },
+      // an app's keys at its key set address, read under the outbound address policy
+      keySets: new AppKeySets({ clock: d.clock, get: (url, h) => this.#outbound.get(url, h), onError: (err, uri) => d.onError(err, `an app's key set at ${uri}`) }),
+    });
     this.#endpoints = new OAuthEndpoints({
-      db: d.db,
-      clock: d.clock,
-      feed: d.feed,
-      apps: d.apps,
-      authz: d.authz,
+      ...{ db: d.db, clock: d.clock, feed: d.feed, apps: d.apps, authz: d.authz },
       verifier: this.verifier,
       revocations: this.revocations,
       grants: this.#grants,
@@ -325,8 +326,9 @@ export class OAuthService {
       // A client that used another method than the one it registered is told which one that is.
       const refusal = clientAuthRefusal(ctx as KoaContextWithOIDC);
       if (refusal) ctx.body = { ...(ctx.body as object), error_description: refusal };
-      // CIBA without user_code (ciba.ts verifyUserCode): the library's discovery always says it is supported
-      if ((ctx as KoaContextWithOIDC).oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).backchannel_user_code_parameter_supported = false;
+      // CIBA without user_code (ciba.ts verifyUserCode): the library's discovery always says it is supported;
+      // signed requests are required per app (require_signed_request_object), not of every app (RFC 9101 §10.5)
+      if ((ctx as KoaContextWithOIDC).oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') Object.assign(ctx.body, { backchannel_user_code_parameter_supported: false, require_signed_request_object: false });
     });
     provider.on('grant.success', (ctx: KoaContextWithOIDC) => this.#d.metrics?.tokenIssued(ctx.oidc.params?.grant_type));
     // The library answers what its endpoints throw as 500 server_error and then says so here: a

@@ -38,6 +38,10 @@ export interface AppsTable {
   ciba_delivery_mode: Generated<'poll' | 'ping' | null>;
   /** 0091: the ping mode's client notification endpoint */
   ciba_notification_endpoint: Generated<string | null>;
+  /** 0127: where a private_key_jwt app publishes its public keys (instead of jwks) */
+  jwks_uri: Generated<string | null>;
+  /** 0127: 1 = the app's authorization, pushed authorization and backchannel requests must be signed request objects */
+  require_signed_request_object: Generated<number>;
 }
 
 /** A CIBA request a partner app made for a customer, until a customer admin decides (0091). */

@@ -26,6 +26,8 @@ import { useView } from '../../session/useView.ts';
 import { GRANTS_BY_CAPABILITY, type Draft, idTokenAlgs, emptyDraft, SECRET_METHODS, authChoices, authChoiceOf, describeAuthMethods, grantWords, jwksProblem, toInput } from './appDraft.ts';
 import { appKeys } from '../../api/keys/apps.ts';
 import { m } from './PartnerAppsPage.messages.ts';
+import { AppKeysSection } from './AppKeysSection.tsx';
+import { m as keyWords } from './AppKeysSection.messages.ts';
 
 /** The form's draft of a registered app (its keys as JSON text, its redirect addresses one a line). */
 function draftOfApp(a: AppDto): Draft {
@@ -43,7 +45,7 @@ function draftOfApp(a: AppDto): Draft {
 }
 
 /** The apps' columns; `on` is null for someone who may not manage apps (no actions). */
-function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record<'edit' | 'rotate' | 'remove', (a: AppDto) => void> | null): Column<AppDto>[] {
+function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record<'edit' | 'rotate' | 'remove' | 'keys', (a: AppDto) => void> | null): Column<AppDto>[] {
   return [
     {
       key: 'app',
@@ -124,6 +126,11 @@ function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record
               <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => on.edit(a)}>
                 <FormattedMessage {...m.edit} />
               </Menu.Item>
+              {a.token_endpoint_auth_method === 'private_key_jwt' && (
+                <Menu.Item leftSection={<IconKey size={14} />} onClick={() => on.keys(a)}>
+                  <FormattedMessage {...keyWords.open} />
+                </Menu.Item>
+              )}
               {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
                 <Menu.Item leftSection={<IconKey size={14} />} onClick={() => on.rotate(a)}>
                   <FormattedMessage {...m.newSecret} />
@@ -151,7 +158,8 @@ function useAppActions(partnerId: string, reload: () => void) {
     async (app: AppDto | null, d: Draft) => {
       if (app) {
         // The method of a key-based app is fixed at registration; only its keys change.
-        const { token_endpoint_auth_method, token_endpoint_auth_methods, ...patch } = toInput(d);
+        // its keys are changed under "Keys and signed requests" (AppKeysSection)
+        const { token_endpoint_auth_method, token_endpoint_auth_methods, jwks: _keys, ...patch } = toInput(d);
         const auth = { ...(token_endpoint_auth_method ? { token_endpoint_auth_method } : {}), ...(token_endpoint_auth_methods ? { token_endpoint_auth_methods } : {}) };
         return {
           app: await appsApi.update(partnerId, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, ...auth }),
@@ -206,6 +214,7 @@ export function PartnerAppsPage() {
   const scopeWords = useMemo(() => new Map((scopes.data?.data ?? []).map((s) => [s.scope, s.description])), [scopes.data]);
   const scopeOptions = useMemo(() => (scopes.data?.data ?? []).map((s) => ({ value: s.scope, label: `${s.scope} — ${s.description}` })), [scopes.data]);
   const rows = list.data?.data ?? [];
+  const [keysOf, setKeysOf] = useState<AppDto | null>(null);
   const issuer = `${window.location.origin}/oauth`;
 
   return (
@@ -254,9 +263,13 @@ export function PartnerAppsPage() {
           edit: (a) => { save.reset(); setEditing({ app: a, draft: draftOfApp(a) }); },
           rotate: (a) => { rotate.reset(); setRotating(a); },
           remove: (a) => { remove.reset(); setDeleting(a); },
+          keys: (a) => setKeysOf(a),
         } : null)}
       />
 
+      <Modal opened={!!keysOf} onClose={() => setKeysOf(null)} title={intl.formatMessage(keyWords.title, { name: keysOf?.name ?? '' })} size="lg">
+        {keysOf && <AppKeysSection partnerId={partner.partner_id} app={keysOf} onCancel={() => setKeysOf(null)} onDone={() => { setKeysOf(null); list.reload(); }} />}
+      </Modal>
       <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? intl.formatMessage(m.editTitle, { name: editing.app.name }) : intl.formatMessage(m.register)} size="lg">
         {editing && (
           <AppForm
@@ -307,7 +320,7 @@ function AppForm({
         redirect_uris: (v, d) => (d.grant_types.includes('authorization_code') ? required(v, intl.formatMessage(m.redirectRequired)) : undefined),
         scopes: (v) => required(v, intl.formatMessage(m.scopeRequired)),
         jwks: (v, d) => {
-          if (d.auth_method !== 'private_key_jwt') return undefined;
+          if (d.auth_method !== 'private_key_jwt' || app) return undefined;
           const bad = required(v, intl.formatMessage(m.jwksRequired));
           if (bad) return bad;
           return jwksProblem(intl, v) ?? undefined;
@@ -379,7 +392,7 @@ function AppForm({
             error={form.errors.id_token_alg ?? form.errors.id_token_signed_response_alg}
           />
         )}
-        {d.auth_method === 'private_key_jwt' && (
+        {d.auth_method === 'private_key_jwt' && !app && (
           <Textarea
             label={intl.formatMessage(m.jwks)}
             description={<FormattedMessage {...m.jwksHelp} values={{ example: '{"keys": [ … ]}', code: (chunks) => <code data-technical="">{chunks}</code> }} />}
