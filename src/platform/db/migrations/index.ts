@@ -64,6 +64,7 @@ import { migration as m0121 } from './0121-subscribers.ts';
 import { migration as m0122 } from './0122-sso-sessions.ts';
 import { migration as m0123 } from './0123-saml-idp-initiated.ts';
 import { migration as m0126 } from './0126-purpose-dpv.ts';
+import { migration as m0128 } from './0128-export-error-code.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -128,4 +129,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0122-sso-sessions', m0122],
   ['0123-saml-idp-initiated', m0123],
   ['0126-purpose-dpv', m0126],
+  ['0128-export-error-code', m0128],
 ];
