@@ -284,6 +284,15 @@ describe('agency embedded form', () => {
     // none of the form's own words is left in English (the agency's intro, rules and type names are its data)
     const text = await de.locator('main').innerText();
     for (const english of ['Issue a voucher', 'Look up a voucher', 'Voucher code', 'Recipient name', 'Your reference', 'Rules', 'Secured by Partnergate']) expect(text).not.toContain(english);
+
+    // under the pseudo-locale every word of the form's own is bracketed: a word written by hand would not be
+    sitePages.set('/xa', agencyPage('Sunrise Travel — pseudo', scriptSnippet.replace('<script ', '<script data-locale="en-XA" ')));
+    await page.goto(agencyOrigin + '/xa');
+    const xa = page.frameLocator('iframe');
+    await xa.getByTestId('intro-text').waitFor();
+    const own = await xa.locator('h1, h2, label, button, p.pg-muted, p.pg-footer').allInnerTexts();
+    expect(own.length).toBeGreaterThan(10);
+    expect(own.filter((w) => !w.trim().startsWith('['))).toEqual([]);
   });
 
   it('shows the rate-limit refusal with the wait, and a clear message once the admin revokes the token', { timeout: 90_000 }, async () => {
