@@ -6,12 +6,14 @@
  * visitor of that page issues a voucher through the iframe and looks it up, the whole form fitting
  * the plain iframe; the optional resize listener grows the frame on a narrow screen; the form shows
  * the rate-limit refusal with its wait, and a "disabled" message once the admin revokes the token.
- * The <script> variant renders the same form.
+ * The <script> variant renders the same form, in the embedding page's language (its <html lang>,
+ * or the tag's data-locale): words, money and dates, checked with axe inside the frame.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { login, oneTimeSecret, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { seriousViolations } from './helpers/axe.ts';
 import type { TestTenant } from '../helpers/world.ts';
 
 let portal: Portal;
@@ -58,8 +60,8 @@ async function formFits(page: Page, selector = 'iframe'): Promise<{ frame: numbe
   return { frame, form };
 }
 
-function agencyPage(title: string, snippet: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+function agencyPage(title: string, snippet: string, lang = 'en'): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title></head>
 <body><h1>${title}</h1><p>Book your trip with us and get a welcome voucher.</p>
 ${snippet}
 <footer>Sunrise Travel — an independent agency site</footer></body></html>`;
@@ -147,7 +149,7 @@ describe('agency embedded form', () => {
     await form.getByLabel('Your reference').fill('BOOKING-1906');
     await form.getByRole('button', { name: 'Issue voucher' }).click();
     // and a filled one says what it is about to issue, for whom, before it does
-    expect(await form.getByTestId('confirm-text').innerText()).toContain('Free installation for Grace Hopper <grace@example.test>');
+    expect(await form.getByTestId('confirm-text').innerText()).toContain('Free installation for Grace Hopper (grace@example.test).');
     await form.getByRole('button', { name: 'Yes, issue it' }).click();
     issuedCode = (await form.getByTestId('issued-code').innerText()).trim();
     expect(issuedCode).toMatch(/^VCH-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
@@ -225,6 +227,72 @@ describe('agency embedded form', () => {
     );
     expect(cors).toMatchObject({ status: 200, agency: 'Sunrise Travel' });
     expect(cors.limit).toMatch(/^"agency";r=\d+;t=\d+$/);
+  });
+
+  it('speaks the embedding page’s language: French from its <html lang>, German from the tag’s data-locale — words, money, dates; axe clean', { timeout: 90_000 }, async () => {
+    const page = await portal.newPage(); // the browser itself asks for English
+    await page.setViewportSize({ width: 1366, height: 900 });
+    const frameOf = async () => {
+      const f = page.frames().find((x) => x.url().startsWith(portal.url + '/embed/form'));
+      if (!f) throw new Error('no form frame');
+      return f;
+    };
+    const day = (locale: string) => new Date().toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+
+    // a French site: the plain <script> embed, nothing else to set
+    sitePages.set('/fr', agencyPage('Sunrise Travel — votre réservation', scriptSnippet, 'fr'));
+    await page.goto(agencyOrigin + '/fr');
+    const fr = page.frameLocator('iframe[title="Formulaire de bons"]');
+    await fr.getByRole('heading', { name: 'Sunrise Travel — bons' }).waitFor();
+    await fr.getByText(`Émis pour le compte de ${tenant.name}`).waitFor();
+    expect(await fr.locator('html').getAttribute('lang')).toBe('fr');
+    await fr.getByRole('button', { name: 'Émettre le bon' }).click();
+    await fr.getByText('Saisissez le nom de la personne qui reçoit le bon.').waitFor();
+    await fr.getByLabel('Type de bon').selectOption('credit_25');
+    await fr.getByLabel('Nom du bénéficiaire').fill('Ada Lovelace');
+    await fr.getByRole('button', { name: 'Émettre le bon' }).click();
+    // the amount as French writes it, through Intl ("25,00 $US")
+    const amountFr = new Intl.NumberFormat('fr', { style: 'currency', currency: 'USD' }).format(25);
+    expect(await fr.getByTestId('confirm-text').innerText()).toBe(`$25 account credit (${amountFr}) pour Ada Lovelace. Le bon est valable dès son émission.`);
+    await fr.getByRole('button', { name: 'Oui, l’émettre' }).click();
+    const result = fr.getByTestId('issue-result');
+    await result.getByText('Bon émis').waitFor();
+    await result.getByText('Émis', { exact: true }).waitFor();
+    await result.getByText(new RegExp(`^du ${day('fr')} au `)).waitFor();
+    await result.getByRole('button', { name: 'Copier' }).waitFor();
+    expect(await seriousViolations(await frameOf())).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'agency-embed-fr-1366', { always: true });
+
+    // an English page that asks for German on the tag, on a phone
+    await page.setViewportSize({ width: 390, height: 800 });
+    sitePages.set('/de', agencyPage('Sunrise Travel — booking', scriptSnippet.replace('<script ', '<script data-locale="de" ')));
+    await page.goto(agencyOrigin + '/de');
+    const de = page.frameLocator('iframe[title="Gutscheinformular"]');
+    await de.getByText(`Ausgestellt im Auftrag von ${tenant.name}`).waitFor();
+    await de.getByLabel('Gutscheincode').fill(issuedCode);
+    await de.getByRole('button', { name: 'Nachschlagen' }).click();
+    const found = de.getByTestId('lookup-result');
+    await found.getByText('Grace Hopper · grace@example.test').waitFor();
+    await found.getByText('Ausgestellt', { exact: true }).waitFor();
+    await found.getByText(new RegExp(`^${day('de').replace(/\./g, '\\.')} – `)).waitFor();
+    await de.getByLabel('Gutscheincode').fill('VCH-0000-0000-0000');
+    await de.getByRole('button', { name: 'Nachschlagen' }).click();
+    await de.getByTestId('embed-alert').getByText('Kein Gutschein gefunden').waitFor();
+    expect(await seriousViolations(await frameOf())).toEqual([]);
+    await screenshot(page, 'agency-embed-de-390', { always: true });
+    // none of the form's own words is left in English (the agency's intro, rules and type names are its data)
+    const text = await de.locator('main').innerText();
+    for (const english of ['Issue a voucher', 'Look up a voucher', 'Voucher code', 'Recipient name', 'Your reference', 'Rules', 'Secured by Partnergate']) expect(text).not.toContain(english);
+
+    // under the pseudo-locale every word of the form's own is bracketed: a word written by hand would not be
+    sitePages.set('/xa', agencyPage('Sunrise Travel — pseudo', scriptSnippet.replace('<script ', '<script data-locale="en-XA" ')));
+    await page.goto(agencyOrigin + '/xa');
+    const xa = page.frameLocator('iframe');
+    await xa.getByTestId('intro-text').waitFor();
+    const own = await xa.locator('h1, h2, label, button, p.pg-muted, p.pg-footer').allInnerTexts();
+    expect(own.length).toBeGreaterThan(10);
+    expect(own.filter((w) => !w.trim().startsWith('['))).toEqual([]);
   });
 
   it('shows the rate-limit refusal with the wait, and a clear message once the admin revokes the token', { timeout: 90_000 }, async () => {

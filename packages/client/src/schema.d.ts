@@ -8128,6 +8128,7 @@ export interface components {
             created_at: string;
             download_url: string | null;
             error: string | null;
+            error_code: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             expires_at: string | null;
             /** @example 2025-06-02T09:30:00.000Z */

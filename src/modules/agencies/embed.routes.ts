@@ -35,6 +35,7 @@ import type { AgencyPrincipal } from './agency-token-index.ts';
 import { agencyErrors as E } from './agencies.errors.ts';
 import { AGENCY_TOKEN_PREFIX, looksLikeAgencyToken } from './agency-token.ts';
 import { setRequestDbContext, tenantContext } from '../../platform/db/db-context.ts';
+import { formMessagesScript, loaderScript } from './embed-catalogs.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -100,11 +101,13 @@ const FORM_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Vouchers</title>
+<title>Partnergate</title>
 <link rel="stylesheet" href="/embed/assets/form.css">
 </head>
 <body>
-<main id="pg-embed" data-api="/embed/v1" aria-live="polite"><p class="pg-muted">Loading…</p></main>
+<main id="pg-embed" data-api="/embed/v1" aria-live="polite"><p class="pg-muted">…</p></main>
+<script src="/embed/assets/form-messages.js"></script>
+<script src="/embed/assets/form-words.js"></script>
 <script src="/embed/assets/form.js"></script>
 </body>
 </html>
@@ -385,8 +388,11 @@ function registerEmbedForm(app: App): void {
 
   const assets: Record<string, { type: string; body: string }> = {
     'form.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(ASSETS, 'form.js'), 'utf8') },
+    // the form's words: every language's messages, and the code that picks the visitor's and formats them
+    'form-messages.js': { type: 'text/javascript; charset=utf-8', body: formMessagesScript() },
+    'form-words.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(ASSETS, 'form-words.js'), 'utf8') },
     'form.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(ASSETS, 'form.css'), 'utf8') },
-    'embed.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(ASSETS, 'embed.js'), 'utf8') },
+    'embed.js': { type: 'text/javascript; charset=utf-8', body: loaderScript(readFileSync(path.join(ASSETS, 'embed.js'), 'utf8')) },
   };
   app.get('/embed/assets/:file', { schema: { hide: true, params: Strict({ file: Type.String({ maxLength: 32 }) }) } }, async (req, reply) => {
     const a = assets[req.params.file];

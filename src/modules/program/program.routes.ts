@@ -20,8 +20,11 @@ export const SIGNUP_POLICY: RatePolicy = { name: 'signup', limit: 10, windowMs: 
 
 const TAGS = ['program'];
 
-/** The earnings CSV's columns, headed in words (no internal ids): what a partner's finance team reads in a spreadsheet. */
-/** The earnings export's columns, in words — the list docs/partners-and-customers/referral-program.md gives (a test compares them). */
+/**
+ * The earnings CSV's columns, headed in words (no internal ids): what a partner's finance team reads in a
+ * spreadsheet. A documented column contract (docs/partners-and-customers/referral-program.md): English in every
+ * reader's language, as its words for kinds and states (test/api/platform/csv-contracts.test.ts compares them).
+ */
 export const EARNINGS_CSV_COLUMNS = ['Month', 'Customer', 'Kind', 'Invoices', 'Invoice numbers', 'Base amount', 'Commission', 'Currency', 'State', 'Refunded invoice', 'Paid in payout', 'Payout date', 'Recorded on'] as const;
 const EARNING_KIND_WORDS: Record<string, string> = { commission: 'Commission', bounty: 'Sign-up bounty', clawback: 'Refund after payout' };
 const EARNING_STATE_WORDS: Record<string, string> = { pending: 'Pending', approved: 'Approved', paid: 'Paid', reversed: 'Reversed' };

@@ -10,7 +10,8 @@ export { buildUpstreamApp, type UpstreamAuthenticator, type UpstreamDeps, type U
 export * as ResourceSchemas from './resources.schemas.ts';
 export { partnerConsolidatedRoutes, type PartnerRoutesDeps } from './partner.routes.ts';
 export { MspViewsService, type MspViewsDeps, type MspCaller, type Alert } from './msp-views.service.ts';
-export { InvoiceExportService, exportErrors, INVOICE_EXPORT_COLUMNS, SYNC_EXPORT_MAX, EXPORT_TTL_MS, type ExportFilters, type ExportFormat } from './invoice-export.service.ts';
+export { InvoiceExportService, exportErrors, SYNC_EXPORT_MAX, EXPORT_TTL_MS, type ExportFilters, type ExportFormat } from './invoice-export.service.ts';
+export { INVOICE_EXPORT_COLUMNS, invoiceCsvHeadings } from './invoice-csv.ts';
 export { ListQueryCommon, PageFields, Period, listKind, pageRows, parseRange, parseSort, sortFields, type CommonListQuery, type ListKind, type ListPage } from './resource-lists.ts';
 export { PersonDto, loadPeople, type Person, type People } from './people.ts';
 export * as invoiceQueries from './invoices.repo.ts';

@@ -17,16 +17,14 @@
  * run whenever a job starts and whenever an expired download is asked for.
  */
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { once } from 'node:events';
 import type { Db } from '../../platform/db/database.ts';
 import { currentDbContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { csvCell } from '../../platform/http/csv.ts';
 import { newId } from '../../platform/ids.ts';
 import { hmacSha256, sha256 } from '../../platform/crypto.ts';
 import { defineErrors } from '../../platform/errors/app-error.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import type { InvoiceRow, TenantScope } from './resources.repo.ts';
+import type { TenantScope } from './resources.repo.ts';
 import * as jobsRepo from './export-jobs.repo.ts';
 import { accountNames, countExportInvoices, exportInvoicePage, exportWhere } from './invoice-export-reads.ts';
 import { partnerLookups } from '../partners/index.ts';
@@ -34,6 +32,8 @@ import { tenantQueries } from '../tenants/index.ts';
 import { parseRange } from './resource-lists.ts';
 import type { MspCaller, MspViewsService } from './msp-views.service.ts';
 import { exportFileName, writeStatementPdf, type StatementScope } from './invoice-statement.ts';
+import { writeCsv, type ExportRow } from './invoice-csv.ts';
+import { failureRecord, failureText, jobWords } from './export-job-words.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 
 export const exportErrors = defineErrors('exports', {
@@ -43,16 +43,6 @@ export const exportErrors = defineErrors('exports', {
   export_link_invalid: { status: 403, title: 'The download link is not valid' },
 });
 
-/**
- * The CSV's columns, in order, headed in words a person reads in a spreadsheet: the customer, the
- * invoice and billing account by their numbers, dates as days, money as decimal amounts of the
- * currency — no internal ids and no cents twice.
- */
-export const INVOICE_EXPORT_COLUMNS = ['Customer', 'Invoice number', 'Billing account', 'Billing account name', 'Period', 'Issued on', 'Due on', 'Status', 'Currency', 'Subtotal', 'Tax', 'Total', 'Balance', 'Paid on'] as const;
-
-const INVOICE_STATUS_WORDS: Record<string, string> = { open: 'Open', paid: 'Paid', overdue: 'Overdue', void: 'Void', draft: 'Draft' };
-/** An ISO instant or day as the day ("2026-11-26"), empty when there is none. */
-const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
 /** Up to this many invoices answer at once; more run as a job. */
 export const SYNC_EXPORT_MAX = 5_000;
 /** A finished export can be downloaded for this long. */
@@ -85,13 +75,14 @@ export interface InvoiceExportDeps {
   onError?: (err: unknown) => void;
 }
 
-type ExportRow = InvoiceRow & { tenant_name: string; ban_account_number: string | null; ban_name: string | null };
-
 export type ExportStart =
   | { kind: 'file'; filename: string; contentType: string; stream: Readable; rows: number }
   | { kind: 'job'; job: ReturnType<typeof toJobDto> };
 
-export function toJobDto(j: { id: string; status: string; format: string; total_rows: number; rows_done: number; created_at: string; finished_at: string | null; expires_at: string | null; error: string | null }, link: string | null, nowIso: string) {
+type JobRow = { id: string; status: string; format: string; total_rows: number; rows_done: number; created_at: string; finished_at: string | null; expires_at: string | null; error: string | null; error_code?: string | null; error_values?: string | null };
+
+/** A job as its owner reads it; why it failed in the reader's language (export-job-words.ts). */
+export function toJobDto(j: JobRow, link: string | null, nowIso: string, locale: Locale = DEFAULT_LOCALE) {
   const expired = j.status === 'done' && j.expires_at !== null && j.expires_at <= nowIso;
   return {
     id: j.id,
@@ -104,7 +95,8 @@ export function toJobDto(j: { id: string; status: string; format: string; total_
     finished_at: j.finished_at,
     download_url: expired ? null : link,
     expires_at: j.expires_at,
-    error: j.error,
+    error: failureText(j, locale),
+    error_code: j.error_code ?? null,
   };
 }
 
@@ -143,7 +135,7 @@ export class InvoiceExportService {
     if (mode === 'auto' && total <= SYNC_EXPORT_MAX) {
       const out = new PassThrough();
       const rows = this.#rows(scopes, f, range, names);
-      const pump = format === 'csv' ? writeCsv(rows, out) : writeStatementPdf(rows, out, this.#statementScope(names, f), this.#d.clock.now(), locale);
+      const pump = format === 'csv' ? writeCsv(rows, out, locale) : writeStatementPdf(rows, out, this.#statementScope(names, f), this.#d.clock.now(), locale);
       pump.catch((e: unknown) => out.destroy(e as Error));
       return { kind: 'file', filename: await this.#fileName(who.partnerId, stamp, format, locale), contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: out, rows: total };
     }
@@ -154,7 +146,7 @@ export class InvoiceExportService {
     await jobsRepo.insertJob(this.#d.db.kysely, row);
     void this.sweepExpired().catch((e: unknown) => this.#d.onError?.(e));
     const dbCtx = currentDbContext();
-    const run = withDbContext(dbCtx, () => this.#run(id, format, scopes, f, range, names, locale));
+    const run = withDbContext(dbCtx, () => this.#run({ id, total }, format, scopes, f, range, names, locale));
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
     return { kind: 'job', job: toJobDto(row, null, nowIso) };
@@ -165,12 +157,12 @@ export class InvoiceExportService {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
-  async #run(id: string, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, locale: Locale): Promise<void> {
+  async #run({ id, total }: { id: string; total: number }, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, locale: Locale): Promise<void> {
     const db = this.#d.db.kysely;
+    let done = 0;
     try {
       await jobsRepo.updateJob(db, id, { status: 'running' });
       const out = new ChunkWriter(this.#d.db, id, new Date(this.#d.clock.nowMs() + UNFINISHED_TTL_MS).toISOString());
-      let done = 0;
       const counted = async function* (src: AsyncGenerator<ExportRow>, onProgress: (n: number) => Promise<void>) {
         for await (const r of src) {
           yield r;
@@ -181,7 +173,7 @@ export class InvoiceExportService {
       const rows = counted(this.#rows(scopes, f, range, names), async (n) => {
         await jobsRepo.updateJob(db, id, { rows_done: n });
       });
-      if (format === 'csv') await writeCsv(rows, out);
+      if (format === 'csv') await writeCsv(rows, out, locale);
       else await writeStatementPdf(rows, out, this.#statementScope(names, f), this.#d.clock.now(), locale);
       const now = this.#d.clock.now();
       const expiresAt = new Date(now.getTime() + EXPORT_TTL_MS).toISOString();
@@ -189,7 +181,9 @@ export class InvoiceExportService {
       await jobsRepo.updateJob(db, id, { status: 'done', rows_done: done, token_hash: sha256(this.#token(id)), finished_at: now.toISOString(), expires_at: expiresAt });
     } catch (e) {
       this.#d.onError?.(e);
-      await jobsRepo.updateJob(db, id, { status: 'failed', error: 'The export could not be written; start it again.', finished_at: this.#d.clock.now().toISOString() }).catch(() => undefined);
+      // stored as a code and its figures, said in each reader's language when the job is read
+      const failure = failureRecord('export_write_failed', { done, total });
+      await jobsRepo.updateJob(db, id, { status: 'failed', rows_done: done, ...failure, finished_at: this.#d.clock.now().toISOString() }).catch(() => undefined);
       await jobsRepo.deleteChunksOf(db, id).catch(() => undefined);
     }
   }
@@ -199,26 +193,27 @@ export class InvoiceExportService {
   }
 
   /** One of the caller's jobs (another member's, or another partner's, is not found). */
-  async job(who: MspCaller, id: string) {
+  async job(who: MspCaller, id: string, locale: Locale = DEFAULT_LOCALE) {
     const j = await jobsRepo.findJobOf(this.#d.db.kysely, id, who);
     if (!j) throw exportErrors.export_not_found();
-    return toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, this.#d.clock.now().toISOString());
+    return toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, this.#d.clock.now().toISOString(), locale);
   }
 
-  async jobs(who: MspCaller) {
+  async jobs(who: MspCaller, locale: Locale = DEFAULT_LOCALE) {
     const rows = await jobsRepo.listJobsOf(this.#d.db.kysely, who, 50);
     const nowIso = this.#d.clock.now().toISOString();
-    return { data: rows.map((j) => toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, nowIso)) };
+    return { data: rows.map((j) => toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, nowIso, locale)) };
   }
 
   /** The finished file, for its owner holding the link's token, until it expires. */
   async download(who: MspCaller, id: string, token: string, locale: Locale = DEFAULT_LOCALE): Promise<{ filename: string; contentType: string; stream: Readable; size: number }> {
     const j = await jobsRepo.findJobOf(this.#d.db.kysely, id, who);
     if (!j) throw exportErrors.export_not_found();
-    if (j.status !== 'done' || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
+    const words = jobWords(locale);
+    if (j.status !== 'done' || !j.token_hash) throw exportErrors.export_not_ready((j.status === 'failed' ? failureText(j, locale) : null) ?? words.notReady(j.status, j.rows_done, j.total_rows));
     if (sha256(token) !== j.token_hash) throw exportErrors.export_link_invalid();
     // the file holds these customers' invoices: handed over only while the person may still export each
-    if (j.tenant_ids === null) throw exportErrors.export_expired('This export was made before exports were checked again at download; export again.');
+    if (j.tenant_ids === null) throw exportErrors.export_expired(words.madeBeforeRecheck());
     this.#d.msp.checkExportStillAllowed(who, JSON.parse(j.tenant_ids) as string[]);
     if (j.expires_at !== null && j.expires_at <= this.#d.clock.now().toISOString()) {
       await this.sweepExpired();
@@ -227,7 +222,7 @@ export class InvoiceExportService {
     const stored = await jobsRepo.chunkStats(this.#d.db.kysely, id);
     const pieces = stored.pieces;
     // a job finished before its file was kept in the database, or a file already swept
-    if (pieces === 0) throw exportErrors.export_expired('The file is no longer kept; export again.');
+    if (pieces === 0) throw exportErrors.export_expired(words.fileGone());
     return { filename: await this.#fileName(who.partnerId, j.created_at.slice(0, 10), j.format, locale), contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: stored.size };
   }
 
@@ -342,32 +337,4 @@ async function* readChunks(db: Db, jobId: string, pieces: number): AsyncGenerato
     if (!row) throw new Error('export file piece missing');
     yield Buffer.from(row.data);
   }
-}
-
-/** Write with back-pressure: wait for 'drain' when the stream's buffer is full. */
-async function put(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
-}
-
-/** Cents as the decimal amount a spreadsheet reads as a number: 1235 → "12.35". */
-export function amount(cents: number): string {
-  const neg = cents < 0;
-  const a = Math.abs(Math.trunc(cents));
-  return `${neg ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
-}
-
-export async function writeCsv(rows: AsyncIterable<ExportRow>, out: Writable): Promise<void> {
-  await put(out, INVOICE_EXPORT_COLUMNS.map(csvCell).join(',') + '\r\n');
-  let buf = '';
-  let n = 0;
-  for await (const i of rows) {
-    buf += [i.tenant_name, i.number, i.ban_account_number, i.ban_name, i.period, day(i.issued_at), day(i.due_at), INVOICE_STATUS_WORDS[i.status] ?? i.status, i.currency, amount(i.subtotal_cents), amount(i.tax_cents), amount(i.total_cents), amount(i.balance_cents), day(i.paid_at)].map(csvCell).join(',') + '\r\n';
-    if (++n % 200 === 0) {
-      await put(out, buf);
-      buf = '';
-    }
-  }
-  if (buf) await put(out, buf);
-  out.end();
-  await once(out, 'finish');
 }

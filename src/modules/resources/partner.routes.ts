@@ -235,13 +235,13 @@ function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
   app.get(
     '/api/v1/partner/exports',
     { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'Your export jobs, newest first (the last 50)', response: { 200: Type.Object({ data: Type.Array(ExportJob) }), ...P(401, 403, 429) } } },
-    async (req) => d.exports.jobs(person(req)),
+    async (req) => d.exports.jobs(person(req), await readerLocale(d, req)),
   );
 
   app.get(
     '/api/v1/partner/exports/:job_id',
     { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'One of your export jobs: status, progress, download link', params: ExportParams, response: { 200: ExportJob, ...P(400, 401, 403, 404, 429) } } },
-    async (req) => d.exports.job(person(req), req.params.job_id),
+    async (req) => d.exports.job(person(req), req.params.job_id, await readerLocale(d, req)),
   );
 
   app.get(

@@ -62,7 +62,8 @@ export const ExportJob = Type.Object(
     finished_at: Nullable(Type.String()),
     download_url: Nullable(Type.String({ description: 'while the link is valid (see expires_at)' })),
     expires_at: Nullable(Type.String()),
-    error: Nullable(Type.String()),
+    error: Nullable(Type.String({ description: 'why the job failed, in the reader’s language (the person’s choice, their organization’s, else Accept-Language)' })),
+    error_code: Nullable(Type.String({ description: 'why the job failed, as a stable code: export_write_failed; null for a job that has not failed, or failed before codes were kept' })),
   },
   { title: 'ExportJob' },
 );

@@ -4,7 +4,7 @@
  */
 import type { FieldError } from './app-error.ts';
 import { AppError, titleFor } from './app-error.ts';
-import { intlFor } from '../i18n/intl.ts';
+import { defineMessages, intlFor } from '../i18n/intl.ts';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
 
 /**
@@ -51,6 +51,11 @@ export function problemFrom(err: AppError, requestId: string, instance?: string,
   return p;
 }
 
-export function internalProblem(requestId: string): Problem {
-  return problemFrom(new AppError('internal_error', 500, 'An unexpected error occurred. Quote the request id when reporting it.'), requestId);
+const m = defineMessages({
+  internalDetail: { id: 'problem.internal_error.detail', defaultMessage: 'An unexpected error occurred. Quote the request id when reporting it.' },
+});
+
+/** The fixed answer to an unexpected error, in the reader's language (its title and its one sentence; nothing of the error itself). */
+export function internalProblem(requestId: string, locale: Locale = DEFAULT_LOCALE): Problem {
+  return problemFrom(new AppError('internal_error', 500, intlFor(locale).formatMessage(m.internalDetail)), requestId, undefined, locale);
 }

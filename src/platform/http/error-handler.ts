@@ -116,7 +116,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const appErr = answerFor(err, request.log);
     if (appErr) return sendProblem(reply, request, appErr);
-    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id)));
+    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id), negotiateLocale({ acceptLanguage: request.headers['accept-language'] })));
   });
 }
 

@@ -403,13 +403,15 @@ describe('CORS and framing', () => {
     const scripts = [...String(page.body).matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThan(0);
     for (const s of scripts) {
-      expect(s[1]).toMatch(/src="\/embed\/assets\/[a-z]+\.js"/);
+      expect(s[1]).toMatch(/src="\/embed\/assets\/[a-z-]+\.js"/);
       expect(s[2].trim()).toBe('');
     }
     expect(String(page.body)).not.toMatch(/\son[a-z]+=|style=/i);
 
     for (const [file, type] of [
       ['form.js', 'text/javascript'],
+      ['form-messages.js', 'text/javascript'],
+      ['form-words.js', 'text/javascript'],
       ['form.css', 'text/css'],
       ['embed.js', 'text/javascript'],
     ]) {
@@ -418,6 +420,16 @@ describe('CORS and framing', () => {
       expect(r.headers['content-type']).toContain(type);
       expect(r.headers['cross-origin-resource-policy']).toBe('cross-origin');
     }
+    // the form's words travel with it: every language's catalog, complete; the loader's frame title in each
+    const words = String((await t.client().get('/embed/assets/form-messages.js')).body);
+    const catalogs = JSON.parse(/^self\.PG_EMBED_MESSAGES = (.*);$/m.exec(words)![1]!) as Record<string, Record<string, string>>;
+    expect(Object.keys(catalogs).sort()).toEqual(['de', 'en', 'en-XA', 'en-XB', 'fr']);
+    expect(Object.keys(catalogs.en!).length).toBeGreaterThan(50);
+    for (const locale of ['fr', 'de']) expect(Object.keys(catalogs[locale]!).sort(), locale).toEqual(Object.keys(catalogs.en!).sort());
+    expect(catalogs.fr!['embed_form.issue.button']).toBe('Émettre le bon');
+    const loader = String((await t.client().get('/embed/assets/embed.js')).body);
+    expect(loader).toContain('"fr":"Formulaire de bons"');
+    expect(loader).toContain('"de":"Gutscheinformular"');
     expect((await t.client().get('/embed/assets/..%2Fembed.routes.ts')).status).toBe(404);
 
     // everything else keeps refusing to be framed, the form's own script and API included

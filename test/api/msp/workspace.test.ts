@@ -22,7 +22,7 @@ import { Mailer } from '../../../src/platform/mail/mailer.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import { asSystem } from '../../../src/platform/db/db-context.ts';
 import { newId } from '../../../src/platform/ids.ts';
-import { INVOICE_EXPORT_COLUMNS } from '../../../src/modules/resources/invoice-export.service.ts';
+import { INVOICE_EXPORT_COLUMNS } from '../../../src/modules/resources/invoice-csv.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 
 const clock = new ManualClock(Date.now());

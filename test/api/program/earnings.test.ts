@@ -325,6 +325,11 @@ describe('approval, payouts, export', () => {
     expect(csv.raw.body).not.toMatch(/ern_|pay_|ptr_/);
     expect(String(csv.headers['content-disposition'])).toMatch(/filename="?[a-z0-9-]+-earnings-\d{4}-\d{2}-\d{2}\.csv/);
     expect(String(csv.headers['content-disposition'])).not.toContain(w.p.id);
+    // a documented column contract (docs/contributors/languages.md): the same English headings and words whatever the reader's language
+    for (const headers of [{ 'accept-language': 'fr-FR,fr;q=0.9' }, { 'accept-language': 'de' }]) {
+      const again = await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings/export`, headers);
+      expect(again.raw.body.trimEnd().split('\r\n')).toEqual(rows);
+    }
     const lineId = (await lines(w))[0].id;
     for (const [path, code] of [
       [`/api/v1/partners/${w.p.id}/program/earnings`, 'line_items_forbidden'],

@@ -8,6 +8,9 @@
  *
  * Everything is built with DOM calls and textContent — no HTML strings, no inline code — so the
  * page passes its CSP (script-src 'self') and no configuration text can inject markup.
+ *
+ * Its words are in the visitor's language (form-words.js picks it: `#…&locale=`, else the browser's
+ * languages, else English); money and dates are written by Intl in that language.
  */
 (function () {
   'use strict';
@@ -19,6 +22,14 @@
   var preview = params.get('preview') === '1';
   var waitTimer = null;
   var buttons = [];
+
+  // the visitor's language, its messages and formats (form-words.js)
+  var words = self.PgEmbedWords.forLocale(params.get('locale'));
+  var t = words.t;
+  var formatLocale = words.formatLocale;
+  var numbers = new Intl.NumberFormat(formatLocale);
+  document.documentElement.lang = words.locale;
+  document.documentElement.dir = words.dir;
 
   // ---- helpers --------------------------------------------------------------------------------
 
@@ -45,16 +56,16 @@
   function money(amount, currency) {
     if (amount === null || amount === undefined || !currency) return null;
     try {
-      return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency }).format(amount / 100);
+      return new Intl.NumberFormat(formatLocale, { style: 'currency', currency: currency }).format(amount / 100);
     } catch {
-      return (amount / 100).toFixed(2) + ' ' + currency;
+      return numbers.format(amount / 100) + ' ' + currency;
     }
   }
 
   function date(iso) {
     if (!iso) return '—';
     var d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(formatLocale, { year: 'numeric', month: 'short', day: 'numeric' });
   }
 
   function postHeight() {
@@ -72,37 +83,33 @@
   /** A refusal as the person at the form should read it. */
   function describeProblem(status, body, retryAfter) {
     var code = body && body.code;
-    var detail = (body && body.detail) || '';
     switch (code) {
       case 'rate_limited':
-        return { title: 'Too many requests', text: 'This form allows a limited number of requests per minute. You can try again in ' + retryAfter + ' second' + (retryAfter === 1 ? '' : 's') + '.', wait: retryAfter };
+        return { title: t('problem.rate_limited.title'), text: t('problem.rate_limited.text', { seconds: retryAfter }), wait: retryAfter };
       case 'rate_limiter_unavailable':
-        return { title: 'Temporarily unavailable', text: 'The service cannot take requests right now. Please try again in a moment.' };
+        return { title: t('problem.unavailable.title'), text: t('problem.unavailable.text') };
       case 'agency_token_invalid':
       case 'agency_token_required':
-        return { title: 'This form is not set up correctly', text: 'Its access token is not valid. Please tell the site owner.', fatal: true };
+        return { title: t('problem.not_set_up.title'), text: t('problem.token_invalid'), fatal: true };
       case 'agency_token_revoked':
-        return { title: 'This form has been disabled', text: 'The provider revoked its access. Please tell the site owner.', fatal: true };
+        return { title: t('problem.disabled.title'), text: t('problem.token_revoked'), fatal: true };
       case 'agency_inactive':
-        return { title: 'This form has been disabled', text: 'The agency is no longer active with the provider.', fatal: true };
+        return { title: t('problem.disabled.title'), text: t('problem.agency_inactive'), fatal: true };
       case 'agency_tenant_inactive':
-        return { title: 'Vouchers are unavailable', text: 'The provider is not accepting requests at the moment.', fatal: true };
+        return { title: t('problem.tenant_inactive.title'), text: t('problem.tenant_inactive.text'), fatal: true };
       case 'voucher_not_found':
-        return { title: 'No voucher found', text: 'No voucher with this code was issued through this form. Check the code and try again.' };
+        return { title: t('problem.not_found.title'), text: t('problem.not_found.text') };
       case 'voucher_type_not_allowed':
-        return { title: 'Not available', text: 'This form cannot issue that kind of voucher.' };
+        return { title: t('problem.type_not_allowed.title'), text: t('problem.type_not_allowed.text') };
       case 'validation_failed': {
         const first = body && body.errors && body.errors[0];
-        return { title: 'Please check the form', text: first ? fieldName(first.pointer) + ' ' + first.detail + '.' : detail };
+        return { title: t('check.title'), text: t('problem.field_invalid', { field: first ? String(first.pointer || '').split('/').pop() : '' }) };
       }
+      case 'network':
+        return { title: t('problem.network.title'), text: t('problem.network.text') };
       default:
-        return { title: 'Something went wrong (' + status + ')', text: detail || 'Please try again.' };
+        return { title: t('problem.other.title', { status: String(status) }), text: t('problem.other.text') };
     }
-  }
-
-  function fieldName(pointer) {
-    var f = String(pointer || '').split('/').pop();
-    return { recipient_email: 'The email address', recipient_name: 'The name', reference: 'The reference', type: 'The voucher type' }[f] || 'A field';
   }
 
   function call(method, path, body) {
@@ -123,7 +130,7 @@
         });
       },
       function () {
-        return { ok: false, status: 0, body: { code: 'network', detail: 'The voucher service cannot be reached. Check your connection and try again.' }, retryAfter: 1 };
+        return { ok: false, status: 0, body: { code: 'network' }, retryAfter: 1 };
       },
     );
   }
@@ -157,7 +164,7 @@
     var left = seconds;
     if (waitTimer) clearInterval(waitTimer);
     var render = function () {
-      showAlert('warn', 'Too many requests', 'This form allows a limited number of requests per minute. You can try again in ' + left + ' second' + (left === 1 ? '' : 's') + '.');
+      showAlert('warn', t('problem.rate_limited.title'), t('problem.rate_limited.text', { seconds: left }));
     };
     render();
     waitTimer = setInterval(function () {
@@ -165,7 +172,7 @@
       if (left <= 0) {
         clearInterval(waitTimer);
         waitTimer = null;
-        showAlert('ok', 'Ready', 'You can send requests again.');
+        showAlert('ok', t('ready.title'), t('ready.text'));
         setBusy(false);
         if (onDone) onDone();
         return;
@@ -183,11 +190,12 @@
       dl.appendChild(el('dt', { text: term }));
       dl.appendChild(el('dd', { text: text, className: wide ? 'pg-wide' : null }));
     }
-    pair('Voucher', v.description + (value ? ' (' + value + ')' : ''));
-    pair('Status', v.status + (v.redeemed_at ? ' ' + date(v.redeemed_at) : ''));
-    pair('Recipient', [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—', true);
-    pair('Reference', v.reference || '—');
-    pair('Valid', date(v.created_at) + ' – ' + date(v.expires_at));
+    var status = t('status', { status: v.status });
+    pair(t('detail.voucher'), value ? t('voucher_with_value', { voucher: v.description, value: value }) : v.description);
+    pair(t('detail.status'), v.redeemed_at ? t('status_on', { status: status, date: date(v.redeemed_at) }) : status);
+    pair(t('detail.recipient'), [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—', true);
+    pair(t('detail.reference'), v.reference || '—');
+    pair(t('detail.valid'), t('detail.valid_range', { from: date(v.created_at), to: date(v.expires_at) }));
     return dl;
   }
 
@@ -219,23 +227,23 @@
     root.appendChild(alertBox);
     wireIssueForm(cfg, buildIssueForm(cfg));
     renderLookupForm();
-    root.appendChild(el('p', { className: 'pg-footer', text: 'Secured by Partnergate' }));
+    root.appendChild(el('p', { className: 'pg-footer', text: t('footer') }));
     setBusy(false);
     postHeight();
   }
 
   /** The agency's name, the tenant it issues for, the preview notice, the intro text and the rules. */
   function renderHeading(cfg) {
-    root.appendChild(el('h1', { text: cfg.agencyName ? cfg.agencyName + ' — vouchers' : 'Vouchers' }));
-    if (cfg.tenantName) root.appendChild(el('p', { className: 'pg-muted', text: 'Issued on behalf of ' + cfg.tenantName }));
-    if (preview) root.appendChild(el('div', { className: 'pg-alert pg-warn', 'data-testid': 'preview-notice' }, [el('strong', { text: 'Preview' }), 'Issuing and lookups are disabled here.']));
+    root.appendChild(el('h1', { text: cfg.agencyName ? t('heading.agency', { agency: cfg.agencyName }) : t('page_title') }));
+    if (cfg.tenantName) root.appendChild(el('p', { className: 'pg-muted', text: t('issued_for', { tenant: cfg.tenantName }) }));
+    if (preview) root.appendChild(el('div', { className: 'pg-alert pg-warn', 'data-testid': 'preview-notice' }, [el('strong', { text: t('preview.title') }), t('preview.text')]));
     if (cfg.intro) root.appendChild(el('p', { className: 'pg-intro', 'data-testid': 'intro-text', text: cfg.intro }));
     if (cfg.rules.length) {
       const ul = el('ul', { className: 'pg-rules', 'data-testid': 'rules-list' });
       cfg.rules.forEach(function (r) {
         ul.appendChild(el('li', { text: r }));
       });
-      root.appendChild(el('section', { className: 'pg-rules-box', 'aria-label': 'Rules' }, [el('h2', { text: 'Rules' }), ul]));
+      root.appendChild(el('section', { className: 'pg-rules-box', 'aria-label': t('rules') }, [el('h2', { text: t('rules') }), ul]));
     }
   }
 
@@ -248,31 +256,31 @@
     var name = el('input', { id: 'pg-name', name: 'recipient_name', autocomplete: 'name', maxlength: '200' });
     var email = el('input', { id: 'pg-email', name: 'recipient_email', type: 'email', autocomplete: 'email', maxlength: '254' });
     var ref = el('input', { id: 'pg-ref', name: 'reference', maxlength: '100' });
-    var issueBtn = el('button', { type: 'submit', text: 'Issue voucher' });
+    var issueBtn = el('button', { type: 'submit', text: t('issue.button') });
     // Issuing creates value (a voucher worth money): the form first says what it is about to issue, and for whom.
     var confirmText = el('p', { 'data-testid': 'confirm-text' });
-    var confirmBtn = el('button', { type: 'button', text: 'Yes, issue it' });
-    var cancelBtn = el('button', { type: 'button', className: 'pg-secondary', text: 'Change something' });
+    var confirmBtn = el('button', { type: 'button', text: t('confirm.yes') });
+    var cancelBtn = el('button', { type: 'button', className: 'pg-secondary', text: t('confirm.change') });
     var confirmBox = el('div', { className: 'pg-alert pg-warn', 'data-testid': 'issue-confirm', hidden: 'hidden' }, [
-      el('strong', { text: 'Issue this voucher?' }),
+      el('strong', { text: t('confirm.title') }),
       confirmText,
       el('div', { className: 'pg-row' }, [confirmBtn, cancelBtn]),
     ]);
     var issued = el('div', { 'data-testid': 'issue-result' });
-    var issueForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': 'Issue a voucher' }, [
-      el('h2', { text: 'Issue a voucher' }),
+    var issueForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': t('issue.title') }, [
+      el('h2', { text: t('issue.title') }),
       el('div', { className: 'pg-grid' }, [
-        field('pg-type', 'Voucher type', typeSelect, true),
-        field('pg-ref', 'Your reference', ref),
-        field('pg-name', 'Recipient name', name, true),
-        field('pg-email', 'Recipient email', email),
+        field('pg-type', t('field.type'), typeSelect, true),
+        field('pg-ref', t('field.reference'), ref),
+        field('pg-name', t('field.name'), name, true),
+        field('pg-email', t('field.email'), email),
       ]),
       issueBtn,
       confirmBox,
       issued,
     ]);
     if (cfg.types.length === 0) {
-      issueForm.appendChild(el('p', { className: 'pg-muted', text: 'No voucher types are enabled for this form.' }));
+      issueForm.appendChild(el('p', { className: 'pg-muted', text: t('issue.no_types') }));
       issueBtn.disabled = true;
     }
     root.appendChild(issueForm);
@@ -302,9 +310,9 @@
 
     /** Checked here before anything is sent: the type, a recipient name, an email that looks like one. */
     function checkIssueForm() {
-      var ok = fieldError(typeSelect, typeSelect.value ? '' : 'Choose a voucher type.');
-      ok = fieldError(name, name.value.trim() ? '' : 'Enter the name of the person who gets the voucher.') && ok;
-      ok = fieldError(email, !email.value.trim() || email.checkValidity() ? '' : 'Enter an email address like name@example.com, or leave it empty.') && ok;
+      var ok = fieldError(typeSelect, typeSelect.value ? '' : t('check.type'));
+      ok = fieldError(name, name.value.trim() ? '' : t('check.name')) && ok;
+      ok = fieldError(email, !email.value.trim() || email.checkValidity() ? '' : t('check.email')) && ok;
       postHeight();
       return ok;
     }
@@ -323,8 +331,8 @@
         return t.id === typeSelect.value;
       })[0];
       var value = type ? money(type.amount, type.currency) : null;
-      confirmText.textContent =
-        (type ? type.name : 'A voucher') + (value && type.name.indexOf(value) < 0 ? ' (' + value + ')' : '') + ' for ' + name.value.trim() + (email.value.trim() ? ' <' + email.value.trim() + '>' : '') + '. The voucher is valid once issued.';
+      var voucher = type ? (value && type.name.indexOf(value) < 0 ? t('voucher_with_value', { voucher: type.name, value: value }) : type.name) : t('confirm.some_voucher');
+      confirmText.textContent = t('confirm.text', { voucher: voucher, name: name.value.trim(), email: email.value.trim(), hasEmail: email.value.trim() ? 'yes' : 'no' });
       issueBtn.hidden = true;
       confirmBox.hidden = false;
       postHeight();
@@ -346,11 +354,11 @@
         if (!r.ok) return refusal(r);
         var v = r.body;
         var codeText = el('span', { 'data-testid': 'issued-code', text: v.code });
-        var copy = el('button', { type: 'button', className: 'pg-secondary', text: 'Copy' });
+        var copy = el('button', { type: 'button', className: 'pg-secondary', text: t('copy') });
         copy.addEventListener('click', function () {
-          if (navigator.clipboard) navigator.clipboard.writeText(v.code).then(function () { copy.textContent = 'Copied'; }, function () {});
+          if (navigator.clipboard) navigator.clipboard.writeText(v.code).then(function () { copy.textContent = t('copied'); }, function () {});
         });
-        issued.appendChild(el('div', { className: 'pg-alert pg-ok' }, [el('div', { className: 'pg-code' }, [el('strong', { text: 'Voucher issued' }), codeText, copy]), voucherDetails(v)]));
+        issued.appendChild(el('div', { className: 'pg-alert pg-ok' }, [el('div', { className: 'pg-code' }, [el('strong', { text: t('issued') }), codeText, copy]), voucherDetails(v)]));
         issueForm.reset();
         postHeight();
       });
@@ -360,11 +368,11 @@
   /** The look-up form: a voucher this agency issued, by its code. */
   function renderLookupForm() {
     var code = el('input', { id: 'pg-code', name: 'code', autocomplete: 'off', spellcheck: 'false', placeholder: 'VCH-XXXX-XXXX-XXXX', maxlength: '64' });
-    var lookBtn = el('button', { type: 'submit', text: 'Look up' });
+    var lookBtn = el('button', { type: 'submit', text: t('lookup.button') });
     var found = el('div', { 'data-testid': 'lookup-result' });
-    var lookForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': 'Look up a voucher' }, [
-      el('h2', { text: 'Look up a voucher' }),
-      el('div', { className: 'pg-row' }, [field('pg-code', 'Voucher code', code), lookBtn]),
+    var lookForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': t('lookup.title') }, [
+      el('h2', { text: t('lookup.title') }),
+      el('div', { className: 'pg-row' }, [field('pg-code', t('field.code'), code), lookBtn]),
       found,
     ]);
     root.appendChild(lookForm);
@@ -376,7 +384,7 @@
       clear(found);
       placeAlert(lookForm, found);
       showAlert();
-      if (!c) return showAlert('err', 'Please check the form', 'Enter a voucher code.');
+      if (!c) return showAlert('err', t('check.title'), t('check.code'));
       setBusy(true);
       call('GET', '/vouchers/' + encodeURIComponent(c)).then(function (r) {
         setBusy(false);
@@ -394,6 +402,10 @@
   }
 
   // ---- start -----------------------------------------------------------------------------------
+
+  document.title = t('page_title');
+  clear(root);
+  root.appendChild(el('p', { className: 'pg-muted', text: t('loading') }));
 
   if (typeof ResizeObserver === 'function') new ResizeObserver(postHeight).observe(document.documentElement);
 
@@ -415,7 +427,7 @@
   }
 
   if (!token) {
-    fatal('This form is not set up correctly', 'It has no access token. Copy the embed code from the Partnergate portal again.');
+    fatal(t('problem.not_set_up.title'), t('problem.no_token'));
     return;
   }
 

@@ -65,6 +65,7 @@ import { migration as m0122 } from './0122-sso-sessions.ts';
 import { migration as m0123 } from './0123-saml-idp-initiated.ts';
 import { migration as m0126 } from './0126-purpose-dpv.ts';
 import { migration as m0127 } from './0127-app-keys.ts';
+import { migration as m0128 } from './0128-export-error-code.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -130,4 +131,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0123-saml-idp-initiated', m0123],
   ['0126-purpose-dpv', m0126],
   ['0127-app-keys', m0127],
+  ['0128-export-error-code', m0128],
 ];

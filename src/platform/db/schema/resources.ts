@@ -220,7 +220,12 @@ export interface ExportJobsTable {
   rows_done: number;
   file_path: string | null;
   token_hash: string | null;
+  /** why a job failed, in English (also written for the release before; the only reason a job that failed before migration 0128 has) */
   error: string | null;
+  /** why a job failed, as a stable code (migration 0128); its sentence is written in the reader's language when read */
+  error_code: string | null;
+  /** the figures of that sentence (JSON object; migration 0128) */
+  error_values: string | null;
   created_at: string;
   finished_at: string | null;
   expires_at: string | null;

@@ -57,7 +57,7 @@ export function FormPreview({ config, types, agencyName, tenantName }: { config:
       <Text size="xs" c="dimmed" px="sm" py={6} bg="gray.1">
         <FormattedMessage {...m.live} />
       </Text>
-      <iframe ref={frame} src="/embed/form#preview=1" title={intl.formatMessage(m.frameTitle)} data-testid="form-preview" style={{ border: 0, width: '100%', height, display: 'block' }} onLoad={send} />
+      <iframe ref={frame} src={`/embed/form#preview=1&locale=${encodeURIComponent(intl.locale)}`} title={intl.formatMessage(m.frameTitle)} data-testid="form-preview" style={{ border: 0, width: '100%', height, display: 'block' }} onLoad={send} />
     </Paper>
   );
 }

@@ -17,6 +17,7 @@ import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { METRIC_WORDS, formatMoney, formatPct, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
+import { slaCsv, usageCsv } from './reportCsv.ts';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { defineMessages } from '../../i18n/define.ts';
 
@@ -57,16 +58,11 @@ const m = defineMessages({
 const RANGES = ['2', '5', '11', '23'];
 
 function downloadUsage(intl: IntlShape, rows: UsageRow[]) {
-  saveFile(
-    toCsvFile(
-      ['customer', 'month', 'metric', 'quantity', 'unit', 'amount', 'currency'],
-      rows.map((u) => {
-        const w = METRIC_WORDS[u.metric];
-        return [u.tenant_name ?? '', u.period, w ? intl.formatMessage(w.label) : u.metric, u.quantity, w ? intl.formatMessage(w.unit) : '', (u.amount_cents / 100).toFixed(2), u.currency];
-      }),
-    ),
-    `usage-${monthsAgo(0)}.csv`,
-  );
+  const t = usageCsv(intl, rows, (metric) => {
+    const w = METRIC_WORDS[metric];
+    return w ? { label: intl.formatMessage(w.label), unit: intl.formatMessage(w.unit) } : null;
+  });
+  saveFile(toCsvFile(t.header, t.rows), `usage-${monthsAgo(0)}.csv`);
 }
 
 /** One metric's quantity and its billed amount, month by month. */
@@ -179,15 +175,10 @@ export function MspReportsPage() {
                   variant="default"
                   leftSection={<IconDownload size={16} />}
                   disabled={!slaRows.length}
-                  onClick={() =>
-                    saveFile(
-                      toCsvFile(
-                        ['customer', 'service_months', 'missed', 'compliance_pct', 'average_availability_pct', 'lowest_availability_pct', 'downtime_minutes'],
-                        slaRows.map((r) => [r.tenant_name, r.records, r.breached, r.compliance_pct.toFixed(1), r.avg_achieved_pct.toFixed(3), r.min_achieved_pct.toFixed(3), r.downtime_minutes]),
-                      ),
-                      `sla-${monthsAgo(0)}.csv`,
-                    )
-                  }
+                  onClick={() => {
+                    const t = slaCsv(intl, slaRows);
+                    saveFile(toCsvFile(t.header, t.rows), `sla-${monthsAgo(0)}.csv`);
+                  }}
                 >
                   <FormattedMessage {...m.downloadCsv} />
                 </Button>

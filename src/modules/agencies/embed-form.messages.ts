@@ -1,0 +1,88 @@
+/**
+ * The words of the embeddable voucher form (embed-assets/form.js) and of its loader's frame title
+ * (embed-assets/embed.js), in the catalog of the server's messages. The form runs on other sites
+ * without a library: it reads these messages from /embed/assets/form-messages.js (embed-catalogs.ts)
+ * and formats them itself — plain `{placeholders}`, `plural` and `select`, nothing more.
+ * Keys are the names form.js asks for.
+ */
+import { defineMessages } from '../../platform/i18n/intl.ts';
+
+export const embedFormMessages = defineMessages({
+  frameTitle: { id: 'embed_form.frame_title', defaultMessage: 'Voucher form' },
+  pageTitle: { id: 'embed_form.page_title', defaultMessage: 'Vouchers' },
+  loading: { id: 'embed_form.loading', defaultMessage: 'Loading…' },
+  agencyHeading: { id: 'embed_form.heading.agency', defaultMessage: '{agency} — vouchers' },
+  issuedFor: { id: 'embed_form.issued_for', defaultMessage: 'Issued on behalf of {tenant}' },
+  previewTitle: { id: 'embed_form.preview.title', defaultMessage: 'Preview' },
+  previewText: { id: 'embed_form.preview.text', defaultMessage: 'Issuing and lookups are disabled here.' },
+  rules: { id: 'embed_form.rules', defaultMessage: 'Rules' },
+  issueTitle: { id: 'embed_form.issue.title', defaultMessage: 'Issue a voucher' },
+  issueButton: { id: 'embed_form.issue.button', defaultMessage: 'Issue voucher' },
+  typeLabel: { id: 'embed_form.field.type', defaultMessage: 'Voucher type' },
+  referenceLabel: { id: 'embed_form.field.reference', defaultMessage: 'Your reference' },
+  nameLabel: { id: 'embed_form.field.name', defaultMessage: 'Recipient name' },
+  emailLabel: { id: 'embed_form.field.email', defaultMessage: 'Recipient email' },
+  noTypes: { id: 'embed_form.issue.no_types', defaultMessage: 'No voucher types are enabled for this form.' },
+  chooseType: { id: 'embed_form.check.type', defaultMessage: 'Choose a voucher type.' },
+  enterName: { id: 'embed_form.check.name', defaultMessage: 'Enter the name of the person who gets the voucher.' },
+  enterEmail: { id: 'embed_form.check.email', defaultMessage: 'Enter an email address like name@example.com, or leave it empty.' },
+  confirmTitle: { id: 'embed_form.confirm.title', defaultMessage: 'Issue this voucher?' },
+  confirmText: {
+    id: 'embed_form.confirm.text',
+    defaultMessage: '{hasEmail, select, yes {{voucher} for {name} ({email}).} other {{voucher} for {name}.}} The voucher is valid once issued.',
+  },
+  someVoucher: { id: 'embed_form.confirm.some_voucher', defaultMessage: 'A voucher' },
+  voucherWithValue: { id: 'embed_form.voucher_with_value', defaultMessage: '{voucher} ({value})' },
+  confirmYes: { id: 'embed_form.confirm.yes', defaultMessage: 'Yes, issue it' },
+  confirmChange: { id: 'embed_form.confirm.change', defaultMessage: 'Change something' },
+  issued: { id: 'embed_form.issued', defaultMessage: 'Voucher issued' },
+  copy: { id: 'embed_form.copy', defaultMessage: 'Copy' },
+  copied: { id: 'embed_form.copied', defaultMessage: 'Copied' },
+  lookupTitle: { id: 'embed_form.lookup.title', defaultMessage: 'Look up a voucher' },
+  lookupButton: { id: 'embed_form.lookup.button', defaultMessage: 'Look up' },
+  codeLabel: { id: 'embed_form.field.code', defaultMessage: 'Voucher code' },
+  enterCode: { id: 'embed_form.check.code', defaultMessage: 'Enter a voucher code.' },
+  checkForm: { id: 'embed_form.check.title', defaultMessage: 'Please check the form' },
+  detailVoucher: { id: 'embed_form.detail.voucher', defaultMessage: 'Voucher' },
+  detailStatus: { id: 'embed_form.detail.status', defaultMessage: 'Status' },
+  detailRecipient: { id: 'embed_form.detail.recipient', defaultMessage: 'Recipient' },
+  detailReference: { id: 'embed_form.detail.reference', defaultMessage: 'Reference' },
+  detailValid: { id: 'embed_form.detail.valid', defaultMessage: 'Valid' },
+  validRange: { id: 'embed_form.detail.valid_range', defaultMessage: '{from} – {to}' },
+  status: {
+    id: 'embed_form.status',
+    defaultMessage: '{status, select, issued {Issued} redeemed {Redeemed} void {Void} expired {Expired} other {{status}}}',
+  },
+  statusOn: { id: 'embed_form.status_on', defaultMessage: '{status} on {date}' },
+  footer: { id: 'embed_form.footer', defaultMessage: 'Secured by Partnergate' },
+  tooManyTitle: { id: 'embed_form.problem.rate_limited.title', defaultMessage: 'Too many requests' },
+  tooManyText: {
+    id: 'embed_form.problem.rate_limited.text',
+    defaultMessage: 'This form allows a limited number of requests per minute. You can try again in {seconds, plural, one {# second} other {# seconds}}.',
+  },
+  readyTitle: { id: 'embed_form.ready.title', defaultMessage: 'Ready' },
+  readyText: { id: 'embed_form.ready.text', defaultMessage: 'You can send requests again.' },
+  unavailableTitle: { id: 'embed_form.problem.unavailable.title', defaultMessage: 'Temporarily unavailable' },
+  unavailableText: { id: 'embed_form.problem.unavailable.text', defaultMessage: 'The service cannot take requests right now. Please try again in a moment.' },
+  notSetUpTitle: { id: 'embed_form.problem.not_set_up.title', defaultMessage: 'This form is not set up correctly' },
+  tokenInvalid: { id: 'embed_form.problem.token_invalid', defaultMessage: 'Its access token is not valid. Please tell the site owner.' },
+  noToken: { id: 'embed_form.problem.no_token', defaultMessage: 'It has no access token. Copy the embed code from the Partnergate portal again.' },
+  disabledTitle: { id: 'embed_form.problem.disabled.title', defaultMessage: 'This form has been disabled' },
+  tokenRevoked: { id: 'embed_form.problem.token_revoked', defaultMessage: 'The provider revoked its access. Please tell the site owner.' },
+  agencyInactive: { id: 'embed_form.problem.agency_inactive', defaultMessage: 'The agency is no longer active with the provider.' },
+  vouchersUnavailableTitle: { id: 'embed_form.problem.tenant_inactive.title', defaultMessage: 'Vouchers are unavailable' },
+  tenantInactive: { id: 'embed_form.problem.tenant_inactive.text', defaultMessage: 'The provider is not accepting requests at the moment.' },
+  notFoundTitle: { id: 'embed_form.problem.not_found.title', defaultMessage: 'No voucher found' },
+  notFoundText: { id: 'embed_form.problem.not_found.text', defaultMessage: 'No voucher with this code was issued through this form. Check the code and try again.' },
+  typeNotAllowedTitle: { id: 'embed_form.problem.type_not_allowed.title', defaultMessage: 'Not available' },
+  typeNotAllowedText: { id: 'embed_form.problem.type_not_allowed.text', defaultMessage: 'This form cannot issue that kind of voucher.' },
+  fieldInvalid: {
+    id: 'embed_form.problem.field_invalid',
+    defaultMessage:
+      '{field, select, recipient_email {The email address is not valid.} recipient_name {The name is not valid.} reference {The reference is not valid.} type {The voucher type is not valid.} other {A field is not valid.}}',
+  },
+  networkTitle: { id: 'embed_form.problem.network.title', defaultMessage: 'No connection' },
+  networkText: { id: 'embed_form.problem.network.text', defaultMessage: 'The voucher service cannot be reached. Check your connection and try again.' },
+  wrongTitle: { id: 'embed_form.problem.other.title', defaultMessage: 'Something went wrong ({status})' },
+  wrongText: { id: 'embed_form.problem.other.text', defaultMessage: 'Please try again.' },
+});
