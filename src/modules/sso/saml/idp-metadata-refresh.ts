@@ -1,6 +1,6 @@
 /**
  * The identity provider's SAML metadata re-read from its address (a connection configured by metadata
- * URL): on a schedule (SAML_METADATA_REFRESH_INTERVAL_MS, daily by default) and on demand ("Check now").
+ * URL): on a schedule (the operator's SAML_METADATA_REFRESH_INTERVAL_MS, daily by default) and on demand ("Check now").
  * The fetch is the same private-address-refusing one the save uses (fetchIdpMetadata).
  *
  *  - new metadata that parses, for the same provider (entity id), replaces the stored one; a change of
@@ -15,15 +15,16 @@
 import { X509Certificate } from 'node:crypto';
 import { mutate, type Db } from '../../../platform/db/database.ts';
 import type { Clock } from '../../../platform/clock.ts';
+import { WakeableLoop } from '../../../platform/wakeable-loop.ts';
 import { systemContext, type RequestContext } from '../../../platform/http/request-context.ts';
 import type { AuditLog } from '../../audit/index.ts';
 import * as repo from '../sso.repo.ts';
+import { roundPeriodMs } from '../domain-recheck.ts';
 import type { ConnectionRow } from '../sso.repo.ts';
 import { SsoProtocolError } from '../sso.types.ts';
 import { fetchIdpMetadata, IdpMetadataError, parseIdpMetadata } from './idp-metadata.ts';
 
 const BATCH = 20;
-export const DEFAULT_METADATA_REFRESH_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export interface IdpMetadataRefreshDeps {
   db: Db;
@@ -53,10 +54,11 @@ export async function signingFingerprints(xml: string | null): Promise<string[]>
 
 export class IdpMetadataRefresh {
   readonly #d: IdpMetadataRefreshDeps;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<unknown> | null = null;
+  /** one round at a time on this instance; the claim keeps instances apart */
+  readonly #loop: WakeableLoop;
   constructor(d: IdpMetadataRefreshDeps) {
     this.#d = d;
+    this.#loop = new WakeableLoop(async () => (await this.runOnce()).refreshed, d.onError);
   }
 
   /** One round over the connections due; returns how many this instance re-read. */
@@ -120,23 +122,10 @@ export class IdpMetadataRefresh {
   }
 
   start(): void {
-    if (this.#d.intervalMs <= 0 || this.#timer) return;
-    // a tenth of the interval between rounds (at most a minute), as the domain re-check
-    const every = Math.min(60_000, Math.max(1000, Math.floor(this.#d.intervalMs / 10)));
-    this.#timer = setInterval(() => {
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .catch((e) => this.#d.onError(e))
-        .finally(() => {
-          this.#running = null;
-        });
-    }, every);
-    this.#timer.unref();
+    if (this.#d.intervalMs > 0) this.#loop.start(roundPeriodMs(this.#d.intervalMs));
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
