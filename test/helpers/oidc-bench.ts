@@ -89,17 +89,18 @@ export class OidcBench {
   /**
    * The organization's OpenID Connect connection, saved through the API (`over` replaces fields of the body), and
    * its client at the provider. With `singleLogout`, the client is then given the connection's back-channel
-   * logout address and our signed-out page, as an IT admin would after saving.
+   * logout address and our signed-out page, as an IT admin would after saving. `idp`: another provider than the bench's.
    */
-  async connect(o: OidcOrg, over: Record<string, unknown> = {}, opts: { singleLogout?: boolean } = {}): Promise<OidcConnected> {
+  async connect(o: OidcOrg, over: Record<string, unknown> = {}, opts: { singleLogout?: boolean; idp?: UpstreamIdp } = {}): Promise<OidcConnected> {
+    const idp = opts.idp ?? this.idp;
     const secret = `secret-${hex(16)}`;
     const client: UpstreamClient = { client_id: o.clientId, client_secret: secret, redirect_uris: [`${this.base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
-    this.idp.setClient(client);
+    idp.setClient(client);
     const body = {
       kind: 'oidc',
       name: 'Contoso sign-in',
       enabled: true,
-      oidc: { issuer: this.idp.issuer, client_id: o.clientId, auth_method: 'client_secret_basic', client_secret: secret, scopes: 'openid email profile groups' },
+      oidc: { issuer: idp.issuer, client_id: o.clientId, auth_method: 'client_secret_basic', client_secret: secret, scopes: 'openid email profile groups' },
       default_role: o.kind === 'partner' ? 'partner_auditor' : 'TENANT_USER',
       role_mappings: o.kind === 'partner' ? [{ group: 'Billing', role: 'partner_msp_billing' }, { group: 'Support', role: 'partner_msp_support' }] : [{ group: 'IT Admins', role: 'TENANT_ADMIN' }],
       trust_upstream_mfa: false,
@@ -112,7 +113,7 @@ export class OidcBench {
     const connectionId = r.body.connection.id as string;
     const logoutUrl = `${this.base}/sso/oidc/${connectionId}/backchannel-logout`;
     if (opts.singleLogout) {
-      this.idp.setClient({ ...client, backchannel_logout_uri: logoutUrl, backchannel_logout_session_required: true, post_logout_redirect_uris: [`${this.base}/sso/signed-out`] });
+      idp.setClient({ ...client, backchannel_logout_uri: logoutUrl, backchannel_logout_session_required: true, post_logout_redirect_uris: [`${this.base}/sso/signed-out`] });
     }
     return { secret, view: r.body, connectionId, client, logoutUrl };
   }

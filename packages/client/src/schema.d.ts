@@ -9895,11 +9895,17 @@ export interface components {
             name: string;
             oidc: {
                 auth_method: string;
+                /** @description where the provider sends a logout token when the person signs out there (Back-Channel Logout 1.0), to give the provider */
+                backchannel_logout_url: string;
                 client_id: string;
                 client_secret_set: boolean;
                 issuer: string;
                 jwks_url: string | null;
+                /** @description where the provider sends the person back after signing them out (post_logout_redirect_uri), to give the provider */
+                post_logout_redirect_url: string;
                 scopes: string;
+                /** @description whether signing out here also signs the person out at the provider: passed_on when the provider's discovery names an end_session_endpoint, no_sign_out_page when it names none, unknown when its settings could not be read just now */
+                sign_out_at_provider: "passed_on" | "no_sign_out_page" | "unknown";
             } | null;
             /** @description people who have signed in through this connection */
             people_signed_in: number;

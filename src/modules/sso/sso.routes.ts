@@ -22,6 +22,7 @@ import type { ConnectionInput, ConnectionRow, Org, SsoService } from './sso.serv
 import { SsoProtocolError } from './sso.types.ts';
 import * as S from './sso.schemas.ts';
 import { signingFingerprints } from './saml/idp-metadata-refresh.ts';
+import { SIGNED_OUT_PATH } from './sso-logout.ts';
 
 export const PARTNER_SSO_PERMISSION = 'partner.profile.update';
 export const TENANT_SSO_PERMISSION = 'tenant.update';
@@ -51,6 +52,9 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicU
             client_secret_set: c.oidc_client_secret_enc !== null,
             scopes: c.oidc_scopes ?? 'openid email profile',
             jwks_url: c.oidc_auth_method === 'private_key_jwt' ? `${publicUrl}/sso/oidc/${c.id}/jwks` : null,
+            backchannel_logout_url: `${publicUrl}/sso/oidc/${c.id}/backchannel-logout`,
+            post_logout_redirect_url: publicUrl + SIGNED_OUT_PATH,
+            sign_out_at_provider: await sso.logout.providerSignOut(c),
           }
         : null,
     saml:

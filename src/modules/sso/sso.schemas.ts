@@ -56,6 +56,12 @@ export const ConnectionDto = Type.Object(
         client_secret_set: Type.Boolean(),
         scopes: Type.String(),
         jwks_url: Nullable(Type.String({ description: 'our public key for private_key_jwt, to give the provider' })),
+        backchannel_logout_url: Type.String({ description: 'where the provider sends a logout token when the person signs out there (Back-Channel Logout 1.0), to give the provider' }),
+        post_logout_redirect_url: Type.String({ description: 'where the provider sends the person back after signing them out (post_logout_redirect_uri), to give the provider' }),
+        sign_out_at_provider: Type.Union([Type.Literal('passed_on'), Type.Literal('no_sign_out_page'), Type.Literal('unknown')], {
+          description:
+            "whether signing out here also signs the person out at the provider: passed_on when the provider's discovery names an end_session_endpoint, no_sign_out_page when it names none, unknown when its settings could not be read just now",
+        }),
       }),
     ),
     saml: Nullable(

@@ -4,14 +4,17 @@
  * there, the provider POSTs a logout token to the connection's address, and the portal sessions that came
  * from that provider session end — only those, only that connection's. Hand-built tokens the spec says to
  * refuse (wrong signature, another connection's audience, a replayed jti, no logout event, a nonce) are
- * answered 400 and end nothing. Runs on SQLite, and on PostgreSQL + Redis.
+ * answered 400 and end nothing. The connection's page model says whether signing out here is passed on to the
+ * provider (its discovery names an end_session_endpoint, or not, or cannot be read). Runs on SQLite, and on
+ * PostgreSQL + Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { TestApp } from '../../helpers/app.ts';
 import { startOidcBench, type OidcBench } from '../../helpers/oidc-bench.ts';
-import { UpstreamBrowser, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
+import { startUpstreamIdp, UpstreamBrowser, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
+import { freePort } from '../../helpers/server-process.ts';
 
 let bench: OidcBench;
 let t: TestApp;
@@ -157,6 +160,32 @@ describe('single logout from an OpenID Connect provider (back-channel)', () => {
     const back = await b.follow(`${idp.issuer}/session/end/confirm`, { method: 'POST', form: { xsrf, logout: 'yes' } });
     expect(b.visited.some((u) => u.startsWith(`${base}/sso/signed-out?state=`))).toBe(true);
     expect(new URL(back.url).pathname).toBe('/login');
+  });
+
+  it("the connection says whether sign-out is passed on to the provider (its discovery's end_session_endpoint) and gives the back-channel address", async () => {
+    const o = await bench.organization('tenant');
+    const { connectionId, view } = await bench.connect(o);
+    expect(view.connection.oidc).toMatchObject({
+      sign_out_at_provider: 'passed_on',
+      backchannel_logout_url: `${base}/sso/oidc/${connectionId}/backchannel-logout`,
+      post_logout_redirect_url: `${base}/sso/signed-out`,
+    });
+    // a provider without RP-initiated logout: its discovery names no end_session_endpoint
+    const plain = await startUpstreamIdp({ signOutPage: false });
+    try {
+      const meta = (await (await fetch(`${plain.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(meta.end_session_endpoint).toBeUndefined();
+      const p = await bench.organization('tenant');
+      await bench.connect(p, {}, { idp: plain });
+      expect((await p.admin.get(`${p.prefix}/sso`)).body.connection.oidc.sign_out_at_provider).toBe('no_sign_out_page');
+    } finally {
+      await plain.close();
+    }
+    // a provider that does not answer: the page cannot say
+    const gone = await bench.organization('tenant');
+    const port = await freePort();
+    await bench.connect(gone, { oidc: { issuer: `http://127.0.0.1:${port}`, client_id: gone.clientId, auth_method: 'client_secret_basic', client_secret: 'secret-gone-provider', scopes: 'openid email' } });
+    expect((await gone.admin.get(`${gone.prefix}/sso`)).body.connection.oidc.sign_out_at_provider).toBe('unknown');
   });
 
   it('a password session signs out as before: 204, nowhere to go on to', async () => {
