@@ -9922,8 +9922,18 @@ export interface components {
                 /** @example 2025-06-02T09:30:00.000Z */
                 idp_metadata_checked_at: string | null;
                 idp_metadata_error: string | null;
+                idp_metadata_failure: {
+                    /** @enum {unknown} */
+                    code: "address_refused" | "dns_failed" | "timeout" | "connection_failed" | "http_status" | "too_large" | "not_xml" | "no_identity_provider" | "several_identity_providers" | "no_entity_id" | "no_sign_in_address" | "no_signing_certificate" | "other_identity_provider";
+                    /** @description its figures: status (http_status), kb (too_large), seconds (timeout), now and before, the entity ids (other_identity_provider) */
+                    params: {
+                        [key: string]: string | number;
+                    };
+                } | null;
                 /** @example 2025-06-02T09:30:00.000Z */
                 idp_metadata_read_at: string | null;
+                /** @description how often the metadata is read again from its address (the operator sets it) */
+                idp_metadata_refresh_seconds: number;
                 idp_metadata_set: boolean;
                 idp_metadata_url: string | null;
                 /** @description SHA-256 fingerprints of the identity provider's signing certificates */

@@ -1,3 +1,4 @@
+import { METADATA_FAILURE_CODES } from './saml/metadata-failure.ts';
 import { Type, Strict, Id, Nullable, Email } from '../../platform/http/schemas.ts';
 
 const Role = Type.String({ minLength: 1, maxLength: 64, description: 'a member role of the organization’s kind (see roles in the answer of GET)' });
@@ -74,7 +75,19 @@ export const ConnectionDto = Type.Object(
         allow_idp_initiated: Type.Boolean(),
         idp_metadata_read_at: Nullable(Type.String({ description: 'when the metadata was last read from its address' })),
         idp_metadata_checked_at: Nullable(Type.String({ description: 'when reading it was last tried' })),
-        idp_metadata_error: Nullable(Type.String({ description: 'why the last try failed; the last good metadata is still used' })),
+        idp_metadata_failure: Nullable(
+          Type.Object(
+            {
+              code: Type.Enum([...METADATA_FAILURE_CODES]),
+              params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+                description: 'its figures: status (http_status), kb (too_large), seconds (timeout), now and before, the entity ids (other_identity_provider)',
+              }),
+            },
+            { description: 'why the last try failed, as a code and its figures; the last good metadata is still used' },
+          ),
+        ),
+        idp_metadata_error: Nullable(Type.String({ description: 'why the last try failed, in English, for a failure recorded before failures were kept as a code (idp_metadata_failure)' })),
+        idp_metadata_refresh_seconds: Type.Integer({ description: 'how often the metadata is read again from its address (the operator sets it)' }),
         idp_signing_fingerprints: Type.Array(Type.String(), { description: "SHA-256 fingerprints of the identity provider's signing certificates" }),
         metadata_check_available: Type.Boolean(),
         sp_metadata_available: Type.Boolean(),

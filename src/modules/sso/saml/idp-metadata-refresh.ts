@@ -6,7 +6,8 @@
  *  - new metadata that parses, for the same provider (entity id), replaces the stored one; a change of
  *    signing certificates is audited (sso.idp_certificates_changed, old and new SHA-256 fingerprints);
  *  - a failed fetch, metadata that does not parse, or another provider's: the last good metadata stays —
- *    never fails open, never empties the certificates — and the failure is kept with its time to show.
+ *    never fails open, never empties the certificates — and the failure is kept with its time to show, as a
+ *    code and its figures (metadata-failure.ts) that the portal says in the reader's language.
  *
  * Like the domain re-check (../domain-recheck.ts), every instance runs rounds over the connections due;
  * unlike it, each connection is first claimed with a conditional write of its try time
@@ -21,8 +22,8 @@ import type { AuditLog } from '../../audit/index.ts';
 import * as repo from '../sso.repo.ts';
 import { roundPeriodMs } from '../domain-recheck.ts';
 import type { ConnectionRow } from '../sso.repo.ts';
-import { SsoProtocolError } from '../sso.types.ts';
-import { fetchIdpMetadata, IdpMetadataError, parseIdpMetadata } from './idp-metadata.ts';
+import { fetchIdpMetadata, IdpMetadataError, IdpMetadataUnreachable, parseIdpMetadata } from './idp-metadata.ts';
+import type { MetadataFailure } from './metadata-failure.ts';
 
 const BATCH = 20;
 
@@ -39,7 +40,9 @@ export interface RefreshOutcome {
   ok: boolean;
   /** the signing certificates changed (ok only) */
   changed: boolean;
+  /** the failure's code (null: none, or nothing was tried) */
   error: string | null;
+  failure: MetadataFailure | null;
 }
 
 /** SHA-256 fingerprints of the signing certificates (AA:BB:…), or the PEM's digest when it does not parse. */
@@ -81,34 +84,37 @@ export class IdpMetadataRefresh {
   /** "Check now": re-read one connection's metadata at once (the caller checked who may). */
   async refreshNow(ctx: RequestContext, connectionId: string): Promise<RefreshOutcome> {
     const c = await repo.findConnection(this.#d.db.kysely, connectionId);
-    if (!c) return { ok: false, changed: false, error: 'This connection was removed.' };
+    if (!c) return { ok: false, changed: false, error: null, failure: null };
     await repo.updateConnection(this.#d.db.kysely, c.id, { saml_idp_metadata_checked_at: this.#d.clock.now().toISOString() });
     return this.#read(ctx, c);
   }
 
   async #read(ctx: RequestContext, c: ConnectionRow): Promise<RefreshOutcome> {
     const now = this.#d.clock.now().toISOString();
-    if (c.kind !== 'saml' || !c.saml_idp_metadata_url) return { ok: false, changed: false, error: 'This connection has no metadata address.' };
+    if (c.kind !== 'saml' || !c.saml_idp_metadata_url) return { ok: false, changed: false, error: null, failure: null };
     let xml: string;
     try {
       const got = await fetchIdpMetadata(c.saml_idp_metadata_url, { allowPrivate: this.#d.allowPrivateTargets });
       const before = c.saml_idp_metadata_xml ? await parseIdpMetadata(c.saml_idp_metadata_xml).catch(() => null) : null;
       if (before && got.metadata.entityId !== before.entityId) {
-        throw new IdpMetadataError(`The metadata now describes another identity provider (${got.metadata.entityId}, not ${before.entityId}).`);
+        throw new IdpMetadataError(`The metadata now describes another identity provider (${got.metadata.entityId}, not ${before.entityId}).`, 'other_identity_provider', {
+          now: got.metadata.entityId,
+          before: before.entityId,
+        });
       }
       xml = got.xml;
     } catch (e) {
-      if (!(e instanceof SsoProtocolError) && !(e instanceof IdpMetadataError)) throw e;
-      const error = e instanceof IdpMetadataError ? e.reason : e.detail;
-      // the last good metadata stays; only the failure and its time are written
-      await repo.updateConnection(this.#d.db.kysely, c.id, { saml_idp_metadata_checked_at: now, saml_idp_metadata_error: error });
-      return { ok: false, changed: false, error };
+      if (!(e instanceof IdpMetadataUnreachable) && !(e instanceof IdpMetadataError)) throw e;
+      const { failure } = e;
+      // the last good metadata stays; only the failure (its code and figures) and its time are written
+      await repo.updateConnection(this.#d.db.kysely, c.id, { saml_idp_metadata_checked_at: now, saml_idp_metadata_error: failure.code, saml_idp_metadata_error_params: JSON.stringify(failure.params) });
+      return { ok: false, changed: false, error: failure.code, failure };
     }
     const oldPrints = await signingFingerprints(c.saml_idp_metadata_xml);
     const newPrints = await signingFingerprints(xml);
     const changed = oldPrints.join(',') !== newPrints.join(',');
     await mutate(this.#d.db, async (trx) => {
-      await repo.updateConnection(trx, c.id, { saml_idp_metadata_xml: xml, saml_idp_metadata_checked_at: now, saml_idp_metadata_read_at: now, saml_idp_metadata_error: null });
+      await repo.updateConnection(trx, c.id, { saml_idp_metadata_xml: xml, saml_idp_metadata_checked_at: now, saml_idp_metadata_read_at: now, saml_idp_metadata_error: null, saml_idp_metadata_error_params: null });
       if (!changed) return;
       await this.#d.audit.record(trx, ctx, {
         action: 'sso.idp_certificates_changed',
@@ -118,7 +124,7 @@ export class IdpMetadataRefresh {
         details: { old_fingerprints: oldPrints, new_fingerprints: newPrints, metadata_url: c.saml_idp_metadata_url },
       });
     });
-    return { ok: true, changed, error: null };
+    return { ok: true, changed, error: null, failure: null };
   }
 
   start(): void {
