@@ -372,6 +372,7 @@ async function installSingleSignOn({ app, config, services, redis, onBackgroundE
     redis,
     redisKeyPrefix: config.redisKeyPrefix,
     domainRecheckIntervalMs: config.domainRecheckIntervalMs,
+    samlMetadataRefreshIntervalMs: config.samlMetadataRefreshIntervalMs,
     partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null,
     tenantsOf: (userId) => services.authz.snapshot.users.get(userId)?.tenants ?? new Map(),
     onError: onBackgroundError,

@@ -37,6 +37,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('SAML_METADATA_REFRESH_INTERVAL_MS: a day by default, 5 minutes to 7 days, refused outside with the bounds named', () => {
+    expect(loadConfig({}).samlMetadataRefreshIntervalMs).toBe(86_400_000);
+    expect(loadConfig({ SAML_METADATA_REFRESH_INTERVAL_MS: '300000' }).samlMetadataRefreshIntervalMs).toBe(300_000);
+    expect(loadConfig({ SAML_METADATA_REFRESH_INTERVAL_MS: '604800000' }).samlMetadataRefreshIntervalMs).toBe(604_800_000);
+    for (const bad of ['0', '299999', '604800001']) {
+      expect(() => loadConfig({ SAML_METADATA_REFRESH_INTERVAL_MS: bad })).toThrow(`Invalid setting SAML_METADATA_REFRESH_INTERVAL_MS: must be between 300000 and 604800000, got ${bad}`);
+    }
+    expect(() => loadConfig({ SAML_METADATA_REFRESH_INTERVAL_MS: 'daily' })).toThrow(/SAML_METADATA_REFRESH_INTERVAL_MS: must be an integer, got "daily"/);
+  });
+
   it('reads a config file; the environment wins; unknown keys are refused', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pgcfg-'));
     const file = path.join(dir, 'partnergate.json');

@@ -140,6 +140,8 @@ export interface Config {
   dnsResolver: string | null;
   /** how often verified sign-in domains are re-checked (ms); 0 = never */
   domainRecheckIntervalMs: number;
+  /** how often a SAML identity provider's metadata is re-read from its address (ms) */
+  samlMetadataRefreshIntervalMs: number;
   /** Stripe's API base URL (a Stripe data source's backfill and customer look-ups) */
   stripeApiBase: string;
 }
@@ -363,6 +365,7 @@ function buildConfig({ get, opt }: SettingReaders, configFile: string | null): C
     lifecycleSweepIntervalMs: get('LIFECYCLE_SWEEP_INTERVAL_MS'),
     dnsResolver: dnsResolver(opt('DNS_RESOLVER')),
     domainRecheckIntervalMs: get('DOMAIN_RECHECK_INTERVAL_MS'),
+    samlMetadataRefreshIntervalMs: get('SAML_METADATA_REFRESH_INTERVAL_MS'),
     stripeApiBase: get('STRIPE_API_BASE').replace(/\/+$/, ''),
     ...highAvailability({ get, opt }),
   };

@@ -246,6 +246,11 @@ export const SettingsSchema = Type.Object({
     description:
       "Milliseconds between re-checks of each verified sign-in domain's DNS TXT record (default a day); a domain whose record is gone loses its verification, stops routing its people to the company sign-in, and its owners are told. 0 = never re-checked.",
   }),
+  SAML_METADATA_REFRESH_INTERVAL_MS: int(300_000, 604_800_000, {
+    default: 86_400_000,
+    description:
+      "Milliseconds between re-reads of each SAML identity provider's metadata from its address, for connections set up by metadata address (default a day); a new signing certificate is taken and its owners see it, a failed read keeps the last good metadata. The owner's Check now reads it at once.",
+  }),
   LIFECYCLE_SWEEP_INTERVAL_MS: int(0, 3_600_000, { default: 60_000, description: 'Milliseconds between runs of the delegation lifecycle sweep (auto-extend, expiry, the 30/7/1-day notices); 0 = not started (tests drive it).' }),
   NOTIFY_WORKER_INTERVAL_MS: int(0, 3_600_000, { default: 1000, description: 'Milliseconds between runs of the events worker (fan-out of new events, due webhook deliveries, e-mail); 0 = not started (tests drive it).' }),
   STRIPE_API_BASE: url(['http:', 'https:'], {

@@ -3,7 +3,7 @@
  * company's identity provider is a second oidc-provider on loopback (test/helpers/oidc-upstream.ts) with
  * its own login form; the partner proved its domain against a real DNS server on loopback.
  *   partner owner        Single sign-on page: the verified domain, the provider form in words, a group
- *                        row (Billing → Billing), Save; "Test sign-in" opens the provider in a new window,
+ *                        row (Billing → Billing), Save; whether signing out is passed on; "Test sign-in" opens the provider in a new window,
  *                        signs in there and shows what the provider said and the role it would give
  *   a person of the      the sign-in page: their e-mail, "Sign in with your company" → the provider's
  *   domain               login form → back in the portal as a new person with the Billing role
@@ -89,6 +89,9 @@ describe('OpenID Connect single sign-on in the browser', () => {
       await expect.poll(async () => (await page.getByTestId('sso-logout-url').textContent()) ?? '', { timeout: 10_000 }).toMatch(/\/sso\/oidc\/[^/]+\/backchannel-logout$/);
       await page.getByRole('button', { name: 'Copy the sign-out address to give your provider', exact: true }).waitFor();
       expect(await page.getByTestId('sso-signed-out-url').textContent()).toMatch(/\/sso\/signed-out$/);
+      // the provider's discovery names a sign-out page: the page says signing out here is passed on
+      expect(await page.getByTestId('sso-sign-out-here').textContent()).toContain('Signing out of Partnergate also signs the person out at your provider');
+      expect(await page.getByTestId('sso-sign-out-there').textContent()).toContain('Your provider can sign people out of Partnergate');
       await check(page, `${tag}-configured`);
 
       // "Test sign-in": the provider in a new window, then what it said

@@ -101,7 +101,8 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function startUpstreamIdp(): Promise<UpstreamIdp> {
+/** `signOutPage: false`: a provider without RP-initiated logout (its discovery names no end_session_endpoint). */
+export async function startUpstreamIdp(opts: { signOutPage?: boolean } = {}): Promise<UpstreamIdp> {
   const people = new Map<string, UpstreamPerson>();
   const clients = new Map<string, ClientMetadata>();
   const server = http.createServer();
@@ -118,7 +119,7 @@ export async function startUpstreamIdp(): Promise<UpstreamIdp> {
     claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
     // rpInitiatedLogout is on by default (GET /session/end); backchannelLogout POSTs a logout token to each client's backchannel_logout_uri
-    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true } },
+    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true }, rpInitiatedLogout: { enabled: opts.signOutPage ?? true } },
     // the provider refuses to call loopback addresses (its SSRF guard): Partnergate listens on one in these tests
     fetch: ((url: string, options: RequestInit & { dispatcher?: unknown }) => fetch(url, { ...options, dispatcher: undefined } as RequestInit)) as never,
     ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },

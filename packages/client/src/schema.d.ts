@@ -9898,11 +9898,17 @@ export interface components {
             name: string;
             oidc: {
                 auth_method: string;
+                /** @description where the provider sends a logout token when the person signs out there (Back-Channel Logout 1.0), to give the provider */
+                backchannel_logout_url: string;
                 client_id: string;
                 client_secret_set: boolean;
                 issuer: string;
                 jwks_url: string | null;
+                /** @description where the provider sends the person back after signing them out (post_logout_redirect_uri), to give the provider */
+                post_logout_redirect_url: string;
                 scopes: string;
+                /** @description whether signing out here also signs the person out at the provider: passed_on when the provider's discovery names an end_session_endpoint, no_sign_out_page when it names none, unknown when its settings could not be read just now */
+                sign_out_at_provider: "passed_on" | "no_sign_out_page" | "unknown";
             } | null;
             /** @description people who have signed in through this connection */
             people_signed_in: number;
@@ -9919,8 +9925,18 @@ export interface components {
                 /** @example 2025-06-02T09:30:00.000Z */
                 idp_metadata_checked_at: string | null;
                 idp_metadata_error: string | null;
+                idp_metadata_failure: {
+                    /** @enum {unknown} */
+                    code: "address_refused" | "dns_failed" | "timeout" | "connection_failed" | "http_status" | "too_large" | "not_xml" | "no_identity_provider" | "several_identity_providers" | "no_entity_id" | "no_sign_in_address" | "no_signing_certificate" | "other_identity_provider";
+                    /** @description its figures: status (http_status), kb (too_large), seconds (timeout), now and before, the entity ids (other_identity_provider) */
+                    params: {
+                        [key: string]: string | number;
+                    };
+                } | null;
                 /** @example 2025-06-02T09:30:00.000Z */
                 idp_metadata_read_at: string | null;
+                /** @description how often the metadata is read again from its address (the operator sets it) */
+                idp_metadata_refresh_seconds: number;
                 idp_metadata_set: boolean;
                 idp_metadata_url: string | null;
                 /** @description SHA-256 fingerprints of the identity provider's signing certificates */

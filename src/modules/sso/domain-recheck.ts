@@ -10,11 +10,17 @@
  */
 import { mutate, type Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { WakeableLoop } from '../../platform/wakeable-loop.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
 import { DNS_UNANSWERED_GRACE_MS, type DomainsService } from '../domains/index.ts';
 import type { EventOutbox } from '../notifications/index.ts';
 
 const BATCH = 50;
+
+/** Time between rounds for a re-check every `intervalMs`: a tenth of it, from 1 s to a minute, so a row is looked at soon after it is due. */
+export function roundPeriodMs(intervalMs: number): number {
+  return Math.min(60_000, Math.max(1000, Math.floor(intervalMs / 10)));
+}
 
 export interface DomainRecheckDeps {
   db: Db;
@@ -27,10 +33,11 @@ export interface DomainRecheckDeps {
 
 export class DomainRecheck {
   readonly #d: DomainRecheckDeps;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<unknown> | null = null;
+  /** one round at a time on this instance */
+  readonly #loop: WakeableLoop;
   constructor(d: DomainRecheckDeps) {
     this.#d = d;
+    this.#loop = new WakeableLoop(async () => (await this.runOnce()).checked, d.onError);
   }
 
   /** One round: re-check the verified domains due; returns how many lost their verification. */
@@ -71,23 +78,10 @@ export class DomainRecheck {
   }
 
   start(): void {
-    if (this.#d.intervalMs <= 0 || this.#timer) return;
-    // a tenth of the interval between rounds (at most a minute): a domain is looked at soon after it is due
-    const every = Math.min(60_000, Math.max(1000, Math.floor(this.#d.intervalMs / 10)));
-    this.#timer = setInterval(() => {
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .catch((e) => this.#d.onError(e))
-        .finally(() => {
-          this.#running = null;
-        });
-    }, every);
-    this.#timer.unref();
+    if (this.#d.intervalMs > 0) this.#loop.start(roundPeriodMs(this.#d.intervalMs));
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

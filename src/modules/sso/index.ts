@@ -26,7 +26,7 @@ import type { EventOutbox } from '../notifications/index.ts';
 import { createFlowStore } from './sso-flows.ts';
 import { SsoService, SSO_FLOW_TTL_MS } from './sso.service.ts';
 import { DomainRecheck } from './domain-recheck.ts';
-import { DEFAULT_METADATA_REFRESH_INTERVAL_MS, IdpMetadataRefresh } from './saml/idp-metadata-refresh.ts';
+import { IdpMetadataRefresh } from './saml/idp-metadata-refresh.ts';
 
 export { SsoService, OIDC_CALLBACK_PATH, type SignedIn, type SignInPreview, type ConnectionInput } from './sso.service.ts';
 export { SsoBrowserFlow, registerSsoBrowserRoutes } from './sso-browser.routes.ts';
@@ -54,8 +54,8 @@ export interface CreateSsoDeps {
   /** Redis clients the app disconnects on close */
   redisClients: Redis[];
   domainRecheckIntervalMs: number;
-  /** how often a SAML provider's metadata is re-read from its address (default daily) */
-  samlMetadataRefreshIntervalMs?: number;
+  /** how often a SAML provider's metadata is re-read from its address (SAML_METADATA_REFRESH_INTERVAL_MS) */
+  samlMetadataRefreshIntervalMs: number;
   partnerOf: (userId: string) => string | null;
   /** the customers a person is a member of now (tenant id → role; the decision snapshot) */
   tenantsOf: (userId: string) => ReadonlyMap<string, string>;
@@ -80,7 +80,7 @@ export function createSso(d: CreateSsoDeps) {
     clock: d.clock,
     audit: d.audit,
     allowPrivateTargets: d.allowPrivateTargets ?? false,
-    intervalMs: d.samlMetadataRefreshIntervalMs ?? DEFAULT_METADATA_REFRESH_INTERVAL_MS,
+    intervalMs: d.samlMetadataRefreshIntervalMs,
     onError: (e) => d.onError(e, 'SAML metadata refresh'),
   });
   return { service, recheck, metadataRefresh };

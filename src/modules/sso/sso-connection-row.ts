@@ -104,7 +104,7 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
     break_glass_user_id: input.break_glass_user_id,
     updated_at: now,
     // read from its address just now: the schedule re-reads it a day after (saml/idp-metadata-refresh.ts)
-    ...(fetched ? { saml_idp_metadata_read_at: now, saml_idp_metadata_checked_at: now, saml_idp_metadata_error: null } : {}),
+    ...(fetched ? { saml_idp_metadata_read_at: now, saml_idp_metadata_checked_at: now, saml_idp_metadata_error: null, saml_idp_metadata_error_params: null } : {}),
     // switching it on again clears the operator's switch-off
     ...(input.enabled ? { switched_off_by: null, switched_off_at: null, switched_off_reason: null } : {}),
   };

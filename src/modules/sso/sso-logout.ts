@@ -34,6 +34,9 @@ export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backcha
 export const LOGOUT_TOKEN_MAX_AGE_S = 300;
 /** Allowed clock difference with the provider. */
 export const LOGOUT_TOKEN_SKEW_S = 60;
+/** How long a connection's page waits for the provider's settings before it says they could not be read. */
+export const PROVIDER_SIGN_OUT_WAIT_MS = 3_000;
+export type ProviderSignOut = 'passed_on' | 'no_sign_out_page' | 'unknown';
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 /** Why a logout token was refused (answered 400 with the reason, as §2.8 says). */
@@ -116,6 +119,29 @@ export class SsoLogout {
       url.searchParams.set('state', randomToken(16));
       return url.href;
     };
+  }
+
+  /**
+   * Whether signing out here also signs the person out at the connection's OpenID Connect provider, for its
+   * page: `passed_on` when the provider's discovery names an end_session_endpoint (signOutHandoff sends the
+   * browser there), `no_sign_out_page` when it names none, `unknown` when its settings cannot be read now
+   * (within PROVIDER_SIGN_OUT_WAIT_MS: the page does not wait on a provider that does not answer).
+   */
+  async providerSignOut(c: ConnectionRow): Promise<ProviderSignOut> {
+    if (c.kind !== 'oidc') return 'unknown';
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'unknown'>((resolve) => {
+      timer = setTimeout(() => resolve('unknown'), PROVIDER_SIGN_OUT_WAIT_MS);
+    });
+    const read = this.#d.oidc
+      .endSessionEndpoint(oidcSettings(this.#d.secretKey, c))
+      .then((endpoint): ProviderSignOut => (endpoint ? 'passed_on' : 'no_sign_out_page'))
+      .catch((): ProviderSignOut => 'unknown');
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

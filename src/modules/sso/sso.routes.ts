@@ -22,6 +22,8 @@ import type { ConnectionInput, ConnectionRow, Org, SsoService } from './sso.serv
 import { SsoProtocolError } from './sso.types.ts';
 import * as S from './sso.schemas.ts';
 import { signingFingerprints } from './saml/idp-metadata-refresh.ts';
+import { readMetadataFailure } from './saml/metadata-failure.ts';
+import { SIGNED_OUT_PATH } from './sso-logout.ts';
 
 export const PARTNER_SSO_PERMISSION = 'partner.profile.update';
 export const TENANT_SSO_PERMISSION = 'tenant.update';
@@ -32,11 +34,15 @@ export interface SsoRouteDeps {
   domains: DomainsService;
   access: Access;
   publicUrl: string;
+  /** SAML_METADATA_REFRESH_INTERVAL_MS, said on the page */
+  samlMetadataRefreshIntervalMs: number;
 }
 
-export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicUrl: string) {
+export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick<SsoRouteDeps, 'publicUrl' | 'samlMetadataRefreshIntervalMs'>) {
+  const { publicUrl } = d;
   const mappings = await sso.mappings(c.id);
   const saml = sso.adapter('saml');
+  const metadataFailure = readMetadataFailure(c.saml_idp_metadata_error, c.saml_idp_metadata_error_params);
   return {
     id: c.id,
     kind: c.kind,
@@ -51,6 +57,9 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicU
             client_secret_set: c.oidc_client_secret_enc !== null,
             scopes: c.oidc_scopes ?? 'openid email profile',
             jwks_url: c.oidc_auth_method === 'private_key_jwt' ? `${publicUrl}/sso/oidc/${c.id}/jwks` : null,
+            backchannel_logout_url: `${publicUrl}/sso/oidc/${c.id}/backchannel-logout`,
+            post_logout_redirect_url: publicUrl + SIGNED_OUT_PATH,
+            sign_out_at_provider: await sso.logout.providerSignOut(c),
           }
         : null,
     saml:
@@ -64,7 +73,9 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicU
             allow_idp_initiated: c.saml_allow_idp_initiated === 1,
             idp_metadata_read_at: c.saml_idp_metadata_read_at,
             idp_metadata_checked_at: c.saml_idp_metadata_checked_at,
-            idp_metadata_error: c.saml_idp_metadata_error,
+            idp_metadata_failure: metadataFailure.failure,
+            idp_metadata_error: metadataFailure.legacy,
+            idp_metadata_refresh_seconds: Math.round(d.samlMetadataRefreshIntervalMs / 1000),
             idp_signing_fingerprints: await signingFingerprints(c.saml_idp_metadata_xml),
             metadata_check_available: typeof saml?.refreshMetadata === 'function' && !!c.saml_idp_metadata_url,
             sp_metadata_available: typeof saml?.metadataXml === 'function',
@@ -95,7 +106,7 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
   const view = async (o: Org) => {
     const c = await d.sso.get(o);
     return {
-      connection: c ? await toConnectionDto(d.sso, c, d.publicUrl) : null,
+      connection: c ? await toConnectionDto(d.sso, c, d) : null,
       callback_url: d.sso.callbackUrl,
       roles: [...SSO_ROLES[o.type]],
       break_glass_candidates: await d.sso.breakGlassCandidates(o),
@@ -222,7 +233,7 @@ export function ssoRoutes(d: SsoRouteDeps): AudienceRoutes {
           d.access.operator(req, OPERATOR_SSO_PERMISSION);
           const q = req.query as { org_type: 'partner' | 'tenant'; org_id: string };
           const c = await d.sso.get({ type: q.org_type, id: q.org_id });
-          return { connection: c ? await toConnectionDto(d.sso, c, d.publicUrl) : null };
+          return { connection: c ? await toConnectionDto(d.sso, c, d) : null };
         },
       );
       app.post(
@@ -242,7 +253,7 @@ export function ssoRoutes(d: SsoRouteDeps): AudienceRoutes {
           const found = await d.sso.findById((req.params as { connection_id: string }).connection_id);
           if (!found) throw E.sso_connection_not_found();
           const c = await d.sso.switchOff(req.ctx(), { type: found.org_type, id: found.org_id }, (req.body as { reason: string }).reason);
-          return { connection: await toConnectionDto(d.sso, c, d.publicUrl) };
+          return { connection: await toConnectionDto(d.sso, c, d) };
         },
       );
     },

@@ -1,3 +1,4 @@
+import { METADATA_FAILURE_CODES } from './saml/metadata-failure.ts';
 import { Type, Strict, Id, Nullable, Email } from '../../platform/http/schemas.ts';
 
 const Role = Type.String({ minLength: 1, maxLength: 64, description: 'a member role of the organization’s kind (see roles in the answer of GET)' });
@@ -56,6 +57,12 @@ export const ConnectionDto = Type.Object(
         client_secret_set: Type.Boolean(),
         scopes: Type.String(),
         jwks_url: Nullable(Type.String({ description: 'our public key for private_key_jwt, to give the provider' })),
+        backchannel_logout_url: Type.String({ description: 'where the provider sends a logout token when the person signs out there (Back-Channel Logout 1.0), to give the provider' }),
+        post_logout_redirect_url: Type.String({ description: 'where the provider sends the person back after signing them out (post_logout_redirect_uri), to give the provider' }),
+        sign_out_at_provider: Type.Union([Type.Literal('passed_on'), Type.Literal('no_sign_out_page'), Type.Literal('unknown')], {
+          description:
+            "whether signing out here also signs the person out at the provider: passed_on when the provider's discovery names an end_session_endpoint, no_sign_out_page when it names none, unknown when its settings could not be read just now",
+        }),
       }),
     ),
     saml: Nullable(
@@ -68,7 +75,19 @@ export const ConnectionDto = Type.Object(
         allow_idp_initiated: Type.Boolean(),
         idp_metadata_read_at: Nullable(Type.String({ description: 'when the metadata was last read from its address' })),
         idp_metadata_checked_at: Nullable(Type.String({ description: 'when reading it was last tried' })),
-        idp_metadata_error: Nullable(Type.String({ description: 'why the last try failed; the last good metadata is still used' })),
+        idp_metadata_failure: Nullable(
+          Type.Object(
+            {
+              code: Type.Enum([...METADATA_FAILURE_CODES]),
+              params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+                description: 'its figures: status (http_status), kb (too_large), seconds (timeout), now and before, the entity ids (other_identity_provider)',
+              }),
+            },
+            { description: 'why the last try failed, as a code and its figures; the last good metadata is still used' },
+          ),
+        ),
+        idp_metadata_error: Nullable(Type.String({ description: 'why the last try failed, in English, for a failure recorded before failures were kept as a code (idp_metadata_failure)' })),
+        idp_metadata_refresh_seconds: Type.Integer({ description: 'how often the metadata is read again from its address (the operator sets it)' }),
         idp_signing_fingerprints: Type.Array(Type.String(), { description: "SHA-256 fingerprints of the identity provider's signing certificates" }),
         metadata_check_available: Type.Boolean(),
         sp_metadata_available: Type.Boolean(),

@@ -72,6 +72,8 @@ describe('IdP metadata re-read from its address', () => {
     const first = await c.view();
     expect(first.idp_metadata_read_at).toBeTruthy();
     expect(first.idp_metadata_error).toBeNull();
+    expect(first.idp_metadata_failure).toBeNull();
+    expect(first.idp_metadata_refresh_seconds).toBe(86_400);
     const oldPrints = await signingFingerprints(idp.metadataXml);
     expect(first.idp_signing_fingerprints).toEqual(oldPrints);
     // not due yet: nothing is read
@@ -93,28 +95,37 @@ describe('IdP metadata re-read from its address', () => {
   it('a failed fetch, an invalid answer or another provider’s metadata keeps the last good metadata and shows the failure with its time', async () => {
     const c = await connectedByUrl();
     const good = (await t.services.db.kysely.selectFrom('sso_connections').select('saml_idp_metadata_xml').where('id', '=', c.id).executeTakeFirstOrThrow()).saml_idp_metadata_xml;
-    const cases: [string, { status: number; body: string }, RegExp][] = [
-      ['an error status', { status: 500, body: 'oops' }, /HTTP status 500/],
-      ['not metadata', { status: 200, body: '<html>sign in</html>' }, /./],
-      ['no signing certificate', { status: 200, body: idp.metadataXml.replace(/<(?:ds:)?X509Certificate>[^<]+<\/(?:ds:)?X509Certificate>/g, '') }, /certificate/],
-      ['another provider', { status: 200, body: other.metadataXml }, /another identity provider/],
+    const entityOf = (xml: string) => /entityID="([^"]+)"/.exec(xml)![1];
+    const cases: [string, { status: number; body: string }, { code: string; params: Record<string, unknown> }][] = [
+      ['an error status', { status: 500, body: 'oops' }, { code: 'http_status', params: { status: 500 } }],
+      ['not metadata', { status: 200, body: '<html>sign in</html>' }, { code: 'no_identity_provider', params: {} }],
+      ['not XML', { status: 200, body: '<EntityDescriptor' }, { code: 'not_xml', params: {} }],
+      ['no signing certificate', { status: 200, body: idp.metadataXml.replace(/<(?:ds:)?X509Certificate>[^<]+<\/(?:ds:)?X509Certificate>/g, '') }, { code: 'no_signing_certificate', params: {} }],
+      ['another provider', { status: 200, body: other.metadataXml }, { code: 'other_identity_provider', params: { now: entityOf(other.metadataXml), before: entityOf(idp.metadataXml) } }],
     ];
-    for (const [label, answer, words] of cases) {
+    for (const [label, answer, failure] of cases) {
       serving = answer;
       const outcome = await t.app.sso.adapter('saml')!.refreshMetadata!(systemContext('test'), c.id);
       expect(outcome.ok, label).toBe(false);
       const shown = await c.view();
-      expect(shown.idp_metadata_error, label).toMatch(words);
+      // a code and its figures, said in the reader's language by the portal; no English sentence is stored
+      expect(shown.idp_metadata_failure, label).toEqual(failure);
+      expect(shown.idp_metadata_error, label).toBeNull();
       expect(shown.idp_metadata_checked_at, label).toBeTruthy();
       expect(shown.idp_signing_fingerprints, label).toEqual(await signingFingerprints(idp.metadataXml));
-      const row = await t.services.db.kysely.selectFrom('sso_connections').select('saml_idp_metadata_xml').where('id', '=', c.id).executeTakeFirstOrThrow();
+      const row = await t.services.db.kysely.selectFrom('sso_connections').select(['saml_idp_metadata_xml', 'saml_idp_metadata_error']).where('id', '=', c.id).executeTakeFirstOrThrow();
       expect(row.saml_idp_metadata_xml, label).toBe(good);
+      expect(row.saml_idp_metadata_error, label).toBe(failure.code);
     }
+    // a failure recorded before codes were kept (an English sentence, no figures) is given back as it is
+    const sentence = 'The metadata address answered with HTTP status 503.';
+    await t.services.db.kysely.updateTable('sso_connections').set({ saml_idp_metadata_error: sentence, saml_idp_metadata_error_params: null }).where('id', '=', c.id).execute();
+    expect(await c.view()).toMatchObject({ idp_metadata_failure: null, idp_metadata_error: sentence });
     // the address answers well again: "Check now" from the portal clears the failure
     serving = { status: 200, body: idp.metadataXml };
     const checked = await c.owner.post(`/api/v1/partners/${c.partner.id}/sso/saml-metadata/check`);
     expect(checked.status, JSON.stringify(checked.body)).toBe(200);
-    expect(checked.body.connection.saml).toMatchObject({ idp_metadata_error: null, metadata_check_available: true });
+    expect(checked.body.connection.saml).toMatchObject({ idp_metadata_error: null, idp_metadata_failure: null, metadata_check_available: true });
   });
 
   it('"Check now" is the organization’s own, and only for a connection read from an address', async () => {

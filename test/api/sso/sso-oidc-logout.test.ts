@@ -4,85 +4,46 @@
  * there, the provider POSTs a logout token to the connection's address, and the portal sessions that came
  * from that provider session end — only those, only that connection's. Hand-built tokens the spec says to
  * refuse (wrong signature, another connection's audience, a replayed jti, no logout event, a nonce) are
- * answered 400 and end nothing. Runs on SQLite, and on PostgreSQL + Redis.
+ * answered 400 and end nothing. The connection's page model says whether signing out here is passed on to the
+ * provider (its discovery names an end_session_endpoint, or not, or cannot be read). Runs on SQLite, and on
+ * PostgreSQL + Redis.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { startOidcBench, type OidcBench } from '../../helpers/oidc-bench.ts';
+import { startUpstreamIdp, UpstreamBrowser, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
 import { freePort } from '../../helpers/server-process.ts';
-import { startUpstreamIdp, UpstreamBrowser, type UpstreamClient, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
 
+let bench: OidcBench;
 let t: TestApp;
-let dns: TestDnsServer;
 let idp: UpstreamIdp;
 let base: string;
 beforeAll(async () => {
-  dns = await startDnsServer();
-  idp = await startUpstreamIdp();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await startTestApp({ listen: true, port, config: { DNS_RESOLVER: dns.address, PUBLIC_URL: base, DOMAIN_RECHECK_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
+  bench = await startOidcBench();
+  ({ t, idp, base } = bench);
 }, 60_000);
-afterAll(async () => {
-  await t?.close();
-  await idp?.close();
-  await dns?.close();
-});
+afterAll(() => bench?.close());
 
-const hex = (n = 4) => randomBytes(n).toString('hex');
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /** A tenant with a verified domain and an OIDC connection whose client at the provider has our back-channel logout address. */
 async function connectedTenant() {
-  const w = await t.world.tenant();
-  const admin = await w.admin.login();
-  const prefix = `/api/v1/tenants/${w.id}`;
-  const domain = `contoso-${hex()}.com`;
-  const added = await admin.post(`${prefix}/domains`, { domain });
-  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
-  expect((await admin.post(`${prefix}/domains/${added.body.id}/check`)).body.status).toBe('verified');
-  const clientId = `partnergate-${hex()}`;
-  const secret = `secret-${hex(16)}`;
-  const client: UpstreamClient = { client_id: clientId, client_secret: secret, redirect_uris: [`${base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
-  idp.setClient(client);
-  const r = await admin.put(`${prefix}/sso`, {
-    kind: 'oidc',
-    name: 'Contoso sign-in',
-    enabled: true,
-    oidc: { issuer: idp.issuer, client_id: clientId, auth_method: 'client_secret_basic', client_secret: secret, scopes: 'openid email profile' },
-    default_role: 'TENANT_USER',
-    role_mappings: [],
-    trust_upstream_mfa: false,
-    require_sso: false,
-    break_glass_user_id: null,
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  const connectionId = r.body.connection.id as string;
-  const logoutUrl = `${base}/sso/oidc/${connectionId}/backchannel-logout`;
-  idp.setClient({ ...client, backchannel_logout_uri: logoutUrl, backchannel_logout_session_required: true, post_logout_redirect_uris: [`${base}/sso/signed-out`] });
-  return { id: w.id, domain, clientId, connectionId, logoutUrl };
+  const o = await bench.organization('tenant');
+  const c = await bench.connect(o, {}, { singleLogout: true });
+  return { id: o.id, domain: o.domain, clientId: o.clientId, connectionId: c.connectionId, logoutUrl: c.logoutUrl };
 }
 
-function person(domain: string): UpstreamPerson {
-  const local = `p${hex()}`;
-  const p: UpstreamPerson = { sub: `contoso|${local}`, email: `${local}@${domain}`, name: `Pat ${local}`, password: `pw-${hex()}`, groups: [], amr: ['pwd'] };
-  idp.setPerson(p);
-  return p;
-}
-
-const portal = (u: URL) => u.origin === base && !u.pathname.startsWith('/sso/');
+const person = (domain: string): UpstreamPerson => bench.person(domain);
 
 async function signIn(p: UpstreamPerson, b = new UpstreamBrowser()) {
-  const atIdp = await b.follow(`${base}/sso/start?email=${encodeURIComponent(p.email)}&return_to=/account`);
-  await b.signInAtProvider(atIdp.url, p.email, p.password, portal);
-  const session = b.cookie(new URL(base).host, 'partnergate_session');
+  const { session } = await bench.signIn(p, b);
   expect(session).toBeTruthy();
   return { b, session: session! };
 }
 
-const meStatus = async (session: string) => (await fetch(`${base}/api/v1/me`, { headers: { cookie: `partnergate_session=${session}` } })).status;
+const meStatus = (session: string) => bench.meStatus(session);
 
 /** A logout token signed with `key` (the provider's by default), with `claims` over a valid set. */
 async function logoutToken(claims: Record<string, unknown>, o: { key?: JWK; omit?: string[] } = {}) {
@@ -199,6 +160,32 @@ describe('single logout from an OpenID Connect provider (back-channel)', () => {
     const back = await b.follow(`${idp.issuer}/session/end/confirm`, { method: 'POST', form: { xsrf, logout: 'yes' } });
     expect(b.visited.some((u) => u.startsWith(`${base}/sso/signed-out?state=`))).toBe(true);
     expect(new URL(back.url).pathname).toBe('/login');
+  });
+
+  it("the connection says whether sign-out is passed on to the provider (its discovery's end_session_endpoint) and gives the back-channel address", async () => {
+    const o = await bench.organization('tenant');
+    const { connectionId, view } = await bench.connect(o);
+    expect(view.connection.oidc).toMatchObject({
+      sign_out_at_provider: 'passed_on',
+      backchannel_logout_url: `${base}/sso/oidc/${connectionId}/backchannel-logout`,
+      post_logout_redirect_url: `${base}/sso/signed-out`,
+    });
+    // a provider without RP-initiated logout: its discovery names no end_session_endpoint
+    const plain = await startUpstreamIdp({ signOutPage: false });
+    try {
+      const meta = (await (await fetch(`${plain.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(meta.end_session_endpoint).toBeUndefined();
+      const p = await bench.organization('tenant');
+      await bench.connect(p, {}, { idp: plain });
+      expect((await p.admin.get(`${p.prefix}/sso`)).body.connection.oidc.sign_out_at_provider).toBe('no_sign_out_page');
+    } finally {
+      await plain.close();
+    }
+    // a provider that does not answer: the page cannot say
+    const gone = await bench.organization('tenant');
+    const port = await freePort();
+    await bench.connect(gone, { oidc: { issuer: `http://127.0.0.1:${port}`, client_id: gone.clientId, auth_method: 'client_secret_basic', client_secret: 'secret-gone-provider', scopes: 'openid email' } });
+    expect((await gone.admin.get(`${gone.prefix}/sso`)).body.connection.oidc.sign_out_at_provider).toBe('unknown');
   });
 
   it('a password session signs out as before: 204, nowhere to go on to', async () => {

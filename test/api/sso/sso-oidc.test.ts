@@ -4,104 +4,27 @@
  * verified domains: Partnergate listens on a real port, the provider's login form is submitted over
  * HTTP, and openid-client checks the ID token. Runs on SQLite, and on PostgreSQL + Redis (flows in Redis).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
-import { freePort } from '../../helpers/server-process.ts';
-import { startUpstreamIdp, UpstreamBrowser, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
-import type { Client } from '../../helpers/http.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { hex, startOidcBench, type OidcBench, type OidcOrg } from '../../helpers/oidc-bench.ts';
+import { UpstreamBrowser, type UpstreamIdp, type UpstreamPerson } from '../../helpers/oidc-upstream.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
 
+let bench: OidcBench;
 let t: TestApp;
-let dns: TestDnsServer;
 let idp: UpstreamIdp;
 let base: string;
 beforeAll(async () => {
-  dns = await startDnsServer();
-  idp = await startUpstreamIdp();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await startTestApp({ listen: true, port, config: { DNS_RESOLVER: dns.address, PUBLIC_URL: base, DOMAIN_RECHECK_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
+  bench = await startOidcBench();
+  ({ t, idp, base } = bench);
 }, 60_000);
-afterAll(async () => {
-  await t?.close();
-  await idp?.close();
-  await dns?.close();
-});
+afterAll(() => bench?.close());
 
-const hex = (n = 4) => randomBytes(n).toString('hex');
-
-/** a person at the provider, on `domain` */
-function person(domain: string, over: Partial<UpstreamPerson> = {}): UpstreamPerson {
-  const local = `p${hex()}`;
-  const p: UpstreamPerson = { sub: `contoso|${local}`, email: `${local}@${domain}`, name: `Pat ${local}`, password: `pw-${hex()}`, groups: [], amr: ['pwd'], ...over };
-  idp.setPerson(p);
-  return p;
-}
-
-async function verifyDomain(admin: Client, prefix: string): Promise<string> {
-  const domain = `contoso-${hex()}.com`;
-  const added = await admin.post(`${prefix}/domains`, { domain });
-  expect(added.status).toBe(201);
-  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
-  expect((await admin.post(`${prefix}/domains/${added.body.id}/check`)).body.status).toBe('verified');
-  return domain;
-}
-
-interface Org {
-  kind: 'partner' | 'tenant';
-  id: string;
-  prefix: string;
-  admin: Client;
-  adminId: string;
-  adminEmail: string;
-  adminPassword: string;
-  domain: string;
-  clientId: string;
-}
-
-async function organization(kind: 'partner' | 'tenant'): Promise<Org> {
-  const w = kind === 'partner' ? await t.world.partner() : await t.world.tenant();
-  const user = 'owner' in w ? w.owner : w.admin;
-  const admin = await user.login();
-  const prefix = kind === 'partner' ? `/api/v1/partners/${w.id}` : `/api/v1/tenants/${w.id}`;
-  const domain = await verifyDomain(admin, prefix);
-  const clientId = `partnergate-${hex()}`;
-  return { kind, id: w.id, prefix, admin, adminId: user.id, adminEmail: user.email, adminPassword: user.password, domain, clientId };
-}
-
-async function connect(o: Org, over: Record<string, unknown> = {}) {
-  const secret = `secret-${hex(16)}`;
-  idp.setClient({ client_id: o.clientId, client_secret: secret, redirect_uris: [`${base}/sso/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' });
-  const body = {
-    kind: 'oidc',
-    name: 'Contoso sign-in',
-    enabled: true,
-    oidc: { issuer: idp.issuer, client_id: o.clientId, auth_method: 'client_secret_basic', client_secret: secret, scopes: 'openid email profile groups' },
-    default_role: o.kind === 'partner' ? 'partner_auditor' : 'TENANT_USER',
-    role_mappings: o.kind === 'partner' ? [{ group: 'Billing', role: 'partner_msp_billing' }, { group: 'Support', role: 'partner_msp_support' }] : [{ group: 'IT Admins', role: 'TENANT_ADMIN' }],
-    trust_upstream_mfa: false,
-    require_sso: false,
-    break_glass_user_id: null,
-    ...over,
-  };
-  const r = await o.admin.put(`${o.prefix}/sso`, body);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { secret, view: r.body };
-}
-
-const portal = (u: URL) => u.origin === base && !u.pathname.startsWith('/sso/');
+const person = (domain: string, over: Partial<UpstreamPerson> = {}) => bench.person(domain, over);
+const organization = (kind: 'partner' | 'tenant') => bench.organization(kind);
+const connect = (o: OidcOrg, over: Record<string, unknown> = {}) => bench.connect(o, over);
+const signIn = (p: UpstreamPerson, b?: UpstreamBrowser) => bench.signIn(p, b);
 const callback = (u: URL) => u.origin === base && u.pathname === '/sso/oidc/callback';
-
-/** /sso/start → the provider's login form → signed in → back here (stops at the portal page). */
-async function signIn(p: UpstreamPerson, b = new UpstreamBrowser()) {
-  const atIdp = await b.follow(`${base}/sso/start?email=${encodeURIComponent(p.email)}&return_to=/account`);
-  expect(atIdp.url).toContain(`${idp.issuer}/interaction/`);
-  expect(await atIdp.res.text()).toContain('Contoso sign-in');
-  const back = await b.signInAtProvider(atIdp.url, p.email, p.password, portal);
-  return { b, back, session: b.cookie(new URL(base).host, 'partnergate_session') };
-}
 
 async function me(session: string) {
   const r = await fetch(`${base}/api/v1/me`, { headers: { cookie: `partnergate_session=${session}` } });

@@ -11,6 +11,7 @@
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
 import { OutboundClient } from '../../../platform/outbound/outbound-http.ts';
 import { SsoProtocolError } from '../sso.types.ts';
+import { fetchFailureCode, type MetadataFailure, type MetadataFailureCode, type MetadataFailureParams } from './metadata-failure.ts';
 
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 
@@ -24,13 +25,24 @@ export interface IdpMetadata {
   wantsSignedRequests: boolean;
 }
 
-/** Why metadata cannot be used, in words the organization's administrator can act on. */
+/** Why metadata cannot be used: in words the organization's administrator can act on (`reason`, English), and as a code to keep. */
 export class IdpMetadataError extends Error {
   readonly reason: string;
-  constructor(reason: string) {
+  readonly failure: MetadataFailure;
+  constructor(reason: string, code: MetadataFailureCode, params: MetadataFailureParams = {}) {
     super(reason);
     this.reason = reason;
+    this.failure = { code, params };
     this.name = 'IdpMetadataError';
+  }
+}
+
+/** The metadata address could not be read (sso.provider_unreachable), with the failure as a code to keep. */
+export class IdpMetadataUnreachable extends SsoProtocolError {
+  readonly failure: MetadataFailure;
+  constructor(detail: string, code: MetadataFailureCode, params: MetadataFailureParams = {}) {
+    super('sso.provider_unreachable', detail);
+    this.failure = { code, params };
   }
 }
 
@@ -43,27 +55,27 @@ export async function parseIdpMetadata(xml: string): Promise<IdpMetadata> {
   try {
     doc = await parseDomFromString(xml);
   } catch {
-    throw new IdpMetadataError('The metadata is not well-formed XML.');
+    throw new IdpMetadataError('The metadata is not well-formed XML.', 'not_xml');
   }
   // An EntityDescriptor on its own or inside an EntitiesDescriptor (a federation's aggregate): exactly one must be an identity provider.
   const idps = xpath.selectElements(doc, `//*[local-name()='EntityDescriptor' and ${MD}][*[local-name()='IDPSSODescriptor' and ${MD}]]`);
-  if (idps.length === 0) throw new IdpMetadataError('The metadata describes no SAML identity provider (no IDPSSODescriptor).');
-  if (idps.length > 1) throw new IdpMetadataError('The metadata describes several identity providers; give the metadata of the one to use.');
+  if (idps.length === 0) throw new IdpMetadataError('The metadata describes no SAML identity provider (no IDPSSODescriptor).', 'no_identity_provider');
+  if (idps.length > 1) throw new IdpMetadataError('The metadata describes several identity providers; give the metadata of the one to use.', 'several_identity_providers');
   const entity = idps[0];
   const entityId = entity.getAttribute('entityID') ?? '';
-  if (!entityId) throw new IdpMetadataError('The identity provider has no entityID.');
+  if (!entityId) throw new IdpMetadataError('The identity provider has no entityID.', 'no_entity_id');
   const descriptor = xpath.selectElements(entity, `./*[local-name()='IDPSSODescriptor' and ${MD}]`)[0];
   const sso = xpath
     .selectElements(descriptor, `./*[local-name()='SingleSignOnService' and ${MD}]`)
     .find((e) => e.getAttribute('Binding') === REDIRECT_BINDING);
   const ssoUrl = sso?.getAttribute('Location') ?? '';
-  if (!/^https?:\/\//i.test(ssoUrl)) throw new IdpMetadataError('The identity provider has no sign-in address for the HTTP-Redirect binding.');
+  if (!/^https?:\/\//i.test(ssoUrl)) throw new IdpMetadataError('The identity provider has no sign-in address for the HTTP-Redirect binding.', 'no_sign_in_address');
   const signingCerts = xpath
     .selectElements(descriptor, `./*[local-name()='KeyDescriptor' and ${MD}][not(@use) or @use='signing']//*[local-name()='X509Certificate' and ${DS}]`)
     .map((e) => (e.textContent ?? '').replace(/\s+/g, ''))
     .filter((b64) => b64.length > 0)
     .map(toPem);
-  if (signingCerts.length === 0) throw new IdpMetadataError('The identity provider publishes no signing certificate.');
+  if (signingCerts.length === 0) throw new IdpMetadataError('The identity provider publishes no signing certificate.', 'no_signing_certificate');
   return { entityId, ssoUrl, signingCerts, wantsSignedRequests: descriptor.getAttribute('WantAuthnRequestsSigned') === 'true' };
 }
 
@@ -84,17 +96,21 @@ export const METADATA_MAX_BYTES = 512 * 1024;
 
 /**
  * The metadata XML at `url`, checked to describe one identity provider. Refused with
- * `sso.provider_unreachable` when it cannot be fetched (address refused, timeout, not 200, too large)
+ * `sso.provider_unreachable` (IdpMetadataUnreachable) when it cannot be fetched (address refused, timeout, not 200, too large)
  * and IdpMetadataError when what came back is not usable metadata.
  */
 export async function fetchIdpMetadata(url: string, o: MetadataFetchOptions): Promise<{ xml: string; metadata: IdpMetadata }> {
   const client = new OutboundClient({ allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs ?? METADATA_FETCH_TIMEOUT_MS, maxResponseBytes: (o.maxBytes ?? METADATA_MAX_BYTES) + 1 });
   try {
     const r = await client.get(url, { accept: 'application/samlmetadata+xml, application/xml, text/xml', 'user-agent': 'Partnergate-SSO/1' });
-    if (!r.ok) throw new SsoProtocolError('sso.provider_unreachable', `The metadata could not be fetched: ${r.detail}.`);
-    if (r.status !== 200) throw new SsoProtocolError('sso.provider_unreachable', `The metadata address answered with HTTP status ${r.status}.`);
+    if (!r.ok) {
+      const code = fetchFailureCode(r.failure);
+      throw new IdpMetadataUnreachable(`The metadata could not be fetched: ${r.detail}.`, code, code === 'timeout' ? { seconds: Math.ceil((o.timeoutMs ?? METADATA_FETCH_TIMEOUT_MS) / 1000) } : {});
+    }
+    if (r.status !== 200) throw new IdpMetadataUnreachable(`The metadata address answered with HTTP status ${r.status}.`, 'http_status', { status: r.status });
     if (r.truncated || Buffer.byteLength(r.body) > (o.maxBytes ?? METADATA_MAX_BYTES)) {
-      throw new SsoProtocolError('sso.provider_unreachable', `The metadata is larger than ${Math.round((o.maxBytes ?? METADATA_MAX_BYTES) / 1024)} KB.`);
+      const kb = Math.round((o.maxBytes ?? METADATA_MAX_BYTES) / 1024);
+      throw new IdpMetadataUnreachable(`The metadata is larger than ${kb} KB.`, 'too_large', { kb });
     }
     return { xml: r.body, metadata: await parseIdpMetadata(r.body) };
   } finally {

@@ -27,7 +27,10 @@ export interface SsoConnectionsTable {
   /** the last try at re-reading the metadata from its URL (saml/idp-metadata-refresh.ts), the last good read, and why the last try failed (null: it did not) */
   saml_idp_metadata_checked_at: Generated<string | null>;
   saml_idp_metadata_read_at: Generated<string | null>;
+  /** a failure's code (saml/metadata-failure.ts), or an English sentence in rows written before codes were kept (migration 0125) */
   saml_idp_metadata_error: Generated<string | null>;
+  /** the failure's figures, JSON (migration 0125) */
+  saml_idp_metadata_error_params: Generated<string | null>;
   /** our SAML private key (PEM), encrypted with SECRET_KEY */
   saml_sp_private_key_enc: string | null;
   /** our SAML certificate (PEM), public */

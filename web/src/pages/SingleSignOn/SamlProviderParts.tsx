@@ -14,6 +14,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { useApiMutation } from '../../query/query.ts';
 import { defineMessages } from '../../i18n/define.ts';
 import type { Draft, SetDraft } from './ssoDraft.ts';
+import { metadataFailureReason, metadataReadEvery } from './metadataFailure.ts';
 
 const m = defineMessages({
   idpInitiated: { id: 'single_sign_on.saml.idp_initiated', defaultMessage: 'Allow sign-in started at your identity provider' },
@@ -23,7 +24,7 @@ const m = defineMessages({
       'Lets people open this portal from your provider’s app list. Such a sign-in answers no request of ours, so someone holding a signed answer from your provider could sign a person in as someone else. Leave it off unless you need it. When on, only answers your provider signed are taken, each once.',
   },
   metadataTitle: { id: 'single_sign_on.saml.metadata.title', defaultMessage: 'Your provider’s metadata' },
-  readAt: { id: 'single_sign_on.saml.metadata.read_at', defaultMessage: 'Last read from its address on {date}. It is read again every day.' },
+  readAt: { id: 'single_sign_on.saml.metadata.last_read', defaultMessage: 'Last read from its address on {date}.' },
   neverRead: { id: 'single_sign_on.saml.metadata.never_read', defaultMessage: 'Not read from its address yet.' },
   failedTitle: { id: 'single_sign_on.saml.metadata.failed_title', defaultMessage: 'The last check did not work' },
   failed: {
@@ -59,15 +60,18 @@ export function SamlMetadataStatus({ c, org }: { c: SsoConnection; org: SsoOrg }
   const saml = c.saml;
   if (!saml?.idp_metadata_url) return null;
   const prints = saml.idp_signing_fingerprints;
+  const reason = metadataFailureReason(intl, saml.idp_metadata_failure, saml.idp_metadata_error);
   return (
     <Stack gap="xs" data-testid="sso-metadata-status">
       <Text size="sm" fw={500}>
         <FormattedMessage {...m.metadataTitle} />
       </Text>
-      <Text size="sm">{saml.idp_metadata_read_at ? intl.formatMessage(m.readAt, { date: formatDateTime(saml.idp_metadata_read_at) }) : intl.formatMessage(m.neverRead)}</Text>
-      {saml.idp_metadata_error && (
+      <Text size="sm" data-testid="sso-metadata-read">
+        {saml.idp_metadata_read_at ? intl.formatMessage(m.readAt, { date: formatDateTime(saml.idp_metadata_read_at) }) : intl.formatMessage(m.neverRead)} {metadataReadEvery(intl, saml.idp_metadata_refresh_seconds)}
+      </Text>
+      {reason && (
         <Alert color="yellow" title={intl.formatMessage(m.failedTitle)} data-testid="sso-metadata-failed">
-          {intl.formatMessage(m.failed, { date: formatDateTime(saml.idp_metadata_checked_at ?? saml.idp_metadata_read_at ?? ''), reason: saml.idp_metadata_error })}
+          {intl.formatMessage(m.failed, { date: formatDateTime(saml.idp_metadata_checked_at ?? saml.idp_metadata_read_at ?? ''), reason })}
         </Alert>
       )}
       {prints.length > 0 && (

@@ -54,12 +54,30 @@ const m = defineMessages({
   clientId: { id: 'single_sign_on.oidc.client_id', defaultMessage: 'Application (client) ID' },
   clientIdHelp: { id: 'single_sign_on.oidc.client_id_help', defaultMessage: 'The ID your provider gave Partnergate when you registered it as an application.' },
   authMethod: { id: 'single_sign_on.oidc.auth_method', defaultMessage: 'How Partnergate proves it is us' },
-  logoutUrl: { id: 'single_sign_on.oidc.logout_url', defaultMessage: 'When someone signs out at your company, they are signed out here too: give your provider this sign-out address (back-channel logout URL)' },
+  signOutTitle: { id: 'single_sign_on.oidc.sign_out.title', defaultMessage: 'Signing out' },
+  signOutPassedOn: {
+    id: 'single_sign_on.oidc.sign_out.passed_on',
+    defaultMessage: 'Signing out of Partnergate also signs the person out at your provider: its settings name a sign-out page, and we send them there after ending their session here.',
+  },
+  signOutNotPassedOn: {
+    id: 'single_sign_on.oidc.sign_out.no_sign_out_page',
+    defaultMessage: 'Signing out of Partnergate does not sign the person out at your provider: its settings name no sign-out page. They stay signed in there until they sign out there.',
+  },
+  signOutUnknown: {
+    id: 'single_sign_on.oidc.sign_out.unknown',
+    defaultMessage: 'Your provider’s settings could not be read just now, so we cannot say whether signing out of Partnergate also signs the person out there. Open this page again later.',
+  },
+  signOutThere: {
+    id: 'single_sign_on.oidc.sign_out.back_channel',
+    defaultMessage:
+      'Your provider can sign people out of Partnergate: when someone signs out there, it tells the address below, and the sessions they opened here through it end at once. Give this address to your provider for that.',
+  },
+  logoutUrl: { id: 'single_sign_on.oidc.sign_out.back_channel_url', defaultMessage: 'Sign-out address to give your provider (back-channel logout URL)' },
   logoutUrlCopy: { id: 'single_sign_on.oidc.logout_url_copy', defaultMessage: 'the sign-out address to give your provider' },
-  signedOutUrl: { id: 'single_sign_on.oidc.signed_out_url', defaultMessage: 'When someone signs out here, your provider is told and signs them out too, if it has a sign-out page. It sends them back to this address (post-logout redirect URI)' },
+  signedOutUrl: { id: 'single_sign_on.oidc.sign_out.post_logout_url', defaultMessage: 'Where your provider sends people back after signing them out (post-logout redirect URI)' },
   signedOutUrlCopy: { id: 'single_sign_on.oidc.signed_out_url_copy', defaultMessage: 'the address your provider sends people back to after signing out' },
   jwks: { id: 'single_sign_on.oidc.jwks', defaultMessage: 'Our public key address, to give your provider' },
-  jwksCopy: { id: 'single_sign_on.oidc.jwks_copy', defaultMessage: 'the our public key address, to give your provider' },
+  jwksCopy: { id: 'single_sign_on.oidc.jwks_copy', defaultMessage: 'our public key address, to give your provider' },
   saveFirst: { id: 'single_sign_on.oidc.save_first', defaultMessage: 'Save first: we then make a key for this connection and show the address of its public half here.' },
   clientSecret: { id: 'single_sign_on.oidc.client_secret', defaultMessage: 'Client secret' },
   clientSecretSaved: {
@@ -68,9 +86,9 @@ const m = defineMessages({
   },
   clientSecretNew: { id: 'single_sign_on.oidc.client_secret_new', defaultMessage: 'Kept encrypted and never shown again after saving.' },
   entityId: { id: 'single_sign_on.saml.entity_id', defaultMessage: 'Our identifier (entity ID)' },
-  entityIdCopy: { id: 'single_sign_on.saml.entity_id_copy', defaultMessage: 'the our identifier (entity id)' },
+  entityIdCopy: { id: 'single_sign_on.saml.entity_id_copy', defaultMessage: 'our identifier (entity ID)' },
   acs: { id: 'single_sign_on.saml.acs', defaultMessage: 'Where your provider sends people back (ACS URL)' },
-  acsCopy: { id: 'single_sign_on.saml.acs_copy', defaultMessage: 'the where your provider sends people back (acs url)' },
+  acsCopy: { id: 'single_sign_on.saml.acs_copy', defaultMessage: 'the address your provider sends people back to (ACS URL)' },
   downloadMetadata: { id: 'single_sign_on.saml.download_metadata', defaultMessage: 'Download our metadata' },
   metadataUrl: { id: 'single_sign_on.saml.metadata_url', defaultMessage: "Your provider's metadata address" },
   metadataUrlHelp: { id: 'single_sign_on.saml.metadata_url_help', defaultMessage: 'Where your provider publishes its SAML metadata, if it does.' },
@@ -153,12 +171,6 @@ export function OidcFields({ draft, set, c, callbackUrl }: { draft: Draft; set: 
   return (
     <>
       <CopyField label={intl.formatMessage(m.callback)} copyLabel={intl.formatMessage(m.callbackCopy)} value={callbackUrl} testId="sso-callback" />
-      {c ? (
-        <>
-          <CopyField label={intl.formatMessage(m.logoutUrl)} copyLabel={intl.formatMessage(m.logoutUrlCopy)} value={callbackUrl.replace(/\/sso\/oidc\/callback$/, `/sso/oidc/${c.id}/backchannel-logout`)} testId="sso-logout-url" />
-          <CopyField label={intl.formatMessage(m.signedOutUrl)} copyLabel={intl.formatMessage(m.signedOutUrlCopy)} value={callbackUrl.replace(/\/sso\/oidc\/callback$/, '/sso/signed-out')} testId="sso-signed-out-url" />
-        </>
-      ) : null}
       <TextInput
         label={intl.formatMessage(m.issuer)}
         description={intl.formatMessage(m.issuerHelp)}
@@ -198,7 +210,36 @@ export function OidcFields({ draft, set, c, callbackUrl }: { draft: Draft; set: 
           autoComplete="new-password"
         />
       )}
+      {c?.oidc ? <OidcSignOut oidc={c.oidc} /> : null}
     </>
+  );
+}
+
+const SIGN_OUT_HERE: Record<NonNullable<Connection['oidc']>['sign_out_at_provider'], Message> = {
+  passed_on: m.signOutPassedOn,
+  no_sign_out_page: m.signOutNotPassedOn,
+  unknown: m.signOutUnknown,
+};
+
+/** Signing out, both ways: whether signing out here reaches the provider (its discovery says), and the address for the provider to sign people out here. */
+function OidcSignOut({ oidc }: { oidc: NonNullable<Connection['oidc']> }) {
+  const intl = useIntl();
+  return (
+    <Stack gap="xs" data-testid="sso-sign-out">
+      <Title order={3} size="h5">
+        <FormattedMessage {...m.signOutTitle} />
+      </Title>
+      <Text size="sm" data-testid="sso-sign-out-here">
+        <FormattedMessage {...SIGN_OUT_HERE[oidc.sign_out_at_provider]} />
+      </Text>
+      {oidc.sign_out_at_provider !== 'no_sign_out_page' && (
+        <CopyField label={intl.formatMessage(m.signedOutUrl)} copyLabel={intl.formatMessage(m.signedOutUrlCopy)} value={oidc.post_logout_redirect_url} testId="sso-signed-out-url" />
+      )}
+      <Text size="sm" data-testid="sso-sign-out-there">
+        <FormattedMessage {...m.signOutThere} />
+      </Text>
+      <CopyField label={intl.formatMessage(m.logoutUrl)} copyLabel={intl.formatMessage(m.logoutUrlCopy)} value={oidc.backchannel_logout_url} testId="sso-logout-url" />
+    </Stack>
   );
 }
 
