@@ -2,8 +2,9 @@
  * CSV import in the portal, at a laptop (1366 px) and a phone (390 px) width, by clicking:
  * the operator opens a source on Data sources → Import a file, picks what the file holds, uploads a
  * CSV, checks it (columns matched by their headers), matches the one column the file names its own
- * way, reads the first rows and each bad row's reason, then applies after confirming: the good rows
- * are records, the bad ones listed. No id on screen, no sideways scroll, axe finds nothing serious.
+ * way, reads the first rows and each bad row's reason — and, at the check already, the row naming a
+ * billing account that does not exist is "Held" with why, not "Ready" — then applies after
+ * confirming: the good rows are records, the held one waits, the bad ones listed. No id on screen, no sideways scroll, axe finds nothing serious.
  * Screenshots: artifacts/screenshots/data-import-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,12 +48,14 @@ describe('importing a CSV file', () => {
       const { source } = await t.services.dataSources.create(ctx, { name, kinds: ['billing_accounts', 'invoices'], scope: { all: true, tenant_ids: [], partner_ids: [] } });
       const ban = unique('BAN').toUpperCase();
       await t.services.dataSources.applySyncLines(source.id, [{ kind: 'billing_account', external_id: `acct-${ban}`, version: 1, data: { account_number: ban, tenant_ref: tenant.slug, name: 'Head office', currency: 'EUR' } }]);
+      const missing = `4711-${w}-${unique('x').slice(-6)}`;
       const tag = `INV${w}${Date.now().toString(36).toUpperCase()}`;
       const csv = [
         'Invoice ID,BAN,Reference no,Period,Issued at,Due at,Currency,Subtotal (cents),Tax cents,Total cents,Balance cents,Status',
         `${tag}-1,${ban},${tag}-1,2026-10,2026-11-01,2026-11-15,EUR,10000,2000,12000,12000,open`,
         `${tag}-2,${ban},${tag}-2,2026-13,2026-11-01,2026-11-15,EUR,ten,0,100,100,open`,
         `${tag}-3,${ban},${tag}-3,2026-10,2026-11-01,2026-11-15,EUR,5000,1000,6000,0,paid`,
+        `${tag}-4,${missing},${tag}-4,2026-10,2026-11-01,2026-11-15,EUR,100,0,100,100,open`,
       ].join('\n');
 
       const op = await t.world.operator();
@@ -69,11 +72,16 @@ describe('importing a CSV file', () => {
       await page.getByRole('option', { name: 'Invoices' }).click();
       await page.locator('input[type="file"]').setInputFiles({ name: 'invoices.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await page.getByRole('button', { name: 'Check the file' }).click();
-      await page.getByText('3 rows in the file').waitFor();
+      await page.getByText('4 rows in the file').waitFor();
       // the file names the invoice number its own way: the operator matches it
       await page.getByLabel('Number (required)', { exact: true }).first().click();
       await page.getByRole('option', { name: 'Reference no' }).click();
-      await page.getByText('3 rows in the file: 2 ready, 1 with errors.').waitFor();
+      await page.getByText('4 rows in the file: 2 ready, 1 held, 1 with errors.').waitFor();
+      // held at the check, before anything is applied: the row's badge and the reason in words
+      const firstRows = page.getByRole('region', { name: 'The first rows of the file' });
+      expect(await firstRows.getByRole('row').nth(4).textContent()).toContain('Held');
+      await page.getByRole('heading', { name: 'Rows that will be held: 1 row' }).waitFor();
+      expect(await page.getByTestId('import-held').innerText()).toContain(`Billing account ${missing} does not exist yet and is not created earlier in this file.`);
       const errors = page.getByTestId('import-errors');
       await expect.poll(() => errors.innerText()).toContain('“2026-13” is not a month written YYYY-MM.');
       expect(await errors.innerText()).toContain('“ten” is not a whole number of cents.');
@@ -82,13 +90,15 @@ describe('importing a CSV file', () => {
       await check(page, `preview-${w}`);
       expect(await t.services.db.kysely.selectFrom('invoices').select('id').where('number', 'like', `${tag}-%`).execute()).toHaveLength(0);
 
-      await page.getByRole('button', { name: 'Apply 2 rows' }).click();
+      await page.getByRole('button', { name: 'Apply 3 rows' }).click();
       const dialog = page.getByRole('dialog', { name: 'Apply this file?' });
       await dialog.getByText('1 with errors will be skipped').waitFor();
+      await dialog.getByText('1 row names something that does not exist yet: held until it appears.').waitFor();
       await screenshot(page, `data-import-confirm-${w}`);
       await dialog.getByRole('button', { name: 'Apply' }).click();
       await page.getByTestId('import-applied').waitFor();
-      expect(await page.getByTestId('import-applied').innerText()).toContain('2 applied');
+      expect(await page.getByTestId('import-applied').innerText()).toContain('2 applied, 0 unchanged, 1 waiting');
+      await page.getByRole('heading', { name: 'Rows held: 1 row' }).waitFor();
       await check(page, `applied-${w}`);
       expect(await t.services.db.kysely.selectFrom('invoices').select('id').where('number', 'like', `${tag}-%`).execute()).toHaveLength(2);
       await page.close();

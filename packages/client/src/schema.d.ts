@@ -8192,17 +8192,34 @@ export interface components {
                 type: string;
             }[];
             held: number;
+            /** @description rows that would be held (at the check) or were held (when applied), with why in words */
+            held_reasons: {
+                /** @description what the row waits for (at the check) */
+                missing?: {
+                    /** @description the account number, customer reference or invoice external id */
+                    key: string;
+                    kind: "billing_account" | "customer" | "invoice";
+                };
+                reason: string;
+                row: number;
+            }[];
+            /** @description rows that would be held: what they name does not exist yet and is not created earlier in the file */
+            held_rows: number;
             kind: string;
             mapping: {
                 [key: string]: string;
             };
             preview: {
+                /** @description no error in the row itself */
                 ok: boolean;
                 row: number;
+                status: "ready" | "held" | "error";
                 values: {
                     [key: string]: string;
                 };
             }[];
+            /** @description rows the applier would write (or find unchanged) */
+            ready_rows: number;
             rejected: number;
             results: {
                 reason?: string;
@@ -8231,17 +8248,34 @@ export interface components {
                 required: boolean;
                 type: string;
             }[];
+            /** @description rows that would be held (at the check) or were held (when applied), with why in words */
+            held_reasons: {
+                /** @description what the row waits for (at the check) */
+                missing?: {
+                    /** @description the account number, customer reference or invoice external id */
+                    key: string;
+                    kind: "billing_account" | "customer" | "invoice";
+                };
+                reason: string;
+                row: number;
+            }[];
+            /** @description rows that would be held: what they name does not exist yet and is not created earlier in the file */
+            held_rows: number;
             kind: string;
             mapping: {
                 [key: string]: string;
             };
             preview: {
+                /** @description no error in the row itself */
                 ok: boolean;
                 row: number;
+                status: "ready" | "held" | "error";
                 values: {
                     [key: string]: string;
                 };
             }[];
+            /** @description rows the applier would write (or find unchanged) */
+            ready_rows: number;
             rows: number;
             valid_rows: number;
         };

@@ -92,6 +92,11 @@ const Counts = Type.Object({ pages: Type.Integer(), customers: Type.Integer(), i
 const Kind = Type.Enum([...IMPORT_KINDS]);
 const Field = Type.Object({ name: Type.String(), required: Type.Boolean(), type: Type.String(), choices: Type.Optional(Type.Array(Type.String())), hint: Type.String() });
 const RowError = Type.Object({ row: Type.Integer({ description: 'the row’s number in the file (the header is row 1)' }), field: Nullable(Type.String()), reason: Type.String() });
+const HeldRow = Type.Object({
+  row: Type.Integer(),
+  reason: Type.String(),
+  missing: Type.Optional(Type.Object({ kind: Type.Union([Type.Literal('billing_account'), Type.Literal('customer'), Type.Literal('invoice')]), key: Type.String({ description: 'the account number, customer reference or invoice external id' }) }, { description: 'what the row waits for (at the check)' })),
+});
 const ImportBody = Strict({
   kind: Kind,
   csv: Type.String({ minLength: 1, maxLength: IMPORT_MAX_BYTES, description: 'the file’s text: a header row, then one row per record' }),
@@ -105,8 +110,11 @@ const Preview = Type.Object(
     mapping: Type.Record(Type.String(), Type.String()),
     rows: Type.Integer(),
     valid_rows: Type.Integer(),
-    preview: Type.Array(Type.Object({ row: Type.Integer(), values: Type.Record(Type.String(), Type.String()), ok: Type.Boolean() })),
+    ready_rows: Type.Integer({ description: 'rows the applier would write (or find unchanged)' }),
+    held_rows: Type.Integer({ description: 'rows that would be held: what they name does not exist yet and is not created earlier in the file' }),
+    preview: Type.Array(Type.Object({ row: Type.Integer(), values: Type.Record(Type.String(), Type.String()), ok: Type.Boolean({ description: 'no error in the row itself' }), status: Type.Union([Type.Literal('ready'), Type.Literal('held'), Type.Literal('error')]) })),
     errors: Type.Array(RowError),
+    held_reasons: Type.Array(HeldRow, { description: 'rows that would be held (at the check) or were held (when applied), with why in words' }),
   },
   { title: 'ImportPreview' },
 );
@@ -235,7 +243,7 @@ function importRoutes(app: App, imports: DataImport, access: Access): void {
     { ...OPERATOR, bodyLimit: IMPORT_MAX_BYTES + 64 * 1024, schema: { tags: TAGS, summary: 'Check a CSV file: its columns matched to the kind’s fields, the first rows, and each row’s errors — nothing is applied', params: Params, body: ImportBody, response: { 200: Preview, ...problems(400, 401, 403, 404) } } },
     async (req) => {
       gate(req);
-      return imports.preview(req.params.source_id, req.body.kind, req.body.csv, req.body.mapping);
+      return imports.preview(String(req.id), req.params.source_id, req.body.kind, req.body.csv, req.body.mapping);
     },
   );
   app.post(

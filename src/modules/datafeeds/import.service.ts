@@ -1,6 +1,7 @@
 /**
- * CSV import through a data source: preview (columns matched, first rows, each row's errors —
- * nothing written) and apply (only when confirmed; rows with errors are skipped and reported, the
+ * CSV import through a data source: preview (columns matched, first rows, each row's errors, and
+ * what applying would do to each good row — ready, held for a billing account or customer that does
+ * not exist and is not created earlier in the file, or refused — nothing written) and apply (only when confirmed; rows with errors are skipped and reported, the
  * others go through the applier as one batch, with its scope, held lines and audit).
  */
 import type { Clock } from '../../platform/clock.ts';
@@ -8,7 +9,7 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { DataSourcesService } from '../datasources/index.ts';
 import { dataFeedErrors as E } from './datafeeds.errors.ts';
 import { PREVIEW_ROWS, autoMap, checkRows, importFields, readCsv, requireKind, type CheckedRow, type ParsedFile, type RowError } from './csv-import.ts';
-import type { LineKind } from '../datasources/index.ts';
+import type { LineKind, Missing } from '../datasources/index.ts';
 
 interface Checked {
   kind: LineKind;
@@ -33,7 +34,8 @@ export class DataImport {
     return { kind, file, map, rows };
   }
 
-  #summary(c: Checked) {
+  #summary(c: Checked, checked?: Map<number, { status: string }>) {
+    const status = (r: CheckedRow): 'ready' | 'held' | 'error' => (r.errors.length ? 'error' : checked?.get(r.row)?.status === 'rejected' ? 'error' : checked?.get(r.row)?.status === 'held' ? 'held' : 'ready');
     return {
       kind: c.kind,
       columns: c.file.columns,
@@ -41,14 +43,29 @@ export class DataImport {
       mapping: c.map,
       rows: c.rows.length,
       valid_rows: c.rows.filter((r) => r.line).length,
-      preview: c.rows.slice(0, PREVIEW_ROWS).map((r) => ({ row: r.row, values: r.values, ok: r.errors.length === 0 })),
+      ready_rows: c.rows.filter((r) => status(r) === 'ready').length,
+      held_rows: c.rows.filter((r) => status(r) === 'held').length,
+      preview: c.rows.slice(0, PREVIEW_ROWS).map((r) => ({ row: r.row, values: r.values, ok: r.errors.length === 0, status: status(r) })),
       errors: c.rows.flatMap((r) => r.errors).slice(0, 1000) as RowError[],
     };
   }
 
-  async preview(sourceId: string, kind: string, csv: string, mapping?: Record<string, string>) {
-    await this.#ds.require(sourceId);
-    return this.#summary(this.#check(kind, csv, mapping));
+  /** The file checked, and its good rows run through the applier's checks without writing (a row naming what does not exist yet is held). */
+  async preview(requestId: string, sourceId: string, kind: string, csv: string, mapping?: Record<string, string>) {
+    const source = await this.#ds.require(sourceId);
+    const c = this.#check(kind, csv, mapping);
+    const good = c.rows.filter((r) => r.line);
+    const results = good.length ? await this.#ds.checkSyncLines(source, good.map((r) => r.line), requestId) : [];
+    const byRow = new Map(results.map((r, i) => [good[i].row, r]));
+    const summary = this.#summary(c, byRow);
+    const held: { row: number; reason: string; missing: Missing }[] = [];
+    for (const [row, r] of byRow) {
+      if (r.status === 'held') held.push({ row, reason: r.reason ?? '', missing: r.missing! });
+      // a row the applier would refuse joins the row report, as it does when applied
+      if (r.status === 'rejected') summary.errors.push({ row, field: null, reason: r.problem?.detail.replace(/^Line \d+: /, '') ?? 'Refused.' });
+    }
+    summary.errors.sort((a, b) => a.row - b.row);
+    return { ...summary, held_reasons: held.slice(0, 1000) };
   }
 
   async apply(ctx: RequestContext | undefined, sourceId: string, kind: string, csv: string, mapping: Record<string, string> | undefined, confirm: boolean) {
@@ -59,11 +76,12 @@ export class DataImport {
     const results = good.length ? await this.#ds.applySyncLines(source, good.map((r) => r.line), ctx) : [];
     const counts = { applied: 0, unchanged: 0, held: 0, rejected: 0 };
     for (const r of results) counts[r.status]++;
-    const summary = this.#summary(c);
+    const summary = this.#summary(c, new Map(results.map((r, i) => [good[i].row, r])));
     const rowResults = results.map((r, i) => ({ row: good[i].row, status: r.status, ...(r.problem ? { reason: r.problem.detail.replace(/^Line \d+: /, '') } : r.reason ? { reason: r.reason } : {}) }));
     // a row the applier refused joins the row report
     for (const r of rowResults) if (r.status === 'rejected') summary.errors.push({ row: r.row, field: null, reason: r.reason ?? 'Refused.' });
     summary.errors.sort((a, b) => a.row - b.row);
-    return { ...summary, ...counts, skipped: c.rows.length - good.length, results: rowResults };
+    const held = rowResults.filter((r) => r.status === 'held').map((r) => ({ row: r.row, reason: r.reason ?? '' }));
+    return { ...summary, held_reasons: held.slice(0, 1000), ...counts, skipped: c.rows.length - good.length, results: rowResults };
   }
 }

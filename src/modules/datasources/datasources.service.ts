@@ -18,6 +18,7 @@ import { heldLinesNowResolvable } from './held-line-reads.ts';
 import * as repo from './datasources.repo.ts';
 import { RecentTenantStates } from './sync-state-memo.ts';
 import { SyncApplier, type LineResult, type SyncLineInput, type SyncSource } from './sync-apply.ts';
+import { checkSyncLines, type CheckedLine } from './sync-check.ts';
 import { SOURCE_KINDS, displayVersion, type SourceKind } from './sync-lines.ts';
 import type { EmitRecordEvents } from './sync-events.ts';
 
@@ -191,6 +192,16 @@ export class DataSourcesService {
   }
 
   // ---- applying ------------------------------------------------------------------------------
+
+  /**
+   * What applying decoded lines would do, one result per line in order, with nothing written
+   * (sync-check.ts): ready, unchanged, held (and what for) or rejected — the applier's own checks,
+   * with earlier lines of the same batch counted as made.
+   */
+  async checkSyncLines(s: repo.SourceRow, lines: readonly unknown[], requestId: string): Promise<CheckedLine[]> {
+    const inputs = lines.map((value, i) => ({ line: i + 1, value }));
+    return asSystem(() => checkSyncLines(this.#d.db, this.syncSource(s), inputs, requestId));
+  }
 
   /**
    * The internal entry point (the sync API, and the Stripe webhook and CSV import built on it):

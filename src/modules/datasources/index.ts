@@ -21,6 +21,7 @@ export { DataSourcesService, SYNC_TOKEN_PREFIX, DEMO_SOURCE_ID, sourceContext, t
 export { dataSourceRoutes } from './datasources.routes.ts';
 export { registerSyncRoutes, splitNdjson, SYNC_BASE_PATH, SYNC_MAX_BYTES, SYNC_MAX_LINES, SYNC_BATCHES_PER_MINUTE } from './sync.routes.ts';
 export { dataSourceErrors } from './datasources.errors.ts';
+export type { CheckedLine, Missing } from './sync-check.ts';
 export { sourceDbContext, type LineResult, type LineStatus, type SyncLineInput, type SyncSource } from './sync-apply.ts';
 export { SOURCE_KINDS, LINE_KINDS, KIND_FIELDS, isRealTime, parseLine, type SourceKind, type LineKind } from './sync-lines.ts';
 export { seedDemoDataSource } from './datasources.demo.ts';

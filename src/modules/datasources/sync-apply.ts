@@ -26,13 +26,13 @@ import { sql } from 'kysely';
 import { mutate, enterDbContext, type Db, type Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { mapDbError } from '../../platform/errors/db-errors.ts';
-import { problemFrom } from '../../platform/errors/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './datasources.repo.ts';
 import { invoiceQueries } from '../resources/index.ts';
 import { billingLookups, tenantQueries } from '../tenants/index.ts';
-import { LINE_KINDS, parseLine, type LineKind, type ParsedLine } from './sync-lines.ts';
+import { LINE_KINDS, type LineKind, type ParsedLine } from './sync-lines.ts';
+import { checkLine, lineBefore, noteBan, planLine, rejectLine, unchangedResult, type LineLookups } from './sync-line-checks.ts';
 import { ID_PREFIX, applyPayment, deleteRecord, recordWrite, writeRecord, type Ba, type RecordKind, type RecordWrite } from './sync-writers.ts';
 import { EVENT_KINDS, RECORD_EVENT_TYPES, recordEvents, type EmitRecordEvents, type RecordEvent } from './sync-events.ts';
 import type { RecentTenantStates } from './sync-state-memo.ts';
@@ -162,41 +162,19 @@ export class SyncApplier {
     }
   }
 
-  #reject(input: SyncLineInput, err: AppError, head: { kind: string | null; external_id: string | null }): LineResult {
-    const problem = problemFrom(err, this.#requestId);
-    problem.line = input.line;
-    return { line: input.line, ...head, status: 'rejected', problem };
-  }
-
-  /** The checks every line passes first, without I/O: the line, and a kind the source owns. */
-  #check(source: SyncSource, input: SyncLineInput): { l: ParsedLine; head: { kind: string | null; external_id: string | null } } | { done: LineResult } {
-    const raw = input.value as { kind?: unknown; external_id?: unknown } | null;
-    const head = { kind: typeof raw?.kind === 'string' ? raw.kind : null, external_id: typeof raw?.external_id === 'string' ? raw.external_id : null };
-    if (input.parseError) return { done: this.#reject(input, E.line_malformed(`Line ${input.line} is not valid JSON: ${input.parseError}`), head) };
-    const parsed = parseLine(input.value);
-    if (!parsed.ok) return { done: this.#reject(input, E.line_malformed(`Line ${input.line}: ${parsed.detail}`, { fields: parsed.errors }), head) };
-    const l = parsed.line;
-    if (!source.kinds.includes(LINE_KINDS[l.kind])) return { done: this.#reject(input, E.kind_not_owned(`Line ${input.line}: this source is not set up to send ${LINE_KINDS[l.kind].replace('_', ' ')}.`), head) };
-    return { l, head };
-  }
-
-  #unchanged(input: SyncLineInput, head: Pick<LineResult, 'kind' | 'external_id'>, existing: repo.SyncRecordRow, version: string): LineResult {
-    return { line: input.line, ...head, status: 'unchanged', record_id: existing.deleted ? null : existing.record_id, reason: existing.version === version ? 'This version was applied before.' : 'A newer version was applied before; this older one is ignored.' };
-  }
-
   /**
    * A line planned in memory: its result when it writes nothing, the write it adds to the group,
    * or 'alone' when it is applied on its own (a deletion, a payment, a line that would be held or
    * refused, a record moving customer, an external id already in the group).
    */
   async #plan(source: SyncSource, input: SyncLineInput): Promise<Planned> {
-    const c = this.#check(source, input);
+    const c = checkLine(source, input, this.#requestId);
     if ('done' in c) return c;
     const { l, head } = c;
     const key = keyOf(l.kind, l.externalId);
     const existing = this.#records.get(key);
     if (existing === undefined || l.deleted || l.kind === 'payment') return 'alone';
-    if (existing && existing.version >= l.version) return { done: this.#unchanged(input, head, existing, l.version) };
+    if (existing && existing.version >= l.version) return { done: unchangedResult(input, head, existing, l.version) };
     if (this.#groupKeys.has(key)) return 'alone';
     const now = this.#batchNow;
     const sync = (recordId: string, tenantId: string) => ({ source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: 0, updated_at: now });
@@ -332,11 +310,9 @@ export class SyncApplier {
   }
 
   async #one(source: SyncSource, input: SyncLineInput, batchId: string | null, out: ApplyOutcome): Promise<LineResult> {
-    const c = this.#check(source, input);
+    const c = await lineBefore(source, input, this.#requestId, this.#look(source.id));
     if ('done' in c) return c.done;
-    const { l, head } = c;
-    const existing = await this.#existing(source.id, l.kind, l.externalId);
-    if (existing && existing.version >= l.version) return this.#unchanged(input, head, existing, l.version);
+    const { l, head, existing } = c;
     try {
       const r = await this.#write(source, l, existing, out);
       // a line that applies leaves nothing held under its key
@@ -348,9 +324,9 @@ export class SyncApplier {
         await repo.upsertHeld(this.#trx!, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
         return { line: input.line, ...head, status: 'held', reason: e.words };
       }
-      if (e instanceof AppError) return this.#reject(input, new AppError(e.code, e.status, `Line ${input.line}: ${e.detail}`, { fields: e.fields }), head);
+      if (e instanceof AppError) return rejectLine(this.#requestId, input, new AppError(e.code, e.status, `Line ${input.line}: ${e.detail}`, { fields: e.fields }), head);
       const mapped = mapDbError(e);
-      if (mapped && mapped.status < 500) return this.#reject(input, E.record_conflict(`Line ${input.line}: ${mapped.detail}`), head);
+      if (mapped && mapped.status < 500) return rejectLine(this.#requestId, input, E.record_conflict(`Line ${input.line}: ${mapped.detail}`), head);
       throw e;
     }
   }
@@ -361,30 +337,27 @@ export class SyncApplier {
     if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#trx!, h.id, 'applied', words, this.#now());
   }
 
-  /** A billing account by number: made earlier in this batch, or committed (read as the system, so one outside the source's scope is refused, not held). */
-  async #findBan(number: string): Promise<Ba | undefined> {
-    const b = this.#bans.get(number) ?? (await billingLookups.findBillingAccountByNumber(this.#committed, number));
-    if (b) this.#bans.set(number, b);
-    return b;
-  }
-
-  async #ban(number: string): Promise<Ba> {
-    const b = await this.#findBan(number);
-    if (!b) throw new Held(`ban:${number}`, `No billing account ${number} is known yet; the line waits until it appears.`);
-    return b;
-  }
-
-  async #tenantByRef(ref: string): Promise<string> {
-    const known = this.#tenantRefs.get(ref);
-    if (known) return known;
-    const t = await tenantQueries.findTenantBySlug(this.#committed, ref);
-    if (!t) throw new Held(`tenant:${ref}`, `No customer with the reference ${ref} is known yet; the line waits until it appears.`);
-    this.#tenantRefs.set(ref, t.id);
-    return t.id;
-  }
-
-  #inScope(source: SyncSource, tenantId: string) {
-    if (source.tenantIds !== null && !source.tenantIds.has(tenantId)) throw E.tenant_out_of_scope('This source may not write records for that customer.');
+  /**
+   * What the shared checks read (sync-line-checks.ts): this source's records in the batch's transaction; billing accounts
+   * made earlier in this batch or committed, and customers, read as the system (so one outside the source's scope is
+   * refused, not held).
+   */
+  #look(sourceId: string): LineLookups {
+    return {
+      existing: (kind, externalId) => this.#existing(sourceId, kind, externalId),
+      findBan: async (number) => {
+        const b = this.#bans.get(number) ?? (await billingLookups.findBillingAccountByNumber(this.#committed, number));
+        if (b) this.#bans.set(number, b);
+        return b;
+      },
+      tenantByRef: async (ref) => {
+        const known = this.#tenantRefs.get(ref);
+        if (known) return known;
+        const t = await tenantQueries.findTenantBySlug(this.#committed, ref);
+        if (t) this.#tenantRefs.set(ref, t.id);
+        return t?.id;
+      },
+    };
   }
 
   /** After a line's savepoint is released: its kind's version and count, and its tenant, for the batch's end. */
@@ -411,60 +384,27 @@ export class SyncApplier {
       await repo.upsertSyncRecord(trx, { source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: deleted ? 1 : 0, updated_at: now });
     };
 
-    if (l.deleted) {
-      if (!existing || existing.deleted) return { status: 'unchanged', record_id: null, reason: 'There is no record to delete.' };
-      this.#inScope(source, existing.tenant_id);
+    const plan = await planLine(source, l, existing, this.#look(source.id));
+    if (plan.do === 'nothing') return { status: 'unchanged', record_id: null, reason: plan.reason };
+    if (plan.do === 'delete') {
+      const { record } = plan;
       await this.#sp(async (trx) => {
-        await deleteRecord(trx, l.kind, existing.record_id, now);
-        await book(trx, existing.record_id, existing.tenant_id, true);
+        await deleteRecord(trx, l.kind, record.record_id, now);
+        await book(trx, record.record_id, record.tenant_id, true);
       });
-      this.#booked(l.kind, l.version, existing.tenant_id, -1);
-      if (l.kind === 'invoice') out.invoiceTenants.add(existing.tenant_id);
+      this.#booked(l.kind, l.version, record.tenant_id, -1);
+      if (l.kind === 'invoice') out.invoiceTenants.add(record.tenant_id);
       return { status: 'applied', record_id: null, reason: 'Deleted.' };
     }
-
-    if (existing && !existing.deleted && existing.content_hash === l.contentHash) {
-      await this.#sp((trx) => book(trx, existing.record_id, existing.tenant_id, false));
-      this.#booked(l.kind, l.version, existing.tenant_id, 0);
-      return { status: 'unchanged', record_id: existing.record_id, reason: 'The content is the same as before; only the version moved.' };
+    if (plan.do === 'touch') {
+      const { record } = plan;
+      await this.#sp((trx) => book(trx, record.record_id, record.tenant_id, false));
+      this.#booked(l.kind, l.version, record.tenant_id, 0);
+      return { status: 'unchanged', record_id: record.record_id, reason: 'The content is the same as before; only the version moved.' };
     }
-    if (l.kind === 'payment' && existing && !existing.deleted) throw E.payment_immutable('This payment was applied before with other values; send a correction as an update of the invoice.');
-
-    const live = existing && !existing.deleted ? existing : undefined;
+    const { id, tenantId, ban, billTo, invoice, live } = plan;
     const d = l.data;
-    // resolve what the line names, before any write
-    let tenantId: string;
-    let ban: Ba | null = null;
-    let billTo: Ba | null = null;
-    let invoice: { id: string; tenant_id: string } | null = null;
-    if (l.kind === 'billing_account') {
-      tenantId = await this.#tenantByRef(String(d.tenant_ref));
-      const other = await this.#findBan(String(d.account_number));
-      if (other && other.tenant_id !== tenantId) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} belongs to another customer.`);
-      if (other && live && other.id !== live.record_id) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} is already another account of this customer.`);
-      ban = other ?? null;
-    } else if (l.kind === 'payment') {
-      const inv = await this.#existing(source.id, 'invoice', String(d.invoice_external_id));
-      if (!inv || inv.deleted) throw new Held(`invoice:${source.id}:${String(d.invoice_external_id)}`, `No invoice ${String(d.invoice_external_id)} from this source is known yet; the payment waits until it appears.`);
-      invoice = { id: inv.record_id, tenant_id: inv.tenant_id };
-      tenantId = inv.tenant_id;
-    } else if (l.kind === 'ticket' && !d.ban) {
-      tenantId = await this.#tenantByRef(String(d.tenant_ref));
-    } else {
-      ban = await this.#ban(String(d.ban));
-      tenantId = ban.tenant_id;
-      if (l.kind === 'ticket' && d.tenant_ref) {
-        const t = await this.#tenantByRef(String(d.tenant_ref));
-        if (t !== tenantId) throw E.record_conflict(`Billing account ${String(d.ban)} is not an account of customer ${String(d.tenant_ref)}.`);
-      }
-      if (l.kind === 'order' && d.bill_to_ban) billTo = await this.#ban(String(d.bill_to_ban));
-    }
-    this.#inScope(source, tenantId);
-    if (live && live.tenant_id !== tenantId) this.#inScope(source, live.tenant_id);
-
     const sameTenant = !!live && live.tenant_id === tenantId;
-    // a record keeps its id, even when it moves customer (deleted there, written again here)
-    const id = (l.kind === 'billing_account' ? ban?.id : undefined) ?? live?.record_id ?? newId(ID_PREFIX[l.kind]);
     let rw: RecordWrite | null = null;
     await this.#sp(async (trx) => {
       if (l.kind === 'payment') {
@@ -488,9 +428,7 @@ export class SyncApplier {
     this.#booked(l.kind, l.version, tenantId, live ? 0 : 1);
     if (l.kind === 'billing_account') {
       // the batch's later lines find the account as it is now, before the batch commits
-      if (ban ?? live) for (const [n, b] of this.#bans) if (b.id === id) this.#bans.delete(n);
-      this.#bans.set(String(d.account_number), { id, tenant_id: tenantId });
-      this.#noBans.delete(String(d.account_number));
+      noteBan(this.#bans, this.#noBans, String(d.account_number), id, tenantId, !!(ban ?? live));
       if ((rw as RecordWrite | null)?.insert) out.newBans.add(String(d.account_number));
     }
     if (l.kind === 'invoice' || l.kind === 'payment') out.invoiceTenants.add(tenantId);

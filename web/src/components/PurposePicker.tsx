@@ -4,7 +4,8 @@
  * access asks for or holds as sentences a customer reads.
  */
 import type { ReactNode } from 'react';
-import { Checkbox, Stack, Text } from '@mantine/core';
+import { Checkbox, Group, Stack, Text } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
 import { purposeKeys } from '../api/keys/purposes.ts';
 import { purposesApi } from '../api/purposes.ts';
 import { useApiQuery } from '../query/query.ts';
@@ -37,7 +38,15 @@ export function PurposePicker({ value, onChange, error, label, description }: { 
     <Checkbox.Group label={label} description={description} value={value} onChange={(v) => onChange?.(list.filter((p) => v.includes(p.id)).map((p) => p.id))} error={error} data-testid="purpose-picker">
       <Stack gap={6} mt={6}>
         {q.loading && <Text size="sm"><FormattedMessage {...m.loading} /></Text>}
-        {q.error !== null && q.error !== undefined && <Text size="sm" c="red"><FormattedMessage {...m.failed} /></Text>}
+        {q.error !== null && q.error !== undefined && (
+          // an icon and the darker red, so the failure is not told by a low-contrast colour alone
+          <Group gap={6} wrap="nowrap" data-testid="purpose-picker-failed">
+            <IconAlertCircle size={16} color="var(--mantine-color-red-9)" aria-hidden style={{ flexShrink: 0 }} />
+            <Text size="sm" c="red.9">
+              <FormattedMessage {...m.failed} />
+            </Text>
+          </Group>
+        )}
         {list.map((p) => (
           <Checkbox key={p.id} value={p.id} label={p.name} description={p.description} data-purpose={p.id} />
         ))}

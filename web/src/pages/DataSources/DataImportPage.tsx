@@ -6,12 +6,13 @@
 import { useState } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, FileInput, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, FileInput, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileImport } from '@tabler/icons-react';
 import { dataImportApi, type ImportAppliedDto, type ImportKind, type ImportPreviewDto } from '../../api/dataImport.ts';
 import { dataSourcesApi } from '../../api/dataSources.ts';
 import { dataSourceKeys } from '../../api/keys/dataSources.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { HeldRowsTable, RowStatusBadge } from './ImportHeldRows.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { defineMessages, type Message } from '../../i18n/define.ts';
@@ -43,6 +44,10 @@ const m = defineMessages({
     defaultMessage:
       '{count, plural, one {{count} row} other {{count} rows}} will be written as records of {name}. {skipped, plural, =0 {} other {{skipped} with errors will be skipped.}}',
   },
+  applyHeld: {
+    id: 'data_sources.import.apply_held',
+    defaultMessage: '{count, plural, one {{count} row names} other {{count} rows name}} something that does not exist yet: held until it appears.',
+  },
   cancel: { id: 'common.cancel', defaultMessage: 'Cancel' },
   apply: { id: 'data_sources.import.apply', defaultMessage: 'Apply' },
   appliedToast: { id: 'data_sources.import.applied_toast', defaultMessage: '{applied} applied, {unchanged} unchanged, {held} waiting for a billing account, {skipped} skipped.' },
@@ -52,14 +57,12 @@ const m = defineMessages({
   clearField: { id: 'data_sources.import.clear_field', defaultMessage: 'Clear {field}' },
   rowsSummary: {
     id: 'data_sources.import.rows_summary',
-    defaultMessage: '{rows, plural, one {{rows} row} other {{rows} rows}} in the file: {valid} ready, {invalid} with errors.',
+    defaultMessage: '{rows, plural, one {{rows} row} other {{rows} rows}} in the file: {valid} ready, {held, plural, =0 {} other {{held} held, }}{invalid} with errors.',
   },
   firstRows: { id: 'data_sources.import.first_rows', defaultMessage: 'First rows' },
   firstRowsLabel: { id: 'data_sources.import.first_rows_label', defaultMessage: 'The first rows of the file' },
   row: { id: 'data_sources.import.row', defaultMessage: 'Row' },
   check: { id: 'data_sources.import.check', defaultMessage: 'Check' },
-  ready: { id: 'data_sources.import.ready', defaultMessage: 'Ready' },
-  hasErrors: { id: 'data_sources.import.has_errors', defaultMessage: 'Has errors' },
   noErrors: { id: 'data_sources.import.no_errors', defaultMessage: 'No errors found.' },
   errorsTitle: {
     id: 'data_sources.import.errors_title',
@@ -256,6 +259,11 @@ export function DataImportPage() {
           <Text size="sm">
             <FormattedMessage {...m.applyText} values={{ count: preview?.valid_rows ?? 0, name: s?.name ?? '', skipped: preview ? Math.max(0, preview.rows - preview.valid_rows) : 0 }} />
           </Text>
+          {preview && preview.held_rows > 0 && (
+            <Text size="sm">
+              <FormattedMessage {...m.applyHeld} values={{ count: preview.held_rows }} />
+            </Text>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>
               <FormattedMessage {...m.cancel} />
@@ -295,7 +303,7 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
         ))}
       </SimpleGrid>
       <Text size="sm">
-        <FormattedMessage {...m.rowsSummary} values={{ rows: p.rows, valid: p.valid_rows, invalid: p.rows - p.valid_rows }} />
+        <FormattedMessage {...m.rowsSummary} values={{ rows: p.rows, valid: p.ready_rows, held: p.held_rows, invalid: p.rows - p.ready_rows - p.held_rows }} />
       </Text>
       <Title order={2} size="h4">
         <FormattedMessage {...m.firstRows} />
@@ -323,20 +331,15 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
                 {shown.map((f) => (
                   <Table.Td key={f.name}>{r.values[f.name]}</Table.Td>
                 ))}
-                <Table.Td>{r.ok ? (
-                    <Badge color="green" variant="light">
-                      <FormattedMessage {...m.ready} />
-                    </Badge>
-                  ) : (
-                    <Badge color="red" variant="light">
-                      <FormattedMessage {...m.hasErrors} />
-                    </Badge>
-                  )}</Table.Td>
+                <Table.Td>
+                  <RowStatusBadge status={r.status} />
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </section>
+      <HeldRowsTable held={p.held_reasons} count={p.held_rows} />
       <ErrorsTable errors={p.errors} />
     </Stack>
   );
@@ -394,6 +397,7 @@ function AppliedView({ r }: { r: ImportAppliedDto }) {
           <FormattedMessage {...m.appliedText} values={{ applied: r.applied, unchanged: r.unchanged, held: r.held, rejected: r.rejected, skipped: r.skipped }} />
         </Text>
       </Alert>
+      <HeldRowsTable held={r.held_reasons} count={r.held} applied />
       <ErrorsTable errors={r.errors} />
     </Stack>
   );

@@ -4,6 +4,7 @@
  * a role taken away stops working at the next request for links and people that already have it.
  */
 import { useEffect, useState } from 'react';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { Button, Checkbox, Group, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { delegationsApi } from '../../../api/delegations.ts';
 import { featuresApi, MEMBER_ROLE_LABELS } from '../../../api/features.ts';
@@ -109,9 +110,13 @@ function RoleLimit(props: { title: string; help: string; anyLabel: string; optio
         </Checkbox.Group>
       )}
       {value !== null && value.length === 0 && (
-        <Text size="xs" c="orange" mt="xs">
-          <FormattedMessage {...m.none} />
-        </Text>
+        // the warning is told by its icon and words, in the text's own colour (orange text on white fails WCAG AA contrast)
+        <Group gap={6} mt="xs" wrap="nowrap" align="flex-start" data-testid="roles-none-warning">
+          <IconAlertTriangle size={16} color="var(--mantine-color-orange-9)" aria-hidden style={{ flexShrink: 0 }} />
+          <Text size="xs">
+            <FormattedMessage {...m.none} />
+          </Text>
+        </Group>
       )}
     </Paper>
   );
