@@ -205,7 +205,7 @@ export class SnapshotEntities {
   /** The tenant object for an id (an inactive placeholder when unknown). */
   tenant(id: string): SnapTenant {
     let t = this.tenants.get(id);
-    if (!t) this.tenants.set(id, (t = { id, active: false, status: 'unknown' }));
+    if (!t) this.tenants.set(id, (t = { id, active: false, status: 'unknown', lastApprover: null }));
     return t;
   }
 

@@ -143,7 +143,7 @@ export class SnapshotLoader {
     // chunk (read-in-chunks.ts says why not keyset pages: 1.4–1.6 s of sorting per page under
     // row-level security), never held whole.
     await forEachChunk(this.#db, allDelegations, PAGE, (rows) => {
-      for (const r of rows) s.putDelegation(delegationInput(r));
+      s.putDelegations(rows.map(delegationInput));
     });
     await loadJit(db, s.jit, null);
     await loadLinkLimits(db, s.linkLimits, null);
@@ -217,7 +217,7 @@ export class SnapshotLoader {
     for (const ids of chunks([...(byKind.get('delegation') ?? [])])) {
       const rows = await db.selectFrom('delegations').select(DELEGATION_COLUMNS).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));
-      for (const r of rows) s.putDelegation(delegationInput(r));
+      s.putDelegations(rows.map(delegationInput));
       for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
     }
     for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])])) await applySuspendedTenants(db, s, ids);

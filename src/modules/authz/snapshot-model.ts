@@ -46,6 +46,8 @@ export interface SnapTenant {
   readonly id: string;
   active: boolean;
   status: string;
+  /** the approver of the last delegation of this tenant the snapshot took in (snapshot.ts: a shortcut of the build, never read by decide()) */
+  lastApprover: Approver | null;
 }
 
 /** A partner's delegation(s) on one tenant: one slot, or an array when several. */

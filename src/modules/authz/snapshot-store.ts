@@ -181,7 +181,7 @@ export interface DelegationsById {
 }
 
 /** What an empty view holds before its first fill (never read by decide()). */
-const UNKNOWN_TENANT: SnapTenant = { id: '', active: false, status: 'unknown' };
+const UNKNOWN_TENANT: SnapTenant = { id: '', active: false, status: 'unknown', lastApprover: null };
 const UNKNOWN_ROLE: SnapRole = { id: '', grants: NO_GRANTS };
 const NO_WORDS = new Int32Array(0);
 

@@ -88,7 +88,7 @@ const delegationArb = (id: string): fc.Arbitrary<DelegationInput> =>
     approvedBy: fc.option(fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c', 'usr_new'), { nil: null }),
   });
 
-type SnapshotOp = { put: DelegationInput } | { remove: string } | { gone: string } | { user: string; adminOf: string[] };
+type SnapshotOp = { put: DelegationInput } | { puts: DelegationInput[] } | { remove: string } | { gone: string } | { user: string; adminOf: string[] };
 
 /** Applies random puts and removals to a snapshot and to a plain Map, and expects the snapshot to answer like the Map. */
 function expectLikeAMap(ops: readonly SnapshotOp[], pool: readonly string[]): void {
@@ -104,6 +104,9 @@ function expectLikeAMap(ops: readonly SnapshotOp[], pool: readonly string[]): vo
     if ('put' in op) {
       s.putDelegation(op.put);
       model.set(op.put.id, op.put);
+    } else if ('puts' in op) {
+      s.putDelegations(op.puts);
+      for (const d of op.puts) model.set(d.id, d);
     } else if ('remove' in op) {
       s.removeDelegation(op.remove);
       model.delete(op.remove);
@@ -210,6 +213,30 @@ describe('delegation storage', () => {
     expect(JSON.parse(JSON.stringify(allowed))).toEqual({ allow: true, code: 'allowed', reason: 'The delegation role grants it.', matched: { source: 'delegation_role', grant: 'orders.*', role: 'MSP_FULL' }, via: 'delegation', tenantId: 'tnt_a', delegationId: first, bans: null, role: 'MSP_FULL' });
     expect(JSON.parse(JSON.stringify(expired))).toEqual({ allow: false, code: 'delegation_expired', reason: 'The delegation has expired.', matched: null, delegationId: first });
     expect(decide(s, { type: 'user', userId: 'usr_pa' }, 'orders.read', { tenantId: 'tnt_a' }, BASE + 1)).toMatchObject({ code: 'delegation_revoked', delegationId: second });
+  });
+});
+
+describe('delegation storage, a chunk at a time', () => {
+  it("takes a loader's chunk of puts (groups, an id twice in one chunk, an approver's last row replaced) as it takes them one by one", () => {
+    const pool = [...Array.from({ length: 40 }, () => newId('dlg')), 'dlg_0', 'dlg_acme', 'DLG_x'];
+    const put = fc.constantFrom(...pool).chain(delegationArb);
+    const opArb = fc.oneof(
+      // up to 80 rows: more than one of putDelegations' groups, and the pool's ids come back within a chunk
+      { weight: 3, arbitrary: fc.array(put, { minLength: 1, maxLength: 80 }).map((puts) => ({ puts })) },
+      { weight: 1, arbitrary: fc.constantFrom(...pool).map((id) => ({ remove: id })) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c', 'usr_new'), fc.subarray(['tnt_a', 'tnt_b', 'tnt_c'])).map(([user, adminOf]) => ({ user, adminOf })) },
+      { weight: 1, arbitrary: fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c', 'usr_new').map((gone) => ({ gone })) },
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 12 }), (ops) => expectLikeAMap(ops, pool)),
+      { numRuns: 150 },
+    );
+    // a delegation put again by the approver whose only row it was, then that approver loses its role: the new row follows
+    const [id, other] = pool;
+    const row = (dlg: string): DelegationInput => ({ id: dlg, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'MSP_FULL', status: 'active', startsAt: BASE, endsAt: BASE + 1e9, approvedBy: 'usr_tnt_a' });
+    const demoted: SnapshotOp = { user: 'usr_tnt_a', adminOf: [] };
+    expectLikeAMap([{ put: row(id) }, { put: row(id) }, demoted], pool);
+    expectLikeAMap([{ puts: [row(id)] }, { puts: [row(id), row(other), row(id)] }, demoted], pool);
   });
 });
 

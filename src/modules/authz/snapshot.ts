@@ -3,7 +3,8 @@
  * partners (status, capabilities, feature toggles), tenants (status), billing accounts,
  * delegations and roles. No I/O here: the loader (snapshot-loader.ts) fills it from the database
  * and keeps it current from the change feed. The entries' types live in snapshot-model.ts, the
- * people and organizations in snapshot-entities.ts, the delegation row layout in snapshot-store.ts.
+ * people and organizations in snapshot-entities.ts, the parts delegations share (policies, BAN
+ * lists) in snapshot-shared.ts, the delegation row layout in snapshot-store.ts.
  *
  * Shaped for 1M delegations, a few hundred nanoseconds per decision and under 250 bytes per
  * delegation all told (`npm run bench:authz` measures it):
@@ -28,13 +29,12 @@
  *    view for the one-delegation case (`peek(slot)`, nothing allocated), or a view of its own
  *    (`at(slot)`), so the engine's code and its answers are what they were with objects.
  */
-import { compileGrants, NO_GRANTS, type GrantSet } from './grant-set.ts';
 import { DELEGATION_STATUSES, EMPTY, EMPTY_DELEGATIONS, O_WHOLESALE, ORIGINS, TENANT_ADMIN, toMs, type Approver, type DelegationInput, type Policy, type SnapDelegation, type SnapPartner, type SnapTenant, type SnapUser } from './snapshot-model.ts';
 import {
   addSlot, DelegationView, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
   PACKED, PAGE_BITS, PAGE_SLOTS, packId, R, R_APPROVER, R_BANS, R_PARTNER, R_POLICY, R_TENANT, SLOT_MASK, T, unpackId, type DelegationsById,
 } from './snapshot-store.ts';
-import { SnapshotEntities } from './snapshot-entities.ts';
+import { SharedParts } from './snapshot-shared.ts';
 
 // what callers imported from here before the snapshot was split into its files
 export {
@@ -46,13 +46,10 @@ export {
 export { idFromWords, ID_WORDS, type DelegationsById } from './snapshot-store.ts';
 export { MfaPolicies } from './snapshot-entities.ts';
 
-export class AuthzSnapshot extends SnapshotEntities {
-  /** compiled grant lists shared by every delegation with the same list */
-  readonly #grantSets = new Map<string, GrantSet>();
-  /** policies shared by every delegation with the same role, overrides, scopes and client */
-  readonly #policies = new Map<string, Policy>();
-  /** one-account BAN lists of accounts the snapshot does not know, shared by every delegation covering that account (a known account keeps its own: SnapBan.list) */
-  readonly #banLists = new Map<string, readonly string[]>();
+/** Rows a putDelegations group looks up before it puts them: their entries (a few cache lines each) stay in cache between the passes. */
+const GROUP = 32;
+
+export class AuthzSnapshot extends SharedParts {
   /**
    * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1;
    * 0 = empty), at most half full — 8 bytes a delegation where a Map took ~30.
@@ -211,16 +208,75 @@ export class AuthzSnapshot extends SnapshotEntities {
   // ---- delegations --------------------------------------------------------------------------
 
   putDelegation(d: DelegationInput): void {
+    const origin = ORIGINS.indexOf(d.origin);
+    const tenant = this.tenant(d.tenantId);
+    this.#put(d, origin, tenant, origin !== O_WHOLESALE && d.approvedBy ? this.#approverOf(tenant, d.approvedBy) : null);
+  }
+
+  /**
+   * Many delegations at once (a loader's chunk), with the same result as putDelegation on each in
+   * order. The build is bound by memory latency: each row's tenant, approver and id-table entry sit
+   * at random places in structures of hundreds of megabytes. Rows are taken in groups: a first pass
+   * over the group only looks up those entries (lookups of different rows do not wait on each
+   * other, so the processor overlaps their cache misses), the second puts each row with its
+   * entries already in cache.
+   */
+  putDelegations(rows: readonly DelegationInput[]): void {
+    const tenants = this.#groupTenants;
+    for (let from = 0; from < rows.length; from += GROUP) {
+      const to = Math.min(rows.length, from + GROUP);
+      const table = this.#table;
+      let warm = 0;
+      for (let i = from; i < to; i++) {
+        const d = rows[i];
+        const t = (tenants[i - from] = this.tenant(d.tenantId));
+        if (d.approvedBy) {
+          const last = t.lastApprover;
+          const a = last !== null && last.id === d.approvedBy ? last : this.#approvers.get(d.approvedBy);
+          // the approver's newest row: this row goes before it
+          if (a !== undefined && a.head !== -1) warm += this.#ints[a.head >>> PAGE_BITS][(a.head & SLOT_MASK) * I + I_NEXT];
+        }
+        // the id table's entry for this id (is it a new version of a delegation held)
+        warm += table[(packId(d.id, PACKED) ? hashWords(PACKED, 0) : hashString(d.id)) & (table.length - 1)];
+      }
+      this.#warmth[0] = warm;
+      for (let i = from; i < to; i++) {
+        const d = rows[i];
+        const origin = ORIGINS.indexOf(d.origin);
+        const tenant = tenants[i - from]!;
+        this.#put(d, origin, tenant, origin !== O_WHOLESALE && d.approvedBy ? this.#approverOf(tenant, d.approvedBy) : null);
+      }
+    }
+    tenants.fill(null);
+  }
+
+  readonly #groupTenants: (SnapTenant | null)[] = new Array<SnapTenant | null>(GROUP).fill(null);
+  /** what the first pass read, kept so the compiler cannot drop the reads */
+  readonly #warmth = new Int32Array(1);
+
+  /**
+   * The approver of a delegation of `tenant`: most of a tenant's links are approved by its one
+   * admin, so the tenant remembers the last one (one object read instead of a lookup in a map of a
+   * million). A record whose list emptied has left the map (head -1) and is not used again.
+   */
+  #approverOf(tenant: SnapTenant, userId: string): Approver {
+    const last = tenant.lastApprover;
+    if (last !== null && last.head !== -1 && last.id === userId) return last;
+    return (tenant.lastApprover = this.#approver(userId));
+  }
+
+  #put(d: DelegationInput, origin: number, tenant: SnapTenant, found: Approver | null): void {
+    let approver = found;
     // packed once: the lookup of a previous version and the slot's id columns share it
     const packed = packId(d.id, PACKED);
     const w0 = PACKED[0], w1 = PACKED[1], w2 = PACKED[2], w3 = PACKED[3], w4 = PACKED[4];
     const previous = this.#findPacked(d.id, packed);
-    if (previous !== -1) this.#drop(previous);
+    if (previous !== -1) {
+      this.#drop(previous);
+      // the old version may have been its approver's last row: the record it was looked up as has then left the map
+      if (approver !== null && approver.head === -1) approver = this.#approver(approver.id);
+    }
     const partner = this.partner(d.partnerId);
-    const tenant = this.tenant(d.tenantId);
-    const origin = ORIGINS.indexOf(d.origin);
-    // one lookup for the approver's id, its user and its list of delegations
-    const approver = origin !== O_WHOLESALE && d.approvedBy ? this.#approver(d.approvedBy) : null;
     const slot = this.#allocate();
     const page = slot >>> PAGE_BITS;
     const at = slot & SLOT_MASK;
@@ -228,8 +284,8 @@ export class AuthzSnapshot extends SnapshotEntities {
     const r = at * R;
     refs[r + R_PARTNER] = partner;
     refs[r + R_TENANT] = tenant;
-    refs[r + R_POLICY] = this.#policy(d);
-    refs[r + R_BANS] = d.banIds ? this.#banList(d.banIds) : null;
+    refs[r + R_POLICY] = this.policy(d);
+    refs[r + R_BANS] = d.banIds ? this.banList(d.banIds) : null;
     refs[r + R_APPROVER] = approver;
     const times = this.#times[page];
     times[at * T] = toMs(d.startsAt);
@@ -307,7 +363,7 @@ export class AuthzSnapshot extends SnapshotEntities {
     const tenantId = (refs[r + R_TENANT] as SnapTenant).id;
     const approver = refs[r + R_APPROVER] as Approver | null;
     const policy = refs[r + R_POLICY] as Policy;
-    if (--policy.uses === 0) this.#policies.delete(policy.key);
+    this.releasePolicy(policy);
     const ints = this.#ints[page];
     const o = (slot & SLOT_MASK) * I;
     if (approver !== null) {
@@ -395,59 +451,4 @@ export class AuthzSnapshot extends SnapshotEntities {
     const v = this.partners.get(partnerId)?.byTenant.get(tenantId);
     return v === undefined ? EMPTY_DELEGATIONS : typeof v === 'number' ? [this.at(v)] : v.map((slot) => this.at(slot));
   }
-
-  /** The shared policy for a delegation's role, overrides, consented scopes and client. */
-  #policy(d: DelegationInput): Policy {
-    const clientId = d.clientId ? d.clientId : null;
-    const grant = d.grant && d.grant.length > 0 ? d.grant : EMPTY;
-    const deny = d.deny && d.deny.length > 0 ? d.deny : EMPTY;
-    const scopes = d.scopes ?? null;
-    // \u0000 between parts, \u0001 between list items: neither occurs in a permission or id (inputs refuse U+0000, ids are [a-z0-9_])
-    const key = `${d.role}\u0000${clientId ?? ''}\u0000${scopes === null ? '\u0002' : scopes.join('\u0001')}\u0000${grant.join('\u0001')}\u0000${deny.join('\u0001')}`;
-    let p = this.#policies.get(key);
-    if (p === undefined) {
-      p = {
-        key,
-        uses: 0,
-        role: this.role(d.role),
-        grant: grant.length > 0 ? this.#grants(grant) : NO_GRANTS,
-        deny: deny.length > 0 ? this.#grants(deny) : NO_GRANTS,
-        scopes: scopes === null ? null : this.#grants(scopes),
-        clientId: clientId === null ? null : this.intern(clientId),
-      };
-      this.#policies.set(key, p);
-    }
-    p.uses++;
-    return p;
-  }
-
-  /**
-   * A delegation's BAN list (ids as the snapshot holds them). A one-account list — the common
-   * case — is shared by every delegation covering that account (so the lists kept are bounded by
-   * the accounts); a longer list is the delegation's own and goes with it.
-   */
-  #banList(ids: readonly string[]): readonly string[] {
-    if (ids.length === 0) return EMPTY;
-    if (ids.length === 1) {
-      const b = this.bans.get(ids[0]);
-      if (b !== undefined) return (b.list ??= Object.freeze([b.id]));
-      // an account not known (yet): shared through the map, by its id
-      let list = this.#banLists.get(ids[0]);
-      if (list === undefined) this.#banLists.set(ids[0], (list = Object.freeze([ids[0]])));
-      return list;
-    }
-    const own = ids.map((b) => this.bans.get(b)?.id ?? b);
-    if (own.length > 1) return Object.freeze(own);
-    let list = this.#banLists.get(own[0]);
-    if (list === undefined) this.#banLists.set(own[0], (list = Object.freeze(own)));
-    return list;
-  }
-
-  #grants(list: readonly string[]): GrantSet {
-    const key = list.join('\n');
-    let g = this.#grantSets.get(key);
-    if (!g) this.#grantSets.set(key, (g = compileGrants(list)));
-    return g;
-  }
-
 }
