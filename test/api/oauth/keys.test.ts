@@ -1,6 +1,6 @@
 /**
- * Signing keys: generated on first start (one ES256 and one RS256 key; these cases follow the
- * ES256 key, which signs access tokens by default — rs256-keys.test.ts follows the RS256 one), stored encrypted with the master secret, rotated
+ * Signing keys: generated on first start (one ES256, one RS256 and one EdDSA key; these cases follow the
+ * ES256 key, which signs access tokens by default — rs256-keys.test.ts and eddsa-keys.test.ts follow the others), stored encrypted with the master secret, rotated
  * by `partnergate keys rotate` (a real process) while the server runs, the previous key still
  * published until the tokens it signed have expired — by the longest of the rotating process's and
  * the server's token lifetimes — and dropped from /oauth/jwks once that has passed, rotation or
