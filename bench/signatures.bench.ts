@@ -8,7 +8,10 @@
  * Keys come from the key store's own generateKey (P-256, RSA 2048, Ed25519). The tokens carry the
  * claims of a consent grant, each its own jti. The algorithms are measured in BENCH_ROUNDS interleaved
  * rounds (the order rotates each round) of BENCH_TOKENS tokens each, one thread; figures are medians
- * of the rounds, in µs per token, every round listed. Last line: one JSON object.
+ * of the rounds, in µs per token, every round listed. `issued_and_verified_once_us` adds the
+ * authorization server's signature (jose) to the gateway's check: what one token used once costs
+ * an installation that issues and checks it (the gateway's cold path, counted whole). Last line:
+ * one JSON object.
  */
 import { createPrivateKey, createPublicKey, sign, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -114,9 +117,10 @@ async function main(): Promise<void> {
   const lines = [`bench:signatures — µs per token, one thread, median of ${ROUNDS} interleaved rounds of ${TOKENS} tokens, ${cpus().length} CPUs, load average ${r1(load[0])} → ${r1(load[1])}`];
   for (const k of keys) {
     const rs = rounds[k.alg];
-    const m = { verify_us: r1(median(rs.map((x) => x.verify_us))), sign_us: r1(median(rs.map((x) => x.sign_us))), sign_jose_us: r1(median(rs.map((x) => x.sign_jose_us))) };
+    const m = { verify_us: r1(median(rs.map((x) => x.verify_us))), sign_us: r1(median(rs.map((x) => x.sign_us))), sign_jose_us: r1(median(rs.map((x) => x.sign_jose_us))), issued_and_verified_once_us: 0 };
+    m.issued_and_verified_once_us = r1(m.sign_jose_us + m.verify_us);
     summary[k.alg] = { ...m, signature_chars: k.sigChars, verify_rounds: rs.map((x) => r1(x.verify_us)), sign_rounds: rs.map((x) => r1(x.sign_us)), sign_jose_rounds: rs.map((x) => r1(x.sign_jose_us)) };
-    lines.push(`  ${k.alg.padEnd(6)} verify ${String(m.verify_us).padStart(7)} µs   sign ${String(m.sign_us).padStart(7)} µs   sign (jose) ${String(m.sign_jose_us).padStart(7)} µs   signature ${k.sigChars} characters`);
+    lines.push(`  ${k.alg.padEnd(6)} verify ${String(m.verify_us).padStart(7)} µs   sign ${String(m.sign_us).padStart(7)} µs   sign (jose) ${String(m.sign_jose_us).padStart(7)} µs   issued and verified once ${String(m.issued_and_verified_once_us).padStart(7)} µs   signature ${k.sigChars} characters`);
   }
   summary.cpus = cpus().length;
   summary.loadavg_1m = load.map((x) => Math.round(x * 100) / 100);
