@@ -3,7 +3,8 @@
  * with one billing account, a delegated partner with its app, and the customer's consent (a
  * `consent` delegation with orders.read and orders.create), in a fresh SQLite database in `dir`.
  * Returns it with `mint(jti)`: an access token with the claims a consent grant carries, signed
- * with the authorization server's own current key (the JWKS the gateway verifies against).
+ * with the authorization server's own current key (the JWKS the gateway verifies against), and
+ * `mintAs(alg)`: the same minting with the current key of another algorithm (ES256, RS256, EdDSA).
  * Minting 10⁵ tokens through the consent flow would measure the authorization server instead.
  * A second partner on the same customer, with daily and monthly request quotas in its configuration
  * (partner quotas), gives `mintQuota(jti)`: the same path with the quota counted on every request.
@@ -19,6 +20,7 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import { systemContext } from '../src/platform/http/request-context.ts';
+import { MANAGED_ALGS, type ManagedAlg } from '../src/modules/oauth/index.ts';
 
 export async function gatewayWorld(env: Record<string, string | undefined>, dir: string, gwUrl: string) {
   const config = loadConfig(env, {});
@@ -81,16 +83,28 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
   await s.identity.mfaPolicies.set(ctx, { userId: 'usr_bench' } as Parameters<typeof s.identity.mfaPolicies.set>[1], 'tenant', tenant.id, true);
   const keys = s.oauth.keys;
   const current = keys.current;
-  const priv = keys.providerJwks().keys.find((k) => k.kid === current.kid) as JWK;
+  // the private key of every algorithm's current key, so a run can mint tokens of each (mintAs)
+  const privateJwks = new Map(MANAGED_ALGS.map((alg) => [alg, keys.providerJwks().keys.find((k) => k.kid === keys.currentFor(alg).kid) as JWK]));
   await app.close();
   await db.close();
 
   // Every token has the claims of a consent grant and its own jti. The header and the claims
   // around the jti are encoded once; each token is signed with node:crypto (a few seconds for
   // the hundreds of thousands the cold path needs, where jose's SignJWT took minutes).
-  const privateKey = createPrivateKey({ key: priv as NodeJwk, format: 'jwk' });
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const header = b64({ alg: current.alg, typ: 'at+jwt', kid: current.kid });
+  /** A signer with the current key of one algorithm (the JWKS the gateway verifies against publishes them all). */
+  const signerFor = (alg: ManagedAlg) => {
+    const privateKey = createPrivateKey({ key: privateJwks.get(alg) as NodeJwk, format: 'jwk' });
+    const header = b64({ alg, typ: 'at+jwt', kid: keys.currentFor(alg).kid });
+    return (c: Record<string, unknown>) => {
+      const input = `${header}.${b64(c)}`;
+      // ES256: the signature as JOSE writes it (r‖s, not DER); RS256: RSASSA-PKCS1-v1_5 with SHA-256; EdDSA: Ed25519 (no digest)
+      const sig =
+        alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }) : sign(alg === 'RS256' ? 'sha256' : null, Buffer.from(input), privateKey);
+      return `${input}.${sig.toString('base64url')}`;
+    };
+  };
+  const signed = signerFor(current.alg as ManagedAlg);
   const iat = Math.floor(Date.now() / 1000);
   const claims = {
     partner_id: partner.id,
@@ -110,13 +124,12 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
     // long enough for every round of the run (the gateway checks exp on every request)
     exp: iat + 3600,
   };
-  const signed = (c: Record<string, unknown>) => {
-    const input = `${header}.${b64(c)}`;
-    // ES256: the signature as JOSE writes it (r‖s, not DER); RS256: RSASSA-PKCS1-v1_5 with SHA-256
-    const sig = sign('sha256', Buffer.from(input), current.alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
-    return `${input}.${sig.toString('base64url')}`;
-  };
   const mint = (jti: string) => signed({ ...claims, jti });
+  /** mint, signed with the current key of `alg` instead of ACCESS_TOKEN_SIGNING_ALG's */
+  const mintAs = (alg: ManagedAlg) => {
+    const signedAs = signerFor(alg);
+    return (jti: string) => signedAs({ ...claims, jti });
+  };
   const quotaClaims = { ...claims, partner_id: quotaPartner.id, act: { sub: quotaPartner.id, client_id: quota.partnerApp.id }, dlg: quota.dlg.id, client_id: quota.partnerApp.id };
   const mintQuota = (jti: string) => signed({ ...quotaClaims, jti });
   const personClaims = {
@@ -135,5 +148,5 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
   };
   // without a second factor (mfa = false) the tenant's policy refuses it: the bench's proof it is checked
   const mintPerson = (jti: string, mfa = true) => signed({ ...personClaims, ...(mfa ? {} : { amr: ['pwd'], acr: undefined }), jti });
-  return { mint, mintQuota, mintPerson, partner, tenant, ban, partnerApp, dlg, quotaPartner, msp: msp.partner };
+  return { mint, mintAs, mintQuota, mintPerson, partner, tenant, ban, partnerApp, dlg, quotaPartner, msp: msp.partner };
 }

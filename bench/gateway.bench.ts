@@ -39,9 +39,15 @@
  * sends): hot_ratio_quota_on against the same round's (b), next to hot_ratio (quotas off). The
  * quota is counted in the same limiter decision as the rate limits (no extra round trip).
  *
- * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 16,000), BENCH_REDIS=1 to use REDIS_URL for the
- * gateway's limiter and feed; ACCESS_TOKEN_SIGNING_ALG=RS256 signs the tokens (and so has the gateway check them) with
- * RS256 instead of the default ES256 (RSA takes ~1 ms to sign each of the cold path's tokens before the run starts). Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
+ * Signature algorithms: BENCH_TOKEN_ALGS (a comma list of ES256, RS256, EdDSA; default
+ * ACCESS_TOKEN_SIGNING_ALG, else ES256) runs the cold path once per algorithm in every round, on the
+ * same cold process (the JWKS publishes a current key of each, so one gateway verifies them all),
+ * the algorithms back to back in an order that rotates by round: cold_ratio_by_alg compares them
+ * within one run. The first algorithm is the one of cold_ratio and of the inline cold run.
+ * ACCESS_TOKEN_SIGNING_ALG also signs the hot path's tokens.
+ *
+ * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 8,000
+ * per cold run), BENCH_REDIS=1 to use REDIS_URL for the gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,16 +60,20 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { gatewayWorld } from './gateway-world.ts';
 import { upstreamKeyFor, identityHeaderValues, signAssertion, ASSERTION_HEADER, type GatewayIdentity } from '../src/modules/gateway/index.ts';
+import { MANAGED_ALGS, type ManagedAlg } from '../src/modules/oauth/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const USE_REDIS = process.env.BENCH_REDIS === '1' && !!process.env.REDIS_URL;
+const TOKEN_ALGS = (process.env.BENCH_TOKEN_ALGS ?? process.env.ACCESS_TOKEN_SIGNING_ALG ?? 'ES256').split(',').map((a) => a.trim()) as ManagedAlg[];
+for (const alg of TOKEN_ALGS) if (!(MANAGED_ALGS as readonly string[]).includes(alg)) throw new Error(`BENCH_TOKEN_ALGS: ${alg} is not one of ${MANAGED_ALGS.join(', ')}`);
 // Enough fresh tokens for every cold run (a run that runs out says so and is left out of the
-// figures: reused tokens are cached ones). Two cold runs a round (signatures on a worker thread, and on the gateway's own thread), each at
-// up to 8,000 fresh tokens/s; more would not fit the one string the load generator reads them into.
-const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? ROUNDS * DURATION * 16_000);
+// figures: reused tokens are cached ones), per cold run up to 8,000 fresh tokens/s: the first
+// algorithm has two cold runs a round (signatures on a worker thread, and on the gateway's own
+// thread); more would not fit the one string the load generator reads them into.
+const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? ROUNDS * DURATION * 8_000);
 
 const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-gw-'));
@@ -163,15 +173,22 @@ async function main(): Promise<void> {
 
   // ---- world: a customer tenant, a delegated partner, its app, the customer's consent -----------
   log('setting up the world…');
-  const { mint, mintQuota, mintPerson, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
+  const { mint, mintAs, mintQuota, mintPerson, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
   const hot = mint('hot');
   const hotQuota = mintQuota('hot-quota');
   const hotPerson = mintPerson('hot-person');
-  log(`minting ${COLD_TOKENS} fresh tokens for the cold path…`);
-  const lines: string[] = [];
-  for (let i = 0; i < COLD_TOKENS; i++) lines.push(mint(`cold-${i}`));
-  const tokensFile = path.join(dir, 'tokens.txt');
-  writeFileSync(tokensFile, lines.join('\n'));
+  // one file of fresh tokens per algorithm, each read from its own offset on
+  const cold = new Map<ManagedAlg, { file: string; offset: number }>();
+  for (const [i, alg] of TOKEN_ALGS.entries()) {
+    const n = i === 0 ? 2 * COLD_TOKENS : COLD_TOKENS;
+    log(`minting ${n} fresh ${alg} tokens for the cold path…`);
+    const mintCold = mintAs(alg);
+    const lines: string[] = [];
+    for (let j = 0; j < n; j++) lines.push(mintCold(`cold-${alg}-${j}`));
+    const file = path.join(dir, `tokens-${alg}.txt`);
+    writeFileSync(file, lines.join('\n'));
+    cold.set(alg, { file, offset: 0 });
+  }
 
   // ---- processes -----------------------------------------------------------------------------
   const upstreamUrl = `http://127.0.0.1:${upPort}/v1`;
@@ -197,13 +214,14 @@ async function main(): Promise<void> {
 
   type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
   const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_person_mfa: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [], c_gateway_cold_inline: [] };
-  let coldOffset = 0;
+  const coldRun = (alg: ManagedAlg) => (alg === TOKEN_ALGS[0] ? 'c_gateway_cold' : `c_gateway_cold_${alg}`);
+  for (const alg of TOKEN_ALGS) runs[coldRun(alg)] = [];
   let wrapped = 0;
   let currentRound = 0;
-  const run = async (name: string, job: Record<string, unknown>) => {
-    const r = (await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job })) as Run;
+  const run = async (name: string, job: Record<string, unknown>, tokens?: { file: string; offset: number }) => {
+    const r = (await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job, ...(tokens ? { tokensFile: tokens.file, tokenOffset: tokens.offset } : {}) })) as Run;
     if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${name}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
-    if (r.tokens_used) coldOffset += r.tokens_used;
+    if (tokens && r.tokens_used) tokens.offset += r.tokens_used;
     if (r.tokens_wrapped) {
       log(`  ${name}: ran out of fresh tokens and reused some (raise BENCH_COLD_TOKENS); this run is left out`);
       wrapped++;
@@ -246,6 +264,7 @@ async function main(): Promise<void> {
       bare: `http://127.0.0.1:${bPort}/bare/v1/context`,
       hot: `http://127.0.0.1:${cPort}/resources/v1/context`,
       cold: `http://127.0.0.1:${cColdPort}/resources/v1/context`,
+      coldOf: new Map<ManagedAlg, string>([[TOKEN_ALGS[0], `http://127.0.0.1:${cColdPort}/resources/v1/context`]]),
       coldInline: `http://127.0.0.1:${cInlinePort}/resources/v1/context`,
       metrics: `http://127.0.0.1:${mPort}/resources/v1/context`,
       traced: `http://127.0.0.1:${tPort}/resources/v1/context`,
@@ -255,6 +274,13 @@ async function main(): Promise<void> {
     await waitFor(`http://127.0.0.1:${cPort}/readyz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${cColdPort}/readyz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${cInlinePort}/readyz`, (st) => st === 200);
+    // every further algorithm's cold path on a fresh process of its own, as the first one's
+    for (const alg of TOKEN_ALGS.slice(1)) {
+      const port = await freePort();
+      procs.push(start(`gateway (cold path, ${alg})`, [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(port), RESOURCES_UPSTREAM_URL: upstreamUrl }));
+      urls.coldOf.set(alg, `http://127.0.0.1:${port}/resources/v1/context`);
+      await waitFor(`http://127.0.0.1:${port}/readyz`, (st) => st === 200);
+    }
     await waitFor(`http://127.0.0.1:${mPort}/readyz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${tPort}/readyz`, (st) => st === 200);
     const probe = await fetch(urls.hot, { headers: auth });
@@ -267,7 +293,7 @@ async function main(): Promise<void> {
     const noMfaCode = noMfa.status === 403 ? ((await noMfa.json()) as { code?: string }).code : null;
     if (noMfaCode !== 'mfa_required') throw new Error(`the tenant's MFA policy did not refuse a person without a second factor: ${noMfa.status} ${noMfaCode}`);
     // warm every process up (JIT, connection pools)
-    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.hot, authPerson], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth], [urls.coldInline, auth]] as const) {
+    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.hot, authPerson], [urls.metrics, auth], [urls.traced, auth], [urls.coldInline, auth], ...[...urls.coldOf.values()].map((u) => [u, auth] as const)] as const) {
       await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
     }
     const stop = async () => {
@@ -311,11 +337,12 @@ async function main(): Promise<void> {
       const text = await m.text();
       metricsSeen = m.status === 200 && /partnergate_gateway_decisions_total\{decision="allowed"/.test(text);
     }
-    // the two cold paths back to back, in alternating order
-    const colds = ['c_gateway_cold', 'c_gateway_cold_inline'] as const;
-    for (const name of round % 2 ? colds : [...colds].reverse()) {
-      await run(name, { url: name === 'c_gateway_cold' ? urls.cold : urls.coldInline, headers: {}, tokensFile, tokenOffset: coldOffset });
-    }
+    // (the first algorithm's) and every algorithm's cold run, back to back in an order that rotates by round
+    const colds: (() => Promise<void>)[] = [
+      () => run('c_gateway_cold_inline', { url: urls.coldInline, headers: {} }, cold.get(TOKEN_ALGS[0])),
+      ...TOKEN_ALGS.map((alg) => () => run(coldRun(alg), { url: urls.coldOf.get(alg)!, headers: {} }, cold.get(alg))),
+    ];
+    for (let i = 0; i < colds.length; i++) await colds[(i + round) % colds.length]();
     if (round === ROUNDS) {
       bareLatency = await load({ mode: 'latency', url: urls.bare, headers: signed() });
       gwLatency = await load({ mode: 'latency', url: urls.hot, headers: auth });
@@ -371,6 +398,11 @@ async function main(): Promise<void> {
     cold_inline_rps: Math.round(results.c_gateway_cold_inline.rps),
     cold_ratio_inline: r3(median(ratios('c_gateway_cold_inline'))),
     cold_ratios_inline: ratios('c_gateway_cold_inline').map(r3),
+    // the cold path per signature algorithm, each against the same round's (b)
+    token_algs: TOKEN_ALGS,
+    cold_ratio_by_alg: Object.fromEntries(TOKEN_ALGS.map((alg) => [alg, r3(median(ratios(coldRun(alg))))])),
+    cold_ratios_by_alg: Object.fromEntries(TOKEN_ALGS.map((alg) => [alg, ratios(coldRun(alg)).map(r3)])),
+    cold_rps_by_alg: Object.fromEntries(TOKEN_ALGS.map((alg) => [alg, Math.round(median(runs[coldRun(alg)].map((r) => r.rps)))])),
     minimal_proxy_rps: Math.round(results.b0_minimal_proxy.rps),
     hot_ratio_vs_minimal: r3(median(ratios('c_gateway_hot', 'b0_minimal_proxy'))),
     cold_ratio_vs_minimal: r3(median(ratios('c_gateway_cold', 'b0_minimal_proxy'))),
@@ -401,13 +433,15 @@ async function main(): Promise<void> {
       row('(c) gateway, hot, traced', results.c_gateway_hot_traced),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
       row('(c) fresh tokens, no worker', results.c_gateway_cold_inline),
+      ...TOKEN_ALGS.slice(1).map((alg) => row(`(c) fresh ${alg} tokens`, med(coldRun(alg)))),
       `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
       `  c/b hot with quotas on ${summary.hot_ratio_quota_on} (target ≥ 0.85; per round ${summary.hot_ratios_quota_on.join(', ')}), quotas off ${summary.hot_ratio_quota_off}; counting them costs ${Math.round(summary.quota_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b hot for a partner person under a tenant's MFA policy ${summary.hot_ratio_person_mfa} (target ≥ 0.85; per round ${summary.hot_ratios_person_mfa.join(', ')})`,
       `  c/b hot with metrics on ${summary.hot_ratio_metrics_on} (per round ${summary.hot_ratios_metrics_on.join(', ')}), metrics off ${summary.hot_ratio_metrics_off}`,
       `  tracing on (OTLP/HTTP, ${summary.otlp_exports} exports received): c/b hot ${summary.hot_ratio_traced}, ${Math.round(summary.tracing_cost * 1000) / 10} % of the hot path's throughput`,
-      `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,
+      `  c/b cold (${TOKEN_ALGS[0]}) ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,
       `  c/b cold, signatures on the gateway's own thread ${summary.cold_ratio_inline} (per round ${summary.cold_ratios_inline.join(', ')})`,
+      ...TOKEN_ALGS.map((alg) => `  c/b cold, ${alg} tokens ${summary.cold_ratio_by_alg[alg]} (${summary.cold_rps_by_alg[alg]} req/s; per round ${summary.cold_ratios_by_alg[alg].join(', ')})`),
       `  against the minimal Fastify proxy (b0): hot ${summary.hot_ratio_vs_minimal}, cold ${summary.cold_ratio_vs_minimal}`,
       `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,
       JSON.stringify(summary),

@@ -68,7 +68,7 @@ export interface Config {
   /** CIBA's poll interval, seconds (CIBA §7.3 `interval`) */
   cibaPollIntervalSec: number;
   /** the algorithm whose key signs access tokens (ACCESS_TOKEN_SIGNING_ALG) */
-  accessTokenSigningAlg: 'ES256' | 'RS256';
+  accessTokenSigningAlg: 'ES256' | 'RS256' | 'EdDSA';
   refreshTokenTtlSec: number;
   /** Seed the demo world when the database is empty. */
   demo: boolean;

@@ -8,10 +8,12 @@ import { SignaturePool } from './signature-pool.ts';
 const ISS = 'https://pg.example/oauth';
 const AUD = 'https://pg.example/resources';
 
-async function keyPair(kid: string, kind: 'ec' | 'ed' = 'ec') {
-  const pair = kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid, alg: kind === 'ec' ? 'ES256' : 'EdDSA', use: 'sig' } as JWK;
-  return { kid, alg: kind === 'ec' ? 'ES256' : 'EdDSA', privateKey: pair.privateKey, jwk };
+const ALG_OF = { ec: 'ES256', ed: 'EdDSA', rsa: 'RS256' } as const;
+
+async function keyPair(kid: string, kind: 'ec' | 'ed' | 'rsa' = 'ec') {
+  const pair = kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : kind === 'ed' ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid, alg: ALG_OF[kind], use: 'sig' } as JWK;
+  return { kid, alg: ALG_OF[kind], privateKey: pair.privateKey, jwk };
 }
 
 type Pair = Awaited<ReturnType<typeof keyPair>>;
@@ -124,9 +126,9 @@ const WHERE = [
 
 /** Verification: the tokens accepted, and every way of making one that must be refused. */
 function verificationCases(): void {
-  it('accepts a well-formed ES256 and EdDSA token and caches it by hash', async () => {
-    const [ec, ed] = [await keyPair('k-ec'), await keyPair('k-ed', 'ed')];
-    const { v } = verifier(() => [ec.jwk, ed.jwk]);
+  it('accepts a well-formed ES256, EdDSA and RS256 token and caches it', async () => {
+    const [ec, ed, rsa] = [await keyPair('k-ec'), await keyPair('k-ed', 'ed'), await keyPair('k-rsa', 'rsa')];
+    const { v } = verifier(() => [ec.jwk, ed.jwk, rsa.jwk]);
     const t1 = await sign(ec);
     const r1 = await v.verify(t1);
     expect(r1.ok && r1.cached).toBe(false);
@@ -134,7 +136,13 @@ function verificationCases(): void {
     expect(r2.ok && r2.cached).toBe(true);
     const r3 = await v.verify(await sign(ed));
     expect(r3.ok).toBe(true);
+    const r4 = await v.verify(await sign(rsa));
+    expect(r4.ok && r4.token.kid).toBe('k-rsa');
     if (r1.ok) expect(r1.token.claims.partner_id).toBe('ptr_1');
+    // an RS256 key does not vouch for a token that says EdDSA
+    const wrong = await sign(ed, {}, { kid: 'k-rsa' });
+    const r5 = await v.verify(wrong);
+    expect(r5.ok).toBe(false);
   });
 
   it.each(REFUSED)('refuses %s', async (_name, make, reason) => {
@@ -236,6 +244,59 @@ function keySetAndCacheCases(withPool: boolean): void {
   });
 }
 
+/** A token verified once: presented again, at once on several connections, tampered with, expired. */
+function verifiedOnceCases(): void {
+  it('answers a second presentation without a signature check; a tampered copy never hits and is checked afresh', async () => {
+    const k = await keyPair('k-ec');
+    const { v } = verifier(() => [k.jwk]);
+    const t = await sign(k, { jti: 'again' });
+    expect((await v.verify(t)).ok).toBe(true);
+    expect(v.signatureChecks).toBe(1);
+    const again = await v.verify(t);
+    expect(again.ok && again.cached).toBe(true);
+    expect(v.signatureChecks).toBe(1);
+    // the signature's last characters changed; then the payload (another jti) under the same signature
+    const [h, p, sig] = t.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    for (const tampered of [t.slice(0, -2) + (t.endsWith('AA') ? 'BB' : 'AA'), `${h}.${b64({ ...claims, jti: 'other' })}.${sig}`]) {
+      expect(v.cached(tampered)).toBeUndefined();
+      const before = v.signatureChecks;
+      expect((await v.verify(tampered)).ok).toBe(false);
+      expect(v.signatureChecks).toBe(before + 1);
+    }
+    expect(v.cached(t)).toMatchObject({ claims: { jti: 'again' } });
+  });
+
+  it('verifies a token arriving on several connections at once once, and shares nothing with a tampered copy', async () => {
+    const k = await keyPair('k-ec');
+    const { v } = verifier(() => [k.jwk]);
+    await v.reloadKeys();
+    const t = await sign(k, { jti: 'burst' });
+    const tampered = t.slice(0, -2) + (t.endsWith('AA') ? 'BB' : 'AA');
+    const results = await Promise.all([...Array.from({ length: 8 }, () => v.verify(t)), v.verify(tampered)]);
+    expect(results.slice(0, 8).every((r) => r.ok)).toBe(true);
+    expect(results.slice(0, 8).filter((r) => r.ok && !r.cached)).toHaveLength(1);
+    expect(results[8].ok).toBe(false);
+    expect(v.signatureChecks).toBe(2); // the token once, the tampered copy once
+  });
+
+  it('refuses a cached token once it expires, without checking its signature again', async () => {
+    const k = await keyPair('k-ec');
+    let now = Date.now();
+    const { v } = verifier(() => [k.jwk], { now: () => now });
+    const t = await sign(k, {}, {}, now);
+    expect((await v.verify(t)).ok).toBe(true);
+    const checks = v.signatureChecks;
+    now += 600_000; // the token's exp (iat + 600 s): the entry lives no later than that
+    const r = await v.verify(t);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/expired/);
+    expect(v.signatureChecks).toBe(checks);
+    expect(v.cached(t)).toBeUndefined(); // dropped: presented again, it is checked afresh and its exp refuses it
+    expect((await v.verify(t)).ok).toBe(false);
+  });
+}
+
 describe.each(WHERE)('AccessTokenVerifier, signatures checked %s', (_where, withPool) => {
   beforeAll(() => {
     usePool = withPool;
@@ -243,4 +304,5 @@ describe.each(WHERE)('AccessTokenVerifier, signatures checked %s', (_where, with
 
   verificationCases();
   keySetAndCacheCases(withPool);
+  verifiedOnceCases();
 });

@@ -25,7 +25,15 @@
  *    the one verified, so a token that reuses a signature with another header or payload is
  *    verified like any new token (hashing the whole token with SHA-256 on every request cost
  *    more than the rest of the lookup). Entries signed by a key that leaves the JWKS are dropped
- *    on reload.
+ *    on reload;
+ *  - the same token arriving on several connections at once is verified once: the later arrivals
+ *    wait for the first one's check (keyed by the whole token, so a token differing in one
+ *    character shares nothing) and take its result. `signatureChecks` counts the signatures this
+ *    verifier checked, so a test (and an operator's profile) can see a repeat cost none.
+ *
+ * Revocation is not part of this cache's answer: the caller checks the token's live state (revoked
+ * token or grant, app) after it on every request, cached or not, so a revocation applies to the next
+ * request whatever the cache holds.
  */
 import { createPublicKey, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -34,7 +42,7 @@ import type { SignaturePool } from './signature-pool.ts';
 
 /** The algorithms of DPoP proofs (dpop.ts). */
 export const ALLOWED_ALGS = ['ES256', 'EdDSA'] as const;
-/** The algorithms of access tokens: the authorization server signs with ES256 or RS256 (ACCESS_TOKEN_SIGNING_ALG). */
+/** The algorithms of access tokens: the authorization server signs with ES256, RS256 or EdDSA (ACCESS_TOKEN_SIGNING_ALG). */
 export const ACCESS_TOKEN_ALGS = ['ES256', 'EdDSA', 'RS256'] as const;
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -86,6 +94,7 @@ export interface VerifiedToken {
 }
 
 export type TokenCheck = { ok: true; token: VerifiedToken; cached: boolean } | { ok: false; reason: string };
+type SignatureResult = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
 
 export interface AccessTokenVerifierOptions {
   issuer: string;
@@ -136,6 +145,9 @@ export class AccessTokenVerifier {
   readonly #cacheSize: number;
   /** by the token's signature segment (see signatureOf) */
   readonly #cache = new Map<string, VerifiedToken>();
+  /** checks under way, by the whole token: a copy arriving meanwhile waits for the first one's answer */
+  readonly #inFlight = new Map<string, Promise<SignatureResult>>();
+  #signatureChecks = 0;
   #keys = new Map<string, KeyEntry>();
   /** when an unknown kid last triggered a reload (start-up and feed-driven reloads do not count) */
   #lastMissReload = Number.NEGATIVE_INFINITY;
@@ -149,6 +161,11 @@ export class AccessTokenVerifier {
 
   get cacheSize(): number {
     return this.#cache.size;
+  }
+
+  /** Signatures this verifier has checked (on a worker or on this thread) since it was made. */
+  get signatureChecks(): number {
+    return this.#signatureChecks;
   }
 
   clearCache(): void {
@@ -211,12 +228,27 @@ export class AccessTokenVerifier {
     return 'expired';
   }
 
-  /** Verify a bearer token: the cache first, then the signature and claims. */
+  /**
+   * Verify a bearer token: the cache first, then a check of the same token already under way
+   * (answered with its result, `cached: true`), then the signature and claims.
+   */
   async verify(token: string): Promise<TokenCheck> {
     const hit = this.cached(token);
     if (hit === 'expired') return { ok: false, reason: 'The access token has expired.' };
     if (hit !== undefined) return { ok: true, token: hit, cached: true };
-    const r = await this.#verifySignature(token, this.#o.now());
+    const under = this.#inFlight.get(token);
+    if (under !== undefined) {
+      const r = await under;
+      return r.ok ? { ok: true, token: r.token, cached: true } : r;
+    }
+    const check = this.#verifySignature(token, this.#o.now());
+    this.#inFlight.set(token, check);
+    let r: SignatureResult;
+    try {
+      r = await check;
+    } finally {
+      this.#inFlight.delete(token);
+    }
     if (r.ok) this.#remember(r.token);
     return r.ok ? { ok: true, token: r.token, cached: false } : r;
   }
@@ -251,7 +283,7 @@ export class AccessTokenVerifier {
 
   #lastHeader: { segment: string; header: Readonly<Record<string, unknown>> } | null = null;
 
-  async #verifySignature(token: string, now: number): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: string }> {
+  async #verifySignature(token: string, now: number): Promise<SignatureResult> {
     // Compact JWS: exactly three parts (RFC 7515 §7.1); a JWE or a detached payload is not a token here.
     const dot1 = token.indexOf('.');
     const dot2 = token.indexOf('.', dot1 + 1);
@@ -273,6 +305,7 @@ export class AccessTokenVerifier {
     const sigText = token.slice(dot2 + 1);
     if (!B64URL.test(sigText)) return { ok: false, reason: 'The token signature is not valid.' };
     const input = token.slice(0, dot2);
+    this.#signatureChecks++;
     const pooled = this.#o.pool?.verify(header.kid, input, sigText) ?? null;
     let valid = pooled === null ? null : await pooled;
     if (valid === null) valid = checkJwsSignature(k.alg, k.key, input, Buffer.from(sigText, 'base64url'));

@@ -4,13 +4,13 @@ import { systemContext } from '../../platform/http/request-context.ts';
 
 export const keysCliExtension: CliCommand = {
   command: 'keys',
-  usage: `  keys rotate                            new signing keys (ES256 and RS256); the previous ones stay published until their tokens expire
+  usage: `  keys rotate                            new signing keys (ES256, RS256 and EdDSA); the previous ones stay published until their tokens expire
   keys list                              the published signing keys`,
   help: {
     summary: 'rotate or list the token signing keys',
     usage: ['keys rotate', 'keys list'],
     description:
-      'rotate: makes a new signing key current for each algorithm (ES256 and RS256) on every instance; the previous ones stay published in the JWKS until the tokens they signed have expired, so nothing breaks. list: the signing keys with their status (current, retired) and until when a retired one is published.',
+      'rotate: makes a new signing key current for each algorithm (ES256, RS256 and EdDSA) on every instance; the previous ones stay published in the JWKS until the tokens they signed have expired, so nothing breaks. list: the signing keys with their status (current, retired) and until when a retired one is published.',
     examples: ['partnergate keys list', 'partnergate keys rotate'],
     needsInstallation: true,
   },

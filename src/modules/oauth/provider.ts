@@ -11,7 +11,7 @@
  *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
- *    signed with ES256 or RS256 (ACCESS_TOKEN_SIGNING_ALG), short lived (ACCESS_TOKEN_TTL); ID
+ *    signed with ES256, RS256 or EdDSA (ACCESS_TOKEN_SIGNING_ALG), short lived (ACCESS_TOKEN_TTL); ID
  *    tokens as the app chose (id_token_signed_response_alg: RS256, OpenID Connect Core §2's default, or ES256); DPoP (RFC 9449) available to clients using it,
  *    binding the refresh token to the same key as well (oidc-provider-internals, 5);
  *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session;
@@ -39,8 +39,12 @@ export const INTERACTION_PATH = `${OAUTH_MOUNT}/interaction`;
 const AUTHORIZATION_CODE_TTL = 60;
 const INTERACTION_TTL = 30 * 60;
 const ASYMMETRIC = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
-/** What this server signs with: the algorithms that always have a current key (signing-keys.ts MANAGED_ALGS). */
-const SERVER_SIGNING_ALGS = [...MANAGED_ALGS];
+/**
+ * What this server signs ID tokens and signed responses with: the managed algorithms an app can
+ * choose for its ID tokens (apps.schemas.ts). EdDSA has a current key too (signing-keys.ts
+ * MANAGED_ALGS) but signs only access tokens, when ACCESS_TOKEN_SIGNING_ALG says so.
+ */
+const SERVER_SIGNING_ALGS = MANAGED_ALGS.filter((alg) => alg !== 'EdDSA');
 /** OpenID Connect Core §2: a client that registered no `id_token_signed_response_alg` gets RS256. */
 export const ID_TOKEN_DEFAULT_ALG = 'RS256';
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;

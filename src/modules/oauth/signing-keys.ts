@@ -1,6 +1,7 @@
 /**
- * The authorization server's signing keys: one current key per managed algorithm — ES256 (P-256)
- * and RS256 (RSA 2048, what OpenID Connect expects a relying party to support) — generated on
+ * The authorization server's signing keys: one current key per managed algorithm — ES256 (P-256),
+ * RS256 (RSA 2048, what OpenID Connect expects a relying party to support) and EdDSA (Ed25519,
+ * RFC 8037: the cheapest to sign, not every client library verifies it) — generated on
  * first start (an algorithm missing from an older installation gets its key at the next start),
  * stored with the private part encrypted under the master secret, rotated together by
  * `partnergate keys rotate`. Access tokens are signed with the key of ACCESS_TOKEN_SIGNING_ALG
@@ -33,8 +34,8 @@ import type { AuditLog } from '../audit/index.ts';
 
 export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256';
 
-/** The algorithms that always have a current key, the access-token default first. */
-export const MANAGED_ALGS = ['ES256', 'RS256'] as const satisfies readonly SigningAlg[];
+/** The algorithms that always have a current key (ACCESS_TOKEN_SIGNING_ALG picks which signs access tokens). */
+export const MANAGED_ALGS = ['ES256', 'RS256', 'EdDSA'] as const satisfies readonly SigningAlg[];
 export type ManagedAlg = (typeof MANAGED_ALGS)[number];
 
 export interface PublicKeyInfo {

@@ -1,6 +1,6 @@
 /**
- * Signing keys: generated on first start (one ES256 and one RS256 key; these cases follow the
- * ES256 key, which signs access tokens by default — rs256-keys.test.ts follows the RS256 one), stored encrypted with the master secret, rotated
+ * Signing keys: generated on first start (one ES256, one RS256 and one EdDSA key; these cases follow the
+ * ES256 key, which signs access tokens by default — rs256-keys.test.ts and eddsa-keys.test.ts follow the others), stored encrypted with the master secret, rotated
  * by `partnergate keys rotate` (a real process) while the server runs, the previous key still
  * published until the tokens it signed have expired — by the longest of the rotating process's and
  * the server's token lifetimes — and dropped from /oauth/jwks once that has passed, rotation or
@@ -43,9 +43,10 @@ async function publishedKids(): Promise<string[]> {
 }
 
 describe('signing keys', () => {
-  it('are generated on first start, one ES256 and one RS256, and stored encrypted', async () => {
-    const rows = await t.testDb.db.kysely.selectFrom('oauth_signing_keys').selectAll().orderBy('alg').execute();
-    expect(rows.map((r) => [r.alg, r.status])).toEqual([['ES256', 'current'], ['RS256', 'current']]);
+  it('are generated on first start, one ES256, one RS256 and one EdDSA, and stored encrypted', async () => {
+    // sorted here: the two databases' collations order 'ES256' and 'EdDSA' differently
+    const rows = (await t.testDb.db.kysely.selectFrom('oauth_signing_keys').selectAll().execute()).sort((a, b) => (a.alg < b.alg ? -1 : 1));
+    expect(rows.map((r) => [r.alg, r.status])).toEqual([['ES256', 'current'], ['EdDSA', 'current'], ['RS256', 'current']]);
     for (const row of rows) {
       expect(row.private_jwk.startsWith('v1.')).toBe(true);
       expect(row.private_jwk).not.toContain('"d"');
@@ -103,10 +104,10 @@ describe('retired keys', () => {
       expect(keys.publicJwks().keys.filter((k) => k.alg === 'ES256').map((k) => k.kid)).toEqual([second]);
       const third = await keys.rotate(ctx);
       expect(third.removed).toContain(first);
-      expect(third.removed).toHaveLength(2); // the first ES256 and RS256 keys
+      expect(third.removed).toHaveLength(3); // the first ES256, RS256 and EdDSA keys
       const audit = await db.db.kysely.selectFrom('audit_events').select('action').orderBy('seq').execute();
-      // one row per key: created (ES256, RS256), then rotated twice (ES256, RS256 each time)
-      expect(audit.map((a) => a.action)).toEqual(['oauth.signing_key_created', 'oauth.signing_key_created', ...Array(4).fill('oauth.signing_key_rotated')]);
+      // one row per key: created (ES256, RS256, EdDSA), then rotated twice (each of the three each time)
+      expect(audit.map((a) => a.action)).toEqual([...Array(3).fill('oauth.signing_key_created'), ...Array(6).fill('oauth.signing_key_rotated')]);
     } finally {
       await db.drop();
     }
