@@ -95,6 +95,9 @@ export interface SamlIdp {
   metadataUrl: string;
   ssoUrl: string;
   metadataXml: string;
+  /** its signing key and certificate (PEM), for the logout side (saml-idp-logout.ts) */
+  keyPem: string;
+  certPem: string;
   users: IdpUser[];
   /** what the login page's next answer looks like */
   next: { variant: ResponseVariant; encrypt: boolean };
@@ -206,7 +209,7 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
       isAssertionEncrypted: encrypt,
       wantAuthnRequestsSigned: o.wantAuthnRequestsSigned ?? false,
       singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: ssoUrl }],
-      // never used; samlify logs a warning for an IdP without one
+      // where our LogoutRequest goes (saml-idp-logout.ts reads it from the redirect)
       singleLogoutService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: `${origin}/slo` }],
       nameIDFormat: [EMAIL_FORMAT],
     });
@@ -286,6 +289,8 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
     metadataUrl: `${origin}/metadata`,
     ssoUrl,
     metadataXml,
+    keyPem,
+    certPem,
     users: o.users,
     next: { variant: 'good', encrypt: false },
     requests: [],

@@ -95,7 +95,7 @@ export class SsoService {
   constructor(d: SsoDeps) {
     this.#d = d;
     this.oidc = new OidcAdapter(() => d.clock.nowMs(), { allowPrivate: d.allowPrivateTargets ?? false });
-    this.logout = new SsoLogout({ ...d, oidc: this.oidc, findConnection: (id) => this.findById(id) });
+    this.logout = new SsoLogout({ ...d, oidc: this.oidc, findConnection: (id) => this.findById(id), samlSettings: (c) => (c.kind === 'saml' ? this.settingsOf(c).saml : null) });
   }
 
   #now(): string {
@@ -143,7 +143,7 @@ export class SsoService {
 
   /** What the adapters see of a connection. */
   settingsOf(c: ConnectionRow): SsoConnectionSettings {
-    return connectionSettings(this.#d.secretKey, c);
+    return connectionSettings(this.#d.secretKey, c, this.#d.clock.now().toISOString());
   }
 
   #oidcSettings(c: ConnectionRow): OidcSettings {
