@@ -100,3 +100,16 @@ export function idpLogout(idp: SamlIdp, spMetadataXml: string): IdpLogout {
     },
   };
 }
+
+/** The provider's sign-out page for a browser our LogoutRequest brought: it signs the person out and links back with its LogoutResponse. */
+export function sloPage(logout: IdpLogout): (url: string) => Promise<{ status: number; type: string; body: string }> {
+  return async (url) => {
+    const request = await logout.readRequest(url);
+    const back = logout.respond(request);
+    return {
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Signed out</title></head><body><main><h1>You are signed out of the test identity provider</h1><p><a href="${esc(back)}">Back to the application</a></p></main></body></html>`,
+    };
+  };
+}

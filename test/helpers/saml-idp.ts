@@ -103,6 +103,8 @@ export interface SamlIdp {
   next: { variant: ResponseVariant; encrypt: boolean };
   /** AuthnRequests received on the login page, in order */
   requests: SeenRequest[];
+  /** what its SingleLogoutService (GET /slo) answers a browser with, when set (saml-idp-logout.ts builds one) */
+  onSlo?: (url: string) => Promise<{ status: number; type: string; body: string }>;
   /** the SP (its metadata XML) responses are made for */
   trust(spMetadataXml: string): void;
   /** a SAMLResponse (base64, as POSTed to the ACS) */
@@ -248,6 +250,7 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
   async function handle(req: IncomingMessage): Promise<{ status: number; type: string; body: string }> {
     const url = new URL(req.url ?? '/', origin);
     if (req.method === 'GET' && url.pathname === '/metadata') return { status: 200, type: 'application/samlmetadata+xml', body: metadataXml };
+    if (req.method === 'GET' && url.pathname === '/slo' && seen.onSlo) return seen.onSlo(url.href);
     if (req.method === 'GET' && url.pathname === '/sso') {
       const rawQuery = (req.url ?? '').split('?')[1] ?? '';
       const parsed = await plainIdp.parseLoginRequest(spOf(), 'redirect', { query: Object.fromEntries(url.searchParams), octetString: octetString(rawQuery) });

@@ -18,7 +18,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { Client } from '../../helpers/http.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type SamlIdp } from '../../helpers/saml-idp.ts';
-import { idpLogout, type LogoutVariant } from '../../helpers/saml-idp-logout.ts';
+import { idpLogout, sloPage, type LogoutVariant } from '../../helpers/saml-idp-logout.ts';
 
 /** the test configuration's PUBLIC_URL (test/helpers/config.ts) */
 const PUBLIC_URL = 'http://localhost:8080';
@@ -113,6 +113,11 @@ describe('SAML single logout', () => {
     const request = await c.logout.readRequest(continueAt); // samlify verified the signature with the certificate in our metadata
     expect(request).toMatchObject({ signed: true, nameId: c.user.nameId, sessionIndex: browser.sessionIndex, destination: `${idp.origin}/slo`, issuer: `${PUBLIC_URL}/sso/saml/${c.connectionId}` });
 
+    // the provider's own sign-out page, as a browser reaches it, links back with the same kind of answer
+    idp.onSlo = sloPage(c.logout);
+    const providerPage = await fetch(continueAt);
+    expect(providerPage.status, await providerPage.clone().text()).toBe(200);
+    expect(await providerPage.text()).toContain(`${PUBLIC_URL}/sso/saml/${c.connectionId}/slo?SAMLResponse=`);
     const answer = c.logout.respond(request);
     expect(answer.startsWith(`${PUBLIC_URL}/sso/saml/${c.connectionId}/slo?SAMLResponse=`)).toBe(true);
     const landed = await toOurSlo({ url: answer });

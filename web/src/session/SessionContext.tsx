@@ -104,11 +104,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return r.me;
       },
       async logout() {
+        let next: string | null = null;
         try {
-          return (await api.auth.logout())?.continue_at ?? null;
+          next = (await api.auth.logout())?.continue_at ?? null;
+          return next;
         } finally {
-          setEndedReason(null);
-          accept(null);
+          // going on to the provider's sign-out page: the page is being replaced, and clearing the session here would
+          // re-render to /login by the history API, which aborts that pending navigation in Chromium
+          if (next) window.location.assign(next);
+          else {
+            setEndedReason(null);
+            accept(null);
+          }
         }
       },
       refresh,
