@@ -31,6 +31,7 @@ let dns: TestDnsServer;
 let idp: SamlIdp;
 let domain: string;
 let ownerUser: { email: string; password: string };
+let connectionId: string;
 
 beforeAll(async () => {
   dns = await startDnsServer();
@@ -55,9 +56,7 @@ beforeAll(async () => {
     break_glass_user_id: null,
   });
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  const metadata = (await portal.t.app.inject({ method: 'GET', url: `/sso/saml/${saved.body.connection.id}/metadata` })).body;
-  idp.trust(metadata);
-  idp.onSlo = sloPage(idpLogout(idp, metadata));
+  connectionId = saved.body.connection.id;
 }, 180_000);
 afterAll(async () => {
   await idp?.close();
@@ -82,6 +81,10 @@ describe('SAML single logout and certificate rotation in the browser', () => {
       const who: IdpUser = { nameId: `ada${size.width}@${domain}`, email: `ada${size.width}@${domain}`, name: `Ada ${tag}`, groups: [], authnContextClassRef: CLASS_REF.mfa };
       idp.users.splice(0, idp.users.length, who);
       idp.next = { variant: 'good', encrypt: false };
+      // the provider takes our metadata as it is now (the rotation journey changes our certificate)
+      const metadata = (await portal.t.app.inject({ method: 'GET', url: `/sso/saml/${connectionId}/metadata` })).body;
+      idp.trust(metadata);
+      idp.onSlo = sloPage(idpLogout(idp, metadata));
       const page = await portal.newPage();
       await page.setViewportSize(size);
       await page.goto(`/sso/start?email=${encodeURIComponent(who.email!)}`);

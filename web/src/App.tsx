@@ -293,8 +293,9 @@ function UserMenu() {
           color="red"
           onClick={async () => {
             const next = await logout().catch(() => null);
-            // signed in by the company's provider: logout() sends the browser on to its sign-out page (it then sends them back to sign-in)
-            if (!next) navigate('/login', { replace: true });
+            // signed in by the company's provider: it signs the person out there too, then sends them back to sign-in
+            if (next) window.location.assign(next);
+            else navigate('/login', { replace: true });
           }}
           data-testid="log-out"
         >

@@ -104,18 +104,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return r.me;
       },
       async logout() {
-        let next: string | null = null;
         try {
-          next = (await api.auth.logout())?.continue_at ?? null;
-          return next;
+          return (await api.auth.logout())?.continue_at ?? null;
         } finally {
-          // going on to the provider's sign-out page: the page is being replaced, and clearing the session here would
-          // re-render to /login by the history API, which aborts that pending navigation in Chromium
-          if (next) window.location.assign(next);
-          else {
-            setEndedReason(null);
-            accept(null);
-          }
+          setEndedReason(null);
+          accept(null);
         }
       },
       refresh,
