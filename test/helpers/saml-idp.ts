@@ -95,11 +95,16 @@ export interface SamlIdp {
   metadataUrl: string;
   ssoUrl: string;
   metadataXml: string;
+  /** its signing key and certificate (PEM), for the logout side (saml-idp-logout.ts) */
+  keyPem: string;
+  certPem: string;
   users: IdpUser[];
   /** what the login page's next answer looks like */
   next: { variant: ResponseVariant; encrypt: boolean };
   /** AuthnRequests received on the login page, in order */
   requests: SeenRequest[];
+  /** what its SingleLogoutService (GET /slo) answers a browser with, when set (saml-idp-logout.ts builds one) */
+  onSlo?: (url: string) => Promise<{ status: number; type: string; body: string }>;
   /** the SP (its metadata XML) responses are made for */
   trust(spMetadataXml: string): void;
   /** a SAMLResponse (base64, as POSTed to the ACS) */
@@ -206,7 +211,7 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
       isAssertionEncrypted: encrypt,
       wantAuthnRequestsSigned: o.wantAuthnRequestsSigned ?? false,
       singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: ssoUrl }],
-      // never used; samlify logs a warning for an IdP without one
+      // where our LogoutRequest goes (saml-idp-logout.ts reads it from the redirect)
       singleLogoutService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: `${origin}/slo` }],
       nameIDFormat: [EMAIL_FORMAT],
     });
@@ -245,6 +250,7 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
   async function handle(req: IncomingMessage): Promise<{ status: number; type: string; body: string }> {
     const url = new URL(req.url ?? '/', origin);
     if (req.method === 'GET' && url.pathname === '/metadata') return { status: 200, type: 'application/samlmetadata+xml', body: metadataXml };
+    if (req.method === 'GET' && url.pathname === '/slo' && seen.onSlo) return seen.onSlo(url.href);
     if (req.method === 'GET' && url.pathname === '/sso') {
       const rawQuery = (req.url ?? '').split('?')[1] ?? '';
       const parsed = await plainIdp.parseLoginRequest(spOf(), 'redirect', { query: Object.fromEntries(url.searchParams), octetString: octetString(rawQuery) });
@@ -286,6 +292,8 @@ export async function startSamlIdp(o: { users: IdpUser[]; name?: string; wantAut
     metadataUrl: `${origin}/metadata`,
     ssoUrl,
     metadataXml,
+    keyPem,
+    certPem,
     users: o.users,
     next: { variant: 'good', encrypt: false },
     requests: [],

@@ -459,7 +459,7 @@ export interface paths {
         put?: never;
         /**
          * End the current session
-         * @description The session ends at once. When single sign-on made it and the organization's OpenID Connect provider has a sign-out page, the answer is 200 with `continue_at`: where to send the browser so the provider signs the person out too; else 204.
+         * @description The session ends at once. When single sign-on made it and the organization's provider signs people out too (an OpenID Connect end_session_endpoint, or a SAML SingleLogoutService: then `continue_at` carries our signed LogoutRequest), the answer is 200 with `continue_at`: where to send the browser so the provider signs the person out too; else 204.
          */
         post: operations["postAuthLogout"];
         delete?: never;
@@ -3577,6 +3577,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/sso/saml-certificate/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prepare a new certificate: published in our metadata beside the current one, not yet used to sign; audited with its fingerprint */
+        post: operations["postPartnersSsoSamlCertificatePrepare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/sso/saml-certificate/remove-old": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove the old certificate before its overlap ends: assertions encrypted to it are refused from now on; audited */
+        post: operations["postPartnersSsoSamlCertificateRemoveOld"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/sso/saml-certificate/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch to the new certificate: it signs our requests from now on; the old one still decrypts during the overlap; audited */
+        post: operations["postPartnersSsoSamlCertificateSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/sso/saml-metadata": {
         parameters: {
             query?: never;
@@ -5641,6 +5692,57 @@ export interface paths {
         post?: never;
         /** Remove the customer's single sign-on connection (people keep their accounts) */
         delete: operations["deleteTenantsSso"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/sso/saml-certificate/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prepare a new certificate: published in our metadata beside the current one, not yet used to sign; audited with its fingerprint */
+        post: operations["postTenantsSsoSamlCertificatePrepare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/sso/saml-certificate/remove-old": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove the old certificate before its overlap ends: assertions encrypted to it are refused from now on; audited */
+        post: operations["postTenantsSsoSamlCertificateRemoveOld"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/sso/saml-certificate/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch to the new certificate: it signs our requests from now on; the old one still decrypts during the overlap; audited */
+        post: operations["postTenantsSsoSamlCertificateSwitch"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -9975,7 +10077,34 @@ export interface components {
                 idp_metadata_url: string | null;
                 /** @description SHA-256 fingerprints of the identity provider's signing certificates */
                 idp_signing_fingerprints: string[];
+                /** @description the provider's metadata names a SingleLogoutService: signing out here signs the person out there too */
+                idp_slo: boolean;
                 metadata_check_available: boolean;
+                /** @description our SingleLogoutService (HTTP-Redirect and HTTP-POST) for this connection */
+                slo_url: string;
+                /** @description our certificates: current (signs our requests), next (prepared, published beside it), previous (after a switch, still decrypts until decrypts_until) */
+                sp_certificates: {
+                    current: {
+                        /** @description SHA-256 fingerprint, as identity providers show it */
+                        fingerprint: string;
+                        valid_from: string;
+                        valid_until: string;
+                    } | null;
+                    next: {
+                        /** @description SHA-256 fingerprint, as identity providers show it */
+                        fingerprint: string;
+                        valid_from: string;
+                        valid_until: string;
+                    } | null;
+                    previous: {
+                        /** @description after this, assertions encrypted to it are refused and it is dropped */
+                        decrypts_until: string;
+                        /** @description SHA-256 fingerprint, as identity providers show it */
+                        fingerprint: string;
+                        valid_from: string;
+                        valid_until: string;
+                    } | null;
+                };
                 sp_entity_id: string;
                 sp_metadata_available: boolean;
             } | null;
@@ -27650,6 +27779,198 @@ export interface operations {
             };
         };
     };
+    postPartnersSsoSamlCertificatePrepare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersSsoSamlCertificateRemoveOld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersSsoSamlCertificateSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPartnersSsoSamlMetadata: {
         parameters: {
             query?: never;
@@ -38938,6 +39259,207 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsSsoSamlCertificatePrepare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsSsoSamlCertificateRemoveOld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsSsoSamlCertificateSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: SsoSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
             };
             /** @description RFC 9457 problem+json */
             400: {

@@ -125,7 +125,7 @@ function registerSessionRoutes(app: App, { identity, access }: IdentityRouteDeps
       schema: {
         tags: ['auth'],
         summary: 'End the current session',
-        description: "The session ends at once. When single sign-on made it and the organization's OpenID Connect provider has a sign-out page, the answer is 200 with `continue_at`: where to send the browser so the provider signs the person out too; else 204.",
+        description: "The session ends at once. When single sign-on made it and the organization's provider signs people out too (an OpenID Connect end_session_endpoint, or a SAML SingleLogoutService: then `continue_at` carries our signed LogoutRequest), the answer is 200 with `continue_at`: where to send the browser so the provider signs the person out too; else 204.",
         response: { 200: Type.Object({ continue_at: Type.String({ format: 'uri' }) }), 204: Type.Null(), ...problems(401, 403) },
       },
     },

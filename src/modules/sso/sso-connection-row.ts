@@ -111,8 +111,19 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
   return row;
 }
 
-/** What the adapters see of a connection. */
-export function connectionSettings(secretKey: string, c: ConnectionRow): SsoConnectionSettings {
+/** The SAML single logout address of a connection (our SingleLogoutService, both bindings). */
+export const samlSloUrl = (publicUrl: string, connectionId: string) => `${publicUrl}/sso/saml/${connectionId}/slo`;
+
+/** Every private key an assertion to this connection may be encrypted to now: current, next, previous until its overlap ends. */
+function decryptionKeys(secretKey: string, c: ConnectionRow, nowIso: string): string[] {
+  const previousLive = c.saml_sp_previous_private_key_enc && c.saml_sp_previous_until && c.saml_sp_previous_until > nowIso;
+  return [c.saml_sp_private_key_enc, c.saml_sp_next_private_key_enc, previousLive ? c.saml_sp_previous_private_key_enc : null]
+    .filter((k): k is string => !!k)
+    .map((k) => decryptWithSecret(secretKey, k));
+}
+
+/** What the adapters see of a connection (`nowIso`: whether the previous certificate's overlap has ended). */
+export function connectionSettings(secretKey: string, c: ConnectionRow, nowIso: string): SsoConnectionSettings {
   return {
     id: c.id,
     kind: c.kind,
@@ -128,8 +139,13 @@ export function connectionSettings(secretKey: string, c: ConnectionRow): SsoConn
             clockSkewSeconds: c.saml_clock_skew_seconds,
             allowIdpInitiated: c.saml_allow_idp_initiated === 1,
             attributes: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
+            sloUrl: (c.saml_sp_entity_id ?? '') + '/slo',
             ...(c.saml_sp_private_key_enc && c.saml_sp_certificate
-              ? { spCredentials: { privateKeyPem: decryptWithSecret(secretKey, c.saml_sp_private_key_enc), certificatePem: c.saml_sp_certificate } }
+              ? {
+                  spCredentials: { privateKeyPem: decryptWithSecret(secretKey, c.saml_sp_private_key_enc), certificatePem: c.saml_sp_certificate },
+                  spDecryptionKeys: decryptionKeys(secretKey, c, nowIso),
+                  ...(c.saml_sp_next_certificate ? { spNextCertificatePem: c.saml_sp_next_certificate } : {}),
+                }
               : {}),
           }
         : null,

@@ -25,7 +25,8 @@ import type { OidcAdapter } from './oidc.adapter.ts';
 import { oidcSettings } from './sso-connection-row.ts';
 import * as repo from './sso.repo.ts';
 import type { ConnectionRow } from './sso.repo.ts';
-import { SsoProtocolError, type UpstreamIdentity } from './sso.types.ts';
+import { SsoProtocolError, type SamlConnectionSettings, type UpstreamIdentity } from './sso.types.ts';
+import { SamlSingleLogout } from './sso-saml-logout.ts';
 
 /** Where the provider sends the browser back after signing the person out (RP-initiated logout's post_logout_redirect_uri). */
 export const SIGNED_OUT_PATH = '/sso/signed-out';
@@ -61,14 +62,16 @@ export function upstreamHash(secretKey: string, connectionId: string, kind: 'sub
  */
 export function sessionLink(secretKey: string, now: string, c: ConnectionRow, identity: UpstreamIdentity, userId: string) {
   const up = identity.upstreamSession;
-  const saml = c.kind === 'saml' && up ? encryptWithSecret(secretKey, JSON.stringify({ nameId: identity.subject, nameIdFormat: up.nameIdFormat ?? null, sessionIndex: up.id })) : null;
+  // SAML: a LogoutRequest names the person by the NameID as sent (a transient one is not the stable subject)
+  const nameId = c.kind === 'saml' ? (up?.nameId ?? identity.subject) : identity.subject;
+  const saml = c.kind === 'saml' && up ? encryptWithSecret(secretKey, JSON.stringify({ nameId, nameIdFormat: up.nameIdFormat ?? null, sessionIndex: up.id })) : null;
   return (trx: Tx, sessionId: string, expiresAt: string) =>
     repo.insertSsoSession(trx, {
       session_id: sessionId,
       connection_id: c.id,
       user_id: userId,
-      subject_hash: upstreamHash(secretKey, c.id, 'subject', identity.subject),
-      upstream_session_hash: up ? upstreamHash(secretKey, c.id, 'session', up.id) : null,
+      subject_hash: upstreamHash(secretKey, c.id, 'subject', nameId),
+      upstream_session_hash: up?.id ? upstreamHash(secretKey, c.id, 'session', up.id) : null,
       saml_logout_enc: saml,
       created_at: now,
       expires_at: expiresAt,
@@ -84,12 +87,20 @@ export interface SsoLogoutDeps {
   publicUrl: string;
   oidc: OidcAdapter;
   findConnection: (id: string) => Promise<ConnectionRow | undefined>;
+  samlSettings: (c: ConnectionRow) => SamlConnectionSettings | null;
 }
 
 export class SsoLogout {
   readonly #d: SsoLogoutDeps;
+  /** SAML Single Logout, both directions (sso-saml-logout.ts) */
+  readonly saml: SamlSingleLogout;
   constructor(d: SsoLogoutDeps) {
     this.#d = d;
+    this.saml = new SamlSingleLogout({
+      ...d,
+      endMatching: (ctx, c, match, channel) => this.endMatching(ctx, c, match, channel),
+      upstreamHash: (connectionId, kind, value) => upstreamHash(d.secretKey, connectionId, kind, value),
+    });
   }
 
   /** What single sign-on knows of a portal session: the connection that made it (null when it was not made by one). */
@@ -100,6 +111,7 @@ export class SsoLogout {
   }
 
   /**
+   * For a SAML connection, its LogoutRequest (sso-saml-logout.ts). Else
    * OpenID Connect RP-Initiated Logout 1.0, for IdentityService.logout (SignOutHandoff): read before the session
    * ends; once it has, the provider's end_session_endpoint with client_id, our signed-out page as
    * post_logout_redirect_uri and a fresh state — or null (not a session an OIDC connection made, the connection
@@ -108,7 +120,8 @@ export class SsoLogout {
    */
   async signOutHandoff(sessionId: string): Promise<(() => Promise<string | null>) | null> {
     const origin = await this.sessionOrigin(sessionId);
-    if (!origin || origin.connection.kind !== 'oidc' || origin.connection.enabled !== 1) return null;
+    if (!origin || origin.connection.enabled !== 1) return null;
+    if (origin.connection.kind === 'saml') return this.saml.handoff(origin.connection, origin.row);
     const s = oidcSettings(this.#d.secretKey, origin.connection);
     return async () => {
       const endpoint = await this.#d.oidc.endSessionEndpoint(s).catch(() => null);

@@ -70,6 +70,20 @@ export const m = defineMessages({
     defaultMessage: 'Your e-mail address is not on a domain that signs in with a company account here. Sign in with your password instead.',
   },
 
+  signedOutTitle: { id: 'sso_pages.signed_out.title', defaultMessage: 'You are signed out' },
+  signedOutBody: { id: 'sso_pages.signed_out.body', defaultMessage: 'Your company’s sign-in service signed you out, and your session here has ended too.' },
+  logoutUnconfirmedTitle: { id: 'sso_pages.logout_unconfirmed.title', defaultMessage: 'You are signed out here' },
+  logoutUnconfirmedBody: {
+    id: 'sso_pages.logout_unconfirmed.body',
+    defaultMessage: 'Your session here has ended. Your company’s sign-in service did not confirm that it signed you out there too: close your browser to be sure.',
+  },
+  logoutRefusedTitle: { id: 'sso_pages.logout_refused.title', defaultMessage: 'This sign-out request could not be checked' },
+  logoutRefusedBody: {
+    id: 'sso_pages.logout_refused.body',
+    defaultMessage: 'A request to sign someone out arrived that did not come, as we could verify, from your company’s sign-in service, or it had expired or was already used. Nobody was signed out.',
+  },
+  signInAgain: { id: 'sso_pages.sign_in_again', defaultMessage: 'Sign in again' },
+
   testTitle: { id: 'sso_pages.test.title', defaultMessage: 'Test sign-in result' },
   testHeading: { id: 'sso_pages.test.heading', defaultMessage: 'Test sign-in: what your provider said' },
   wouldRefuse: { id: 'sso_pages.test.would_refuse', defaultMessage: 'A real sign-in would be refused:' },

@@ -81,6 +81,22 @@ export function refusalPage(code: RefusalCode, requestId: string, locale: string
   };
 }
 
+/**
+ * The pages of SAML single logout at our SingleLogoutService: signed out after the provider asked (200), signed
+ * out here without the provider's confirmation (200), or a logout message refused, nobody signed out (400).
+ */
+export function signOutPage(kind: 'signed_out' | 'unconfirmed' | 'refused', requestId: string, locale: string | null = DEFAULT_LOCALE): { status: number; html: string } {
+  const l = localeOf(locale);
+  const intl = intlFor(l);
+  const words = { signed_out: [m.signedOutTitle, m.signedOutBody], unconfirmed: [m.logoutUnconfirmedTitle, m.logoutUnconfirmedBody], refused: [m.logoutRefusedTitle, m.logoutRefusedBody] }[kind];
+  const title = say(intl, words[0]);
+  const reference = kind === 'refused' ? `\n<p class="muted">${esc(say(intl, m.reference, { code: 'sso.logout_refused', request: requestId }))}</p>` : '';
+  return {
+    status: kind === 'refused' ? 400 : 200,
+    html: page(l, title, `<h1>${esc(title)}</h1>\n<p>${esc(say(intl, words[1]))}</p>\n<p><a class="button" href="/login">${esc(say(intl, m.signInAgain))}</a></p>${reference}`),
+  };
+}
+
 function mfaWords(intl: IntlShape, p: SignInPreview): string {
   if (!p.upstream_mfa) return say(intl, m.mfaNone);
   return say(intl, p.mfa_counts ? m.mfaCounts : m.mfaIgnored);

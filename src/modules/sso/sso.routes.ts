@@ -12,6 +12,7 @@
  * The organization comes from the URL behind the organization wall, never from the body.
  */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import type { Static } from 'typebox';
 import type { Access } from '../authz/index.ts';
@@ -24,6 +25,8 @@ import * as S from './sso.schemas.ts';
 import { signingFingerprints } from './saml/idp-metadata-refresh.ts';
 import { readMetadataFailure } from './saml/metadata-failure.ts';
 import { SIGNED_OUT_PATH } from './sso-logout.ts';
+import { parseIdpMetadata } from './saml/idp-metadata.ts';
+import { certificateFacts, liveSpPrevious } from './sso-sp-rotation.ts';
 
 export const PARTNER_SSO_PERMISSION = 'partner.profile.update';
 export const TENANT_SSO_PERMISSION = 'tenant.update';
@@ -79,6 +82,9 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick
             idp_signing_fingerprints: await signingFingerprints(c.saml_idp_metadata_xml),
             metadata_check_available: typeof saml?.refreshMetadata === 'function' && !!c.saml_idp_metadata_url,
             sp_metadata_available: typeof saml?.metadataXml === 'function',
+            slo_url: `${c.saml_sp_entity_id ?? ''}/slo`,
+            idp_slo: c.saml_idp_metadata_xml ? (await parseIdpMetadata(c.saml_idp_metadata_xml).catch(() => null))?.slo != null : false,
+            sp_certificates: spCertificates(c, sso.spRotation.nowIso()),
           }
         : null,
     claims: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
@@ -92,6 +98,17 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick
     last_sign_in_at: c.last_sign_in_at,
     created_at: c.created_at,
     updated_at: c.updated_at,
+  };
+}
+
+/** Our certificates for a SAML connection, by fingerprint and validity (sso-sp-rotation.ts). */
+function spCertificates(c: ConnectionRow, nowIso: string) {
+  const previous = liveSpPrevious(c, nowIso);
+  const previousFacts = previous ? certificateFacts(previous.certificate) : null;
+  return {
+    current: certificateFacts(c.saml_sp_certificate),
+    next: certificateFacts(c.saml_sp_next_certificate),
+    previous: previous && previousFacts ? { ...previousFacts, decrypts_until: previous.until } : null,
   };
 }
 
@@ -170,6 +187,7 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
   );
 
   samlMetadataCheck(app, d, { base, params, org, allow, view });
+  spCertificateRoutes(app, d, { base, params, org, allow, view });
 
   app.get(
     `${base}/saml-metadata`,
@@ -212,6 +230,27 @@ function samlMetadataCheck(
       return view(o);
     },
   );
+}
+
+/** Rotating our SAML certificate with an overlap (sso-sp-rotation.ts): prepare, switch, remove the old one. */
+function spCertificateRoutes(
+  app: App,
+  d: SsoRouteDeps,
+  { base, params, org, allow, view }: { base: string; params: typeof S.PartnerParams | typeof S.TenantParams; org: (p: never) => Org; allow: (req: Parameters<Access['user']>[0], id: string) => unknown; view: (o: Org) => Promise<Static<typeof S.SsoView>> },
+): void {
+  const steps = [
+    ['prepare', 'Prepare a new certificate: published in our metadata beside the current one, not yet used to sign; audited with its fingerprint', (ctx, c) => d.sso.spRotation.prepare(ctx, c)],
+    ['switch', 'Switch to the new certificate: it signs our requests from now on; the old one still decrypts during the overlap; audited', (ctx, c) => d.sso.spRotation.switchToNext(ctx, c)],
+    ['remove-old', 'Remove the old certificate before its overlap ends: assertions encrypted to it are refused from now on; audited', (ctx, c) => d.sso.spRotation.removePrevious(ctx, c)],
+  ] as const satisfies readonly (readonly [string, string, (ctx: RequestContext, c: ConnectionRow) => Promise<void>])[];
+  for (const [path, summary, step] of steps) {
+    app.post(`${base}/saml-certificate/${path}`, { schema: { tags, summary, params, response: { 200: S.SsoView, ...problems(400, 401, 403, 404) } } }, async (req) => {
+      const o = org(req.params as never);
+      allow(req, o.id);
+      await step(req.ctx(), await d.sso.require(o));
+      return view(o);
+    });
+  }
 }
 
 export function ssoRoutes(d: SsoRouteDeps): AudienceRoutes {

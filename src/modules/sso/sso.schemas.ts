@@ -43,6 +43,13 @@ export const ConnectionBody = Strict(
   { title: 'SsoConnectionInput' },
 );
 
+const certificateFields = {
+  fingerprint: Type.String({ description: 'SHA-256 fingerprint, as identity providers show it' }),
+  valid_from: Type.String(),
+  valid_until: Type.String(),
+};
+const SpCertificate = Type.Object(certificateFields);
+
 export const ConnectionDto = Type.Object(
   {
     id: Type.String(),
@@ -91,6 +98,16 @@ export const ConnectionDto = Type.Object(
         idp_signing_fingerprints: Type.Array(Type.String(), { description: "SHA-256 fingerprints of the identity provider's signing certificates" }),
         metadata_check_available: Type.Boolean(),
         sp_metadata_available: Type.Boolean(),
+        slo_url: Type.String({ description: 'our SingleLogoutService (HTTP-Redirect and HTTP-POST) for this connection' }),
+        idp_slo: Type.Boolean({ description: "the provider's metadata names a SingleLogoutService: signing out here signs the person out there too" }),
+        sp_certificates: Type.Object(
+          {
+            current: Nullable(SpCertificate),
+            next: Nullable(SpCertificate),
+            previous: Nullable(Type.Object({ ...certificateFields, decrypts_until: Type.String({ description: 'after this, assertions encrypted to it are refused and it is dropped' }) })),
+          },
+          { description: 'our certificates: current (signs our requests), next (prepared, published beside it), previous (after a switch, still decrypts until decrypts_until)' },
+        ),
       }),
     ),
     claims: Type.Object({ email: Type.String(), name: Type.String(), groups: Type.String() }),

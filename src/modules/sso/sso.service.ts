@@ -1,15 +1,14 @@
 /**
- * Single sign-on per organization: the connection settings of a partner or a tenant, sign-in routing
- * by verified domain, "require single sign-on" (with one break-glass owner who keeps a password), and
- * the one organization-level entry point every protocol adapter ends in:
+ * Single sign-on per organization: the connection settings of a partner or a tenant, sign-in routing by verified
+ * domain, "require single sign-on" (with one break-glass owner who keeps a password), and the one
+ * organization-level entry point every protocol adapter ends in:
  *
  *   completeUpstreamSignIn(ctx, connectionId, identity)
  *
- * which finds the person (by the connection and the provider's subject, else by an e-mail address on
- * one of the organization's verified domains, else creates them just in time with the mapped role),
- * makes their member role follow the group mapping, and opens the session — the provider's MFA
- * counting for the MFA policies only when the organization trusts it. Audited: sso.sign_in,
- * sso.person_created, the membership's own role-change events.
+ * which finds the person (by the connection and the provider's subject, else by an e-mail address on one of the
+ * organization's verified domains, else creates them just in time with the mapped role), makes their member role
+ * follow the group mapping, and opens the session — the provider's MFA counting for the MFA policies only when the
+ * organization trusts it. Audited: sso.sign_in, sso.person_created, the membership's own role-change events.
  */
 import type { JWK } from 'jose';
 import { mutate, type Db } from '../../platform/db/database.ts';
@@ -27,6 +26,7 @@ import type { FlowStore } from './sso-flows.ts';
 import { connectionRow, connectionSettings, oidcSettings, type ConnectionInput } from './sso-connection-row.ts';
 import { OidcAdapter, issuerRefusal, type OidcSettings } from './oidc.adapter.ts';
 import { SsoLogout, sessionLink } from './sso-logout.ts';
+import { SpCertificateRotation } from './sso-sp-rotation.ts';
 import { canonicalIdentity, emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
@@ -84,18 +84,19 @@ export interface SignedIn {
   role: string;
 }
 
-const flowTtlMs = 10 * 60_000;
-export const SSO_FLOW_TTL_MS = flowTtlMs;
+export const SSO_FLOW_TTL_MS = 10 * 60_000;
 
 export class SsoService {
   readonly #d: SsoDeps;
   readonly oidc: OidcAdapter;
   readonly #adapters = new Map<'saml', SsoAdapter>();
   readonly logout: SsoLogout; // single logout: sessions linked to the provider's, ended when it says so
+  readonly spRotation: SpCertificateRotation; // our SAML certificate rotated with an overlap
   constructor(d: SsoDeps) {
     this.#d = d;
     this.oidc = new OidcAdapter(() => d.clock.nowMs(), { allowPrivate: d.allowPrivateTargets ?? false });
-    this.logout = new SsoLogout({ ...d, oidc: this.oidc, findConnection: (id) => this.findById(id) });
+    this.spRotation = new SpCertificateRotation(d);
+    this.logout = new SsoLogout({ ...d, oidc: this.oidc, findConnection: (id) => this.findById(id), samlSettings: (c) => (c.kind === 'saml' ? this.settingsOf(c).saml : null) });
   }
 
   #now(): string {
@@ -143,7 +144,7 @@ export class SsoService {
 
   /** What the adapters see of a connection. */
   settingsOf(c: ConnectionRow): SsoConnectionSettings {
-    return connectionSettings(this.#d.secretKey, c);
+    return connectionSettings(this.#d.secretKey, c, this.#d.clock.now().toISOString());
   }
 
   #oidcSettings(c: ConnectionRow): OidcSettings {

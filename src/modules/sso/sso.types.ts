@@ -22,7 +22,7 @@ export interface UpstreamIdentity {
    * The provider's session the person signed in with, when it names one (OIDC `sid`; SAML SessionIndex, with
    * the NameID's format): a logout from the provider ends the portal sessions that came from it.
    */
-  upstreamSession?: { id: string; nameIdFormat?: string };
+  upstreamSession?: { id: string | null; nameId?: string; nameIdFormat?: string };
 }
 
 /** Why a provider's answer was refused; each code has a plain-words explanation on the sign-in error page. */
@@ -74,6 +74,15 @@ export interface SamlConnectionSettings {
    * AuthnRequests are signed with it. Without it, encrypted assertions are refused and requests go unsigned.
    */
   spCredentials?: { privateKeyPem: string; certificatePem: string };
+  /**
+   * Certificate rotation (sso-sp-rotation.ts): the next certificate, published in our metadata beside the current one
+   * before it is used, and every private key an assertion may be encrypted to now (current, next, and the previous
+   * one during its overlap), tried in that order.
+   */
+  spNextCertificatePem?: string;
+  spDecryptionKeys?: string[];
+  /** our SingleLogoutService (HTTP-Redirect and HTTP-POST) for this connection */
+  sloUrl?: string;
 }
 
 /** A SAML sign-in in progress: the request id must come back as InResponseTo exactly once. */

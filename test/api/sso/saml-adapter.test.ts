@@ -81,7 +81,7 @@ describe('SAML responses accepted', () => {
   it('a signed assertion: the person, their groups and how they authenticated', async () => {
     const { requestId, samlResponse } = await answer();
     const who = await finishSamlSignIn(settings, samlResponse, { requestId }, { replay });
-    expect(who).toEqual({ subject: 'ada@acme.example', email: 'ada@acme.example', name: 'Ada Lovelace', groups: ['Partner Admins', 'Everyone'], authnMethods: [CLASS_REF.mfa] });
+    expect(who).toEqual({ subject: 'ada@acme.example', email: 'ada@acme.example', name: 'Ada Lovelace', groups: ['Partner Admins', 'Everyone'], authnMethods: [CLASS_REF.mfa], upstreamSession: { id: expect.stringMatching(/^_/), nameId: 'ada@acme.example', nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' } });
   });
 
   it('a signed and encrypted assertion', async () => {
@@ -110,7 +110,7 @@ describe('SAML responses accepted', () => {
     const s = { ...settings, attributes: { email: 'companyMail', groups: 'teams' } };
     const { requestId, samlResponse } = await answer({ user: bob, s });
     const who = await finishSamlSignIn(s, samlResponse, { requestId }, { replay });
-    expect(who).toEqual({ subject: '7f0c2d9e-1111-4a4a-9b9b-123456789abc', email: 'Bob@Acme.example', name: 'Bob Builder', groups: ['Support', 'Billing'], authnMethods: [CLASS_REF.password] });
+    expect(who).toEqual({ subject: '7f0c2d9e-1111-4a4a-9b9b-123456789abc', email: 'Bob@Acme.example', name: 'Bob Builder', groups: ['Support', 'Billing'], authnMethods: [CLASS_REF.password], upstreamSession: expect.objectContaining({ id: expect.stringMatching(/^_/), nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' }) });
   });
 
   it('a Response signed at the message level around an unsigned assertion', async () => {
@@ -121,7 +121,7 @@ describe('SAML responses accepted', () => {
     expect(xml).toMatch(/<saml:Issuer>[^<]*<\/saml:Issuer><ds:Signature/);
     expect(xml.slice(xml.indexOf('<saml:Assertion'))).not.toContain('Signature');
     const who = await finishSamlSignIn(settings, samlResponse, { requestId }, { replay });
-    expect(who).toEqual({ subject: 'ada@acme.example', email: 'ada@acme.example', name: 'Ada Lovelace', groups: ['Partner Admins', 'Everyone'], authnMethods: [CLASS_REF.mfa] });
+    expect(who).toEqual({ subject: 'ada@acme.example', email: 'ada@acme.example', name: 'Ada Lovelace', groups: ['Partner Admins', 'Everyone'], authnMethods: [CLASS_REF.mfa], upstreamSession: { id: expect.stringMatching(/^_/), nameId: 'ada@acme.example', nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' } });
   });
 
   it('a Response signed at the message level around an encrypted, unsigned assertion', async () => {

@@ -18,6 +18,8 @@ export const ssoApi = {
   metadataUrl: (o: SsoOrg) => `${base(o)}/saml-metadata`,
   /** "Check now": the identity provider's metadata read again from its address */
   checkMetadata: (o: SsoOrg) => http.post<SsoSettings>(`${base(o)}/saml-metadata/check`, {}),
+  /** our SAML certificate rotated with an overlap: prepare the next one, switch to it, remove the old one */
+  certificateStep: (o: SsoOrg, step: 'prepare' | 'switch' | 'remove-old') => http.post<SsoSettings>(`${base(o)}/saml-certificate/${step}`, {}),
   /** the sign-in page: does this address sign in with its company account? */
   discover: (email: string) => http.post<Schemas['SsoDiscovery']>('/api/v1/auth/sso/discover', { email }),
   /** operator */

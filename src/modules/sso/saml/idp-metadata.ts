@@ -23,6 +23,11 @@ export interface IdpMetadata {
   signingCerts: string[];
   /** the provider asks for signed AuthnRequests (`WantAuthnRequestsSigned`) */
   wantsSignedRequests: boolean;
+  /**
+   * Its HTTP-Redirect SingleLogoutService (saml-metadata §2.2.2): where our LogoutRequest goes (`Location`) and
+   * our LogoutResponse (`ResponseLocation`, else `Location`); null when it names none — sign-out then stays here.
+   */
+  slo: { url: string; responseUrl: string } | null;
 }
 
 /** Why metadata cannot be used: in words the organization's administrator can act on (`reason`, English), and as a code to keep. */
@@ -76,7 +81,10 @@ export async function parseIdpMetadata(xml: string): Promise<IdpMetadata> {
     .filter((b64) => b64.length > 0)
     .map(toPem);
   if (signingCerts.length === 0) throw new IdpMetadataError('The identity provider publishes no signing certificate.', 'no_signing_certificate');
-  return { entityId, ssoUrl, signingCerts, wantsSignedRequests: descriptor.getAttribute('WantAuthnRequestsSigned') === 'true' };
+  const sloEl = xpath.selectElements(descriptor, `./*[local-name()='SingleLogoutService' and ${MD}]`).find((e) => e.getAttribute('Binding') === REDIRECT_BINDING);
+  const sloUrl = sloEl?.getAttribute('Location') ?? '';
+  const slo = /^https?:\/\//i.test(sloUrl) ? { url: sloUrl, responseUrl: /^https?:\/\//i.test(sloEl?.getAttribute('ResponseLocation') ?? '') ? sloEl!.getAttribute('ResponseLocation')! : sloUrl } : null;
+  return { entityId, ssoUrl, signingCerts, wantsSignedRequests: descriptor.getAttribute('WantAuthnRequestsSigned') === 'true', slo };
 }
 
 function toPem(b64: string): string {

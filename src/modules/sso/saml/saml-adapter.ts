@@ -18,11 +18,13 @@
  * their message (refusalOf), which saml-adapter tests pin for each case so a library upgrade that
  * rewords one shows up as a failing test, not as a wrong page.
  */
+import { decryptXml } from '@node-saml/node-saml/lib/xml.js';
 import { generateServiceProviderMetadata, SAML, SamlStatusError, ValidateInResponseTo, type CacheProvider, type Profile, type SamlConfig } from '@node-saml/node-saml';
 import { randomToken } from '../../../platform/crypto.ts';
 import { SsoProtocolError, type SamlConnectionSettings, type SamlStart, type SsoRefusal, type UpstreamIdentity } from '../sso.types.ts';
 import { IdpMetadataError, parseIdpMetadata, type IdpMetadata } from './idp-metadata.ts';
 import type { SamlReplayStore } from './saml-replay.ts';
+import { certificateBody } from './sp-credentials.ts';
 
 export interface SamlFinishDeps {
   replay: SamlReplayStore;
@@ -59,7 +61,7 @@ export const COMMON_ATTRIBUTES = {
 } as const;
 
 /** The connection's identity provider, or a refusal: the metadata was checked when stored, so this is rare. */
-async function idpOf(settings: SamlConnectionSettings): Promise<IdpMetadata> {
+export async function idpOf(settings: SamlConnectionSettings): Promise<IdpMetadata> {
   try {
     return await parseIdpMetadata(settings.idpMetadataXml);
   } catch (e) {
@@ -68,7 +70,7 @@ async function idpOf(settings: SamlConnectionSettings): Promise<IdpMetadata> {
   }
 }
 
-function samlConfig(settings: SamlConnectionSettings, idp: IdpMetadata, extra: Partial<SamlConfig>): SamlConfig {
+export function samlConfig(settings: SamlConnectionSettings, idp: IdpMetadata, extra: Partial<SamlConfig>): SamlConfig {
   const creds = settings.spCredentials;
   return {
     issuer: settings.spEntityId,
@@ -127,7 +129,8 @@ function checkPosted(samlResponseBase64: string): void {
 /** node-saml's verification, then the steps it leaves to us; `requestId` null for an unsolicited answer. */
 async function verifiedAssertion(settings: SamlConnectionSettings, samlResponseBase64: string, config: Partial<SamlConfig>) {
   const idp = await idpOf(settings);
-  const saml = new SAML(samlConfig(settings, idp, config));
+  const decryptionPvk = await decryptionKeyFor(settings, samlResponseBase64);
+  const saml = new SAML(samlConfig(settings, idp, { ...config, ...(decryptionPvk ? { decryptionPvk } : {}) }));
   let profile: Profile | null;
   try {
     ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponseBase64 }));
@@ -139,6 +142,23 @@ async function verifiedAssertion(settings: SamlConnectionSettings, samlResponseB
   checkIssuer(assertion, idp);
   const confirmation = checkBearerConfirmation(assertion, settings);
   return { idp, profile, assertion, confirmation };
+}
+
+/**
+ * Which of our private keys the response's EncryptedAssertion is for: during a certificate rotation an identity
+ * provider may encrypt to the current, the next or (in the overlap after a switch) the previous certificate.
+ * The first key that decrypts it; the current one when none does (node-saml then refuses it) or nothing is encrypted.
+ */
+async function decryptionKeyFor(settings: SamlConnectionSettings, samlResponseBase64: string): Promise<string | undefined> {
+  const keys = settings.spDecryptionKeys ?? [];
+  if (keys.length < 2) return keys[0];
+  const xml = Buffer.from(samlResponseBase64, 'base64').toString('utf8');
+  const encrypted = /<(?:[\w.-]+:)?EncryptedAssertion\b[\s\S]*?<\/(?:[\w.-]+:)?EncryptedAssertion>/.exec(xml)?.[0];
+  if (!encrypted) return keys[0];
+  for (const key of keys) {
+    if (await decryptXml(encrypted, key).then(() => true, () => false)) return key;
+  }
+  return keys[0];
 }
 
 /**
@@ -277,7 +297,10 @@ function identityOf(profile: Profile, assertion: XmlNode, settings: SamlConnecti
     .map(text)
     .filter(Boolean);
   const authnMethods = [...new Set([...classRefs, ...attributeValues(profile, COMMON_ATTRIBUTES.authnMethods)])];
-  return { subject, email, ...(name ? { name } : {}), groups, authnMethods };
+  // single logout (saml-profiles §4.4): a LogoutRequest names the NameID as sent and the SessionIndex of this sign-in
+  const sessionIndex = children(assertion, 'AuthnStatement').map((st) => st.$?.SessionIndex).find((v): v is string => typeof v === 'string' && v.length > 0) ?? null;
+  const upstreamSession = nameId ? { id: sessionIndex, nameId, nameIdFormat: format } : undefined;
+  return { subject, email, ...(name ? { name } : {}), groups, authnMethods, ...(upstreamSession ? { upstreamSession } : {}) };
 }
 
 /**
@@ -287,7 +310,8 @@ function identityOf(profile: Profile, assertion: XmlNode, settings: SamlConnecti
  */
 export function spMetadataXml(settings: SamlConnectionSettings): string {
   const creds = settings.spCredentials;
-  return generateServiceProviderMetadata({
+  const next = creds ? settings.spNextCertificatePem : undefined;
+  const xml = generateServiceProviderMetadata({
     issuer: settings.spEntityId,
     callbackUrl: settings.acsUrl,
     // we ask for the stronger form (the assertion signed, so it stands on its own); a Response signed only at the
@@ -295,6 +319,28 @@ export function spMetadataXml(settings: SamlConnectionSettings): string {
     wantAssertionsSigned: true,
     identifierFormat: null,
     generateUniqueId: () => `_${randomToken(20)}`,
-    ...(creds ? { privateKey: creds.privateKeyPem, publicCerts: creds.certificatePem, decryptionPvk: creds.privateKeyPem, decryptionCert: creds.certificatePem } : {}),
+    ...(settings.sloUrl ? { logoutCallbackUrl: settings.sloUrl } : {}),
+    // during a rotation the next certificate is published beside the current one, for signing and for encryption,
+    // so the identity provider knows it before our messages are signed with it
+    ...(creds ? { privateKey: creds.privateKeyPem, publicCerts: next ? [creds.certificatePem, next] : creds.certificatePem, decryptionPvk: creds.privateKeyPem, decryptionCert: creds.certificatePem } : {}),
   });
+  return withSpExtras(xml, settings.sloUrl, next);
+}
+
+const POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+
+/**
+ * What node-saml's metadata builder has no option for: our SingleLogoutService for the HTTP-Redirect binding beside
+ * its HTTP-POST one, and a second encryption KeyDescriptor (the next certificate). Both are copies of elements the
+ * builder wrote, placed where the schema orders them (KeyDescriptor*, then SingleLogoutService*).
+ */
+function withSpExtras(xml: string, sloUrl: string | undefined, nextCertPem: string | undefined): string {
+  let out = xml;
+  const slo = new RegExp(`<SingleLogoutService Binding="${POST_BINDING}"[^>]*/>`).exec(out)?.[0];
+  if (sloUrl && slo) out = out.replace(slo, `${slo.replace(POST_BINDING, REDIRECT_BINDING)}${slo}`);
+  const enc = /<KeyDescriptor use="encryption">[\s\S]*?<\/KeyDescriptor>/.exec(out)?.[0];
+  const body = enc ? /<ds:X509Certificate>([^<]*)<\/ds:X509Certificate>/.exec(enc)?.[1] : undefined;
+  if (nextCertPem && enc && body) out = out.replace(enc, `${enc}${enc.replace(body, certificateBody(nextCertPem))}`);
+  return out;
 }

@@ -8,6 +8,11 @@
  *                                            request (sign-in started at the identity provider) goes to
  *                                            finishUnsolicited instead: refused unless the connection allows
  *                                            it, RelayState then only a same-site path to land on
+ *   GET|POST /sso/saml/:connection_id/slo     our SingleLogoutService (HTTP-Redirect and HTTP-POST bindings,
+ *                                            sso-saml-logout.ts): the provider's LogoutResponse to our sign-out
+ *                                            lands on the signed-out page; its LogoutRequest ends the matching
+ *                                            sessions and is answered with our signed LogoutResponse; a refused
+ *                                            message gets a page in words (400) and ends nothing
  *   GET  /sso/saml/:connection_id/metadata   our service provider metadata for the customer's IT (also at the
  *                                            entity id itself, GET /sso/saml/:connection_id): public, as
  *                                            metadata is meant to be fetched by the identity provider
@@ -24,6 +29,9 @@ import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings } from '.
 import { finishSamlSignIn, finishSamlUnsolicited, isUnsolicitedResponse, MAX_SAML_RESPONSE_BASE64, spMetadataXml, startSamlSignIn } from './saml-adapter.ts';
 import type { IdpMetadataRefresh } from './idp-metadata-refresh.ts';
 import type { SamlReplayStore } from './saml-replay.ts';
+import { SamlLogoutRefused, type SloMessage } from './saml-logout.ts';
+import { PAGE_CSP, signOutPage } from '../sso-pages.ts';
+import { SIGNED_OUT_PATH } from '../sso-logout.ts';
 
 /** The key under which the flow keeps the AuthnRequest id (SsoFlow.protocol). */
 export const SAML_REQUEST_ID = 'saml_request_id';
@@ -76,6 +84,29 @@ export async function registerSamlRoutes(app: FastifyInstance, d: SamlRoutesDeps
           finishSamlSignIn(samlOf(d.sso.settingsOf(connection)), samlResponse, { requestId: flow.protocol[SAML_REQUEST_ID] ?? '' }, { replay: d.replay }),
       });
     });
+
+    const slo = async (req: FastifyRequest, reply: FastifyReply) => {
+      const connectionId = (req.params as { connection_id: string }).connection_id;
+      const fields = (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const message: SloMessage = req.method === 'GET' ? { binding: 'redirect', query: fields(req.query), rawQuery: req.url.split('?')[1] ?? '' } : { binding: 'post', form: fields(req.body) };
+      const isAnswer = 'SAMLResponse' in (message.binding === 'redirect' ? message.query : message.form);
+      reply.header('cache-control', 'no-store');
+      const show = async (kind: 'signed_out' | 'unconfirmed' | 'refused') => {
+        const p = signOutPage(kind, String(req.id), await d.flow.locale(req));
+        return reply.code(p.status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(p.html);
+      };
+      try {
+        const outcome = await d.sso.logout.saml.receive(req.ctx(), connectionId, message, d.replay);
+        if (outcome.kind === 'response') return reply.redirect(SIGNED_OUT_PATH, 302);
+        return outcome.next ? reply.redirect(outcome.next, 302) : show('signed_out');
+      } catch (e) {
+        if (!(e instanceof SamlLogoutRefused)) throw e;
+        // our own sign-out is already done here whatever the provider's answer says
+        return show(isAnswer ? 'unconfirmed' : 'refused');
+      }
+    };
+    scope.get('/sso/saml/:connection_id/slo', hide, slo);
+    scope.post('/sso/saml/:connection_id/slo', hide, slo);
 
     const metadata = async (req: FastifyRequest, reply: FastifyReply) => {
       const connectionId = (req.params as { connection_id: string }).connection_id;

@@ -63,6 +63,7 @@ import { migration as m0120 } from './0120-link-limits.ts';
 import { migration as m0121 } from './0121-subscribers.ts';
 import { migration as m0122 } from './0122-sso-sessions.ts';
 import { migration as m0123 } from './0123-saml-idp-initiated.ts';
+import { migration as m0124 } from './0124-saml-sp-rotation.ts';
 import { migration as m0125 } from './0125-saml-metadata-failure-params.ts';
 import { migration as m0126 } from './0126-purpose-dpv.ts';
 import { migration as m0127 } from './0127-app-keys.ts';
@@ -130,6 +131,7 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0121-subscribers', m0121],
   ['0122-sso-sessions', m0122],
   ['0123-saml-idp-initiated', m0123],
+  ['0124-saml-sp-rotation', m0124],
   ['0125-saml-metadata-failure-params', m0125],
   ['0126-purpose-dpv', m0126],
   ['0127-app-keys', m0127],

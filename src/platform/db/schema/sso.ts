@@ -35,6 +35,12 @@ export interface SsoConnectionsTable {
   saml_sp_private_key_enc: string | null;
   /** our SAML certificate (PEM), public */
   saml_sp_certificate: string | null;
+  /** certificate rotation (migration 0124): the next key pair, prepared and published before use; the previous one, kept after a switch to decrypt until `saml_sp_previous_until` */
+  saml_sp_next_private_key_enc: Generated<string | null>;
+  saml_sp_next_certificate: Generated<string | null>;
+  saml_sp_previous_private_key_enc: Generated<string | null>;
+  saml_sp_previous_certificate: Generated<string | null>;
+  saml_sp_previous_until: Generated<string | null>;
   claim_email: string;
   claim_name: string;
   claim_groups: string;

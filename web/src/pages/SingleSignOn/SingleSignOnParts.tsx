@@ -7,6 +7,7 @@ import { timeAgo } from '../../components/format.ts';
 import { CopyField, DomainStatusBadge } from '../Domains/DomainParts.tsx';
 import type { AuthMethod, Draft, SetDraft } from './ssoDraft.ts';
 import { IdpInitiatedSwitch, SamlMetadataStatus } from './SamlProviderParts.tsx';
+import { SamlSignOutAndCertificates } from './SamlSignOutAndCertificates.tsx';
 import { defineMessages, type Message } from '../../i18n/define.ts';
 import type { ReactNode } from 'react';
 
@@ -272,6 +273,7 @@ export function SamlFields({ draft, set, c, org }: { draft: Draft; set: SetDraft
       />
       {c && <SamlMetadataStatus c={c} org={org} />}
       <IdpInitiatedSwitch draft={draft} set={set} />
+      {c && <SamlSignOutAndCertificates c={c} org={org} />}
     </>
   );
 }
