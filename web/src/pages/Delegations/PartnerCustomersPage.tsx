@@ -213,10 +213,43 @@ function useCustomerFilters(all: ManagedCustomer[], roleName: (id: string) => st
   return { rows, filters: { q, status, role, reseller, history, roleOptions, resellerOptions } };
 }
 
+/**
+ * The customers: unfiltered (`paged`), those with active access a server-sorted page at a time and the
+ * requests still waiting below; filtered or ended, the one list the filters leave. Both lists sit under
+ * one name, so a row is found by its customer whichever list holds it.
+ */
+function CustomerLists({ paged, all, rows, loading, columns, empty }: { paged: boolean; all: ManagedCustomer[]; rows: ManagedCustomer[]; loading: boolean; columns: Column<ManagedCustomer>[]; empty: string }) {
+  const intl = useIntl();
+  const navigate = useNavigate();
+  const links = useMemo(() => new Map(all.filter((r) => r.delegation.status === 'active').map((r) => [r.tenant.id, r])), [all]);
+  const rowProps = (r: ManagedCustomer) => ({ 'data-tenant': r.tenant.slug, 'data-tenant-id': r.tenant.id, 'data-access': r.delegation.status, 'data-through': throughOf(r)?.name ?? '' });
+  const open = (r: ManagedCustomer) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`);
+  return (
+    <Stack data-testid="partner-delegations">
+      {paged && <ActiveCustomers columns={columns} links={links} linksLoading={loading} rowProps={rowProps} onRowClick={open} />}
+      {paged && (
+        <Title order={2} size="h4">
+          {intl.formatMessage(m.waitingHeading)}
+        </Title>
+      )}
+      <DataTable
+        testId={paged ? 'waiting-customers' : 'customer-rows'}
+        records={paged ? rows.filter((r) => r.delegation.status !== 'active') : rows}
+        loading={loading}
+        rowKey={(r) => r.delegation.id}
+        rowProps={rowProps}
+        onRowClick={open}
+        defaultSort={{ key: 'customer', direction: 'asc' }}
+        empty={empty}
+        columns={columns}
+      />
+    </Stack>
+  );
+}
+
 export function PartnerCustomersPage() {
   const intl = useIntl();
   const partner = useView().partner!;
-  const navigate = useNavigate();
   const isOwner = allows(partner, 'partner.delegations.manage');
   const history = useState(false);
   const filterState = useFilterState();
@@ -225,7 +258,6 @@ export function PartnerCustomersPage() {
   const list = useManagedCustomers({ history: history[0], figures: !paged });
   const roles = useDelegationRoles();
   const { rows, filters } = useCustomerFilters(list.rows, roles.name, history, filterState);
-  const links = useMemo(() => new Map(list.rows.filter((r) => r.delegation.status === 'active').map((r) => [r.tenant.id, r])), [list.rows]);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
@@ -239,9 +271,6 @@ export function PartnerCustomersPage() {
   });
 
   const filtered = filterState.on;
-  const columns = customerColumns(intl, roles.name, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null);
-  const rowProps = (r: ManagedCustomer) => ({ 'data-tenant': r.tenant.slug, 'data-tenant-id': r.tenant.id, 'data-access': r.delegation.status, 'data-through': throughOf(r)?.name ?? '' });
-  const open = (r: ManagedCustomer) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`);
   return (
     <>
       <PageHeader
@@ -258,22 +287,7 @@ export function PartnerCustomersPage() {
       <Stack>
         <CustomerFilters {...filters} />
         <ErrorAlert error={list.error} />
-        {/* both lists under one name: a row is found by its customer whichever list holds it */}
-        <Stack data-testid="partner-delegations">
-        {paged && <ActiveCustomers columns={columns} links={links} linksLoading={list.loading} rowProps={rowProps} onRowClick={open} />}
-        {paged && <Title order={2} size="h4">{intl.formatMessage(m.waitingHeading)}</Title>}
-        <DataTable
-          testId={paged ? 'waiting-customers' : 'customer-rows'}
-          records={paged ? rows.filter((r) => r.delegation.status !== 'active') : rows}
-          loading={list.loading}
-          rowKey={(r) => r.delegation.id}
-          rowProps={rowProps}
-          onRowClick={open}
-          defaultSort={{ key: 'customer', direction: 'asc' }}
-          empty={intl.formatMessage(paged ? m.noneWaiting : filtered ? m.noMatch : history[0] ? m.nothingYet : m.noCustomer)}
-          columns={columns}
-        />
-        </Stack>
+        <CustomerLists paged={paged} all={list.rows} rows={rows} loading={list.loading} columns={customerColumns(intl, roles.name, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null)} empty={intl.formatMessage(paged ? m.noneWaiting : filtered ? m.noMatch : history[0] ? m.nothingYet : m.noCustomer)} />
       </Stack>
 
       <RequestLinkModal
