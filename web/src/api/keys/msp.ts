@@ -6,6 +6,8 @@ export const mspKeys = {
   all: ['msp'] as const,
   dashboard: ['msp', 'dashboard'] as const,
   customerFigures: ['msp', 'customer-figures'] as const,
+  /** one server-sorted page of the customers' figures */
+  customerFiguresPage: (sort: string, offset: number) => ['msp', 'customer-figures', 'page', sort, offset] as const,
   alertCount: ['msp', 'alert-count'] as const,
   allAlerts: ['msp', 'alerts'] as const,
   alerts: (view: string) => ['msp', 'alerts', view] as const,

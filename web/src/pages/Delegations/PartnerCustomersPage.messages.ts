@@ -42,6 +42,8 @@ export const m = defineMessages({
   },
   requestLink: { id: 'delegations.customers.request_link', defaultMessage: 'Request a link' },
   noMatch: { id: 'delegations.customers.empty.no_match', defaultMessage: 'No customer matches these filters.' },
+  waitingHeading: { id: 'delegations.customers.waiting.heading', defaultMessage: 'Waiting for the customer' },
+  noneWaiting: { id: 'delegations.customers.waiting.none', defaultMessage: 'No request is waiting for a customer’s answer.' },
   nothingYet: { id: 'delegations.customers.empty.history', defaultMessage: 'Nothing here yet.' },
   noCustomer: {
     id: 'delegations.customers.empty.none',

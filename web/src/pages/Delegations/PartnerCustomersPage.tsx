@@ -9,7 +9,7 @@ import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
 import { useIntl, type IntlShape } from 'react-intl';
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Badge, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconLink, IconPlus, IconSearch } from '@tabler/icons-react';
 import { delegationsApi, parseList, type CustomerRow, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -26,6 +26,7 @@ import { PermissionPicker } from '../../components/PermissionPicker.tsx';
 import { PurposePicker } from '../../components/PurposePicker.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { m } from './PartnerCustomersPage.messages.ts';
+import { ActiveCustomers } from './ActiveCustomers.tsx';
 
 const DAY = 86_400_000;
 
@@ -51,7 +52,7 @@ function figure(intl: IntlShape, r: ManagedCustomer, k: Figure): string {
 const figureCell = (intl: IntlShape, k: Figure) => (r: ManagedCustomer) => {
   const hidden = r.metrics?.[k] === null;
   return (
-    <Text fz="inherit" c={hidden ? 'dimmed' : k === 'overdue_cents' && r.metrics?.overdue_cents ? 'red.8' : undefined} fs={hidden ? 'italic' : undefined} data-figure={k}>
+    <Text fz="inherit" c={hidden ? 'dimmed' : k === 'overdue_cents' && r.metrics?.overdue_cents ? 'red.9' : undefined} fs={hidden ? 'italic' : undefined} data-figure={k}>
       {figure(intl, r, k)}
     </Text>
   );
@@ -184,12 +185,17 @@ function CustomerFilters({ q, status, role, reseller, history, roleOptions, rese
   );
 }
 
-/** The filters' state and the rows they leave: name, access, role and — for a distributor — the reseller. */
-function useCustomerFilters(all: ManagedCustomer[], roleName: (id: string) => string, history: State<boolean>) {
+/** The filters' state: name, access, role and — for a distributor — the reseller; `on` when any narrows the list. */
+function useFilterState() {
   const q = useState('');
   const status = useState<string | null>(null);
   const role = useState<string | null>(null);
   const reseller = useState<string | null>(null);
+  return { q, status, role, reseller, on: !!(q[0] || status[0] || role[0] || reseller[0]) };
+}
+
+/** The rows the filters leave, and the filters' choices from the list. */
+function useCustomerFilters(all: ManagedCustomer[], roleName: (id: string) => string, history: State<boolean>, { q, status, role, reseller }: ReturnType<typeof useFilterState>) {
   const rows = useMemo(() => {
     const needle = q[0].trim().toLowerCase();
     return all.filter(
@@ -207,15 +213,51 @@ function useCustomerFilters(all: ManagedCustomer[], roleName: (id: string) => st
   return { rows, filters: { q, status, role, reseller, history, roleOptions, resellerOptions } };
 }
 
+/**
+ * The customers: unfiltered (`paged`), those with active access a server-sorted page at a time and the
+ * requests still waiting below; filtered or ended, the one list the filters leave. Both lists sit under
+ * one name, so a row is found by its customer whichever list holds it.
+ */
+function CustomerLists({ paged, all, rows, loading, columns, empty }: { paged: boolean; all: ManagedCustomer[]; rows: ManagedCustomer[]; loading: boolean; columns: Column<ManagedCustomer>[]; empty: string }) {
+  const intl = useIntl();
+  const navigate = useNavigate();
+  const links = useMemo(() => new Map(all.filter((r) => r.delegation.status === 'active').map((r) => [r.tenant.id, r])), [all]);
+  const rowProps = (r: ManagedCustomer) => ({ 'data-tenant': r.tenant.slug, 'data-tenant-id': r.tenant.id, 'data-access': r.delegation.status, 'data-through': throughOf(r)?.name ?? '' });
+  const open = (r: ManagedCustomer) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`);
+  return (
+    <Stack data-testid="partner-delegations">
+      {paged && <ActiveCustomers columns={columns} links={links} linksLoading={loading} rowProps={rowProps} onRowClick={open} />}
+      {paged && (
+        <Title order={2} size="h4">
+          {intl.formatMessage(m.waitingHeading)}
+        </Title>
+      )}
+      <DataTable
+        testId={paged ? 'waiting-customers' : 'customer-rows'}
+        records={paged ? rows.filter((r) => r.delegation.status !== 'active') : rows}
+        loading={loading}
+        rowKey={(r) => r.delegation.id}
+        rowProps={rowProps}
+        onRowClick={open}
+        defaultSort={{ key: 'customer', direction: 'asc' }}
+        empty={empty}
+        columns={columns}
+      />
+    </Stack>
+  );
+}
+
 export function PartnerCustomersPage() {
   const intl = useIntl();
   const partner = useView().partner!;
-  const navigate = useNavigate();
   const isOwner = allows(partner, 'partner.delegations.manage');
   const history = useState(false);
-  const list = useManagedCustomers({ history: history[0] });
+  const filterState = useFilterState();
+  // unfiltered, the active customers come a server-sorted page at a time (ActiveCustomers); a filter narrows the whole list with its figures
+  const paged = !history[0] && !filterState.on;
+  const list = useManagedCustomers({ history: history[0], figures: !paged });
   const roles = useDelegationRoles();
-  const { rows, filters } = useCustomerFilters(list.rows, roles.name, history);
+  const { rows, filters } = useCustomerFilters(list.rows, roles.name, history, filterState);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
@@ -228,7 +270,7 @@ export function PartnerCustomersPage() {
     },
   });
 
-  const filtered = filters.q[0] || filters.status[0] || filters.role[0] || filters.reseller[0];
+  const filtered = filterState.on;
   return (
     <>
       <PageHeader
@@ -245,17 +287,7 @@ export function PartnerCustomersPage() {
       <Stack>
         <CustomerFilters {...filters} />
         <ErrorAlert error={list.error} />
-        <DataTable
-          testId="partner-delegations"
-          records={rows}
-          loading={list.loading}
-          rowKey={(r) => r.delegation.id}
-          rowProps={(r) => ({ 'data-tenant': r.tenant.slug, 'data-tenant-id': r.tenant.id, 'data-access': r.delegation.status, 'data-through': throughOf(r)?.name ?? '' })}
-          onRowClick={(r) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`)}
-          defaultSort={{ key: 'customer', direction: 'asc' }}
-          empty={intl.formatMessage(filtered ? m.noMatch : history[0] ? m.nothingYet : m.noCustomer)}
-          columns={customerColumns(intl, roles.name, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null)}
-        />
+        <CustomerLists paged={paged} all={list.rows} rows={rows} loading={list.loading} columns={customerColumns(intl, roles.name, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null)} empty={intl.formatMessage(paged ? m.noneWaiting : filtered ? m.noMatch : history[0] ? m.nothingYet : m.noCustomer)} />
       </Stack>
 
       <RequestLinkModal

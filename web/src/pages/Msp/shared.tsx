@@ -227,13 +227,14 @@ export function figuresOf(c: CustomerFiguresRow): CustomerFigures {
 
 /**
  * The customers the partner manages with their figures: the list of links, and each active
- * customer's figures from the server (a page of 200 at a time), joined by customer.
+ * customer's figures from the server (a page of 200 at a time), joined by customer; `figures: false`
+ * leaves the figures out (a page that reads them a server-sorted page at a time).
  */
-export function useManagedCustomers(opts: { history?: boolean } = {}) {
+export function useManagedCustomers(opts: { history?: boolean; figures?: boolean } = {}) {
   const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
   // asked afresh each time a page opens: a customer may have ended the access meanwhile (a link revoked, a distributor's access turned off)
   const list = useApiQuery(mspKeys.customers(status), () => allCustomers(status), { staleTime: 0 });
-  const figures = useApiQuery(mspKeys.customerFigures, () => allFigures().catch(() => null), { enabled: !opts.history });
+  const figures = useApiQuery(mspKeys.customerFigures, () => allFigures().catch(() => null), { enabled: !opts.history && opts.figures !== false });
   const byTenant = new Map((figures.data ?? []).map((c) => [c.tenant_id, c]));
   const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
     const c = r.delegation.status === 'active' ? byTenant.get(r.tenant.id) : undefined;
