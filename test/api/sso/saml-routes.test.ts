@@ -6,12 +6,12 @@
  * in the portal. A tampered, replayed or unsolicited answer gets the refusal page in words; our metadata
  * is public at the entity id and at …/metadata.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { Client } from '../../helpers/http.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type ResponseVariant, type SamlIdp } from '../../helpers/saml-idp.ts';
+import { samlConnectedPartner } from '../../helpers/saml-connection.ts';
 import { wrapSignature } from '../../helpers/saml-wrapping.ts';
 
 let t: TestApp;
@@ -31,27 +31,13 @@ afterAll(async () => {
 
 /** A partner with a verified domain and a SAML connection to the test provider; its people of that domain. */
 async function connectedPartner(saml: { allow_idp_initiated?: boolean } = {}) {
-  const partner = await t.world.partner();
-  const owner = await partner.owner.login();
-  const domain = `acme-${randomBytes(4).toString('hex')}.com`;
-  const added = await owner.post(`/api/v1/partners/${partner.id}/domains`, { domain });
-  expect(added.status).toBe(201);
-  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
-  expect((await owner.post(`/api/v1/partners/${partner.id}/domains/${added.body.id}/check`)).body.status).toBe('verified');
-  const saved = await owner.put(`/api/v1/partners/${partner.id}/sso`, {
-    kind: 'saml',
-    name: 'Acme test provider',
-    enabled: true,
-    saml: { idp_metadata_xml: idp.metadataXml, clock_skew_seconds: 60, ...saml },
-    default_role: 'partner_msp_support',
-    role_mappings: [{ group: 'Partner Admins', role: 'partner_msp_full' }],
-    trust_upstream_mfa: true,
-    require_sso: false,
-    break_glass_user_id: null,
+  const { partner, owner, domain, connectionId, connection } = await samlConnectedPartner(t, dns, {
+    metadataXml: idp.metadataXml,
+    domainPrefix: 'acme',
+    saml,
+    roleMappings: [{ group: 'Partner Admins', role: 'partner_msp_full' }],
   });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  const connectionId: string = saved.body.connection.id;
-  expect(saved.body.connection.saml).toMatchObject({ sp_entity_id: expect.stringContaining(`/sso/saml/${connectionId}`), sp_metadata_available: true });
+  expect(connection.saml).toMatchObject({ sp_entity_id: expect.stringContaining(`/sso/saml/${connectionId}`), sp_metadata_available: true });
   const metadata = await t.app.inject({ method: 'GET', url: `/sso/saml/${connectionId}/metadata` });
   expect(metadata.statusCode).toBe(200);
   expect(metadata.headers['content-type']).toContain('application/samlmetadata+xml');

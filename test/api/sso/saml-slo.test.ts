@@ -11,12 +11,12 @@
  *    LogoutResponse. Unsigned, another issuer, expired, addressed elsewhere or replayed: a page in words, nothing ended.
  *  - a provider whose metadata names no SingleLogoutService: sign-out ends the session here only.
  */
-import { randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { Client } from '../../helpers/http.ts';
+import { samlConnectedPartner } from '../../helpers/saml-connection.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type SamlIdp } from '../../helpers/saml-idp.ts';
 import { idpLogout, sloPage, type LogoutVariant } from '../../helpers/saml-idp-logout.ts';
 
@@ -39,25 +39,7 @@ afterAll(async () => {
 
 /** A partner with a verified domain and a SAML connection to the test provider (its metadata as given). */
 async function connectedPartner(metadataXml = idp.metadataXml) {
-  const partner = await t.world.partner();
-  const owner = await partner.owner.login();
-  const domain = `slo-${randomBytes(4).toString('hex')}.com`;
-  const added = await owner.post(`/api/v1/partners/${partner.id}/domains`, { domain });
-  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
-  expect((await owner.post(`/api/v1/partners/${partner.id}/domains/${added.body.id}/check`)).body.status).toBe('verified');
-  const saved = await owner.put(`/api/v1/partners/${partner.id}/sso`, {
-    kind: 'saml',
-    name: 'Acme test provider',
-    enabled: true,
-    saml: { idp_metadata_xml: metadataXml, clock_skew_seconds: 60 },
-    default_role: 'partner_msp_support',
-    role_mappings: [],
-    trust_upstream_mfa: true,
-    require_sso: false,
-    break_glass_user_id: null,
-  });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  const connectionId: string = saved.body.connection.id;
+  const { partner, owner, domain, connectionId } = await samlConnectedPartner(t, dns, { metadataXml, domainPrefix: 'slo' });
   const spMetadata = (await t.app.inject({ method: 'GET', url: `/sso/saml/${connectionId}/metadata` })).body;
   idp.trust(spMetadata);
   const user: IdpUser = { nameId: `ada@${domain}`, email: `ada@${domain}`, name: 'Ada Example', groups: [], authnContextClassRef: CLASS_REF.mfa };

@@ -6,10 +6,10 @@
  * Each step is audited with the fingerprints.
  */
 import { X509Certificate } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
+import { samlConnectedPartner } from '../../helpers/saml-connection.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type SamlIdp } from '../../helpers/saml-idp.ts';
 
 let t: TestApp;
@@ -28,25 +28,7 @@ afterAll(async () => {
 });
 
 async function connectedPartner() {
-  const partner = await t.world.partner();
-  const owner = await partner.owner.login();
-  const domain = `rot-${randomBytes(4).toString('hex')}.com`;
-  const added = await owner.post(`/api/v1/partners/${partner.id}/domains`, { domain });
-  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
-  expect((await owner.post(`/api/v1/partners/${partner.id}/domains/${added.body.id}/check`)).body.status).toBe('verified');
-  const saved = await owner.put(`/api/v1/partners/${partner.id}/sso`, {
-    kind: 'saml',
-    name: 'Acme test provider',
-    enabled: true,
-    saml: { idp_metadata_xml: idp.metadataXml, clock_skew_seconds: 60 },
-    default_role: 'partner_msp_support',
-    role_mappings: [],
-    trust_upstream_mfa: true,
-    require_sso: false,
-    break_glass_user_id: null,
-  });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  const connectionId: string = saved.body.connection.id;
+  const { partner, owner, domain, connectionId } = await samlConnectedPartner(t, dns, { metadataXml: idp.metadataXml, domainPrefix: 'rot' });
   const metadata = async () => (await t.app.inject({ method: 'GET', url: `/sso/saml/${connectionId}/metadata` })).body;
   const user: IdpUser = { nameId: `ada@${domain}`, email: `ada@${domain}`, name: 'Ada Example', groups: [], authnContextClassRef: CLASS_REF.mfa };
   const step = (path: string) => owner.post(`/api/v1/partners/${partner.id}/sso/saml-certificate/${path}`);
