@@ -182,21 +182,28 @@ function checkWorld(w: World, jit: { link: number; user: string; endsIn: number 
   }
 }
 
+const MINIMA = { allowed: 100, consentOnly: 10, throughReseller: 5, purposeAllowed: 50, purposeRefused: 50 } as const;
+
+function covered(t: Tally): boolean {
+  return (Object.keys(MINIMA) as (keyof typeof MINIMA)[]).every((k) => t[k] > MINIMA[k]);
+}
+
 describe('reach: the gateway, AuthZEN and both reviews give one answer', () => {
   it('on random worlds of links, consents, wholesale delegations, resellers, distributors, activations and purposes', () => {
     const tally: Tally = { triples: 0, purposeAllowed: 0, purposeRefused: 0, allowed: 0, consentOnly: 0, throughReseller: 0 };
-    fc.assert(
-      fc.property(worlds, jitArb, fc.nat(), ({ world, now }, jit, seed) => {
-        checkWorld(world, jit, now, seed, tally);
-      }),
-      { numRuns: 100 },
-    );
+    // Worlds are drawn 100 at a time until the cases that make agreement mean something are reached
+    // (a batch of 100 reaches them nearly always; at most five batches, so a world generator that stops
+    // producing them still fails below).
+    for (let batch = 0; batch < 5 && (batch === 0 || !covered(tally)); batch++) {
+      fc.assert(
+        fc.property(worlds, jitArb, fc.nat(), ({ world, now }, jit, seed) => {
+          checkWorld(world, jit, now, seed, tally);
+        }),
+        { numRuns: 100 },
+      );
+    }
     expect(tally.triples).toBeGreaterThanOrEqual(10_000);
     // the cases that make agreement mean something are reached
-    expect(tally.allowed).toBeGreaterThan(100);
-    expect(tally.consentOnly).toBeGreaterThan(10);
-    expect(tally.throughReseller).toBeGreaterThan(5);
-    expect(tally.purposeAllowed).toBeGreaterThan(50);
-    expect(tally.purposeRefused).toBeGreaterThan(50);
+    for (const k of Object.keys(MINIMA) as (keyof typeof MINIMA)[]) expect(tally[k], k).toBeGreaterThan(MINIMA[k]);
   });
 });
