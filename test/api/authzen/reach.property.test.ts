@@ -189,7 +189,7 @@ function covered(t: Tally): boolean {
 }
 
 describe('reach: the gateway, AuthZEN and both reviews give one answer', () => {
-  it('on random worlds of links, consents, wholesale delegations, resellers, distributors, activations and purposes', () => {
+  it('on random worlds of links, consents, wholesale delegations, resellers, distributors, activations and purposes', { timeout: 600_000 }, () => {
     const tally: Tally = { triples: 0, purposeAllowed: 0, purposeRefused: 0, allowed: 0, consentOnly: 0, throughReseller: 0 };
     // Worlds are drawn 100 at a time until the cases that make agreement mean something are reached
     // (a batch of 100 reaches them nearly always; at most five batches, so a world generator that stops
