@@ -200,7 +200,7 @@ describe('the language chosen before signing in', () => {
     asked.length = 0;
     await page.getByLabel(/^E-mail/).fill(tenant.admin.email);
     await page.getByLabel(/^Mot de passe/).fill('not the password');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     const alert = page.getByTestId('error-alert');
     await alert.getByText('Connexion impossible').waitFor();
     // the server's own words for the refusal (the problem's title), in the language of the page — not the browser's
