@@ -113,7 +113,8 @@ describe('agency embedded form', () => {
     await shown.getByRole('tab', { name: 'script' }).click();
     scriptSnippet = await copied(admin, shown, 'Copy the script embed code');
     expect(iframeSnippet).toBe((await shown.getByTestId('embed-snippet-iframe').innerText()).trim());
-    expect(iframeSnippet).toMatch(new RegExp(`^<iframe src="${portal.url}/embed/form#token=${token}" [^>]*height="\\d+"[^>]*></iframe>$`));
+    // the portal speaks English to this admin: the form's language and the frame's title start as English
+    expect(iframeSnippet).toMatch(new RegExp(`^<iframe src="${portal.url}/embed/form#token=${token}&locale=en" title="Voucher form" [^>]*height="\\d+"[^>]*></iframe>$`));
     expect(resizeSnippet).toContain(`e.origin !== "${portal.url}"`);
     expect(scriptSnippet).toBe(`<script src="${portal.url}/embed/assets/embed.js" data-token="${token}" async></script>`);
     await shown.getByRole('button', { name: 'I have copied it' }).click();
@@ -122,6 +123,31 @@ describe('agency embedded form', () => {
     const row = admin.locator('[data-testid="agency-tokens"] tr[data-token-label="Booking confirmation page"]');
     await row.getByText(token.slice(0, 12) + '…').waitFor();
     expect(await admin.locator('body').innerText()).not.toContain(token);
+  });
+
+  it('the plain iframe’s code is written in the language chosen for the site: a French form in a frame titled in French', { timeout: 90_000 }, async () => {
+    // the agency's page (the dialog is closed): its embed code with a stand-in for the token
+    await admin.getByTestId('embed-language').selectOption('fr');
+    const shown = admin.getByTestId('embed-snippet-iframe');
+    await shown.filter({ hasText: 'title="Formulaire de bons"' }).waitFor();
+    const snippet = await copied(admin, admin.locator('body'), 'Copy the iframe embed code');
+    expect(snippet).toBe((await shown.innerText()).trim());
+    expect(snippet).toMatch(new RegExp(`^<iframe src="${portal.url}/embed/form#token=YOUR_FORM_TOKEN&locale=fr" title="Formulaire de bons" `));
+    for (const width of [1366, 390]) {
+      await admin.setViewportSize({ width, height: 900 });
+      await shown.scrollIntoViewIfNeeded();
+      await screenshot(admin, `agency-embed-code-french-${width}`, { always: true });
+    }
+    await admin.setViewportSize({ width: 1280, height: 860 });
+
+    // pasted on the agency's French page with the real token: a screen reader announces the frame in French, and the form speaks it
+    sitePages.set('/iframe-fr', agencyPage('Sunrise Travel — votre réservation', snippet.replace('YOUR_FORM_TOKEN', token), 'fr'));
+    const page = await portal.newPage(); // the visitor's browser asks for English: the snippet's language wins
+    await page.goto(agencyOrigin + '/iframe-fr');
+    const frame = page.frameLocator('iframe[title="Formulaire de bons"]');
+    await frame.getByRole('button', { name: 'Émettre le bon' }).waitFor();
+    expect(await frame.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('a visitor of the agency’s own site (another site) issues a voucher through the plain iframe and looks it up; the whole form fits', { timeout: 90_000 }, async () => {

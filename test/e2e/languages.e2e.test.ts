@@ -6,6 +6,7 @@
  * journey is read right to left (`en-XB`): the layout mirrors. And a person who chooses French gets French.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { login, networkQuiet, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll } from './helpers/layout.ts';
@@ -123,6 +124,97 @@ describe('every persona’s pages in the pseudo-locale: nothing written by hand,
 
   it('a referral partner’s owner', { timeout: 600_000 }, async () => {
     await walk('referral-owner', referral.owner);
+  });
+});
+
+/**
+ * The lines of an element's text that are not a message of the catalog (bracketed in en-XA), or that hold a word
+ * of plain letters — every letter of an en-XA message is accented, so a word inside a message that was not one
+ * itself (a field named from the server's key) shows too.
+ */
+async function notFromCatalog(page: Page, testId: string): Promise<string[]> {
+  const text = await page.getByTestId(testId).first().innerText();
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && (!l.startsWith('[') || /[A-Za-z]{2}/.test(l)));
+}
+
+/** The pseudo-locale's catalog: what a message reads like on screen. */
+const XA = JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/en-XA.json', import.meta.url), 'utf8')) as Record<string, string>;
+
+describe('what the server refused, in the pseudo-locale: the portal’s own words, every one from a catalog', () => {
+  it('a form showing the fields the server refused', { timeout: 120_000 }, async () => {
+    const page = await portal.newPage();
+    watchServerText(page);
+    await page.goto('/login');
+    // an address the browser lets through (no dot after the @) and the server's schema refuses
+    await page.locator('input[type="email"]').fill('ada@localhost');
+    await page.locator('input[type="password"]').fill('not the password');
+    await page.locator('button[type="submit"]').click();
+    const alert = page.getByTestId('error-alert');
+    await alert.waitFor();
+    await networkQuiet(page);
+    const text = await alert.innerText();
+    // the field's name and what it needs are messages (nested inside the "{field}: {problem}" message), not the
+    // validator's wording nor the key the server named
+    expect(text).not.toMatch(/must match format|Email:/);
+    expect(text).toContain(XA['login.email']);
+    expect(await notFromCatalog(page, 'error-alert')).toEqual([]);
+    for (const size of WIDTHS) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      expect(await untranslated(page)).toEqual([]);
+      await screenshot(page, `pseudo-public-login-field-problem-${size.width}`, { always: true });
+    }
+  });
+
+  it('a page whose request the server refused as a whole', { timeout: 120_000 }, async () => {
+    const page = await portal.newPage();
+    watchServerText(page);
+    await login(page, operator.email, operator.password);
+    // a malformed identifier in the address: the server answers 400 invalid_id, a code the portal says in its words
+    await page.goto('/operator/tenants/tnt_malformed!');
+    const alert = page.getByTestId('error-alert');
+    await alert.waitFor();
+    await networkQuiet(page);
+    expect(await alert.innerText()).toContain(XA['problems.code.invalid_id']);
+    expect(await notFromCatalog(page, 'error-alert')).toEqual([]);
+    for (const size of WIDTHS) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      expect(await untranslated(page)).toEqual([]);
+      await screenshot(page, `pseudo-operator-invalid-id-${size.width}`, { always: true });
+    }
+  });
+});
+
+describe('the language chosen before signing in', () => {
+  it('French chosen on the sign-in page: every request then asks for French, and a wrong password is refused in French', { timeout: 120_000 }, async () => {
+    const page = await portal.newPage(); // the browser asks for en-XA
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/')) asked.push(r.headers()['accept-language'] ?? '(none)');
+    });
+    await page.goto('/login');
+    await page.getByTestId('language-picker').selectOption('fr');
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    asked.length = 0;
+    await page.getByLabel(/^E-mail/).fill(tenant.admin.email);
+    await page.getByLabel(/^Mot de passe/).fill('not the password');
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    const alert = page.getByTestId('error-alert');
+    await alert.getByText('Connexion impossible').waitFor();
+    // the server's own words for the refusal (the problem's title), in the language of the page — not the browser's
+    await alert.getByText('L’e-mail ou le mot de passe est incorrect').waitFor();
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((l) => l === 'fr'), `Accept-Language sent: ${asked.join(', ')}`).toBe(true);
+    for (const size of WIDTHS) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await expectNoSidewaysScroll(page, `login in French at ${size.width} px`);
+      await screenshot(page, `login-french-chosen-wrong-password-${size.width}`, { always: true });
+    }
+    // the choice is kept in this browser: the next page opens in French
+    await page.goto('/forgot-password');
+    await page.getByRole('button', { name: 'Envoyez-moi un lien' }).waitFor();
   });
 });
 

@@ -37,14 +37,31 @@ export const agenciesApi = {
 /** The form's height with both results shown, at its full width (560 px): a plain iframe this tall needs no script. */
 export const EMBED_IFRAME_HEIGHT = 820;
 
+/** The language the embedded form speaks (`&locale=` / `data-locale`) and its frame's title in that language. */
+export interface EmbedLanguage {
+  locale: string;
+  title: string;
+}
+
+/** A value inside a double-quoted HTML attribute. */
+function attr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
 /**
  * The two ways to put a form on a site; the token goes in the URL fragment, never sent to a server.
  * The iframe is plain HTML; `resize` is an optional listener the site may add once per page so the
  * frame follows the form's height (the form posts it; narrow frames stack the fields and grow).
+ * The iframe names the form's language (`&locale=`) and says its title in it: the title is what a screen reader
+ * announces on the site, so it is in the site's language, like the form inside it. The script needs neither: it
+ * reads the page's `<html lang>` and carries the title in every language (embed.js).
  */
-export function embedSnippets(origin: string, token: string): { iframe: string; script: string; resize: string } {
+export function embedSnippets(origin: string, token: string, lang: EmbedLanguage | null): { iframe: string | null; script: string; resize: string } {
   return {
-    iframe: `<iframe src="${origin}/embed/form#token=${token}" title="Voucher form" width="100%" height="${EMBED_IFRAME_HEIGHT}" style="border:0;max-width:560px" allow="clipboard-write" referrerpolicy="no-referrer"></iframe>`,
+    // no language yet (its words are loading): no snippet rather than one in the wrong language
+    iframe:
+      lang &&
+      `<iframe src="${origin}/embed/form#token=${token}&locale=${encodeURIComponent(lang.locale)}" title="${attr(lang.title)}" width="100%" height="${EMBED_IFRAME_HEIGHT}" style="border:0;max-width:560px" allow="clipboard-write" referrerpolicy="no-referrer"></iframe>`,
     script: `<script src="${origin}/embed/assets/embed.js" data-token="${token}" async></script>`,
     resize: [
       '<script>',

@@ -4,7 +4,7 @@
  * reads of them is decided in one place, web/src/query/messages.ts.
  */
 
-import { ApiError, type Problem } from './errors.ts';
+import { ApiError, type AnswerLanguage, type Problem } from './errors.ts';
 
 export { ApiError, type FieldError, type Problem } from './errors.ts';
 
@@ -21,6 +21,10 @@ let language: string | null = null;
  */
 export function setRequestLanguage(locale: string | null): void {
   language = locale;
+}
+
+function answerLanguage(res: Response): AnswerLanguage {
+  return { asked: language, answered: res.headers.get('content-language') };
 }
 
 export function setCsrfToken(token: string | null): void {
@@ -84,7 +88,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   }
   if (!res.ok) {
     const p = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<Problem>;
-    const err = new ApiError({ ...p, status: res.status });
+    const err = new ApiError({ ...p, status: res.status }, answerLanguage(res));
     // A wrong second-factor code answers 401 too, but the session is still there (step-up, activating access)
     if (res.status === 401 && !opts.quiet401 && !SESSION_STILL_VALID.has(err.code)) for (const fn of unauthorizedListeners) fn(err);
     throw err;
@@ -107,7 +111,7 @@ export async function requestFile(method: string, path: string, body?: unknown):
   const type = res.headers.get('content-type') ?? '';
   if (!res.ok || type.includes('json')) {
     const parsed = (await res.json().catch(() => ({}))) as Partial<Problem>;
-    if (!res.ok) throw new ApiError({ ...parsed, status: res.status });
+    if (!res.ok) throw new ApiError({ ...parsed, status: res.status }, answerLanguage(res));
     return { json: parsed, status: res.status };
   }
   const m = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');

@@ -9,7 +9,7 @@ import { Alert, Button, List, Text } from '@mantine/core';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { ApiError } from '../api/errors.ts';
-import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
+import { errorMessage, fieldLabel, fieldMessages, fieldProblem } from '../query/messages.ts';
 import { isTransient } from '../query/query.ts';
 import { useIntl } from 'react-intl';
 import { defineMessages } from '../i18n/define.ts';
@@ -26,7 +26,6 @@ const m = defineMessages({
     defaultMessage: 'Your role does not include this. If you need it, ask an administrator of your organization.',
   },
   checkFields: { id: 'components.error_alert.check_fields', defaultMessage: 'Please check {count, plural, one {this field} other {these fields}}:' },
-  fieldProblem: { id: 'components.error_alert.field_problem', defaultMessage: '{field}: {problem}' },
   tryAgain: { id: 'components.error_alert.try_again', defaultMessage: 'Try again' },
 });
 
@@ -45,7 +44,7 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
         ? m.notInRole
         : api?.status === 403
           ? m.notAvailable
-          : api?.status === 404
+          : api?.status === 404 || api?.code === 'invalid_id'
             ? m.notFound
             : api?.status === 409
               ? m.conflict
@@ -53,11 +52,11 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
                 ? m.notSaved
                 : m.wentWrong,
     );
-  const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];
+  const fields = api?.isValidation ? Object.entries(fieldMessages(intl, api)) : [];
   if (api?.status === 403) {
     return (
       <Alert color="gray" variant="light" icon={<IconLock size={18} />} title={heading} role="alert" data-testid="error-alert" data-refusal="">
-        <Text size="sm">{byRole ? intl.formatMessage(m.roleRefusal) : errorMessage(error)}</Text>
+        <Text size="sm">{byRole ? intl.formatMessage(m.roleRefusal) : errorMessage(intl, error)}</Text>
       </Alert>
     );
   }
@@ -69,13 +68,13 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
           <List size="sm" mt={4}>
             {fields.map(([key, message]) => (
               <List.Item key={key}>
-                {intl.formatMessage(m.fieldProblem, { field: fieldLabel(key, labels), problem: message.charAt(0).toLowerCase() + message.slice(1) })}
+                {fieldProblem(intl, fieldLabel(intl, key, labels), message)}
               </List.Item>
             ))}
           </List>
         </>
       ) : (
-        <Text size="sm">{errorMessage(error)}</Text>
+        <Text size="sm">{errorMessage(intl, error)}</Text>
       )}
       {retry && (
         <Button size="xs" variant="light" color="red" mt="xs" onClick={retry} data-testid="error-retry">

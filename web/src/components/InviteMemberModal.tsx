@@ -46,7 +46,7 @@ export function InviteMemberModal({
   const form = useApiForm<InviteInput>(
     {
       initialValues: { email: '', role: defaultRole },
-      validate: { email: (v) => required(v, intl.formatMessage(m.emailRequired)) ?? email(v), role: (v) => required(v, intl.formatMessage(m.roleRequired)) },
+      validate: { email: (v) => required(v, intl.formatMessage(m.emailRequired)) ?? email(v, intl), role: (v) => required(v, intl.formatMessage(m.roleRequired)) },
     },
     action,
     { resetWhen: opened },

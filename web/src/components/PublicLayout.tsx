@@ -1,8 +1,9 @@
-/** A centered card for the pages shown before logging in. */
+/** A centered card for the pages shown before logging in, with the choice of their language below it. */
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Anchor, Box, Center, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconShieldCheck } from '@tabler/icons-react';
+import { LanguagePicker } from './LanguagePicker.tsx';
 
 export function PublicLayout({ title, subtitle, children, width = 420 }: { title: string; subtitle?: ReactNode; children: ReactNode; width?: number }) {
   return (
@@ -32,6 +33,9 @@ export function PublicLayout({ title, subtitle, children, width = 420 }: { title
             </Stack>
             {children}
           </Paper>
+          <Group justify="center">
+            <LanguagePicker />
+          </Group>
         </Stack>
       </Center>
     </Box>

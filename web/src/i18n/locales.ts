@@ -35,3 +35,24 @@ export function browserLocale(tags: readonly string[] = typeof navigator === 'un
   }
   return 'en';
 }
+
+const CHOICE_KEY = 'partnergate.locale';
+
+/** The language chosen on a page before signing in (kept in this browser), or null. */
+export function storedLocale(): Locale | null {
+  try {
+    const v = window.localStorage.getItem(CHOICE_KEY);
+    return isLocale(v) ? v : null;
+  } catch {
+    // storage refused (a private window's settings): the browser's languages decide
+    return null;
+  }
+}
+
+export function storeLocale(locale: Locale): void {
+  try {
+    window.localStorage.setItem(CHOICE_KEY, locale);
+  } catch {
+    // not kept past this page: the choice still holds until it reloads
+  }
+}

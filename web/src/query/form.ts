@@ -11,12 +11,20 @@
 import { useEffect } from 'react';
 import { useForm, type UseFormInput } from '@mantine/form';
 import { ApiError } from '../api/errors.ts';
+import { useIntl, type IntlShape } from 'react-intl';
 import { fieldMessages } from './messages.ts';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  email: { id: 'forms.email_invalid', defaultMessage: 'Enter an email address like name@example.com.' },
+  webAddress: { id: 'forms.web_address_invalid', defaultMessage: 'Enter a web address that starts with https:// or http://.' },
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: what @mantine/form's useForm takes
 type Values = Record<string, any>;
 
 export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { error: unknown; reset(): void }, opts: { resetWhen?: boolean } = {}) {
+  const intl = useIntl();
   const form = useForm<V>({ mode: 'controlled', validateInputOnBlur: true, ...config });
   const { error } = action;
   // The server named fields: show each next to its input.
@@ -25,7 +33,7 @@ export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { 
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when the answer changes
   useEffect(() => {
     if (!(error instanceof ApiError) || !error.isValidation) return;
-    const messages = fieldMessages(error);
+    const messages = fieldMessages(intl, error);
     form.setErrors(messages);
     const first = Object.keys(messages).map((k) => form.getInputNode(k)).find((n): n is HTMLElement => !!n);
     if (first) {
@@ -54,10 +62,16 @@ export function required(value: unknown, message: string): string | undefined {
   return value === null || value === undefined ? message : undefined;
 }
 
-export function email(value: string, message = 'Enter an email address like name@example.com.'): string | undefined {
-  return !value.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()) ? undefined : message;
+/** `undefined` when empty or an email address, else the sentence: the form's own, or the portal's in `intl`'s language. */
+export function email(value: string, message: string | IntlShape): string | undefined {
+  return !value.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()) ? undefined : say(message, m.email);
 }
 
-export function webAddress(value: string, message = 'Enter a web address that starts with https:// or http://.'): string | undefined {
-  return !value.trim() || /^https?:\/\/\S+$/.test(value.trim()) ? undefined : message;
+/** `undefined` when empty or an http(s) address, else the sentence (as `email`). */
+export function webAddress(value: string, message: string | IntlShape): string | undefined {
+  return !value.trim() || /^https?:\/\/\S+$/.test(value.trim()) ? undefined : say(message, m.webAddress);
+}
+
+function say(message: string | IntlShape, fallback: (typeof m)[keyof typeof m]): string {
+  return typeof message === 'string' ? message : message.formatMessage(fallback);
 }

@@ -22,8 +22,14 @@ import {
 } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { ApiError } from '../api/index.ts';
-import { errorMessage } from './messages.ts';
-import { fieldMessages } from './messages.ts';
+import { useIntl } from 'react-intl';
+import { errorMessage, fieldMessages } from './messages.ts';
+import { defineMessages } from '../i18n/define.ts';
+
+const m = defineMessages({
+  failed: { id: 'query.mutation.failed', defaultMessage: 'That did not work' },
+  dismiss: { id: 'query.notice.dismiss', defaultMessage: 'Dismiss this message' },
+});
 
 /** A failure that asking again may mend: no answer at all, a server fault, or "slow down". */
 export function isTransient(err: unknown): boolean {
@@ -123,15 +129,16 @@ export interface ActionOptions<R> {
 
 export function useApiMutation<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: ActionOptions<R> = {}): Action<A, R> {
   const client = useQueryClient();
-  const m = useMutation<R, unknown, A>({ mutationFn: (args) => fn(...args) });
-  const { mutateAsync, reset } = m;
+  const intl = useIntl();
+  const mutation = useMutation<R, unknown, A>({ mutationFn: (args) => fn(...args) });
+  const { mutateAsync, reset } = mutation;
   // biome-ignore lint/correctness/useExhaustiveDependencies: options are read at call time
   const run = useCallback(
     async (...args: A) => {
       try {
         const r = await mutateAsync(args);
         const msg = typeof opts.success === 'function' ? opts.success(r) : opts.success;
-        if (msg) notifications.show({ color: 'teal', message: msg, closeButtonProps: { 'aria-label': 'Dismiss this message' } });
+        if (msg) notifications.show({ color: 'teal', message: msg, closeButtonProps: { 'aria-label': intl.formatMessage(m.dismiss) } });
         opts.onDone?.(r);
         // A read still on its way started before this write was answered (the window got focus, another
         // tab's poll) and may carry what was there before: it is cancelled and asked again, so the page
@@ -140,18 +147,21 @@ export function useApiMutation<A extends unknown[], R>(fn: (...args: A) => Promi
         else void client.invalidateQueries();
         return r;
       } catch (e) {
-        if (opts.notifyError) notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(e), closeButtonProps: { 'aria-label': 'Dismiss this message' } });
+        if (opts.notifyError) {
+          const dismiss = intl.formatMessage(m.dismiss);
+          notifications.show({ color: 'red', title: intl.formatMessage(m.failed), message: errorMessage(intl, e), closeButtonProps: { 'aria-label': dismiss } });
+        }
         return undefined;
       }
     },
-    [mutateAsync, client, opts.success, opts.onDone, opts.notifyError],
+    [mutateAsync, client, intl, opts.success, opts.onDone, opts.notifyError],
   );
-  const error = m.error;
+  const error = mutation.error;
   return {
     run,
-    busy: m.isPending,
+    busy: mutation.isPending,
     error,
     reset,
-    fieldError: (name) => (error instanceof ApiError ? fieldMessages(error)[name] : undefined),
+    fieldError: (name) => (error instanceof ApiError ? fieldMessages(intl, error)[name] : undefined),
   };
 }

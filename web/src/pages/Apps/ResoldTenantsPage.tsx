@@ -186,7 +186,7 @@ function ProvisionForm({ provision, onCancel }: { provision: { run(d: Draft): Pr
       validate: {
         name: (v) => required(v, intl.formatMessage(m.nameRequired)),
         slug: (v) => required(v, intl.formatMessage(m.slugRequired)) ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : intl.formatMessage(m.slugInvalid)),
-        admin_email: (v) => email(v),
+        admin_email: (v) => email(v, intl),
       },
     },
     provision,

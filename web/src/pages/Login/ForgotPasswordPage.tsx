@@ -58,7 +58,7 @@ export function ForgotPasswordPage() {
       ) : (
         <form onSubmit={submit}>
           <Stack>
-            <ErrorAlert error={error} title={intl.formatMessage(m.sendFailed)} />
+            <ErrorAlert error={error} title={intl.formatMessage(m.sendFailed)} labels={{ email: intl.formatMessage(m.email) }} />
             <TextInput label={intl.formatMessage(m.email)} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus />
             <Button type="submit" loading={busy} fullWidth>
               {intl.formatMessage(m.send)}

@@ -92,7 +92,7 @@ export function LoginPage() {
               {endedReason}
             </Alert>
           )}
-          <ErrorAlert error={error} title={intl.formatMessage(m.failed)} />
+          <ErrorAlert error={error} title={intl.formatMessage(m.failed)} labels={{ email: intl.formatMessage(m.email), password: intl.formatMessage(m.password) }} />
           <TextInput label={intl.formatMessage(m.email)} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus />
           <PasswordInput label={intl.formatMessage(m.password)} description={intl.formatMessage(m.passwordHint)} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
           <Group justify="flex-end" mt={-8}>

@@ -99,7 +99,7 @@ export function ResetPasswordPage() {
     <PublicLayout title={intl.formatMessage(m.title)} subtitle={intl.formatMessage(m.subtitle, { email: check.data.email })}>
       <form onSubmit={submit}>
         <Stack>
-          <ErrorAlert error={error} title={intl.formatMessage(m.failed)} />
+          <ErrorAlert error={error} title={intl.formatMessage(m.failed)} labels={{ password: intl.formatMessage(m.newPassword) }} />
           <PasswordInput label={intl.formatMessage(m.newPassword)} description={intl.formatMessage(m.newPasswordHint)} autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-autofocus />
           <PasswordInput label={intl.formatMessage(m.repeat)} autoComplete="new-password" required value={password2} onChange={(e) => setPassword2(e.currentTarget.value)} error={mismatch ? intl.formatMessage(m.differ) : undefined} />
           <Button type="submit" loading={busy} disabled={!password || mismatch} fullWidth>

@@ -95,10 +95,10 @@ export function NewPartnerPage() {
       initialValues: { name: '', slug: '', contact_email: '', website: '', description: '', capabilities: [], owner_email: '', template: null, plans: [] },
       validate: {
         name: (v) => required(v, intl.formatMessage(m.nameRequired)),
-        contact_email: (v) => required(v, intl.formatMessage(m.contactRequired)) ?? email(v),
-        website: (v) => webAddress(v),
+        contact_email: (v) => required(v, intl.formatMessage(m.contactRequired)) ?? email(v, intl),
+        website: (v) => webAddress(v, intl),
         capabilities: (v) => required(v, intl.formatMessage(m.pickOne)),
-        owner_email: (v) => required(v, intl.formatMessage(m.ownerRequired)) ?? email(v),
+        owner_email: (v) => required(v, intl.formatMessage(m.ownerRequired)) ?? email(v, intl),
       },
     },
     create,

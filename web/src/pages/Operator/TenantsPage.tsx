@@ -182,7 +182,7 @@ function CreateTenantModal({
       validate: {
         name: (v) => required(v, intl.formatMessage(m.nameRequired)),
         slug: (v) => required(v, intl.formatMessage(m.slugRequired)) ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : intl.formatMessage(m.slugInvalid)),
-        admin_email: (v, values) => (values.with_admin ? (required(v, intl.formatMessage(m.adminRequired)) ?? email(v)) : undefined),
+        admin_email: (v, values) => (values.with_admin ? (required(v, intl.formatMessage(m.adminRequired)) ?? email(v, intl)) : undefined),
       },
     },
     create,

@@ -118,8 +118,8 @@ function EditProfileModal({ partner, opened, onClose, onSaved }: { partner: Part
       initialValues: { name: '', website: '', contact_email: '', description: '' },
       validate: {
         name: (v) => required(v, intl.formatMessage(m.nameRequired)),
-        website: (v) => webAddress(v),
-        contact_email: (v) => required(v, intl.formatMessage(m.emailRequired)) ?? email(v),
+        website: (v) => webAddress(v, intl),
+        contact_email: (v) => required(v, intl.formatMessage(m.emailRequired)) ?? email(v, intl),
       },
     },
     save,
