@@ -311,7 +311,7 @@ export class OAuthService {
       ['resource', 'audience'],
     );
     const bearer = { db: this.#d.db, clock: this.#d.clock, audience: this.audience, resourceServer, onUse: (id: string) => this.#grants.touch(id) };
-    const customerFor = (clientId: string, hint: string) => this.ciba.customerFor(clientId, hint);
+    const customerFor = (clientId: string, hint: string, ctx: KoaContextWithOIDC) => this.ciba.customerFor(clientId, hint, { ctx, via: 'jwt_bearer' });
     provider.registerGrantType(JWT_BEARER_GRANT, jwtBearerHandler(provider, { ...bearer, purposeByDpv: (t) => this.consent.purposeByDpv(t), customerFor }), JWT_BEARER_PARAMS);
     provider.use(async (ctx, next) => {
       try {
