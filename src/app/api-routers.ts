@@ -137,7 +137,7 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     }),
     // the customer's own limits on a partner's link (addresses, hours, end)
     linkLimitsRoutes({ access, linkLimits: new LinkLimitsService({ db: services.db, audit: services.audit, feed: services.feed, clock: services.clock }) }),
-    appRoutes({ apps: services.apps, resold: services.resold, access }),
+    appRoutes({ apps: services.apps, resold: services.resold, access, keySet: (uri) => services.oauth.keySets.view(uri) }),
     tokenLifetimeRoutes({ lifetimes: services.tokenLifetimes, access, partnerExists: async (id) => (await services.partners.getPartner(id)) !== undefined }),
     accessRequestRoutes({ accessRequests: services.accessRequests, access }),
     securityEventRoutes({

@@ -2339,6 +2339,23 @@ export interface paths {
         patch: operations["patchPartnersAppsByAppId"];
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/apps/{app_id}/key-set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keys last read from the app's key set address (jwks_uri), when, and why the last read failed (partner owner); read now if never read */
+        get: operations["getPartnersAppsKeySet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/apps/{app_id}/rotate-secret": {
         parameters: {
             query?: never;
@@ -7425,6 +7442,26 @@ export interface components {
             /** @description how the app learns the customer decided: it polls the token endpoint, or Partnergate calls its notification endpoint (ping) and it then calls the token endpoint */
             delivery_mode: "poll" | "ping";
             notification_endpoint?: string | null;
+        };
+        /** AppKeySet */
+        AppKeySet: {
+            /** @description the app's key set address (jwks_uri) */
+            address: string;
+            failure: {
+                at: string;
+                /** @description url_not_allowed / address_not_allowed: the outbound address policy refused the address (a private, loopback or special address); dns_failed: the name does not resolve; timeout; connection_failed; bad_status: the answer was not 200; too_large: more than a key set; not_a_key_set: not a JSON Web Key Set */
+                code: "url_not_allowed" | "address_not_allowed" | "dns_failed" | "timeout" | "connection_failed" | "bad_status" | "too_large" | "not_a_key_set";
+                status: number | null;
+            } | null;
+            /** @description the public signing keys last read there (private or secret keys are dropped, never used) */
+            keys: {
+                alg: string | null;
+                crv: string | null;
+                kid: string | null;
+                kty: string;
+            }[];
+            /** @example 2025-06-02T09:30:00.000Z */
+            read_at: string | null;
         };
         /** ApprovalPolicy */
         ApprovalPolicy: {
@@ -21072,6 +21109,79 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersAppsKeySet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description app_… identifier
+                 * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AppKeySet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppKeySet"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

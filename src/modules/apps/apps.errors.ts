@@ -12,5 +12,6 @@ export const appErrors = defineErrors('apps', {
   app_auth_method_change_refused: { status: 409, title: 'The app cannot switch to this client authentication method' },
   app_auth_methods_invalid: { status: 400, title: 'The client authentication methods do not go together' },
   app_secret_not_applicable: { status: 409, title: 'The app authenticates with private_key_jwt and has no secret' },
+  app_keys_not_at_address: { status: 409, title: 'The app’s keys are not read from an address' },
   resold_tenant_home_missing: { status: 409, title: 'The wholesaler has no own billing account to bill' },
 });

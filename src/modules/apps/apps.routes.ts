@@ -1,9 +1,11 @@
 /** /api/v1/partners/:partner_id/apps (partner OAuth apps), …/resold-tenants (wholesale), /api/v1/oauth/scopes. */
+import type { Static } from 'typebox';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import type { AppsService } from './apps.service.ts';
 import { toAppDto } from './apps.service.ts';
+import { appErrors as E } from './apps.errors.ts';
 import type { ResoldTenantsService } from './resold-tenants.service.ts';
 import * as S from './apps.schemas.ts';
 
@@ -11,6 +13,8 @@ interface AppRouteDeps {
   apps: AppsService;
   resold: ResoldTenantsService;
   access: Access;
+  /** what this instance last read at a key set address, read now if it never tried (the authorization server's) */
+  keySet: (uri: string) => Promise<Static<typeof S.AppKeySetDto>>;
 }
 
 export function appRoutes(d: AppRouteDeps): AudienceRoutes {
@@ -42,7 +46,7 @@ export function appRoutes(d: AppRouteDeps): AudienceRoutes {
 }
 
 /** A partner's OAuth apps: list, register, read, edit, rotate the secret, delete. */
-function registerPartnerAppRoutes(app: App, { apps, access }: AppRouteDeps): void {
+function registerPartnerAppRoutes(app: App, { apps, access, keySet }: AppRouteDeps): void {
   app.get(
     '/api/v1/partners/:partner_id/apps',
     { schema: { tags: ['apps'], summary: "The partner's OAuth apps (owner and staff; never the secrets)", params: S.PartnerParams, response: { 200: Type.Object({ data: Type.Array(S.AppDto) }), ...problems(400, 401, 403, 404) } } },
@@ -93,6 +97,24 @@ function registerPartnerAppRoutes(app: App, { apps, access }: AppRouteDeps): voi
     async (req) => {
       access.partner(req, req.params.partner_id, 'partner.apps.manage');
       return toAppDto(await apps.update(req.ctx(), req.params.partner_id, req.params.app_id, req.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partner_id/apps/:app_id/key-set',
+    {
+      schema: {
+        tags: ['apps'],
+        summary: "The keys last read from the app's key set address (jwks_uri), when, and why the last read failed (partner owner); read now if never read",
+        params: S.AppParams,
+        response: { 200: S.AppKeySetDto, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      access.partner(req, req.params.partner_id, 'partner.apps.manage');
+      const a = await apps.get(req.params.partner_id, req.params.app_id);
+      if (!a.jwks_uri) throw E.app_keys_not_at_address('This app’s keys are pasted in; it has no key set address to read.');
+      return keySet(a.jwks_uri);
     },
   );
 

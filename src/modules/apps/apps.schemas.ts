@@ -51,6 +51,27 @@ export const AppDto = Type.Object({
   updated_at: Type.String(),
 }, { title: 'App' });
 
+export const AppKeySetDto = Type.Object({
+  address: Type.String({ description: "the app's key set address (jwks_uri)" }),
+  read_at: Nullable(Type.String({ description: 'when the keys below were read there; null: never read well' })),
+  keys: Type.Array(Type.Object({
+    kid: Nullable(Type.String()),
+    alg: Nullable(Type.String({ description: 'the algorithm the key signs with, when the key names one' })),
+    kty: Type.String(),
+    crv: Nullable(Type.String()),
+  }), { description: 'the public signing keys last read there (private or secret keys are dropped, never used)' }),
+  failure: Nullable(Type.Object({
+    code: Type.Union([
+      Type.Literal('url_not_allowed'), Type.Literal('address_not_allowed'), Type.Literal('dns_failed'), Type.Literal('timeout'),
+      Type.Literal('connection_failed'), Type.Literal('bad_status'), Type.Literal('too_large'), Type.Literal('not_a_key_set'),
+    ], {
+      description: 'url_not_allowed / address_not_allowed: the outbound address policy refused the address (a private, loopback or special address); dns_failed: the name does not resolve; timeout; connection_failed; bad_status: the answer was not 200; too_large: more than a key set; not_a_key_set: not a JSON Web Key Set',
+    }),
+    status: Nullable(Type.Integer({ description: 'the HTTP status, for bad_status' })),
+    at: Type.String(),
+  }, { description: 'why the last read failed (the keys above, if any, are from an earlier read); null when it succeeded' })),
+}, { title: 'AppKeySet' });
+
 export const AppWithSecret = Type.Object({
   app: AppDto,
   client_secret: Nullable(Type.String({ description: 'shown once; store it now (null for private_key_jwt apps)' })),

@@ -38,6 +38,14 @@ export const CIBA_FEATURE = 'oauth.ciba';
 export const CIBA_POLL_INTERVAL_SEC = 5;
 /** How long a request waits for a decision unless the app asks for less (requested_expiry), seconds. */
 export const CIBA_MAX_EXPIRY_SEC = 10 * 60;
+type RefusalReason = 'unknown' | 'another_partners_own' | 'not_reached';
+type Refusal = { reason: RefusalReason; partnerId?: string; customer?: string };
+const UNKNOWN: Refusal = { reason: 'unknown' };
+/** Why a customer that exists was answered as unknown, in the operator's audit log. */
+const REFUSAL_WORDS: Record<Exclude<RefusalReason, 'unknown'>, string> = {
+  another_partners_own: "refused: the customer is another partner's own organization",
+  not_reached: "refused: the app's partner does not reach this customer",
+};
 const BINDING_MESSAGE = /^[\p{L}\p{N} .,:;!?#+/_-]{1,40}$/u;
 
 export interface CibaDeps {
@@ -80,7 +88,7 @@ export class CibaService {
     return {
       enabled: true,
       deliveryModes: ['poll', 'ping'],
-      processLoginHint: async (ctx, hint) => (await this.customerFor(ctx.oidc.client?.clientId ?? '', hint ?? '')) ?? undefined,
+      processLoginHint: async (ctx, hint) => (await this.customerFor(ctx.oidc.client?.clientId ?? '', hint ?? '', { ctx, via: 'ciba' })) ?? undefined,
       processLoginHintToken: async () => {
         throw new errors.InvalidRequest('login_hint_token is not supported; send login_hint');
       },
@@ -98,20 +106,50 @@ export class CibaService {
   /**
    * The customer a login_hint names, when this app may ask it; null otherwise — whatever the reason.
    * Read from the decision snapshot, except an e-mail address (the person, then the one customer they administer).
+   * With `seen` (the request and the grant), a customer that exists but is not this partner's to ask
+   * is refused the same way and audited with the reason, for the operator only (refusedQuietly).
    */
-  async customerFor(clientId: string, hint: string): Promise<string | null> {
+  async customerFor(clientId: string, hint: string, seen?: { ctx: KoaContextWithOIDC; via: 'ciba' | 'jwt_bearer' }): Promise<string | null> {
+    const r = await this.#customer(clientId, hint);
+    if (!('reason' in r)) return r.tenantId;
+    if (r.reason !== 'unknown' && seen) await this.#refusedQuietly(seen.ctx, seen.via, clientId, r);
+    return null;
+  }
+
+  async #customer(clientId: string, hint: string): Promise<{ tenantId: string } | Refusal> {
     const record = await this.#d.apps.findClientRecord(clientId);
-    if (!record || !this.#d.consent.servesCustomers(record)) return null;
+    if (!record || !this.#d.consent.servesCustomers(record)) return UNKNOWN;
     const snap = this.#d.snapshot();
-    if (!snap.featureEnabled(record.partner.id, CIBA_FEATURE)) return null;
+    if (!snap.featureEnabled(record.partner.id, CIBA_FEATURE)) return UNKNOWN;
     const tenantId = await this.#tenantOf(hint.trim().slice(0, 320));
-    if (!tenantId || !snap.tenant(tenantId).active) return null;
+    if (!tenantId || !snap.tenant(tenantId).active) return UNKNOWN;
+    const refused = { partnerId: record.partner.id, customer: tenantId };
     // another partner's own organization (a wholesaler's home tenant) is not a customer to ask
-    for (const p of snap.partners.values()) if (p.homeTenantId === tenantId && p.id !== record.partner.id) return null;
+    for (const p of snap.partners.values()) if (p.homeTenantId === tenantId && p.id !== record.partner.id) return { ...refused, reason: 'another_partners_own' };
     // a customer a wholesaler resold is the wholesaler's to ask: only a partner that reaches it by
     // the reach rules (authz/reach.ts: its wholesaler, a link or consent it gave) — else unknown, alike
-    if (isResold(snap, tenantId) && reachRoutes(snap, record.partner.id, tenantId, this.#d.clock.nowMs()).length === 0) return null;
-    return tenantId;
+    if (isResold(snap, tenantId) && reachRoutes(snap, record.partner.id, tenantId, this.#d.clock.nowMs()).length === 0) return { ...refused, reason: 'not_reached' };
+    return { tenantId };
+  }
+
+  /**
+   * The app's answer says "unknown" (it must not learn that the customer exists), but the operator's
+   * audit log says why, so a probe of another partner's customers shows: no tenant or partner on
+   * the row (neither the customer nor the app's partner sees it), the parties in its details.
+   */
+  async #refusedQuietly(ctx: KoaContextWithOIDC, via: 'ciba' | 'jwt_bearer', clientId: string, r: Refusal): Promise<void> {
+    const actx = appContext(ctx, clientId, null);
+    await asSystem(() =>
+      mutate(this.#d.db, (trx) =>
+        this.#d.audit.record(trx, actx, {
+          action: 'oauth.customer_refused',
+          outcome: 'denied',
+          targetType: 'app',
+          targetId: clientId,
+          details: { via, reason: r.reason, refused: r.reason === 'unknown' ? null : REFUSAL_WORDS[r.reason], customer_tenant_id: r.customer, app_partner_id: r.partnerId, answered: 'as an unknown account' },
+        }),
+      ),
+    );
   }
 
   async #tenantOf(hint: string): Promise<string | null> {
@@ -287,7 +325,7 @@ export class CibaService {
 }
 
 /** The request context of a provider call made by an app, for the audit row. */
-function appContext(ctx: KoaContextWithOIDC, clientId: string, partnerId: string): RequestContext {
+function appContext(ctx: KoaContextWithOIDC, clientId: string, partnerId: string | null): RequestContext {
   return {
     requestId: String(ctx.response.get('x-request-id') || newId('req')),
     ip: ctx.ip || null,

@@ -34,8 +34,8 @@ export interface JwtBearerDeps {
   audience: string;
   resourceServer: (client: { scope?: string }) => ResourceServer;
   purposeByDpv: PurposeByDpv;
-  /** the customer (tenant id) a CAMARA login hint names, when this app may act for it (ciba.ts) */
-  customerFor: (clientId: string, hint: string) => Promise<string | null>;
+  /** the customer (tenant id) a CAMARA login hint names, when this app may act for it (ciba.ts); a refusal of a customer that exists is audited with its reason */
+  customerFor: (clientId: string, hint: string, ctx: TokenEndpointGrantContext) => Promise<string | null>;
   onUse: (delegationId: string) => void;
 }
 
@@ -48,7 +48,7 @@ export function jwtBearerHandler(provider: Provider, d: JwtBearerDeps) {
     if (typeof params.assertion !== 'string' || !params.assertion) throw new errors.InvalidRequest('missing required parameter assertion');
     const claims = await verifiedAssertion(ctx, client, params.assertion, d);
 
-    const tenantId = typeof claims.sub === 'string' ? await d.customerFor(client.clientId, claims.sub) : null;
+    const tenantId = typeof claims.sub === 'string' ? await d.customerFor(client.clientId, claims.sub, ctx) : null;
     if (!tenantId) throw new errors.InvalidGrant('the assertion’s sub names no customer this app may act for');
     const split = splitPurposeScopes(typeof params.scope === 'string' ? params.scope : undefined, d.purposeByDpv, client.scope ? new Set(client.scope.split(' ')) : undefined);
     const purposes = [...new Set([...split.purposes, ...(typeof params.purpose === 'string' ? params.purpose.split(' ').filter(Boolean) : [])])];

@@ -89,6 +89,8 @@ export class OAuthService {
   readonly throttle: FailureThrottle;
   /** "last use" of delegations, noted by the gateway per admitted request and flushed in batches */
   readonly lastUse: DelegationLastUse;
+  /** the keys apps publish at their key set addresses, as read by this instance */
+  readonly keySets: AppKeySets;
   readonly issuer: string;
   readonly audience: string;
   readonly #d: OAuthDeps;
@@ -155,10 +157,11 @@ export class OAuthService {
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
     });
     this.throttle = new FailureThrottle(d.rateLimiter);
+    // an app's keys at its key set address, read under the outbound address policy
+    this.keySets = new AppKeySets({ clock: d.clock, get: (url, h) => this.#outbound.get(url, h), onError: (err, uri) => d.onError(err, `an app's key set at ${uri}`) });
     this.#clients = new OAuthClients({
       ...{ clock: d.clock, apps: d.apps, throttle: this.throttle, cibaAllowed: (p: string) => d.authz.snapshot.featureEnabled(p, CIBA_FEATURE) },
-      // an app's keys at its key set address, read under the outbound address policy
-      keySets: new AppKeySets({ clock: d.clock, get: (url, h) => this.#outbound.get(url, h), onError: (err, uri) => d.onError(err, `an app's key set at ${uri}`) }),
+      keySets: this.keySets,
     });
     this.#endpoints = new OAuthEndpoints({
       ...{ db: d.db, clock: d.clock, feed: d.feed, apps: d.apps, authz: d.authz },
@@ -308,7 +311,7 @@ export class OAuthService {
       ['resource', 'audience'],
     );
     const bearer = { db: this.#d.db, clock: this.#d.clock, audience: this.audience, resourceServer, onUse: (id: string) => this.#grants.touch(id) };
-    const customerFor = (clientId: string, hint: string) => this.ciba.customerFor(clientId, hint);
+    const customerFor = (clientId: string, hint: string, ctx: KoaContextWithOIDC) => this.ciba.customerFor(clientId, hint, { ctx, via: 'jwt_bearer' });
     provider.registerGrantType(JWT_BEARER_GRANT, jwtBearerHandler(provider, { ...bearer, purposeByDpv: (t) => this.consent.purposeByDpv(t), customerFor }), JWT_BEARER_PARAMS);
     provider.use(async (ctx, next) => {
       try {

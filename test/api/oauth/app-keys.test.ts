@@ -8,6 +8,9 @@
  *  - without the allowance, a loopback key set address is never called and nothing it could serve
  *    authenticates;
  *  - a private key, both jwks and jwks_uri, an http address: refused in a sentence;
+ *  - the owner reads what was last read at the address (key ids, algorithms, when) — read at once
+ *    when never read — and, after a failed read, why in a code the portal words; staff are
+ *    refused, another partner's app is not found, an app with pasted keys has no address to read;
  *  - require_signed_request_object: plain authorization, pushed and backchannel requests are refused
  *    with invalid_request, a signed one goes through; discovery keeps saying signing is not
  *    required of every app; the change is audited.
@@ -30,14 +33,21 @@ const clock = new ManualClock();
 let server: Server;
 let served: JWK[] = [];
 let reads = 0;
+/** paths the key set server answers 503 for */
+const failing = new Set<string>();
 let trusted: string[] = [];
 
 beforeAll(async () => {
   const tlsCert = localhostCertificate();
   trusted = getCACertificates('default');
   setDefaultCACertificates([...trusted, tlsCert.cert]);
-  server = createServer({ key: tlsCert.key, cert: tlsCert.cert }, (_req, res) => {
+  server = createServer({ key: tlsCert.key, cert: tlsCert.cert }, (req, res) => {
     reads++;
+    if (failing.has(req.url ?? '')) {
+      res.statusCode = 503;
+      res.end('down for maintenance');
+      return;
+    }
     res.setHeader('content-type', 'application/jwk-set+json');
     res.end(JSON.stringify({ keys: served }));
   });
@@ -176,6 +186,61 @@ describe('keys at an address (jwks_uri)', () => {
     const d = await (await secretApp.partner.owner.login()).patch<any>(`/api/v1/partners/${secretApp.partner.id}/apps/${secretApp.clientId}`, { require_signed_request_object: true });
     expect(d.status).toBe(400);
     expect(d.body.detail).toMatch(/registered keys/);
+  });
+});
+
+describe('what the owner sees of the keys at the address', () => {
+  it('the keys last read there, read at once when never read; after a failed read, why, with the keys read before', async () => {
+    const k = await keyPair('view-1');
+    const { publicKey } = await generateKeyPair('EdDSA', { extractable: true });
+    served = [k.jwk, { ...(await exportJWK(publicKey)), kid: 'view-2' }];
+    const app = await partnerWithApp(t, { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [k.jwk] } });
+    const owner = await app.partner.owner.login();
+    const path = `/api/v1/partners/${app.partner.id}/apps/${app.clientId}`;
+    expect((await owner.patch<any>(path, { jwks_uri: keysAt('view.json') })).status).toBe(200);
+
+    const before = reads;
+    const first = await owner.get<any>(`${path}/key-set`);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toEqual({
+      address: keysAt('view.json'),
+      read_at: clock.now().toISOString(),
+      keys: [{ kid: 'view-1', alg: 'ES256', kty: 'EC', crv: 'P-256' }, { kid: 'view-2', alg: null, kty: 'OKP', crv: 'Ed25519' }],
+      failure: null,
+    });
+    expect(reads).toBe(before + 1);
+    // kept: asking again does not call the app's server
+    expect((await owner.get<any>(`${path}/key-set`)).body.read_at).toBe(first.body.read_at);
+    expect(reads).toBe(before + 1);
+
+    // 5 minutes on, the next sign-in reads again and the address answers 503: the keys read before stay
+    clock.advance(5 * 60_000 + 1000);
+    failing.add('/view.json');
+    expect(await authenticates(app.clientId, k)).toBe(200);
+    const after = await owner.get<any>(`${path}/key-set`);
+    expect(after.body).toMatchObject({ read_at: first.body.read_at, keys: first.body.keys, failure: { code: 'bad_status', status: 503, at: clock.now().toISOString() } });
+    failing.delete('/view.json');
+  });
+
+  it('an address never read well: no keys and the reason; staff, another partner and pasted keys are refused', async () => {
+    const k = await keyPair('never-1');
+    const app = await partnerWithApp(t, { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [k.jwk] } });
+    const owner = await app.partner.owner.login();
+    const path = `/api/v1/partners/${app.partner.id}/apps/${app.clientId}`;
+    // pasted keys: nothing is read from anywhere
+    expect((await owner.get<any>(`${path}/key-set`)).body).toMatchObject({ status: 409, code: 'app_keys_not_at_address' });
+
+    failing.add('/never.json');
+    expect((await owner.patch<any>(path, { jwks_uri: keysAt('never.json') })).status).toBe(200);
+    const r = await owner.get<any>(`${path}/key-set`);
+    expect(r.body).toMatchObject({ address: keysAt('never.json'), read_at: null, keys: [], failure: { code: 'bad_status', status: 503 } });
+
+    const staff = await app.partner.staff.login();
+    expect((await staff.get<any>(`${path}/key-set`)).status).toBe(403);
+    const other = await partnerWithApp(t);
+    const stranger = await other.partner.owner.login();
+    expect((await stranger.get<any>(`/api/v1/partners/${other.partner.id}/apps/${app.clientId}/key-set`)).status).toBe(404);
+    failing.delete('/never.json');
   });
 });
 

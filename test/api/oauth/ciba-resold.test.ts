@@ -4,7 +4,9 @@
  *  - the wholesaler, which reaches its resold customer through its wholesale delegation, asks it
  *    by tenant id and by account number;
  *  - another partner naming that customer is refused exactly like an unknown account (same error,
- *    same description), so the answer never tells that the customer exists.
+ *    same description), so the answer never tells that the customer exists — but the operator's
+ *    audit log says why ("refused: the app's partner does not reach this customer"), a row neither
+ *    that partner nor the customer sees; an unknown account leaves no such row.
  * Both databases.
  */
 import { randomUUID } from 'node:crypto';
@@ -32,6 +34,14 @@ async function cibaApp(capabilities: ('delegated' | 'wholesale')[], extra: Recor
 }
 
 type Answer = { error?: string; description?: string; auth_req_id?: string };
+
+/** The operator's view of the refusals of a customer an app may not ask for, for one app. */
+async function refusals(clientId: string): Promise<{ outcome: string; details: Record<string, unknown> }[]> {
+  const operator = await (await t.world.operator()).login();
+  const r = await operator.get<any>(`/api/v1/audit-events?action=oauth.customer_refused&target_id=${clientId}`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.data;
+}
 
 async function ask(app: RegisteredApp, hint: string): Promise<Answer> {
   const config = await oidcClient(t, app.clientId, app.secret);
@@ -63,6 +73,13 @@ describe('login_hint of a resold customer', () => {
     const answers = [await ask(other, resold.id), await ask(other, resold.ban), await ask(other, 'tnt_00000000000000000000000000'), await ask(other, 'NO-SUCH-ACCOUNT')];
     expect(answers[0]).toMatchObject({ error: 'unknown_user_id' });
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    // the reach check ran: the two that named the resold customer are in the operator's log with why, the unknown ones are not
+    const rows = await refusals(other.clientId);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ outcome: 'denied', details: { via: 'ciba', reason: 'not_reached', refused: "refused: the app's partner does not reach this customer", customer_tenant_id: resold.id, app_partner_id: other.partner.id } });
+    // and neither the asking partner nor the customer sees it
+    const partnerLog = await (await other.partner.owner.login()).get<any>(`/api/v1/partners/${other.partner.id}/audit-events?action=oauth.customer_refused`);
+    expect(partnerLog.body.data).toEqual([]);
   });
 
   it('a JWT bearer assertion of another partner naming that customer is refused like one naming an unknown account', async () => {
@@ -78,5 +95,8 @@ describe('login_hint of a resold customer', () => {
     const named = await grant(resold.id);
     expect(named).toMatchObject({ status: 400, error: 'invalid_grant' });
     expect(await grant('tnt_00000000000000000000000000')).toEqual(named);
+    const rows = await refusals(other.clientId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'denied', details: { via: 'jwt_bearer', reason: 'not_reached', refused: "refused: the app's partner does not reach this customer", customer_tenant_id: resold.id } });
   });
 });

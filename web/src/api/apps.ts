@@ -30,6 +30,8 @@ export const AUTH_METHODS: { value: AuthMethod; label: string; description: stri
 ];
 
 export type ScopeDto = Schemas['Scope'];
+/** The keys Partnergate last read at an app's key set address, when, and why the last read failed. */
+export type AppKeySetDto = Schemas['AppKeySet'];
 
 export type ConnectedAppDto = Schemas['ConnectedApp'];
 
@@ -43,6 +45,7 @@ export const appsApi = {
   create: (partnerId: string, body: AppInput) => http.post<{ app: AppDto; client_secret: string | null }>(`/api/v1/partners/${enc(partnerId)}/apps`, body),
   update: (partnerId: string, appId: string, body: AppChange) => http.patch<AppDto>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`, body),
   rotateSecret: (partnerId: string, appId: string) => http.post<{ app: AppDto; client_secret: string | null }>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}/rotate-secret`),
+  keySet: (partnerId: string, appId: string) => http.get<AppKeySetDto>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}/key-set`),
   remove: (partnerId: string, appId: string) => http.delete(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`),
 
   connected: (tenantId: string, includeEnded = true) => http.get<{ data: ConnectedAppDto[] }>(`/api/v1/tenants/${enc(tenantId)}/connected-apps`, { include_ended: includeEnded }),

@@ -93,6 +93,7 @@ const ACTIONS: Record<string, Message> = defineMessages({
   'oauth.access_token_revoked': { id: 'components.audit.action.oauth.access_token_revoked', defaultMessage: 'Access token revoked' },
   'oauth.consent_denied': { id: 'components.audit.action.oauth.consent_denied', defaultMessage: 'Consent refused' },
   'oauth.consent_granted': { id: 'components.audit.action.oauth.consent_granted', defaultMessage: 'Consent given' },
+  'oauth.customer_refused': { id: 'components.audit.action.oauth.customer_refused', defaultMessage: 'App refused a customer it may not ask for (answered as unknown)' },
   'oauth.grant_revoked': { id: 'components.audit.action.oauth.grant_revoked', defaultMessage: 'App access revoked' },
   'oauth.member_authorized': { id: 'components.audit.action.oauth.member_authorized', defaultMessage: 'Member authorized an app' },
   'oauth.member_grant_revoked': { id: 'components.audit.action.oauth.member_grant_revoked', defaultMessage: 'Member app access revoked' },

@@ -1,7 +1,8 @@
 /**
  * An app's keys and its "require signed requests" switch (a private_key_jwt app): the keys in use
  * by their id and algorithm (public keys only; a private key is refused before it is sent), pasted
- * as a JSON Web Key Set or read from the address the app publishes them at, and the switch with
+ * as a JSON Web Key Set or read from the address the app publishes them at (then the keys last read
+ * there, when, and a failed read in words: AppKeySetStatus), and the switch with
  * what it does in a sentence.
  */
 import { useState } from 'react';
@@ -11,6 +12,7 @@ import { appsApi, type AppDto } from '../../api/apps.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApiMutation } from '../../query/query.ts';
 import { jwksProblem, parseJwks } from './appDraft.ts';
+import { AppKeySetStatus, KeyLines } from './AppKeySetStatus.tsx';
 import { m } from './AppKeysSection.messages.ts';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
@@ -30,26 +32,12 @@ function pasteProblem(intl: IntlShape, text: string): string | null {
   return parsed.keys.some((k) => PRIVATE_MEMBERS.some((p) => p in k)) ? intl.formatMessage(m.privateRefused) : null;
 }
 
-function KeyList({ app }: { app: AppDto }) {
-  const intl = useIntl();
-  if (app.jwks_uri) {
-    return (
-      <Text size="sm" data-testid="app-key-address">
-        <FormattedMessage {...m.readFrom} values={{ address: <span data-technical="">{app.jwks_uri}</span> }} />
-      </Text>
-    );
-  }
+function KeyList({ partnerId, app }: { partnerId: string; app: AppDto }) {
+  // keys at an address: what Partnergate last read there, not the address alone
+  if (app.jwks_uri) return <AppKeySetStatus partnerId={partnerId} app={app} />;
   const keys = keysOf(app);
   if (keys.length === 0) return <Text size="sm" c="dimmed"><FormattedMessage {...m.noKeys} /></Text>;
-  return (
-    <Stack gap={2} component="ul" style={{ margin: 0, paddingInlineStart: '1.2rem' }} data-testid="app-keys">
-      {keys.map((k, i) => (
-        <Text key={`${k.kid ?? ''}-${i}`} size="sm" component="li">
-          <FormattedMessage {...m.keyLine} values={{ kid: k.kid ?? intl.formatMessage(m.noKid), alg: k.alg ?? intl.formatMessage(m.anyAlg, { kty: `${k.kty ?? ''}${k.crv ? ` ${k.crv}` : ''}` }) }} />
-        </Text>
-      ))}
-    </Stack>
-  );
+  return <KeyLines keys={keys} testId="app-keys" />;
 }
 
 export function AppKeysSection({ partnerId, app, onDone, onCancel }: { partnerId: string; app: AppDto; onDone(): void; onCancel(): void }) {
@@ -72,7 +60,7 @@ export function AppKeysSection({ partnerId, app, onDone, onCancel }: { partnerId
       <Stack>
         <Text size="sm"><FormattedMessage {...m.intro} /></Text>
         <Title order={3} size="h5"><FormattedMessage {...m.current} /></Title>
-        <KeyList app={app} />
+        <KeyList partnerId={partnerId} app={app} />
         <Radio.Group label={intl.formatMessage(m.source)} value={source} onChange={(v) => setSource(v === 'address' ? 'address' : 'paste')}>
           <Stack gap={6} mt={6}>
             <Radio value="paste" label={intl.formatMessage(m.sourcePaste)} />

@@ -106,14 +106,14 @@ function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record
       title: intl.formatMessage(m.colSecret),
       render: (a) => (
         <>
-          <Text size="sm">{a.secret_hint ?? intl.formatMessage(m.privateKey)}</Text>
+          <Text size="sm" data-testid="app-secret">{secretWords(intl, a)}</Text>
           <Text size="xs" c="dimmed" data-testid="app-authentication">
             {describeAuthMethods(intl, a.token_endpoint_auth_methods ?? [a.token_endpoint_auth_method])}
           </Text>
-          {a.secret_rotated_at && (
-            <Text size="xs" c="dimmed">
-              <FormattedMessage {...m.since} values={{ date: formatDate(a.secret_rotated_at) }} />
-            </Text>
+          {a.secret_hint && (
+            <Code data-technical="" fz="xs">
+              {a.secret_hint}
+            </Code>
           )}
         </>
       ),
@@ -144,6 +144,16 @@ function appColumns(intl: IntlShape, scopeWords: Map<string, string>, on: Record
         ]
       : []),
   ];
+}
+
+/** How the app proves who it is, in words: its own keys (pasted, or read from a host), or when its secret was set. */
+function secretWords(intl: IntlShape, a: AppDto): string {
+  if (a.token_endpoint_auth_method === 'private_key_jwt') {
+    if (!a.jwks_uri) return intl.formatMessage(m.signsPasted);
+    const host = URL.canParse(a.jwks_uri) ? new URL(a.jwks_uri).host : a.jwks_uri;
+    return intl.formatMessage(m.signsFrom, { host });
+  }
+  return intl.formatMessage(m.secretSet, { date: formatDate(a.secret_rotated_at ?? a.created_at) });
 }
 
 /** Register, edit, rotate the secret of and delete an app: the dialogs' state and the requests. */
