@@ -9,4 +9,5 @@ export const problemDetails = defineMessages({
   logoPixelsMustBetween: { id: 'problem.logo_dimensions_not_allowed.logo_pixels_must_between_pixels', defaultMessage: "The logo is {width}×{height} pixels; it must be between {logoMinPixels} and {logoMaxPixels} pixels on each side." },
   fileNotPngJpeg: { id: 'problem.logo_type_not_allowed.file_not_png_jpeg_webp', defaultMessage: "This file is not a PNG, JPEG or WebP image." },
   svgLogosNotAccepted: { id: 'problem.logo_type_not_allowed.svg_logos_not_accepted_svg', defaultMessage: "SVG logos are not accepted: an SVG can carry scripts. Upload a PNG, JPEG or WebP image." },
+  logoTooLargeKib: { id: 'problem.logo_too_large.logo_kib_at_most', defaultMessage: "The logo is {kib} KiB; at most {max} KiB is accepted. Save it smaller (a 512×512 PNG is plenty)." },
 });

@@ -249,7 +249,7 @@ export class BrandingService {
 
 /** What a logo is, from its bytes; refused when it is not a small PNG, JPEG or WebP. */
 export function checkLogo(data: Buffer): { contentType: string; width: number; height: number } {
-  if (data.length > LOGO_MAX_BYTES) throw E.logo_too_large(`The logo is ${Math.ceil(data.length / 1024)} KiB; at most ${LOGO_MAX_BYTES / 1024} KiB is accepted. Save it smaller (a 512×512 PNG is plenty).`);
+  if (data.length > LOGO_MAX_BYTES) throw E.logo_too_large(PD.logoTooLargeKib, { values: { kib: Math.ceil(data.length / 1024), max: LOGO_MAX_BYTES / 1024 } });
   let size: { type?: string; width?: number; height?: number };
   try {
     size = imageSize(data);

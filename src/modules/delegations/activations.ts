@@ -153,7 +153,7 @@ export class ActivationsService {
       const st = settingsOf(await jit.findSettings(trx, d.id));
       if (d.origin !== 'link' || !hasEligible(st)) throw E.not_eligible(PD.accessStandingAccessNot);
       const nowIso = now.toISOString();
-      if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(`The link is ${d.status === 'active' ? 'outside its dates' : d.status}.`);
+      if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(d.status === 'active' ? PD.linkOutsideItsDates : PD.linkIsStatus, { values: { status: d.status } });
       if (!Number.isInteger(input.minutes) || input.minutes < MIN_ACTIVATION_MINUTES || input.minutes > st.max_activation_minutes) {
         throw E.activation_too_long(`Choose between ${MIN_ACTIVATION_MINUTES} minutes and ${fmtMinutes(st.max_activation_minutes)}.`, { fields: [{ pointer: '/minutes', detail: `at most ${st.max_activation_minutes}` }] });
       }
@@ -208,7 +208,7 @@ export class ActivationsService {
       if (approve && a.user_id === ctx.actor.userId) throw DE.self_approval_forbidden('You asked for this access, so you cannot approve it: another admin of this tenant must.');
       const now = this.#now();
       const nowIso = now.toISOString();
-      if (approve && (d.status !== 'active' || d.ends_at <= nowIso)) throw E.link_not_active(`The link is ${d.status === 'active' ? 'past its end date' : d.status}.`);
+      if (approve && (d.status !== 'active' || d.ends_at <= nowIso)) throw E.link_not_active(d.status === 'active' ? PD.linkPastItsEndDate : PD.linkIsStatus, { values: { status: d.status } });
       const patch = approve
         ? { status: 'active' as const, starts_at: nowIso, ends_at: minIso(new Date(now.getTime() + a.duration_minutes * 60_000).toISOString(), d.ends_at) }
         : { status: 'rejected' as const };

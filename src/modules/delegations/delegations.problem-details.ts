@@ -48,4 +48,7 @@ export const problemDetails = defineMessages({
   noSuchTenant: { id: 'problem.tenant_not_found.no_such_tenant', defaultMessage: "No such tenant." },
   noTenantHasSlug: { id: 'problem.tenant_not_found.no_tenant_has_slug', defaultMessage: "No tenant has this slug." },
   giveExactlyOneTenant: { id: 'problem.tenant_reference_required.give_exactly_one_tenant_slug', defaultMessage: "Give exactly one of tenant_slug and invite_code." },
+  linkOutsideItsDates: { id: 'problem.link_not_active.link_outside_its_dates', defaultMessage: "The link is outside its dates." },
+  linkPastItsEndDate: { id: 'problem.link_not_active.link_past_its_end_date', defaultMessage: "The link is past its end date." },
+  linkIsStatus: { id: 'problem.link_not_active.link_is_status', defaultMessage: "The link is {status}." },
 });

@@ -33,4 +33,6 @@ export const problemDetails = defineMessages({
   stepUpMadePortal: { id: 'problem.step_up_required.step_up_made_portal_session', defaultMessage: "A step-up is made in a portal session." },
   accountDisabledContactAdministrator: { id: 'problem.user_inactive.account_disabled_contact_administrator', defaultMessage: "This account is disabled. Contact your administrator." },
   userHasNotAccepted: { id: 'problem.user_not_found.user_has_not_accepted_invitation', defaultMessage: "The user has not accepted the invitation yet." },
+  tooManyFailedLogins: { id: 'problem.login_throttled.too_many_failed_logins', defaultMessage: "Too many failed logins. Try again in {retry, plural, one {# second} other {# seconds}}." },
+  tooManyResetLinks: { id: 'problem.password_reset_throttled.too_many_reset_links', defaultMessage: "Too many reset links were asked for. Try again in {minutes, plural, one {# minute} other {# minutes}}." },
 });

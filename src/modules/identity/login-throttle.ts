@@ -84,7 +84,8 @@ export class LoginThrottle {
       const refused = ds.filter((d) => !d.allowed);
       if (refused.length > 0) {
         const retry = Math.max(...refused.map((d) => d.retryAfterSec));
-        throw E.login_throttled(`Too many failed logins. Try again in ${retry} second${retry === 1 ? '' : 's'}.`, {
+        throw E.login_throttled(PD.tooManyFailedLogins, {
+          values: { retry },
           headers: { 'retry-after': String(retry) },
           extensions: { retry_after: retry },
         });

@@ -56,7 +56,8 @@ export class PasswordResetService {
     ]);
     const refused = d.find((x) => !x.allowed);
     if (refused) {
-      throw E.password_reset_throttled(`Too many reset links were asked for. Try again in ${Math.ceil(refused.retryAfterSec / 60)} minutes.`, {
+      throw E.password_reset_throttled(PD.tooManyResetLinks, {
+        values: { minutes: Math.ceil(refused.retryAfterSec / 60) },
         headers: { 'retry-after': String(refused.retryAfterSec) },
       });
     }

@@ -221,7 +221,7 @@ export class ConsentService {
     if (banIds.length === 0) throw E.consent_invalid(PD.chooseLeastOneBilling);
     if (banIds.some((id) => !accounts.some((a) => a.id === id))) throw E.consent_invalid(PD.chosenBillingAccountNot);
     if (!banIds.includes(input.billTo)) throw E.consent_invalid(PD.accountBillMustOne);
-    if (!Number.isInteger(input.days) || input.days < 1 || input.days > this.#d.maxDays) throw E.consent_invalid(`Choose a duration of at most ${this.#d.maxDays} days.`);
+    if (!Number.isInteger(input.days) || input.days < 1 || input.days > this.#d.maxDays) throw E.consent_invalid(PD.chooseDurationMostDays, { values: { maxDays: this.#d.maxDays } });
     const purposes = this.#d.purposes ? this.#d.purposes.validate(input.purposes ?? []) : [];
 
     const now = this.#d.clock.now();

@@ -13,4 +13,5 @@ export const problemDetails = defineMessages({
   chooseLeastOneBilling: { id: 'problem.consent_invalid.choose_least_one_billing_account', defaultMessage: "Choose at least one billing account to share." },
   chosenBillingAccountNot: { id: 'problem.consent_invalid.chosen_billing_account_not_one', defaultMessage: "A chosen billing account is not one of the organisation’s active accounts." },
   doesNotActCustomers: { id: 'problem.consent_partner_not_delegated.does_not_act_customers_own', defaultMessage: "{name} does not act for customers; {name2} is for its own team." },
+  chooseDurationMostDays: { id: 'problem.consent_invalid.choose_duration_most_days', defaultMessage: "Choose a duration of at most {maxDays, plural, one {# day} other {# days}}." },
 });

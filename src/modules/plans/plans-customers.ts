@@ -175,7 +175,7 @@ export class PlanCustomers {
     // decoded and checked before anything is written: a refused file leaves nothing behind
     const files = input.documents.map((d, i) => {
       const bytes = Buffer.from(d.content_base64, 'base64');
-      if (bytes.length > KYC_MAX_DOCUMENT_BYTES) throw E.kyc_document_too_large(`"${d.filename}" is larger than ${KYC_MAX_DOCUMENT_BYTES / 1024} KiB.`, { fields: [{ pointer: `/documents/${i}/content_base64`, detail: 'too large' }] });
+      if (bytes.length > KYC_MAX_DOCUMENT_BYTES) throw E.kyc_document_too_large(PD.documentLargerThanKib, { values: { filename: d.filename, kib: KYC_MAX_DOCUMENT_BYTES / 1024 }, fields: [{ pointer: `/documents/${i}/content_base64`, detail: 'too large' }] });
       const sig = FILE_SIGNATURES[d.content_type];
       if (!sig || bytes.length < sig.length || !sig.every((b, j) => bytes[j] === b)) {
         throw E.kyc_document_type_not_allowed(PD.notFile, { values: { filename: d.filename, kycContentTypes: KYC_CONTENT_TYPES.join(', ') }, fields: [{ pointer: `/documents/${i}`, detail: 'not a PDF, PNG or JPEG file' }] });

@@ -18,4 +18,5 @@ export const problemDetails = defineMessages({
   planCatalogHasNo: { id: 'problem.plan_unknown.plan_catalog_has_no_plan', defaultMessage: "The plan catalog has no plan “{plan}”." },
   cancelCurrentSubscriptionBefore: { id: 'problem.subscription_exists.cancel_current_subscription_before_choosing', defaultMessage: "Cancel the current subscription before choosing another plan." },
   termsAcceptedNotTerms: { id: 'problem.terms_mismatch.terms_accepted_not_terms_plan', defaultMessage: "The terms you accepted are not the terms of this plan on record; read them again." },
+  documentLargerThanKib: { id: 'problem.kyc_document_too_large.document_larger_than_kib', defaultMessage: "\"{filename}\" is larger than {kib} KiB." },
 });

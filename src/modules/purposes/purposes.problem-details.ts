@@ -11,4 +11,5 @@ export const problemDetails = defineMessages({
   catalogHasNoPurpose: { id: 'problem.purpose_not_found.catalog_has_no_purpose', defaultMessage: "The catalog has no purpose {id}." },
   gatewayRoutesStillRequire: { id: 'problem.purpose_retired.gateway_routes_still_require_change', defaultMessage: "Gateway routes still require {name}: {requiredBy}. Change them first." },
   retiredAlready: { id: 'problem.purpose_retired.retired_already', defaultMessage: "{name} is retired already." },
+  gatewayHasNoRoute: { id: 'problem.gateway_route_not_found.gateway_has_no_route', defaultMessage: "The gateway has no route {route}." },
 });

@@ -189,7 +189,7 @@ export class PurposeCatalog {
    */
   async setRoutePurpose(ctx: RequestContext, method: string, pattern: string, purposeId: string | null): Promise<KnownRoute & { purpose: string | null }> {
     const route = this.#knownRoutes().find((r) => r.method === method.toUpperCase() && r.pattern === pattern);
-    if (!route) throw E.gateway_route_not_found(`The gateway has no route ${routeKey(method, pattern)}.`);
+    if (!route) throw E.gateway_route_not_found(PD.gatewayHasNoRoute, { values: { route: routeKey(method, pattern) } });
     if (purposeId !== null) this.validate([purposeId]);
     const key = routeKey(route.method, route.pattern);
     const before = this.#routes.get(key) ?? null;
