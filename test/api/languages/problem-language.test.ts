@@ -34,7 +34,7 @@ describe('a problem in the reader’s language', () => {
     expect(org.body.detail).toBe('Le mot de passe actuel est incorrect.');
   });
 
-  it('a detail with values and a detail left to the title are said in the person’s language', async () => {
+  it('a detail left out at the throw site is the title, in the person’s language', async () => {
     const tenant = await t.world.tenant();
     const admin = await tenant.admin.login();
     await admin.patch<'/api/v1/me'>('/api/v1/me', { locale: 'de' });
