@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, MAX_EXPIRY_DAYS, type ApprovalPolicy } from './approval
 import { accessRequestErrors as E } from './accessrequests.errors.ts';
 import * as repo from './accessrequests.repo.ts';
 import type { AccessRequestsDeps } from './accessrequests.types.ts';
+import { problemDetails as PD } from './accessrequests.problem-details.ts';
 
 export interface PolicyView extends ApprovalPolicy {
   /** false while the tenant keeps the default */
@@ -35,11 +36,11 @@ export class ApprovalPolicies {
   async set(ctx: RequestContext, tenantId: string, input: ApprovalPolicy): Promise<PolicyView> {
     const roles = [...new Set(input.high_risk_roles)];
     for (const [i, r] of roles.entries()) {
-      if (this.#d.roles.get(r)?.catalog !== 'delegation') throw E.approval_policy_invalid(`"${r}" is not a delegation role.`, { fields: [{ pointer: `/high_risk_roles/${i}`, detail: 'unknown role' }] });
+      if (this.#d.roles.get(r)?.catalog !== 'delegation') throw E.approval_policy_invalid(PD.notDelegationRole, { values: { r }, fields: [{ pointer: `/high_risk_roles/${i}`, detail: 'unknown role' }] });
     }
-    if (input.expiry_days < 1 || input.expiry_days > MAX_EXPIRY_DAYS) throw E.approval_policy_invalid(`A request may wait 1 to ${MAX_EXPIRY_DAYS} days.`, { fields: [{ pointer: '/expiry_days', detail: `1 to ${MAX_EXPIRY_DAYS}` }] });
+    if (input.expiry_days < 1 || input.expiry_days > MAX_EXPIRY_DAYS) throw E.approval_policy_invalid(PD.requestMayWait1, { values: { maxExpiryDays: MAX_EXPIRY_DAYS }, fields: [{ pointer: '/expiry_days', detail: `1 to ${MAX_EXPIRY_DAYS}` }] });
     if (input.reminder_days < 0 || input.reminder_days >= input.expiry_days) {
-      throw E.approval_policy_invalid('The reminder goes out before the request expires: reminder_days must be less than expiry_days (0: no reminder).', { fields: [{ pointer: '/reminder_days', detail: 'not before expiry' }] });
+      throw E.approval_policy_invalid(PD.reminderGoesOutBefore, { fields: [{ pointer: '/reminder_days', detail: 'not before expiry' }] });
     }
     const row: repo.PolicyRow = { tenant_id: tenantId, approvals_required: input.approvals_required, high_risk_roles: JSON.stringify(roles), expiry_days: input.expiry_days, reminder_days: input.reminder_days, updated_by: ctx.actor.userId, updated_at: this.#d.clock.now().toISOString() };
     await mutate(this.#d.db, async (trx) => {

@@ -20,6 +20,7 @@ import { accessRequestErrors as E } from './accessrequests.errors.ts';
 import * as repo from './accessrequests.repo.ts';
 import type { AccessRequestsDeps } from './accessrequests.types.ts';
 import type { ApprovalPolicies } from './policies.ts';
+import { problemDetails as PD } from './accessrequests.problem-details.ts';
 
 export interface AccessRequestInput {
   template_id: string;
@@ -47,13 +48,13 @@ export class AccessRequests {
   async request(ctx: RequestContext, partnerId: string, input: AccessRequestInput): Promise<repo.RequestRow> {
     if (!input.tenant_slug === !input.invite_code) throw DE.tenant_reference_required('Give exactly one of tenant_slug and invite_code.');
     const template = await repo.findTemplate(this.#d.db.kysely, input.template_id);
-    if (!template || (template.partner_id !== null && template.partner_id !== partnerId)) throw E.access_template_not_found('No such access template.', { fields: [{ pointer: '/template_id', detail: 'not a template you may use' }] });
-    if (template.status !== 'active') throw E.access_template_archived(`The template "${template.name}" is archived.`);
+    if (!template || (template.partner_id !== null && template.partner_id !== partnerId)) throw E.access_template_not_found(PD.noSuchAccessTemplate, { fields: [{ pointer: '/template_id', detail: 'not a template you may use' }] });
+    if (template.status !== 'active') throw E.access_template_archived(PD.templateArchived, { values: { name: template.name } });
     const maxDays = Math.min(template.max_days, this.#d.delegations.maxDays);
-    if (input.duration_days > maxDays) throw E.access_duration_too_long(`"${template.name}" lasts at most ${maxDays} days.`, { fields: [{ pointer: '/duration_days', detail: `at most ${maxDays}` }] });
+    if (input.duration_days > maxDays) throw E.access_duration_too_long(PD.lastsMostDays, { values: { name: template.name, maxDays }, fields: [{ pointer: '/duration_days', detail: `at most ${maxDays}` }] });
     return mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       const tenant = input.invite_code ? await tenantQueries.findTenantByInviteCode(trx, input.invite_code) : await tenantQueries.findTenantBySlug(trx, input.tenant_slug!);
-      if (!tenant) throw input.invite_code ? DE.invite_code_not_found('No tenant has this invite code; ask the tenant admin for a current one.') : tenantErrors.tenant_not_found('No tenant has this slug.');
+      if (!tenant) throw input.invite_code ? DE.invite_code_not_found('No tenant has this invite code; ask the tenant admin for a current one.') : tenantErrors.tenant_not_found(PD.noTenantHasSlug);
       if (tenant.status !== 'active') throw A.tenant_inactive(`The tenant is ${tenant.status}.`);
       // the request is filed in the queue of the tenant it names, in that tenant's context (like a link request)
       await enterDbContext(this.#d.db, trx, tenantContext(tenant.id));
@@ -122,8 +123,8 @@ export class AccessRequests {
     await lockRows(this.#d.db, trx, 'access_requests', { id });
     const r = await repo.findRequest(trx, id);
     if (!r || r.tenant_id !== tenantId) throw E.access_request_not_found();
-    if (r.status !== 'pending') throw E.access_request_closed(`The request is ${r.status}.`);
-    if (r.expires_at <= this.#now().toISOString()) throw E.access_request_closed('The request has expired; the partner can ask again.');
+    if (r.status !== 'pending') throw E.access_request_closed(PD.request, { values: { status: r.status } });
+    if (r.expires_at <= this.#now().toISOString()) throw E.access_request_closed(PD.requestHasExpiredPartner);
     return r;
   }
 
@@ -142,7 +143,7 @@ export class AccessRequests {
     return mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       const r = await this.#loadPending(trx, tenantId, id);
       const userId = await this.#requireApprover(trx, r, ctx);
-      if (userId === r.requested_by) throw E.self_approval('You asked for this access; another admin of the tenant must approve it.');
+      if (userId === r.requested_by) throw E.self_approval(PD.askedAccessAnotherAdmin);
       const approvals = await repo.listApprovals(trx, [r.id]);
       if (approvals.some((a) => a.user_id === userId)) throw E.already_approved();
       const nowIso = this.#now().toISOString();
@@ -188,7 +189,7 @@ export class AccessRequests {
       await lockRows(this.#d.db, trx, 'access_requests', { id });
       const r = await repo.findRequest(trx, id);
       if (!r || r.partner_id !== partnerId) throw E.access_request_not_found();
-      if (r.status !== 'pending') throw E.access_request_closed(`The request is ${r.status}.`);
+      if (r.status !== 'pending') throw E.access_request_closed(PD.request, { values: { status: r.status } });
       const nowIso = this.#now().toISOString();
       const patch = { status: 'withdrawn' as const, decided_by: ctx.actor.userId, decided_at: nowIso, updated_at: nowIso };
       await repo.closeRequest(trx, r.id, patch);

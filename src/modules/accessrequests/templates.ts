@@ -13,6 +13,7 @@ import { permissionPhrase } from './approval-rules.ts';
 import { accessRequestErrors as E } from './accessrequests.errors.ts';
 import * as repo from './accessrequests.repo.ts';
 import type { AccessRequestsDeps, TemplateOwner } from './accessrequests.types.ts';
+import { problemDetails as PD } from './accessrequests.problem-details.ts';
 
 export interface TemplateInput {
   name: string;
@@ -46,15 +47,15 @@ export class AccessTemplates {
     const r = this.#d.roles.get(role);
     if (!r || r.catalog !== 'delegation' || role === 'WHOLESALE') {
       const names = this.#d.roles.list('delegation').filter((x) => x.id !== 'WHOLESALE').map((x) => x.id);
-      throw E.access_template_invalid(`"${role}" is not a role a partner can ask for (${names.join(', ')}).`, { fields: [{ pointer: '/role', detail: 'unknown role' }] });
+      throw E.access_template_invalid(PD.notRolePartnerCan, { values: { role, names: names.join(', ') }, fields: [{ pointer: '/role', detail: 'unknown role' }] });
     }
     const grants = input.grants !== undefined ? this.#d.delegations.validateOverrides({ grant: input.grants }).grant : current ? (JSON.parse(current.grants) as string[]) : [];
-    if (role === 'DELEGATE' && grants.length === 0) throw E.access_template_invalid('The DELEGATE role grants nothing of its own: list the permissions the template gives.', { fields: [{ pointer: '/grants', detail: 'empty' }] });
+    if (role === 'DELEGATE' && grants.length === 0) throw E.access_template_invalid(PD.delegateRoleGrantsNothing, { fields: [{ pointer: '/grants', detail: 'empty' }] });
     const max = input.max_days ?? current?.max_days ?? 0;
     const limit = this.#d.delegations.maxDays;
-    if (max < 1 || max > limit) throw E.access_template_invalid(`max_days must be between 1 and ${limit} (the longest a delegation may last).`, { fields: [{ pointer: '/max_days', detail: `1 to ${limit}` }] });
+    if (max < 1 || max > limit) throw E.access_template_invalid(PD.maxDaysMustBetween, { values: { limit }, fields: [{ pointer: '/max_days', detail: `1 to ${limit}` }] });
     const def = input.default_days ?? (input.max_days !== undefined ? Math.min(current?.default_days ?? max, max) : (current?.default_days ?? max));
-    if (def < 1 || def > max) throw E.access_template_invalid('default_days must be between 1 and max_days.', { fields: [{ pointer: '/default_days', detail: `1 to ${max}` }] });
+    if (def < 1 || def > max) throw E.access_template_invalid(PD.defaultDaysMustBetween, { fields: [{ pointer: '/default_days', detail: `1 to ${max}` }] });
     return { role, grants, max_days: max, default_days: def };
   }
 

@@ -21,6 +21,7 @@ import { AgencyTokenIndex } from './agency-token-index.ts';
 import { AgencyUsageRecorder } from './agency-usage.ts';
 import { normalizeFormConfig, parseFormConfig, type FormConfig } from './form-config.ts';
 import * as repo from './agencies.repo.ts';
+import { problemDetails as PD } from './agencies.problem-details.ts';
 
 export interface AgenciesDeps {
   db: Db;
@@ -160,7 +161,7 @@ export class AgenciesService {
       await lockRows(this.#d.db, trx, 'partner_agencies', { id: agencyId }, 'share');
       const a = await repo.findAgency(trx, tenantId, agencyId);
       if (!a) throw E.agency_not_found();
-      if (a.status !== 'active') throw E.agency_not_active('Reactivate the agency before giving it a new form token.');
+      if (a.status !== 'active') throw E.agency_not_active(PD.reactivateAgencyBeforeGiving);
       await repo.insertToken(trx, row);
       await this.#d.feed.record(trx, 'agency_token', row.id);
       await this.#d.audit.record(trx, ctx, {
@@ -184,7 +185,7 @@ export class AgenciesService {
       await lockRows(this.#d.db, trx, 'partner_tokens', { id: tokenId });
       const t = await repo.findToken(trx, tenantId, agencyId, tokenId);
       if (!t) throw E.agency_token_not_found();
-      if (t.status !== 'active') throw E.agency_token_already_revoked('A revoked token cannot be rotated; generate a new one.');
+      if (t.status !== 'active') throw E.agency_token_already_revoked(PD.revokedTokenCannotRotated);
       const now = this.#now();
       const patch = { token_hash: this.#d.hasher.hash(token), token_prefix: agencyTokenDisplayPrefix(token), rotated_at: now, updated_at: now };
       await repo.updateToken(trx, tenantId, tokenId, patch);

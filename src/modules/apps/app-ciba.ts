@@ -6,6 +6,7 @@
  */
 import { appErrors as E } from './apps.errors.ts';
 import type { AppRow } from './apps.repo.ts';
+import { problemDetails as PD } from './apps.problem-details.ts';
 
 export interface CibaSetting {
   delivery_mode: 'poll' | 'ping';
@@ -17,13 +18,13 @@ type CibaColumns = { ciba_delivery_mode: 'poll' | 'ping' | null; ciba_notificati
 /** The columns for a setting (null: the app does not use CIBA), or a 400 naming the field. */
 export function cibaColumns(setting: CibaSetting | null | undefined, caps: readonly string[]): CibaColumns {
   if (!setting) return { ciba_delivery_mode: null, ciba_notification_endpoint: null };
-  if (!caps.includes('delegated')) throw E.app_grant_types_invalid('CIBA asks customers for consent: it needs the partner capability delegated.', { fields: [{ pointer: '/body/ciba', detail: 'needs delegated' }] });
+  if (!caps.includes('delegated')) throw E.app_grant_types_invalid(PD.cibaAsksCustomersConsent, { fields: [{ pointer: '/body/ciba', detail: 'needs delegated' }] });
   const endpoint = setting.notification_endpoint ?? null;
   if (setting.delivery_mode === 'poll') {
-    if (endpoint) throw E.app_grant_types_invalid('A polling app has no notification endpoint.', { fields: [{ pointer: '/body/ciba/notification_endpoint', detail: 'only with ping' }] });
+    if (endpoint) throw E.app_grant_types_invalid(PD.pollingAppHasNo, { fields: [{ pointer: '/body/ciba/notification_endpoint', detail: 'only with ping' }] });
     return { ciba_delivery_mode: 'poll', ciba_notification_endpoint: null };
   }
-  if (!endpoint) throw E.app_grant_types_invalid('The ping mode needs the notification endpoint Partnergate calls.', { fields: [{ pointer: '/body/ciba/notification_endpoint', detail: 'required with ping' }] });
+  if (!endpoint) throw E.app_grant_types_invalid(PD.pingModeNeedsNotification, { fields: [{ pointer: '/body/ciba/notification_endpoint', detail: 'required with ping' }] });
   const problem = endpointProblem(endpoint);
   if (problem) throw E.app_grant_types_invalid(`${endpoint}: ${problem}.`, { fields: [{ pointer: '/body/ciba/notification_endpoint', detail: problem }] });
   return { ciba_delivery_mode: 'ping', ciba_notification_endpoint: endpoint };

@@ -12,6 +12,7 @@
 import { appErrors as E } from './apps.errors.ts';
 import type { AppRow } from './apps.repo.ts';
 import type { TokenEndpointAuthMethod } from './app-scopes.ts';
+import { problemDetails as PD } from './apps.problem-details.ts';
 
 /** JWK members that only a private (or secret) key has. */
 export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
@@ -39,19 +40,19 @@ function parse(jwks: string | null): KeysInput['jwks'] {
 
 function checkKeys(method: TokenEndpointAuthMethod, jwks: KeysInput['jwks'], uri: string | null): KeyColumns {
   if (method !== 'private_key_jwt') {
-    if (jwks || uri) throw E.app_jwks_invalid('Only apps that prove who they are with their keys (private_key_jwt) register keys.', { fields: [{ pointer: jwks ? '/body/jwks' : '/body/jwks_uri', detail: `not used by ${method}` }] });
+    if (jwks || uri) throw E.app_jwks_invalid(PD.onlyAppsProveWho, { fields: [{ pointer: jwks ? '/body/jwks' : '/body/jwks_uri', detail: `not used by ${method}` }] });
     return { jwks: null, jwks_uri: null };
   }
-  if (jwks && uri) throw E.app_jwks_invalid('Give the keys or the address they are published at, not both.', { fields: [{ pointer: '/body/jwks_uri', detail: 'not with jwks' }] });
+  if (jwks && uri) throw E.app_jwks_invalid(PD.giveKeysAddressThey, { fields: [{ pointer: '/body/jwks_uri', detail: 'not with jwks' }] });
   if (uri) {
     const problem = jwksUriProblem(uri);
     if (problem) throw E.app_jwks_invalid(`${uri}: ${problem}.`, { fields: [{ pointer: '/body/jwks_uri', detail: problem }] });
     return { jwks: null, jwks_uri: new URL(uri).href };
   }
-  if (!jwks || jwks.keys.length === 0) throw E.app_jwks_invalid('An app that proves who it is with its keys registers its public keys (jwks) or the address it publishes them at (jwks_uri).', { fields: [{ pointer: '/body/jwks', detail: 'required' }] });
+  if (!jwks || jwks.keys.length === 0) throw E.app_jwks_invalid(PD.appProvesWhoKeys, { fields: [{ pointer: '/body/jwks', detail: 'required' }] });
   for (const [i, k] of jwks.keys.entries()) {
-    if (!['EC', 'RSA', 'OKP'].includes(String(k.kty))) throw E.app_jwks_invalid('Keys must be EC, RSA or OKP public keys.', { fields: [{ pointer: `/body/jwks/keys/${i}/kty`, detail: 'unsupported key type' }] });
-    if (PRIVATE_JWK_MEMBERS.some((m) => m in k)) throw E.app_jwks_invalid('Register public keys only: this key holds its private half. Keep that with the app and paste the public key.', { fields: [{ pointer: `/body/jwks/keys/${i}`, detail: 'private key material' }] });
+    if (!['EC', 'RSA', 'OKP'].includes(String(k.kty))) throw E.app_jwks_invalid(PD.keysMustEcRsa, { fields: [{ pointer: `/body/jwks/keys/${i}/kty`, detail: 'unsupported key type' }] });
+    if (PRIVATE_JWK_MEMBERS.some((m) => m in k)) throw E.app_jwks_invalid(PD.registerPublicKeysOnly, { fields: [{ pointer: `/body/jwks/keys/${i}`, detail: 'private key material' }] });
   }
   return { jwks: JSON.stringify({ keys: jwks.keys }), jwks_uri: null };
 }
@@ -72,7 +73,7 @@ export function jwksUriProblem(raw: string): string | null {
 /** The setting as stored: 1 or 0; a request needs keys to be signed with. */
 export function signedRequestColumn(required: boolean, method: TokenEndpointAuthMethod): number {
   if (required && method !== 'private_key_jwt') {
-    throw E.app_jwks_invalid('Only an app with registered keys can sign its requests (private_key_jwt).', { fields: [{ pointer: '/body/require_signed_request_object', detail: 'needs private_key_jwt' }] });
+    throw E.app_jwks_invalid(PD.onlyAppRegisteredKeys, { fields: [{ pointer: '/body/require_signed_request_object', detail: 'needs private_key_jwt' }] });
   }
   return required ? 1 : 0;
 }

@@ -28,6 +28,7 @@ import { findClientAuth, findClientRecord } from './client-records.ts';
 import * as repo from './apps.repo.ts';
 import { cibaColumns, cibaDto, type CibaSetting } from './app-ciba.ts';
 import { keyColumns, keysDto, signedRequestColumn, type KeysInput } from './app-keys.ts';
+import { problemDetails as PD } from './apps.problem-details.ts';
 
 export const CLIENT_SECRET_PREFIX = 'pgcs';
 const MAX_APPS_PER_PARTNER = 25;
@@ -145,7 +146,7 @@ export class AppsService {
     if (!p) throw E.app_not_found();
     const caps = this.#capabilities(p);
     if (!APP_CAPABILITIES.some((c) => caps.includes(c))) {
-      throw E.app_capability_required('Apps are for partners approved with the delegated, wholesale or managed_services capability; ask the operator.');
+      throw E.app_capability_required(PD.appsPartnersApprovedDelegated);
     }
     return { partner: p, caps };
   }
@@ -153,20 +154,20 @@ export class AppsService {
   #validateGrantTypes(grantTypes: GrantType[], caps: string[]): GrantType[] {
     const set = [...new Set(grantTypes)];
     for (const [i, g] of set.entries()) {
-      if (!(GRANT_TYPES as readonly string[]).includes(g)) throw E.app_grant_types_invalid(`${g} is not a supported grant type.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: 'unsupported' }] });
+      if (!(GRANT_TYPES as readonly string[]).includes(g)) throw E.app_grant_types_invalid(PD.notSupportedGrantType, { values: { g }, fields: [{ pointer: `/body/grant_types/${i}`, detail: 'unsupported' }] });
       const need = GRANT_CAPABILITIES[g];
       // any app-capable partner may run a decision point (client credentials for authzen.evaluate only: #decisionPointOnly)
       if (g === 'client_credentials' && !caps.includes('wholesale')) continue;
       if (!need.some((c) => caps.includes(c))) {
         const named = need.join(' or ');
-        throw E.app_grant_types_invalid(`The ${g} grant type needs the partner capability ${named}.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: `needs ${named}` }] });
+        throw E.app_grant_types_invalid(PD.grantTypeNeedsPartner, { values: { g, named }, fields: [{ pointer: `/body/grant_types/${i}`, detail: `needs ${named}` }] });
       }
     }
     if (set.includes('refresh_token') && !set.includes('authorization_code')) {
-      throw E.app_grant_types_invalid('refresh_token comes with authorization_code.', { fields: [{ pointer: '/body/grant_types', detail: 'refresh_token without authorization_code' }] });
+      throw E.app_grant_types_invalid(PD.refreshTokenComesAuthorization, { fields: [{ pointer: '/body/grant_types', detail: 'refresh_token without authorization_code' }] });
     }
     if (set.includes(TOKEN_EXCHANGE_GRANT) && !set.includes('client_credentials')) {
-      throw E.app_grant_types_invalid('Token exchange exchanges a client-credentials token: add client_credentials.', { fields: [{ pointer: '/body/grant_types', detail: 'token exchange without client_credentials' }] });
+      throw E.app_grant_types_invalid(PD.tokenExchangeExchangesClient, { fields: [{ pointer: '/body/grant_types', detail: 'token exchange without client_credentials' }] });
     }
     return set;
   }
@@ -179,8 +180,7 @@ export class AppsService {
   #decisionPointOnly(grantTypes: GrantType[], scopes: string[], caps: string[]): void {
     if (!grantTypes.includes('client_credentials') || grantAllowed('client_credentials', caps, scopes)) return;
     const other = scopes.filter((x) => !(x in PLATFORM_SCOPES));
-    throw E.app_grant_types_invalid(
-      'Without the wholesale capability, a client-credentials app only asks Partnergate for access decisions: give it the authzen.evaluate scope and no other, or use the authorization code grant.',
+    throw E.app_grant_types_invalid(PD.withoutWholesaleCapabilityClient,
       { fields: [{ pointer: '/body/scopes', detail: other.length > 0 ? `not for a decision point: ${other.join(', ')}` : 'authzen.evaluate needed' }] },
     );
   }
@@ -192,8 +192,8 @@ export class AppsService {
   #validateRedirectUris(uris: string[] | undefined, grantTypes: GrantType[]): string[] {
     const list = [...new Set(uris ?? [])];
     const needs = grantTypes.includes('authorization_code');
-    if (needs && list.length === 0) throw E.app_redirect_uri_invalid('An app using authorization_code needs at least one redirect URI.', { fields: [{ pointer: '/body/redirect_uris', detail: 'required' }] });
-    if (!needs && list.length > 0) throw E.app_redirect_uri_invalid('Only apps using authorization_code have redirect URIs.', { fields: [{ pointer: '/body/redirect_uris', detail: 'not used by these grant types' }] });
+    if (needs && list.length === 0) throw E.app_redirect_uri_invalid(PD.appUsingAuthorizationCode, { fields: [{ pointer: '/body/redirect_uris', detail: 'required' }] });
+    if (!needs && list.length > 0) throw E.app_redirect_uri_invalid(PD.onlyAppsUsingAuthorization, { fields: [{ pointer: '/body/redirect_uris', detail: 'not used by these grant types' }] });
     for (const [i, raw] of list.entries()) {
       const problem = redirectUriProblem(raw);
       if (problem) throw E.app_redirect_uri_invalid(`${raw}: ${problem}.`, { fields: [{ pointer: `/body/redirect_uris/${i}`, detail: problem }] });
@@ -211,11 +211,11 @@ export class AppsService {
         throw E.app_scope_invalid(`"${s}": ${detail} (GET /api/v1/oauth/scopes lists them).`, { fields: [{ pointer: `/body/scopes/${i}`, detail }] });
       }
       if ((s in IDENTITY_SCOPES) && !grantTypes.includes('authorization_code')) {
-        throw E.app_scope_invalid(`"${s}" is about a signed-in person; it needs the authorization_code grant type.`, { fields: [{ pointer: `/body/scopes/${i}`, detail: 'needs authorization_code' }] });
+        throw E.app_scope_invalid(PD.aboutSignedPersonNeeds, { values: { s }, fields: [{ pointer: `/body/scopes/${i}`, detail: 'needs authorization_code' }] });
       }
       if (!out.includes(s)) out.push(s);
     }
-    if (!out.some((s) => catalog.has(s))) throw E.app_scope_invalid('An app needs at least one resource scope.', { fields: [{ pointer: '/body/scopes', detail: 'no resource scope' }] });
+    if (!out.some((s) => catalog.has(s))) throw E.app_scope_invalid(PD.appNeedsLeastOne, { fields: [{ pointer: '/body/scopes', detail: 'no resource scope' }] });
     return out;
   }
 
@@ -243,7 +243,7 @@ export class AppsService {
       // one partner are counted one after the other.
       await partnerQueries.lockPartner(this.#d.db, trx, partnerId);
       const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
-      if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(`A partner may have at most ${MAX_APPS_PER_PARTNER} apps.`);
+      if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(PD.partnerMayHaveMost, { values: { maxAppsPerPartner: MAX_APPS_PER_PARTNER } });
       const grantTypes = this.#validateGrantTypes(input.grant_types, caps);
       const scopes = this.#validateScopes(input.scopes, grantTypes);
       this.#decisionPointOnly(grantTypes, scopes, caps);
@@ -311,7 +311,7 @@ export class AppsService {
         // leave the app without a credential or with one the owner never saw.
         if (method !== app.token_endpoint_auth_method && (!SECRET_AUTH_METHODS.includes(method) || !SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method))) {
           const pointer = patch.token_endpoint_auth_methods !== undefined ? '/body/token_endpoint_auth_methods' : '/body/token_endpoint_auth_method';
-          throw E.app_auth_method_change_refused(`The app uses ${app.token_endpoint_auth_method}; it can switch between client_secret_basic and client_secret_post only. Register a new app to change to or from private_key_jwt.`, {
+          throw E.app_auth_method_change_refused(PD.appUsesCanSwitch, { values: { token_endpoint_auth_method: app.token_endpoint_auth_method },
             fields: [{ pointer, detail: 'only between client_secret_basic and client_secret_post' }],
           });
         }
@@ -453,13 +453,13 @@ function resolveAuthMethods(
   }
   const list = [...new Set(methods)];
   const field = { pointer: '/body/token_endpoint_auth_methods', detail: '' };
-  if (list.length === 0) throw E.app_auth_methods_invalid('Name at least one client authentication method.', { fields: [{ ...field, detail: 'at least one method' }] });
+  if (list.length === 0) throw E.app_auth_methods_invalid(PD.nameLeastOneClient, { fields: [{ ...field, detail: 'at least one method' }] });
   if (list.includes('private_key_jwt') && list.length > 1) {
-    throw E.app_auth_methods_invalid('private_key_jwt goes with no other method: an app proves who it is with its keys or with a secret.', { fields: [{ ...field, detail: 'private_key_jwt alone, or client secret methods' }] });
+    throw E.app_auth_methods_invalid(PD.privateKeyJwtGoes, { fields: [{ ...field, detail: 'private_key_jwt alone, or client secret methods' }] });
   }
   const registered = method ?? (current && list.includes(current.token_endpoint_auth_method) ? current.token_endpoint_auth_method : list[0]);
   if (!list.includes(registered)) {
-    throw E.app_auth_methods_invalid(`token_endpoint_auth_method ${registered} is not one of token_endpoint_auth_methods.`, { fields: [{ pointer: '/body/token_endpoint_auth_method', detail: 'must be one of token_endpoint_auth_methods' }] });
+    throw E.app_auth_methods_invalid(PD.tokenEndpointAuthMethod, { values: { registered }, fields: [{ pointer: '/body/token_endpoint_auth_method', detail: 'must be one of token_endpoint_auth_methods' }] });
   }
   return { method: registered, restriction: list.length === 1 ? restrictTo(registered) : null };
 }

@@ -20,6 +20,7 @@ import { partnerQueries } from '../partners/index.ts';
 import type { AppsService } from './apps.service.ts';
 import { appErrors as E } from './apps.errors.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
+import { problemDetails as PD } from './apps.problem-details.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -58,10 +59,10 @@ export class ResoldTenantsService {
     try {
       return await mutate(this.#d.db, async (trx) => {
         const partner = await partnerQueries.findPartnerById(trx, partnerId);
-        if (!partner) throw authzErrors.partner_inactive('The partner does not exist.');
-        if (partner.status !== 'active') throw authzErrors.partner_inactive(`The partner is ${partner.status}.`);
+        if (!partner) throw authzErrors.partner_inactive(PD.partnerDoesNotExist);
+        if (partner.status !== 'active') throw authzErrors.partner_inactive(PD.partner, { values: { status: partner.status } });
         const caps = JSON.parse(partner.capabilities) as string[];
-        if (!caps.includes('wholesale')) throw authzErrors.partner_capability_missing('Only wholesalers provision the tenants they resell (capability wholesale).');
+        if (!caps.includes('wholesale')) throw authzErrors.partner_capability_missing(PD.onlyWholesalersProvisionTenants);
         const homeTenantId = await this.#d.apps.ensureHomeTenant(trx, ctx, partner);
         const homeBan = (await tenantQueries.listBillingAccounts(trx, homeTenantId)).find((b) => b.status === 'active');
         if (!homeBan) throw E.resold_tenant_home_missing();

@@ -23,6 +23,7 @@ import { refusePlainHttp, refuseSyslogAddress, sendBatch, type SendResult } from
 import { AuditStreamWorker } from './auditstream-worker.ts';
 import { auditStreamErrors as E } from './auditstream.errors.ts';
 import * as repo from './auditstream.repo.ts';
+import { problemDetails as PD } from './auditstream.problem-details.ts';
 
 export type { DestinationRow } from './auditstream.repo.ts';
 
@@ -165,7 +166,7 @@ export class AuditStreamService {
     try {
       new X509Certificate(pem);
     } catch {
-      throw E.audit_destination_ca_invalid('Paste the certificate in PEM form (-----BEGIN CERTIFICATE----- …).', { fields: [{ pointer: '/body/ca_pem', detail: 'not a PEM certificate' }] });
+      throw E.audit_destination_ca_invalid(PD.pasteCertificatePemForm, { fields: [{ pointer: '/body/ca_pem', detail: 'not a PEM certificate' }] });
     }
     return pem.trim();
   }
@@ -177,7 +178,7 @@ export class AuditStreamService {
   async create(ctx: RequestContext, org: StreamOrg, input: NewDestination): Promise<{ destination: repo.DestinationRow; secret: string | null }> {
     this.#checkAddress(input);
     const ca = input.kind === 'syslog' ? this.#checkCa(input.ca_pem) : null;
-    if (input.authorization !== undefined && /[\r\n]/.test(input.authorization)) throw E.audit_destination_secret_invalid('A header value is one line.', { fields: [{ pointer: '/body/authorization', detail: 'one line' }] });
+    if (input.authorization !== undefined && /[\r\n]/.test(input.authorization)) throw E.audit_destination_secret_invalid(PD.headerValueOneLine, { fields: [{ pointer: '/body/authorization', detail: 'one line' }] });
     const secret = input.kind === 'webhook' ? newWebhookSecret() : input.kind === 'otlp' && input.authorization ? input.authorization : null;
     const now = this.#d.clock.now().toISOString();
     const id = newId('ads');
@@ -291,7 +292,7 @@ export class AuditStreamService {
    * so a recipient can recompute every hash and see that no event is missing between them.
    */
   async exportPage(ctx: RequestContext, org: StreamOrg, q: { since: string; until: string; cursor?: number; limit: number }): Promise<ExportPage> {
-    if (!(Date.parse(q.since) < Date.parse(q.until))) throw E.audit_export_range_invalid('`since` must be before `until`.', { fields: [{ pointer: '/querystring/since', detail: 'before until' }] });
+    if (!(Date.parse(q.since) < Date.parse(q.until))) throw E.audit_export_range_invalid(PD.sinceMustBeforeUntil, { fields: [{ pointer: '/querystring/since', detail: 'before until' }] });
     const limit = Math.min(q.limit, EXPORT_MAX);
     const since = new Date(q.since).toISOString();
     const until = new Date(q.until).toISOString();

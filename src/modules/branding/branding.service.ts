@@ -29,6 +29,7 @@ import { delegationQueries } from '../delegations/index.ts';
 import { partnerErrors, partnerQueries } from '../partners/index.ts';
 import { brandingErrors as E } from './branding.errors.ts';
 import * as repo from './branding.repo.ts';
+import { problemDetails as PD } from './branding.problem-details.ts';
 
 extend([a11yPlugin]);
 
@@ -139,8 +140,8 @@ export class BrandingService {
       const ratio = contrastWithWhite(v);
       const need = MIN_CONTRAST[field];
       if (ratio < need) {
-        const what = field === 'primary_color' ? 'The main colour carries white text and colours links, so it needs' : 'The accent colour marks lines and bars, so it needs';
-        throw E.brand_contrast_too_low(`${v} has a contrast of ${ratio}:1 with white. ${what} at least ${need}:1 (WCAG AA). Choose a darker shade.`, {
+        throw E.brand_contrast_too_low(PD.hasContrast1White, {
+          values: { v, ratio, field, need },
           // said in full next to the field in the portal's form
           fields: [{ pointer: `/body/${field}`, detail: `${v} has a contrast of ${ratio}:1 with white; at least ${need}:1 is needed (WCAG AA). Choose a darker shade.` }],
         });
@@ -248,19 +249,19 @@ export class BrandingService {
 
 /** What a logo is, from its bytes; refused when it is not a small PNG, JPEG or WebP. */
 export function checkLogo(data: Buffer): { contentType: string; width: number; height: number } {
-  if (data.length > LOGO_MAX_BYTES) throw E.logo_too_large(`The logo is ${Math.ceil(data.length / 1024)} KiB; at most ${LOGO_MAX_BYTES / 1024} KiB is accepted. Save it smaller (a 512×512 PNG is plenty).`);
+  if (data.length > LOGO_MAX_BYTES) throw E.logo_too_large(PD.logoTooLargeKib, { values: { kib: Math.ceil(data.length / 1024), max: LOGO_MAX_BYTES / 1024 } });
   let size: { type?: string; width?: number; height?: number };
   try {
     size = imageSize(data);
   } catch {
-    throw E.logo_type_not_allowed('This file is not a PNG, JPEG or WebP image.');
+    throw E.logo_type_not_allowed(PD.fileNotPngJpeg);
   }
-  if (size.type === 'svg') throw E.logo_type_not_allowed('SVG logos are not accepted: an SVG can carry scripts. Upload a PNG, JPEG or WebP image.');
+  if (size.type === 'svg') throw E.logo_type_not_allowed(PD.svgLogosNotAccepted);
   const type = size.type ? LOGO_TYPES[size.type] : undefined;
   if (!type) throw E.logo_type_not_allowed(`A ${String(size.type ?? 'file of this kind').toUpperCase()} image is not accepted. Upload a PNG, JPEG or WebP image.`);
   const { width = 0, height = 0 } = size;
   if (width > LOGO_MAX_PIXELS || height > LOGO_MAX_PIXELS || width < LOGO_MIN_PIXELS || height < LOGO_MIN_PIXELS) {
-    throw E.logo_dimensions_not_allowed(`The logo is ${width}×${height} pixels; it must be between ${LOGO_MIN_PIXELS} and ${LOGO_MAX_PIXELS} pixels on each side.`);
+    throw E.logo_dimensions_not_allowed(PD.logoPixelsMustBetween, { values: { width, height, logoMinPixels: LOGO_MIN_PIXELS, logoMaxPixels: LOGO_MAX_PIXELS } });
   }
   return { contentType: type.contentType, width, height };
 }

@@ -21,6 +21,7 @@ import { SyncApplier, type LineResult, type SyncLineInput, type SyncSource } fro
 import { checkSyncLines, type CheckedLine } from './sync-check.ts';
 import { SOURCE_KINDS, displayVersion, type SourceKind } from './sync-lines.ts';
 import type { EmitRecordEvents } from './sync-events.ts';
+import { problemDetails as PD } from './datasources.problem-details.ts';
 
 export const SYNC_TOKEN_PREFIX = 'pgsync';
 export const DEMO_SOURCE_ID = 'dsrc_00000000000000000000000dem';
@@ -119,7 +120,7 @@ export class DataSourcesService {
     if (scope.all) return;
     const [t, p] = await Promise.all([this.#d.tenantNames(scope.tenant_ids), this.#d.partnerNames(scope.partner_ids)]);
     const missing = [...scope.tenant_ids.filter((id) => !t.has(id)), ...scope.partner_ids.filter((id) => !p.has(id))];
-    if (missing.length > 0) throw E.data_source_scope_unknown(`These are not customers or partners here: ${missing.join(', ')}.`);
+    if (missing.length > 0) throw E.data_source_scope_unknown(PD.theseNotCustomersPartners, { values: { missing: missing.join(', ') } });
   }
 
   /** Register a source; its token is returned once. */

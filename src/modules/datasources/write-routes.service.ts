@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './write-routes.repo.ts';
+import { problemDetails as PD } from './datasources.problem-details.ts';
 
 export const WRITABLE_KINDS = ['orders', 'tickets'] as const;
 export type WritableKind = (typeof WRITABLE_KINDS)[number];
@@ -139,14 +140,14 @@ export class WriteRoutesService {
       return;
     }
     const route = this.availableRoutes().find((r) => r.name === choice.route_name);
-    if (!route) throw E.write_route_unknown(`No gateway route is named ${choice.route_name}; the configured ones are listed on this page.`, { fields: [{ pointer: '/body/route_name', detail: 'is not a configured gateway route' }] });
+    if (!route) throw E.write_route_unknown(PD.noGatewayRouteNamed, { values: { route_name: choice.route_name }, fields: [{ pointer: '/body/route_name', detail: 'is not a configured gateway route' }] });
     if (route.missing[kind].length > 0) {
       throw E.write_route_unknown(`The gateway route ${route.name} has no rule for ${route.missing[kind].join(' and ')}: add them to its rules first.`, { fields: [{ pointer: '/body/route_name', detail: `has no rule for ${route.missing[kind].join(', ')}` }] });
     }
     const source = await repo.findSourceForWrites(this.#d.db.kysely, choice.source_id);
-    if (!source) throw E.write_source_unfit('No such data source.', { fields: [{ pointer: '/body/source_id', detail: 'is not a data source' }] });
+    if (!source) throw E.write_source_unfit(PD.noSuchDataSource, { fields: [{ pointer: '/body/source_id', detail: 'is not a data source' }] });
     if (source.status !== 'active' || source.built_in === 1 || !(JSON.parse(source.kinds) as string[]).includes(kind)) {
-      throw E.write_source_unfit(`${source.name} cannot bring ${kind} back: pick an active source of yours that sends ${kind}.`, { fields: [{ pointer: '/body/source_id', detail: `does not send ${kind}` }] });
+      throw E.write_source_unfit(PD.cannotBringBackPick, { values: { name: source.name, kind }, fields: [{ pointer: '/body/source_id', detail: `does not send ${kind}` }] });
     }
     await mutate(this.#d.db, async (trx) => {
       await repo.upsertWriteRoute(trx, { kind, route_name: route.name, source_id: source.id, confirm_within_minutes: choice.confirm_within_minutes ?? 60, updated_at: now, updated_by: ctx.actor.userId ?? null });

@@ -13,6 +13,7 @@ import { DEFAULT_JIT_SETTINGS, hasEligible, type ActivationRow, type Activations
 import * as S from './activations.schemas.ts';
 import * as D from './delegations.schemas.ts';
 import type { DelegationsService } from './delegations.service.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export interface ActivationRouteDeps {
   activations: ActivationsService;
@@ -140,7 +141,7 @@ function registerPartnerActivationRoutes(app: App, d: ActivationRouteDeps): void
   const { activations, delegations, access } = d;
   const member = (req: Parameters<Access['user']>[0], partnerId: string) => {
     const a = access.partner(req, partnerId, 'partner.customers.read');
-    if (!a.membership) throw authzErrors.not_partner_member('Only members of the partner activate its eligible access.');
+    if (!a.membership) throw authzErrors.not_partner_member(PD.onlyMembersPartnerActivate);
     return a;
   };
   app.get(

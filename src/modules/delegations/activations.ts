@@ -25,6 +25,7 @@ import { tenantQueries } from '../tenants/index.ts';
 import * as jit from './activations.repo.ts';
 import type { ActivationRow, JitSettingsRow } from './activations.repo.ts';
 import * as views from './delegation-views.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 /** The event outbox seam (notifications' EventOutbox.emit). */
 export interface EventSink {
@@ -106,11 +107,11 @@ export class ActivationsService {
   async updateSettings(ctx: RequestContext, tenantId: string, delegationId: string, patch: Partial<JitSettings>): Promise<JitSettings> {
     return this.#s.write(async (trx) => {
       const d = await this.#s.load(trx, delegationId, { tenantId });
-      if (d.origin !== 'link') throw E.link_only('Eligible access, approval and auto-extend are set on links, not on app consents or wholesale access.');
+      if (d.origin !== 'link') throw E.link_only(PD.eligibleAccessApprovalAuto);
       for (const key of ['privileged_roles', 'eligible_roles'] as const) {
         for (const [i, r] of (patch[key] ?? []).entries()) {
           const role = this.#d.roles.get(r);
-          if (!role || (key === 'eligible_roles' && role.catalog !== 'delegation')) throw E.role_invalid(`Unknown role ${r}.`, { fields: [{ pointer: `/${key}/${i}`, detail: 'unknown role' }] });
+          if (!role || (key === 'eligible_roles' && role.catalog !== 'delegation')) throw E.role_invalid(PD.unknownRole, { values: { r }, fields: [{ pointer: `/${key}/${i}`, detail: 'unknown role' }] });
         }
       }
       const cur = settingsOf(await jit.findSettings(trx, d.id));
@@ -141,18 +142,18 @@ export class ActivationsService {
    */
   async activate(ctx: RequestContext, who: { partnerId: string; userId: string; sessionId: string | null }, delegationId: string, input: { minutes: number; justification: string }): Promise<ActivationRow> {
     const justification = input.justification.trim();
-    if (justification.length < 5) throw E.justification_required('Say in a few words why you need the access (at least 5 characters).', { fields: [{ pointer: '/justification', detail: 'too short' }] });
+    if (justification.length < 5) throw E.justification_required(PD.sayFewWordsWhy, { fields: [{ pointer: '/justification', detail: 'too short' }] });
     const mfaAt = who.sessionId ? await this.#d.mfa.sessionMfaAt(who.sessionId) : null;
     const now = this.#now();
     if (mfaAt === null || now.getTime() - Date.parse(mfaAt) > ACTIVATION_STEP_UP_MS) {
-      throw E.activation_step_up_required('Confirm it is you with your authenticator app or a passkey, then activate again.');
+      throw E.activation_step_up_required(PD.confirmAuthenticatorAppPasskey);
     }
     return this.#s.write(async (trx) => {
       const d = await this.#s.load(trx, delegationId, { partnerId: who.partnerId });
       const st = settingsOf(await jit.findSettings(trx, d.id));
-      if (d.origin !== 'link' || !hasEligible(st)) throw E.not_eligible('This access is standing access, not eligible access: there is nothing to activate.');
+      if (d.origin !== 'link' || !hasEligible(st)) throw E.not_eligible(PD.accessStandingAccessNot);
       const nowIso = now.toISOString();
-      if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(`The link is ${d.status === 'active' ? 'outside its dates' : d.status}.`);
+      if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(d.status === 'active' ? PD.linkOutsideItsDates : PD.linkIsStatus, { values: { status: d.status } });
       if (!Number.isInteger(input.minutes) || input.minutes < MIN_ACTIVATION_MINUTES || input.minutes > st.max_activation_minutes) {
         throw E.activation_too_long(`Choose between ${MIN_ACTIVATION_MINUTES} minutes and ${fmtMinutes(st.max_activation_minutes)}.`, { fields: [{ pointer: '/minutes', detail: `at most ${st.max_activation_minutes}` }] });
       }
@@ -196,18 +197,18 @@ export class ActivationsService {
   async decide(ctx: RequestContext, tenantId: string, activationId: string, approve: boolean, reason: string | null): Promise<ActivationRow> {
     return this.#s.write(async (trx) => {
       const a0 = await jit.findActivationLink(trx, activationId);
-      if (!a0 || a0.tenant_id !== tenantId) throw E.activation_not_found('No such activation.');
+      if (!a0 || a0.tenant_id !== tenantId) throw E.activation_not_found(PD.noSuchActivation);
       const d = await this.#s.load(trx, a0.delegation_id, { tenantId });
       await this.#s.requireTenantAdmin(trx, tenantId, ctx);
       const a = (await jit.findActivation(trx, activationId))!;
-      if (a.status !== 'pending') throw E.activation_not_pending(`The activation is ${a.status}.`);
+      if (a.status !== 'pending') throw E.activation_not_pending(PD.activation, { values: { status: a.status } });
       // Separation of duties: a partner member who is also an admin of the tenant asked for this
       // access; another admin of the tenant must approve it (it waits until one does). Rejecting
       // one's own request stays allowed: it grants nothing.
       if (approve && a.user_id === ctx.actor.userId) throw DE.self_approval_forbidden('You asked for this access, so you cannot approve it: another admin of this tenant must.');
       const now = this.#now();
       const nowIso = now.toISOString();
-      if (approve && (d.status !== 'active' || d.ends_at <= nowIso)) throw E.link_not_active(`The link is ${d.status === 'active' ? 'past its end date' : d.status}.`);
+      if (approve && (d.status !== 'active' || d.ends_at <= nowIso)) throw E.link_not_active(d.status === 'active' ? PD.linkPastItsEndDate : PD.linkIsStatus, { values: { status: d.status } });
       const patch = approve
         ? { status: 'active' as const, starts_at: nowIso, ends_at: minIso(new Date(now.getTime() + a.duration_minutes * 60_000).toISOString(), d.ends_at) }
         : { status: 'rejected' as const };
@@ -231,7 +232,7 @@ export class ActivationsService {
   async end(ctx: RequestContext, who: { partnerId: string; userId: string }, activationId: string): Promise<ActivationRow> {
     return this.#s.write(async (trx) => {
       const a = await jit.findActivation(trx, activationId);
-      if (!a || a.partner_id !== who.partnerId || a.user_id !== who.userId) throw E.activation_not_found('No such activation.');
+      if (!a || a.partner_id !== who.partnerId || a.user_id !== who.userId) throw E.activation_not_found(PD.noSuchActivation);
       const nowIso = this.#now().toISOString();
       if (a.status === 'pending' || (a.status === 'active' && a.ends_at !== null && a.ends_at > nowIso)) {
         const patch = a.status === 'pending' ? { status: 'cancelled' as const } : { ends_at: nowIso };

@@ -16,6 +16,7 @@ import type { DelegationSteps } from './delegation-steps.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import type * as repo from './delegations.repo.ts';
 import * as prepo from './delegation-purposes.repo.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 const PAGE = 5000;
 const NONE: readonly string[] = Object.freeze([]);
@@ -95,9 +96,9 @@ export class DelegationPurposeIndex {
 export function revokePurpose(s: DelegationSteps, ctx: RequestContext, tenantId: string, id: string, purposeId: string): Promise<repo.DelegationRow> {
   return s.write(async (trx) => {
     const d = await s.load(trx, id, { tenantId });
-    if (!isOpen(d.status)) throw E.invalid_delegation_transition(`A ${d.status} delegation has no purposes left to revoke.`);
+    if (!isOpen(d.status)) throw E.invalid_delegation_transition(PD.delegationHasNoPurposes, { values: { status: d.status } });
     const held = parsePurposes(d.purposes);
-    if (!held.includes(purposeId)) throw E.purpose_not_granted(`This access was not granted for ${purposeId}, or it was revoked already.`);
+    if (!held.includes(purposeId)) throw E.purpose_not_granted(PD.accessWasNotGranted, { values: { purposeId } });
     const remaining = held.filter((p) => p !== purposeId);
     return s.update(trx, ctx, d, { purposes: JSON.stringify(remaining) }, 'delegation.purpose_revoked', { purpose: purposeId, remaining });
   });

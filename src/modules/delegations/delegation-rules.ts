@@ -6,6 +6,7 @@
 import { authzErrors as A, grantCovers, isGrant, type RoleCatalog } from '../authz/index.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import type { DelegationOrigin, DelegationStatus } from './delegations.repo.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export interface Overrides {
   grant: string[];
@@ -68,10 +69,10 @@ export function validateRole(roles: RoleCatalog, role: string, origin: Delegatio
   const r = roles.get(role);
   if (!r || r.catalog !== 'delegation') {
     const names = roles.list('delegation').map((x) => x.id);
-    throw E.delegation_role_invalid(`"${role}" is not a delegation role (${names.join(', ')}).`, { fields: [{ pointer: '/role', detail: 'unknown role' }] });
+    throw E.delegation_role_invalid(PD.notDelegationRole, { values: { role, names: names.join(', ') }, fields: [{ pointer: '/role', detail: 'unknown role' }] });
   }
   if (origin === 'link' && role === 'WHOLESALE') {
-    throw E.delegation_role_invalid('WHOLESALE is only for wholesale delegations.', { fields: [{ pointer: '/role', detail: 'not a link role' }] });
+    throw E.delegation_role_invalid(PD.wholesaleOnlyWholesaleDelegations, { fields: [{ pointer: '/role', detail: 'not a link role' }] });
   }
 }
 
@@ -79,11 +80,11 @@ export function validateRole(roles: RoleCatalog, role: string, origin: Delegatio
 export function validateWindow(startsAt: string | null | undefined, endsAt: string, now: Date, maxDays: number): { starts: string; ends: string } {
   const start = startsAt ? Date.parse(startsAt) : now.getTime();
   const end = Date.parse(endsAt);
-  if (Number.isNaN(start) || Number.isNaN(end)) throw E.delegation_window_invalid('starts_at and ends_at must be ISO-8601 date-times.');
-  if (end <= now.getTime()) throw E.delegation_window_invalid('ends_at must be in the future.', { fields: [{ pointer: '/ends_at', detail: 'in the past' }] });
-  if (end <= start) throw E.delegation_window_invalid('ends_at must be after starts_at.', { fields: [{ pointer: '/ends_at', detail: 'before the start' }] });
+  if (Number.isNaN(start) || Number.isNaN(end)) throw E.delegation_window_invalid(PD.startsEndsMustIso);
+  if (end <= now.getTime()) throw E.delegation_window_invalid(PD.endsMustFuture, { fields: [{ pointer: '/ends_at', detail: 'in the past' }] });
+  if (end <= start) throw E.delegation_window_invalid(PD.endsMustAfterStarts, { fields: [{ pointer: '/ends_at', detail: 'before the start' }] });
   if (end - now.getTime() > maxDays * DAY_MS) {
-    throw E.delegation_too_long(`A delegation may last at most ${maxDays} days from now; ends_at is later.`, { fields: [{ pointer: '/ends_at', detail: `more than ${maxDays} days away` }] });
+    throw E.delegation_too_long(PD.delegationMayLastMost, { values: { maxDays }, fields: [{ pointer: '/ends_at', detail: `more than ${maxDays} days away` }] });
   }
   return { starts: new Date(start).toISOString(), ends: new Date(end).toISOString() };
 }

@@ -14,6 +14,7 @@ import { capabilityProblem } from './delegation-rules.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import * as repo from './delegations.repo.ts';
 import type { DelegationsDeps } from './delegations.types.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export class DelegationSteps {
   readonly #d: DelegationsDeps;
@@ -79,10 +80,10 @@ export class DelegationSteps {
     const out: string[] = [];
     for (const [i, b] of bans.entries()) {
       const a = accounts.find((x) => x.id === b || x.account_number === b);
-      if (!a) throw E.delegation_ban_invalid(`Billing account ${b} does not belong to the tenant.`, { fields: [{ pointer: `/ban_ids/${i}`, detail: 'not an account of the tenant' }] });
+      if (!a) throw E.delegation_ban_invalid(PD.billingAccountDoesNot, { values: { b }, fields: [{ pointer: `/ban_ids/${i}`, detail: 'not an account of the tenant' }] });
       if (!out.includes(a.id)) out.push(a.id);
     }
-    if (out.length === 0) throw E.delegation_ban_invalid('ban_ids must name at least one billing account, or be omitted for all of them.', { fields: [{ pointer: '/ban_ids', detail: 'empty' }] });
+    if (out.length === 0) throw E.delegation_ban_invalid(PD.banIdsMustName, { fields: [{ pointer: '/ban_ids', detail: 'empty' }] });
     return out;
   }
 
@@ -107,7 +108,7 @@ export class DelegationSteps {
   async requireTenantAdmin(trx: Tx, tenantId: string, ctx: RequestContext): Promise<string> {
     const userId = ctx.actor.userId;
     if (!userId || !(await repo.isActiveTenantAdmin(trx, tenantId, userId))) {
-      throw E.tenant_admin_required('Only an active tenant admin of this tenant can approve or confirm a delegation: it stays effective only while its approver remains one.');
+      throw E.tenant_admin_required(PD.onlyActiveTenantAdmin);
     }
     return userId;
   }

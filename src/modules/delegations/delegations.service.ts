@@ -35,6 +35,7 @@ import { InviteCodes } from './invite-codes.ts';
 import { LinkRelationships, type Relationship, type RelationshipInput } from './relationship.ts';
 import { DelegationTransitions } from './transitions.ts';
 import { parsePurposes, revokePurpose } from './delegation-purposes.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export type { DelegationRow, DelegationView, DelegationStatus, DelegationOrigin } from './delegations.repo.ts';
 export type { CreateDelegationInput, DelegationsDeps, RevokeBy, Side } from './delegations.types.ts';
@@ -102,14 +103,14 @@ export class DelegationsService {
     // Guarantee: the tenant row is share-locked (no suspension or closing in between).
     await tenantQueries.lockTenant(st.db, trx, input.tenantId, 'share');
     const tenant = await tenantQueries.findTenantById(trx, input.tenantId);
-    if (!tenant) throw tenantErrors.tenant_not_found('No such tenant.');
+    if (!tenant) throw tenantErrors.tenant_not_found(PD.noSuchTenant);
     if (tenant.status !== 'active') throw A.tenant_inactive(`The tenant is ${tenant.status}.`);
     const banIds = await st.resolveBans(trx, input.tenantId, input.banIds);
     const status = input.status ?? (input.origin === 'link' ? 'requested' : 'active');
     // Guarantee: the unique partial index delegations_partner_id_tenant_id_key (migration 0002)
     // holds one open link per partner and tenant when two requests race past this check.
     if (input.origin === 'link' && (await repo.findOpenLink(trx, input.partnerId, input.tenantId))) {
-      throw E.delegation_exists('This partner already has an open (requested or active) link to this tenant; renew it or revoke it first.');
+      throw E.delegation_exists(PD.partnerAlreadyHasOpen);
     }
     const row: repo.DelegationRow = {
       id: newId('dlg', now.getTime()),
@@ -177,10 +178,10 @@ export class DelegationsService {
     partnerId: string,
     input: { tenant_slug?: string; invite_code?: string; role: string; ban_ids?: string[] | null; overrides?: Partial<Overrides> | null; justification: string; starts_at?: string; ends_at: string; purposes?: string[] | null },
   ): Promise<repo.DelegationRow> {
-    if (!input.tenant_slug === !input.invite_code) throw E.tenant_reference_required('Give exactly one of tenant_slug and invite_code.');
+    if (!input.tenant_slug === !input.invite_code) throw E.tenant_reference_required(PD.giveExactlyOneTenant);
     return this.#steps.write(async (trx) => {
       const tenant = input.invite_code ? await tenantQueries.findTenantByInviteCode(trx, input.invite_code) : await tenantQueries.findTenantBySlug(trx, input.tenant_slug!);
-      if (!tenant) throw input.invite_code ? E.invite_code_not_found('No tenant has this invite code; ask the tenant admin for a current one.') : tenantErrors.tenant_not_found('No tenant has this slug.');
+      if (!tenant) throw input.invite_code ? E.invite_code_not_found(PD.noTenantHasInvite) : tenantErrors.tenant_not_found(PD.noTenantHasSlug);
       // The partner files a request in the queue of the tenant it named: the request (and the
       // check of the accounts it names) is written in that tenant's context. It grants nothing
       // until a tenant admin approves it.

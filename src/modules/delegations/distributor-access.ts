@@ -13,6 +13,7 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { authzErrors } from '../authz/index.ts';
 import * as repo from './delegations.repo.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 /** A partner's name and its distributor (modules/partners answers it). */
 export interface PartnerChain {
@@ -68,7 +69,7 @@ export class DistributorAccess {
    */
   async setDistributorAccess(ctx: RequestContext, tenantId: string, delegationId: string, allowed: boolean): Promise<ResellerLink> {
     const link = (await this.listResellerLinks(tenantId)).find((l) => l.delegation_id === delegationId);
-    if (!link) throw authzErrors.delegation_not_found('No link of a reseller with this id on your organization.');
+    if (!link) throw authzErrors.delegation_not_found(PD.noLinkResellerId);
     if (link.distributor_access === allowed) return link;
     return this.#w.write(async (trx) => {
       await repo.setDistributorAccess(trx, tenantId, delegationId, allowed, this.#w.now());

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { authzErrors, knownTimeZone, malformedCidrs, minutesOf, type LinkHours } from '../authz/index.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import * as repo from './delegations.repo.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export interface LinkLimitsDeps {
   db: Db;
@@ -102,7 +103,7 @@ export class LinkLimitsService {
   /** The customer sets (or clears, with an empty list, no hours and no end) its limits on one open link. */
   async set(ctx: RequestContext, tenantId: string, delegationId: string, input: LinkLimitsInput): Promise<LinkLimits> {
     const link = await this.#link(delegationId, { tenantId });
-    if (!OPEN.has(link.status)) throw E.link_limits_link_closed('This link has ended; there is nothing left to limit.');
+    if (!OPEN.has(link.status)) throw E.link_limits_link_closed(PD.linkHasEndedThere);
     const before = await repo.findLinkLimits(this.#d.db.kysely, delegationId);
     const ownEnd = before?.link_ends_at ?? link.ends_at;
     const clean: LinkLimitsInput = { ip_allow: [...new Set(input.ip_allow.map((c) => c.trim()).filter((c) => c !== ''))], hours: input.hours, expires_at: input.expires_at === null ? null : new Date(Date.parse(input.expires_at)).toISOString() };
@@ -130,7 +131,7 @@ export class LinkLimitsService {
   async #link(delegationId: string, scope: { tenantId?: string; partnerId?: string }): Promise<repo.DelegationRow> {
     const link = await repo.findDelegationById(this.#d.db.kysely, delegationId);
     if (!link || (scope.tenantId !== undefined && link.tenant_id !== scope.tenantId) || (scope.partnerId !== undefined && link.partner_id !== scope.partnerId)) {
-      throw authzErrors.delegation_not_found('No such link.');
+      throw authzErrors.delegation_not_found(PD.noSuchLink);
     }
     return link;
   }

@@ -13,6 +13,7 @@ import type { DelegationsService, DelegationStatus, DelegationView } from './del
 import type { toDelegationDto } from './delegations.service.ts';
 import * as S from './delegations.schemas.ts';
 import { DELEGATION_SORT_FIELDS } from './delegations.schemas.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export interface PartnerCustomerRouteDeps {
   delegations: DelegationsService;
@@ -89,7 +90,7 @@ export function registerCustomerRoutes(app: App, { delegations, authz }: Partner
       const tenantId = req.params.tenant_id;
       const decision = authz.partnerAccess(partnerId, tenantId);
       if (!decision.allow) throw authz.refusalError(decision);
-      if (!decision.delegationId) throw authzErrors.delegation_not_found('No delegation gives access to this tenant.');
+      if (!decision.delegationId) throw authzErrors.delegation_not_found(PD.noDelegationGivesAccess);
       const v = await delegations.get(decision.delegationId);
       const accounts = await delegations.billingAccounts(tenantId);
       const covered = decision.bans === null ? accounts : accounts.filter((a) => decision.bans!.includes(a.id));

@@ -11,6 +11,7 @@ import type { DelegationSteps } from './delegation-steps.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import type { DelegationRow } from './delegations.repo.ts';
 import * as repo from './relationship.repo.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export interface RelationshipContact {
   name: string;
@@ -98,11 +99,11 @@ export class LinkRelationships {
     const s = this.#s;
     return s.write(async (trx) => {
       const d: DelegationRow = await s.load(trx, delegationId, side.side === 'tenant' ? { tenantId: side.tenantId } : { partnerId: side.partnerId });
-      if (d.status !== 'requested' && d.status !== 'active') throw E.relationship_link_closed(`This link is ${d.status}: its details are kept as they were.`);
+      if (d.status !== 'requested' && d.status !== 'active') throw E.relationship_link_closed(PD.linkDetailsKeptThey, { values: { status: d.status } });
       const row = await repo.findRelationship(trx, d.id);
       const before = toRelationship(d.id, row);
       if (input.expected_version !== undefined && input.expected_version !== before.version) {
-        throw E.relationship_changed('Someone changed these details since you opened them. Reload to see their change, then make yours again.', { fields: [{ pointer: '/expected_version', detail: 'not the current version' }] });
+        throw E.relationship_changed(PD.someoneChangedTheseDetails, { fields: [{ pointer: '/expected_version', detail: 'not the current version' }] });
       }
       const next = {
         contract_reference: input.contract_reference !== undefined ? blank(input.contract_reference) : before.contract_reference,

@@ -13,6 +13,7 @@ import type { DelegationSteps } from './delegation-steps.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import * as repo from './delegations.repo.ts';
 import type { RevokeBy } from './delegations.types.ts';
+import { problemDetails as PD } from './delegations.problem-details.ts';
 
 export class DelegationTransitions {
   readonly #s: DelegationSteps;
@@ -29,12 +30,12 @@ export class DelegationTransitions {
       const peek = await repo.findDelegationById(trx, id);
       if (peek) await partnerQueries.lockPartner(s.db, trx, peek.partner_id, 'share');
       const d = await s.load(trx, id, { tenantId });
-      if (d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be approved.`);
+      if (d.status !== 'requested') throw E.invalid_delegation_transition(PD.delegationCannotApproved, { values: { status: d.status } });
       const now = s.now();
-      if (Date.parse(d.ends_at) <= now.getTime()) throw E.delegation_window_invalid('The requested end date has passed; the partner must request the link again.');
+      if (Date.parse(d.ends_at) <= now.getTime()) throw E.delegation_window_invalid(PD.requestedEndDateHas);
       // DELEGATION_MAX_DAYS may have been lowered since the request: the cap applies when access starts, not only when it is asked for.
       if (Date.parse(d.ends_at) - now.getTime() > s.maxDays * DAY_MS) {
-        throw E.delegation_too_long(`The requested end date ${d.ends_at} is more than ${s.maxDays} days away (the platform's current limit); the partner must request the link again with an earlier end date.`);
+        throw E.delegation_too_long(PD.requestedEndDateMore, { values: { ends_at: d.ends_at, maxDays: s.maxDays } });
       }
       await s.requireTenantAdmin(trx, tenantId, ctx);
       await s.requireActivePartner(trx, d.partner_id, d.origin);
@@ -61,8 +62,8 @@ export class DelegationTransitions {
     const s = this.#s;
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { tenantId });
-      if (d.origin === 'wholesale') throw E.invalid_delegation_transition('A wholesale delegation has no tenant approver to confirm.');
-      if (d.status !== 'active') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be confirmed.`);
+      if (d.origin === 'wholesale') throw E.invalid_delegation_transition(PD.wholesaleDelegationHasNo);
+      if (d.status !== 'active') throw E.invalid_delegation_transition(PD.delegationCannotConfirmed, { values: { status: d.status } });
       const userId = await s.requireTenantAdmin(trx, tenantId, ctx);
       return s.update(trx, ctx, d, { decided_by: userId, decided_at: s.now().toISOString() }, 'delegation.reconfirmed', { previous_approver: d.decided_by, approver: userId });
     });
@@ -72,7 +73,7 @@ export class DelegationTransitions {
     const s = this.#s;
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { tenantId });
-      if (d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be rejected.`);
+      if (d.status !== 'requested') throw E.invalid_delegation_transition(PD.delegationCannotRejected, { values: { status: d.status } });
       const now = s.now().toISOString();
       return s.update(trx, ctx, d, { status: 'rejected', decided_by: ctx.actor.userId, decided_at: now, revoke_reason: reason }, 'delegation.rejected', { reason });
     });
@@ -85,7 +86,7 @@ export class DelegationTransitions {
    */
   async revokeDelegation(trx: Tx, ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow> {
     const d = await this.#s.load(trx, id, { tenantId: by.tenantId, partnerId: by.partnerId });
-    if (!isOpen(d.status)) throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be revoked.`);
+    if (!isOpen(d.status)) throw E.invalid_delegation_transition(PD.delegationCannotRevoked, { values: { status: d.status } });
     return this.#revoke(trx, ctx, d, by);
   }
 
@@ -125,7 +126,7 @@ export class DelegationTransitions {
     const s = this.#s;
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { tenantId });
-      if (!isOpen(d.status)) throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be changed.`);
+      if (!isOpen(d.status)) throw E.invalid_delegation_transition(PD.delegationCannotChanged, { values: { status: d.status } });
       const patch: Partial<repo.DelegationRow> = {};
       const details: Record<string, unknown> = {};
       if (input.overrides !== undefined) {
@@ -147,9 +148,9 @@ export class DelegationTransitions {
     const s = this.#s;
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { partnerId });
-      if (d.status !== 'active') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be renewed; request a new link.`);
+      if (d.status !== 'active') throw E.invalid_delegation_transition(PD.delegationCannotRenewedRequest, { values: { status: d.status } });
       const { ends } = validateWindow(d.starts_at, endsAt, s.now(), s.maxDays);
-      if (ends <= d.ends_at) throw E.delegation_window_invalid('A renewal must end later than the current end date.', { fields: [{ pointer: '/ends_at', detail: 'not later than the current end' }] });
+      if (ends <= d.ends_at) throw E.delegation_window_invalid(PD.renewalMustEndLater, { fields: [{ pointer: '/ends_at', detail: 'not later than the current end' }] });
       // The requester is kept with the request: they may never approve it (approveRenewal).
       return s.update(trx, ctx, d, { renewal_ends_at: ends, renewal_requested_by: ctx.actor.userId ?? null }, 'delegation.renewal_requested', { ends_at: d.ends_at, requested_ends_at: ends });
     });
@@ -159,12 +160,12 @@ export class DelegationTransitions {
     const s = this.#s;
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { tenantId });
-      if (!d.renewal_ends_at) throw E.renewal_not_requested('The partner has not asked to renew this delegation.');
-      if (d.status !== 'active') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be renewed.`);
+      if (!d.renewal_ends_at) throw E.renewal_not_requested(PD.partnerHasNotAsked);
+      if (d.status !== 'active') throw E.invalid_delegation_transition(PD.delegationCannotRenewed, { values: { status: d.status } });
       // Separation of duties: someone who is both a partner member and a tenant admin asked for it
       // on the partner's side; another admin of the tenant must approve it (it waits until one does).
       if (d.renewal_requested_by !== null && d.renewal_requested_by === ctx.actor.userId) {
-        throw E.self_approval_forbidden('You asked for this renewal, so you cannot approve it: another admin of this tenant must.');
+        throw E.self_approval_forbidden(PD.askedRenewalSoCannot);
       }
       const { ends } = validateWindow(d.starts_at, d.renewal_ends_at, s.now(), s.maxDays);
       return s.update(trx, ctx, d, { ends_at: ends, renewal_ends_at: null, renewal_requested_by: null }, 'delegation.renewed', { from: d.ends_at, to: ends });
@@ -175,7 +176,7 @@ export class DelegationTransitions {
     const s = this.#s;
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { tenantId });
-      if (!d.renewal_ends_at) throw E.renewal_not_requested('The partner has not asked to renew this delegation.');
+      if (!d.renewal_ends_at) throw E.renewal_not_requested(PD.partnerHasNotAsked);
       return s.update(trx, ctx, d, { renewal_ends_at: null, renewal_requested_by: null }, 'delegation.renewal_rejected', { requested_ends_at: d.renewal_ends_at });
     });
   }

@@ -18,6 +18,7 @@ import type { TxtChecker } from './dns-check.ts';
 import { domainErrors as E } from './domains.errors.ts';
 import * as repo from './domains.repo.ts';
 import type { DomainRow, Owner } from './domains.repo.ts';
+import { problemDetails as PD } from './domains.problem-details.ts';
 export type { DomainRow, Owner } from './domains.repo.ts';
 
 /**
@@ -131,7 +132,7 @@ export class DomainsService {
       const about = { ...this.#about(owner), targetType: 'domain', targetId: id };
       if (outcome.found) {
         const holder = await repo.findVerified(trx, row.domain);
-        if (holder && holder.id !== row.id) throw E.domain_taken(`Another organization has already verified ${row.domain}. Ask the operator if you believe it is yours.`);
+        if (holder && holder.id !== row.id) throw E.domain_taken(PD.anotherOrganizationHasAlready, { values: { domain: row.domain } });
         const result = `The TXT record was found at _partnergate.${row.domain}.`;
         const patch = { status: 'verified' as const, verified_at: row.status === 'verified' ? row.verified_at : now, last_checked_at: now, last_check_result: result, dns_unanswered_since: null, updated_at: now };
         await repo.updateDomain(trx, id, patch);

@@ -29,6 +29,7 @@ import { AppError } from '../../platform/errors/app-error.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import { authzErrors, linkLimitRefusal, type Access, type AuthzService } from '../authz/index.ts';
 import type { GatewayService } from './gateway.service.ts';
+import { problemDetails as PD } from './gateway.problem-details.ts';
 
 export interface PartnerAdmissionDeps {
   access: Access;
@@ -59,7 +60,7 @@ const MFA_REQUIRED = 'A policy requires partner people to sign in with a second 
 const orgRole: Step = (a, d) => {
   const perm = a.needs.orgPermission ?? 'partner.customers.read';
   const role = a.p.partner!.role;
-  if (!d.access.can(role, perm)) throw authzErrors.permission_denied(`Your role ${role} does not allow ${perm}.`);
+  if (!d.access.can(role, perm)) throw authzErrors.permission_denied(PD.roleDoesNotAllow, { values: { role, perm } });
 };
 
 /** Member role: the permission the route exercises, whatever the customer (the same words as decide()'s cut). */
@@ -67,7 +68,7 @@ const memberRole: Step = (a, d) => {
   for (const perm of [a.needs.permission, a.needs.memberPermission]) {
     if (perm !== null && perm !== undefined && !d.authz.memberRoleGrants(a.p.userId, perm)) {
       const mr = d.authz.snapshot.users.get(a.p.userId)?.memberRole?.id ?? 'your member role';
-      throw authzErrors.permission_denied(`Your member role ${mr} does not allow ${perm}.`);
+      throw authzErrors.permission_denied(PD.memberRoleDoesNot, { values: { mr, perm } });
     }
   }
 };

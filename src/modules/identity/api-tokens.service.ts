@@ -15,6 +15,7 @@ import { identityErrors as E } from './identity.errors.ts';
 import * as repo from './identity.repo.ts';
 import { API_TOKEN_PREFIX, type ApiTokenRevokedReason, type AuthResult, type IdentityDeps } from './identity.types.ts';
 import { principalOf } from './principals.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 const TOUCH_EVERY_MS = 60 * 1000;
 
@@ -49,7 +50,7 @@ export class ApiTokensService {
     await mutate(this.#d.db, async (trx) => {
       // under the write lock: a token created as its user is being disabled would outlive the disable
       const user = await repo.findUserById(trx, principal.userId);
-      if (user?.status !== 'active') throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
+      if (user?.status !== 'active') throw authzErrors.user_inactive(PD.accountDisabledContactAdministrator);
       await repo.insertApiToken(trx, row);
       await this.#d.feed.record(trx, 'api_token', row.id);
       await this.#d.audit.record(trx, ctx, { action: 'api_token.created', targetType: 'api_token', targetId: row.id, details: { name } });

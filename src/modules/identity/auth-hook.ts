@@ -25,6 +25,7 @@ import type { AdmissionNeeds } from '../../platform/http/admission.ts';
 import { authzErrors } from '../authz/index.ts';
 import { setRequestDbContext } from '../../platform/db/db-context.ts';
 import { partnerDbContext, personDbContext, tenantDbContext, type PartnerTenants } from './request-db-context.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 export const SESSION_COOKIE = 'partnergate_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -102,7 +103,7 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, 
   req.principal = principal;
   if (!SAFE_METHODS.has(req.method) && req.routeOptions.config?.csrf !== false) {
     if (!identity.verifyCsrf(principal, req.headers['x-csrf-token'] as string | undefined)) {
-      throw E.csrf_token_invalid('Send the csrf_token from the login response in the x-csrf-token header.');
+      throw E.csrf_token_invalid(PD.sendCsrfTokenFrom);
     }
   }
 }
@@ -227,7 +228,7 @@ export function authGuards(
         throw access.notFound('partner');
       }
       if (!operator) {
-        if (!p.partner) throw authzErrors.not_partner_member('You are not a member of a partner organization.');
+        if (!p.partner) throw authzErrors.not_partner_member(PD.notMemberPartnerOrganization);
         if (p.partner.partnerId !== partnerId) {
           access.partnerMembership(p);
           throw access.notFound('partner');

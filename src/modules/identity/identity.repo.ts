@@ -54,19 +54,19 @@ export async function listUsers(
 }
 
 /** What a principal is made of: the user's own columns (principals.ts). */
-export type PrincipalUser = Pick<UserRow, 'id' | 'email' | 'name' | 'status' | 'platform_role'>;
+export type PrincipalUser = Pick<UserRow, 'id' | 'email' | 'name' | 'status' | 'platform_role' | 'locale'>;
 
 /** The user's columns beside a credential's (left join `users as u`): all null when the user is gone. */
-const JOINED_USER = ['u.id as u_id', 'u.email as u_email', 'u.name as u_name', 'u.status as u_status', 'u.platform_role as u_platform_role'] as const;
-type JoinedUser = { u_id: string | null; u_email: string | null; u_name: string | null; u_status: UserRow['status'] | null; u_platform_role: string | null };
+const JOINED_USER = ['u.id as u_id', 'u.email as u_email', 'u.name as u_name', 'u.status as u_status', 'u.platform_role as u_platform_role', 'u.locale as u_locale'] as const;
+type JoinedUser = { u_id: string | null; u_email: string | null; u_name: string | null; u_status: UserRow['status'] | null; u_platform_role: string | null; u_locale: string | null };
 
 const sessionWithUser = prepared(1, (db, id) => db.selectFrom('sessions as s').leftJoin('users as u', 'u.id', 's.user_id').selectAll('s').select(JOINED_USER).where('s.id', '=', id));
 const apiTokenWithUser = prepared(1, (db, hash) => db.selectFrom('api_tokens as a').leftJoin('users as u', 'u.id', 'a.user_id').selectAll('a').select(JOINED_USER).where('a.token_hash', '=', hash));
 
 /** A joined row split into the credential's own columns and its user (null when the user is gone). */
 function splitUser<T extends JoinedUser>(r: T): { own: Omit<T, keyof JoinedUser>; user: PrincipalUser | null } {
-  const { u_id, u_email, u_name, u_status, u_platform_role, ...own } = r;
-  return { own, user: u_id === null ? null : { id: u_id, email: u_email!, name: u_name!, status: u_status!, platform_role: u_platform_role } };
+  const { u_id, u_email, u_name, u_status, u_platform_role, u_locale, ...own } = r;
+  return { own, user: u_id === null ? null : { id: u_id, email: u_email!, name: u_name!, status: u_status!, platform_role: u_platform_role, locale: u_locale } };
 }
 
 /**

@@ -22,6 +22,7 @@ import * as repo from './identity.repo.ts';
 import type { IdentityDeps, InvitationAcceptor, InvitationLink, InvitationSentHook, ScopeType } from './identity.types.ts';
 import type { Passwords } from './password-policy.ts';
 import { organizationNames } from './organization-names.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 const INVITATION_TTL_MS = 7 * 86400 * 1000;
 
@@ -144,7 +145,7 @@ export class InvitationsService {
       const now = this.#now().toISOString();
       let userId: string;
       if (existing && existing.status !== 'invited') {
-        throw E.invitation_login_required('An account with this email already exists: log in with it, then accept the invitation.');
+        throw E.invitation_login_required(PD.accountEmailAlreadyExists);
       } else if (existing) {
         // An account left 'invited' by an earlier version: the invitee completes it now.
         userId = existing.id;

@@ -34,6 +34,7 @@
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { RateLimitStoreError, type RateLimitDecision, type RateLimiter, type RateLimitRequest } from '../../platform/ratelimit/index.ts';
 import { identityErrors as E } from './identity.errors.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 export interface LoginThrottleOptions {
   limiter: RateLimiter;
@@ -83,7 +84,8 @@ export class LoginThrottle {
       const refused = ds.filter((d) => !d.allowed);
       if (refused.length > 0) {
         const retry = Math.max(...refused.map((d) => d.retryAfterSec));
-        throw E.login_throttled(`Too many failed logins. Try again in ${retry} second${retry === 1 ? '' : 's'}.`, {
+        throw E.login_throttled(PD.tooManyFailedLogins, {
+          values: { retry },
           headers: { 'retry-after': String(retry) },
           extensions: { retry_after: retry },
         });
@@ -128,7 +130,7 @@ export class LoginThrottle {
       return await this.#o.limiter.peekAll(reqs);
     } catch (err) {
       if (!(err instanceof RateLimitStoreError)) throw err;
-      throw platformErrors.rate_limiter_unavailable('Sign-in attempts cannot be counted right now, so none is checked. Try again shortly.', {
+      throw platformErrors.rate_limiter_unavailable(PD.signAttemptsCannotCounted, {
         headers: { 'retry-after': '1' },
       });
     }

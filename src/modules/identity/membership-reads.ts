@@ -8,21 +8,21 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 
-type MembershipRow = { kind: 't' | 'p'; org_id: string; role: string; org_status: string; slug: string; name: string; member_status: string | null; capabilities: string | null };
+type MembershipRow = { kind: 't' | 'p'; org_id: string; role: string; org_status: string; slug: string; name: string; member_status: string | null; capabilities: string | null; locale: string | null };
 
 /** Every API request the database authenticates reads it: compiled once (platform/db/prepared.ts). */
 const membershipsOf = prepared(1, (db, userId) =>
   db
     .selectFrom('tenant_members as m')
     .innerJoin('tenants as t', 't.id', 'm.tenant_id')
-    .select([sql<'t' | 'p'>`'t'`.as('kind'), 'm.tenant_id as org_id', 'm.role', 't.status as org_status', 't.slug', 't.name', sql<string | null>`null`.as('member_status'), sql<string | null>`null`.as('capabilities')])
+    .select([sql<'t' | 'p'>`'t'`.as('kind'), 'm.tenant_id as org_id', 'm.role', 't.status as org_status', 't.slug', 't.name', sql<string | null>`null`.as('member_status'), sql<string | null>`null`.as('capabilities'), 't.locale'])
     .where('m.user_id', '=', userId)
     .$castTo<MembershipRow>()
     .unionAll(
       db
         .selectFrom('partner_members as m')
         .innerJoin('partners as p', 'p.id', 'm.partner_id')
-        .select([sql<'t' | 'p'>`'p'`.as('kind'), 'm.partner_id as org_id', 'm.role', 'p.status as org_status', 'p.slug', 'p.name', 'm.status as member_status', 'p.capabilities'])
+        .select([sql<'t' | 'p'>`'p'`.as('kind'), 'm.partner_id as org_id', 'm.role', 'p.status as org_status', 'p.slug', 'p.name', 'm.status as member_status', 'p.capabilities', 'p.locale'])
         .where('m.user_id', '=', userId)
         .$castTo<MembershipRow>(),
     )
@@ -38,11 +38,20 @@ const membershipsOf = prepared(1, (db, userId) =>
 export async function loadMemberships(
   db: Executor,
   userId: string,
-): Promise<{ tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[]; partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null }> {
+): Promise<{
+  tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[];
+  partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null;
+  /** the organization's default language, as locale-reads.ts says it: the partner's, else the first tenant's (by name) that set one */
+  organizationLocale: string | null;
+}> {
   const { rows } = await membershipsOf(db, userId);
   const tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[] = [];
   let partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null = null;
+  let partnerLocale: string | null = null;
+  let tenantLocale: string | null = null;
   for (const r of rows) {
+    if (r.kind === 't') tenantLocale ??= r.locale;
+    else partnerLocale ??= r.locale;
     if (r.kind === 't') tenants.push({ tenantId: r.org_id, role: r.role as TenantMembership['role'], tenantStatus: r.org_status, tenantSlug: r.slug, tenantName: r.name });
     else
       partner ??= {
@@ -55,5 +64,5 @@ export async function loadMemberships(
         partnerName: r.name,
       };
   }
-  return { tenants, partner };
+  return { tenants, partner, organizationLocale: partnerLocale ?? tenantLocale };
 }

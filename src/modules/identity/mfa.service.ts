@@ -35,6 +35,7 @@ import * as repo from './identity.repo.ts';
 import * as mfaRepo from './mfa.repo.ts';
 import type { IdentityDeps } from './identity.types.ts';
 import { LoginThrottle } from './login-throttle.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 /** A proof of a second factor, as a sign-in second step or a step-up sends it. */
 export type SecondFactorProof = { code: string } | { recovery_code: string } | { passkey: AuthenticationResponseJSON };
@@ -125,10 +126,10 @@ export class MfaService {
    */
   async requireFreshMfa(principal: Principal): Promise<void> {
     if (!(await this.enrolled(principal.userId))) return;
-    if (!principal.sessionId) throw E.step_up_required('Confirm it is you with your second factor: sign in to the portal.');
+    if (!principal.sessionId) throw E.step_up_required(PD.confirmSecondFactorSign);
     const s = await repo.findSession(this.#d.db.kysely, principal.sessionId);
     if (!s?.mfa_at || this.#now().getTime() - Date.parse(s.mfa_at) > STEP_UP_WINDOW_MS) {
-      throw E.step_up_required('Confirm it is you: enter a code from your authenticator app or use a passkey, then try again.');
+      throw E.step_up_required(PD.confirmEnterCodeFrom);
     }
   }
 
@@ -142,7 +143,7 @@ export class MfaService {
   /** Start (or restart) setting up an authenticator app: a new seed, shown once, active only once a code from it is confirmed. */
   async startTotp(ctx: RequestContext, principal: Principal): Promise<{ secret: string; otpauth_url: string; qr_svg: string }> {
     const t = await mfaRepo.findTotp(this.#d.db.kysely, principal.userId);
-    if (t?.status === 'active') throw E.mfa_already_enabled('An authenticator app is already set up. Remove it first to set up another.');
+    if (t?.status === 'active') throw E.mfa_already_enabled(PD.authenticatorAppAlreadySet);
     await this.requireFreshMfa(principal);
     const secret = new OTPAuth.Secret({ size: 20 });
     const totp = this.#totp(secret, principal.email);
@@ -165,13 +166,13 @@ export class MfaService {
   /** Confirm the app with a code from it: it is on from now, recovery codes are issued (shown once), and this session counts as MFA. */
   async confirmTotp(ctx: RequestContext, principal: Principal, code: string): Promise<{ recovery_codes: string[] }> {
     const t = await mfaRepo.findTotp(this.#d.db.kysely, principal.userId);
-    if (!t || t.status !== 'pending') throw E.mfa_not_enrolled('Start setting up the authenticator app first.');
+    if (!t || t.status !== 'pending') throw E.mfa_not_enrolled(PD.startSettingUpAuthenticator);
     const attempt = await this.#throttle.begin(`mfa:${principal.userId}`, ctx.ip);
     const counter = this.#checkTotp(t, principal.email, code);
     if (counter === null) {
       await attempt.failed();
       await this.#auditFailure(ctx, principal.userId, 'totp_setup');
-      throw E.mfa_code_invalid('That code is not right. Enter the 6-digit code your app shows now.');
+      throw E.mfa_code_invalid(PD.codeNotRightEnter);
     }
     await attempt.succeeded();
     const now = this.#now().toISOString();
@@ -189,7 +190,7 @@ export class MfaService {
   async removeTotp(ctx: RequestContext, principal: Principal): Promise<void> {
     await this.requireFreshMfa(principal);
     await mutate(this.#d.db, async (trx) => {
-      if (!(await mfaRepo.deleteTotp(trx, principal.userId))) throw E.mfa_not_enrolled('No authenticator app is set up.');
+      if (!(await mfaRepo.deleteTotp(trx, principal.userId))) throw E.mfa_not_enrolled(PD.noAuthenticatorAppSet);
       // recovery codes back up the app; without it they go too, unless passkeys remain
       if ((await mfaRepo.listPasskeys(trx, principal.userId)).length === 0) await mfaRepo.deleteRecoveryCodes(trx, principal.userId);
       await this.#d.audit.record(trx, ctx, { action: 'user.mfa_totp_removed', targetType: 'user', targetId: principal.userId });
@@ -198,7 +199,7 @@ export class MfaService {
 
   /** New recovery codes (the old ones stop working), shown once. */
   async regenerateRecoveryCodes(ctx: RequestContext, principal: Principal): Promise<{ recovery_codes: string[] }> {
-    if (!(await this.enrolled(principal.userId))) throw E.mfa_not_enrolled('Set up an authenticator app or a passkey first.');
+    if (!(await this.enrolled(principal.userId))) throw E.mfa_not_enrolled(PD.setUpAuthenticatorApp);
     await this.requireFreshMfa(principal);
     const codes = newRecoveryCodes();
     await mutate(this.#d.db, async (trx) => {
@@ -266,12 +267,12 @@ export class MfaService {
       if (!v.verified) throw new Error('not verified');
       info = v.registrationInfo;
     } catch {
-      throw E.passkey_invalid('The passkey could not be verified. Try adding it again.');
+      throw E.passkey_invalid(PD.passkeyCouldNotVerified);
     }
     const now = this.#now().toISOString();
     const id = newId('pky');
     await mutate(this.#d.db, async (trx) => {
-      if (await mfaRepo.findPasskeyByCredential(trx, info.credential.id)) throw E.passkey_invalid('This passkey is already registered.');
+      if (await mfaRepo.findPasskeyByCredential(trx, info.credential.id)) throw E.passkey_invalid(PD.passkeyAlreadyRegistered);
       await mfaRepo.insertPasskey(trx, {
         id,
         user_id: principal.userId,
@@ -314,7 +315,7 @@ export class MfaService {
   /** WebAuthn options to prove a passkey, for the challenge row `challengeId` (a sign-in second step or a step-up). */
   async passkeyAssertionOptions(userId: string, challengeId: string, purpose: 'login' | 'step_up'): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const keys = await mfaRepo.listPasskeys(this.#d.db.kysely, userId);
-    if (keys.length === 0) throw E.passkey_not_found('No passkey is registered for this account.');
+    if (keys.length === 0) throw E.passkey_not_found(PD.noPasskeyRegisteredAccount);
     const options = await generateAuthenticationOptions({
       rpID: this.#rpId,
       allowCredentials: keys.map((k) => ({ id: k.credential_id, transports: JSON.parse(k.transports) as AuthenticatorTransport[] })),
@@ -345,13 +346,13 @@ export class MfaService {
       }
       await attempt.failed();
       await this.#auditFailure(ctx, userId, 'totp');
-      throw E.mfa_code_invalid('That code is not right, or was used already. Enter the 6-digit code your app shows now.');
+      throw E.mfa_code_invalid(PD.codeNotRightWas);
     }
     const ok = await mfaRepo.spendRecoveryCode(db, userId, this.#recoveryHash(userId, proof.recovery_code), now);
     if (!ok) {
       await attempt.failed();
       await this.#auditFailure(ctx, userId, 'recovery_code');
-      throw E.mfa_code_invalid('That recovery code is not right, or was used already.');
+      throw E.mfa_code_invalid(PD.recoveryCodeNotRight);
     }
     await attempt.succeeded();
     await mutate(this.#d.db, (trx) => this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId } }, { action: 'user.mfa_recovery_code_used', targetType: 'user', targetId: userId }).then(() => undefined));
@@ -362,7 +363,7 @@ export class MfaService {
     const key = typeof response?.id === 'string' ? await mfaRepo.findPasskeyByCredential(this.#d.db.kysely, response.id) : undefined;
     if (!challenge || !key || key.user_id !== userId) {
       await this.#auditFailure(ctx, userId, 'passkey');
-      throw E.passkey_invalid('This passkey is not registered for this account. Use another one, or a code.');
+      throw E.passkey_invalid(PD.passkeyNotRegisteredAccount);
     }
     let newCounter: number;
     try {
@@ -378,7 +379,7 @@ export class MfaService {
       newCounter = v.authenticationInfo.newCounter;
     } catch {
       await this.#auditFailure(ctx, userId, 'passkey');
-      throw E.passkey_invalid('The passkey could not be verified. Try again.');
+      throw E.passkey_invalid(PD.passkeyInvalidPasskeyCouldNotVerified);
     }
     await mfaRepo.updatePasskey(this.#d.db.kysely, key.id, { counter: newCounter, last_used_at: this.#now().toISOString() });
     return AMR_PASSKEY;
@@ -386,8 +387,8 @@ export class MfaService {
 
   /** Step-up: prove a factor again in this session; the session then counts as freshly MFA'd. */
   async stepUp(ctx: RequestContext, principal: Principal, proof: SecondFactorProof): Promise<{ amr: Amr; mfa_at: string }> {
-    if (!principal.sessionId) throw E.step_up_required('A step-up is made in a portal session.');
-    if (!(await this.enrolled(principal.userId))) throw E.mfa_not_enrolled('Set up an authenticator app or a passkey first.');
+    if (!principal.sessionId) throw E.step_up_required(PD.stepUpMadePortal);
+    if (!(await this.enrolled(principal.userId))) throw E.mfa_not_enrolled(PD.setUpAuthenticatorApp);
     let challenge: string | null = null;
     if ('passkey' in proof) challenge = await this.#takeChallenge(`step_up:${principal.sessionId}`, principal.userId, 'step_up');
     const amr = await this.prove(ctx, principal.userId, principal.email, proof, challenge);
@@ -401,7 +402,7 @@ export class MfaService {
   }
 
   stepUpPasskeyOptions(principal: Principal): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    if (!principal.sessionId) throw E.step_up_required('A step-up is made in a portal session.');
+    if (!principal.sessionId) throw E.step_up_required(PD.stepUpMadePortal);
     return this.passkeyAssertionOptions(principal.userId, `step_up:${principal.sessionId}`, 'step_up');
   }
 
@@ -426,7 +427,7 @@ export class MfaService {
     const db = this.#d.db.kysely;
     const row = await mfaRepo.findChallenge(db, id);
     if (!row || row.user_id !== userId || row.purpose !== purpose || !row.challenge || row.expires_at <= this.#now().toISOString() || !(await mfaRepo.takeChallenge(db, id))) {
-      throw E.mfa_challenge_expired('This passkey request has expired. Start again.');
+      throw E.mfa_challenge_expired(PD.passkeyRequestHasExpired);
     }
     return row.challenge;
   }

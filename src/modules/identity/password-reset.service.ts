@@ -22,6 +22,7 @@ import * as repo from './identity.repo.ts';
 import * as mfaRepo from './mfa.repo.ts';
 import type { IdentityDeps } from './identity.types.ts';
 import type { Passwords } from './password-policy.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 export const RESET_PATH = '/reset-password';
 const RESETS_PER_EMAIL_HOUR = 5;
@@ -55,7 +56,8 @@ export class PasswordResetService {
     ]);
     const refused = d.find((x) => !x.allowed);
     if (refused) {
-      throw E.password_reset_throttled(`Too many reset links were asked for. Try again in ${Math.ceil(refused.retryAfterSec / 60)} minutes.`, {
+      throw E.password_reset_throttled(PD.tooManyResetLinks, {
+        values: { minutes: Math.ceil(refused.retryAfterSec / 60) },
         headers: { 'retry-after': String(refused.retryAfterSec) },
       });
     }
@@ -79,7 +81,7 @@ export class PasswordResetService {
   async sendByOperator(ctx: RequestContext, operator: Principal, userId: string): Promise<{ sent_to: string; expires_at: string }> {
     const user = await repo.findUserById(this.#d.db.kysely, userId);
     if (!user) throw E.user_not_found();
-    if (user.status !== 'active') throw E.password_reset_invalid('This account is disabled: enable it before sending a reset link.');
+    if (user.status !== 'active') throw E.password_reset_invalid(PD.accountDisabledEnableBefore);
     const mail = await this.#create(ctx, user, operator.userId);
     // the operator waits for the mail server: the answer says the link went out
     await this.#d.mailer!.send(mail.message);
@@ -117,7 +119,7 @@ export class PasswordResetService {
     const r = await mfaRepo.findPasswordReset(this.#d.db.kysely, this.#hash(token));
     const user = r ? await repo.findUserById(this.#d.db.kysely, r.user_id) : undefined;
     if (!r || r.used_at !== null || r.expires_at <= this.#now().toISOString() || !user || user.status !== 'active') {
-      throw E.password_reset_invalid('This link is wrong, was used already or has expired. Ask for a new one.');
+      throw E.password_reset_invalid(PD.linkWrongWasUsed);
     }
     return { email: user.email, expires_at: r.expires_at };
   }
@@ -131,7 +133,7 @@ export class PasswordResetService {
     await mutate(this.#d.db, async (trx) => {
       const r = await mfaRepo.findPasswordReset(trx, id);
       // single use, even for two requests at once
-      if (!r || !(await mfaRepo.consumePasswordReset(trx, id, this.#now().toISOString()))) throw E.password_reset_invalid('This link was used already. Ask for a new one.');
+      if (!r || !(await mfaRepo.consumePasswordReset(trx, id, this.#now().toISOString()))) throw E.password_reset_invalid(PD.linkWasUsedAlready);
       userId = r.user_id;
       await repo.updateUser(trx, r.user_id, { password_hash: hash, updated_at: this.#now().toISOString() });
       await mfaRepo.retirePasswordResets(trx, r.user_id, this.#now().toISOString());

@@ -30,6 +30,8 @@ export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Princi
     csrfToken: extra.csrfToken ?? null,
     tokenId: extra.tokenId ?? null,
     ...(extra.amr ? { amr: extra.amr, mfa: extra.amr.includes('mfa') } : {}),
+    // read with the credential and the memberships above: problems follow the reader's language without a read of their own
+    locale: { person: user.locale, organization: m.organizationLocale },
   };
 }
 

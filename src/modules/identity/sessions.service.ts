@@ -18,6 +18,7 @@ import { SessionIndex, SESSION_TOUCH_EVERY_MS, outlivesPolicy } from './session-
 import { AppError } from '../../platform/errors/app-error.ts';
 import * as mfaRepo from './mfa.repo.ts';
 import { AMR_PASSWORD, CHALLENGE_TTL_MS, MAX_CHALLENGE_ATTEMPTS, hasMfa, parseAmr, type MfaService, type SecondFactorProof } from './mfa.service.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery_code';
 
@@ -87,7 +88,7 @@ export class SessionsService {
         }),
       );
       // Only someone who knows the password learns that the account is disabled.
-      if (user && ok) throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
+      if (user && ok) throw authzErrors.user_inactive(PD.accountDisabledContactAdministrator);
       throw E.invalid_credentials();
     }
     // The account's failures are forgotten; the address keeps its own.
@@ -119,7 +120,7 @@ export class SessionsService {
     const row = await mfaRepo.findChallenge(db, this.#mfa.challengeId(mfaToken));
     const user = row ? await repo.findUserById(db, row.user_id) : undefined;
     if (!row || row.purpose !== 'login' || row.expires_at <= this.#now().toISOString() || row.attempts >= MAX_CHALLENGE_ATTEMPTS || !user || user.status !== 'active') {
-      throw E.mfa_challenge_expired('This sign-in has expired. Enter your email and password again.');
+      throw E.mfa_challenge_expired(PD.signHasExpiredEnter);
     }
     return { row, user };
   }
@@ -142,14 +143,14 @@ export class SessionsService {
       throw e;
     }
     // single use: a second request with the same token (a replay, a double click) opens nothing
-    if (!(await mfaRepo.takeChallenge(this.#d.db.kysely, row.id))) throw E.mfa_challenge_expired('This sign-in was completed already. Enter your email and password again.');
+    if (!(await mfaRepo.takeChallenge(this.#d.db.kysely, row.id))) throw E.mfa_challenge_expired(PD.signWasCompletedAlready);
     return this.#openSession(ctx, user, amr);
   }
 
   /** A session for a person their organization's identity provider signed in (IdentityService.openFederatedSession). */
   async openFederated(ctx: RequestContext, userId: string, amr: readonly string[], onOpen?: OnSessionOpen): Promise<LoginOutcome> {
     const user = await repo.findUserById(this.#d.db.kysely, userId);
-    if (!user || user.status !== 'active') throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
+    if (!user || user.status !== 'active') throw authzErrors.user_inactive(PD.accountDisabledContactAdministrator);
     return this.#openSession(ctx, user, amr, onOpen);
   }
 

@@ -15,6 +15,7 @@ import * as repo from './identity.repo.ts';
 import type { IdentityDeps, UserDisabledHook } from './identity.types.ts';
 import type { InvitationsService } from './invitations.service.ts';
 import type { Passwords } from './password-policy.ts';
+import { problemDetails as PD } from './identity.problem-details.ts';
 
 export class UsersService {
   readonly #d: IdentityDeps;
@@ -90,7 +91,7 @@ export class UsersService {
     if (userId === principal.userId && status === 'disabled') throw E.cannot_disable_self();
     const user = await repo.findUserById(this.#d.db.kysely, userId);
     if (!user) throw E.user_not_found();
-    if (user.status === 'invited' && status === 'active') throw E.user_not_found('The user has not accepted the invitation yet.');
+    if (user.status === 'invited' && status === 'active') throw E.user_not_found(PD.userHasNotAccepted);
     if (user.status === status) return user;
     await mutate(this.#d.db, async (trx) => {
       await repo.updateUser(trx, userId, { status, updated_at: this.#now().toISOString() });
@@ -142,7 +143,7 @@ export class UsersService {
   async changePassword(ctx: RequestContext, principal: Principal, current: string, next: string): Promise<void> {
     const user = await repo.findUserById(this.#d.db.kysely, principal.userId);
     if (!user?.password_hash || !(await verifyPassword(current, user.password_hash))) {
-      throw E.invalid_credentials('The current password is wrong.');
+      throw E.invalid_credentials(PD.currentPasswordWrong);
     }
     this.#passwords.check(next, user.email, '/body/new_password');
     const hash = await this.#passwords.hash(next);

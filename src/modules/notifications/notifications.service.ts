@@ -30,6 +30,7 @@ import { negotiateLocale } from '../../platform/i18n/locales.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
+import { problemDetails as PD } from './notifications.problem-details.ts';
 
 export type { DeliveryRow, EndpointRow } from './notifications.repo.ts';
 
@@ -148,7 +149,7 @@ export class NotificationsService {
 
   #checkTypes(types: string[]): string[] {
     for (const [i, t] of types.entries()) {
-      if (t !== '*' && !eventType(t)) throw E.webhook_event_type_unknown(`No event type ${t}.`, { fields: [{ pointer: `/event_types/${i}`, detail: 'not in the event catalog' }] });
+      if (t !== '*' && !eventType(t)) throw E.webhook_event_type_unknown(PD.noEventType, { values: { t }, fields: [{ pointer: `/event_types/${i}`, detail: 'not in the event catalog' }] });
     }
     return [...new Set(types)];
   }
@@ -239,7 +240,7 @@ export class NotificationsService {
   /** Send a delivery again, now, as a new delivery of the same message (same webhook-id); answers after its first attempt. */
   async redeliver(ctx: RequestContext, owner: Owner, endpointId: string, deliveryId: string) {
     const e = await this.getEndpoint(owner, endpointId);
-    if (e.status !== 'active') throw E.webhook_endpoint_disabled('Turn the endpoint back on first.');
+    if (e.status !== 'active') throw E.webhook_endpoint_disabled(PD.turnEndpointBack);
     const d = await repo.findDelivery(this.#d.db.kysely, endpointId, deliveryId);
     if (!d) throw E.webhook_delivery_not_found();
     const id = await this.#queue(ctx, owner, e, { message_id: d.message_id, event_type: d.event_type, payload: d.payload, kind: 'redelivery', event_at: d.event_at }, 'webhook_delivery.redelivered', { of: d.id });
@@ -249,7 +250,7 @@ export class NotificationsService {
   /** A signed test message (type webhook.test), sent now; answers with its first attempt's result. */
   async ping(ctx: RequestContext, owner: Owner, endpointId: string) {
     const e = await this.getEndpoint(owner, endpointId);
-    if (e.status !== 'active') throw E.webhook_endpoint_disabled('Turn the endpoint back on first.');
+    if (e.status !== 'active') throw E.webhook_endpoint_disabled(PD.turnEndpointBack);
     const now = this.#now();
     const msg = newId('msg');
     const payload = JSON.stringify({ type: PING_EVENT_TYPE, version: 1, timestamp: now, data: { endpoint_id: e.id, message: 'A test message from Partnergate: your endpoint receives and verifies signed webhooks.' } });

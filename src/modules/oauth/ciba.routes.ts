@@ -10,6 +10,7 @@ import type { Access } from '../authz/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { oauthErrors as E } from './oauth.errors.ts';
+import { problemDetails as PD } from './oauth.problem-details.ts';
 
 const Described = Type.Object({ scope: Type.String(), description: Type.String() });
 const CibaRequest = Type.Object({
@@ -62,7 +63,7 @@ export function cibaTenantRoutes(app: App, d: { oauth: OAuthService; access: Acc
     async (req) => {
       const { principal } = d.access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       if ((await d.identity.mfaPolicies.required('tenant', req.params.tenant_id)) && !principal.mfa) {
-        throw E.ciba_mfa_required('Your organization requires a second factor to approve partner access: confirm it is you with your authenticator app or passkey, then approve again.');
+        throw E.ciba_mfa_required(PD.organizationRequiresSecondFactor);
       }
       const b = req.body;
       const r = await d.oauth.ciba.approve(req.ctx(), principal.userId, req.params.tenant_id, req.params.request_id, { banIds: b.ban_ids, billTo: b.bill_to, days: b.duration_days, purposes: b.purposes });

@@ -30,6 +30,7 @@ import { isResold, reachRoutes, type AuthzSnapshot } from '../authz/index.ts';
 import type { ConsentService } from './consent.service.ts';
 import * as repo from './ciba.repo.ts';
 import { oauthErrors as E } from './oauth.errors.ts';
+import { problemDetails as PD } from './oauth.problem-details.ts';
 
 export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 /** The feature the operator switches off per partner (feature catalog, migration 0091). */
@@ -252,8 +253,8 @@ export class CibaService {
   async #load(tenantId: string, id: string): Promise<repo.CibaRequestRow> {
     const r = await withDbContext(tenantContext(tenantId), () => repo.findCibaRequest(this.#d.db.kysely, tenantId, id));
     if (!r) throw E.ciba_request_not_found();
-    if (r.status !== 'waiting') throw E.ciba_request_decided(`This request was ${r.status} already.`);
-    if (r.expires_at <= this.#d.clock.now().toISOString()) throw E.ciba_request_decided('This request has expired: the app has to ask again.');
+    if (r.status !== 'waiting') throw E.ciba_request_decided(PD.requestWasAlready, { values: { status: r.status } });
+    if (r.expires_at <= this.#d.clock.now().toISOString()) throw E.ciba_request_decided(PD.requestHasExpiredApp);
     return r;
   }
 
@@ -281,7 +282,7 @@ export class CibaService {
     const won = await withDbContext(tenantContext(tenantId), () => repo.decideCibaRequest(this.#d.db.kysely, r.id, { status: 'approved', decided_by: userId, decided_at: now, delegation_id: delegationId }));
     if (!won) {
       await this.#d.consent.revokeConnection(ctx, tenantId, delegationId, 'the request was decided already');
-      throw E.ciba_request_decided('This request was decided already.');
+      throw E.ciba_request_decided(PD.requestWasDecidedAlready);
     }
     await this.#finish(r, userId, grantId);
     return { delegationId };
@@ -304,7 +305,7 @@ export class CibaService {
       });
       return true;
     }));
-    if (!won) throw E.ciba_request_decided('This request was decided already.');
+    if (!won) throw E.ciba_request_decided(PD.requestWasDecidedAlready);
     await this.#finish(r, userId, new errors.AccessDenied('the customer denied the request'));
   }
 

@@ -39,6 +39,7 @@ import type { OAuthStore } from './oauth-store.ts';
 import { oauthErrors as E } from './oauth.errors.ts';
 import * as repo from './oauth.repo.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
+import { problemDetails as PD } from './oauth.problem-details.ts';
 
 const DAY_MS = 86_400_000;
 const DURATION_CHOICES = [30, 90, 180, 365, 730];
@@ -212,15 +213,15 @@ export class ConsentService {
   async approve(ctx: RequestContext, input: ApproveInput): Promise<{ grantId: string; delegationId: string }> {
     const record = await this.#d.apps.findClientRecord(input.clientId);
     if (!record || record.app.status !== 'active' || record.partner.status !== 'active') throw E.consent_app_unavailable();
-    if (!this.servesCustomers(record)) throw E.consent_partner_not_delegated(`${record.partner.name} does not act for customers; ${record.app.name} is for its own team.`);
+    if (!this.servesCustomers(record)) throw E.consent_partner_not_delegated(PD.doesNotActCustomers, { values: { name: record.partner.name, name2: record.app.name } });
     const tenants = await this.adminTenants(input.userId);
     if (!tenants.some((t) => t.id === input.tenantId)) throw E.consent_not_tenant_admin();
     const accounts = await this.bans(input.tenantId);
     const banIds = [...new Set(input.banIds)];
-    if (banIds.length === 0) throw E.consent_invalid('Choose at least one billing account to share.');
-    if (banIds.some((id) => !accounts.some((a) => a.id === id))) throw E.consent_invalid('A chosen billing account is not one of the organisation’s active accounts.');
-    if (!banIds.includes(input.billTo)) throw E.consent_invalid('The account to bill must be one of the shared accounts.');
-    if (!Number.isInteger(input.days) || input.days < 1 || input.days > this.#d.maxDays) throw E.consent_invalid(`Choose a duration of at most ${this.#d.maxDays} days.`);
+    if (banIds.length === 0) throw E.consent_invalid(PD.chooseLeastOneBilling);
+    if (banIds.some((id) => !accounts.some((a) => a.id === id))) throw E.consent_invalid(PD.chosenBillingAccountNot);
+    if (!banIds.includes(input.billTo)) throw E.consent_invalid(PD.accountBillMustOne);
+    if (!Number.isInteger(input.days) || input.days < 1 || input.days > this.#d.maxDays) throw E.consent_invalid(PD.chooseDurationMostDays, { values: { maxDays: this.#d.maxDays } });
     const purposes = this.#d.purposes ? this.#d.purposes.validate(input.purposes ?? []) : [];
 
     const now = this.#d.clock.now();

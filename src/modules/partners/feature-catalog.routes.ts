@@ -9,6 +9,7 @@ import { Type, Strict, Id, problems } from '../../platform/http/schemas.ts';
 import { authzErrors, type Access } from '../authz/index.ts';
 import type { PartnersService } from './partners.service.ts';
 import { toFeatureDto, type FeatureCatalogService } from './feature-catalog.service.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 const FeatureKey = Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,63}$', description: 'a stable key, e.g. exports.pdf' });
 const Lifecycle = Type.Union([Type.Literal('beta'), Type.Literal('general'), Type.Literal('retired')]);
@@ -150,12 +151,12 @@ function registerPartnerFeatureRoutes(app: App, d: FeatureCatalogRouteDeps): voi
     },
     async (req) => {
       const a = access.partner(req, req.params.partner_id, 'partner.features.manage');
-      if (a.membership === null) throw authzErrors.permission_denied("The operator changes a partner's features in its configuration.");
+      if (a.membership === null) throw authzErrors.permission_denied(PD.operatorChangesPartnersFeatures);
       const { partner_id: partnerId, key } = req.params;
       const f = await catalog.get(key);
       // a retired feature is not switched on again; switching it off (dropping a stale "on") is allowed
-      if (f.lifecycle === 'retired' && req.body.enabled) throw authzErrors.feature_retired(`${f.name} is retired.`);
-      if (Number(f.opt_in) !== 1) throw authzErrors.feature_not_opt_in(`${f.name} is switched by the platform operator, not by your organization.`);
+      if (f.lifecycle === 'retired' && req.body.enabled) throw authzErrors.feature_retired(PD.retired, { values: { name: f.name } });
+      if (Number(f.opt_in) !== 1) throw authzErrors.feature_not_opt_in(PD.switchedPlatformOperatorNot, { values: { name: f.name } });
       const cur = await partners.getConfig(partnerId);
       await partners.updateConfigSection(req.ctx(), partnerId, 'features', { ...(cur.config.features ?? {}), [key]: req.body.enabled });
       const view = await partnerView(d, partnerId, true);

@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { FEATURE_ENTITY, FEATURE_LIFECYCLES, type FeatureLifecycle } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as featureRepo from './feature-catalog.repo.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 export type FeatureRow = Selectable<FeatureCatalogTable>;
 
@@ -70,13 +71,13 @@ export class FeatureCatalogService {
 
   async get(key: string): Promise<FeatureRow> {
     const r = await featureRepo.findFeature(this.#d.db.kysely, key);
-    if (!r) throw E.feature_not_found(`No feature ${key} in the catalog.`);
+    if (!r) throw E.feature_not_found(PD.noFeatureCatalog, { values: { key } });
     return r;
   }
 
   async create(ctx: RequestContext, input: NewFeature): Promise<FeatureRow> {
     return this.#write(async (trx) => {
-      if (await featureRepo.findFeature(trx, input.key)) throw E.feature_exists(`The catalog already has ${input.key}.`);
+      if (await featureRepo.findFeature(trx, input.key)) throw E.feature_exists(PD.catalogAlreadyHas, { values: { key: input.key } });
       const now = this.#d.clock.now().toISOString();
       const row: FeatureRow = { key: input.key, name: input.name, description: input.description, default_on: input.default_on ? 1 : 0, lifecycle: input.lifecycle ?? 'beta', opt_in: input.opt_in ? 1 : 0, created_at: now, updated_at: now };
       await featureRepo.insertFeature(trx, row);
@@ -89,9 +90,9 @@ export class FeatureCatalogService {
   async update(ctx: RequestContext, key: string, patch: FeaturePatch, action = 'feature.updated'): Promise<FeatureRow> {
     return this.#write(async (trx) => {
       const cur = await featureRepo.findFeature(trx, key);
-      if (!cur) throw E.feature_not_found(`No feature ${key} in the catalog.`);
+      if (!cur) throw E.feature_not_found(PD.noFeatureCatalog, { values: { key } });
       if (patch.lifecycle !== undefined && !lifecycleMoveAllowed(cur.lifecycle, patch.lifecycle)) {
-        throw E.invalid_lifecycle_transition(`${key} is ${cur.lifecycle}; a feature moves only forward (beta → general → retired).`);
+        throw E.invalid_lifecycle_transition(PD.featureMovesOnlyForward, { values: { key, lifecycle: cur.lifecycle } });
       }
       const next: FeatureRow = {
         ...cur,

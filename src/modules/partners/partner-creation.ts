@@ -21,6 +21,7 @@ import { CONFIG_SECTIONS, parsePartnerConfig, type ConfigSection, type PartnerCo
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
 import { applicationRow, type Capability, type PartnersDeps, type PartnersService } from './partners.service.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 export interface NewPartner {
   name: string;
@@ -98,17 +99,17 @@ export class PartnerCreation {
 
   async #make(trx: Tx, ctx: RequestContext, input: NewPartner, { pointer = '/body', via = 'request' }: MakeOptions): Promise<CreatedPartner> {
     const capabilities = [...new Set(input.capabilities)];
-    if (capabilities.length === 0) throw E.capabilities_required('Choose at least one thing the partner may do.', { fields: [{ pointer: `${pointer}/capabilities`, detail: 'at least one capability' }] });
+    if (capabilities.length === 0) throw E.capabilities_required(PD.chooseLeastOneThing, { fields: [{ pointer: `${pointer}/capabilities`, detail: 'at least one capability' }] });
     const template = input.configuration_template ? await this.#template(trx, input.configuration_template, `${pointer}/configuration_template`) : null;
     const email = input.owner.email.trim().toLowerCase();
     const member = await repo.findMembershipByEmail(trx, email);
     if (member) {
-      throw E.already_partner_member(`${email} already belongs to the partner ${member.partner_name}: a person belongs to one partner organization.`, { fields: [{ pointer: `${pointer}/owner/email`, detail: 'already a member of a partner' }] });
+      throw E.already_partner_member(PD.alreadyBelongsPartnerPerson, { values: { email, partner_name: member.partner_name }, fields: [{ pointer: `${pointer}/owner/email`, detail: 'already a member of a partner' }] });
     }
 
     // the application, as the public form writes it (but by the operator, asking for what it grants)
     const row = applicationRow({ ...input, requested_capabilities: capabilities }, this.#w.now());
-    if (await repo.findPartnerBySlug(trx, row.slug)) throw E.partner_slug_taken('Another partner already uses this slug.', { fields: [{ pointer: `${pointer}/${input.slug ? 'slug' : 'name'}`, detail: 'slug taken' }] });
+    if (await repo.findPartnerBySlug(trx, row.slug)) throw E.partner_slug_taken(PD.anotherPartnerAlreadyUses, { fields: [{ pointer: `${pointer}/${input.slug ? 'slug' : 'name'}`, detail: 'slug taken' }] });
     await repo.insertPartner(trx, row);
     await this.#d.feed.record(trx, 'partner', row.id);
     await this.#d.audit.record(trx, ctx, {
@@ -142,7 +143,7 @@ export class PartnerCreation {
 
   async #template(trx: Tx, ref: string, pointer: string): Promise<repo.PartnerRow> {
     const p = (await repo.findPartnerById(trx, ref)) ?? (await repo.findPartnerBySlug(trx, ref.trim().toLowerCase()));
-    if (!p) throw E.template_partner_not_found(`No partner “${ref}” to copy the configuration from.`, { fields: [{ pointer, detail: 'no such partner' }] });
+    if (!p) throw E.template_partner_not_found(PD.noPartnerCopyConfiguration, { values: { ref }, fields: [{ pointer, detail: 'no such partner' }] });
     return p;
   }
 }

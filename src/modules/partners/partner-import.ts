@@ -19,6 +19,7 @@ import { partnerErrors as E } from './partners.errors.ts';
 import { CreatePartnerBody } from './partners.schemas.ts';
 import { slugify, CAPABILITIES } from './partners.service.ts';
 import type { NewPartner, PartnerCreation } from './partner-creation.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 export const MAX_IMPORT_PARTNERS = 1000;
 export type ImportFormat = 'csv' | 'ndjson';
@@ -102,7 +103,7 @@ export class PartnerImport {
 
   /** Every ready row made, each in its own transaction; the others reported with their reasons. */
   async apply(ctx: RequestContext, format: ImportFormat, content: string, confirm: boolean): Promise<ImportReport> {
-    if (!confirm) throw E.partner_import_not_confirmed('Check the file first, then apply it with confirm: true.');
+    if (!confirm) throw E.partner_import_not_confirmed(PD.checkFileThenApply);
     const candidates = this.#candidates(format, content);
     const out: ImportRow[] = [];
     const madeHere = new Map<string, number>();
@@ -148,8 +149,8 @@ export class PartnerImport {
   /** The file read into rows, each checked against the request's schema and against the file's other rows. */
   #candidates(format: ImportFormat, content: string): Candidate[] {
     const rows = format === 'csv' ? readCsv(content) : readNdjson(content);
-    if (rows.length === 0) throw E.partner_import_invalid('The file holds no partner: it needs at least one row.');
-    if (rows.length > MAX_IMPORT_PARTNERS) throw E.partner_import_invalid(`A file holds at most ${MAX_IMPORT_PARTNERS} partners; split it into several files.`);
+    if (rows.length === 0) throw E.partner_import_invalid(PD.fileHoldsNoPartner);
+    if (rows.length > MAX_IMPORT_PARTNERS) throw E.partner_import_invalid(PD.fileHoldsMostPartners, { values: { maxImportPartners: MAX_IMPORT_PARTNERS } });
     const slugs = new Map<string, number>();
     const owners = new Map<string, number>();
     for (const c of rows) {
@@ -237,7 +238,7 @@ function readCsv(text: string): Candidate[] {
   } catch (e) {
     throw E.partner_import_invalid(`The file is not valid CSV: ${(e as Error).message.slice(0, 200)}`);
   }
-  if (records.length === 0) throw E.partner_import_invalid('The file is empty: it needs a header row and at least one row.');
+  if (records.length === 0) throw E.partner_import_invalid(PD.fileEmptyNeedsHeader);
   const header = records[0];
   const index = new Map<string, number>();
   for (const col of IMPORT_COLUMNS) {
@@ -246,7 +247,7 @@ function readCsv(text: string): Candidate[] {
     if (at >= 0) index.set(col.name, at);
   }
   const missing = IMPORT_COLUMNS.filter((c) => c.required && !index.has(c.name)).map((c) => c.name);
-  if (missing.length > 0) throw E.partner_import_invalid(`The file has no column for ${missing.join(', ')}. Its first row must name the columns (download the template to see them).`);
+  if (missing.length > 0) throw E.partner_import_invalid(PD.fileHasNoColumn, { values: { missing: missing.join(', ') } });
   return records.slice(1).map((cells, i) => {
     const get = (name: string) => {
       const at = index.get(name);

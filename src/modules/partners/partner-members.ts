@@ -13,6 +13,7 @@ import { identityErrors } from '../identity/index.ts';
 import { authzErrors, parsePartnerConfig } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 export type PartnerRole = 'PARTNER_OWNER' | 'PARTNER_STAFF';
 const PARTNER_ROLES: readonly string[] = ['PARTNER_OWNER', 'PARTNER_STAFF'];
@@ -54,7 +55,7 @@ export class PartnerMembers {
   async inviteMember(ctx: RequestContext, partnerId: string, input: { email: string; role: PartnerRole }): Promise<InvitationLink> {
     return this.#write(async (trx) => {
       const email = input.email.trim().toLowerCase();
-      if (await repo.findMemberByEmail(trx, partnerId, email)) throw E.already_partner_member('This person is already a member of your partner organization.');
+      if (await repo.findMemberByEmail(trx, partnerId, email)) throw E.already_partner_member(PD.personAlreadyMemberPartner);
       const link = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: partnerId, role: input.role, invitedBy: ctx.actor.userId, acceptLanguage: ctx.acceptLanguage });
       await this.#d.audit.record(trx, ctx, { action: 'partner.user_invited', partnerId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
       return link;

@@ -10,6 +10,7 @@ import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schema
 import type { Access } from '../authz/index.ts';
 import type { PartnersService } from './partners.service.ts';
 import type { PartnerUsage } from './partner-usage.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a UTC day, YYYY-MM-DD' });
 const Params = Strict({ partner_id: Id('ptr') });
@@ -56,5 +57,5 @@ export function partnerUsageRoutes(d: { partners: PartnersService; usage: Partne
 }
 
 function problemRange() {
-  return platformErrors.validation_failed('The period must run forwards and span at most a year.', { fields: [{ pointer: '/querystring/from', detail: 'must be on or before `to`, at most 366 days before it' }] });
+  return platformErrors.validation_failed(PD.periodMustRunForwards, { fields: [{ pointer: '/querystring/from', detail: 'must be on or before `to`, at most 366 days before it' }] });
 }

@@ -26,6 +26,7 @@ import { applicationReceivedMail, existingAccountMail } from './partner-mail.ts'
 import { ResellersService } from './resellers.service.ts';
 export type { PartnerRole } from './partner-members.ts';
 import { type ConfigChange, type ConfigSection, type PartnerConfig, diffConfig, malformedCidrs, parsePartnerConfig } from '../authz/index.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 export const CAPABILITIES = ['delegated', 'wholesale', 'managed_services', 'referral'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -98,7 +99,7 @@ export class PartnersService {
   async apply(ctx: RequestContext, input: PartnerApplication, trx?: Tx): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
     this.#d.identity.checkPassword(input.owner.password, input.owner.email, '/body/owner/password');
     if (await this.#d.identity.findUserByEmail(input.owner.email, trx)) {
-      throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
+      throw identityErrors.email_taken(PD.userEmailAlreadyExists);
     }
     const partner = applicationRow(input, this.#w.now());
     const work = async (trx: Tx) => {
@@ -138,7 +139,7 @@ export class PartnersService {
     const [user] = await Promise.all([this.#d.identity.findUserByEmail(input.owner.email), this.#d.identity.hashPassword(input.owner.password)]);
     const partner = applicationRow(input, this.#w.now());
     // a slug in use is refused as it is for a new address (partners_slug_key)
-    if (await repo.findPartnerBySlug(this.#d.db.kysely, partner.slug)) throw E.partner_slug_taken('Another partner already uses this slug.');
+    if (await repo.findPartnerBySlug(this.#d.db.kysely, partner.slug)) throw E.partner_slug_taken(PD.anotherPartnerAlreadyUses);
     if (user && user.status === 'active') this.#sendMail(user.email, existingAccountMail(user, this.#d.publicUrl, await this.#d.identity.readerLocale(user.id, acceptLanguage)));
     return { partner, ownerId: newId('usr') };
   }
@@ -274,7 +275,7 @@ export class PartnersService {
       await lockRows(this.#d.db, trx, 'partners', { id });
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
-      if (expectedVersion !== undefined && expectedVersion !== p.config_version) throw E.config_version_conflict(`This configuration changed since you opened it (now version ${p.config_version}). Reload it and make your change again.`);
+      if (expectedVersion !== undefined && expectedVersion !== p.config_version) throw E.config_version_conflict(PD.configurationChangedSinceOpened, { values: { config_version: p.config_version } });
       const config = parsePartnerConfig(p.config);
       const before = config[section] ?? null;
       await validateSection(trx, section, value, before);
@@ -310,7 +311,7 @@ export class PartnersService {
         if (looser.length > 0) throw E.session_policy_looser(`A partner's session policy can only be stricter than the platform's: ${looser.join(' and ')}.`, { extensions: { platform: { idle_minutes: Math.floor(p.idleSec / 60), absolute_minutes: Math.floor(p.absoluteSec / 60) } } });
       }
       if (v.idle_minutes !== undefined && v.absolute_minutes !== undefined && v.idle_minutes > v.absolute_minutes) {
-        throw E.session_policy_looser('The idle timeout cannot be longer than the absolute timeout.');
+        throw E.session_policy_looser(PD.idleTimeoutCannotLonger);
       }
     } else if (section === 'api') {
       const v = value as NonNullable<PartnerConfig['api']>;
@@ -318,7 +319,7 @@ export class PartnersService {
       if (bad.length > 0) throw E.cidr_invalid(`Not an IP address or network: ${bad.slice(0, 5).join(', ')}. Write an address (203.0.113.7) or a network (203.0.113.0/24).`, { extensions: { invalid: bad } });
     } else if (section === 'limits') {
       const v = value as NonNullable<PartnerConfig['limits']>;
-      if (v.daily_quota != null && v.monthly_quota != null && v.daily_quota > v.monthly_quota) throw E.quota_inconsistent('The daily quota cannot be larger than the monthly quota.');
+      if (v.daily_quota != null && v.monthly_quota != null && v.daily_quota > v.monthly_quota) throw E.quota_inconsistent(PD.dailyQuotaCannotLarger);
     }
   }
 
@@ -341,12 +342,12 @@ export class PartnersService {
     for (const name of names) {
       const pointer = `/body/feature_toggles/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (!isPermissionName(name)) {
-        throw authzErrors.invalid_permission(`"${name}" is not a feature name: a permission name or prefix of one (dotted lowercase segments, no wildcard).`, {
+        throw authzErrors.invalid_permission(PD.notFeatureNamePermission, { values: { name },
           fields: [{ pointer, detail: 'malformed permission' }],
         });
       }
       if (!known.some((k) => k === name || k.startsWith(name + '.'))) {
-        throw authzErrors.invalid_permission(`"${name}" names no known permission (GET /api/v1/permissions lists them).`, { fields: [{ pointer, detail: 'unknown permission' }] });
+        throw authzErrors.invalid_permission(PD.namesNoKnownPermission, { values: { name }, fields: [{ pointer, detail: 'unknown permission' }] });
       }
     }
   }
@@ -479,8 +480,8 @@ async function validateSection(trx: Tx, section: ConfigSection, value: unknown, 
     for (const [k, on] of entries) {
       const pointer = `/body/value/${k}`;
       const lc = byKey.get(k);
-      if (lc === undefined) throw authzErrors.unknown_feature(`There is no feature ${k} in the feature catalog.`, { fields: [{ pointer, detail: 'not a feature of the catalog' }] });
-      if (lc === 'retired' && on && saved[k] !== true) throw authzErrors.feature_retired(`${k} is retired and cannot be switched on.`, { fields: [{ pointer, detail: 'retired' }] });
+      if (lc === undefined) throw authzErrors.unknown_feature(PD.thereNoFeatureFeature, { values: { k }, fields: [{ pointer, detail: 'not a feature of the catalog' }] });
+      if (lc === 'retired' && on && saved[k] !== true) throw authzErrors.feature_retired(PD.retiredCannotSwitched, { values: { k }, fields: [{ pointer, detail: 'retired' }] });
     }
   }
   if (section === 'roles') {

@@ -21,6 +21,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { problemDetails as PD } from './partners.problem-details.ts';
 
 type Capability = 'delegated' | 'wholesale' | 'managed_services' | 'referral';
 
@@ -105,7 +106,7 @@ export class ResellersService {
   /** One reseller of this distributor; another partner's (or no partner) answers as unknown. */
   async #requireReseller(db: Tx, distributorId: string, resellerId: string): Promise<repo.PartnerRow> {
     const r = await repo.findPartnerById(db, resellerId);
-    if (!r || r.parent_partner_id !== distributorId) throw E.partner_not_found('No reseller of yours has this id.');
+    if (!r || r.parent_partner_id !== distributorId) throw E.partner_not_found(PD.noResellerYoursHas);
     return r;
   }
 
@@ -113,7 +114,7 @@ export class ResellersService {
   async #requireTopTier(db: Tx, distributorId: string): Promise<repo.PartnerRow> {
     const d = await repo.findPartnerById(db, distributorId);
     if (!d) throw E.partner_not_found();
-    if (d.parent_partner_id) throw E.reseller_depth_exceeded('A reseller cannot have resellers of its own: partners are two tiers at most (a distributor over its resellers).');
+    if (d.parent_partner_id) throw E.reseller_depth_exceeded(PD.resellerCannotHaveResellers);
     return d;
   }
 
@@ -128,7 +129,7 @@ export class ResellersService {
       const held = (JSON.parse(dist.capabilities) as Capability[]).filter((c) => RESELLABLE.includes(c));
       const asked = input.capabilities ?? held;
       const caps = [...new Set(asked.filter((c) => held.includes(c)))];
-      if (caps.length === 0) throw E.capabilities_required('A reseller needs at least one capability its distributor holds (managed services, delegated or wholesale).');
+      if (caps.length === 0) throw E.capabilities_required(PD.resellerNeedsLeastOne);
       const now = this.#w.now();
       const reseller: repo.PartnerRow = {
         id: newId('ptr'),
@@ -206,10 +207,10 @@ export class ResellersService {
       const p = await repo.findPartnerById(trx, partnerId);
       if (!p) throw E.partner_not_found();
       if (distributorId !== null) {
-        if (distributorId === partnerId) throw E.reseller_depth_exceeded('A partner cannot resell under itself.');
+        if (distributorId === partnerId) throw E.reseller_depth_exceeded(PD.partnerCannotResellUnder);
         await this.#requireTopTier(trx, distributorId);
         const own = await repo.hasResellers(trx, partnerId);
-        if (own) throw E.reseller_depth_exceeded('This partner has resellers of its own, so it cannot resell under another: partners are two tiers at most.');
+        if (own) throw E.reseller_depth_exceeded(PD.partnerHasResellersOwn);
       }
       if (p.parent_partner_id === distributorId) return p;
       await repo.updatePartner(trx, partnerId, { parent_partner_id: distributorId, updated_at: this.#w.now() });

@@ -19,6 +19,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import { delegationQueries, delegationViews } from '../delegations/index.ts';
+import { problemDetails as PD } from './plans.problem-details.ts';
 
 export const KYC_MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const KYC_MAX_DOCUMENTS = 3;
@@ -174,10 +175,10 @@ export class PlanCustomers {
     // decoded and checked before anything is written: a refused file leaves nothing behind
     const files = input.documents.map((d, i) => {
       const bytes = Buffer.from(d.content_base64, 'base64');
-      if (bytes.length > KYC_MAX_DOCUMENT_BYTES) throw E.kyc_document_too_large(`"${d.filename}" is larger than ${KYC_MAX_DOCUMENT_BYTES / 1024} KiB.`, { fields: [{ pointer: `/documents/${i}/content_base64`, detail: 'too large' }] });
+      if (bytes.length > KYC_MAX_DOCUMENT_BYTES) throw E.kyc_document_too_large(PD.documentLargerThanKib, { values: { filename: d.filename, kib: KYC_MAX_DOCUMENT_BYTES / 1024 }, fields: [{ pointer: `/documents/${i}/content_base64`, detail: 'too large' }] });
       const sig = FILE_SIGNATURES[d.content_type];
       if (!sig || bytes.length < sig.length || !sig.every((b, j) => bytes[j] === b)) {
-        throw E.kyc_document_type_not_allowed(`"${d.filename}" is not a ${KYC_CONTENT_TYPES.join(', ')} file.`, { fields: [{ pointer: `/documents/${i}`, detail: 'not a PDF, PNG or JPEG file' }] });
+        throw E.kyc_document_type_not_allowed(PD.notFile, { values: { filename: d.filename, kycContentTypes: KYC_CONTENT_TYPES.join(', ') }, fields: [{ pointer: `/documents/${i}`, detail: 'not a PDF, PNG or JPEG file' }] });
       }
       return { ...d, bytes };
     });
@@ -251,12 +252,12 @@ export class PlanCustomers {
 
   reviewKyc(ctx: RequestContext, partnerId: string, caseId: string, input: { decision: 'verify' | 'reject'; reason?: string }): Promise<KycCaseRow> {
     const reason = input.reason?.trim() || null;
-    if (input.decision === 'reject' && !reason) throw E.kyc_reason_required('Say what the customer must correct.', { fields: [{ pointer: '/reason', detail: 'required when rejecting' }] });
+    if (input.decision === 'reject' && !reason) throw E.kyc_reason_required(PD.sayWhatCustomerMust, { fields: [{ pointer: '/reason', detail: 'required when rejecting' }] });
     return this.#commit(async (trx) => {
       await lockRows(this.#d.db, trx, 'kyc_cases', { id: caseId });
       const kyc = await repo.findKycCase(trx, caseId);
       if (!kyc || kyc.partner_id !== partnerId) throw E.kyc_case_not_found();
-      if (kyc.status !== 'submitted') throw E.kyc_case_already_reviewed(`The case was already ${kyc.status}.`);
+      if (kyc.status !== 'submitted') throw E.kyc_case_already_reviewed(PD.caseWasAlready, { values: { status: kyc.status } });
       const now = this.#now();
       const status = input.decision === 'verify' ? 'verified' : 'rejected';
       const row: KycCaseRow = { ...kyc, status, reason, reviewed_by: ctx.actor.userId, reviewed_at: now };

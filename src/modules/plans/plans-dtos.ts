@@ -3,6 +3,7 @@ import { sha256 } from '../../platform/crypto.ts';
 import type { Segment } from './eligibility.ts';
 import { planErrors as E } from './plans.errors.ts';
 import type { KycCaseRow, KycDocumentRow, PartnerPlanRow, PlanRow, SubscriptionRow } from './plans.repo.ts';
+import { problemDetails as PD } from './plans.problem-details.ts';
 
 export interface PlanInput {
   name: string;
@@ -39,8 +40,8 @@ export function toPlanInput(p: PlanRow): PlanInput {
 
 /** What the schema cannot say: no duplicate features or segments. */
 export function checkPlan(p: PlanInput): void {
-  if (new Set(p.features).size !== p.features.length) throw E.plan_invalid('A feature is listed twice.', { fields: [{ pointer: '/features', detail: 'duplicates' }] });
-  if (new Set(p.segments).size !== p.segments.length) throw E.plan_invalid('A segment is listed twice.', { fields: [{ pointer: '/segments', detail: 'duplicates' }] });
+  if (new Set(p.features).size !== p.features.length) throw E.plan_invalid(PD.featureListedTwice, { fields: [{ pointer: '/features', detail: 'duplicates' }] });
+  if (new Set(p.segments).size !== p.segments.length) throw E.plan_invalid(PD.segmentListedTwice, { fields: [{ pointer: '/segments', detail: 'duplicates' }] });
 }
 
 export function toPlanDto(p: PlanRow) {

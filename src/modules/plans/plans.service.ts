@@ -26,6 +26,7 @@ import { planErrors as E } from './plans.errors.ts';
 import * as repo from './plans.repo.ts';
 import { PlanCustomers, type CustomerView, type KycInput } from './plans-customers.ts';
 import { checkPlan, parseList, toPlanInput, type PlanInput } from './plans-dtos.ts';
+import { problemDetails as PD } from './plans.problem-details.ts';
 export { KYC_MAX_DOCUMENT_BYTES, KYC_MAX_DOCUMENTS, KYC_CONTENT_TYPES, type KycInput, type CustomerView } from './plans-customers.ts';
 export { parseList, toPlanDto, toPartnerPlanDto, toSubscriptionDto, toKycCaseDto, toDocumentDto, type PlanInput } from './plans-dtos.ts';
 import type { CustomerRow, KycCaseRow, KycDocumentRow, PartnerPlanRow, PlanRow, SubscriptionRow } from './plans.repo.ts';
@@ -155,19 +156,19 @@ export class PlansService {
     for (const [i, o] of offers.entries()) {
       const plan = catalog.find((p) => p.id === o.plan) ?? catalog.find((p) => p.name.toLowerCase() === o.plan.trim().toLowerCase());
       const at = `${pointer}/${i}`;
-      if (!plan) throw E.plan_unknown(`The plan catalog has no plan “${o.plan}”.`, { fields: [{ pointer: at, detail: 'not a plan of the catalog' }] });
-      if (plan.status !== 'active') throw E.plan_retired(`${plan.name} is retired: a partner cannot be allowed to offer it.`, { fields: [{ pointer: at, detail: 'retired' }] });
+      if (!plan) throw E.plan_unknown(PD.planCatalogHasNo, { values: { plan: o.plan }, fields: [{ pointer: at, detail: 'not a plan of the catalog' }] });
+      if (plan.status !== 'active') throw E.plan_retired(PD.retiredPartnerCannotAllowed, { values: { name: plan.name }, fields: [{ pointer: at, detail: 'retired' }] });
       await this.#allow(trx, ctx, partnerId, { plan_id: plan.id, min_price_minor: o.min_price_minor ?? plan.price_minor, max_price_minor: o.max_price_minor ?? plan.price_minor }, at);
     }
   }
 
   async #allow(trx: Tx, ctx: RequestContext, partnerId: string, input: { plan_id: string; min_price_minor: number; max_price_minor: number }, pointer = ''): Promise<PartnerPlanRow> {
-    if (input.min_price_minor > input.max_price_minor) throw E.offer_price_out_of_range('The lowest price is above the highest.', { fields: [{ pointer: `${pointer}/min_price_minor`, detail: 'must not be above max_price_minor' }] });
+    if (input.min_price_minor > input.max_price_minor) throw E.offer_price_out_of_range(PD.lowestPriceAboveHighest, { fields: [{ pointer: `${pointer}/min_price_minor`, detail: 'must not be above max_price_minor' }] });
     {
       const plan = await repo.findPlan(trx, input.plan_id);
       if (!plan) throw E.plan_not_found();
       const partner = await partnerQueries.findPartnerById(trx, partnerId);
-      if (!partner) throw E.plan_not_allowed('The partner does not exist.');
+      if (!partner) throw E.plan_not_allowed(PD.partnerDoesNotExist);
       const now = this.#now();
       const old = await repo.findPartnerPlan(trx, partnerId, input.plan_id);
       const price = Math.min(Math.max(old?.price_minor ?? plan.price_minor, input.min_price_minor), input.max_price_minor);
@@ -199,10 +200,10 @@ export class PlansService {
   setOffer(ctx: RequestContext, partnerId: string, planId: string, input: { price_minor?: number; offered?: boolean }): Promise<PartnerPlanRow> {
     return this.#commit(async (trx) => {
       const old = await repo.findPartnerPlan(trx, partnerId, planId);
-      if (!old || old.status === 'revoked') throw E.plan_not_allowed('The operator does not allow you to offer this plan.');
+      if (!old || old.status === 'revoked') throw E.plan_not_allowed(PD.operatorDoesNotAllow);
       const price = input.price_minor ?? old.price_minor;
       if (price < old.min_price_minor || price > old.max_price_minor) {
-        throw E.offer_price_out_of_range(`The price must be between ${old.min_price_minor} and ${old.max_price_minor} (minor units).`, { fields: [{ pointer: '/price_minor', detail: `must be between ${old.min_price_minor} and ${old.max_price_minor}` }] });
+        throw E.offer_price_out_of_range(PD.priceMustBetweenMinor, { values: { min_price_minor: old.min_price_minor, max_price_minor: old.max_price_minor }, fields: [{ pointer: '/price_minor', detail: `must be between ${old.min_price_minor} and ${old.max_price_minor}` }] });
       }
       const status = input.offered === undefined ? old.status : input.offered ? 'offered' : 'allowed';
       const row = { ...old, price_minor: price, status, updated_at: this.#now() };
@@ -274,7 +275,7 @@ export class PlansService {
       const offer = (await repo.findPartnerPlan(trx, c.partner_id, planId)) ?? null;
       const e = eligibility({ customer: { segment: c.segment, kycStatus: c.kyc_status }, plan: { segments: parseList(plan.segments), status: plan.status }, offer });
       if (!e.allowed) throw E[e.code](e.reason);
-      if (await repo.currentSubscription(trx, tenantId)) throw E.subscription_exists('Cancel the current subscription before choosing another plan.');
+      if (await repo.currentSubscription(trx, tenantId)) throw E.subscription_exists(PD.cancelCurrentSubscriptionBefore);
       const now = this.#now();
       const sub: SubscriptionRow = {
         id: newId('sub'),
@@ -340,7 +341,7 @@ export class PlansService {
     const details: Record<string, unknown> = { from: sub.status, to: t.to };
     if (action === 'sign') {
       const plan = await repo.findPlan(trx, sub.plan_id);
-      if (!plan || sha256(plan.terms) !== sub.terms_sha256 || input.terms_sha256 !== sub.terms_sha256) throw E.terms_mismatch('The terms you accepted are not the terms of this plan on record; read them again.');
+      if (!plan || sha256(plan.terms) !== sub.terms_sha256 || input.terms_sha256 !== sub.terms_sha256) throw E.terms_mismatch(PD.termsAcceptedNotTerms);
       set.signed_by = ctx.actor.userId;
       set.signed_at = now;
       details.terms_sha256 = sub.terms_sha256;

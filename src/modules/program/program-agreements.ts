@@ -13,6 +13,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as repo from './program.repo.ts';
+import { problemDetails as PD } from './program.problem-details.ts';
 
 export interface AgreementInput {
   title: string;
@@ -61,7 +62,7 @@ export class ProgramAgreements {
   async draft(ctx: RequestContext, partnerId: string, input: AgreementInput): Promise<repo.AgreementRow> {
     await this.#d.requireReferralPartner(partnerId);
     const c = input.commission;
-    if ((c.percent_bps ?? null) === null && (c.bounty_minor ?? null) === null) throw E.agreement_terms_invalid('Give a commission percentage, a bounty per qualified sign-up, or both.');
+    if ((c.percent_bps ?? null) === null && (c.bounty_minor ?? null) === null) throw E.agreement_terms_invalid(PD.giveCommissionPercentageBounty);
     return this.#w.write(async (trx) => {
       await partnerQueries.lockPartner(this.#d.db, trx, partnerId);
       const row: repo.AgreementRow = {
@@ -96,10 +97,10 @@ export class ProgramAgreements {
   }
 
   async sign(ctx: RequestContext, partnerId: string, agreementId: string, input: { full_name: string; accept: boolean }): Promise<repo.AgreementRow> {
-    if (input.accept !== true) throw E.agreement_acceptance_required('Tick the box to accept the agreement.', { fields: [{ pointer: '/body/accept', detail: 'must be true' }] });
+    if (input.accept !== true) throw E.agreement_acceptance_required(PD.tickBoxAcceptAgreement, { fields: [{ pointer: '/body/accept', detail: 'must be true' }] });
     const a = await repo.findAgreement(this.#k, agreementId);
     if (!a || a.partner_id !== partnerId) throw E.agreement_not_found();
-    if (a.status !== 'draft') throw E.agreement_not_signable(`This version is ${a.status}; only a version waiting for a signature can be signed.`);
+    if (a.status !== 'draft') throw E.agreement_not_signable(PD.versionOnlyVersionWaiting, { values: { status: a.status } });
     const patch = {
       status: 'signed' as const,
       signed_by: ctx.actor.userId,
@@ -110,7 +111,7 @@ export class ProgramAgreements {
       signed_sha256: sha256(canonicalAgreementText(a)),
     };
     return this.#w.write(async (trx) => {
-      if (!(await repo.updateAgreement(trx, a.id, 'draft', patch))) throw E.agreement_not_signable('This version was signed a moment ago.');
+      if (!(await repo.updateAgreement(trx, a.id, 'draft', patch))) throw E.agreement_not_signable(PD.versionWasSignedMoment);
       await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_signed', partnerId, targetType: 'agreement', targetId: a.id, details: { version: a.version, sha256: patch.signed_sha256, full_name: patch.signed_full_name } });
       return { ...a, ...patch };
     });
@@ -119,12 +120,12 @@ export class ProgramAgreements {
   async approve(ctx: RequestContext, agreementId: string): Promise<repo.AgreementRow> {
     const a = await repo.findAgreement(this.#k, agreementId);
     if (!a) throw E.agreement_not_found();
-    if (a.status !== 'signed') throw E.agreement_not_approvable(`This version is ${a.status}; the partner owner signs it first.`);
+    if (a.status !== 'signed') throw E.agreement_not_approvable(PD.versionPartnerOwnerSigns, { values: { status: a.status } });
     const now = this.#w.now();
     const patch = { status: 'approved' as const, approved_by: ctx.actor.userId, approved_at: now };
     return this.#w.write(async (trx) => {
       await partnerQueries.lockPartner(this.#d.db, trx, a.partner_id);
-      if (!(await repo.updateAgreement(trx, a.id, 'signed', patch))) throw E.agreement_not_approvable('This version was approved a moment ago.');
+      if (!(await repo.updateAgreement(trx, a.id, 'signed', patch))) throw E.agreement_not_approvable(PD.versionWasApprovedMoment);
       const superseded = await repo.supersedeApproved(trx, a.partner_id, a.id, now);
       await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_approved', partnerId: a.partner_id, targetType: 'agreement', targetId: a.id, details: { version: a.version, superseded } });
       return { ...a, ...patch };

@@ -14,6 +14,7 @@ import type { ProgramService } from './program.service.ts';
 import type * as repo from './program.service.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as S from './program.schemas.ts';
+import { problemDetails as PD } from './program.problem-details.ts';
 
 /** Public sign-ups: 10 per client address in any rolling hour. */
 export const SIGNUP_POLICY: RatePolicy = { name: 'signup', limit: 10, windowMs: 3_600_000 };
@@ -153,7 +154,7 @@ export function programRoutes(d: ProgramRouteDeps): AudienceRoutes {
         },
         async (req) => {
           const l = await program.landing(req.params.code);
-          if (!l) throw E.referral_code_not_found('This referral code is not valid.');
+          if (!l) throw E.referral_code_not_found(PD.referralCodeNotValid);
           return l;
         },
       );
@@ -254,7 +255,7 @@ function registerEarningRoutes(app: App, { program, access }: ProgramRouteDeps, 
     { schema: { tags: TAGS, summary: 'Earnings line by line (owner; canViewAllEarnings — staff see the summary only)', params: S.PartnerParams, querystring: S.EarningsQuery, response: { 200: Type.Object({ items: Type.Array(S.EarningDto), total: Type.Integer() }), ...problems(400, 401, 403, 404) } } },
     async (req) => {
       const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
-      if (!access.can(roleOf(a), 'partner.earnings.read_all')) throw E.line_items_forbidden('Your role sees the earnings summary; the owner sees them line by line.');
+      if (!access.can(roleOf(a), 'partner.earnings.read_all')) throw E.line_items_forbidden(PD.roleSeesEarningsSummary);
       const r = await program.listEarnings({ partnerId: req.params.partner_id, period: req.query.period, state: req.query.state, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
       return { items: r.items.map(toEarningDto), total: r.total };
     },
@@ -273,7 +274,7 @@ function registerEarningRoutes(app: App, { program, access }: ProgramRouteDeps, 
     },
     async (req, reply) => {
       const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
-      if (!access.can(roleOf(a), 'partner.earnings.export')) throw E.export_forbidden('Only the partner owner exports earnings.');
+      if (!access.can(roleOf(a), 'partner.earnings.export')) throw E.export_forbidden(PD.onlyPartnerOwnerExports);
       const [rows, partner] = await Promise.all([program.exportEarnings(req.ctx(), req.params.partner_id), program.requireReferralPartner(req.params.partner_id)]);
       // named after the partner and the day, as a person files it ("tailspin-referrals-earnings-2026-11-26.csv")
       reply.header('content-disposition', attachmentDisposition(`${slugify(partner.name) || 'partner'}-earnings-${new Date().toISOString().slice(0, 10)}.csv`));
@@ -293,7 +294,7 @@ function registerEarningRoutes(app: App, { program, access }: ProgramRouteDeps, 
     { schema: { tags: TAGS, summary: 'One earnings line and the invoices it came from (owner; canViewAllEarnings)', params: S.PartnerEarningParams, response: { 200: S.EarningDetailDto, ...problems(400, 401, 403, 404) } } },
     async (req) => {
       const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
-      if (!access.can(roleOf(a), 'partner.earnings.read_all')) throw E.line_items_forbidden('Your role sees the earnings summary; the owner sees them line by line.');
+      if (!access.can(roleOf(a), 'partner.earnings.read_all')) throw E.line_items_forbidden(PD.roleSeesEarningsSummary);
       return toEarningDetailDto(await program.earningInvoices(req.params.earning_id, req.params.partner_id));
     },
   );
@@ -329,7 +330,7 @@ function registerAgreementRoutes(app: App, { program, access }: ProgramRouteDeps
     },
     async (req) => {
       const p = access.user(req);
-      if (access.isOperator(p)) throw E.operator_cannot_sign('The operator approves agreements; the partner owner signs them.');
+      if (access.isOperator(p)) throw E.operator_cannot_sign(PD.operatorApprovesAgreementsPartner);
       await admit(req, req.params.partner_id, 'partner.agreements.sign');
       const a = await program.signAgreement(req.ctx(), req.params.partner_id, req.params.agreement_id, req.body);
       return (await agreementsDto([a]))[0];

@@ -30,6 +30,7 @@ import { periodOf } from './earnings-math.ts';
 import { EarningsComputation, byMonth, nextPayoutMinor, type ComputeResult } from './program-earnings.ts';
 import { signupDoneMail, signupExistingMail } from './program-mail.ts';
 import { ProgramAgreements, type AgreementInput } from './program-agreements.ts';
+import { problemDetails as PD } from './program.problem-details.ts';
 
 export type { AgreementRow, CodeListRow, EarningListRow, PayoutRow } from './program.repo.ts';
 export { byMonth, nextPayoutMinor, type ComputeResult } from './program-earnings.ts';
@@ -77,7 +78,7 @@ export class ProgramService {
   async requireReferralPartner(partnerId: string) {
     const p = await this.#d.partners.requirePartner(partnerId);
     const caps = JSON.parse(p.capabilities) as string[];
-    if (!caps.includes('referral')) throw E.referral_capability_required('This partner is not a referral partner.');
+    if (!caps.includes('referral')) throw E.referral_capability_required(PD.partnerNotReferralPartner);
     return p;
   }
 
@@ -139,7 +140,7 @@ export class ProgramService {
     const row = code ? await repo.findCode(trx, code) : undefined;
     const partner = row ? await partnerQueries.findPartnerById(trx, row.partner_id) : undefined;
     if (!row || row.status !== 'active' || !partner || partner.status !== 'active' || !(JSON.parse(partner.capabilities) as string[]).includes('referral')) {
-      throw E.referral_code_invalid('This referral code is not valid. Check it, or sign up without one.', { fields: [{ pointer: '/body/referral_code', detail: 'unknown or inactive referral code' }] });
+      throw E.referral_code_invalid(PD.referralCodeInvalidReferralCodeNotValid, { fields: [{ pointer: '/body/referral_code', detail: 'unknown or inactive referral code' }] });
     }
     return { partnerId: row.partner_id, code };
   }
@@ -171,7 +172,7 @@ export class ProgramService {
     try {
       const tenant = await asSystem(() =>
         this.#write(async (trx) => {
-          if (await this.#d.identity.findUserByEmail(email, trx)) throw identityErrors.email_taken('A user with this email already exists.');
+          if (await this.#d.identity.findUserByEmail(email, trx)) throw identityErrors.email_taken(PD.userEmailAlreadyExists);
           const slug = await this.#signupSlug(trx, input.organization_name);
           const { tenant } = await this.#d.tenants.createTenant(ctx, { name: input.organization_name.trim(), slug, referral_code: input.referral_code, referral_source: 'signup' }, trx);
           const userId = await this.#d.identity.createUser(trx, { email, name: input.admin_name.trim(), password: input.password });
@@ -219,7 +220,7 @@ export class ProgramService {
 
   async getReferral(f: repo.ReferralFilter & { tenantId: string }) {
     const rows = await repo.listReferrals(this.#k, { ...f, limit: 1, offset: 0 });
-    if (rows.length === 0) throw E.referral_not_found('No tenant referred by this partner has this id.');
+    if (rows.length === 0) throw E.referral_not_found(PD.noTenantReferredPartner);
     return (await this.#withRevenue(rows))[0];
   }
 
@@ -306,7 +307,7 @@ export class ProgramService {
   async approveEarnings(ctx: RequestContext, ids: string[]): Promise<number> {
     return this.#write(async (trx) => {
       const rows = await repo.approveEarnings(trx, [...new Set(ids)], ctx.actor.userId, this.#now());
-      if (rows.length === 0) throw E.earnings_not_approvable('None of these earnings is pending.');
+      if (rows.length === 0) throw E.earnings_not_approvable(PD.noneTheseEarningsPending);
       const byPartner = new Map<string, { n: number; minor: number }>();
       for (const r of rows) {
         const t = byPartner.get(r.partner_id) ?? { n: 0, minor: 0 };
@@ -333,11 +334,11 @@ export class ProgramService {
       await partnerQueries.lockPartner(this.#d.db, trx, input.partner_id);
       const ids = input.earning_ids ? [...new Set(input.earning_ids)] : undefined;
       const found = await repo.listForPayout(trx, input.partner_id, ids);
-      if (ids && !ids.every((id) => found.some((l) => l.id === id && l.state === 'approved'))) throw E.payout_lines_invalid('Some of these earnings are not approved earnings of this partner.');
+      if (ids && !ids.every((id) => found.some((l) => l.id === id && l.state === 'approved'))) throw E.payout_lines_invalid(PD.someTheseEarningsNot);
       const earned = found.filter((l) => l.kind !== 'clawback' || ids?.includes(l.id));
-      if (earned.length === 0) throw E.payout_nothing_to_pay('This partner has no approved earnings to pay.');
+      if (earned.length === 0) throw E.payout_nothing_to_pay(PD.partnerHasNoApproved);
       const currencies = new Set(earned.map((l) => l.currency));
-      if (currencies.size !== 1) throw E.payout_lines_invalid('A payout is in one currency: choose the lines of one currency.');
+      if (currencies.size !== 1) throw E.payout_lines_invalid(PD.payoutOneCurrencyChoose);
       const currency = earned[0].currency;
       const lines = [...new Map([...earned, ...found.filter((l) => l.kind === 'clawback' && l.currency === currency)].map((l) => [l.id, l])).values()];
       const amount = lines.reduce((s, l) => s + l.amount_minor, 0);
@@ -345,12 +346,12 @@ export class ProgramService {
       if (amount <= 0) throw E.payout_net_not_positive(`Refunds after earlier payouts (${-clawedBack}) take back at least what is approved (${amount - clawedBack}); nothing is paid until new earnings exceed them.`);
       const current = (await repo.listAgreements(trx, input.partner_id)).find((a) => a.status === 'approved');
       const threshold = current?.payout_threshold_minor ?? 0;
-      if (amount < threshold) throw E.payout_below_threshold(`The approved earnings (${amount}) are below the payout threshold (${threshold}).`);
+      if (amount < threshold) throw E.payout_below_threshold(PD.approvedEarningsBelowPayout, { values: { amount, threshold } });
       const now = this.#now();
       const payout: repo.PayoutRow = { id: newId('pay'), partner_id: input.partner_id, amount_minor: amount, currency, reference: input.reference, paid_date: input.paid_date, lines: lines.length, created_by: ctx.actor.userId, created_at: now };
       await repo.insertPayout(trx, payout);
       const paid = await repo.markPaid(trx, lines.map((l) => l.id), payout.id, ctx.actor.userId, now);
-      if (paid !== lines.length) throw E.payout_lines_invalid('Some of these earnings changed a moment ago; reload and try again.');
+      if (paid !== lines.length) throw E.payout_lines_invalid(PD.someTheseEarningsChanged);
       await this.#d.audit.record(trx, ctx, {
         action: 'partner.earning_paid',
         partnerId: input.partner_id,

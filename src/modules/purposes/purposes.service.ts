@@ -12,6 +12,7 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { purposeErrors as E } from './purposes.errors.ts';
 import * as repo from './purposes.repo.ts';
+import { problemDetails as PD } from './purposes.problem-details.ts';
 
 export const PURPOSE_ENTITY = 'purpose';
 export const ROUTE_PURPOSE_ENTITY = 'gateway_route_purpose';
@@ -110,7 +111,7 @@ export class PurposeCatalog {
   validate(ids: readonly string[]): string[] {
     const out = [...new Set(ids)];
     const bad = out.filter((id) => this.#purposes.get(id)?.status !== 'active');
-    if (bad.length > 0) throw E.purpose_invalid(`Not an active purpose of the catalog: ${bad.join(', ')}.`);
+    if (bad.length > 0) throw E.purpose_invalid(PD.notActivePurposeCatalog, { values: { bad: bad.join(', ') } });
     return out;
   }
 
@@ -146,7 +147,7 @@ export class PurposeCatalog {
     const now = this.#d.clock.now().toISOString();
     const dpv = input.dpv ?? null;
     await this.#write(async (trx) => {
-      if (await repo.findPurpose(trx, input.id)) throw E.purpose_exists(`The catalog has a purpose ${input.id} already.`);
+      if (await repo.findPurpose(trx, input.id)) throw E.purpose_exists(PD.catalogHasPurposeAlready, { values: { id: input.id } });
       await this.#checkDpvFree(trx, dpv, input.id);
       await repo.insertPurpose(trx, { id: input.id, name: input.name, description: input.description, dpv, status: 'active', built_in: 0, created_by: ctx.actor.userId, created_at: now, updated_at: now });
       await this.#d.feed.record(trx, PURPOSE_ENTITY, input.id);
@@ -158,7 +159,7 @@ export class PurposeCatalog {
   async update(ctx: RequestContext, id: string, input: { name?: string; description?: string; dpv?: string | null }): Promise<PurposeDto> {
     await this.#write(async (trx) => {
       const row = await repo.findPurpose(trx, id);
-      if (!row) throw E.purpose_not_found(`The catalog has no purpose ${id}.`);
+      if (!row) throw E.purpose_not_found(PD.catalogHasNoPurpose, { values: { id } });
       if (input.dpv !== undefined) await this.#checkDpvFree(trx, input.dpv, id);
       await repo.updatePurpose(trx, id, { ...input, updated_at: this.#d.clock.now().toISOString() });
       await this.#d.feed.record(trx, PURPOSE_ENTITY, id);
@@ -171,10 +172,10 @@ export class PurposeCatalog {
   async retire(ctx: RequestContext, id: string): Promise<PurposeDto> {
     await this.#write(async (trx) => {
       const row = await repo.findPurpose(trx, id);
-      if (!row) throw E.purpose_not_found(`The catalog has no purpose ${id}.`);
-      if (row.status === 'retired') throw E.purpose_retired(`${row.name} is retired already.`);
+      if (!row) throw E.purpose_not_found(PD.catalogHasNoPurpose, { values: { id } });
+      if (row.status === 'retired') throw E.purpose_retired(PD.retiredAlready, { values: { name: row.name } });
       const requiredBy = (await repo.listRoutePurposes(trx)).filter((r) => r.purpose_id === id).map((r) => r.route);
-      if (requiredBy.length > 0) throw E.purpose_retired(`Gateway routes still require ${row.name}: ${requiredBy.join(', ')}. Change them first.`);
+      if (requiredBy.length > 0) throw E.purpose_retired(PD.gatewayRoutesStillRequire, { values: { name: row.name, requiredBy: requiredBy.join(', ') } });
       await repo.updatePurpose(trx, id, { status: 'retired', updated_at: this.#d.clock.now().toISOString() });
       await this.#d.feed.record(trx, PURPOSE_ENTITY, id);
       await this.#d.audit.record(trx, ctx, { action: 'purpose.retired', targetType: 'purpose', targetId: id, details: { name: row.name } });
@@ -188,7 +189,7 @@ export class PurposeCatalog {
    */
   async setRoutePurpose(ctx: RequestContext, method: string, pattern: string, purposeId: string | null): Promise<KnownRoute & { purpose: string | null }> {
     const route = this.#knownRoutes().find((r) => r.method === method.toUpperCase() && r.pattern === pattern);
-    if (!route) throw E.gateway_route_not_found(`The gateway has no route ${routeKey(method, pattern)}.`);
+    if (!route) throw E.gateway_route_not_found(PD.gatewayHasNoRoute, { values: { route: routeKey(method, pattern) } });
     if (purposeId !== null) this.validate([purposeId]);
     const key = routeKey(route.method, route.pattern);
     const before = this.#routes.get(key) ?? null;
@@ -205,7 +206,7 @@ export class PurposeCatalog {
   async #checkDpvFree(trx: Parameters<typeof repo.findPurposeByDpv>[0], dpv: string | null, id: string): Promise<void> {
     if (dpv === null) return;
     const holder = await repo.findPurposeByDpv(trx, dpv);
-    if (holder && holder.id !== id) throw E.purpose_exists(`${holder.name} answers to the DPV purpose ${dpv} already.`);
+    if (holder && holder.id !== id) throw E.purpose_exists(PD.answersDpvPurposeAlready, { values: { name: holder.name, dpv } });
   }
 
   #write(fn: Parameters<typeof mutateAndKick>[2]): Promise<unknown> {

@@ -54,6 +54,7 @@ import {
   TicketView,
   UsageQuery,
 } from './partner.schemas.ts';
+import { problemDetails as PD } from './resources.problem-details.ts';
 
 export interface PartnerRoutesDeps {
   msp: MspViewsService;
@@ -194,7 +195,7 @@ function registerResellerBillingRoute(app: App, { msp, resellersOf }: PartnerRou
     async (req) => {
       const q = req.query;
       if (q.period_from !== undefined && q.period_to !== undefined && q.period_from > q.period_to) {
-        throw platformErrors.validation_failed('The period must run forwards.', { fields: [{ pointer: '/querystring/period_from', detail: 'must be on or before period_to' }] });
+        throw platformErrors.validation_failed(PD.periodMustRunForwards, { fields: [{ pointer: '/querystring/period_from', detail: 'must be on or before period_to' }] });
       }
       const who = person(req);
       return msp.resellerBilling(req.ctx(), who, await resellersOf(who.partnerId), q);
@@ -221,7 +222,7 @@ function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
       const who = person(req);
       const { format = 'csv', mode = 'auto', ...filters } = req.body;
       if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
-        throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
+        throw authzErrors.feature_not_enabled(PD.pdfInvoiceExportEarly);
       }
       const locale = await readerLocale(d, req);
       const r = await d.exports.start(req.ctx(), who, format, filters, mode, locale);
@@ -348,7 +349,7 @@ function registerTicketWorkRoutes(app: App, d: PartnerRoutesDeps): void {
     async (req) => {
       const who = person(req);
       const to = req.body.assignee_user_id;
-      if (to !== null && !d.isActiveMember(to, who.partnerId)) throw E.assignee_not_member('Assign the ticket to an active member of your organization.', { fields: [{ pointer: '/body/assignee_user_id', detail: 'is not an active member of your organization' }] });
+      if (to !== null && !d.isActiveMember(to, who.partnerId)) throw E.assignee_not_member(PD.assignTicketActiveMember, { fields: [{ pointer: '/body/assignee_user_id', detail: 'is not an active member of your organization' }] });
       return msp.updateTicket(req.ctx(), who, req.params.ticket_id, { assignee: to });
     },
   );

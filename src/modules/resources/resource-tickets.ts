@@ -13,6 +13,7 @@ import { isActiveMemberOf } from './assignee-reads.ts';
 import { callerScope, type ResourceCaller } from './resource-caller.ts';
 import { toTicketDto, type TicketComment } from './resource-dtos.ts';
 import { NOT_SENT, providerKey, sentColumns, type RecordWrites } from './record-writes.ts';
+import { problemDetails as PD } from './resources.problem-details.ts';
 
 const TICKET_TRANSITIONS: Record<string, readonly string[]> = {
   open: ['in_progress', 'waiting_on_customer', 'resolved', 'closed'],
@@ -48,12 +49,12 @@ function planChange(t: repo.TicketRow, patch: Patch, now: string, by: string, by
   const set: Partial<repo.TicketRow> = { updated_at: now };
   const changes: Record<string, unknown> = {};
   if (patch.status !== undefined && patch.status !== t.status) {
-    if (!TICKET_TRANSITIONS[t.status].includes(patch.status)) throw E.invalid_ticket_transition(`A ${t.status} ticket cannot become ${patch.status}.`);
+    if (!TICKET_TRANSITIONS[t.status].includes(patch.status)) throw E.invalid_ticket_transition(PD.ticketCannotBecome, { values: { status: t.status, status2: patch.status } });
     set.status = patch.status;
     set.resolved_at = patch.status === 'resolved' || patch.status === 'closed' ? now : null;
     changes.status = { from: t.status, to: patch.status };
   } else if (t.status === 'closed' && (patch.priority !== undefined || patch.assignee !== undefined || patch.comment !== undefined)) {
-    throw E.invalid_ticket_transition('A closed ticket cannot be changed.');
+    throw E.invalid_ticket_transition(PD.closedTicketCannotChanged);
   }
   if (patch.priority !== undefined && patch.priority !== t.priority) {
     set.priority = patch.priority;
@@ -91,7 +92,7 @@ export class ResourceTickets {
     const ban = input.ban_id ? await this.#d.resolveBan(c, input.ban_id) : null;
     if (!ban && c.bans !== null) {
       // Access limited to some accounts: a ticket must name one of them.
-      throw E.ban_required('Your access covers only some billing accounts of this tenant: name one in ban_id.', { fields: [{ pointer: '/body/ban_id', detail: 'is required' }] });
+      throw E.ban_required(PD.accessCoversOnlySome, { fields: [{ pointer: '/body/ban_id', detail: 'is required' }] });
     }
     const target = (await this.#d.writes?.targetFor('tickets')) ?? null;
     let sent: { key: string; externalId: string | null } | null = null;

@@ -32,6 +32,7 @@ import { partnerMonthTotals, partnerTiles } from './partner-totals.repo.ts';
 import { loadAffiliations, loadPeople, TENANT_READER, type Reader } from './people.ts';
 import { NOT_SENT, sentColumns, type RecordWrites } from './record-writes.ts';
 import { placeSentOrder, sendCancellation } from './sent-orders.ts';
+import { problemDetails as PD } from './resources.problem-details.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
 export { idempotencyScope, type ResourceCaller } from './resource-caller.ts';
@@ -96,7 +97,7 @@ export class ResourcesService {
   async resolveBan(c: Pick<ResourceCaller, 'tenantId' | 'bans'>, ref: string): Promise<BillingAccountRow> {
     const accounts = await this.#d.tenants.listBillingAccounts(c.tenantId);
     const a = accounts.find((x) => x.id === ref || x.account_number === ref);
-    if (!a || (c.bans !== null && !c.bans.includes(a.id))) throw authzErrors.ban_not_covered(`Billing account ${ref} is not covered by your access.`);
+    if (!a || (c.bans !== null && !c.bans.includes(a.id))) throw authzErrors.ban_not_covered(PD.billingAccountNotCovered, { values: { ref } });
     return a;
   }
 
@@ -132,10 +133,10 @@ export class ResourcesService {
     idempotencyKey: string | null,
   ): Promise<{ order: ReturnType<typeof toOrderDto>; replayed: boolean }> {
     const product = PRODUCTS.find((p) => p.code === input.product_code);
-    if (!product) throw E.order_not_found('Unknown product.'); // schema validation normally stops this first
+    if (!product) throw E.order_not_found(PD.unknownProduct); // schema validation normally stops this first
     const quantity = input.quantity ?? 1;
     const ban = await this.#orderBan(c, input.ban_id ?? c.ban ?? null);
-    if (ban.status !== 'active') throw authzErrors.ban_not_covered(`Billing account ${ban.account_number} is closed.`);
+    if (ban.status !== 'active') throw authzErrors.ban_not_covered(PD.billingAccountClosed, { values: { account_number: ban.account_number } });
     const billTo = await this.#billTo(c, ban.id);
 
     const scopedKey = idempotencyKey ? idempotencyScope(c, idempotencyKey) : null;
@@ -143,7 +144,7 @@ export class ResourcesService {
       const prior = await repo.findOrderByIdempotencyKey(this.#d.db.kysely, c.tenantId, scopedKey);
       if (prior) {
         if (prior.product_code !== product.code || prior.quantity !== quantity || prior.ban_id !== ban.id) {
-          throw E.idempotency_key_reused('This Idempotency-Key was used for a different order.');
+          throw E.idempotency_key_reused(PD.idempotencyKeyWasUsed);
         }
         return { order: toOrderDto(prior, this.#nowIso()), replayed: true };
       }
@@ -232,7 +233,7 @@ export class ResourcesService {
     if (c.billTo) return c.billTo;
     if (c.delegationId === null) return orderBan; // the wholesaler's own resources, on its own tenant
     const b = await this.#d.delegationBillTo(c.delegationId);
-    if (!b) throw E.bill_to_missing('The wholesale delegation names no billing account of the wholesaler to charge.');
+    if (!b) throw E.bill_to_missing(PD.wholesaleDelegationNamesNo);
     return b;
   }
 
@@ -243,7 +244,7 @@ export class ResourcesService {
     if (target && externalId !== null) {
       const o = await repo.findOrder(this.#d.db.kysely, ResourcesService.scopeOf(c), id);
       if (!o) throw E.order_not_found();
-      if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(`A ${o.status} order cannot be cancelled.`);
+      if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(PD.orderCannotCancelled, { values: { status: o.status } });
       await sendCancellation({ writes: this.#d.writes! }, ctx, c, target, id, externalId);
     }
     const sent = target && externalId !== null ? sentColumns(target, this.#now()) : {};
@@ -253,7 +254,7 @@ export class ResourcesService {
       await lockRows(this.#d.db, trx, 'orders', { id });
       const o = await repo.findOrder(trx, ResourcesService.scopeOf(c), id);
       if (!o) throw E.order_not_found();
-      if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(`A ${o.status} order cannot be cancelled.`);
+      if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(PD.orderCannotCancelled, { values: { status: o.status } });
       const now = this.#now().toISOString();
       await repo.updateOrder(trx, id, { status: 'cancelled', cancelled_at: now, updated_at: now, ...sent });
       if (target && externalId !== null) await this.#d.writes!.bind(trx, target, 'order', externalId, id, o.tenant_id);

@@ -22,6 +22,7 @@ import { newSpCredentials } from './saml/sp-credentials.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
 import type { ConnectionRow } from './sso.repo.ts';
+import { problemDetails as PD } from './sso.problem-details.ts';
 
 /** How long the old certificate still decrypts after a switch: identity providers re-read metadata daily at most. */
 export const SP_CERTIFICATE_OVERLAP_DAYS = 14;
@@ -67,7 +68,7 @@ export class SpCertificateRotation {
   /** "Prepare a new certificate": the next key pair, published in our metadata from now on. */
   async prepare(ctx: RequestContext, c: ConnectionRow): Promise<void> {
     samlOnly(c);
-    if (c.saml_sp_next_certificate) throw E.sso_settings_invalid('A new certificate is already prepared: switch to it, or keep waiting for the provider to take it.');
+    if (c.saml_sp_next_certificate) throw E.sso_settings_invalid(PD.newCertificateAlreadyPrepared);
     const now = this.#d.clock.now();
     const cred = await newSpCredentials(new URL(this.#d.publicUrl).hostname, now);
     // an old certificate whose overlap is over is no longer used (connectionSettings): it is dropped now
@@ -82,7 +83,7 @@ export class SpCertificateRotation {
   /** "Switch to the new certificate": the next one signs from now on; the old one decrypts for the overlap. */
   async switchToNext(ctx: RequestContext, c: ConnectionRow): Promise<void> {
     samlOnly(c);
-    if (!c.saml_sp_next_certificate || !c.saml_sp_next_private_key_enc) throw E.sso_settings_invalid('No new certificate is prepared: prepare one first.');
+    if (!c.saml_sp_next_certificate || !c.saml_sp_next_private_key_enc) throw E.sso_settings_invalid(PD.noNewCertificatePrepared);
     const now = this.#d.clock.now();
     const until = new Date(now.getTime() + SP_CERTIFICATE_OVERLAP_DAYS * 86_400_000).toISOString();
     const patch = {
@@ -104,7 +105,7 @@ export class SpCertificateRotation {
   /** "Remove the old certificate": assertions encrypted to it are refused from now on. */
   async removePrevious(ctx: RequestContext, c: ConnectionRow): Promise<void> {
     samlOnly(c);
-    if (!c.saml_sp_previous_certificate) throw E.sso_settings_invalid('There is no old certificate to remove.');
+    if (!c.saml_sp_previous_certificate) throw E.sso_settings_invalid(PD.thereNoOldCertificate);
     const patch = { saml_sp_previous_private_key_enc: null, saml_sp_previous_certificate: null, saml_sp_previous_until: null };
     await this.#write(ctx, c, 'sso.sp_certificate_removed', patch, { removed: certificateFacts(c.saml_sp_previous_certificate)?.fingerprint });
   }
@@ -119,5 +120,5 @@ export class SpCertificateRotation {
 }
 
 function samlOnly(c: ConnectionRow): void {
-  if (c.kind !== 'saml') throw E.sso_connection_not_found('This connection does not use SAML: it has no certificate of ours.');
+  if (c.kind !== 'saml') throw E.sso_connection_not_found(PD.connectionDoesNotUse);
 }

@@ -27,6 +27,7 @@ import { readMetadataFailure } from './saml/metadata-failure.ts';
 import { SIGNED_OUT_PATH } from './sso-logout.ts';
 import { parseIdpMetadata } from './saml/idp-metadata.ts';
 import { certificateFacts, liveSpPrevious } from './sso-sp-rotation.ts';
+import { problemDetails as PD } from './sso.problem-details.ts';
 
 export const PARTNER_SSO_PERMISSION = 'partner.profile.update';
 export const TENANT_SSO_PERMISSION = 'tenant.update';
@@ -197,7 +198,7 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
       allow(req, o.id);
       const c = await d.sso.require(o);
       const saml = d.sso.adapter('saml');
-      if (c.kind !== 'saml' || !saml?.metadataXml) throw E.sso_connection_not_found('This connection has no SAML metadata to download.');
+      if (c.kind !== 'saml' || !saml?.metadataXml) throw E.sso_connection_not_found(PD.connectionHasNoSaml);
       const xml = await saml.metadataXml(d.sso.settingsOf(c));
       return reply.header('content-type', 'application/samlmetadata+xml').header('content-disposition', 'attachment; filename="partnergate-sp-metadata.xml"').send(xml);
     },
@@ -225,7 +226,7 @@ function samlMetadataCheck(
       allow(req, o.id);
       const c = await d.sso.require(o);
       const saml = d.sso.adapter('saml');
-      if (c.kind !== 'saml' || !c.saml_idp_metadata_url || !saml?.refreshMetadata) throw E.sso_connection_not_found('This connection has no metadata address to read.');
+      if (c.kind !== 'saml' || !c.saml_idp_metadata_url || !saml?.refreshMetadata) throw E.sso_connection_not_found(PD.connectionHasNoMetadata);
       await saml.refreshMetadata(req.ctx(), c.id);
       return view(o);
     },

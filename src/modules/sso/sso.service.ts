@@ -32,6 +32,7 @@ import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
 import type { ConnectionRow, Org } from './sso.repo.ts';
 import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings, type SsoFlow, type SsoPurpose, type UpstreamIdentity } from './sso.types.ts';
+import { problemDetails as PD } from './sso.problem-details.ts';
 
 export type { ConnectionRow, Org } from './sso.repo.ts';
 
@@ -161,10 +162,10 @@ export class SsoService {
 
   async #check(org: Org, input: ConnectionInput, before: ConnectionRow | undefined): Promise<void> {
     const bad = (detail: string, pointer: string) => E.sso_settings_invalid(detail, { fields: [{ pointer, detail }] });
-    if (!isSsoRole(org.type, input.default_role)) throw E.sso_role_invalid(`"${input.default_role}" is not a role of this organization.`);
+    if (!isSsoRole(org.type, input.default_role)) throw E.sso_role_invalid(PD.notRoleOrganization, { values: { default_role: input.default_role } });
     const groups = new Set<string>();
     for (const m of input.role_mappings) {
-      if (!isSsoRole(org.type, m.role)) throw E.sso_role_invalid(`"${m.role}" is not a role of this organization.`);
+      if (!isSsoRole(org.type, m.role)) throw E.sso_role_invalid(PD.ssoRoleInvalidNotRoleOrganization, { values: { role: m.role } });
       const g = m.group.trim().toLowerCase();
       if (!g) throw bad('Each group row needs the group name as your provider sends it.', '/body/role_mappings');
       if (groups.has(g)) throw bad(`The group "${m.group}" is listed twice.`, '/body/role_mappings');
@@ -185,7 +186,7 @@ export class SsoService {
       if (!input.break_glass_user_id) throw bad('Name one owner who keeps a password in case your provider is down.', '/body/break_glass_user_id');
     }
     if (input.break_glass_user_id && !(await this.breakGlassCandidates(org)).some((c) => c.user_id === input.break_glass_user_id)) {
-      throw E.sso_break_glass_invalid('The break-glass person must be an active owner (partner) or administrator (customer) of this organization.');
+      throw E.sso_break_glass_invalid(PD.breakGlassPersonMust);
     }
   }
 
@@ -268,7 +269,7 @@ export class SsoService {
     const r = await this.route(email);
     if (!r || r.connection.require_sso !== 1) return null;
     if (userId !== null && userId === r.connection.break_glass_user_id) return null;
-    return E.sso_required(`${r.domain} signs in with its company account. Choose "Sign in with your company" and enter your e-mail address.`);
+    return E.sso_required(PD.signsCompanyAccountChoose, { values: { domain: r.domain } });
   }
 
   // ---- the browser flow ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { toBillingAccountDto, toTenantDto } from './tenants.service.ts';
 import { tenantErrors as E } from './tenants.errors.ts';
 import * as S from './tenants.schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
+import { problemDetails as PD } from './tenants.problem-details.ts';
 
 interface TenantRouteDeps {
   tenants: TenantsService;
@@ -84,7 +85,7 @@ function registerTenantProfileRoutes(app: App, { tenants, access }: TenantRouteD
     async (req) => {
       const a = access.tenant(req, req.params.tenant_id, 'tenant.update');
       if ((req.body.status !== undefined || req.body.tier !== undefined) && !access.isOperator(a.principal)) {
-        throw E.tenant_status_forbidden('Only the platform operator changes the status or tier of a tenant.');
+        throw E.tenant_status_forbidden(PD.onlyPlatformOperatorChanges);
       }
       await tenants.requireTenant(req.params.tenant_id);
       return toTenantDto(await tenants.updateTenant(req.ctx(), req.params.tenant_id, req.body));

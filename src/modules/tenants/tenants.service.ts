@@ -14,6 +14,7 @@ import type { IdentityService, InvitationLink, NewMember } from '../identity/ind
 import { identityErrors } from '../identity/index.ts';
 import { tenantErrors as E } from './tenants.errors.ts';
 import * as repo from './tenants.repo.ts';
+import { problemDetails as PD } from './tenants.problem-details.ts';
 
 export interface TenantsDeps {
   db: Db;
@@ -202,7 +203,7 @@ export class TenantsService {
   /** The membership an accepted invitation creates, in the acceptance's transaction (the invitation-acceptance contract). */
   async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: NewMember): Promise<void> {
     if (!(await repo.findTenantById(trx, i.scopeId)) || !TENANT_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
-    if (await repo.findMember(trx, i.scopeId, i.userId)) throw E.already_tenant_member('You are already a member of this tenant.');
+    if (await repo.findMember(trx, i.scopeId, i.userId)) throw E.already_tenant_member(PD.alreadyMemberTenant);
     await this.#withinMemberLimit(trx, i.scopeId, false);
     await this.addMember(trx, i, ctx);
   }

@@ -36,12 +36,23 @@ export interface Problem {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://partnergate.dev/problems/';
 
+/**
+ * The problem's `detail` in the reader's language: a detail given as a message is said from the catalog, one
+ * left out at the throw site is the title (so localized as the title is); a plain string is written as given.
+ */
+export function localizedDetail(err: AppError, locale: Locale = DEFAULT_LOCALE): string {
+  const l = err.localized;
+  if (l === undefined || locale === DEFAULT_LOCALE) return err.detail;
+  if ('title' in l) return localizedTitle(err.code, err.status, locale);
+  return intlFor(locale).formatMessage(l.message, l.values);
+}
+
 export function problemFrom(err: AppError, requestId: string, instance?: string, locale?: Locale): Problem {
   const p: Problem = {
     type: TYPE_BASE + err.code.replace(/_/g, '-'),
     title: localizedTitle(err.code, err.status, locale),
     status: err.status,
-    detail: err.detail,
+    detail: localizedDetail(err, locale),
     code: err.code,
     request_id: requestId,
   };
@@ -57,5 +68,5 @@ const m = defineMessages({
 
 /** The fixed answer to an unexpected error, in the reader's language (its title and its one sentence; nothing of the error itself). */
 export function internalProblem(requestId: string, locale: Locale = DEFAULT_LOCALE): Problem {
-  return problemFrom(new AppError('internal_error', 500, intlFor(locale).formatMessage(m.internalDetail)), requestId, undefined, locale);
+  return problemFrom(new AppError('internal_error', 500, m.internalDetail), requestId, undefined, locale);
 }

@@ -2,7 +2,7 @@
  * The one error handler: everything leaves as RFC 9457 problem+json with a stable code.
  * Unknown errors are logged with their stack and answered with a fixed internal_error.
  */
-import { negotiateLocale } from '../i18n/locales.ts';
+import { negotiateLocale, type Locale } from '../i18n/locales.ts';
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../errors/app-error.ts';
@@ -74,12 +74,19 @@ export function toAppError(err: FastifyError | AppError | Error): AppError | nul
   return null;
 }
 
+/**
+ * The language a request's problems are written in: the reader's (their choice, else their organization's
+ * default, else the browser's Accept-Language). The first two come with the principal the auth hook
+ * resolved (read with the session or token, no read of their own); a request without one has the browser's.
+ */
+export function problemLocale(request: FastifyRequest): Locale {
+  const pref = request.principal?.locale;
+  return negotiateLocale({ person: pref?.person, organization: pref?.organization, acceptLanguage: request.headers['accept-language'] });
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, appErr: AppError): FastifyReply {
   if (appErr.headers) for (const [k, v] of Object.entries(appErr.headers)) reply.header(k, v);
-  return reply
-    .code(appErr.status)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(problemFrom(appErr, String(request.id), undefined, negotiateLocale({ acceptLanguage: request.headers['accept-language'] })));
+  return reply.code(appErr.status).type(PROBLEM_CONTENT_TYPE).send(problemFrom(appErr, String(request.id), undefined, problemLocale(request)));
 }
 
 /**
@@ -116,7 +123,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const appErr = answerFor(err, request.log);
     if (appErr) return sendProblem(reply, request, appErr);
-    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id), negotiateLocale({ acceptLanguage: request.headers['accept-language'] })));
+    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id), problemLocale(request)));
   });
 }
 

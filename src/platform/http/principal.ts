@@ -32,4 +32,10 @@ export interface Principal {
   amr?: readonly string[];
   /** the session proved a second factor (amr has "mfa") */
   mfa?: boolean;
+  /**
+   * The person's language preferences as the read that authenticated them found them (their choice, their
+   * organization's default): what the request's answers, problems included, are written in before the
+   * browser's Accept-Language. Absent when the principal came from the in-memory indexes.
+   */
+  locale?: { person: string | null; organization: string | null };
 }
