@@ -2,7 +2,7 @@
  * The one error handler: everything leaves as RFC 9457 problem+json with a stable code.
  * Unknown errors are logged with their stack and answered with a fixed internal_error.
  */
-import { negotiateLocale, type Locale } from '../i18n/locales.ts';
+import { DEFAULT_LOCALE, negotiateLocale, type Locale } from '../i18n/locales.ts';
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../errors/app-error.ts';
@@ -84,9 +84,20 @@ export function problemLocale(request: FastifyRequest): Locale {
   return negotiateLocale({ person: pref?.person, organization: pref?.organization, acceptLanguage: request.headers['accept-language'] });
 }
 
+/**
+ * Content-Language names the language of the problem's `detail` when it is the reader's (a message the
+ * catalog says, or English asked for), so the portal shows that sentence; a plain English detail to a reader
+ * of another language leaves it out, and the portal falls back to its own words or the (translated) title.
+ */
+function sayLanguage(reply: FastifyReply, appErr: AppError, locale: Locale): void {
+  if (appErr.localized !== undefined || locale === DEFAULT_LOCALE) reply.header('content-language', locale);
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, appErr: AppError): FastifyReply {
   if (appErr.headers) for (const [k, v] of Object.entries(appErr.headers)) reply.header(k, v);
-  return reply.code(appErr.status).type(PROBLEM_CONTENT_TYPE).send(problemFrom(appErr, String(request.id), undefined, problemLocale(request)));
+  const locale = problemLocale(request);
+  sayLanguage(reply, appErr, locale);
+  return reply.code(appErr.status).type(PROBLEM_CONTENT_TYPE).send(problemFrom(appErr, String(request.id), undefined, locale));
 }
 
 /**
@@ -123,7 +134,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const appErr = answerFor(err, request.log);
     if (appErr) return sendProblem(reply, request, appErr);
-    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id), problemLocale(request)));
+    const locale = problemLocale(request);
+    reply.header('content-language', locale);
+    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id), locale));
   });
 }
 

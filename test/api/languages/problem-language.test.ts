@@ -24,6 +24,8 @@ describe('a problem in the reader’s language', () => {
     const wrong = await user.post<Problem>('/api/v1/me/password', { current_password: 'not my password at all', new_password: 'a brand new long password 42' }, DE);
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ code: 'invalid_credentials', title: 'L’e-mail ou le mot de passe est incorrect', detail: 'Le mot de passe actuel est incorrect.' });
+    // the portal shows the server's sentence when Content-Language says it is the reader's
+    expect(wrong.headers['content-language']).toBe('fr');
 
     // the choice taken back: the organization's default, then the browser's
     await user.patch<'/api/v1/me'>('/api/v1/me', { locale: null });
@@ -57,5 +59,16 @@ describe('a problem in the reader’s language', () => {
     const en = await anonymous.post<Problem>('/api/v1/auth/login', { email: 'nobody@example.test', password: 'wrong password' }, { 'accept-language': 'en' });
     expect(en.body.detail).toBe(en.body.title);
     expect(en.body.title).toMatch(/[a-z]/);
+    expect(en.headers['content-language']).toBe('en');
+  });
+
+  it('a detail still written in English is not said to be in the reader’s language', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: '{"email": ', headers: { 'content-type': 'application/json', ...DE } });
+    expect(res.statusCode).toBe(400);
+    const body = JSON.parse(res.body) as Problem;
+    expect(body.code).toBe('malformed_json');
+    expect(body.title).not.toBe(body.detail);
+    // the title is German, the detail English: no Content-Language, so the portal uses its own words
+    expect(res.headers['content-language']).toBeUndefined();
   });
 });
