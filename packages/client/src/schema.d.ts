@@ -7925,8 +7925,10 @@ export interface components {
                 kind: string;
                 /** @description its line number in the batch that sent it */
                 line: number;
+                missing: components["schemas"]["HeldMissing"];
+                /** @description in English words; `missing` says it as data */
                 reason: string;
-                /** @description what it names that is not known yet, e.g. billing account BAN-123 */
+                /** @description what it names that is not known yet, in English words, e.g. billing account BAN-123; `missing` says it as data */
                 waiting_for: string;
             }[];
             held_lines: number;
@@ -8276,6 +8278,15 @@ export interface components {
             rejected: number;
             still_held: number;
         };
+        /**
+         * HeldMissing
+         * @description what the line waits for
+         */
+        HeldMissing: {
+            /** @description the account number, customer reference or invoice external id */
+            key: string;
+            kind: "billing_account" | "customer" | "invoice";
+        };
         /** ImportApplied */
         ImportApplied: {
             applied: number;
@@ -8296,12 +8307,8 @@ export interface components {
             held: number;
             /** @description rows that would be held (at the check) or were held (when applied), with why in words */
             held_reasons: {
-                /** @description what the row waits for (at the check) */
-                missing?: {
-                    /** @description the account number, customer reference or invoice external id */
-                    key: string;
-                    kind: "billing_account" | "customer" | "invoice";
-                };
+                missing: components["schemas"]["HeldMissing"];
+                /** @description in English words; `missing` says it as data, for the reader's language */
                 reason: string;
                 row: number;
             }[];
@@ -8352,12 +8359,8 @@ export interface components {
             }[];
             /** @description rows that would be held (at the check) or were held (when applied), with why in words */
             held_reasons: {
-                /** @description what the row waits for (at the check) */
-                missing?: {
-                    /** @description the account number, customer reference or invoice external id */
-                    key: string;
-                    kind: "billing_account" | "customer" | "invoice";
-                };
+                missing: components["schemas"]["HeldMissing"];
+                /** @description in English words; `missing` says it as data, for the reader's language */
                 reason: string;
                 row: number;
             }[];
@@ -10273,6 +10276,7 @@ export interface components {
             kind: string | null;
             /** @description the line number in the batch (blank lines are counted, not answered) */
             line: number;
+            missing?: components["schemas"]["HeldMissing"];
             /** @description RFC 9457 problem of a refused line */
             problem?: {
                 /** @description line_malformed, kind_not_owned, tenant_out_of_scope, ban_in_other_tenant, record_conflict, payment_immutable */
