@@ -7807,13 +7807,50 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
         };
+        /** CustomerFiguresLink */
+        CustomerFiguresLink: {
+            /**
+             * @description the delegation (link) the access goes through: renew and relinquish name it
+             * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+             */
+            delegation_id: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            ends_at: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            renewal_ends_at: string | null;
+            /** @description the link role (MSP_FULL …); GET /api/v1/delegation-roles words it */
+            role: string;
+            /** @description active: the figures list only customers you may act on now */
+            status: string;
+            tenant_slug: string;
+            through_reseller: {
+                id: string;
+                name: string;
+            } | null;
+        };
         /** CustomerFiguresPage */
         CustomerFiguresPage: {
-            data: components["schemas"]["CustomerFigures"][];
+            data: components["schemas"]["CustomerFiguresRow"][];
             limit: number;
             offset: number;
             /** @description rows matching the filters, over every page */
             total: number;
+        };
+        /** CustomerFiguresRow */
+        CustomerFiguresRow: {
+            /** @example EUR */
+            currency: string | null;
+            link: components["schemas"]["CustomerFiguresLink"] | null;
+            open_tickets: number | null;
+            outstanding_cents: number | null;
+            overdue_cents: number | null;
+            sla_compliance_pct: number | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
         };
         /** DataFreshness */
         DataFreshness: {
@@ -18441,6 +18478,12 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (with the default or any sort); not with cursor */
                 offset?: number;
+                /** @description the customer’s name contains it, in any case (the same on every database) */
+                q?: string;
+                /** @description `own`: only your own links' customers; a reseller's id: only those reached through that reseller's links */
+                reseller_id?: string;
+                /** @description only customers whose link has this role */
+                role?: string;
                 /** @description one field, `-` for descending: tenant_name, outstanding_cents, overdue_cents, open_tickets, sla_compliance_pct; a figure your access does not show sorts last either way; without it, the customers' ids */
                 sort?: string;
             };
