@@ -335,6 +335,12 @@ function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
     resources,
     authz,
     tenants,
+    // what the customers page shows of each row's link, for one page of customers (the owner reads its table)
+    links: async (partnerId, ids) => {
+      const rows = ids.length === 0 ? [] : await c.delegations.list({ ids, limit: ids.length });
+      const through = (v: (typeof rows)[number]) => (v.partner_id === partnerId ? null : { id: v.partner_id, name: v.partner_name });
+      return new Map(rows.map((v) => [v.id, { delegation_id: v.id, role: v.role, status: v.status, ends_at: v.ends_at, renewal_ends_at: v.renewal_ends_at, through_reseller: through(v), tenant_slug: v.tenant_slug }]));
+    },
     // the alert views compute what the inbox computes (alerts is built below; called per request)
     alerts: { currentAlerts: (links, w) => alerts.currentAlerts(links, w) },
     clock,

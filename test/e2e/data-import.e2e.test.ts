@@ -14,6 +14,7 @@ import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { unique, type TestTenant } from '../helpers/world.ts';
 
+
 const WIDTHS = [
   { width: 1366, height: 900 },
   { width: 390, height: 844 },
@@ -104,4 +105,46 @@ describe('importing a CSV file', () => {
       await page.close();
     });
   }
+
+  it('a French reader reads held rows in French, whoever applied them: the source’s held lines and the import’s result', { timeout: 240_000 }, async () => {
+    const { t } = portal;
+    const name = `Feuille ${unique('e2e').slice(-6)}`;
+    const { source } = await t.services.dataSources.create(t.world.ctx, { name, kinds: ['billing_accounts', 'invoices'], scope: { all: true, tenant_ids: [], partner_ids: [] } });
+    const head = 'Invoice ID,BAN,Number,Period,Issued at,Due at,Currency,Subtotal (cents),Tax cents,Total cents,Balance cents,Status';
+    const row = (id: string, ban: string) => `${id},${ban},${id},2026-10,2026-11-01,2026-11-15,EUR,100,0,100,100,open`;
+    const missing = `BAN-LATER-${unique('x').slice(-6)}`.toUpperCase();
+    // one person applies, in English
+    const applier = await (await t.world.operator()).login();
+    const applied = await applier.post(`/api/v1/data-sources/${source.id}/import`, { kind: 'invoice', csv: [head, row(unique('INV'), missing)].join('\n'), confirm: true }, { 'accept-language': 'en' });
+    expect(applied.body).toMatchObject({ held: 1, held_reasons: [{ row: 2, missing: { kind: 'billing_account', key: missing } }] });
+
+    // another reads the source, in French (the person's language)
+    const reader = await t.world.operator();
+    await t.services.db.kysely.updateTable('users').set({ locale: 'fr' }).where('id', '=', reader.id).execute();
+    const page = await portal.newPage();
+    await login(page, reader.email, reader.password);
+    await page.goto('/operator/data-sources');
+    await page.getByRole('button', { name: `Ouvrir ${name}` }).click();
+    const held = page.getByTestId('held-lines');
+    await held.getByText(`compte de facturation ${missing}`).waitFor();
+    expect(await held.innerText()).not.toContain('billing account');
+    await check(page, 'held-lines-fr');
+
+    // and applies a file of their own: the result's held rows in French, not the server's English
+    const other = `BAN-LATER-${unique('y').slice(-6)}`.toUpperCase();
+    await page.goto(`/operator/data-sources/${source.id}/import`);
+    await page.getByRole('heading', { name: `Importer dans ${name}` }).waitFor();
+    await page.getByLabel('Ce que contient le fichier', { exact: true }).first().click();
+    await page.getByRole('option', { name: 'Factures' }).click();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'factures.csv', mimeType: 'text/csv', buffer: Buffer.from([head, row(unique('INV'), other)].join('\n')) });
+    await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+    await page.getByRole('button', { name: 'Appliquer 1 ligne' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Appliquer', exact: true }).click();
+    await page.getByRole('heading', { name: 'Lignes en attente : 1 ligne' }).waitFor();
+    const heldRows = await page.getByTestId('import-held').innerText();
+    expect(heldRows).toContain(`Le compte de facturation ${other} n’existe pas encore et n’est pas créé plus haut dans ce fichier.`);
+    expect(heldRows).not.toMatch(/known yet|waits until/);
+    await check(page, 'applied-fr');
+    await page.close();
+  });
 });

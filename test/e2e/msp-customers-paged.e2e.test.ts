@@ -2,7 +2,9 @@
  * The MSP's customers page with more customers than one page: the server orders them (by name, or
  * by a figure either way) and pages them, so page 1 of "most overdue first" holds the customer that
  * owes the most overdue of ALL customers, page 2 continues the order, and a customer whose billing
- * the MSP's access does not show comes last, saying so. Checked at 1366 and 390 px with axe.
+ * the MSP's access does not show comes last, saying so. Each row's link comes with its figures, so
+ * the page never loads the list of links (only the requests still waiting); a search is the
+ * server's too, with its count. Checked at 1366 and 390 px with axe.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -110,4 +112,42 @@ describe('the MSP customers page pages and sorts on the server', () => {
     }
     await page.close();
   });
+
+  it('reads one page and nothing else, and searches, sorts and counts on the server', { timeout: 300_000 }, async () => {
+    const page = await signedIn(portal, msp.owner.email, msp.owner.password, WIDTHS[0]);
+    const asked: URL[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/v1/partner/customers')) asked.push(u);
+    });
+    await page.goto(`${portal.url}/partner/customers`);
+    await shows(page, 1, 'tenant_name');
+    // each row's link comes with its figures: the list of links is asked only for the requests still waiting
+    const links = asked.filter((u) => u.pathname === '/api/v1/partner/customers');
+    expect(links.every((u) => u.searchParams.get('status') === 'requested'), links.map(String).join(' ')).toBe(true);
+    expect(asked.filter((u) => u.pathname.endsWith('/figures')).every((u) => u.searchParams.get('limit') === String(PAGE))).toBe(true);
+
+    // a search every customer's name holds: the server's count, two pages, the top one first by most overdue
+    await page.getByTestId('customer-search').fill('TENANT');
+    await page.getByTestId('active-page-of').getByText(`Page 1 of 2 · ${PAGE + 4} customers match “TENANT”`).waitFor();
+    await page.getByTestId('active-sort').click();
+    await page.getByRole('option', { name: 'Most overdue first' }).click();
+    await shows(page, 1, '-overdue_cents');
+    expect((await shownSlugs(page))[0]).toBe(top.slug);
+    // one customer's name: one match, its row
+    await page.getByTestId('customer-search').fill(top.name);
+    await page.getByTestId('active-page-of').getByText(`Page 1 of 1 · 1 customer matches “${top.name}”`).waitFor();
+    expect(await shownSlugs(page)).toEqual([top.slug]);
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size);
+      await walkPage(page, `msp-customers-search-${size.width}`);
+    }
+    await page.setViewportSize(WIDTHS[0]);
+    // nothing matches: it says what matched nothing
+    await page.getByTestId('customer-search').fill('nobody-is-called-this');
+    await page.getByTestId('active-customers').getByText('No customer you have access to matches “nobody-is-called-this”.').waitFor();
+    expect(asked.some((u) => u.pathname === '/api/v1/partner/customers' && u.searchParams.get('status') !== 'requested')).toBe(false);
+    await page.close();
+  });
 });
+

@@ -7844,13 +7844,50 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
         };
+        /** CustomerFiguresLink */
+        CustomerFiguresLink: {
+            /**
+             * @description the delegation (link) the access goes through: renew and relinquish name it
+             * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+             */
+            delegation_id: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            ends_at: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            renewal_ends_at: string | null;
+            /** @description the link role (MSP_FULL …); GET /api/v1/delegation-roles words it */
+            role: string;
+            /** @description active: the figures list only customers you may act on now */
+            status: string;
+            tenant_slug: string;
+            through_reseller: {
+                id: string;
+                name: string;
+            } | null;
+        };
         /** CustomerFiguresPage */
         CustomerFiguresPage: {
-            data: components["schemas"]["CustomerFigures"][];
+            data: components["schemas"]["CustomerFiguresRow"][];
             limit: number;
             offset: number;
             /** @description rows matching the filters, over every page */
             total: number;
+        };
+        /** CustomerFiguresRow */
+        CustomerFiguresRow: {
+            /** @example EUR */
+            currency: string | null;
+            link: components["schemas"]["CustomerFiguresLink"] | null;
+            open_tickets: number | null;
+            outstanding_cents: number | null;
+            overdue_cents: number | null;
+            sla_compliance_pct: number | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
         };
         /** DataFreshness */
         DataFreshness: {
@@ -7962,8 +7999,10 @@ export interface components {
                 kind: string;
                 /** @description its line number in the batch that sent it */
                 line: number;
+                missing: components["schemas"]["HeldMissing"];
+                /** @description in English words; `missing` says it as data */
                 reason: string;
-                /** @description what it names that is not known yet, e.g. billing account BAN-123 */
+                /** @description what it names that is not known yet, in English words, e.g. billing account BAN-123; `missing` says it as data */
                 waiting_for: string;
             }[];
             held_lines: number;
@@ -8313,6 +8352,15 @@ export interface components {
             rejected: number;
             still_held: number;
         };
+        /**
+         * HeldMissing
+         * @description what the line waits for
+         */
+        HeldMissing: {
+            /** @description the account number, customer reference or invoice external id */
+            key: string;
+            kind: "billing_account" | "customer" | "invoice";
+        };
         /** ImportApplied */
         ImportApplied: {
             applied: number;
@@ -8333,12 +8381,8 @@ export interface components {
             held: number;
             /** @description rows that would be held (at the check) or were held (when applied), with why in words */
             held_reasons: {
-                /** @description what the row waits for (at the check) */
-                missing?: {
-                    /** @description the account number, customer reference or invoice external id */
-                    key: string;
-                    kind: "billing_account" | "customer" | "invoice";
-                };
+                missing: components["schemas"]["HeldMissing"];
+                /** @description in English words; `missing` says it as data, for the reader's language */
                 reason: string;
                 row: number;
             }[];
@@ -8389,12 +8433,8 @@ export interface components {
             }[];
             /** @description rows that would be held (at the check) or were held (when applied), with why in words */
             held_reasons: {
-                /** @description what the row waits for (at the check) */
-                missing?: {
-                    /** @description the account number, customer reference or invoice external id */
-                    key: string;
-                    kind: "billing_account" | "customer" | "invoice";
-                };
+                missing: components["schemas"]["HeldMissing"];
+                /** @description in English words; `missing` says it as data, for the reader's language */
                 reason: string;
                 row: number;
             }[];
@@ -10310,6 +10350,7 @@ export interface components {
             kind: string | null;
             /** @description the line number in the batch (blank lines are counted, not answered) */
             line: number;
+            missing?: components["schemas"]["HeldMissing"];
             /** @description RFC 9457 problem of a refused line */
             problem?: {
                 /** @description line_malformed, kind_not_owned, tenant_out_of_scope, ban_in_other_tenant, record_conflict, payment_immutable */
@@ -18474,6 +18515,12 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (with the default or any sort); not with cursor */
                 offset?: number;
+                /** @description the customer’s name contains it, in any case (the same on every database) */
+                q?: string;
+                /** @description `own`: only your own links' customers; a reseller's id: only those reached through that reseller's links */
+                reseller_id?: string;
+                /** @description only customers whose link has this role */
+                role?: string;
                 /** @description one field, `-` for descending: tenant_name, outstanding_cents, overdue_cents, open_tickets, sla_compliance_pct; a figure your access does not show sorts last either way; without it, the customers' ids */
                 sort?: string;
             };

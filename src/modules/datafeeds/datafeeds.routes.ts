@@ -12,7 +12,7 @@ import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { setRequestDbContext, SYSTEM_CONTEXT } from '../../platform/db/db-context.ts';
 import { Id, Nullable, Strict, Type, problems } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
-import { SYNC_BASE_PATH, SyncLineResult } from '../datasources/index.ts';
+import { HeldMissing, SYNC_BASE_PATH, SyncLineResult } from '../datasources/index.ts';
 import type { DataImport } from './import.service.ts';
 import { IMPORT_KINDS, requireKind, template } from './csv-import.ts';
 import { STRIPE_NEWEST_API_VERSION, STRIPE_OLDEST_API_VERSION, STRIPE_WEBHOOK_EVENTS, type StripeFeed } from './stripe.service.ts';
@@ -94,8 +94,8 @@ const Field = Type.Object({ name: Type.String(), required: Type.Boolean(), type:
 const RowError = Type.Object({ row: Type.Integer({ description: 'the row’s number in the file (the header is row 1)' }), field: Nullable(Type.String()), reason: Type.String() });
 const HeldRow = Type.Object({
   row: Type.Integer(),
-  reason: Type.String(),
-  missing: Type.Optional(Type.Object({ kind: Type.Union([Type.Literal('billing_account'), Type.Literal('customer'), Type.Literal('invoice')]), key: Type.String({ description: 'the account number, customer reference or invoice external id' }) }, { description: 'what the row waits for (at the check)' })),
+  reason: Type.String({ description: 'in English words; `missing` says it as data, for the reader\'s language' }),
+  missing: HeldMissing,
 });
 const ImportBody = Strict({
   kind: Kind,

@@ -81,7 +81,8 @@ export class DataImport {
     // a row the applier refused joins the row report
     for (const r of rowResults) if (r.status === 'rejected') summary.errors.push({ row: r.row, field: null, reason: r.reason ?? 'Refused.' });
     summary.errors.sort((a, b) => a.row - b.row);
-    const held = rowResults.filter((r) => r.status === 'held').map((r) => ({ row: r.row, reason: r.reason ?? '' }));
+    // what a held row waits for as data, so each reader's portal words it (the applier's language is not the reader's)
+    const held = results.flatMap((r, i) => (r.status === 'held' && r.missing ? [{ row: good[i].row, reason: r.reason ?? '', missing: r.missing }] : []));
     return { ...summary, held_reasons: held.slice(0, 1000), ...counts, skipped: c.rows.length - good.length, results: rowResults };
   }
 }

@@ -14,6 +14,8 @@ import type { Access } from '../authz/index.ts';
 import type { DataSourcesService } from './datasources.service.ts';
 import type { HeldLineRow, SourceRow } from './datasources.service.ts';
 import { SOURCE_KINDS, displayVersion } from './sync-lines.ts';
+import { HeldMissing } from './sync.schemas.ts';
+import { missingOf } from './sync-types.ts';
 
 /** Data sources write customers' records: the permission that manages customers. */
 const PERMISSION = 'platform.tenants.manage';
@@ -34,8 +36,9 @@ const HeldLine = Type.Object({
   line: Type.Integer({ description: 'its line number in the batch that sent it' }),
   kind: Type.String(),
   external_id: Type.String(),
-  waiting_for: Type.String({ description: 'what it names that is not known yet, e.g. billing account BAN-123' }),
-  reason: Type.String(),
+  waiting_for: Type.String({ description: 'what it names that is not known yet, in English words, e.g. billing account BAN-123; `missing` says it as data' }),
+  missing: HeldMissing,
+  reason: Type.String({ description: 'in English words; `missing` says it as data' }),
   held_at: Type.String({ format: 'date-time' }),
 });
 const SourceDto = Type.Object(
@@ -122,7 +125,7 @@ async function sourceDto(ds: DataSourcesService, r: SourceRow) {
 }
 
 /** A held line: what it waits for, in words. */
-const heldDto = (h: HeldLineRow) => ({ id: h.id, line: h.line_no, kind: h.kind, external_id: h.external_id, waiting_for: waitingFor(h.missing_key), reason: h.reason, held_at: h.created_at });
+const heldDto = (h: HeldLineRow) => ({ id: h.id, line: h.line_no, kind: h.kind, external_id: h.external_id, waiting_for: waitingFor(h.missing_key), missing: missingOf(h.missing_key), reason: h.reason, held_at: h.created_at });
 /** Where the customers' records come from and when each source last synced them, per kind. */
 const freshness = async (ds: DataSourcesService, tenantIds: readonly string[]) => ({ kinds: (await ds.freshness(tenantIds)) as { kind: (typeof SOURCE_KINDS)[number]; sources: { source_id: string; source_name: string; last_synced_at: string }[] }[] });
 

@@ -26,6 +26,6 @@ export { sourceDbContext, type LineResult, type LineStatus, type SyncLineInput, 
 export { SOURCE_KINDS, LINE_KINDS, KIND_FIELDS, isRealTime, parseLine, type SourceKind, type LineKind } from './sync-lines.ts';
 export { seedDemoDataSource } from './datasources.demo.ts';
 export { recordEventSink } from './sync-events.ts';
-export { SyncLineResult, SyncBatchResult } from './sync.schemas.ts';
+export { HeldMissing, SyncLineResult, SyncBatchResult } from './sync.schemas.ts';
 export { WriteRoutesService, WRITABLE_KINDS, type WritableKind, type WriteTarget, type ProviderSend, type WriteRoutesDeps } from './write-routes.service.ts';
 export { writeRouteRoutes } from './write-routes.routes.ts';

@@ -40,7 +40,7 @@ import { keyOf, prefetchBatch, priorState, priorStates, resolveHeldOf, writeGrou
 
 export type { LineStatus, LineResult, SyncLineInput, SyncSource, ApplyOutcome } from './sync-types.ts';
 export { sourceDbContext } from './sync-types.ts';
-import { Held, sourceDbContext, type ApplyOutcome, type LineResult, type SyncLineInput, type SyncSource } from './sync-types.ts';
+import { Held, missingOf, sourceDbContext, type ApplyOutcome, type LineResult, type SyncLineInput, type SyncSource } from './sync-types.ts';
 
 type Planned = { done: LineResult } | { pending: PendingLine; undo: () => void } | 'alone';
 
@@ -322,7 +322,7 @@ export class SyncApplier {
       if (e instanceof Held) {
         this.#mayHaveHeld = true;
         await repo.upsertHeld(this.#trx!, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
-        return { line: input.line, ...head, status: 'held', reason: e.words };
+        return { line: input.line, ...head, status: 'held', reason: e.words, missing: missingOf(e.missingKey) };
       }
       if (e instanceof AppError) return rejectLine(this.#requestId, input, new AppError(e.code, e.status, `Line ${input.line}: ${e.detail}`, { fields: e.fields }), head);
       const mapped = mapDbError(e);

@@ -13,25 +13,13 @@ import * as repo from './datasources.repo.ts';
 import { billingLookups, tenantQueries } from '../tenants/index.ts';
 import { keyOf, prefetchBatch } from './sync-bulk.ts';
 import { lineBefore, noteBan, planLine, rejectLine, type LineLookups } from './sync-line-checks.ts';
-import { Held, sourceDbContext, type LineResult, type SyncLineInput, type SyncSource } from './sync-types.ts';
+import { Held, missingOf, sourceDbContext, type LineResult, type Missing, type SyncLineInput, type SyncSource } from './sync-types.ts';
 import type { Ba } from './sync-writers.ts';
 
-/** What a held line waits for: a billing account (by number), a customer (by reference) or an invoice of this source (by external id). */
-export interface Missing {
-  kind: 'billing_account' | 'customer' | 'invoice';
-  key: string;
-}
+export { missingOf, type Missing };
 
 /** A line as applying it would leave it: `ready` (it would be written), `unchanged`, `held` (with what it waits for), or `rejected`. */
 export type CheckedLine = Omit<LineResult, 'status' | 'record_id'> & { status: 'ready' | 'unchanged' | 'held' | 'rejected'; missing?: Missing };
-
-/** A held line's key (`ban:4711`, `tenant:acme`, `invoice:<source>:INV-1`) as what it waits for. */
-export function missingOf(missingKey: string): Missing {
-  const [k, ...rest] = missingKey.split(':');
-  if (k === 'ban') return { kind: 'billing_account', key: rest.join(':') };
-  if (k === 'tenant') return { kind: 'customer', key: rest.join(':') };
-  return { kind: 'invoice', key: rest.slice(1).join(':') };
-}
 
 /** The words of a held line at the check: not known now, and not made by a line before it. */
 function heldWords(m: Missing): string {

@@ -16,6 +16,8 @@ export interface LineResult {
   record_id?: string | null;
   /** in words: why unchanged or held */
   reason?: string;
+  /** held: what it waits for, as data, so a reader's portal says it in the reader's language */
+  missing?: Missing;
   /** rejected: an RFC 9457 problem with the line number */
   problem?: Problem;
 }
@@ -63,3 +65,17 @@ export function sourceDbContext(s: Pick<SyncSource, 'id' | 'tenantIds'>): DbCont
   return s.tenantIds === null ? { kind: 'system' } : { kind: 'partner', partnerId: s.id, tenantIds: [...s.tenantIds] };
 }
 
+
+/** What a held line waits for: a billing account (by number), a customer (by reference) or an invoice of this source (by external id). */
+export interface Missing {
+  kind: 'billing_account' | 'customer' | 'invoice';
+  key: string;
+}
+
+/** A held line's key (`ban:4711`, `tenant:acme`, `invoice:<source>:INV-1`) as what it waits for. */
+export function missingOf(missingKey: string): Missing {
+  const [k, ...rest] = missingKey.split(':');
+  if (k === 'ban') return { kind: 'billing_account', key: rest.join(':') };
+  if (k === 'tenant') return { kind: 'customer', key: rest.join(':') };
+  return { kind: 'invoice', key: rest.slice(1).join(':') };
+}

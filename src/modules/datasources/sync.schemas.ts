@@ -20,6 +20,15 @@ export const SyncLineProblem = Type.Object(
   { additionalProperties: true, description: 'RFC 9457 problem of a refused line' },
 );
 
+/** What a held line waits for, as data: the reader's portal words it in the reader's language (`reason` is English). */
+export const HeldMissing = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('billing_account'), Type.Literal('customer'), Type.Literal('invoice')]),
+    key: Type.String({ description: 'the account number, customer reference or invoice external id' }),
+  },
+  { title: 'HeldMissing', description: 'what the line waits for' },
+);
+
 export const SyncLineResult = Type.Object(
   {
     line: Type.Integer({ description: 'the line number in the batch (blank lines are counted, not answered)' }),
@@ -28,6 +37,7 @@ export const SyncLineResult = Type.Object(
     status: Type.Union([Type.Literal('applied'), Type.Literal('unchanged'), Type.Literal('held'), Type.Literal('rejected')]),
     record_id: Type.Optional(Nullable(Type.String({ description: 'the record the line became (applied, unchanged)' }))),
     reason: Type.Optional(Type.String({ description: 'in words: why unchanged or held' })),
+    missing: Type.Optional(HeldMissing),
     problem: Type.Optional(SyncLineProblem),
   },
   { title: 'SyncLineResult' },

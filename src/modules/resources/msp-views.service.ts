@@ -10,7 +10,7 @@
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import { memberSight, withoutFigures, type AlertsService, type LinkCondition, type WatchedLink } from '../alerts/index.ts';
+import { memberSight, withoutFigures, type AlertsService, type LinkCondition } from '../alerts/index.ts';
 import type { AuditEntry } from '../audit/index.ts';
 import { alertWords, figuresHidden } from '../notifications/index.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
@@ -18,10 +18,12 @@ import type { Allowed, AuthzService } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import type { BillingTotals, CurrencyTotals, SlaTotal, TicketRow } from './resources.repo.ts';
-import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
+import type { ResourcesService, TenantScope } from './resources.service.ts';
 import { pageRows, parseSort, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
 import { DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, type Alert } from './msp-alerts.ts';
 import { ATTENTION_CUSTOMERS, FIGURE_PERMISSION, FIGURE_SORTS, SLA_CHART_CUSTOMERS, attentionOrder, billingTotalsByCurrency, compliancePct, figuresOf, needsAttention, orderByFigure, orderByName, FigureOrders, type FigureSort, type FigureSources } from './msp-figures.ts';
+import { linkMatches, nameMatches, needleOf, type FiguresFilter, type LinkFacts } from './customer-figures-filter.ts';
+import { caller, mergedDecisions, monthsBack, watchedLinks, type MspCaller } from './msp-views-parts.ts';
 import { ROLLUP_PERMISSION, resellerBillingRollup, type ResellerOfDistributor, type RollupQuery } from './reseller-billing.ts';
 
 export interface MspViewsDeps {
@@ -35,15 +37,11 @@ export interface MspViewsDeps {
   recordAccess: (ctx: RequestContext, entry: AuditEntry) => void;
   /** The same for one read across many tenants: an event per tenant, in its own log (same action and target). */
   recordAccesses: (ctx: RequestContext, entries: AuditEntry[]) => void;
+  /** what the figures rows show of these delegations of the partner (the delegations module reads them) */
+  links: (partnerId: string, delegationIds: readonly string[]) => Promise<Map<string, LinkFacts>>;
 }
 
-/** The partner member asking, as the HTTP edge verified them. */
-export interface MspCaller {
-  userId: string;
-  partnerId: string;
-  /** the credential proved a second factor (sign-in or step-up): the tenants' MFA policies read it */
-  mfa?: boolean;
-}
+export type { MspCaller };
 
 export interface PeriodQuery {
   tenant_id?: string;
@@ -52,7 +50,7 @@ export interface PeriodQuery {
 }
 
 export type InvoiceStatus = 'open' | 'paid' | 'overdue' | 'void';
-export { billingTotalsByCurrency, compliancePct };
+export { billingTotalsByCurrency, compliancePct, monthsBack };
 export { type Alert, DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, overdueInvoiceAlert, receivablesAlert, slaAlert } from './msp-alerts.ts';
 
 export class MspViewsService {
@@ -275,7 +273,7 @@ export class MspViewsService {
    */
   async dashboard(ctx: RequestContext, who: MspCaller, q: { period_from?: string; period_to?: string }) {
     const { resources } = this.#d;
-    const tenantIds = this.#reachable(who);
+    const tenantIds = [...this.#reach(who).keys()];
     const bill = this.#scopesAmong(who, 'billing.summary.read', tenantIds);
     const tick = this.#scopesAmong(who, 'support.tickets.read', tenantIds);
     const sla = this.#scopesAmong(who, 'reports.sla.read', tenantIds);
@@ -320,25 +318,39 @@ export class MspViewsService {
 
   /**
    * Every managed customer's figures (what it owes, is overdue, its open tickets, SLA compliance over
-   * 12 months), a page at a time by id or one figure (`sort`; a figure not shown is null, and last).
+   * 12 months) and the link each row shows, a page at a time by id or one figure (`sort`; a figure not
+   * shown is null, and last), narrowed by name, role and reseller first (customer-figures-filter.ts).
    */
-  async customerFigures(ctx: RequestContext, who: MspCaller, q: { limit?: number; offset?: number; sort?: string }) {
+  async customerFigures(ctx: RequestContext, who: MspCaller, q: { limit?: number; offset?: number; sort?: string } & FiguresFilter) {
     const { limit, offset } = rowPageWindow(q);
     const [key] = parseSort(q.sort, Object.keys(FIGURE_SORTS));
-    const reachable = this.#reachable(who).sort();
-    const all = key ? await this.#orders.order(`${who.partnerId} ${who.userId} ${q.sort}`, this.#d.clock.now().getTime(), reachable, () => this.#figureOrder(who, reachable, key.field as FigureSort, key.desc)) : reachable;
+    const reach = this.#reach(who);
+    const reachable = [...reach.keys()].sort();
+    const ordered = key ? await this.#orders.order(`${who.partnerId} ${who.userId} ${q.sort}`, this.#d.clock.now().getTime(), reachable, () => this.#figureOrder(who, reachable, key.field as FigureSort, key.desc)) : reachable;
+    const all = await this.#narrowed(who.partnerId, ordered, reach, q);
     const page = all.slice(offset, offset + limit);
     const bill = this.#scopesAmong(who, 'billing.summary.read', page);
     const tick = this.#scopesAmong(who, 'support.tickets.read', page);
     const sla = this.#scopesAmong(who, 'reports.sla.read', page);
-    const [totals, open, slaRows, names] = await Promise.all([
+    const [totals, open, slaRows, names, links] = await Promise.all([
       this.#d.resources.billingTotals(bill.scopes, {}),
       this.#d.resources.openTicketCounts(tick.scopes),
       this.#d.resources.slaTotals(sla.scopes, { periodFrom: monthsBack(this.#d.clock.now(), 11) }),
       this.#names(page),
+      this.#d.links(who.partnerId, page.flatMap((t) => reach.get(t)?.delegationId ?? [])),
     ]);
     const figures = this.#figuresRead(ctx, who, page, { bill, tick, sla }, { totals, open, slaRows }, 'GET /api/v1/partner/customers/figures');
-    return { data: page.map((t) => ({ ...figures(t), tenant_name: names.get(t) ?? '' })), total: all.length, limit, offset };
+    const linkOf = (t: string) => links.get(reach.get(t)?.delegationId ?? '') ?? null;
+    return { data: page.map((t) => ({ ...figures(t), tenant_name: names.get(t) ?? '', link: linkOf(t) })), total: all.length, limit, offset };
+  }
+
+  /** The ordered customers the filters leave: the link's role and owner from the decision, the name from the tenants. */
+  async #narrowed(partnerId: string, ordered: string[], reach: Map<string, Allowed>, f: FiguresFilter): Promise<string[]> {
+    const linked = f.role || f.reseller_id ? ordered.filter((t) => linkMatches(f, reach.get(t)!, this.#d.authz.throughReseller(partnerId, reach.get(t)!.delegationId))) : ordered;
+    const needle = needleOf(f.q);
+    if (needle === null || linked.length === 0) return linked;
+    const names = await this.#names(linked);
+    return linked.filter((t) => nameMatches(names.get(t) ?? '', needle));
   }
 
   /** The customers in one figure's order (or the name's): that figure's rows alone are read for all. */
@@ -360,9 +372,10 @@ export class MspViewsService {
     return figuresOf({ billing: { visible: s.bill.decisions, rows: rows.totals }, tickets: { visible: s.tick.decisions, rows: rows.open }, sla: { visible: s.sla.decisions, rows: rows.slaRows } });
   }
 
-  /** The customers this member may act on now (the partner's links ∩ the member role). */
-  #reachable(who: MspCaller): string[] {
-    return [...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
+  /** The customers this member may act on now (the partner's links ∩ the member role), each with the decision. */
+  #reach(who: MspCaller): Map<string, Allowed> {
+    const decide = (t: string) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true);
+    return new Map([...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)].flatMap((t) => [[t, decide(t)] as const]).filter((e): e is readonly [string, Allowed] => e[1].allow));
   }
 
   /**
@@ -472,29 +485,8 @@ export class MspViewsService {
   }
 }
 
-/** The decision each customer was read through: the last of the views that covers it. */
-function mergedDecisions(parts: readonly { decisions: Map<string, Allowed> }[]): Map<string, Allowed> {
-  const out = new Map(parts[0]?.decisions);
-  for (const p of parts.slice(1)) for (const [t, a] of p.decisions) out.set(t, a);
-  return out;
-}
-
-/** YYYY-MM of the month `n` months before `now`'s. */
-export function monthsBack(now: Date, n: number): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 1)).toISOString().slice(0, 7);
-}
-
-/** The links a member's decisions reach each tenant through, with the accounts each covers. */
-function watchedLinks(decisions: Map<string, Allowed>): WatchedLink[] {
-  return [...decisions].flatMap(([tenantId, a]) => (a.delegationId ? [{ delegationId: a.delegationId, tenantId, bans: a.bans }] : []));
-}
-
 /** An alert computed on the fly, its sentence said in the reader's language from its figures (the figures themselves stay data). */
 function toViewAlert(a: LinkCondition, names: Map<string, string>, locale: Locale): Alert {
   const tenantName = names.get(a.tenant_id) ?? '';
   return { kind: a.kind, severity: a.severity, tenant_id: a.tenant_id, tenant_name: tenantName, ban_id: a.ban_id, subject_id: a.subject_id, period: a.period, message: alertWords(locale, a, tenantName).detail, amount_cents: a.amount_cents, currency: a.currency };
-}
-
-function caller(who: MspCaller, tenantId: string, a: Allowed): ResourceCaller {
-  return { tenantId, bans: a.bans, partnerId: who.partnerId, userId: who.userId, clientId: null, delegationId: a.delegationId, persona: 'msp', billTo: null };
 }

@@ -108,8 +108,28 @@ export const CustomerFigures = Type.Object(
   },
   { title: 'CustomerFigures' },
 );
-export const CustomerFiguresQuery = Strict({ limit: Paging.limit, offset: Paging.offset, sort: Type.Optional(Type.String({ description: `one field, \`-\` for descending: ${Object.keys(FIGURE_SORTS).join(', ')}; a figure your access does not show sorts last either way; without it, the customers' ids` })) });
-export const CustomerFiguresPage = Type.Object({ data: Type.Array(CustomerFigures), total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'CustomerFiguresPage' });
+/** What a figures row shows of the link the member's access goes through (the page reads nothing else). */
+const FiguresLink = Type.Object(
+  {
+    delegation_id: Type.String({ description: 'the delegation (link) the access goes through: renew and relinquish name it' }),
+    role: Type.String({ description: 'the link role (MSP_FULL …); GET /api/v1/delegation-roles words it' }),
+    status: Type.String({ description: 'active: the figures list only customers you may act on now' }),
+    ends_at: Type.String({ format: 'date-time' }),
+    renewal_ends_at: Nullable(Type.String({ format: 'date-time', description: 'a renewal asked for and not yet answered: the end it asks for' })),
+    through_reseller: Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { description: "a distributor's customer reached through a reseller's link; null: your own link" })),
+    tenant_slug: Type.String(),
+  },
+  { title: 'CustomerFiguresLink' },
+);
+export const CustomerFiguresRow = Type.Object({ ...CustomerFigures.properties, link: Nullable(FiguresLink) }, { title: 'CustomerFiguresRow' });
+export const CustomerFiguresQuery = Strict({
+  limit: Paging.limit,
+  offset: Paging.offset,
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'the customer’s name contains it, in any case (the same on every database)' })),
+  role: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_]+$', description: 'only customers whose link has this role' })),
+  reseller_id: Type.Optional(Type.String({ maxLength: 64, pattern: '^(own|ptr_[A-Za-z0-9_]+)$', description: "`own`: only your own links' customers; a reseller's id: only those reached through that reseller's links" })),
+  sort: Type.Optional(Type.String({ description: `one field, \`-\` for descending: ${Object.keys(FIGURE_SORTS).join(', ')}; a figure your access does not show sorts last either way; without it, the customers' ids` })) });
+export const CustomerFiguresPage = Type.Object({ data: Type.Array(CustomerFiguresRow), total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'CustomerFiguresPage' });
 export const Dashboard = Type.Object(
   {
     tiles: Type.Object({

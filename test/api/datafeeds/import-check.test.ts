@@ -68,7 +68,11 @@ describe('the CSV import check', () => {
       [3, 'held'],
       [4, 'applied'],
     ]);
-    expect(applied.body).toMatchObject({ held_rows: 1, held_reasons: [{ row: 3, reason: expect.stringContaining(unknown) }] });
+    // held once applied: what it waits for as data too, so each reader's portal says it in their language
+    expect(applied.body).toMatchObject({ held_rows: 1, held_reasons: [{ row: 3, reason: expect.stringContaining(unknown), missing: { kind: 'billing_account', key: unknown } }] });
+    // and so does the source's list of held lines, which another person reads later
+    const detail = await operator.get(`/api/v1/data-sources/${sourceId}`);
+    expect(detail.body.held).toContainEqual(expect.objectContaining({ external_id: `${tag}-2`, missing: { kind: 'billing_account', key: unknown } }));
   });
 
   it('reads the file in order: a row made wrong by an earlier row is refused, a customer that does not exist is held', async () => {

@@ -24,7 +24,9 @@ export type ComputedAlert = Schemas['Alert'];
 export type ExportJob = Schemas['ExportJob'];
 export type ExportRequest = Body<'/api/v1/partner/billing/invoices/export', 'post'>;
 export type Dashboard = Schemas['PartnerDashboard'];
-export type CustomerFiguresRow = Schemas['CustomerFigures'];
+export type CustomerFiguresRow = Schemas['CustomerFiguresRow'];
+/** A customer's figures without its link (the dashboard's customers that need attention). */
+export type CustomerFiguresOnly = Schemas['CustomerFigures'];
 export type UsageRow = Answer<'/api/v1/partner/reports/usage', 'get'>['data'][number];
 export type NewTicket = Body<'/api/v1/partner/support/tickets', 'post'>;
 export type TicketChange = Body<'/api/v1/partner/support/tickets/{ticket_id}', 'patch'>;

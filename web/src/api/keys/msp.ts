@@ -7,7 +7,7 @@ export const mspKeys = {
   dashboard: ['msp', 'dashboard'] as const,
   customerFigures: ['msp', 'customer-figures'] as const,
   /** one server-sorted page of the customers' figures */
-  customerFiguresPage: (sort: string, offset: number) => ['msp', 'customer-figures', 'page', sort, offset] as const,
+  customerFiguresPage: (sort: string, offset: number, q = '', role: string | null = null, reseller: string | null = null) => ['msp', 'customer-figures', 'page', sort, offset, q, role, reseller] as const,
   alertCount: ['msp', 'alert-count'] as const,
   allAlerts: ['msp', 'alerts'] as const,
   alerts: (view: string) => ['msp', 'alerts', view] as const,

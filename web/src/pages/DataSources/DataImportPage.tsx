@@ -6,13 +6,13 @@
 import { useState } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Button, FileInput, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, FileInput, Group, Modal, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileImport } from '@tabler/icons-react';
 import { dataImportApi, type ImportAppliedDto, type ImportKind, type ImportPreviewDto } from '../../api/dataImport.ts';
 import { dataSourcesApi } from '../../api/dataSources.ts';
 import { dataSourceKeys } from '../../api/keys/dataSources.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { HeldRowsTable, RowStatusBadge } from './ImportHeldRows.tsx';
+import { HeldRowsTable, ImportRowsTable, RowStatusBadge } from './ImportHeldRows.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { defineMessages, type Message } from '../../i18n/define.ts';
@@ -310,34 +310,13 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
       </Title>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls sideways; the keyboard reaches it */}
       <section style={{ overflowX: 'auto' }} tabIndex={0} aria-label={intl.formatMessage(m.firstRowsLabel)}>
-        <Table striped withTableBorder>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>
-                <FormattedMessage {...m.row} />
-              </Table.Th>
-              {shown.map((f) => (
-                <Table.Th key={f.name}>{words(intl, f.name)}</Table.Th>
-              ))}
-              <Table.Th>
-                <FormattedMessage {...m.check} />
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {p.preview.map((r) => (
-              <Table.Tr key={r.row}>
-                <Table.Td>{r.row}</Table.Td>
-                {shown.map((f) => (
-                  <Table.Td key={f.name}>{r.values[f.name]}</Table.Td>
-                ))}
-                <Table.Td>
-                  <RowStatusBadge status={r.status} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ImportRowsTable
+          striped
+          head={[<FormattedMessage key="row" {...m.row} />, ...shown.map((f) => words(intl, f.name)), <FormattedMessage key="check" {...m.check} />]}
+          rows={p.preview}
+          rowKey={(r) => r.row}
+          cells={(r) => [r.row, ...shown.map((f) => r.values[f.name]), <RowStatusBadge key="status" status={r.status} />]}
+        />
       </section>
       <HeldRowsTable held={p.held_reasons} count={p.held_rows} />
       <ErrorsTable errors={p.errors} />
@@ -360,30 +339,13 @@ function ErrorsTable({ errors }: { errors: ImportPreviewDto['errors'] }) {
       <Title order={2} size="h4">
         <FormattedMessage {...m.errorsTitle} values={{ rows, problems: errors.length }} />
       </Title>
-      <Table withTableBorder data-testid="import-errors">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>
-              <FormattedMessage {...m.row} />
-            </Table.Th>
-            <Table.Th>
-              <FormattedMessage {...m.field} />
-            </Table.Th>
-            <Table.Th>
-              <FormattedMessage {...m.whatIsWrong} />
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {errors.map((e, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{e.row}</Table.Td>
-              <Table.Td>{e.field ? words(intl, e.field) : '—'}</Table.Td>
-              <Table.Td>{e.reason}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <ImportRowsTable
+        testId="import-errors"
+        head={[<FormattedMessage key="row" {...m.row} />, <FormattedMessage key="field" {...m.field} />, <FormattedMessage key="wrong" {...m.whatIsWrong} />]}
+        rows={errors}
+        rowKey={(_, i) => i}
+        cells={(e) => [e.row, e.field ? words(intl, e.field) : '—', e.reason]}
+      />
     </Stack>
   );
 }

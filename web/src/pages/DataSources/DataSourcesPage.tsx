@@ -28,6 +28,7 @@ import { tenantKeys } from '../../api/keys/tenants.ts';
 import { defineMessages, type Message } from '../../i18n/define.ts';
 import { common } from '../../i18n/common-messages.ts';
 import { m } from './DataSourcesPage.messages.ts';
+import { waitingForWords } from './ImportHeldRows.tsx';
 
 const KIND_WORDS: Record<SourceKind, Message> = defineMessages({
   billing_accounts: { id: 'data_sources.kind.billing_accounts', defaultMessage: 'Billing accounts' },
@@ -475,7 +476,7 @@ function HeldTable({ s, onDismiss }: { s: DataSourceDetailDto; onDismiss: (id: s
       empty={intl.formatMessage(m.nothingWaiting)}
       columns={[
         { key: 'what', title: intl.formatMessage(m.record), mobile: 'title', render: (h) => intl.formatMessage(m.heldWhat, { kind: lineWords(intl, h.kind), externalId: h.external_id }) },
-        { key: 'waiting', title: intl.formatMessage(m.waitingFor), render: (h) => h.waiting_for },
+        { key: 'waiting', title: intl.formatMessage(m.waitingFor), render: (h) => waitingForWords(intl, h.missing) },
         { key: 'since', title: intl.formatMessage(m.since), render: (h) => timeAgo(h.held_at) },
         {
           key: 'act',

@@ -1,8 +1,10 @@
 /**
  * The CSV import's held rows: a row naming a billing account, customer or invoice that does not exist
  * yet (and that no earlier row of the file creates) is held — at the check, before anything is
- * applied, and again once applied — with why in words. Its badge in the first rows, and the list.
+ * applied, and again once applied — with why in the reader's words. Its badge in the first rows, the
+ * list, and the table of rows the import page's three lists share.
  */
+import type { ReactNode } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { Badge, Stack, Table, Text, Title } from '@mantine/core';
 import type { ImportPreviewDto } from '../../api/dataImport.ts';
@@ -26,6 +28,7 @@ const m = defineMessages({
   noBan: { id: 'data_sources.import.held.billing_account', defaultMessage: 'Billing account {key} does not exist yet and is not created earlier in this file.' },
   noCustomer: { id: 'data_sources.import.held.customer', defaultMessage: 'No customer has the reference {key} yet, and it is not created by this file.' },
   noInvoice: { id: 'data_sources.import.held.invoice', defaultMessage: 'Invoice {key} does not exist yet and is not created earlier in this file.' },
+  waitingFor: { id: 'data_sources.held.waiting_for_what', defaultMessage: '{kind, select, billing_account {billing account {key}} customer {customer {key}} other {invoice {key}}}' },
 });
 
 /** A preview row's state at the check. */
@@ -49,12 +52,43 @@ export function RowStatusBadge({ status }: { status: ImportPreviewDto['preview']
   );
 }
 
-function reason(intl: IntlShape, h: HeldRow): string {
-  // the server's words name the same thing; the reader's language needs the message (an applied row carries only the words)
-  if (h.missing?.kind === 'billing_account') return intl.formatMessage(m.noBan, { key: h.missing.key });
-  if (h.missing?.kind === 'customer') return intl.formatMessage(m.noCustomer, { key: h.missing.key });
-  if (h.missing?.kind === 'invoice') return intl.formatMessage(m.noInvoice, { key: h.missing.key });
-  return h.reason;
+/** What a held row or line waits for, in the reader's words (the server's `reason` is the applier's English). */
+export function heldReason(intl: IntlShape, missing: HeldRow['missing']): string {
+  if (missing.kind === 'billing_account') return intl.formatMessage(m.noBan, { key: missing.key });
+  if (missing.kind === 'customer') return intl.formatMessage(m.noCustomer, { key: missing.key });
+  return intl.formatMessage(m.noInvoice, { key: missing.key });
+}
+
+/** The same, short, for a source's held lines: "billing account BAN-123". */
+export function waitingForWords(intl: IntlShape, missing: HeldRow['missing']): string {
+  return intl.formatMessage(m.waitingFor, { kind: missing.kind, key: missing.key });
+}
+
+/**
+ * A table of the file's rows, the row's number first: the first rows, the held rows and the row
+ * errors of the import page are each one of these.
+ */
+export function ImportRowsTable<R>({ testId, head, rows, rowKey, cells, striped }: { testId?: string; head: ReactNode[]; rows: readonly R[]; rowKey: (r: R, i: number) => string | number; cells: (r: R) => ReactNode[]; striped?: boolean }) {
+  return (
+    <Table withTableBorder striped={striped} data-testid={testId}>
+      <Table.Thead>
+        <Table.Tr>
+          {head.map((h, i) => (
+            <Table.Th key={i}>{h}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r, i) => (
+          <Table.Tr key={rowKey(r, i)}>
+            {cells(r).map((c, j) => (
+              <Table.Td key={j}>{c}</Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
 }
 
 export function HeldRowsTable({ held, count, applied = false }: { held: HeldRow[]; count: number; applied?: boolean }) {
@@ -68,26 +102,7 @@ export function HeldRowsTable({ held, count, applied = false }: { held: HeldRow[
       <Text size="sm">
         <FormattedMessage {...(applied ? m.heldAppliedText : m.heldText)} />
       </Text>
-      <Table withTableBorder data-testid="import-held">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>
-              <FormattedMessage {...m.row} />
-            </Table.Th>
-            <Table.Th>
-              <FormattedMessage {...m.why} />
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {held.map((h) => (
-            <Table.Tr key={h.row}>
-              <Table.Td>{h.row}</Table.Td>
-              <Table.Td>{reason(intl, h)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <ImportRowsTable testId="import-held" head={[<FormattedMessage key="row" {...m.row} />, <FormattedMessage key="why" {...m.why} />]} rows={held} rowKey={(h) => h.row} cells={(h) => [h.row, heldReason(intl, h.missing)]} />
     </Stack>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The customers whose access is active, a page at a time in the server's order: by name or by one
- * figure, either way (a figure the person's access hides comes last), with the server's count of
- * pages. Each row carries its link (role, end, actions) from the partner's list of links.
+ * figure, either way (a figure the person's access hides comes last), searched by name and filtered
+ * by the link's role and reseller on the server, with the server's count of what matches. Each row
+ * carries its link (role, end, the delegation its actions name): the page reads nothing else.
  */
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
@@ -36,7 +37,18 @@ const m = defineMessages({
   next: { id: 'delegations.customers.active.next', defaultMessage: 'Next page' },
   hiddenLast: { id: 'delegations.customers.active.hidden_last', defaultMessage: 'Customers whose figure is not shown to you come last.' },
   none: { id: 'delegations.customers.active.none', defaultMessage: 'No customer has given you access yet.' },
+  pageOfMatch: { id: 'delegations.customers.active.page_of_match', defaultMessage: 'Page {page} of {pages} · {total, plural, one {# customer matches} other {# customers match}} “{q}”' },
+  pageOfFiltered: { id: 'delegations.customers.active.page_of_filtered', defaultMessage: 'Page {page} of {pages} · {total, plural, one {# customer matches} other {# customers match}} the filters' },
+  noMatch: { id: 'delegations.customers.active.no_match', defaultMessage: 'No customer you have access to matches “{q}”.' },
+  noMatchFilters: { id: 'delegations.customers.active.no_match_filters', defaultMessage: 'No customer you have access to matches these filters.' },
 });
+
+/** What narrows the list, sent to the server: the name search, the link's role, whose link (`own` or a reseller's id). */
+export interface FiguresFilters {
+  q: string;
+  role: string | null;
+  reseller: string | null;
+}
 
 /** The orders the server offers, in the words the select shows (a `-` is descending). */
 const SORTS = [
@@ -52,26 +64,44 @@ const SORTS = [
   ['-sla_compliance_pct', m.slaDesc],
 ] as const;
 
-/** One page of the active customers' figures in the server's order, and the server's count. */
-export function useActiveCustomersPage(sort: string, page: number) {
+/** One page of the active customers' figures in the server's order and narrowed by the server, and the server's count. */
+export function useActiveCustomersPage(sort: string, page: number, f: FiguresFilters) {
   const offset = (page - 1) * ACTIVE_PAGE;
-  return useApiQuery(mspKeys.customerFiguresPage(sort, offset), () => mspApi.customerFigures({ sort, limit: ACTIVE_PAGE, offset }), { staleTime: 0 });
+  const q = { sort, limit: ACTIVE_PAGE, offset, ...(f.q ? { q: f.q } : {}), ...(f.role ? { role: f.role } : {}), ...(f.reseller ? { reseller_id: f.reseller } : {}) };
+  return useApiQuery(mspKeys.customerFiguresPage(sort, offset, f.q, f.role, f.reseller), () => mspApi.customerFigures(q), { staleTime: 0 });
 }
 
-/** A figures row with its link, as the table's columns read it; null while the link is not known. */
-function withLink(c: CustomerFiguresRow, links: ReadonlyMap<string, ManagedCustomer>): ManagedCustomer | null {
-  const link = links.get(c.tenant_id);
-  return link ? { ...link, tenant: { ...link.tenant, name: c.tenant_name }, metrics: figuresOf(c) } : null;
+/**
+ * A figures row as the table's columns read it. The row carries what the columns and the renew and
+ * relinquish dialogs read of the link (its id, role, status, end, a renewal asked for, the customer);
+ * the rest of a delegation is not on this page.
+ */
+function managedOf(c: CustomerFiguresRow): ManagedCustomer | null {
+  const l = c.link;
+  if (!l) return null;
+  const tenant = { id: c.tenant_id, name: c.tenant_name, slug: l.tenant_slug };
+  const delegation = { id: l.delegation_id, role: l.role, status: l.status, ends_at: l.ends_at, renewal_ends_at: l.renewal_ends_at, tenant } as unknown as ManagedCustomer['delegation'];
+  return { tenant, delegation, through_reseller: l.through_reseller, metrics: figuresOf(c) } as unknown as ManagedCustomer;
 }
 
-export function ActiveCustomers({ columns, links, linksLoading, rowProps, onRowClick }: { columns: Column<ManagedCustomer>[]; links: ReadonlyMap<string, ManagedCustomer>; linksLoading: boolean; rowProps: (r: ManagedCustomer) => Record<string, string>; onRowClick: (r: ManagedCustomer) => void }) {
+export function ActiveCustomers({ columns, filters, rowProps, onRowClick }: { columns: Column<ManagedCustomer>[]; filters: FiguresFilters; rowProps: (r: ManagedCustomer) => Record<string, string>; onRowClick: (r: ManagedCustomer) => void }) {
   const intl = useIntl();
   const [sort, setSort] = useState('tenant_name');
   const [page, setPage] = useState(1);
-  const q = useActiveCustomersPage(sort, page);
+  // a new search or filter starts again at the first page
+  const narrowing = `${filters.q}\u0000${filters.role ?? ''}\u0000${filters.reseller ?? ''}`;
+  const [was, setWas] = useState(narrowing);
+  if (was !== narrowing) {
+    setWas(narrowing);
+    setPage(1);
+  }
+  const q = useActiveCustomersPage(sort, page, filters);
   const total = q.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / ACTIVE_PAGE));
-  const rows = q.data && !linksLoading ? q.data.data.flatMap((c) => withLink(c, links) ?? []) : undefined;
+  const rows = q.data ? q.data.data.flatMap((c) => managedOf(c) ?? []) : undefined;
+  const narrowed = !!(filters.role || filters.reseller);
+  const empty = filters.q ? intl.formatMessage(m.noMatch, { q: filters.q }) : narrowed ? intl.formatMessage(m.noMatchFilters) : intl.formatMessage(m.none);
+  const pageOf = filters.q ? m.pageOfMatch : narrowed ? m.pageOfFiltered : m.pageOf;
   // the server orders: a column's header does not sort this page again in the browser
   const serverColumns = columns.map(({ sortValue: _, ...c }) => c);
   return (
@@ -97,20 +127,20 @@ export function ActiveCustomers({ columns, links, linksLoading, rowProps, onRowC
       <DataTable
         testId="active-customer-rows"
         records={rows}
-        loading={q.loading || linksLoading}
+        loading={q.loading}
         error={q.error}
         pageSize={ACTIVE_PAGE}
         rowKey={(r) => r.delegation.id}
         rowProps={rowProps}
         onRowClick={onRowClick}
-        empty={intl.formatMessage(m.none)}
+        empty={empty}
         columns={serverColumns}
       />
       {q.data && total > 0 && (
         <Group justify="space-between" wrap="wrap">
           <div>
             <Text size="sm" c="dimmed" data-testid="active-page-of">
-              {intl.formatMessage(m.pageOf, { page, pages, total })}
+              {intl.formatMessage(pageOf, { page, pages, total, q: filters.q })}
             </Text>
             {!sort.endsWith('tenant_name') && (
               <Text size="xs" c="dimmed">

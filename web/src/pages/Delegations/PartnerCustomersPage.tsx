@@ -18,7 +18,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
-import { useApiMutation } from '../../query/query.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { formatMoney, formatPct, usePermissionWords, useManagedCustomers, type ManagedCustomer } from '../Msp/shared.tsx';
@@ -26,7 +26,10 @@ import { PermissionPicker } from '../../components/PermissionPicker.tsx';
 import { PurposePicker } from '../../components/PurposePicker.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { m } from './PartnerCustomersPage.messages.ts';
-import { ActiveCustomers } from './ActiveCustomers.tsx';
+import { ActiveCustomers, type FiguresFilters } from './ActiveCustomers.tsx';
+import { useDebouncedValue } from '@mantine/hooks';
+import { resellerKeys } from '../../api/keys/resellers.ts';
+import { resellersApi } from '../../api/resellers.ts';
 
 const DAY = 86_400_000;
 
@@ -194,55 +197,51 @@ function useFilterState() {
   return { q, status, role, reseller, on: !!(q[0] || status[0] || role[0] || reseller[0]) };
 }
 
-/** The rows the filters leave, and the filters' choices from the list. */
-function useCustomerFilters(all: ManagedCustomer[], roleName: (id: string) => string, history: State<boolean>, { q, status, role, reseller }: ReturnType<typeof useFilterState>) {
+/**
+ * The filters' choices: the link roles from the catalog and — for a distributor — its resellers; and
+ * the rows of a list of links (the ended ones, the requests still waiting) the filters leave.
+ */
+function useCustomerFilters(links: ManagedCustomer[], history: State<boolean>, { q, status, role, reseller }: ReturnType<typeof useFilterState>) {
+  const partner = useView().partner!;
+  const roles = useDelegationRoles();
+  const resellerList = useApiQuery(resellerKeys.of(partner.partner_id), () => resellersApi.list(partner.partner_id).catch(() => ({ data: [] })), { enabled: allows(partner, 'partner.resellers.read') });
   const rows = useMemo(() => {
     const needle = q[0].trim().toLowerCase();
-    return all.filter(
+    return links.filter(
       (r) =>
-        (!needle || `${r.tenant.name} ${r.tenant.slug}`.toLowerCase().includes(needle)) &&
+        (!needle || r.tenant.name.toLowerCase().includes(needle)) &&
         (!status[0] || r.delegation.status === status[0]) &&
         (!role[0] || r.delegation.role === role[0]) &&
         (!reseller[0] || (throughOf(r)?.id ?? OWN) === reseller[0]),
     );
-  }, [all, q[0], status[0], role[0], reseller[0]]);
-  // a distributor's resellers it reaches customers through, by name
-  const resellers = new Map(all.map(throughOf).flatMap((t) => (t ? [[t.id, t.name] as const] : [])));
-  const resellerOptions = [...resellers].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
-  const roleOptions = [...new Set(all.map((r) => r.delegation.role))].map((r) => ({ value: r, label: roleName(r) }));
-  return { rows, filters: { q, status, role, reseller, history, roleOptions, resellerOptions } };
+  }, [links, q[0], status[0], role[0], reseller[0]]);
+  const resellerOptions = (resellerList.data?.data ?? []).map((r) => ({ value: r.id, label: r.name })).sort((a, b) => a.label.localeCompare(b.label));
+  const roleOptions = roles.linkRoles.map((r) => ({ value: r.id, label: r.name }));
+  return { rows, roleName: roles.name, filters: { q, status, role, reseller, history, roleOptions, resellerOptions } };
 }
 
 /**
- * The customers: unfiltered (`paged`), those with active access a server-sorted page at a time and the
- * requests still waiting below; filtered or ended, the one list the filters leave. Both lists sit under
- * one name, so a row is found by its customer whichever list holds it.
+ * The customers: with active access, a page at a time searched, filtered and sorted by the server
+ * (ActiveCustomers), and the requests still waiting below; with ended links shown, the list of links
+ * the filters leave. Both lists sit under one name, so a row is found by its customer whichever
+ * list holds it.
  */
-function CustomerLists({ paged, all, rows, loading, columns, empty }: { paged: boolean; all: ManagedCustomer[]; rows: ManagedCustomer[]; loading: boolean; columns: Column<ManagedCustomer>[]; empty: string }) {
+function CustomerLists({ history, narrowing, status, links, loading, columns, empty }: { history: boolean; narrowing: FiguresFilters; status: string | null; links: ManagedCustomer[]; loading: boolean; columns: Column<ManagedCustomer>[]; empty: string }) {
   const intl = useIntl();
   const navigate = useNavigate();
-  const links = useMemo(() => new Map(all.filter((r) => r.delegation.status === 'active').map((r) => [r.tenant.id, r])), [all]);
   const rowProps = (r: ManagedCustomer) => ({ 'data-tenant': r.tenant.slug, 'data-tenant-id': r.tenant.id, 'data-access': r.delegation.status, 'data-through': throughOf(r)?.name ?? '' });
   const open = (r: ManagedCustomer) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`);
+  const active = !history && status !== 'requested';
+  const waiting = history || status !== 'active';
   return (
     <Stack data-testid="partner-delegations">
-      {paged && <ActiveCustomers columns={columns} links={links} linksLoading={loading} rowProps={rowProps} onRowClick={open} />}
-      {paged && (
+      {active && <ActiveCustomers columns={columns} filters={narrowing} rowProps={rowProps} onRowClick={open} />}
+      {!history && waiting && (
         <Title order={2} size="h4">
           {intl.formatMessage(m.waitingHeading)}
         </Title>
       )}
-      <DataTable
-        testId={paged ? 'waiting-customers' : 'customer-rows'}
-        records={paged ? rows.filter((r) => r.delegation.status !== 'active') : rows}
-        loading={loading}
-        rowKey={(r) => r.delegation.id}
-        rowProps={rowProps}
-        onRowClick={open}
-        defaultSort={{ key: 'customer', direction: 'asc' }}
-        empty={empty}
-        columns={columns}
-      />
+      {waiting && <DataTable testId={history ? 'customer-rows' : 'waiting-customers'} records={links} loading={loading} rowKey={(r) => r.delegation.id} rowProps={rowProps} onRowClick={open} defaultSort={{ key: 'customer', direction: 'asc' }} empty={empty} columns={columns} />}
     </Stack>
   );
 }
@@ -253,11 +252,10 @@ export function PartnerCustomersPage() {
   const isOwner = allows(partner, 'partner.delegations.manage');
   const history = useState(false);
   const filterState = useFilterState();
-  // unfiltered, the active customers come a server-sorted page at a time (ActiveCustomers); a filter narrows the whole list with its figures
-  const paged = !history[0] && !filterState.on;
-  const list = useManagedCustomers({ history: history[0], figures: !paged });
-  const roles = useDelegationRoles();
-  const { rows, filters } = useCustomerFilters(list.rows, roles.name, history, filterState);
+  const [search] = useDebouncedValue(filterState.q[0].trim(), 300);
+  // the active customers come a page at a time from the server (ActiveCustomers); the list of links here holds only the requests still waiting, or the ended links
+  const list = useManagedCustomers({ history: history[0], waiting: !history[0], figures: false });
+  const { rows, roleName, filters } = useCustomerFilters(list.rows, history, filterState);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
@@ -287,7 +285,7 @@ export function PartnerCustomersPage() {
       <Stack>
         <CustomerFilters {...filters} />
         <ErrorAlert error={list.error} />
-        <CustomerLists paged={paged} all={list.rows} rows={rows} loading={list.loading} columns={customerColumns(intl, roles.name, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null)} empty={intl.formatMessage(paged ? m.noneWaiting : filtered ? m.noMatch : history[0] ? m.nothingYet : m.noCustomer)} />
+        <CustomerLists history={history[0]} narrowing={{ q: search, role: filterState.role[0], reseller: filterState.reseller[0] }} status={filterState.status[0]} links={rows} loading={list.loading} columns={customerColumns(intl, roleName, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null)} empty={intl.formatMessage(filtered ? m.noMatch : history[0] ? m.nothingYet : m.noneWaiting)} />
       </Stack>
 
       <RequestLinkModal

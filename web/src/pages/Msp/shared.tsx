@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
-import { mspApi, type CustomerFiguresRow, type NewTicket, type Person, type Ticket, type TicketChange } from '../../api/msp.ts';
+import { mspApi, type CustomerFiguresOnly, type CustomerFiguresRow, type NewTicket, type Person, type Ticket, type TicketChange } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { useIntl, type IntlShape } from 'react-intl';
@@ -212,7 +212,7 @@ export function StatTile({ label, value, hint, icon, color = 'blue', testId }: {
 export { PERMISSION_AREAS, usePermissionWords } from '../../components/permissionWords.ts';
 
 /** A customer's figures (in USD when it has no invoices yet); a null figure is one the member's access does not show. */
-export type CustomerFigures = Omit<CustomerFiguresRow, 'tenant_id' | 'tenant_name' | 'currency'> & { currency: string };
+export type CustomerFigures = Omit<CustomerFiguresOnly, 'tenant_id' | 'tenant_name' | 'currency'> & { currency: string };
 
 export interface ManagedCustomer {
   tenant: CustomerTenant;
@@ -221,17 +221,18 @@ export interface ManagedCustomer {
 }
 
 /** A figures row as the pages show it. */
-export function figuresOf(c: CustomerFiguresRow): CustomerFigures {
+export function figuresOf(c: CustomerFiguresOnly): CustomerFigures {
   return { outstanding_cents: c.outstanding_cents, overdue_cents: c.overdue_cents, currency: c.currency ?? 'USD', open_tickets: c.open_tickets, sla_compliance_pct: c.sla_compliance_pct };
 }
 
 /**
  * The customers the partner manages with their figures: the list of links, and each active
  * customer's figures from the server (a page of 200 at a time), joined by customer; `figures: false`
- * leaves the figures out (a page that reads them a server-sorted page at a time).
+ * leaves the figures out (a page that reads them a server-sorted page at a time); `waiting`: only the
+ * requests still waiting (that page's active customers come with their link in the figures).
  */
-export function useManagedCustomers(opts: { history?: boolean; figures?: boolean } = {}) {
-  const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
+export function useManagedCustomers(opts: { history?: boolean; figures?: boolean; waiting?: boolean } = {}) {
+  const status = opts.history ? 'expired,revoked,rejected' : opts.waiting ? 'requested' : 'requested,active';
   // asked afresh each time a page opens: a customer may have ended the access meanwhile (a link revoked, a distributor's access turned off)
   const list = useApiQuery(mspKeys.customers(status), () => allCustomers(status), { staleTime: 0 });
   const figures = useApiQuery(mspKeys.customerFigures, () => allFigures().catch(() => null), { enabled: !opts.history && opts.figures !== false });
