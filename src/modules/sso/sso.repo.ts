@@ -106,8 +106,8 @@ export function findSsoSession(db: Executor, sessionId: string): Promise<SsoSess
 }
 
 /** The live sessions of one connection that came from one provider session (`upstreamHash`), else from one subject. */
-export async function ssoSessionsMatching(db: Executor, connectionId: string, m: { subjectHash: string | null; upstreamHash: string | null }, now: string): Promise<{ session_id: string; user_id: string }[]> {
-  let q = db.selectFrom('sso_sessions').select(['session_id', 'user_id']).where('connection_id', '=', connectionId).where('expires_at', '>', now);
+export async function ssoSessionsMatching(db: Executor, connectionId: string, m: { subjectHash: string | null; upstreamHash: string | null }, now: string): Promise<{ session_id: string; user_id: string; saml_logout_enc: string | null }[]> {
+  let q = db.selectFrom('sso_sessions').select(['session_id', 'user_id', 'saml_logout_enc']).where('connection_id', '=', connectionId).where('expires_at', '>', now);
   if (m.upstreamHash !== null) q = q.where('upstream_session_hash', '=', m.upstreamHash);
   if (m.subjectHash !== null) q = q.where('subject_hash', '=', m.subjectHash);
   if (m.upstreamHash === null && m.subjectHash === null) return [];

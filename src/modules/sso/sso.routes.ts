@@ -83,7 +83,7 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick
             metadata_check_available: typeof saml?.refreshMetadata === 'function' && !!c.saml_idp_metadata_url,
             sp_metadata_available: typeof saml?.metadataXml === 'function',
             slo_url: `${c.saml_sp_entity_id ?? ''}/slo`,
-            idp_slo: c.saml_idp_metadata_xml ? (await parseIdpMetadata(c.saml_idp_metadata_xml).catch(() => null))?.slo != null : false,
+            ...(await idpSlo(c.saml_idp_metadata_xml)),
             sp_certificates: spCertificates(c, sso.spRotation.nowIso()),
           }
         : null,
@@ -99,6 +99,12 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick
     created_at: c.created_at,
     updated_at: c.updated_at,
   };
+}
+
+/** Whether the provider's metadata names a SingleLogoutService, and by which binding our messages go there. */
+async function idpSlo(xml: string | null): Promise<{ idp_slo: boolean; idp_slo_binding: 'redirect' | 'post' | null }> {
+  const slo = xml ? (await parseIdpMetadata(xml).catch(() => null))?.slo : null;
+  return { idp_slo: !!slo, idp_slo_binding: slo?.binding ?? null };
 }
 
 /** Our certificates for a SAML connection, by fingerprint and validity (sso-sp-rotation.ts). */
