@@ -13,6 +13,7 @@
  */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { Locale } from '../../platform/i18n/locales.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import type { Static } from 'typebox';
 import type { Access } from '../authz/index.ts';
@@ -34,6 +35,8 @@ export const OPERATOR_SSO_PERMISSION = 'platform.partners.manage';
 
 export interface SsoRouteDeps {
   sso: SsoService;
+  /** the reader's language for a refusal's words: the person's, else the browser's (identity's readerLocale) */
+  readerLocale?: (userId: string | null, acceptLanguage: string | undefined) => Promise<Locale>;
   domains: DomainsService;
   access: Access;
   publicUrl: string;
@@ -157,7 +160,7 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
     async (req) => {
       const o = org(req.params as never);
       allow(req, o.id);
-      await d.sso.save(req.ctx(), o, req.body as ConnectionInput);
+      await d.sso.save(req.ctx(), o, req.body as ConnectionInput, await d.readerLocale?.(req.principal?.userId ?? null, req.headers['accept-language']));
       return view(o);
     },
   );
