@@ -154,7 +154,14 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
     notificationRoutes({ notifications: services.notifications, access }),
     auditStreamRoutes({ auditStream: services.auditStream, access }),
-    ssoRoutes({ sso, domains: services.domains, access, publicUrl: config.publicUrl, samlMetadataRefreshIntervalMs: config.samlMetadataRefreshIntervalMs }),
+    ssoRoutes({
+      sso,
+      domains: services.domains,
+      access,
+      publicUrl: config.publicUrl,
+      samlMetadataRefreshIntervalMs: config.samlMetadataRefreshIntervalMs,
+      readerLocale: (userId, acceptLanguage) => services.identity.readerLocale(userId, acceptLanguage),
+    }),
     domainRoutes({ domains: services.domains, access, ...nameLookups(services) }),
     overviewRoutes({
       access,

@@ -462,6 +462,7 @@ function startAndStopWithApp(
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
     sso.recheck.start();
     sso.metadataRefresh.start();
+    sso.spCertificateCleanup.start();
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
@@ -477,6 +478,7 @@ function startAndStopWithApp(
     await services.audit.stopSealer();
     await sso.recheck.stop();
     await sso.metadataRefresh.stop();
+    await sso.spCertificateCleanup.stop();
     services.authz.stop();
     await services.oauth.stop();
     services.tokenLifetimes.stop();

@@ -53,12 +53,20 @@ export interface IdpUser {
   /** the NameID (an e-mail address unless `nameIdFormat` says otherwise) */
   nameId: string;
   nameIdFormat?: string;
+  /** the NameID's NameQualifier and SPNameQualifier, when the provider qualifies it */
+  nameQualifier?: string;
+  spNameQualifier?: string;
   email?: string;
   name?: string;
   groups: string[];
   authnContextClassRef: string;
   /** extra attributes, name → values */
   attributes?: Record<string, string[]>;
+}
+
+/** ` NameQualifier="…" SPNameQualifier="…"` for those the user has */
+export function qualifierAttributes(q: { nameQualifier?: string; spNameQualifier?: string }): string {
+  return (q.nameQualifier ? ` NameQualifier="${esc(q.nameQualifier)}"` : '') + (q.spNameQualifier ? ` SPNameQualifier="${esc(q.spNameQualifier)}"` : '');
 }
 
 export type ResponseVariant =
@@ -151,7 +159,7 @@ function responseXml(o: { idpEntityId: string; spEntityId: string; acsUrl: strin
   const assertion =
     `<saml:Assertion xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="${newId()}" Version="2.0" IssueInstant="${issueInstant}">` +
     `<saml:Issuer>${issuer}</saml:Issuer>` +
-    `<saml:Subject><saml:NameID Format="${esc(u.nameIdFormat ?? EMAIL_FORMAT)}">${esc(u.nameId)}</saml:NameID>` +
+    `<saml:Subject><saml:NameID Format="${esc(u.nameIdFormat ?? EMAIL_FORMAT)}"${qualifierAttributes(u)}>${esc(u.nameId)}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${esc(o.acsUrl)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}"><saml:AudienceRestriction><saml:Audience>${esc(audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${issueInstant}" SessionIndex="${newId()}"><saml:AuthnContext><saml:AuthnContextClassRef>${esc(u.authnContextClassRef)}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +

@@ -10156,6 +10156,8 @@ export interface components {
                 idp_signing_fingerprints: string[];
                 /** @description the provider's metadata names a SingleLogoutService: signing out here signs the person out there too */
                 idp_slo: boolean;
+                /** @description how our sign-out messages reach the provider: redirect (HTTP-Redirect, preferred when offered), post (HTTP-POST: a page of ours posts them), null when it names no SingleLogoutService */
+                idp_slo_binding: "redirect" | "post" | null;
                 metadata_check_available: boolean;
                 /** @description our SingleLogoutService (HTTP-Redirect and HTTP-POST) for this connection */
                 slo_url: string;

@@ -27,6 +27,7 @@ import { createFlowStore } from './sso-flows.ts';
 import { SsoService, SSO_FLOW_TTL_MS } from './sso.service.ts';
 import { DomainRecheck } from './domain-recheck.ts';
 import { IdpMetadataRefresh } from './saml/idp-metadata-refresh.ts';
+import { SpPreviousCleanup } from './sso-sp-rotation.ts';
 
 export { SsoService, OIDC_CALLBACK_PATH, type SignedIn, type SignInPreview, type ConnectionInput } from './sso.service.ts';
 export { SsoBrowserFlow, registerSsoBrowserRoutes } from './sso-browser.routes.ts';
@@ -83,5 +84,6 @@ export function createSso(d: CreateSsoDeps) {
     intervalMs: d.samlMetadataRefreshIntervalMs,
     onError: (e) => d.onError(e, 'SAML metadata refresh'),
   });
-  return { service, recheck, metadataRefresh };
+  const spCertificateCleanup = new SpPreviousCleanup({ db: d.db, clock: d.clock, audit: d.audit, onError: (e) => d.onError(e, 'SAML certificate clean-up') });
+  return { service, recheck, metadataRefresh, spCertificateCleanup };
 }

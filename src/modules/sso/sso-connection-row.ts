@@ -7,7 +7,9 @@
  */
 import { encryptWithSecret } from '../../platform/crypto.ts';
 import { newSpCredentials } from './saml/sp-credentials.ts';
-import { fetchIdpMetadata, IdpMetadataError, parseIdpMetadata } from './saml/idp-metadata.ts';
+import { fetchIdpMetadata, IdpMetadataError, IdpMetadataUnreachable, parseIdpMetadata } from './saml/idp-metadata.ts';
+import { metadataFailureDetail } from './saml/metadata-failure.messages.ts';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import { newClientKey } from './oidc.adapter.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import type { ConnectionRow } from './sso.repo.ts';
@@ -33,8 +35,8 @@ export interface ConnectionInput {
   break_glass_user_id: string | null;
 }
 
-/** The row a save writes. */
-export async function connectionRow(d: { secretKey: string; publicUrl: string; allowPrivateTargets?: boolean; clock: Clock }, input: ConnectionInput, before: ConnectionRow | undefined, id: string, now: string) {
+/** The row a save writes; metadata it refuses is explained in `locale` (the reader's language). */
+export async function connectionRow(d: { secretKey: string; publicUrl: string; allowPrivateTargets?: boolean; clock: Clock }, input: ConnectionInput, before: ConnectionRow | undefined, id: string, now: string, locale: Locale = DEFAULT_LOCALE) {
   const o = input.kind === 'oidc' ? input.oidc! : null;
   let secretEnc = before?.oidc_client_secret_enc ?? null;
   let privateEnc = before?.oidc_private_jwk_enc ?? null;
@@ -56,14 +58,15 @@ export async function connectionRow(d: { secretKey: string; publicUrl: string; a
         metadataXml = (await fetchIdpMetadata(metadataUrl, { allowPrivate: d.allowPrivateTargets ?? false })).xml;
         fetched = true;
       } catch (e) {
-        if (e instanceof SsoProtocolError || e instanceof IdpMetadataError) throw bad(`The metadata could not be read at ${metadataUrl}: ${e instanceof IdpMetadataError ? e.reason : e.detail}`, '/body/saml/idp_metadata_url');
+        if (e instanceof IdpMetadataError || e instanceof IdpMetadataUnreachable) throw bad(metadataFailureDetail(e.failure, metadataUrl, locale), '/body/saml/idp_metadata_url');
+        if (e instanceof SsoProtocolError) throw bad(`The metadata could not be read at ${metadataUrl}: ${e.detail}`, '/body/saml/idp_metadata_url');
         throw e;
       }
     } else if (metadataXml) {
       try {
         await parseIdpMetadata(metadataXml);
       } catch (e) {
-        if (e instanceof IdpMetadataError) throw bad(e.reason, '/body/saml/idp_metadata_xml');
+        if (e instanceof IdpMetadataError) throw bad(metadataFailureDetail(e.failure, null, locale), '/body/saml/idp_metadata_xml');
         throw e;
       }
     }

@@ -26,7 +26,7 @@ import { oidcSettings } from './sso-connection-row.ts';
 import * as repo from './sso.repo.ts';
 import type { ConnectionRow } from './sso.repo.ts';
 import { SsoProtocolError, type SamlConnectionSettings, type UpstreamIdentity } from './sso.types.ts';
-import { SamlSingleLogout } from './sso-saml-logout.ts';
+import { SamlSingleLogout, type SessionMatch } from './sso-saml-logout.ts';
 
 /** Where the provider sends the browser back after signing the person out (RP-initiated logout's post_logout_redirect_uri). */
 export const SIGNED_OUT_PATH = '/sso/signed-out';
@@ -64,7 +64,8 @@ export function sessionLink(secretKey: string, now: string, c: ConnectionRow, id
   const up = identity.upstreamSession;
   // SAML: a LogoutRequest names the person by the NameID as sent (a transient one is not the stable subject)
   const nameId = c.kind === 'saml' ? (up?.nameId ?? identity.subject) : identity.subject;
-  const saml = c.kind === 'saml' && up ? encryptWithSecret(secretKey, JSON.stringify({ nameId, nameIdFormat: up.nameIdFormat ?? null, sessionIndex: up.id })) : null;
+  const subject = { nameId, nameIdFormat: up?.nameIdFormat ?? null, sessionIndex: up?.id ?? null, nameQualifier: up?.nameQualifier ?? null, spNameQualifier: up?.spNameQualifier ?? null };
+  const saml = c.kind === 'saml' && up ? encryptWithSecret(secretKey, JSON.stringify(subject)) : null;
   return (trx: Tx, sessionId: string, expiresAt: string) =>
     repo.insertSsoSession(trx, {
       session_id: sessionId,
@@ -235,12 +236,12 @@ export class SsoLogout {
   }
 
   /** End the live sessions of `c` matching the provider's session and/or subject; audited. Returns how many. */
-  endMatching(ctx: RequestContext, c: ConnectionRow, match: { subjectHash: string | null; upstreamHash: string | null }, channel: string): Promise<number> {
+  endMatching(ctx: RequestContext, c: ConnectionRow, match: SessionMatch, channel: string): Promise<number> {
     return asOrg(c, () => this.#endMatching(ctx, c, match, channel));
   }
 
-  async #endMatching(ctx: RequestContext, c: ConnectionRow, match: { subjectHash: string | null; upstreamHash: string | null }, channel: string): Promise<number> {
-    const rows = await repo.ssoSessionsMatching(this.#d.db.kysely, c.id, match, this.#d.clock.now().toISOString());
+  async #endMatching(ctx: RequestContext, c: ConnectionRow, match: SessionMatch, channel: string): Promise<number> {
+    const rows = (await repo.ssoSessionsMatching(this.#d.db.kysely, c.id, match, this.#d.clock.now().toISOString())).filter((r) => match.keep?.(r) ?? true);
     const sessions = rows.map((r) => ({ id: r.session_id, userId: r.user_id }));
     await this.#d.identity.endSessions(ctx, sessions, { reason: 'sso_logout', channel, connection_id: c.id });
     await mutate(this.#d.db, (trx) =>

@@ -83,6 +83,12 @@ export const m = defineMessages({
     defaultMessage: 'A request to sign someone out arrived that did not come, as we could verify, from your company’s sign-in service, or it had expired or was already used. Nobody was signed out.',
   },
   signInAgain: { id: 'sso_pages.sign_in_again', defaultMessage: 'Sign in again' },
+  formPostTitle: { id: 'sso_pages.logout_form_post.title', defaultMessage: 'Finishing your sign-out' },
+  formPostBody: {
+    id: 'sso_pages.logout_form_post.body',
+    defaultMessage: 'You are signed out here. Your browser now goes on to your company’s sign-in service to finish signing out there. If nothing happens, press the button.',
+  },
+  formPostButton: { id: 'sso_pages.logout_form_post.button', defaultMessage: 'Continue to your company’s sign-in' },
 
   testTitle: { id: 'sso_pages.test.title', defaultMessage: 'Test sign-in result' },
   testHeading: { id: 'sso_pages.test.heading', defaultMessage: 'Test sign-in: what your provider said' },

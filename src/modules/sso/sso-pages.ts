@@ -2,6 +2,7 @@
  * The plain pages of the browser flow: a refused sign-in explained in words (never a JSON blob), and
  * the owner's "Test sign-in" result. Self-contained HTML (no script), styled inline.
  */
+import { createHash } from 'node:crypto';
 import { htmlLangAttributes, intlFor, say, type IntlShape, type MessageDescriptor } from '../../platform/i18n/intl.ts';
 import { isLocale, DEFAULT_LOCALE, type Locale } from '../../platform/i18n/locales.ts';
 import { m } from './sso-pages.messages.ts';
@@ -31,7 +32,7 @@ export const REFUSAL_WORDS: Record<RefusalCode, Words> = {
   'sso.not_routed': { title: m.notRoutedTitle, body: m.notRoutedBody, status: 404 },
 };
 
-function page(locale: Locale, title: string, body: string): string {
+function page(locale: Locale, title: string, body: string, script = ''): string {
   const { lang, dir } = htmlLangAttributes(locale);
   const intl = intlFor(locale);
   return `<!doctype html>
@@ -46,7 +47,9 @@ function page(locale: Locale, title: string, body: string): string {
   h1 { font-size: 1.4rem; margin: 0 0 0.75rem; }
   p { line-height: 1.5; }
   a.button { display: inline-block; background: #1864ab; color: #fff; padding: 0.55rem 1rem; border-radius: 6px; text-decoration: none; font-weight: 600; }
-  a.button:focus { outline: 3px solid #74c0fc; outline-offset: 2px; }
+  a.button, button { font: inherit; border: 0; cursor: pointer; }
+  a.button:focus, button:focus { outline: 3px solid #74c0fc; outline-offset: 2px; }
+  button { background: #1864ab; color: #fff; padding: 0.55rem 1rem; border-radius: 6px; font-weight: 600; }
   .muted { color: #495057; font-size: 0.9rem; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.4rem 1rem; }
   dt { font-weight: 600; }
@@ -56,7 +59,7 @@ function page(locale: Locale, title: string, body: string): string {
   @media (max-width: 600px) { main { margin: 1rem; } }
 </style>
 </head>
-<body><main>${body}</main></body>
+<body><main>${body}</main>${script}</body>
 </html>`;
 }
 
@@ -95,6 +98,29 @@ export function signOutPage(kind: 'signed_out' | 'unconfirmed' | 'refused', requ
     status: kind === 'refused' ? 400 : 200,
     html: page(l, title, `<h1>${esc(title)}</h1>\n<p>${esc(say(intl, words[1]))}</p>\n<p><a class="button" href="/login">${esc(say(intl, m.signInAgain))}</a></p>${reference}`),
   };
+}
+
+/** The one script of these pages: it submits the form of formPostPage (allowed by its hash, nothing else runs). */
+const SUBMIT_SCRIPT = 'document.getElementById("saml-post").submit();';
+const SUBMIT_SCRIPT_HASH = `'sha256-${createHash('sha256').update(SUBMIT_SCRIPT).digest('base64')}'`;
+
+/**
+ * A SAML message of ours to the provider by the HTTP-POST binding (saml-bindings §3.5.4): a form that submits itself,
+ * with its button for a browser that runs no script. Its CSP lets only that script run and the form go only to the
+ * provider's address (and back here, where the provider's answer redirects).
+ */
+export function formPostPage(action: string, fields: Record<string, string>, locale: string | null = DEFAULT_LOCALE): { html: string; csp: string } {
+  const l = localeOf(locale);
+  const intl = intlFor(l);
+  const title = say(intl, m.formPostTitle);
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+    .join('');
+  const body = `<h1>${esc(title)}</h1>
+<p>${esc(say(intl, m.formPostBody))}</p>
+<form id="saml-post" method="post" action="${esc(action)}">${inputs}<button type="submit">${esc(say(intl, m.formPostButton))}</button></form>`;
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src ${SUBMIT_SCRIPT_HASH}; form-action ${new URL(action).origin} 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  return { html: page(l, title, body, `<script>${SUBMIT_SCRIPT}</script>`), csp };
 }
 
 function mfaWords(intl: IntlShape, p: SignInPreview): string {

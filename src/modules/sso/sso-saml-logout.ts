@@ -13,13 +13,13 @@
  *
  * A refused message ends nothing and is audited with its reason.
  */
-import { constantTimeEqual, decryptWithSecret, hmacSha256, randomToken } from '../../platform/crypto.ts';
+import { constantTimeEqual, decryptWithSecret, encryptWithSecret, hmacSha256, randomToken } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditLog } from '../audit/index.ts';
-import { readSamlLogoutMessage, samlLogoutRequestUrl, samlLogoutResponseUrl, SamlLogoutRefused, type SamlLogoutSubject, type SloMessage } from './saml/saml-logout.ts';
+import { readSamlLogoutMessage, sameNameId, samlLogoutRequest, samlLogoutResponse, SamlLogoutRefused, type SamlLogoutSubject, type SloMessage, type SloOutbound } from './saml/saml-logout.ts';
 import type { SamlReplayStore } from './saml/saml-replay.ts';
 import type { ConnectionRow, SsoSessionRow } from './sso.repo.ts';
 import type { SamlConnectionSettings } from './sso.types.ts';
@@ -32,14 +32,33 @@ export interface SamlSingleLogoutDeps {
   clock: Clock;
   audit: AuditLog;
   secretKey: string;
+  publicUrl: string;
   samlSettings: (c: ConnectionRow) => SamlConnectionSettings | null;
   findConnection: (id: string) => Promise<ConnectionRow | undefined>;
-  endMatching: (ctx: RequestContext, c: ConnectionRow, match: { subjectHash: string | null; upstreamHash: string | null }, channel: string) => Promise<number>;
+  endMatching: (ctx: RequestContext, c: ConnectionRow, match: SessionMatch, channel: string) => Promise<number>;
   upstreamHash: (connectionId: string, kind: 'subject' | 'session', value: string) => string;
 }
 
-/** What the SingleLogoutService answers: the browser's next address (null: our signed-out page) and what happened. */
-export type SloOutcome = { kind: 'response' } | { kind: 'request'; sessionsEnded: number; next: string | null };
+/** Which live sessions of a connection a logout names: by the keyed hashes, then (SAML) those whose kept NameID `keep` accepts. */
+export interface SessionMatch {
+  subjectHash: string | null;
+  upstreamHash: string | null;
+  keep?: (row: Pick<SsoSessionRow, 'saml_logout_enc'>) => boolean;
+}
+
+/** What the SingleLogoutService answers: where the browser goes next with our answer (null: our signed-out page) and what happened. */
+export type SloOutcome = { kind: 'response' } | { kind: 'request'; sessionsEnded: number; next: SloOutbound | null };
+
+/** Where the page that posts our LogoutRequest lives (HTTP-POST binding): GET, with the sealed sign-out as `m`. */
+export const sloSendPath = (connectionId: string) => `/sso/saml/${connectionId}/slo/send`;
+
+/** What the address of that page carries, sealed: whose sign-out, the request id, until when. */
+interface SealedSignOut {
+  c: string;
+  s: SamlLogoutSubject;
+  id: string;
+  until: number;
+}
 
 export class SamlSingleLogout {
   readonly #d: SamlSingleLogoutDeps;
@@ -66,12 +85,42 @@ export class SamlSingleLogout {
     return hmacSha256(this.#d.secretKey, `saml-slo\u0000${connectionId}\u0000${until}\u0000${nonce}`).slice(0, 32);
   }
 
-  /** For IdentityService.logout: read before the session ends, the provider's address with our LogoutRequest after (null: sign out here only). */
+  /**
+   * For IdentityService.logout: read before the session ends; after, where the browser goes with our LogoutRequest
+   * (null: sign out here only) — the provider's address (Redirect binding), or our page that posts it there (POST
+   * binding). That page's address carries the sign-out sealed with the master secret, for SAML_LOGOUT_ANSWER_MS:
+   * the request is signed when the page is shown, so the address stays short.
+   */
   handoff(c: ConnectionRow, row: SsoSessionRow): (() => Promise<string | null>) | null {
     const settings = this.#d.samlSettings(c);
     if (!settings || !row.saml_logout_enc) return null;
-    const subject = JSON.parse(decryptWithSecret(this.#d.secretKey, row.saml_logout_enc)) as SamlLogoutSubject;
-    return () => samlLogoutRequestUrl(settings, subject, this.requestId(c.id));
+    const subject = this.#subject(row.saml_logout_enc);
+    return async () => {
+      const id = this.requestId(c.id);
+      const out = await samlLogoutRequest(settings, subject, id);
+      if (!out) return null;
+      if (out.binding === 'redirect') return out.url;
+      const sealed: SealedSignOut = { c: c.id, s: subject, id, until: this.#d.clock.now().getTime() + SAML_LOGOUT_ANSWER_MS };
+      return `${this.#d.publicUrl}${sloSendPath(c.id)}?m=${encryptWithSecret(this.#d.secretKey, JSON.stringify(sealed))}`;
+    };
+  }
+
+  /** The form our page posts to the provider (POST binding) for a sealed sign-out; null when it is not this connection's, expired, or the provider now names no SingleLogoutService. */
+  async postedRequest(connectionId: string, sealed: string): Promise<SloOutbound | null> {
+    let s: SealedSignOut;
+    try {
+      s = JSON.parse(decryptWithSecret(this.#d.secretKey, sealed)) as SealedSignOut;
+    } catch {
+      return null;
+    }
+    if (s.c !== connectionId || !(s.until > this.#d.clock.now().getTime())) return null;
+    const c = await this.#d.findConnection(connectionId);
+    const settings = c && c.enabled === 1 ? this.#d.samlSettings(c) : null;
+    return settings ? samlLogoutRequest(settings, s.s, s.id) : null;
+  }
+
+  #subject(sealed: string): SamlLogoutSubject {
+    return JSON.parse(decryptWithSecret(this.#d.secretKey, sealed)) as SamlLogoutSubject;
   }
 
   /** A message at /sso/saml/:connection_id/slo: the provider's answer to our request, or its own LogoutRequest. */
@@ -82,13 +131,15 @@ export class SamlSingleLogout {
       if (!c || !settings) throw new SamlLogoutRefused('unknown or switched-off connection');
       const read = await readSamlLogoutMessage(settings, message, { replay, ourRequest: (id) => this.isOurRequest(c.id, id), now: () => this.#d.clock.now().getTime() });
       if (read.kind === 'response') return { kind: 'response' };
-      const match = {
+      const match: SessionMatch = {
         subjectHash: this.#d.upstreamHash(c.id, 'subject', read.nameId),
         upstreamHash: read.sessionIndex ? this.#d.upstreamHash(c.id, 'session', read.sessionIndex) : null,
+        // the same NameID value under another qualifier is another person (saml-core §2.2.2)
+        keep: (row) => row.saml_logout_enc === null || sameNameId(this.#subject(row.saml_logout_enc), read.qualifiers),
       };
       const sessionsEnded = await this.#d.endMatching(ctx, c, match, 'saml_front_channel');
       // saml-core §3.7.3.2: Success once its sessions here are ended; none to end is an unknown principal
-      const next = await samlLogoutResponseUrl(settings, read.id, sessionsEnded > 0, read.relayState);
+      const next = await samlLogoutResponse(settings, read.id, sessionsEnded > 0, read.relayState);
       return { kind: 'request', sessionsEnded, next };
     } catch (e) {
       if (!(e instanceof SamlLogoutRefused)) throw e;

@@ -8,6 +8,8 @@
  *             one is kept only to decrypt assertions still encrypted to it, for SP_CERTIFICATE_OVERLAP_DAYS,
  *             after which it is no longer used (connectionSettings) and no longer shown.
  *   remove    the old one is dropped before its overlap ends.
+ *   expire    once its overlap is over it is ignored at once (liveSpPrevious), and SpPreviousCleanup drops it on a
+ *             schedule (sso.sp_certificate_expired), so no key that can no longer be used stays stored.
  *
  * Each step is audited with the certificates' SHA-256 fingerprints. Private keys are sealed with the master
  * secret (encryptWithSecret), as the current one is.
@@ -16,7 +18,8 @@ import { X509Certificate } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { encryptWithSecret } from '../../platform/crypto.ts';
 import { mutate, type Db } from '../../platform/db/database.ts';
-import type { RequestContext } from '../../platform/http/request-context.ts';
+import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
+import { WakeableLoop } from '../../platform/wakeable-loop.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { newSpCredentials } from './saml/sp-credentials.ts';
 import { ssoErrors as E } from './sso.errors.ts';
@@ -116,6 +119,56 @@ export class SpCertificateRotation {
       await repo.updateConnection(trx, c.id, { ...patch, updated_at: this.#d.clock.now().toISOString() });
       await this.#d.audit.record(trx, ctx, { action, ...about, targetType: 'sso_connection', targetId: c.id, details });
     });
+  }
+}
+
+/** How often each instance looks for old certificates whose overlap is over. */
+export const SP_PREVIOUS_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+const CLEANUP_BATCH = 50;
+
+export interface SpPreviousCleanupDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * Drops, on a schedule, the old certificate (and its sealed private key) of connections whose overlap is over,
+ * audited with its fingerprint, without anyone acting. Every instance runs rounds; the conditional write
+ * (clearSpPrevious) lets exactly one of them drop and audit each.
+ */
+export class SpPreviousCleanup {
+  readonly #d: SpPreviousCleanupDeps;
+  readonly #loop: WakeableLoop;
+  constructor(d: SpPreviousCleanupDeps) {
+    this.#d = d;
+    this.#loop = new WakeableLoop(async () => (await this.runOnce()).removed, d.onError);
+  }
+
+  /** One round; returns how many old certificates this instance dropped. */
+  async runOnce(): Promise<{ removed: number }> {
+    const now = this.#d.clock.now().toISOString();
+    let removed = 0;
+    for (const c of await repo.listSpPreviousEnded(this.#d.db.kysely, now, CLEANUP_BATCH)) {
+      const until = c.saml_sp_previous_until!;
+      const about = c.org_type === 'tenant' ? { tenantId: c.org_id, partnerId: null } : { tenantId: null, partnerId: c.org_id };
+      await mutate(this.#d.db, async (trx) => {
+        if (!(await repo.clearSpPrevious(trx, c.id, until, now))) return;
+        removed++;
+        const details = { removed: certificateFacts(c.saml_sp_previous_certificate)?.fingerprint ?? null, decrypted_until: until };
+        await this.#d.audit.record(trx, systemContext('saml-sp-certificate-cleanup'), { action: 'sso.sp_certificate_expired', ...about, targetType: 'sso_connection', targetId: c.id, details });
+      });
+    }
+    return { removed };
+  }
+
+  start(intervalMs = SP_PREVIOUS_CLEANUP_INTERVAL_MS): void {
+    this.#loop.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
 

@@ -49,6 +49,22 @@ export function listMetadataDue(db: Executor, beforeIso: string, limit: number):
     .execute();
 }
 
+/** SAML connections whose previous certificate of ours is past its overlap but still stored (sso-sp-rotation.ts). */
+export function listSpPreviousEnded(db: Executor, nowIso: string, limit: number): Promise<ConnectionRow[]> {
+  return db.selectFrom('sso_connections').selectAll().where('saml_sp_previous_until', 'is not', null).where('saml_sp_previous_until', '<=', nowIso).orderBy('saml_sp_previous_until').limit(limit).execute();
+}
+
+/** Drop the previous certificate whose overlap ended at `until`: true for the one writer that finds it still there. */
+export async function clearSpPrevious(db: Executor, id: string, until: string, nowIso: string): Promise<boolean> {
+  const r = await db
+    .updateTable('sso_connections')
+    .set({ saml_sp_previous_private_key_enc: null, saml_sp_previous_certificate: null, saml_sp_previous_until: null, updated_at: nowIso })
+    .where('id', '=', id)
+    .where('saml_sp_previous_until', '=', until)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** Take the re-read of one connection: true for the one instance whose write finds the try time still at `seen`. */
 export async function claimMetadataRefresh(db: Executor, id: string, seen: string | null, nowIso: string): Promise<boolean> {
   const r = await db
@@ -106,8 +122,8 @@ export function findSsoSession(db: Executor, sessionId: string): Promise<SsoSess
 }
 
 /** The live sessions of one connection that came from one provider session (`upstreamHash`), else from one subject. */
-export async function ssoSessionsMatching(db: Executor, connectionId: string, m: { subjectHash: string | null; upstreamHash: string | null }, now: string): Promise<{ session_id: string; user_id: string }[]> {
-  let q = db.selectFrom('sso_sessions').select(['session_id', 'user_id']).where('connection_id', '=', connectionId).where('expires_at', '>', now);
+export async function ssoSessionsMatching(db: Executor, connectionId: string, m: { subjectHash: string | null; upstreamHash: string | null }, now: string): Promise<{ session_id: string; user_id: string; saml_logout_enc: string | null }[]> {
+  let q = db.selectFrom('sso_sessions').select(['session_id', 'user_id', 'saml_logout_enc']).where('connection_id', '=', connectionId).where('expires_at', '>', now);
   if (m.upstreamHash !== null) q = q.where('upstream_session_hash', '=', m.upstreamHash);
   if (m.subjectHash !== null) q = q.where('subject_hash', '=', m.subjectHash);
   if (m.upstreamHash === null && m.subjectHash === null) return [];

@@ -13,6 +13,7 @@
  */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { Locale } from '../../platform/i18n/locales.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import type { Static } from 'typebox';
 import type { Access } from '../authz/index.ts';
@@ -35,6 +36,8 @@ export const OPERATOR_SSO_PERMISSION = 'platform.partners.manage';
 
 export interface SsoRouteDeps {
   sso: SsoService;
+  /** the reader's language for a refusal's words: the person's, else the browser's (identity's readerLocale) */
+  readerLocale?: (userId: string | null, acceptLanguage: string | undefined) => Promise<Locale>;
   domains: DomainsService;
   access: Access;
   publicUrl: string;
@@ -84,7 +87,7 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick
             metadata_check_available: typeof saml?.refreshMetadata === 'function' && !!c.saml_idp_metadata_url,
             sp_metadata_available: typeof saml?.metadataXml === 'function',
             slo_url: `${c.saml_sp_entity_id ?? ''}/slo`,
-            idp_slo: c.saml_idp_metadata_xml ? (await parseIdpMetadata(c.saml_idp_metadata_xml).catch(() => null))?.slo != null : false,
+            ...(await idpSlo(c.saml_idp_metadata_xml)),
             sp_certificates: spCertificates(c, sso.spRotation.nowIso()),
           }
         : null,
@@ -100,6 +103,12 @@ export async function toConnectionDto(sso: SsoService, c: ConnectionRow, d: Pick
     created_at: c.created_at,
     updated_at: c.updated_at,
   };
+}
+
+/** Whether the provider's metadata names a SingleLogoutService, and by which binding our messages go there. */
+async function idpSlo(xml: string | null): Promise<{ idp_slo: boolean; idp_slo_binding: 'redirect' | 'post' | null }> {
+  const slo = xml ? (await parseIdpMetadata(xml).catch(() => null))?.slo : null;
+  return { idp_slo: !!slo, idp_slo_binding: slo?.binding ?? null };
 }
 
 /** Our certificates for a SAML connection, by fingerprint and validity (sso-sp-rotation.ts). */
@@ -152,7 +161,7 @@ function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant
     async (req) => {
       const o = org(req.params as never);
       allow(req, o.id);
-      await d.sso.save(req.ctx(), o, req.body as ConnectionInput);
+      await d.sso.save(req.ctx(), o, req.body as ConnectionInput, await d.readerLocale?.(req.principal?.userId ?? null, req.headers['accept-language']));
       return view(o);
     },
   );

@@ -100,6 +100,9 @@ export const ConnectionDto = Type.Object(
         sp_metadata_available: Type.Boolean(),
         slo_url: Type.String({ description: 'our SingleLogoutService (HTTP-Redirect and HTTP-POST) for this connection' }),
         idp_slo: Type.Boolean({ description: "the provider's metadata names a SingleLogoutService: signing out here signs the person out there too" }),
+        idp_slo_binding: Type.Union([Type.Literal('redirect'), Type.Literal('post'), Type.Null()], {
+          description: 'how our sign-out messages reach the provider: redirect (HTTP-Redirect, preferred when offered), post (HTTP-POST: a page of ours posts them), null when it names no SingleLogoutService',
+        }),
         sp_certificates: Type.Object(
           {
             current: Nullable(SpCertificate),

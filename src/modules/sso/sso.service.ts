@@ -10,6 +10,7 @@
  * follow the group mapping, and opens the session — the provider's MFA counting for the MFA policies only when the
  * organization trusts it. Audited: sso.sign_in, sso.person_created, the membership's own role-change events.
  */
+import type { Locale } from '../../platform/i18n/locales.ts';
 import type { JWK } from 'jose';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
@@ -191,13 +192,13 @@ export class SsoService {
   }
 
   /** Create or replace the organization's connection; the secret is kept when not given again. */
-  async save(ctx: RequestContext, org: Org, input: ConnectionInput): Promise<ConnectionRow> {
+  async save(ctx: RequestContext, org: Org, input: ConnectionInput, locale?: Locale): Promise<ConnectionRow> {
     const before = await this.get(org);
     await this.#check(org, input, before);
     const now = this.#now();
     const id = before?.id ?? newId('sso');
     const o = input.kind === 'oidc' ? input.oidc! : null;
-    const row = await connectionRow(this.#d, input, before, id, now);
+    const row = await connectionRow(this.#d, input, before, id, now, locale);
     const mappings = input.role_mappings.map((m) => ({ group: m.group.trim(), role: m.role }));
     await mutate(this.#d.db, async (trx) => {
       if (before) await repo.updateConnection(trx, id, row);

@@ -22,7 +22,7 @@ export interface UpstreamIdentity {
    * The provider's session the person signed in with, when it names one (OIDC `sid`; SAML SessionIndex, with
    * the NameID's format): a logout from the provider ends the portal sessions that came from it.
    */
-  upstreamSession?: { id: string | null; nameId?: string; nameIdFormat?: string };
+  upstreamSession?: { id: string | null; nameId?: string; nameIdFormat?: string; nameQualifier?: string; spNameQualifier?: string };
 }
 
 /** Why a provider's answer was refused; each code has a plain-words explanation on the sign-in error page. */

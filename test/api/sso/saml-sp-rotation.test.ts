@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 import { samlConnectedPartner } from '../../helpers/saml-connection.ts';
+import type { Clock } from '../../../src/platform/clock.ts';
+import { SpPreviousCleanup } from '../../../src/modules/sso/sso-sp-rotation.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type SamlIdp } from '../../helpers/saml-idp.ts';
 
 let t: TestApp;
@@ -122,5 +124,30 @@ describe('rotating our SAML certificate', () => {
     const partner = await t.world.partner();
     const owner = await partner.owner.login();
     expect((await owner.post(`/api/v1/partners/${partner.id}/sso/saml-certificate/prepare`)).status).toBe(404);
+  });
+  it('an old certificate past its overlap is dropped on a schedule, audited, without anyone acting', async () => {
+    const c = await connectedPartner();
+    expect((await c.step('prepare')).status).toBe(200);
+    const old = (await c.owner.get(`/api/v1/partners/${c.partner.id}/sso`)).body.connection.saml.sp_certificates.current.fingerprint;
+    expect((await c.step('switch')).status).toBe(200);
+    const stored = () => t.testDb.db.kysely.selectFrom('sso_connections').select(['saml_sp_previous_certificate', 'saml_sp_previous_private_key_enc', 'saml_sp_previous_until']).where('id', '=', c.connectionId).executeTakeFirstOrThrow();
+    const until = Date.parse((await stored()).saml_sp_previous_until!);
+    const at = (ms: number): Clock => ({ now: () => new Date(ms), nowMs: () => ms });
+    const failures: unknown[] = [];
+    const cleanup = (ms: number) => new SpPreviousCleanup({ db: t.services.db, clock: at(ms), audit: t.services.audit, onError: (e) => failures.push(e) });
+
+    // within the overlap: kept (another connection's expiry may be dropped by the same round, so only this one is looked at)
+    await cleanup(until - 60_000).runOnce();
+    expect((await stored()).saml_sp_previous_certificate).not.toBeNull();
+
+    // once the overlap is over: dropped, key and all, by one of two instances, and audited once with its fingerprint
+    await Promise.all([cleanup(until + 60_000).runOnce(), cleanup(until + 60_000).runOnce()]);
+    expect(await stored()).toEqual({ saml_sp_previous_certificate: null, saml_sp_previous_private_key_enc: null, saml_sp_previous_until: null });
+    const audit = await t.testDb.db.kysely.selectFrom('audit_events').select(['details']).where('target_id', '=', c.connectionId).where('action', '=', 'sso.sp_certificate_expired').execute();
+    expect(audit).toHaveLength(1);
+    expect(typeof audit[0].details === 'string' ? JSON.parse(audit[0].details) : audit[0].details).toMatchObject({ removed: old });
+    expect((await c.owner.get(`/api/v1/partners/${c.partner.id}/sso`)).body.connection.saml.sp_certificates.previous).toBeNull();
+    expect((await c.step('remove-old')).status).toBe(400); // nothing left to remove
+    expect(failures).toEqual([]);
   });
 });

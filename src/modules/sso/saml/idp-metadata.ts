@@ -14,6 +14,10 @@ import { SsoProtocolError } from '../sso.types.ts';
 import { fetchFailureCode, type MetadataFailure, type MetadataFailureCode, type MetadataFailureParams } from './metadata-failure.ts';
 
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+const POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+
+/** How our single logout messages travel to the provider: a redirect (query) or an auto-submitted form (saml-bindings §3.4, §3.5). */
+export type SloBinding = 'redirect' | 'post';
 
 export interface IdpMetadata {
   entityId: string;
@@ -24,10 +28,11 @@ export interface IdpMetadata {
   /** the provider asks for signed AuthnRequests (`WantAuthnRequestsSigned`) */
   wantsSignedRequests: boolean;
   /**
-   * Its HTTP-Redirect SingleLogoutService (saml-metadata §2.2.2): where our LogoutRequest goes (`Location`) and
-   * our LogoutResponse (`ResponseLocation`, else `Location`); null when it names none — sign-out then stays here.
+   * Its SingleLogoutService (saml-metadata §2.2.2): where our LogoutRequest goes (`Location`) and our
+   * LogoutResponse (`ResponseLocation`, else `Location`), by the HTTP-Redirect binding when it offers it, else
+   * by HTTP-POST; null when it names neither — sign-out then stays here.
    */
-  slo: { url: string; responseUrl: string } | null;
+  slo: { url: string; responseUrl: string; binding: SloBinding } | null;
 }
 
 /** Why metadata cannot be used: in words the organization's administrator can act on (`reason`, English), and as a code to keep. */
@@ -81,10 +86,19 @@ export async function parseIdpMetadata(xml: string): Promise<IdpMetadata> {
     .filter((b64) => b64.length > 0)
     .map(toPem);
   if (signingCerts.length === 0) throw new IdpMetadataError('The identity provider publishes no signing certificate.', 'no_signing_certificate');
-  const sloEl = xpath.selectElements(descriptor, `./*[local-name()='SingleLogoutService' and ${MD}]`).find((e) => e.getAttribute('Binding') === REDIRECT_BINDING);
-  const sloUrl = sloEl?.getAttribute('Location') ?? '';
-  const slo = /^https?:\/\//i.test(sloUrl) ? { url: sloUrl, responseUrl: /^https?:\/\//i.test(sloEl?.getAttribute('ResponseLocation') ?? '') ? sloEl!.getAttribute('ResponseLocation')! : sloUrl } : null;
-  return { entityId, ssoUrl, signingCerts, wantsSignedRequests: descriptor.getAttribute('WantAuthnRequestsSigned') === 'true', slo };
+  return { entityId, ssoUrl, signingCerts, wantsSignedRequests: descriptor.getAttribute('WantAuthnRequestsSigned') === 'true', slo: singleLogoutService(descriptor) };
+}
+
+/** The provider's SingleLogoutService with an http(s) address: HTTP-Redirect preferred (no page of ours in between), else HTTP-POST. */
+function singleLogoutService(descriptor: Parameters<typeof xpath.selectElements>[0]): IdpMetadata['slo'] {
+  const services = xpath.selectElements(descriptor, `./*[local-name()='SingleLogoutService' and ${MD}]`);
+  const web = (v: string | null) => (v && /^https?:\/\//i.test(v) ? v : null);
+  for (const [uri, binding] of [[REDIRECT_BINDING, 'redirect'], [POST_BINDING, 'post']] as const) {
+    const el = services.find((e) => e.getAttribute('Binding') === uri && web(e.getAttribute('Location')));
+    const url = web(el?.getAttribute('Location') ?? null);
+    if (el && url) return { url, responseUrl: web(el.getAttribute('ResponseLocation')) ?? url, binding };
+  }
+  return null;
 }
 
 function toPem(b64: string): string {

@@ -297,9 +297,11 @@ function identityOf(profile: Profile, assertion: XmlNode, settings: SamlConnecti
     .map(text)
     .filter(Boolean);
   const authnMethods = [...new Set([...classRefs, ...attributeValues(profile, COMMON_ATTRIBUTES.authnMethods)])];
-  // single logout (saml-profiles §4.4): a LogoutRequest names the NameID as sent and the SessionIndex of this sign-in
+  // single logout (saml-profiles §4.4): a LogoutRequest names the NameID as sent — with its qualifiers, which a
+  // LogoutRequest from the provider must then match too — and the SessionIndex of this sign-in
   const sessionIndex = children(assertion, 'AuthnStatement').map((st) => st.$?.SessionIndex).find((v): v is string => typeof v === 'string' && v.length > 0) ?? null;
-  const upstreamSession = nameId ? { id: sessionIndex, nameId, nameIdFormat: format } : undefined;
+  const qualifiers = { ...(profile.nameQualifier ? { nameQualifier: profile.nameQualifier } : {}), ...(profile.spNameQualifier ? { spNameQualifier: profile.spNameQualifier } : {}) };
+  const upstreamSession = nameId ? { id: sessionIndex, nameId, nameIdFormat: format, ...qualifiers } : undefined;
   return { subject, email, ...(name ? { name } : {}), groups, authnMethods, ...(upstreamSession ? { upstreamSession } : {}) };
 }
 

@@ -1,7 +1,9 @@
 /**
  * SAML 2.0 Single Logout for one connection (saml-profiles-2.0-os §4.4), HTTP-Redirect and HTTP-POST bindings,
- * built on @node-saml/node-saml: it writes and signs our LogoutRequest and LogoutResponse (Redirect binding, the
- * query signature of saml-bindings §3.4.4.1) and verifies the identity provider's signatures (the query signature,
+ * built on @node-saml/node-saml: it writes and signs our LogoutRequest and LogoutResponse — by the Redirect binding
+ * (the query signature of saml-bindings §3.4.4.1) when the provider's metadata offers it, else by the POST binding
+ * (an enveloped XML signature, saml-bindings §3.5.4, made by node-saml's own signer over xml-crypto; node-saml has
+ * no POST builder for logout messages, only their XML) — and verifies the identity provider's signatures (the query signature,
  * or the enveloped XML signature of the POST binding). What node-saml leaves to its caller is done here:
  *
  *  - a signature is required (node-saml accepts a Redirect-binding message that carries none);
@@ -17,7 +19,9 @@
 import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
+import { signSamlPost } from '@node-saml/node-saml/lib/saml-post-signing.js';
 import type { SamlConnectionSettings } from '../sso.types.ts';
+import type { IdpMetadata } from './idp-metadata.ts';
 import { idpOf, samlConfig } from './saml-adapter.ts';
 import type { SamlReplayStore } from './saml-replay.ts';
 
@@ -42,35 +46,72 @@ export interface SamlLogoutSubject {
   nameId: string;
   nameIdFormat: string | null;
   sessionIndex: string | null;
+  /** the NameID's qualifiers as the assertion carried them (saml-core §2.2.2); absent in sessions opened before they were kept */
+  nameQualifier?: string | null;
+  spNameQualifier?: string | null;
 }
+
+/** A NameID's identifying attributes besides its value (saml-core §2.2.2, §8.3): null when the message leaves one out. */
+export interface NameIdQualifiers {
+  format: string | null;
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
+}
+
+/** A message of ours on its way to the provider: where to send the browser (Redirect binding), or the form it posts there (POST binding). */
+export type SloOutbound = { binding: 'redirect'; url: string } | { binding: 'post'; url: string; form: Record<string, string> };
 
 /** A message as it reached our SingleLogoutService: the query (Redirect binding, with the raw query the signature covers) or the form (POST). */
 export type SloMessage = { binding: 'redirect'; query: Record<string, string>; rawQuery: string } | { binding: 'post'; form: Record<string, string> };
 
 export type SloRead =
   | { kind: 'response'; inResponseTo: string; relayState: string | undefined }
-  | { kind: 'request'; id: string; nameId: string; sessionIndex: string | null; relayState: string | undefined };
+  | { kind: 'request'; id: string; nameId: string; qualifiers: NameIdQualifiers; sessionIndex: string | null; relayState: string | undefined };
 
 const noCache: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async (key) => key };
 
+const PROTOCOL = "namespace-uri(.)='urn:oasis:names:tc:SAML:2.0:protocol'";
+/** What signSamlPost signs (the root) — its signature goes right after the Issuer, as the schema orders it. */
+const ROOT_XPATH = { LogoutRequest: `/*[local-name(.)='LogoutRequest' and ${PROTOCOL}]`, LogoutResponse: `/*[local-name(.)='LogoutResponse' and ${PROTOCOL}]` };
+
+/** `xml` by the provider's binding: a signed query (node-saml's `toUrl`), or the XML signed in place and posted. */
+async function outbound(saml: SAML, idp: IdpMetadata, kind: 'LogoutRequest' | 'LogoutResponse', xml: () => Promise<string>, toUrl: () => Promise<string>, relayState: string | undefined): Promise<SloOutbound> {
+  const slo = idp.slo!;
+  if (slo.binding === 'redirect') return { binding: 'redirect', url: await toUrl() };
+  const { privateKey } = saml.options;
+  // every SAML connection has our key pair (sso-connection-row.ts): an unsigned logout message is never sent
+  if (!privateKey) throw new Error('no signing key for a logout message');
+  const signed = signSamlPost(await xml(), ROOT_XPATH[kind], { ...saml.options, privateKey });
+  const field = kind === 'LogoutRequest' ? 'SAMLRequest' : 'SAMLResponse';
+  return { binding: 'post', url: kind === 'LogoutRequest' ? slo.url : slo.responseUrl, form: { [field]: Buffer.from(signed, 'utf8').toString('base64'), ...(relayState ? { RelayState: relayState } : {}) } };
+}
+
 /**
- * Where to send the browser so the identity provider ends its session too: its SingleLogoutService with our
- * signed LogoutRequest (NameID and SessionIndex of this sign-in) — or null when its metadata names no such service.
+ * How the browser takes our signed LogoutRequest to the identity provider so it ends its session too — its
+ * NameID (with the format and qualifiers the assertion gave, saml-core §3.7.1) and the SessionIndex of this
+ * sign-in — or null when its metadata names no SingleLogoutService.
  */
-export async function samlLogoutRequestUrl(settings: SamlConnectionSettings, subject: SamlLogoutSubject, requestId: string): Promise<string | null> {
+export async function samlLogoutRequest(settings: SamlConnectionSettings, subject: SamlLogoutSubject, requestId: string): Promise<SloOutbound | null> {
   const idp = await idpOf(settings);
   if (!idp.slo) return null;
   const saml = new SAML(samlConfig(settings, idp, { logoutUrl: idp.slo.url, generateUniqueId: () => requestId, validateInResponseTo: ValidateInResponseTo.never, cacheProvider: noCache }));
-  const user = { nameID: subject.nameId, nameIDFormat: subject.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}) };
-  return saml.getLogoutUrlAsync(user as unknown as Profile, '', {});
+  const user = {
+    nameID: subject.nameId,
+    nameIDFormat: subject.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+    ...(subject.nameQualifier ? { nameQualifier: subject.nameQualifier } : {}),
+    ...(subject.spNameQualifier ? { spNameQualifier: subject.spNameQualifier } : {}),
+    ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}),
+  } as unknown as Profile;
+  return outbound(saml, idp, 'LogoutRequest', () => saml._generateLogoutRequest(user), () => saml.getLogoutUrlAsync(user, '', {}), undefined);
 }
 
 /** Our signed LogoutResponse to the identity provider's LogoutRequest `requestId` (Success, or Requester/UnknownPrincipal); null when it names nowhere to send it. */
-export async function samlLogoutResponseUrl(settings: SamlConnectionSettings, requestId: string, success: boolean, relayState: string | undefined): Promise<string | null> {
+export async function samlLogoutResponse(settings: SamlConnectionSettings, requestId: string, success: boolean, relayState: string | undefined): Promise<SloOutbound | null> {
   const idp = await idpOf(settings);
   if (!idp.slo) return null;
   const saml = new SAML(samlConfig(settings, idp, { logoutUrl: idp.slo.responseUrl, validateInResponseTo: ValidateInResponseTo.never, cacheProvider: noCache }));
-  return saml.getLogoutResponseUrlAsync({ ID: requestId } as unknown as Profile, relayState ?? '', {}, success);
+  const request = { ID: requestId } as unknown as Profile;
+  return outbound(saml, idp, 'LogoutResponse', async () => saml._generateLogoutResponse(request, success), () => saml.getLogoutResponseUrlAsync(request, relayState ?? '', {}, success), relayState);
 }
 
 export interface ReadSloDeps {
@@ -154,5 +195,26 @@ async function request(root: XmlElement, profile: Profile | null, settings: Saml
   if (Number.isFinite(notOnOrAfter) && notOnOrAfter + skew <= now) throw new SamlLogoutRefused('expired');
   if (!(await deps.replay.firstUse(`logout-request|${idpEntityId}|${id}`, issued + LOGOUT_MESSAGE_MAX_AGE_MS + 2 * skew, now))) throw new SamlLogoutRefused('already used (replay)');
   const sessionIndex = typeof profile?.sessionIndex === 'string' && profile.sessionIndex !== '' ? profile.sessionIndex : null;
-  return { kind: 'request', id, nameId, sessionIndex, relayState };
+  return { kind: 'request', id, nameId, qualifiers: qualifiersOf(root), sessionIndex, relayState };
+}
+
+/** The NameID's Format, NameQualifier and SPNameQualifier, as the (verified) LogoutRequest carries them; null each when absent or encrypted. */
+function qualifiersOf(root: XmlElement): NameIdQualifiers {
+  const el = xpath.selectElements(root, "./*[local-name()='NameID' and namespace-uri()='urn:oasis:names:tc:SAML:2.0:assertion']")[0];
+  const attr = (name: string) => (el?.getAttribute(name) ? el.getAttribute(name) : null);
+  return { format: attr('Format'), nameQualifier: attr('NameQualifier'), spNameQualifier: attr('SPNameQualifier') };
+}
+
+const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+
+/**
+ * Whether the NameID a LogoutRequest names is the one a session kept from its assertion, beyond the value (which
+ * the keyed hash already matched): NameQualifier, SPNameQualifier and Format each compared only when both sides
+ * carry it (saml-core §8.3: an omitted qualifier is left to the parties; the unspecified format says nothing).
+ */
+export function sameNameId(kept: SamlLogoutSubject, named: NameIdQualifiers): boolean {
+  const differs = (a: string | null | undefined, b: string | null) => !!a && !!b && a !== b;
+  if (differs(kept.nameQualifier, named.nameQualifier) || differs(kept.spNameQualifier, named.spNameQualifier)) return false;
+  const format = (f: string | null | undefined) => (f && f !== UNSPECIFIED ? f : null);
+  return !differs(format(kept.nameIdFormat), format(named.format));
 }

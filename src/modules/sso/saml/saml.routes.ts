@@ -12,7 +12,11 @@
  *                                            sso-saml-logout.ts): the provider's LogoutResponse to our sign-out
  *                                            lands on the signed-out page; its LogoutRequest ends the matching
  *                                            sessions and is answered with our signed LogoutResponse; a refused
- *                                            message gets a page in words (400) and ends nothing
+ *                                            message gets a page in words (400) and ends nothing. Our answer
+ *                                            goes by the provider's binding: a redirect, or a form posted to it
+ *   GET  /sso/saml/:connection_id/slo/send   the page that posts our LogoutRequest to a provider whose
+ *                                            SingleLogoutService takes only HTTP-POST (`m`: the sign-out sealed
+ *                                            by SamlSingleLogout.handoff; expired or foreign: signed out here only)
  *   GET  /sso/saml/:connection_id/metadata   our service provider metadata for the customer's IT (also at the
  *                                            entity id itself, GET /sso/saml/:connection_id): public, as
  *                                            metadata is meant to be fetched by the identity provider
@@ -29,8 +33,9 @@ import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings } from '.
 import { finishSamlSignIn, finishSamlUnsolicited, isUnsolicitedResponse, MAX_SAML_RESPONSE_BASE64, spMetadataXml, startSamlSignIn } from './saml-adapter.ts';
 import type { IdpMetadataRefresh } from './idp-metadata-refresh.ts';
 import type { SamlReplayStore } from './saml-replay.ts';
-import { SamlLogoutRefused, type SloMessage } from './saml-logout.ts';
-import { PAGE_CSP, signOutPage } from '../sso-pages.ts';
+import { SamlLogoutRefused, type SloMessage, type SloOutbound } from './saml-logout.ts';
+import { formPostPage, PAGE_CSP, signOutPage } from '../sso-pages.ts';
+import { sloSendPath } from '../sso-saml-logout.ts';
 import { SIGNED_OUT_PATH } from '../sso-logout.ts';
 
 /** The key under which the flow keeps the AuthnRequest id (SsoFlow.protocol). */
@@ -98,7 +103,7 @@ export async function registerSamlRoutes(app: FastifyInstance, d: SamlRoutesDeps
       try {
         const outcome = await d.sso.logout.saml.receive(req.ctx(), connectionId, message, d.replay);
         if (outcome.kind === 'response') return reply.redirect(SIGNED_OUT_PATH, 302);
-        return outcome.next ? reply.redirect(outcome.next, 302) : show('signed_out');
+        return outcome.next ? send(req, reply, outcome.next) : show('signed_out');
       } catch (e) {
         if (!(e instanceof SamlLogoutRefused)) throw e;
         // our own sign-out is already done here whatever the provider's answer says
@@ -107,6 +112,22 @@ export async function registerSamlRoutes(app: FastifyInstance, d: SamlRoutesDeps
     };
     scope.get('/sso/saml/:connection_id/slo', hide, slo);
     scope.post('/sso/saml/:connection_id/slo', hide, slo);
+
+    /** Our message to the provider by its binding: a redirect, or the page whose form posts it. */
+    const send = async (req: FastifyRequest, reply: FastifyReply, out: SloOutbound) => {
+      if (out.binding === 'redirect') return reply.redirect(out.url, 302);
+      const p = formPostPage(out.url, out.form, await d.flow.locale(req));
+      return reply.header('cache-control', 'no-store').header('content-type', 'text/html; charset=utf-8').header('content-security-policy', p.csp).header('referrer-policy', 'no-referrer').send(p.html);
+    };
+    scope.get(sloSendPath(':connection_id'), hide, async (req, reply) => {
+      const connectionId = (req.params as { connection_id: string }).connection_id;
+      const sealed = (req.query as { m?: unknown }).m;
+      const out = typeof sealed === 'string' && sealed.length <= 8192 ? await d.sso.logout.saml.postedRequest(connectionId, sealed) : null;
+      if (out) return send(req, reply, out);
+      // the session here ended before the browser came: without a request to post, it is signed out here only
+      const p = signOutPage('unconfirmed', String(req.id), await d.flow.locale(req));
+      return reply.code(p.status).header('cache-control', 'no-store').header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(p.html);
+    });
 
     const metadata = async (req: FastifyRequest, reply: FastifyReply) => {
       const connectionId = (req.params as { connection_id: string }).connection_id;

@@ -24,6 +24,11 @@ const m = defineMessages({
     id: 'single_sign_on.saml.slo.not_passed_on',
     defaultMessage: 'Signing out here is not passed on to your provider: its metadata names no single logout address. Someone who signs out here stays signed in at your provider.',
   },
+  binding: {
+    id: 'single_sign_on.saml.slo.binding',
+    defaultMessage:
+      '{binding, select, post {Our sign-out messages reach your provider by form post: the browser passes through a short page of ours that sends them.} other {Our sign-out messages reach your provider by redirect.}}',
+  },
   sloUrl: { id: 'single_sign_on.saml.slo.url', defaultMessage: 'Our single logout address (also in our metadata), for your provider' },
   sloUrlCopy: { id: 'single_sign_on.saml.slo.url_copy', defaultMessage: 'our single logout address' },
   certTitle: { id: 'single_sign_on.saml.cert.title', defaultMessage: 'Our certificate' },
@@ -76,6 +81,11 @@ export function SamlSignOutAndCertificates({ c, org }: { c: SsoConnection; org: 
           <FormattedMessage {...m.signOutTitle} />
         </Text>
         <Text size="sm">{intl.formatMessage(saml.idp_slo ? m.passedOn : m.notPassedOn)}</Text>
+        {saml.idp_slo_binding && (
+          <Text size="sm" data-testid="sso-saml-slo-binding">
+            {intl.formatMessage(m.binding, { binding: saml.idp_slo_binding })}
+          </Text>
+        )}
         <CopyField label={intl.formatMessage(m.sloUrl)} copyLabel={intl.formatMessage(m.sloUrlCopy)} value={saml.slo_url} testId="sso-saml-slo-url" />
       </Stack>
       {current && (
