@@ -31,7 +31,7 @@
  */
 import { DELEGATION_STATUSES, EMPTY, EMPTY_DELEGATIONS, O_WHOLESALE, ORIGINS, TENANT_ADMIN, toMs, type Approver, type DelegationInput, type Policy, type SnapDelegation, type SnapPartner, type SnapTenant, type SnapUser } from './snapshot-model.ts';
 import {
-  addSlot, DelegationView, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
+  addSlot, DelegationView, GROUP, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
   PACKED, PAGE_BITS, PAGE_SLOTS, packId, R, R_APPROVER, R_BANS, R_PARTNER, R_POLICY, R_TENANT, SLOT_MASK, T, unpackId, type DelegationsById,
 } from './snapshot-store.ts';
 import { SharedParts } from './snapshot-shared.ts';
@@ -45,9 +45,6 @@ export {
 } from './snapshot-model.ts';
 export { idFromWords, ID_WORDS, type DelegationsById } from './snapshot-store.ts';
 export { MfaPolicies } from './snapshot-entities.ts';
-
-/** Rows a putDelegations group looks up before it puts them: their entries (a few cache lines each) stay in cache between the passes. */
-const GROUP = 32;
 
 export class AuthzSnapshot extends SharedParts {
   /**
@@ -217,29 +214,14 @@ export class AuthzSnapshot extends SharedParts {
    * Many delegations at once (a loader's chunk), with the same result as putDelegation on each in
    * order. The build is bound by memory latency: each row's tenant, approver and id-table entry sit
    * at random places in structures of hundreds of megabytes. Rows are taken in groups: a first pass
-   * over the group only looks up those entries (lookups of different rows do not wait on each
-   * other, so the processor overlaps their cache misses), the second puts each row with its
+   * over the group only looks up those entries (#lookUpGroup), the second puts each row with its
    * entries already in cache.
    */
   putDelegations(rows: readonly DelegationInput[]): void {
     const tenants = this.#groupTenants;
     for (let from = 0; from < rows.length; from += GROUP) {
       const to = Math.min(rows.length, from + GROUP);
-      const table = this.#table;
-      let warm = 0;
-      for (let i = from; i < to; i++) {
-        const d = rows[i];
-        const t = (tenants[i - from] = this.tenant(d.tenantId));
-        if (d.approvedBy) {
-          const last = t.lastApprover;
-          const a = last !== null && last.id === d.approvedBy ? last : this.#approvers.get(d.approvedBy);
-          // the approver's newest row: this row goes before it
-          if (a !== undefined && a.head !== -1) warm += this.#ints[a.head >>> PAGE_BITS][(a.head & SLOT_MASK) * I + I_NEXT];
-        }
-        // the id table's entry for this id (is it a new version of a delegation held)
-        warm += table[(packId(d.id, PACKED) ? hashWords(PACKED, 0) : hashString(d.id)) & (table.length - 1)];
-      }
-      this.#warmth[0] = warm;
+      this.#lookUpGroup(rows, from, to - from);
       for (let i = from; i < to; i++) {
         const d = rows[i];
         const origin = ORIGINS.indexOf(d.origin);
@@ -250,6 +232,45 @@ export class AuthzSnapshot extends SharedParts {
     tenants.fill(null);
   }
 
+  /**
+   * The first pass over a group of rows: their tenants (into #groupTenants), then each row's
+   * approver, its newest row and the row's id-table entry, read in stages — every row's packed
+   * ids first, then every row's table entries, then every tenant's entry — so that the reads of a
+   * stage do not wait on each other and the processor overlaps their cache misses.
+   */
+  #lookUpGroup(rows: readonly DelegationInput[], from: number, n: number): void {
+    const tenants = this.#groupTenants;
+    const index = this.tenantIndex;
+    const table = this.#table;
+    const mask = table.length - 1;
+    const homes = this.#groupHomes;
+    for (let k = 0; k < n; k++) {
+      const d = rows[from + k];
+      index.stage(k, d.tenantId);
+      homes[k] = (packId(d.id, PACKED) ? hashWords(PACKED, 0) : hashString(d.id)) & mask;
+    }
+    // the tenant table's entries and the id table's (is a row a new version of a delegation held)
+    let warm = index.touch(n);
+    for (let k = 0; k < n; k++) warm += table[homes[k]];
+    for (let k = 0; k < n; k++) tenants[k] = index.found(k) ?? null;
+    // tenants not in the index (new, or an id that is not canonical): through the map, once every staged lookup is read
+    for (let k = 0; k < n; k++) if (tenants[k] === null) tenants[k] = this.tenant(rows[from + k].tenantId);
+    for (let k = 0; k < n; k++) {
+      const d = rows[from + k];
+      const t = tenants[k]!;
+      // the tenant's id string: the partner's index hashes it (its hash is in the string's header)
+      warm += t.id.length;
+      if (d.approvedBy) {
+        const last = t.lastApprover;
+        const a = last !== null && last.id === d.approvedBy ? last : this.#approvers.get(d.approvedBy);
+        // the approver's newest row: this row goes before it
+        if (a !== undefined && a.head !== -1) warm += this.#ints[a.head >>> PAGE_BITS][(a.head & SLOT_MASK) * I + I_NEXT];
+      }
+    }
+    this.#warmth[0] = warm;
+  }
+
+  readonly #groupHomes = new Int32Array(GROUP);
   readonly #groupTenants: (SnapTenant | null)[] = new Array<SnapTenant | null>(GROUP).fill(null);
   /** what the first pass read, kept so the compiler cannot drop the reads */
   readonly #warmth = new Int32Array(1);
@@ -285,7 +306,7 @@ export class AuthzSnapshot extends SharedParts {
     refs[r + R_PARTNER] = partner;
     refs[r + R_TENANT] = tenant;
     refs[r + R_POLICY] = this.policy(d);
-    refs[r + R_BANS] = d.banIds ? this.banList(d.banIds) : null;
+    refs[r + R_BANS] = d.banIds ? this.tenantBanList(tenant, d.banIds) : null;
     refs[r + R_APPROVER] = approver;
     const times = this.#times[page];
     times[at * T] = toMs(d.startsAt);
