@@ -56,9 +56,8 @@ const ENTRY_SLOT = (1 << TAG_SHIFT) - 1;
 
 export class AuthzSnapshot extends SharedParts {
   /**
-   * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1 and
-   * the top bits of the id's hash: TAG_SHIFT;
-   * 0 = empty), at most half full — 8 bytes a delegation where a Map took ~30.
+   * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1 and the
+   * top bits of the id's hash, TAG_SHIFT; 0 = empty), at most half full — 8 bytes a delegation where a Map took ~30.
    */
   #table = new Int32Array(1024);
   #count = 0;
