@@ -9,7 +9,8 @@ import { LinkLimitsIndex } from './link-limits.ts';
 import { JitIndex } from './jit-index.ts';
 import { FeatureCatalogIndex, effectiveFeature } from './feature-catalog.ts';
 import { CAPABILITY_BITS, EMPTY, EMPTY_CONFIG, type CustomerPlan, type PartnerInput, type SnapBan, type SnapPartner, type SnapRole, type SnapTenant, type SnapUser, type UserInput } from './snapshot-model.ts';
-import { SmallMap } from './snapshot-store.ts';
+import { GROUP, SmallMap } from './snapshot-store.ts';
+import { PackedIndex } from './packed-index.ts';
 
 /**
  * MFA policies, kept whole in memory so decide() reads no database: the operator's
@@ -59,6 +60,8 @@ export class SnapshotEntities {
   readonly partners = new Map<string, SnapPartner>();
   /** includes inactive placeholders for ids referenced but unknown */
   readonly tenants = new Map<string, SnapTenant>();
+  /** the same tenants by packed id (the build's lookups of a group of rows: packed-index.ts) */
+  protected readonly tenantIndex = new PackedIndex<SnapTenant>('tnt_', GROUP);
   readonly bans = new Map<string, SnapBan>();
   readonly bansByNumber = new Map<string, SnapBan>();
   /** customers whose subscription is suspended (modules/plans): the gateway refuses them (subscription-suspensions.ts fills it) */
@@ -205,7 +208,10 @@ export class SnapshotEntities {
   /** The tenant object for an id (an inactive placeholder when unknown). */
   tenant(id: string): SnapTenant {
     let t = this.tenants.get(id);
-    if (!t) this.tenants.set(id, (t = { id, active: false, status: 'unknown', lastApprover: null }));
+    if (!t) {
+      this.tenants.set(id, (t = { id, active: false, status: 'unknown', lastApprover: null, lastBans: null }));
+      this.tenantIndex.add(id, t);
+    }
     return t;
   }
 

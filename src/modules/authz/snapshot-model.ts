@@ -48,6 +48,8 @@ export interface SnapTenant {
   status: string;
   /** the approver of the last delegation of this tenant the snapshot took in (snapshot.ts: a shortcut of the build, never read by decide()) */
   lastApprover: Approver | null;
+  /** the one-account BAN list of the last delegation of this tenant that had one (snapshot-shared.ts: a shortcut of the build, never read by decide()) */
+  lastBans: readonly string[] | null;
 }
 
 /** A partner's delegation(s) on one tenant: one slot, or an array when several. */

@@ -9,6 +9,9 @@ import type { Approver, DelegationSlots, Policy, SnapDelegation, SnapPartner, Sn
 
 // ---- delegation columns ---------------------------------------------------------------------------
 
+/** Rows a putDelegations group looks up before it puts them: their entries (a few cache lines each) stay in cache between the passes. */
+export const GROUP = 32;
+
 /** Slots come in pages of 4,096, so a column never grows by copying a million entries (nor holds a half-empty doubling). */
 export const PAGE_BITS = 12;
 export const PAGE_SLOTS = 1 << PAGE_BITS;
@@ -81,9 +84,17 @@ const CHAR_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) CHAR_VALUE[ALPHABET.charCodeAt(i)] = i;
 export const PACKED = new Int32Array(W);
 
-/** Pack a canonical id into out[0..4]; false when the id is not canonical. */
+/** Pack a canonical delegation id into out[0..4]; false when the id is not canonical. */
 export function packId(id: string, out: Int32Array): boolean {
-  if (id.length !== ID_LENGTH || !id.startsWith(ID_PREFIX)) return false;
+  return packIdAs(ID_PREFIX, id, out, 0);
+}
+
+/**
+ * Pack a canonical id of any kind — `prefix` (four characters: `tnt_`, `dlg_`) then 26 characters
+ * of the ids' alphabet — into out[o..o + 4]; false when the id is not one.
+ */
+export function packIdAs(prefix: string, id: string, out: Int32Array, o: number): boolean {
+  if (id.length !== ID_LENGTH || !id.startsWith(prefix)) return false;
   for (let k = 0, i = ID_PREFIX.length; k < W; k++) {
     let w = 0;
     for (let j = 0; j < 6 && i < ID_LENGTH; j++, i++) {
@@ -92,7 +103,7 @@ export function packId(id: string, out: Int32Array): boolean {
       if (v < 0) return false;
       w = (w << 5) | v;
     }
-    out[k] = w;
+    out[o + k] = w;
   }
   return true;
 }
@@ -181,7 +192,7 @@ export interface DelegationsById {
 }
 
 /** What an empty view holds before its first fill (never read by decide()). */
-const UNKNOWN_TENANT: SnapTenant = { id: '', active: false, status: 'unknown', lastApprover: null };
+const UNKNOWN_TENANT: SnapTenant = { id: '', active: false, status: 'unknown', lastApprover: null, lastBans: null };
 const UNKNOWN_ROLE: SnapRole = { id: '', grants: NO_GRANTS };
 const NO_WORDS = new Int32Array(0);
 

@@ -240,6 +240,41 @@ describe('delegation storage, a chunk at a time', () => {
   });
 });
 
+describe('tenants found by their packed ids', () => {
+  it('finds the tenant of every row of a chunk by its platform id, known or not yet, as putDelegation does one row at a time', () => {
+    // platform-made tenant ids (packed and indexed), enough that the index grows inside a chunk, and one that is not canonical
+    const known = Array.from({ length: 1500 }, () => newId('tnt'));
+    const later = Array.from({ length: 1500 }, () => newId('tnt'));
+    const all = [...known, ...later, 'tnt_short'];
+    const rows: DelegationInput[] = Array.from({ length: 6000 }, (_, i) => ({
+      id: newId('dlg'),
+      partnerId: i % 3 === 0 ? 'ptr_a' : 'ptr_b',
+      tenantId: all[(i * 7919) % all.length],
+      origin: 'link',
+      role: 'MSP_FULL',
+      status: 'active',
+      startsAt: BASE,
+      endsAt: BASE + 1e9,
+    }));
+    const chunked = world();
+    const single = world();
+    for (const s of [chunked, single]) for (const t of known) s.putTenant({ id: t, status: 'active' });
+    for (let i = 0; i < rows.length; i += 1000) chunked.putDelegations(rows.slice(i, i + 1000));
+    for (const d of rows) single.putDelegation(d);
+    for (const s of [chunked, single]) {
+      expect(s.tenants.size).toBe(3 + all.length);
+      for (const d of rows) {
+        const [got] = s.pair(d.partnerId, d.tenantId).filter((x) => x.id === d.id);
+        // the very tenant object the snapshot holds for that id: active when known, an inactive placeholder when not
+        expect(got?.tenant).toBe(s.tenants.get(d.tenantId));
+        expect(got?.tenant.active).toBe(known.includes(d.tenantId));
+      }
+    }
+    const decided = (s: AuthzSnapshot, t: string) => decide(s, { type: 'app', partnerId: 'ptr_a', clientId: 'cli', delegationId: rows[0].id, tenantId: null, bans: null, scopes: ['orders.*'], userId: null }, 'orders.read', { tenantId: t }, BASE + 1);
+    expect(decided(chunked, rows[0].tenantId)).toEqual(decided(single, rows[0].tenantId));
+  });
+});
+
 describe('times read by the snapshot', () => {
   it('reads every ISO 8601 UTC time exactly as Date.parse does, and leaves what is not one to it', () => {
     // any instant from 1970 to 2200, written as toISOString writes it

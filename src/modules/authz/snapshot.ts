@@ -31,7 +31,7 @@
  */
 import { DELEGATION_STATUSES, EMPTY, EMPTY_DELEGATIONS, O_WHOLESALE, ORIGINS, TENANT_ADMIN, toMs, type Approver, type DelegationInput, type Policy, type SnapDelegation, type SnapPartner, type SnapTenant, type SnapUser } from './snapshot-model.ts';
 import {
-  addSlot, DelegationView, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
+  addSlot, DelegationView, GROUP, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
   PACKED, PAGE_BITS, PAGE_SLOTS, packId, R, R_APPROVER, R_BANS, R_PARTNER, R_POLICY, R_TENANT, SLOT_MASK, T, unpackId, type DelegationsById,
 } from './snapshot-store.ts';
 import { SharedParts } from './snapshot-shared.ts';
@@ -46,13 +46,18 @@ export {
 export { idFromWords, ID_WORDS, type DelegationsById } from './snapshot-store.ts';
 export { MfaPolicies } from './snapshot-entities.ts';
 
-/** Rows a putDelegations group looks up before it puts them: their entries (a few cache lines each) stay in cache between the passes. */
-const GROUP = 32;
+/**
+ * An id-table entry holds the slot + 1 in its low 26 bits and the top 6 bits of the id's hash above
+ * them: a probe that meets another id's entry skips it without reading that slot's row (a cache
+ * miss at a random place in the rows) 63 times in 64.
+ */
+const TAG_SHIFT = 26;
+const ENTRY_SLOT = (1 << TAG_SHIFT) - 1;
 
 export class AuthzSnapshot extends SharedParts {
   /**
-   * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1;
-   * 0 = empty), at most half full — 8 bytes a delegation where a Map took ~30.
+   * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1 and the
+   * top bits of the id's hash, TAG_SHIFT; 0 = empty), at most half full — 8 bytes a delegation where a Map took ~30.
    */
   #table = new Int32Array(1024);
   #count = 0;
@@ -111,10 +116,14 @@ export class AuthzSnapshot extends SharedParts {
   #findPacked(id: string, packed: boolean): number {
     const table = this.#table;
     const mask = table.length - 1;
-    for (let i = (packed ? hashWords(PACKED, 0) : hashString(id)) & mask; ; i = (i + 1) & mask) {
+    const h = packed ? hashWords(PACKED, 0) : hashString(id);
+    const tag = h >>> TAG_SHIFT;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = table[i];
       if (e === 0) return -1;
-      const slot = e - 1;
+      // another id's entry (its hash's top bits differ): no need to read its row
+      if (e >>> TAG_SHIFT !== tag) continue;
+      const slot = (e & ENTRY_SLOT) - 1;
       const page = slot >>> PAGE_BITS;
       const odd = (this.#ints[page][(slot & SLOT_MASK) * I + I_FLAGS] & F_ODD) !== 0;
       if (packed) {
@@ -140,9 +149,10 @@ export class AuthzSnapshot extends SharedParts {
   #place(slot: number): void {
     const table = this.#table;
     const mask = table.length - 1;
-    let i = this.#hashOf(slot) & mask;
+    const h = this.#hashOf(slot);
+    let i = h & mask;
     while (table[i] !== 0) i = (i + 1) & mask;
-    table[i] = slot + 1;
+    table[i] = (slot + 1) | ((h >>> TAG_SHIFT) << TAG_SHIFT);
   }
 
   /** Take a slot out of the table (backward-shift deletion: no tombstones, probes stay short). */
@@ -150,9 +160,9 @@ export class AuthzSnapshot extends SharedParts {
     const table = this.#table;
     const mask = table.length - 1;
     let i = this.#hashOf(slot) & mask;
-    while (table[i] !== slot + 1) i = (i + 1) & mask;
+    while ((table[i] & ENTRY_SLOT) !== slot + 1) i = (i + 1) & mask;
     for (let j = (i + 1) & mask; table[j] !== 0; j = (j + 1) & mask) {
-      const home = this.#hashOf(table[j] - 1) & mask;
+      const home = this.#hashOf((table[j] & ENTRY_SLOT) - 1) & mask;
       // the entry at j may move back to i unless its home lies in (i, j] (cyclically)
       const stays = i <= j ? i < home && home <= j : home > i || home <= j;
       if (!stays) {
@@ -217,29 +227,14 @@ export class AuthzSnapshot extends SharedParts {
    * Many delegations at once (a loader's chunk), with the same result as putDelegation on each in
    * order. The build is bound by memory latency: each row's tenant, approver and id-table entry sit
    * at random places in structures of hundreds of megabytes. Rows are taken in groups: a first pass
-   * over the group only looks up those entries (lookups of different rows do not wait on each
-   * other, so the processor overlaps their cache misses), the second puts each row with its
+   * over the group only looks up those entries (#lookUpGroup), the second puts each row with its
    * entries already in cache.
    */
   putDelegations(rows: readonly DelegationInput[]): void {
     const tenants = this.#groupTenants;
     for (let from = 0; from < rows.length; from += GROUP) {
       const to = Math.min(rows.length, from + GROUP);
-      const table = this.#table;
-      let warm = 0;
-      for (let i = from; i < to; i++) {
-        const d = rows[i];
-        const t = (tenants[i - from] = this.tenant(d.tenantId));
-        if (d.approvedBy) {
-          const last = t.lastApprover;
-          const a = last !== null && last.id === d.approvedBy ? last : this.#approvers.get(d.approvedBy);
-          // the approver's newest row: this row goes before it
-          if (a !== undefined && a.head !== -1) warm += this.#ints[a.head >>> PAGE_BITS][(a.head & SLOT_MASK) * I + I_NEXT];
-        }
-        // the id table's entry for this id (is it a new version of a delegation held)
-        warm += table[(packId(d.id, PACKED) ? hashWords(PACKED, 0) : hashString(d.id)) & (table.length - 1)];
-      }
-      this.#warmth[0] = warm;
+      this.#lookUpGroup(rows, from, to - from);
       for (let i = from; i < to; i++) {
         const d = rows[i];
         const origin = ORIGINS.indexOf(d.origin);
@@ -250,6 +245,45 @@ export class AuthzSnapshot extends SharedParts {
     tenants.fill(null);
   }
 
+  /**
+   * The first pass over a group of rows: their tenants (into #groupTenants), then each row's
+   * approver, its newest row and the row's id-table entry, read in stages — every row's packed
+   * ids first, then every row's table entries, then every tenant's entry — so that the reads of a
+   * stage do not wait on each other and the processor overlaps their cache misses.
+   */
+  #lookUpGroup(rows: readonly DelegationInput[], from: number, n: number): void {
+    const tenants = this.#groupTenants;
+    const index = this.tenantIndex;
+    const table = this.#table;
+    const mask = table.length - 1;
+    const homes = this.#groupHomes;
+    for (let k = 0; k < n; k++) {
+      const d = rows[from + k];
+      index.stage(k, d.tenantId);
+      homes[k] = (packId(d.id, PACKED) ? hashWords(PACKED, 0) : hashString(d.id)) & mask;
+    }
+    // the tenant table's entries and the id table's (is a row a new version of a delegation held)
+    let warm = index.touch(n);
+    for (let k = 0; k < n; k++) warm += table[homes[k]];
+    for (let k = 0; k < n; k++) tenants[k] = index.found(k) ?? null;
+    // tenants not in the index (new, or an id that is not canonical): through the map, once every staged lookup is read
+    for (let k = 0; k < n; k++) if (tenants[k] === null) tenants[k] = this.tenant(rows[from + k].tenantId);
+    for (let k = 0; k < n; k++) {
+      const d = rows[from + k];
+      const t = tenants[k]!;
+      // the tenant's id string: the partner's index hashes it (its hash is in the string's header)
+      warm += t.id.length;
+      if (d.approvedBy) {
+        const last = t.lastApprover;
+        const a = last !== null && last.id === d.approvedBy ? last : this.#approvers.get(d.approvedBy);
+        // the approver's newest row: this row goes before it
+        if (a !== undefined && a.head !== -1) warm += this.#ints[a.head >>> PAGE_BITS][(a.head & SLOT_MASK) * I + I_NEXT];
+      }
+    }
+    this.#warmth[0] = warm;
+  }
+
+  readonly #groupHomes = new Int32Array(GROUP);
   readonly #groupTenants: (SnapTenant | null)[] = new Array<SnapTenant | null>(GROUP).fill(null);
   /** what the first pass read, kept so the compiler cannot drop the reads */
   readonly #warmth = new Int32Array(1);
@@ -265,6 +299,15 @@ export class AuthzSnapshot extends SharedParts {
     return (tenant.lastApprover = this.#approver(userId));
   }
 
+  /** A row's partner: a loader's rows come in runs of one partner's, so the last one is remembered (partner objects are never replaced). */
+  #partnerOf(id: string): SnapPartner {
+    const last = this.#lastPartner;
+    if (last !== null && last.id === id) return last;
+    return (this.#lastPartner = this.partner(id));
+  }
+
+  #lastPartner: SnapPartner | null = null;
+
   #put(d: DelegationInput, origin: number, tenant: SnapTenant, found: Approver | null): void {
     let approver = found;
     // packed once: the lookup of a previous version and the slot's id columns share it
@@ -276,7 +319,7 @@ export class AuthzSnapshot extends SharedParts {
       // the old version may have been its approver's last row: the record it was looked up as has then left the map
       if (approver !== null && approver.head === -1) approver = this.#approver(approver.id);
     }
-    const partner = this.partner(d.partnerId);
+    const partner = this.#partnerOf(d.partnerId);
     const slot = this.#allocate();
     const page = slot >>> PAGE_BITS;
     const at = slot & SLOT_MASK;
@@ -285,7 +328,7 @@ export class AuthzSnapshot extends SharedParts {
     refs[r + R_PARTNER] = partner;
     refs[r + R_TENANT] = tenant;
     refs[r + R_POLICY] = this.policy(d);
-    refs[r + R_BANS] = d.banIds ? this.banList(d.banIds) : null;
+    refs[r + R_BANS] = d.banIds ? this.tenantBanList(tenant, d.banIds) : null;
     refs[r + R_APPROVER] = approver;
     const times = this.#times[page];
     times[at * T] = toMs(d.startsAt);
@@ -338,6 +381,7 @@ export class AuthzSnapshot extends SharedParts {
     const reused = this.#free.pop();
     if (reused !== undefined) return reused;
     const slot = this.#nextSlot++;
+    if (slot + 1 > ENTRY_SLOT) throw new Error(`the decision snapshot holds at most ${ENTRY_SLOT.toLocaleString('en')} delegations`);
     if ((slot & SLOT_MASK) === 0) {
       this.#refs.push(new Array<unknown>(PAGE_SLOTS * R).fill(null));
       const rows = new ArrayBuffer(PAGE_SLOTS * I * 4);
