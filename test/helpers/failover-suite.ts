@@ -349,6 +349,7 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
       return m !== null && m !== demoted;
     });
     const promotedAfter = (Date.now() - at) / 1000;
+    await waitUntil('writes succeed after the planned Redis failover', writesSucceedAfter(at));
     await waitUntil('the gateway admits on each instance after the planned Redis failover', gatewayAdmitsOnEachAfter(at));
     // the Sentinels demote the old master some 10 s after the switch; then the next fault needs it as a replica in sync
     await waitUntil('the demoted Redis master is a replica of the new one', async () => (await cluster.redis.roleOf(demoted)) === 'slave');

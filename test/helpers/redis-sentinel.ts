@@ -75,6 +75,13 @@ export interface SentinelRedis {
   plannedFailover(): Promise<number>;
   /** the application's connections to a data node (CLIENT LIST lines): every normal and pub/sub client but the Sentinels' links, replication and this query */
   clientsOf(port: number): Promise<string[]>;
+  /** the port the `i`th Sentinel names as master, or null */
+  masterNamedBy(i: number): Promise<number | null>;
+  /** SIGSTOP to the `i`th Sentinel (connections stay open, nothing is answered); thaw with SIGCONT */
+  freezeSentinel(i: number): void;
+  thawSentinel(i: number): void;
+  /** SENTINEL FAILOVER through the `i`th Sentinel (without waiting for it) */
+  failoverThrough(i: number): Promise<void>;
   /** commands to one data node, after AUTH; the replies */
   say(port: number, lines: string[], ms?: number): Promise<string>;
   /** every log file (master, replica, Sentinels) */
@@ -198,6 +205,17 @@ export async function startSentinelRedis(dir: string): Promise<SentinelRedis> {
       if (!/\+OK\r\n\+OK\r\n/.test(reply)) throw new Error(`SENTINEL FAILOVER: ${JSON.stringify(reply)}\n${logs()}`);
       return port;
     },
+    masterNamedBy: (i) => masterNamedBy(sentinelPorts[i]),
+    freezeSentinel(i) {
+      started.get(sentinelPorts[i])!.kill('SIGSTOP');
+    },
+    thawSentinel(i) {
+      started.get(sentinelPorts[i])!.kill('SIGCONT');
+    },
+    async failoverThrough(i) {
+      const reply = await redisSay(sentinelPorts[i], [`AUTH ${SENTINEL_PASSWORD}`, `SENTINEL FAILOVER ${MASTER_NAME}`]);
+      if (!/\+OK\r\n\+OK\r\n/.test(reply)) throw new Error(`SENTINEL FAILOVER: ${JSON.stringify(reply)}\n${logs()}`);
+    },
     async clientsOf(port) {
       return (await bulk(port, 'CLIENT LIST'))
         .split('\n')
@@ -207,6 +225,7 @@ export async function startSentinelRedis(dir: string): Promise<SentinelRedis> {
     logFiles,
     logs,
     async cleanup() {
+      for (const p of sentinelPorts) started.get(p)?.kill('SIGCONT');
       const children = [...started.values()].filter((c) => c.exitCode === null && c.signalCode === null);
       await Promise.all(
         children.map((c) => {
