@@ -2,9 +2,10 @@
  * `npm run chaos:failover`: the failover suite (test/helpers/failover-suite.ts) at a longer settle
  * time — etcd, two Patroni-managed PostgreSQL nodes with synchronous replication behind HAProxy, a
  * Redis master and replica under three Sentinels, two Partnergate processes under a write and a
- * gateway load; kill -9 of the PostgreSQL primary, then of the Redis master, then of an instance
- * whose DATA_DIR is deleted, then SIGTERM to the other one. Prints the figures per fault, then one
- * JSON line. Needs Debian's patroni, etcd-server, haproxy and redis-sentinel (it says so when one
+ * gateway load; kill -9 of the PostgreSQL primary, a planned Redis failover (SENTINEL FAILOVER: the
+ * master demoted while still up), kill -9 of the Redis master, then of an instance whose DATA_DIR is
+ * deleted, then SIGTERM to the other one. Prints the figures per fault, then one
+ * JSON line. Needs Debian's patroni, etcd-server, haproxy and redis-server (it says so when one
  * is missing). Everything on loopback, in temp folders, removed at the end.
  *
  *   npm run chaos:failover               # settle 5 s around each fault

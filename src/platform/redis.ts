@@ -18,7 +18,8 @@
  *    closed and the client reconnects — to a replacement server too — while the limiters already
  *    fail at once meanwhile (see above);
  *  - connecting gives up after REDIS_CONNECT_TIMEOUT_MS and reconnects in the background forever,
- *    at most a second apart.
+ *    at most a second apart — also after ioredis itself has given up on the connection (see
+ *    reconnectWhenEnded).
  * What an outage then means is the caller's policy: the limiters apply RATE_LIMIT_REDIS_FAILURE
  * (503 rate_limiter_unavailable, or per-instance counters), the change feed falls back to polling.
  */
@@ -78,8 +79,45 @@ function sentinelOptions(t: Exclude<RedisTarget, string>): RedisOptions {
   };
 }
 
+/**
+ * ioredis ends a connection for good (status `end`, no more reconnects) when an attempt to connect
+ * is cut short by its own Sentinel failover detector: a connection that lost its master (kill -9)
+ * is reconnecting, asking a Sentinel where the master is, when the Sentinels announce
+ * `+switch-master`; the detector of its previous connection then closes the connector, the pending
+ * attempt rejects with "Connection is closed." and ioredis gives up. An instance so left kept
+ * answering 503 rate_limiter_unavailable after a Redis failover until it was replaced (the failover
+ * suite: kill -9 of a Redis master). A connection that ends without its owner closing it
+ * (disconnect() or quit()) is therefore connected again, on the same schedule as a reconnect —
+ * asking the Sentinels afresh.
+ */
+function reconnectWhenEnded(client: Redis): Redis {
+  let closing = false;
+  const disconnect = client.disconnect.bind(client);
+  client.disconnect = (reconnect = false) => {
+    if (!reconnect) closing = true;
+    disconnect(reconnect);
+  };
+  const quit = client.quit.bind(client);
+  client.quit = ((...args: Parameters<typeof quit>) => {
+    closing = true;
+    return quit(...args);
+  }) as typeof client.quit;
+  let attempts = 0;
+  client.on('ready', () => {
+    attempts = 0;
+  });
+  client.on('end', () => {
+    if (closing) return;
+    const timer = setTimeout(() => {
+      if (!closing && client.status === 'end') client.connect().catch(() => {});
+    }, Math.min(50 * ++attempts, 1000));
+    timer.unref();
+  });
+  return client;
+}
+
 export function redisFactory(target: RedisTarget, base: RedisOptions = {}, timeouts: { commandTimeoutMs?: number } = {}): RedisFactory {
-  const make = (options: RedisOptions) => (typeof target === 'string' ? new Redis(target, options) : new Redis({ ...sentinelOptions(target), ...options }));
+  const make = (options: RedisOptions) => reconnectWhenEnded(typeof target === 'string' ? new Redis(target, options) : new Redis({ ...sentinelOptions(target), ...options }));
   return () => {
     const options = { ...redisOptions(timeouts.commandTimeoutMs), ...base };
     if (options.enableOfflineQueue !== false) return make(options);

@@ -5,9 +5,11 @@
  * would (a refused connection is sent to the other instance), while faults are injected one after
  * another:
  *   1. kill -9 of the PostgreSQL primary (Patroni, the postmaster and every backend);
- *   2. kill -9 of the Redis master;
- *   3. kill -9 of instance two, its DATA_DIR deleted, and a new instance two on an empty one;
- *   4. SIGTERM to instance one under load, its DATA_DIR deleted once it exited, and a new one.
+ *   2. a planned Redis failover (SENTINEL FAILOVER: the old master stays up and is demoted to a
+ *      replica of the new one; once it is, no connection of either instance may be left on it);
+ *   3. kill -9 of the Redis master (the one promoted in 2; the demoted one is promoted back);
+ *   4. kill -9 of instance two, its DATA_DIR deleted, and a new instance two on an empty one;
+ *   5. SIGTERM to instance one under load, its DATA_DIR deleted once it exited, and a new one.
  * Per fault it counts what a user would notice: acknowledged writes (201) not in the database,
  * acknowledged gateway requests (200) whose access event is not in the audit log, requests admitted
  * that must be refused (a token of a revoked delegation, no token at all, and a delegation revoked
@@ -75,6 +77,8 @@ export interface FaultFigures {
   seconds_until_gateway_admits: number;
   /** for the database and Redis faults: seconds until the cluster named a new primary or master */
   seconds_until_new_primary: number | null;
+  /** for the planned Redis failover: connections of either instance still on the demoted master once it is a replica */
+  connections_left_on_demoted_master: number | null;
 }
 
 export interface FailoverResult {
@@ -286,6 +290,7 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
         seconds_until_writes_succeed: ok ? Math.round((ok.end - at) / 100) / 10 : Number.NaN,
         seconds_until_gateway_admits: admitted ? Math.round((admitted.end - at) / 100) / 10 : Number.NaN,
         seconds_until_new_primary: null,
+        connections_left_on_demoted_master: null,
         ...extra,
       };
       windows.set(f, { from, to });
@@ -333,7 +338,28 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
     figures.push(measure('postgresql_primary_kill_9', from, at, Date.now(), { seconds_until_new_primary: Math.round(newPrimaryAfter * 10) / 10 }));
     log(`  ${JSON.stringify(figures.at(-1))}`);
 
-    // ---- 2. the Redis master
+    // ---- 2. a planned Redis failover: the master is demoted while it is still up
+    from = Date.now();
+    await sleep(settle);
+    at = Date.now();
+    const demoted = await cluster.redis.plannedFailover();
+    log(`SENTINEL FAILOVER (the master on port ${demoted} stays up and is demoted)`);
+    await waitUntil('the Sentinels agree on a new Redis master', async () => {
+      const m = await cluster.redis.agreedMasterPort();
+      return m !== null && m !== demoted;
+    });
+    const promotedAfter = (Date.now() - at) / 1000;
+    await waitUntil('writes succeed after the planned Redis failover', writesSucceedAfter(at));
+    await waitUntil('the gateway admits on each instance after the planned Redis failover', gatewayAdmitsOnEachAfter(at));
+    // the Sentinels demote the old master some 10 s after the switch; then the next fault needs it as a replica in sync
+    await waitUntil('the demoted Redis master is a replica of the new one', async () => (await cluster.redis.roleOf(demoted)) === 'slave');
+    await cluster.redis.waitHealthy(limit);
+    const left = (await cluster.redis.clientsOf(demoted)).length;
+    await sleep(settle);
+    figures.push(measure('redis_planned_failover', from, at, Date.now(), { seconds_until_new_primary: Math.round(promotedAfter * 10) / 10, connections_left_on_demoted_master: left }));
+    log(`  ${JSON.stringify(figures.at(-1))}`);
+
+    // ---- 3. the Redis master
     from = Date.now();
     await sleep(settle);
     const oldMaster = await cluster.redis.masterPort();
@@ -351,7 +377,7 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
     figures.push(measure('redis_master_kill_9', from, at, Date.now(), { seconds_until_new_primary: Math.round(newMasterAfter * 10) / 10 }));
     log(`  ${JSON.stringify(figures.at(-1))}`);
 
-    // ---- 3. instance two: kill -9, its DATA_DIR deleted, a new one on an empty DATA_DIR
+    // ---- 4. instance two: kill -9, its DATA_DIR deleted, a new one on an empty DATA_DIR
     from = Date.now();
     await sleep(settle);
     at = Date.now();
@@ -364,7 +390,7 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
     figures.push(measure('instance_kill_9_data_dir_deleted', from, at, Date.now(), { access_events_bound: boundTwo }));
     log(`  ${JSON.stringify(figures.at(-1))}`);
 
-    // ---- 4. instance one: SIGTERM under load, its DATA_DIR deleted once it has exited
+    // ---- 5. instance one: SIGTERM under load, its DATA_DIR deleted once it has exited
     from = Date.now();
     await sleep(settle);
     at = Date.now();

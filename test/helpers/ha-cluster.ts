@@ -7,20 +7,20 @@
  *  - HAProxy in front, sending connections to the node whose Patroni answers `GET /primary` with
  *    200 (checked every 500 ms) and cutting the sessions of a node that stops answering it;
  *  - a Redis master and a replica with a password, watched by three Sentinels (quorum two, with a
- *    password of their own; the master is called down after 1 s).
+ *    password of their own; the master is called down after 1 s): redis-sentinel.ts.
  * Ports from 20000–32767 (freePort), every file in one temp folder, every process started here
  * killed by cleanup() and, should the test process die first, by its exit handler.
  *
- * Debian's packages: patroni, etcd-server, haproxy, redis-sentinel (and PostgreSQL's server
+ * Debian's packages: patroni, etcd-server, haproxy, redis-server (and PostgreSQL's server
  * binaries under /usr/lib/postgresql). requireHaTools() fails loudly, naming the apt line, when
  * one is missing: the suite never skips.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { startSentinelRedis, type SentinelRedis } from './redis-sentinel.ts';
 import { freePort } from './server-process.ts';
 
 /** What .ci/run (or a developer) installs for the failover suite. */
@@ -31,7 +31,6 @@ const TOOLS: Record<string, string> = {
   etcd: '/usr/bin/etcd',
   haproxy: '/usr/sbin/haproxy',
   'redis-server': '/usr/bin/redis-server',
-  'redis-sentinel': '/usr/bin/redis-sentinel',
 };
 
 /** The newest PostgreSQL server binaries' folder, or null. */
@@ -126,26 +125,6 @@ function start(file: string, args: string[], log: string, opts: { asPostgres?: {
   return { proc, log };
 }
 
-/** One line sent over a fresh socket, the first reply (RESP, inline commands). */
-function redisSay(port: number, lines: string[], ms = 1000): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let text = '';
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(text);
-    };
-    const timer = setTimeout(done, ms);
-    s.once('error', done);
-    s.once('connect', () => s.write(lines.map((l) => l + '\r\n').join('')));
-    s.on('data', (b) => {
-      text += b.toString();
-      if (text.split('\r\n').length > lines.length) done();
-    });
-  });
-}
-
 /** true when a connection through `url` reaches a server that takes writes */
 async function writableThrough(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000, query_timeout: 1000 });
@@ -198,25 +177,12 @@ export interface HaCluster {
   waitHealthy(ms?: number): Promise<void>;
   /** SIGKILL to the primary's Patroni, its PostgreSQL and every backend at once: the machine is gone */
   killPrimary(): Promise<PgNode>;
-  readonly redis: {
-    readonly password: string;
-    readonly sentinelPassword: string;
-    readonly masterName: string;
-    /** REDIS_SENTINELS' value */
-    readonly sentinels: string;
-    /** the port the Sentinels name as master now */
-    masterPort(): Promise<number | null>;
-    /** SIGKILL to the Redis master; its port */
-    killMaster(): Promise<number>;
-  };
+  /** the Redis master, its replica and the three Sentinels (redis-sentinel.ts) */
+  readonly redis: SentinelRedis;
   /** the tail of every log, for failure messages */
   logs(): string;
   cleanup(): Promise<void>;
 }
-
-const REDIS_PASSWORD = 'redis-data-password-for-tests';
-const SENTINEL_PASSWORD = 'redis-sentinel-password-for-tests';
-const MASTER_NAME = 'partnergate';
 
 export async function startHaCluster(): Promise<HaCluster> {
   requireHaTools();
@@ -246,29 +212,8 @@ export async function startHaCluster(): Promise<HaCluster> {
   );
 
   // ---- Redis master, replica, three Sentinels (started while etcd comes up)
-  const masterPort = await freePort();
-  const replicaPort = await freePort();
-  const redisArgs = (port: number) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', REDIS_PASSWORD, '--masterauth', REDIS_PASSWORD, '--dir', dir];
-  for (const [port, extra] of [[masterPort, []], [replicaPort, ['--replicaof', '127.0.0.1', String(masterPort)]]] as const) {
-    const log = path.join(dir, `redis-${port}.log`);
-    logFiles.push(log);
-    started.push(start(TOOLS['redis-server'], [...redisArgs(port), ...extra], log));
-  }
-  const sentinelPorts = [await freePort(), await freePort(), await freePort()];
-  for (const port of sentinelPorts) {
-    const conf = path.join(dir, `sentinel-${port}.conf`);
-    writeFileSync(
-      conf,
-      [
-        `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `requirepass ${SENTINEL_PASSWORD}`, 'sentinel resolve-hostnames no',
-        `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`, `sentinel auth-pass ${MASTER_NAME} ${REDIS_PASSWORD}`,
-        `sentinel down-after-milliseconds ${MASTER_NAME} 1000`, `sentinel failover-timeout ${MASTER_NAME} 5000`, `sentinel parallel-syncs ${MASTER_NAME} 1`, '',
-      ].join('\n'),
-    );
-    const log = path.join(dir, `sentinel-${port}.log`);
-    logFiles.push(log);
-    started.push(start(TOOLS['redis-sentinel'], [conf], log));
-  }
+  const redis = await startSentinelRedis(dir);
+  logFiles.push(...redis.logFiles);
 
   await waitFor('etcd answers', async () => (await httpStatus(`http://127.0.0.1:${etcdPort}/health`)) === 200, 30_000, logs);
 
@@ -358,20 +303,6 @@ export async function startHaCluster(): Promise<HaCluster> {
     return null;
   };
 
-  const sentinelsValue = sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',');
-  const masterPortNow = async (): Promise<number | null> => {
-    for (const p of sentinelPorts) {
-      const reply = await redisSay(p, [`AUTH ${SENTINEL_PASSWORD}`, `SENTINEL get-master-addr-by-name ${MASTER_NAME}`]);
-      const m = /\r\n\*2\r\n\$\d+\r\n[^\r]+\r\n\$\d+\r\n(\d+)\r\n/.exec(reply);
-      if (m) return Number(m[1]);
-    }
-    return null;
-  };
-  const redisPids = new Map<number, Started>([
-    [masterPort, started.find((s) => s.log.endsWith(`redis-${masterPort}.log`))!],
-    [replicaPort, started.find((s) => s.log.endsWith(`redis-${replicaPort}.log`))!],
-  ]);
-
   const self: HaCluster = {
     dir,
     pgUrl,
@@ -390,15 +321,7 @@ export async function startHaCluster(): Promise<HaCluster> {
         ms,
         logs,
       );
-      await waitFor('the Redis replica is in sync and every Sentinel knows the master', async () => {
-        const info = await redisSay(replicaPort, [`AUTH ${REDIS_PASSWORD}`, 'INFO replication'], 1000);
-        if (!/master_link_status:up/.test(info)) return false;
-        for (const p of sentinelPorts) {
-          const r = await redisSay(p, [`AUTH ${SENTINEL_PASSWORD}`, `SENTINEL replicas ${MASTER_NAME}`]);
-          if (!r.includes(String(replicaPort))) return false;
-        }
-        return true;
-      }, ms, logs);
+      await redis.waitHealthy(ms);
     },
     async killPrimary() {
       const p = await primary();
@@ -421,21 +344,7 @@ export async function startHaCluster(): Promise<HaCluster> {
       p.patroni = null;
       return p;
     },
-    redis: {
-      password: REDIS_PASSWORD,
-      sentinelPassword: SENTINEL_PASSWORD,
-      masterName: MASTER_NAME,
-      sentinels: sentinelsValue,
-      masterPort: masterPortNow,
-      async killMaster() {
-        const port = await masterPortNow();
-        const s = port === null ? undefined : redisPids.get(port);
-        if (!s?.proc.pid) throw new Error(`no Redis master to kill\n${logs()}`);
-        process.kill(s.proc.pid, 'SIGKILL');
-        await gone([s.proc.pid]);
-        return port!;
-      },
-    },
+    redis,
     logs,
     async cleanup() {
       const pids: number[] = [];
@@ -447,6 +356,7 @@ export async function startHaCluster(): Promise<HaCluster> {
         }
       }
       for (const s of started) if (s.proc.pid) pids.push(s.proc.pid);
+      await redis.cleanup();
       for (const pid of pids) if (pid > 0) killTree(pid);
       await gone(pids.filter((p) => p > 0));
       for (const s of started) if (s.proc.pid) live.delete(s.proc.pid);

@@ -34,6 +34,8 @@ export const SAME_ON_EVERY_DATABASE = [
   'test/api/platform/db-outage.test.ts',
   'test/api/platform/migrate-wait.test.ts',
   'test/api/platform/pgbouncer.test.ts',
+  'test/api/platform/redis-planned-failover.test.ts',
+  'test/api/platform/redis-sentinel-reconnect.test.ts',
   'test/api/platform/restore-drill.test.ts',
   'test/api/platform/failover.test.ts',
   'test/api/platform/rls.test.ts',

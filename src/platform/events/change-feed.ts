@@ -197,6 +197,11 @@ export class ChangeFeed {
           subscribed = null;
           this.#onRedisError(err);
         }));
+      // A connection ioredis had ended and that was connected anew (platform/redis.ts) has no
+      // subscription left to renew: the next 'ready' makes it again.
+      subscriber.on('end', () => {
+        subscribed = null;
+      });
       subscriber.on('ready', () => {
         // A reconnect may have missed messages: read everything since the last position.
         void this.drain();
