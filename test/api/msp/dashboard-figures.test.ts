@@ -75,7 +75,8 @@ async function figures(who: TestPartner): Promise<Figures[]> {
   for (let offset = 0; ; offset += 25) {
     const r = await staff.get(`/api/v1/partner/customers/figures?limit=25&offset=${offset}`);
     expect(r.status).toBe(200);
-    out.push(...(r.body.data as Figures[]));
+    // each row's link details are the customer list's own; the dashboard's rows are the figures
+    out.push(...(r.body.data as (Figures & { link?: unknown })[]).map(({ link: _link, ...f }) => f));
     if (offset + 25 >= r.body.total) return out;
   }
 }
