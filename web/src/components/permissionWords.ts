@@ -1,8 +1,10 @@
+import { useMemo } from 'react';
 import { mspApi } from '../api/msp.ts';
 import { useApiQuery } from '../query/query.ts';
 import { roleKeys } from '../api/keys/roles.ts';
 import { defineMessages, type Message } from '../i18n/define.ts';
 import { say } from './format.ts';
+import { PERMISSION_DESCRIPTIONS } from './permissionDescriptions.ts';
 
 const m = defineMessages({
   everythingIn: {
@@ -22,13 +24,24 @@ const AREAS = defineMessages({
   vouchers: { id: 'components.permission_words.area.vouchers', defaultMessage: 'Vouchers' },
 });
 
-/** Permission names in words, from the server's catalog (GET /api/v1/permissions). */
+/**
+ * A permission's description in the reader's language: a built-in permission's message while the server's
+ * catalog still gives its English words; one the operator added or rewrote as the operator wrote it.
+ */
+export function describePermission(name: string, description: string): string {
+  const message = Object.hasOwn(PERMISSION_DESCRIPTIONS, name) ? PERMISSION_DESCRIPTIONS[name as keyof typeof PERMISSION_DESCRIPTIONS] : undefined;
+  return message !== undefined && message.defaultMessage === description ? say(message) : description;
+}
+
+/** Permission names in words, from the server's catalog (GET /api/v1/permissions), in the reader's language. */
 export function usePermissionWords() {
   const q = useApiQuery(roleKeys.permissions, () => mspApi.permissions(), { staleTime: 600_000 });
-  const words = new Map((q.data?.data ?? []).map((p) => [p.name, p.description]));
+  // kept between renders (the lists built from it are memoized on it); a change of language remounts the portal
+  const all = useMemo(() => (q.data?.data ?? []).map((p) => ({ ...p, description: describePermission(p.name, p.description) })), [q.data]);
+  const words = new Map(all.map((p) => [p.name, p.description]));
   return {
     loading: q.loading,
-    all: q.data?.data ?? [],
+    all,
     word: (name: string) => {
       const w = words.get(name);
       if (w) return w;
