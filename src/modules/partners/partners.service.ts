@@ -27,7 +27,6 @@ import { ResellersService } from './resellers.service.ts';
 export type { PartnerRole } from './partner-members.ts';
 import { type ConfigChange, type ConfigSection, type PartnerConfig, diffConfig, malformedCidrs, parsePartnerConfig } from '../authz/index.ts';
 import { problemDetails as PD } from './partners.problem-details.ts';
-
 export const CAPABILITIES = ['delegated', 'wholesale', 'managed_services', 'referral'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type PartnerStatus = repo.PartnerRow['status'];

@@ -34,8 +34,8 @@ import * as repo from './sso.repo.ts';
 import type { ConnectionRow, Org } from './sso.repo.ts';
 import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings, type SsoFlow, type SsoPurpose, type UpstreamIdentity } from './sso.types.ts';
 import { problemDetails as PD } from './sso.problem-details.ts';
-
 export type { ConnectionRow, Org } from './sso.repo.ts';
+export type { ConnectionInput } from './sso-connection-row.ts';
 
 export const OIDC_CALLBACK_PATH = '/sso/oidc/callback';
 
@@ -57,8 +57,6 @@ export interface SsoDeps {
   /** a SAML provider's metadata may be fetched from a private or loopback address (default: no, as webhooks) */
   allowPrivateTargets?: boolean;
 }
-
-export type { ConnectionInput } from './sso-connection-row.ts';
 
 /** What the provider's answer means here, without changing anything (the owner's "Test sign-in"). */
 export interface SignInPreview {
