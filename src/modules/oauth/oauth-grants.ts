@@ -47,6 +47,12 @@ export class OAuthGrants {
   /** The consents read by the provider request being handled, by grant id (see #consentOf). */
   /** the MSP member grant this provider request found standing (isLive), for its tokens' lifetimes */
   readonly #requestMembers = new WeakMap<object, { grantId: string; partnerId: string }>();
+  /**
+   * A consent's token claims, made once per consent record read: they derive from the record
+   * (its delegation, client, purposes) and from the numbers of the BANs it names, which never
+   * change (BanNumbers). A change the feed delivers drops the record, and a read makes a new one.
+   */
+  readonly #claimsOf = new WeakMap<repo.ConsentRecord, Record<string, unknown>>();
   readonly #requestConsents = new WeakMap<object, { reads: Map<string, Promise<repo.ConsentRecord | undefined>>; found: repo.ConsentRecord[] }>();
 
   constructor(d: OAuthGrantsDeps) {
@@ -162,10 +168,19 @@ export class OAuthGrants {
 
   /** The Partnergate claims of a grant's tokens: from its consent delegation, or as an MSP member. */
   async claims(grantId: string): Promise<Record<string, unknown> | undefined> {
+    const c = await this.#consentOf(grantId);
+    const kept = c ? this.#claimsOf.get(c) : undefined;
+    if (c && kept) {
+      this.touch(c.delegation.id);
+      return { ...kept };
+    }
     const facts = await this.consentFacts(grantId);
     if (facts) {
       this.touch(facts.delegationId);
-      return compact(consentClaims(facts));
+      const claims = compact(consentClaims(facts));
+      // named BANs only: "every active BAN of the tenant" depends on their status, read each time
+      if (c?.delegation.ban_ids) this.#claimsOf.set(c, claims);
+      return { ...claims };
     }
     const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, this.#d.clock.now().toISOString());
     // Neither (no such grant any more): the token still names its grant, so revoking it refuses the token.

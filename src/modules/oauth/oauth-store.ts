@@ -17,12 +17,17 @@
  * of what the library hands over, every lookup hashes what it is asked for, and the payload loses
  * its copy of the id and keeps any other bearer value sealed. So what a database reader sees
  * redeems nothing: presented at an endpoint, a stored id is hashed once more and matches no row.
+ *
+ * Per provider request (RequestMemo, dropped with the request): a value is hashed once however
+ * often the library names it (a refresh token is found, then consumed), and a refresh token or
+ * code is read together with its Grant in one statement, which the library's Grant lookup of the
+ * same request then takes instead of a second read (the two rows as one instant saw them).
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { errors as oidcErrors } from 'oidc-provider';
 import { prepared } from '../../platform/db/prepared.ts';
-import { DROPPED_PAYLOAD_FIELDS, PLAIN_ID_MODELS, SEALED_PAYLOAD_FIELDS } from './oidc-provider-internals.ts';
+import { currentProviderContext, DROPPED_PAYLOAD_FIELDS, PLAIN_ID_MODELS, SEALED_PAYLOAD_FIELDS } from './oidc-provider-internals.ts';
 
 /** How bearer values are kept out of the database. */
 export interface ArtifactSecrets {
@@ -131,6 +136,7 @@ async function grantClientId(db: Db, grantId: string): Promise<string | null> {
 
 /** Delete a grant and every row issued from it (codes, refresh tokens), in the caller's transaction if it has one. */
 export async function deleteGrantRows(db: Executor, grantId: string): Promise<void> {
+  forgetGrant(grantId);
   await db
     .deleteFrom('oauth_store')
     .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
@@ -149,11 +155,16 @@ class PayloadCodec {
   }
 
   storedId(model: string, id: string): string {
-    return PLAIN_ID_MODELS.has(model) ? id : this.#secrets.hash(id);
+    return PLAIN_ID_MODELS.has(model) ? id : this.hash(id);
   }
 
+  /** The keyed hash, computed once per value in a provider request. */
   hash(value: string): string {
-    return this.#secrets.hash(value);
+    const hashes = requestMemo()?.hashes;
+    if (!hashes) return this.#secrets.hash(value);
+    let h = hashes.get(value);
+    if (h === undefined) hashes.set(value, (h = this.#secrets.hash(value)));
+    return h;
   }
 
   encode(model: string, id: string, payload: AdapterPayload): string {
@@ -223,6 +234,51 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 const findByColumn = (column: 'id' | 'uid' | 'user_code') =>
   prepared(2, (db, model, key) => db.selectFrom('oauth_store').select(['id', 'payload', 'expires_at', 'consumed_at']).where('model', '=', model).where(column, '=', key));
 const FIND_BY = { id: findByColumn('id'), uid: findByColumn('uid'), user_code: findByColumn('user_code') };
+/** A refresh token or code by id, with the Grant it was issued from (absent: null columns). */
+const findWithGrant = prepared(2, (db, model, key) =>
+  db
+    .selectFrom('oauth_store as r')
+    .leftJoin('oauth_store as g', (j) => j.on('g.model', '=', 'Grant').onRef('g.id', '=', 'r.grant_id'))
+    .select(['r.id', 'r.payload', 'r.expires_at', 'r.consumed_at', 'r.grant_id', 'g.id as g_id', 'g.payload as g_payload', 'g.expires_at as g_expires_at', 'g.consumed_at as g_consumed_at'])
+    .where('r.model', '=', model)
+    .where('r.id', '=', key),
+);
+/** Models redeemed at the token endpoint whose Grant the library looks up next, in the same request. */
+const READ_WITH_GRANT = new Set(['RefreshToken', 'AuthorizationCode']);
+
+interface StoredRow {
+  id: string;
+  payload: string;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+/**
+ * What one provider request has computed or read already; it goes with the request (a WeakMap
+ * keyed by the library's request context), so nothing outlives it.
+ *  - `hashes`: the keyed hash of each value the request named (a refresh token is found, then consumed);
+ *  - `grants`: the Grant row read with a refresh token or code (null: no such Grant), taken once
+ *    by the Grant lookup that follows and dropped by any write of that Grant.
+ */
+interface RequestMemo {
+  hashes: Map<string, string>;
+  grants: Map<string, StoredRow | null>;
+}
+const requestMemos = new WeakMap<object, RequestMemo>();
+
+/** A write of a Grant in this request: its row read earlier is not answered any more. */
+function forgetGrant(grantId: string): void {
+  const ctx = currentProviderContext();
+  if (ctx) requestMemos.get(ctx)?.grants.delete(grantId);
+}
+
+function requestMemo(): RequestMemo | undefined {
+  const ctx = currentProviderContext();
+  if (!ctx) return undefined;
+  let m = requestMemos.get(ctx);
+  if (!m) requestMemos.set(ctx, (m = { hashes: new Map(), grants: new Map() }));
+  return m;
+}
 const consumeRow = prepared(3, (db, consumedAt, model, key) =>
   db.updateTable('oauth_store').set({ consumed_at: consumedAt }).where('model', '=', model).where('id', '=', key).where('consumed_at', 'is', null),
 );
@@ -249,6 +305,7 @@ class ModelAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     this.#hooks.beforeUpsert?.(this.#model, payload);
+    if (this.#model === 'Grant') forgetGrant(id);
     const row = {
       payload: this.#codec.encode(this.#model, id, payload),
       grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
@@ -265,7 +322,7 @@ class ModelAdapter implements Adapter {
     // A Grant's id is stored as is: whether it still stands is asked alongside its row, not after it.
     const live = this.#model === 'Grant' && column === 'id' && this.#hooks.grantIsLive ? this.#hooks.grantIsLive(key) : null;
     live?.catch(() => undefined); // awaited below unless the row is missing
-    const row = (await FIND_BY[column](this.#db.kysely, this.#model, key)).rows[0];
+    const row = column === 'id' ? await this.#rowById(key) : (await FIND_BY[column](this.#db.kysely, this.#model, key)).rows[0];
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date().toISOString() && !EXPIRY_ANSWERED.has(this.#model)) return undefined;
     const payload = this.#codec.decode(row.payload, column === 'id' ? value : null);
@@ -273,6 +330,27 @@ class ModelAdapter implements Adapter {
     if (row.consumed_at !== null) payload.consumed = Math.floor(Date.parse(row.consumed_at) / 1000);
     if (this.#model === 'Grant' && this.#hooks.grantIsLive && !(await (live ?? this.#hooks.grantIsLive(row.id)))) return undefined;
     return payload;
+  }
+
+  /**
+   * The row stored under `key`. A Grant the same request read with its refresh token or code is
+   * taken from there (once); a refresh token or code brings its Grant's row along for that.
+   */
+  async #rowById(key: string): Promise<StoredRow | undefined> {
+    const memo = this.#model === 'Grant' || READ_WITH_GRANT.has(this.#model) ? requestMemo() : undefined;
+    if (!memo) return (await FIND_BY.id(this.#db.kysely, this.#model, key)).rows[0];
+    if (this.#model === 'Grant') {
+      const kept = memo.grants.get(key);
+      if (kept !== undefined) {
+        memo.grants.delete(key);
+        return kept ?? undefined;
+      }
+      return (await FIND_BY.id(this.#db.kysely, this.#model, key)).rows[0];
+    }
+    const r = (await findWithGrant(this.#db.kysely, this.#model, key)).rows[0];
+    if (!r) return undefined;
+    if (r.grant_id !== null) memo.grants.set(r.grant_id, r.g_id === null ? null : { id: r.g_id, payload: r.g_payload!, expires_at: r.g_expires_at, consumed_at: r.g_consumed_at });
+    return r;
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -299,6 +377,7 @@ class ModelAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    if (this.#model === 'Grant') forgetGrant(id);
     const clientId = this.#model === 'Grant' ? await grantClientId(this.#db, id) : null;
     await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('id', '=', this.#codec.storedId(this.#model, id)).execute();
     // The library destroys a Grant only when it revokes it (revocation endpoint, replayed code or
@@ -308,6 +387,7 @@ class ModelAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
+    forgetGrant(grantId);
     await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('grant_id', '=', grantId).execute();
   }
 

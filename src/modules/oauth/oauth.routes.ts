@@ -21,7 +21,6 @@ import { cibaTenantRoutes } from './ciba.routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FrontHandler } from '../../platform/http/front-handler.ts';
 import { requestIdOf } from '../../platform/http/request-basics.ts';
-import { openRequestDbScope } from '../../platform/db/db-context.ts';
 
 const ROOT_METADATA: Record<string, string> = {
   // ARCHITECTURE: discovery at the root as well as under the issuer.
@@ -110,8 +109,8 @@ export function oauthTokenFront(d: {
       if (d.trustProxy && req.headers['x-forwarded-for'] !== undefined) return false;
       const call: ProviderCall = { ip: req.socket.remoteAddress ?? '', requestId: requestIdOf(req.headers['x-request-id']), path: '/token' };
       if (counted !== null) res.once('finish', () => counted(res));
-      // the request's database scope, as Fastify's onRequest hook opens it (build-app.ts)
-      openRequestDbScope(() => void serveProvider(d.oauth, req, res, call, d.log));
+      // No request database scope of its own: the provider runs as the system (OAuthService#handle), the only scope it reads in.
+      void serveProvider(d.oauth, req, res, call, d.log);
       return true;
   };
 }
