@@ -13,10 +13,9 @@
  *     one (lib/shared/client_auth.js offers both for a `client_secret` parameter or a Basic
  *     header). An app accepts both by default; when its owner restricted it to one, the client
  *     metadata lists only that one (`partnergate_auth_methods`, an extraClientMetadata property
- *     the library keeps as is on the Client) and the comparison refuses the other. The library
- *     keeps one Client object per distinct metadata (lib/models/client.js `find`, keyed by their
- *     hash), so the secret that matched is remembered per Client object: a new secret hash is new
- *     metadata, a new object, and is checked afresh.
+ *     the library keeps as is on the Client) and the comparison refuses the other.
+ *     The presented secret is hashed on every request and never kept, not even in memory: a secret
+ *     lives only as its keyed hash.
  *
  *  2. Structured (JWT) access tokens at the introspection endpoint. The library refuses to
  *     introspect JWTs (lib/shared/reject_structured_tokens.js answers `unsupported_token_type`
@@ -77,22 +76,13 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 export function installHashedClientSecrets(provider: Provider, hash: (secret: string) => string): void {
   // Client is a per-provider class; patching its prototype affects only this provider.
   const proto = provider.Client.prototype as unknown as { compareClientSecret: (actual: string) => boolean; clientSecret?: string };
-  // The secret that last matched, per Client object. The library makes a new Client whenever the
-  // metadata changes (its cache is keyed by their hash), a new secret hash included, and an app that
-  // stops authenticating (deleted, suspended partner) is answered no Client at all: a kept match
-  // never outlives the secret it matched, and a repeated one costs a comparison, not a keyed hash.
-  const matched = new WeakMap<object, string>();
   proto.compareClientSecret = function compareHashedSecret(this: AcceptingClient & { clientSecret?: string }, actual: string): boolean {
     const ctx = Provider.ctx;
     // Only by a method the app accepts (see 1): a Basic header for client_secret_basic, the form body for client_secret_post.
     if (!ctx || !acceptedMethods(this).includes(clientAuthMechanism(ctx))) return false;
     const stored = this.clientSecret;
     if (typeof stored !== 'string' || typeof actual !== 'string' || actual.length === 0 || actual.length > 512) return false;
-    const known = matched.get(this);
-    if (known !== undefined && constantTimeEqual(known, actual)) return true;
-    if (!constantTimeEqual(stored, hash(actual))) return false;
-    matched.set(this, actual);
-    return true;
+    return constantTimeEqual(stored, hash(actual));
   };
 }
 
