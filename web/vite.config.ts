@@ -36,10 +36,47 @@ function precompiledMessages(): Plugin {
   };
 }
 
+/**
+ * Mantine's stylesheet in pieces, each with the component it styles (the build only). Mantine ships one
+ * stylesheet for all of its ~100 components (35 KB gzipped) and one per component (`@mantine/core/styles/<X>.css`);
+ * each component's class names live in its `<X>.module.mjs`. Here that module imports its component's stylesheet,
+ * so a component's CSS goes into the chunk that holds its code: the first download carries Mantine's base styles
+ * (reset, variables, global classes) and what the first screen uses; a page brings the rest. The order is
+ * Mantine's own: a component imports what it builds on before its class names, as in Mantine's full stylesheet.
+ * `import '@mantine/core/styles.css'` (main.tsx) becomes the base styles here; the dev server keeps the whole
+ * stylesheet (it serves Mantine pre-bundled, without this transform).
+ */
+function mantineStylesPerComponent(): Plugin {
+  const BASE = '\0mantine-base-styles';
+  const EMPTY = '\0mantine-styles-with-components';
+  const notificationStyles = fileURLToPath(import.meta.resolve('@mantine/notifications/styles.css'));
+  return {
+    name: 'partnergate:mantine-styles-per-component',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(id) {
+      if (id === '@mantine/core/styles.css') return BASE;
+      if (id === '@mantine/notifications/styles.css') return EMPTY;
+      return null;
+    },
+    load(id) {
+      if (id === BASE) return ['baseline', 'default-css-variables', 'global'].map((f) => `import '@mantine/core/styles/${f}.css';`).join('\n');
+      if (id === EMPTY) return '';
+      return null;
+    },
+    transform(code, id) {
+      const core = /@mantine\/core\/esm\/.*\/(\w+)\.module\.mjs$/.exec(id);
+      if (core) return { code: `${code}\nimport '@mantine/core/styles/${core[1]}.css';\n`, map: null };
+      if (/@mantine\/notifications\/esm\/Notifications\.module\.mjs$/.test(id)) return { code: `${code}\nimport ${JSON.stringify(notificationStyles)};\n`, map: null };
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [precompiledMessages(), react()],
+  plugins: [precompiledMessages(), mantineStylesPerComponent(), react()],
   resolve: {
     // the catalogs are parsed at build time (precompiledMessages): the runtime needs only the tree's types
     alias: [{ find: /^@formatjs\/icu-messageformat-parser$/, replacement: '@formatjs/icu-messageformat-parser/no-parser.js' }],
