@@ -18,7 +18,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { firstDownloadFiles, gzippedSize } from './portal-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -42,18 +42,6 @@ interface ManifestChunk {
   isEntry?: boolean;
 }
 type Manifest = Record<string, ManifestChunk>;
-
-/** The files index.html makes the browser fetch: its module script, modulepreload links and stylesheets. */
-export function firstDownloadFiles(html: string): string[] {
-  const files = [...html.matchAll(/<script[^>]+src="([^"]+)"|<link[^>]+rel="(?:modulepreload|stylesheet)"[^>]+href="([^"]+)"/g)].map((m) => (m[1] ?? m[2]).replace(/^\//, ''));
-  if (!files.some((f) => f.endsWith('.js'))) throw new Error('no script found in index.html');
-  return files;
-}
-
-/** A file's size gzipped at level 9, in bytes. */
-export function gzippedSize(dist: string, file: string): number {
-  return gzipSync(readFileSync(path.join(dist, file)), { level: 9 }).length;
-}
 
 /** A manifest entry's chunk, the chunks it imports statically (in turn) and their stylesheets. */
 function closure(manifest: Manifest, key: string, into = new Set<string>()): Set<string> {
