@@ -10,10 +10,12 @@
  *     stylesheets, JS and CSS — the files the browser fetches before any code of the portal runs;
  *   - each first page (sign-in, and each persona's home): the first download plus the shell (App.tsx), the
  *     page's own chunk, every chunk and stylesheet they import statically, and the reader's message catalog
- *     (English, French): everything the page waits for before it shows its words.
+ *     (English, French) — its part for the first screens: everything the page waits for before it shows its words.
  *
- * `--dist` reads web/dist as built (the first download only: that build has no manifest). Per-file sizes on
- * stderr, one JSON object on the last line of stdout. scripts/check-bundle.ts holds the budget.
+ * `--dist` reads web/dist as built (the first download only: that build has no manifest). `--web <dir>` measures
+ * another copy of web/ (e.g. an earlier commit's, `git archive <commit> web | tar -x -C <dir>` inside this checkout
+ * so that it finds node_modules), for a before and after in one sitting. Per-file sizes on stderr, one JSON object
+ * on the last line of stdout. scripts/check-bundle.ts holds the budget.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -54,23 +56,27 @@ function closure(manifest: Manifest, key: string, into = new Set<string>()): Set
   return into;
 }
 
-function catalogKey(manifest: Manifest, locale: string): string {
-  const key = Object.keys(manifest).find((k) => k.endsWith(`virtual:messages/${locale}`));
-  if (!key) throw new Error(`no catalog chunk for ${locale}`);
-  return key;
+/** The chunk of a catalog's part: `first` (the first screens' messages, web/vite.config.ts) or `rest`. */
+function catalogFile(manifest: Manifest, locale: string, part: 'first' | 'rest'): string {
+  const key = Object.keys(manifest).find((k) => k.endsWith(`virtual:messages/${locale}/${part}`));
+  if (!key) throw new Error(`no catalog chunk for ${locale} ${part}`);
+  return manifest[key]!.file;
 }
+
+const webArg = process.argv.indexOf('--web');
+const WEB = webArg > 0 ? path.resolve(process.argv[webArg + 1] ?? '') : path.join(ROOT, 'web');
 
 async function buildWithManifest(): Promise<string> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'portal-size-'));
   // Vite follows an inherited NODE_ENV; the portal ships React's production build (scripts/ensure-web-build.ts)
   process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, manifest: true } });
+  await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, manifest: true } });
   return outDir;
 }
 
 const fromDist = process.argv.includes('--dist');
-const dist = fromDist ? path.join(ROOT, 'web/dist') : await buildWithManifest();
+const dist = fromDist ? path.join(WEB, 'dist') : await buildWithManifest();
 try {
   const size = new Map<string, number>();
   const sizeOf = (f: string) => size.get(f) ?? size.set(f, gzippedSize(dist, f)).get(f)!;
@@ -87,14 +93,15 @@ try {
     const manifest = JSON.parse(readFileSync(path.join(dist, '.vite/manifest.json'), 'utf8')) as Manifest;
     const pages: Record<string, Record<string, number>> = {};
     for (const locale of CATALOG_LOCALES) {
-      const catalog = manifest[catalogKey(manifest, locale)]!.file;
-      result[`catalog_${locale}_kb`] = kb(sizeOf(catalog));
+      result[`catalog_${locale}_first_kb`] = kb(sizeOf(catalogFile(manifest, locale, 'first')));
+      result[`catalog_${locale}_rest_kb`] = kb(sizeOf(catalogFile(manifest, locale, 'rest')));
+      log(`catalog ${locale}: the first screens' part ${result[`catalog_${locale}_first_kb`]} KB, the rest ${result[`catalog_${locale}_rest_kb`]} KB (after the first screen)`);
     }
     for (const [name, source] of Object.entries(FIRST_PAGES)) {
       const files = closure(manifest, SHELL, closure(manifest, source, new Set(first)));
       const code = [...files].reduce((n, f) => n + sizeOf(f), 0);
       pages[name] = { files: files.size, without_catalog_kb: kb(code) };
-      for (const locale of CATALOG_LOCALES) pages[name][`with_${locale}_kb`] = kb(code + sizeOf(manifest[catalogKey(manifest, locale)]!.file));
+      for (const locale of CATALOG_LOCALES) pages[name][`with_${locale}_kb`] = kb(code + sizeOf(catalogFile(manifest, locale, 'first')));
       log(`${name} (${source}): ${files.size} files, ${kb(code)} KB before its words; ${CATALOG_LOCALES.map((l) => `${pages[name][`with_${l}_kb`]} KB with the ${l} catalog`).join(', ')}`);
     }
     result.first_page = pages;

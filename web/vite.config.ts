@@ -3,7 +3,8 @@
  * process serves (with an SPA fallback) from the same origin as the API.
  * `node scripts/ensure-web-build.ts` runs this build when web/dist is missing or stale.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -12,26 +13,60 @@ import { parse } from '@formatjs/icu-messageformat-parser';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * The message catalogs (web/src/i18n/messages/<locale>.json) reach the browser already parsed, as the modules
- * `virtual:messages/<locale>`: each ICU message as FormatJS's syntax tree, so the portal ships without the
- * message parser (FormatJS's "precompile" advice). A message that does not parse fails the build here, not in a
- * reader's page.
+ * The web/src modules the first screens run: from main.tsx along every relative import, static or dynamic, except
+ * a dynamic import written `afterCatalog(import('…'))` (routes.tsx: a page that waits for the rest of the catalog).
+ * Imports are relative and name their file (`./x.tsx`), so reading the sources finds them.
+ */
+function firstScreenModules(): string[] {
+  const seen = new Set<string>();
+  for (const queue = [fileURLToPath(new URL('./src/main.tsx', import.meta.url))]; queue.length > 0; ) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8').replace(/afterCatalog\(import\('[^']+'\)/g, '');
+    for (const m of code.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+\.tsx?)'/g)) {
+      const target = path.resolve(path.dirname(file), m[1]);
+      if (existsSync(target)) queue.push(target);
+    }
+  }
+  return [...seen];
+}
+
+/**
+ * The message catalogs (web/src/i18n/messages/<locale>.json) reach the browser already parsed, each ICU message as
+ * FormatJS's syntax tree, so the portal ships without the message parser (FormatJS's "precompile" advice); a message
+ * that does not parse fails the build here, not in a reader's page. Each language's catalog comes in two parts:
+ * `virtual:messages/<locale>/first`, the messages the first screens use (the modules of firstScreenModules: the
+ * shell, the sign-in page and each persona's home, a fifth of the catalog), which the portal waits for before it
+ * shows anything, and `virtual:messages/<locale>/rest`, which comes right after (i18n/I18nProvider.tsx).
  */
 function precompiledMessages(): Plugin {
   const PREFIX = 'virtual:messages/';
+  let firstIds: Set<string> | null = null;
   return {
     name: 'partnergate:precompiled-messages',
+    buildStart() {
+      firstIds = null;
+    },
     resolveId(id) {
       return id.startsWith(PREFIX) ? `\0${id}` : null;
     },
     load(id) {
       if (!id.startsWith(`\0${PREFIX}`)) return null;
-      const locale = id.slice(PREFIX.length + 1);
-      if (!/^[a-zA-Z-]+$/.test(locale)) throw new Error(`no catalog for ${locale}`);
+      const [locale, part] = id.slice(PREFIX.length + 1).split('/');
+      if (!/^[a-zA-Z-]+$/.test(locale) || (part !== 'first' && part !== 'rest')) throw new Error(`no catalog for ${locale} ${part}`);
       const file = fileURLToPath(new URL(`./src/i18n/messages/${locale}.json`, import.meta.url));
       this.addWatchFile(file);
       const catalog = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-      return `export default ${JSON.stringify(Object.fromEntries(Object.entries(catalog).map(([k, v]) => [k, parse(v)])))};`;
+      if (!firstIds) {
+        const modules = firstScreenModules();
+        for (const m of modules) this.addWatchFile(m);
+        // every id a first-screen module names, wherever it is defined: a literal the catalog has
+        firstIds = new Set(modules.flatMap((m) => [...readFileSync(m, 'utf8').matchAll(/['"`]([\w.-]+)['"`]/g)].map((x) => x[1])));
+      }
+      const ids = firstIds;
+      const entries = Object.entries(catalog).filter(([k]) => ids.has(k) === (part === 'first'));
+      return `export default ${JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, parse(v)])))};`;
     },
   };
 }
