@@ -3,7 +3,7 @@
  * Pages and navigation come from the table in routes.tsx — add pages there, not here.
  */
 import { Suspense, useEffect, type ReactNode } from 'react';
-import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
+import { BrowserRouter, Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import {
   Alert,
   Anchor,
@@ -58,7 +58,16 @@ const m = defineMessages({
 /** The product's name, in the tab's title and the header (a brand: not translated). */
 const PRODUCT = 'Partnergate';
 
+/** The router comes with the shell, not in the first download: nothing before the shell reads the address. */
 export function App() {
+  return (
+    <BrowserRouter>
+      <PortalRoutes />
+    </BrowserRouter>
+  );
+}
+
+function PortalRoutes() {
   const { me } = useSession();
   const intl = useIntl();
   if (me === undefined) {

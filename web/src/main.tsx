@@ -2,10 +2,8 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
 import { Badge, DirectionProvider, MantineProvider, createTheme, darken, luminance, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 import { useIntl } from 'react-intl';
-import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from './query/query.ts';
 import { SessionProvider } from './session/SessionContext.tsx';
@@ -89,12 +87,12 @@ function Themed() {
   return (
     <DirectionProvider initialDirection={isLocale(lang) ? directionOf(lang) : 'ltr'} detectDirection={false}>
       <MantineProvider theme={themeIn(intl.formatMessage(common.close), intl.formatMessage(common.togglePassword))} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
-        <Notifications position="bottom-right" />
-        <BrowserRouter>
-          <Suspense fallback={<div aria-busy="true" />}>
-            <App />
-          </Suspense>
-        </BrowserRouter>
+        <Suspense fallback={null}>
+          <Notifications position="bottom-right" />
+        </Suspense>
+        <Suspense fallback={<div aria-busy="true" />}>
+          <App />
+        </Suspense>
       </MantineProvider>
     </DirectionProvider>
   );
@@ -123,6 +121,11 @@ const cssVariablesResolver: CSSVariablesResolver = (t) => ({
  */
 const shell = import('./App.tsx');
 const App = lazy(() => shell.then((m) => ({ default: m.App })));
+/**
+ * The notices' container (and its transitions) comes after the first screen: a notice raised before it arrives
+ * waits in Mantine's store, which query.ts writes to, and shows when the container mounts.
+ */
+const Notifications = lazy(() => import('./components/Notices.tsx').then((m) => ({ default: m.Notifications })));
 
 const queryClient = createQueryClient();
 

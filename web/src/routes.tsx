@@ -4,7 +4,7 @@
  * To add a page:
  *   1. Write the component in web/src/pages/<Feature>/<Name>Page.tsx (use PageHeader, ErrorAlert and DataTable from
  *      ../../components, useApiQuery / useApiList / useApiMutation from ../../query/query.ts, useApiForm from
- *      ../../query/form.ts, and `api` / `http` from ../../api), and add a `lazy(() => import(…))` line for it below.
+ *      ../../query/form.ts, and `api` / `http` from ../../api), and add a `lazy(() => afterCatalog(import(…)))` line for it below.
  *   2. Add one entry to PAGES below:
  *        path     react-router path. `:tenantId` is the active tenant (the switcher fills it in for nav links).
  *        title    the browser tab's title (" · <tenant name>" is added on tenant pages); distinct per page.
@@ -20,6 +20,7 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import type { MessageDescriptor } from 'react-intl';
 import { defineMessage } from './i18n/define.ts';
+import { afterCatalog } from './i18n/catalogs.ts';
 import {
   IconAlertTriangle,
   IconApps,
@@ -69,96 +70,98 @@ import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './session/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
 
-// Every page is its own chunk, loaded when first opened: the first download holds only the shell.
+// Every page is its own chunk, loaded when first opened: the first download holds only the shell. A page outside
+// the first screens (the sign-in page and each persona's home, plain `import`) comes with the rest of the reader's
+// catalog (`afterCatalog`: the build leaves its messages out of the catalog's first part).
 const LoginPage = lazy(() => import('./pages/Login/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
-const ApplyPage = lazy(() => import('./pages/Apply/ApplyPage.tsx').then((m) => ({ default: m.ApplyPage })));
-const AcceptInvitationPage = lazy(() => import('./pages/Invite/AcceptInvitationPage.tsx').then((m) => ({ default: m.AcceptInvitationPage })));
-const ForgotPasswordPage = lazy(() => import('./pages/Login/ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
-const ResetPasswordPage = lazy(() => import('./pages/Login/ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
-const SecurityPage = lazy(() => import('./pages/Security/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
-const OperatorTextsPage = lazy(() => import('./pages/Languages/OperatorTextsPage.tsx').then((m) => ({ default: m.OperatorTextsPage })));
-const OperatorMfaPolicyPage = lazy(() => import('./pages/Security/OperatorMfaPolicyPage.tsx').then((m) => ({ default: m.OperatorMfaPolicyPage })));
+const ApplyPage = lazy(() => afterCatalog(import('./pages/Apply/ApplyPage.tsx')).then((m) => ({ default: m.ApplyPage })));
+const AcceptInvitationPage = lazy(() => afterCatalog(import('./pages/Invite/AcceptInvitationPage.tsx')).then((m) => ({ default: m.AcceptInvitationPage })));
+const ForgotPasswordPage = lazy(() => afterCatalog(import('./pages/Login/ForgotPasswordPage.tsx')).then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => afterCatalog(import('./pages/Login/ResetPasswordPage.tsx')).then((m) => ({ default: m.ResetPasswordPage })));
+const SecurityPage = lazy(() => afterCatalog(import('./pages/Security/SecurityPage.tsx')).then((m) => ({ default: m.SecurityPage })));
+const OperatorTextsPage = lazy(() => afterCatalog(import('./pages/Languages/OperatorTextsPage.tsx')).then((m) => ({ default: m.OperatorTextsPage })));
+const OperatorMfaPolicyPage = lazy(() => afterCatalog(import('./pages/Security/OperatorMfaPolicyPage.tsx')).then((m) => ({ default: m.OperatorMfaPolicyPage })));
 const AccountPage = lazy(() => import('./pages/Account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
-const TenantsPage = lazy(() => import('./pages/Operator/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
-const TenantDetailPage = lazy(() => import('./pages/Operator/TenantDetailPage.tsx').then((m) => ({ default: m.TenantDetailPage })));
-const PartnersPage = lazy(() => import('./pages/Operator/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
-const NewPartnerPage = lazy(() => import('./pages/Operator/NewPartnerPage.tsx').then((m) => ({ default: m.NewPartnerPage })));
-const PartnerImportPage = lazy(() => import('./pages/Operator/PartnerImportPage.tsx').then((m) => ({ default: m.PartnerImportPage })));
-const PartnerBrandPage = lazy(() => import('./pages/PartnerHome/PartnerBrandPage.tsx').then((m) => ({ default: m.PartnerBrandPage })));
-const PartnerDetailPage = lazy(() => import('./pages/Operator/PartnerDetailPage.tsx').then((m) => ({ default: m.PartnerDetailPage })));
-const UsersPage = lazy(() => import('./pages/Operator/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
-const AuditPage = lazy(() => import('./pages/Operator/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const TenantsPage = lazy(() => afterCatalog(import('./pages/Operator/TenantsPage.tsx')).then((m) => ({ default: m.TenantsPage })));
+const TenantDetailPage = lazy(() => afterCatalog(import('./pages/Operator/TenantDetailPage.tsx')).then((m) => ({ default: m.TenantDetailPage })));
+const PartnersPage = lazy(() => afterCatalog(import('./pages/Operator/PartnersPage.tsx')).then((m) => ({ default: m.PartnersPage })));
+const NewPartnerPage = lazy(() => afterCatalog(import('./pages/Operator/NewPartnerPage.tsx')).then((m) => ({ default: m.NewPartnerPage })));
+const PartnerImportPage = lazy(() => afterCatalog(import('./pages/Operator/PartnerImportPage.tsx')).then((m) => ({ default: m.PartnerImportPage })));
+const PartnerBrandPage = lazy(() => afterCatalog(import('./pages/PartnerHome/PartnerBrandPage.tsx')).then((m) => ({ default: m.PartnerBrandPage })));
+const PartnerDetailPage = lazy(() => afterCatalog(import('./pages/Operator/PartnerDetailPage.tsx')).then((m) => ({ default: m.PartnerDetailPage })));
+const UsersPage = lazy(() => afterCatalog(import('./pages/Operator/UsersPage.tsx')).then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => afterCatalog(import('./pages/Operator/AuditPage.tsx')).then((m) => ({ default: m.AuditPage })));
 const PartnerHomePage = lazy(() => import('./pages/PartnerHome/PartnerHomePage.tsx').then((m) => ({ default: m.PartnerHomePage })));
-const PartnerMembersPage = lazy(() => import('./pages/PartnerHome/PartnerMembersPage.tsx').then((m) => ({ default: m.PartnerMembersPage })));
-const PartnerAuditPage = lazy(() => import('./pages/PartnerHome/PartnerAuditPage.tsx').then((m) => ({ default: m.PartnerAuditPage })));
-const PartnerUsagePage = lazy(() => import('./pages/PartnerHome/PartnerUsagePage.tsx').then((m) => ({ default: m.PartnerUsagePage })));
-const ProvisioningPage = lazy(() => import('./pages/Provisioning/ProvisioningPage.tsx').then((m) => ({ default: m.ProvisioningPage })));
-const TenantProvisioningPage = lazy(() => import('./pages/Provisioning/TenantProvisioningPage.tsx').then((m) => ({ default: m.TenantProvisioningPage })));
+const PartnerMembersPage = lazy(() => afterCatalog(import('./pages/PartnerHome/PartnerMembersPage.tsx')).then((m) => ({ default: m.PartnerMembersPage })));
+const PartnerAuditPage = lazy(() => afterCatalog(import('./pages/PartnerHome/PartnerAuditPage.tsx')).then((m) => ({ default: m.PartnerAuditPage })));
+const PartnerUsagePage = lazy(() => afterCatalog(import('./pages/PartnerHome/PartnerUsagePage.tsx')).then((m) => ({ default: m.PartnerUsagePage })));
+const ProvisioningPage = lazy(() => afterCatalog(import('./pages/Provisioning/ProvisioningPage.tsx')).then((m) => ({ default: m.ProvisioningPage })));
+const TenantProvisioningPage = lazy(() => afterCatalog(import('./pages/Provisioning/TenantProvisioningPage.tsx')).then((m) => ({ default: m.TenantProvisioningPage })));
 const TenantHomePage = lazy(() => import('./pages/TenantHome/TenantHomePage.tsx').then((m) => ({ default: m.TenantHomePage })));
-const TenantMembersPage = lazy(() => import('./pages/TenantHome/TenantMembersPage.tsx').then((m) => ({ default: m.TenantMembersPage })));
-const TenantBillingPage = lazy(() => import('./pages/TenantHome/TenantBillingPage.tsx').then((m) => ({ default: m.TenantBillingPage })));
-const TenantAuditPage = lazy(() => import('./pages/TenantHome/TenantAuditPage.tsx').then((m) => ({ default: m.TenantAuditPage })));
-const AgenciesPage = lazy(() => import('./pages/Agencies/AgenciesPage.tsx').then((m) => ({ default: m.AgenciesPage })));
-const AgencyDetailPage = lazy(() => import('./pages/Agencies/AgencyDetailPage.tsx').then((m) => ({ default: m.AgencyDetailPage })));
-const PartnerCustomersPage = lazy(() => import('./pages/Delegations/PartnerCustomersPage.tsx').then((m) => ({ default: m.PartnerCustomersPage })));
-const TenantAccessReviewPage = lazy(() => import('./pages/AccessReview/TenantAccessReviewPage.tsx').then((m) => ({ default: m.TenantAccessReviewPage })));
-const TenantPartnersPage = lazy(() => import('./pages/Delegations/TenantPartnersPage.tsx').then((m) => ({ default: m.TenantPartnersPage })));
-const TenantPartnerLinkPage = lazy(() => import('./pages/Delegations/TenantPartnerLinkPage.tsx').then((m) => ({ default: m.TenantPartnerLinkPage })));
-const OperatorDelegationsPage = lazy(() => import('./pages/Delegations/OperatorDelegationsPage.tsx').then((m) => ({ default: m.OperatorDelegationsPage })));
-const PartnerAppsPage = lazy(() => import('./pages/Apps/PartnerAppsPage.tsx').then((m) => ({ default: m.PartnerAppsPage })));
-const AppSecurityEventsPage = lazy(() => import('./pages/Apps/AppSecurityEventsPage.tsx').then((m) => ({ default: m.AppSecurityEventsPage })));
-const ResoldTenantsPage = lazy(() => import('./pages/Apps/ResoldTenantsPage.tsx').then((m) => ({ default: m.ResoldTenantsPage })));
-const SignupPage = lazy(() => import('./pages/Signup/SignupPage.tsx').then((m) => ({ default: m.SignupPage })));
-const ProgramHomePage = lazy(() => import('./pages/Program/ProgramHomePage.tsx').then((m) => ({ default: m.ProgramHomePage })));
-const ProgramCodesPage = lazy(() => import('./pages/Program/ProgramCodesPage.tsx').then((m) => ({ default: m.ProgramCodesPage })));
-const ProgramReferralsPage = lazy(() => import('./pages/Program/ProgramReferralsPage.tsx').then((m) => ({ default: m.ProgramReferralsPage })));
-const ProgramEarningsPage = lazy(() => import('./pages/Program/ProgramEarningsPage.tsx').then((m) => ({ default: m.ProgramEarningsPage })));
-const ProgramAgreementPage = lazy(() => import('./pages/Program/ProgramAgreementPage.tsx').then((m) => ({ default: m.ProgramAgreementPage })));
-const OperatorProgramPage = lazy(() => import('./pages/Program/OperatorProgramPage.tsx').then((m) => ({ default: m.OperatorProgramPage })));
-const MspDashboardPage = lazy(() => import('./pages/Msp/MspDashboardPage.tsx').then((m) => ({ default: m.MspDashboardPage })));
-const CustomerDetailPage = lazy(() => import('./pages/Msp/CustomerDetailPage.tsx').then((m) => ({ default: m.CustomerDetailPage })));
-const MspInvoicesPage = lazy(() => import('./pages/Msp/MspInvoicesPage.tsx').then((m) => ({ default: m.MspInvoicesPage })));
-const MspTicketsPage = lazy(() => import('./pages/Msp/MspTicketsPage.tsx').then((m) => ({ default: m.MspTicketsPage })));
-const MspReportsPage = lazy(() => import('./pages/Msp/MspReportsPage.tsx').then((m) => ({ default: m.MspReportsPage })));
-const MspAlertsPage = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.MspAlertsPage })));
-const AlertsBadge = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.AlertsBadge })));
+const TenantMembersPage = lazy(() => afterCatalog(import('./pages/TenantHome/TenantMembersPage.tsx')).then((m) => ({ default: m.TenantMembersPage })));
+const TenantBillingPage = lazy(() => afterCatalog(import('./pages/TenantHome/TenantBillingPage.tsx')).then((m) => ({ default: m.TenantBillingPage })));
+const TenantAuditPage = lazy(() => afterCatalog(import('./pages/TenantHome/TenantAuditPage.tsx')).then((m) => ({ default: m.TenantAuditPage })));
+const AgenciesPage = lazy(() => afterCatalog(import('./pages/Agencies/AgenciesPage.tsx')).then((m) => ({ default: m.AgenciesPage })));
+const AgencyDetailPage = lazy(() => afterCatalog(import('./pages/Agencies/AgencyDetailPage.tsx')).then((m) => ({ default: m.AgencyDetailPage })));
+const PartnerCustomersPage = lazy(() => afterCatalog(import('./pages/Delegations/PartnerCustomersPage.tsx')).then((m) => ({ default: m.PartnerCustomersPage })));
+const TenantAccessReviewPage = lazy(() => afterCatalog(import('./pages/AccessReview/TenantAccessReviewPage.tsx')).then((m) => ({ default: m.TenantAccessReviewPage })));
+const TenantPartnersPage = lazy(() => afterCatalog(import('./pages/Delegations/TenantPartnersPage.tsx')).then((m) => ({ default: m.TenantPartnersPage })));
+const TenantPartnerLinkPage = lazy(() => afterCatalog(import('./pages/Delegations/TenantPartnerLinkPage.tsx')).then((m) => ({ default: m.TenantPartnerLinkPage })));
+const OperatorDelegationsPage = lazy(() => afterCatalog(import('./pages/Delegations/OperatorDelegationsPage.tsx')).then((m) => ({ default: m.OperatorDelegationsPage })));
+const PartnerAppsPage = lazy(() => afterCatalog(import('./pages/Apps/PartnerAppsPage.tsx')).then((m) => ({ default: m.PartnerAppsPage })));
+const AppSecurityEventsPage = lazy(() => afterCatalog(import('./pages/Apps/AppSecurityEventsPage.tsx')).then((m) => ({ default: m.AppSecurityEventsPage })));
+const ResoldTenantsPage = lazy(() => afterCatalog(import('./pages/Apps/ResoldTenantsPage.tsx')).then((m) => ({ default: m.ResoldTenantsPage })));
+const SignupPage = lazy(() => afterCatalog(import('./pages/Signup/SignupPage.tsx')).then((m) => ({ default: m.SignupPage })));
+const ProgramHomePage = lazy(() => afterCatalog(import('./pages/Program/ProgramHomePage.tsx')).then((m) => ({ default: m.ProgramHomePage })));
+const ProgramCodesPage = lazy(() => afterCatalog(import('./pages/Program/ProgramCodesPage.tsx')).then((m) => ({ default: m.ProgramCodesPage })));
+const ProgramReferralsPage = lazy(() => afterCatalog(import('./pages/Program/ProgramReferralsPage.tsx')).then((m) => ({ default: m.ProgramReferralsPage })));
+const ProgramEarningsPage = lazy(() => afterCatalog(import('./pages/Program/ProgramEarningsPage.tsx')).then((m) => ({ default: m.ProgramEarningsPage })));
+const ProgramAgreementPage = lazy(() => afterCatalog(import('./pages/Program/ProgramAgreementPage.tsx')).then((m) => ({ default: m.ProgramAgreementPage })));
+const OperatorProgramPage = lazy(() => afterCatalog(import('./pages/Program/OperatorProgramPage.tsx')).then((m) => ({ default: m.OperatorProgramPage })));
+const MspDashboardPage = lazy(() => afterCatalog(import('./pages/Msp/MspDashboardPage.tsx')).then((m) => ({ default: m.MspDashboardPage })));
+const CustomerDetailPage = lazy(() => afterCatalog(import('./pages/Msp/CustomerDetailPage.tsx')).then((m) => ({ default: m.CustomerDetailPage })));
+const MspInvoicesPage = lazy(() => afterCatalog(import('./pages/Msp/MspInvoicesPage.tsx')).then((m) => ({ default: m.MspInvoicesPage })));
+const MspTicketsPage = lazy(() => afterCatalog(import('./pages/Msp/MspTicketsPage.tsx')).then((m) => ({ default: m.MspTicketsPage })));
+const MspReportsPage = lazy(() => afterCatalog(import('./pages/Msp/MspReportsPage.tsx')).then((m) => ({ default: m.MspReportsPage })));
+const MspAlertsPage = lazy(() => afterCatalog(import('./pages/Msp/MspAlertsPage.tsx')).then((m) => ({ default: m.MspAlertsPage })));
+const AlertsBadge = lazy(() => afterCatalog(import('./pages/Msp/MspAlertsPage.tsx')).then((m) => ({ default: m.AlertsBadge })));
 // Badges whose counts need a page's queries load with them, not with the first screen.
-const PartnersNavBadge = lazy(() => import('./pages/Operator/navBadges.tsx').then((m) => ({ default: m.PartnersNavBadge })));
-const OperatorTemplatesPage = lazy(() => import('./pages/AccessRequests/OperatorTemplatesPage.tsx').then((m) => ({ default: m.OperatorTemplatesPage })));
-const PartnerAccessRequestsPage = lazy(() => import('./pages/AccessRequests/PartnerAccessRequestsPage.tsx').then((m) => ({ default: m.PartnerAccessRequestsPage })));
-const TenantAccessRequestsPage = lazy(() => import('./pages/AccessRequests/TenantAccessRequestsPage.tsx').then((m) => ({ default: m.TenantAccessRequestsPage })));
-const AccessRequestsNavBadge = lazy(() => import('./pages/AccessRequests/TenantAccessRequestsPage.tsx').then((m) => ({ default: m.AccessRequestsNavBadge })));
-const TenantSettingsPage = lazy(() => import('./pages/AccessRequests/TenantSettingsPage.tsx').then((m) => ({ default: m.TenantSettingsPage })));
-const TenantWaitingNavBadge = lazy(() => import('./pages/TenantHome/navBadges.tsx').then((m) => ({ default: m.TenantWaitingNavBadge })));
-const TimeLimitedNavBadge = lazy(() => import('./pages/TenantHome/navBadges.tsx').then((m) => ({ default: m.TimeLimitedNavBadge })));
-const TenantSelfServicePage = lazy(() => import('./pages/SelfService/TenantSelfServicePage.tsx').then((m) => ({ default: m.TenantSelfServicePage })));
-const NotificationsPage = lazy(() => import('./pages/Notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
-const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.TenantWebhooksPage })));
-const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
-const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
-const TenantAuditStreamingPage = lazy(() => import('./pages/AuditStreaming/AuditStreamingPages.tsx').then((m) => ({ default: m.TenantAuditStreamingPage })));
-const PartnerAuditStreamingPage = lazy(() => import('./pages/AuditStreaming/AuditStreamingPages.tsx').then((m) => ({ default: m.PartnerAuditStreamingPage })));
-const OperatorAuditStreamingPage = lazy(() => import('./pages/AuditStreaming/AuditStreamingPages.tsx').then((m) => ({ default: m.OperatorAuditStreamingPage })));
-const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
-const DataSourcesPage = lazy(() => import('./pages/DataSources/DataSourcesPage.tsx').then((m) => ({ default: m.DataSourcesPage })));
-const DataImportPage = lazy(() => import('./pages/DataSources/DataImportPage.tsx').then((m) => ({ default: m.DataImportPage })));
-const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
-const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
-const FeatureCatalogPage = lazy(() => import('./pages/Features/FeatureCatalogPage.tsx').then((m) => ({ default: m.FeatureCatalogPage })));
-const PurposeCatalogPage = lazy(() => import('./pages/Purposes/PurposeCatalogPage.tsx').then((m) => ({ default: m.PurposeCatalogPage })));
-const EarlyAccessPage = lazy(() => import('./pages/Features/EarlyAccessPage.tsx').then((m) => ({ default: m.EarlyAccessPage })));
-const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
-const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
-const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
+const PartnersNavBadge = lazy(() => afterCatalog(import('./pages/Operator/navBadges.tsx')).then((m) => ({ default: m.PartnersNavBadge })));
+const OperatorTemplatesPage = lazy(() => afterCatalog(import('./pages/AccessRequests/OperatorTemplatesPage.tsx')).then((m) => ({ default: m.OperatorTemplatesPage })));
+const PartnerAccessRequestsPage = lazy(() => afterCatalog(import('./pages/AccessRequests/PartnerAccessRequestsPage.tsx')).then((m) => ({ default: m.PartnerAccessRequestsPage })));
+const TenantAccessRequestsPage = lazy(() => afterCatalog(import('./pages/AccessRequests/TenantAccessRequestsPage.tsx')).then((m) => ({ default: m.TenantAccessRequestsPage })));
+const AccessRequestsNavBadge = lazy(() => afterCatalog(import('./pages/AccessRequests/TenantAccessRequestsPage.tsx')).then((m) => ({ default: m.AccessRequestsNavBadge })));
+const TenantSettingsPage = lazy(() => afterCatalog(import('./pages/AccessRequests/TenantSettingsPage.tsx')).then((m) => ({ default: m.TenantSettingsPage })));
+const TenantWaitingNavBadge = lazy(() => afterCatalog(import('./pages/TenantHome/navBadges.tsx')).then((m) => ({ default: m.TenantWaitingNavBadge })));
+const TimeLimitedNavBadge = lazy(() => afterCatalog(import('./pages/TenantHome/navBadges.tsx')).then((m) => ({ default: m.TimeLimitedNavBadge })));
+const TenantSelfServicePage = lazy(() => afterCatalog(import('./pages/SelfService/TenantSelfServicePage.tsx')).then((m) => ({ default: m.TenantSelfServicePage })));
+const NotificationsPage = lazy(() => afterCatalog(import('./pages/Notifications/NotificationsPage.tsx')).then((m) => ({ default: m.NotificationsPage })));
+const TenantWebhooksPage = lazy(() => afterCatalog(import('./pages/Webhooks/WebhooksPages.tsx')).then((m) => ({ default: m.TenantWebhooksPage })));
+const PartnerWebhooksPage = lazy(() => afterCatalog(import('./pages/Webhooks/WebhooksPages.tsx')).then((m) => ({ default: m.PartnerWebhooksPage })));
+const OperatorWebhooksPage = lazy(() => afterCatalog(import('./pages/Webhooks/WebhooksPages.tsx')).then((m) => ({ default: m.OperatorWebhooksPage })));
+const TenantAuditStreamingPage = lazy(() => afterCatalog(import('./pages/AuditStreaming/AuditStreamingPages.tsx')).then((m) => ({ default: m.TenantAuditStreamingPage })));
+const PartnerAuditStreamingPage = lazy(() => afterCatalog(import('./pages/AuditStreaming/AuditStreamingPages.tsx')).then((m) => ({ default: m.PartnerAuditStreamingPage })));
+const OperatorAuditStreamingPage = lazy(() => afterCatalog(import('./pages/AuditStreaming/AuditStreamingPages.tsx')).then((m) => ({ default: m.OperatorAuditStreamingPage })));
+const MailOutboxPage = lazy(() => afterCatalog(import('./pages/Operator/MailOutboxPage.tsx')).then((m) => ({ default: m.MailOutboxPage })));
+const DataSourcesPage = lazy(() => afterCatalog(import('./pages/DataSources/DataSourcesPage.tsx')).then((m) => ({ default: m.DataSourcesPage })));
+const DataImportPage = lazy(() => afterCatalog(import('./pages/DataSources/DataImportPage.tsx')).then((m) => ({ default: m.DataImportPage })));
+const PlanCatalogPage = lazy(() => afterCatalog(import('./pages/Plans/PlanCatalogPage.tsx')).then((m) => ({ default: m.PlanCatalogPage })));
+const PartnerPlansPage = lazy(() => afterCatalog(import('./pages/Plans/PartnerPlansPage.tsx')).then((m) => ({ default: m.PartnerPlansPage })));
+const FeatureCatalogPage = lazy(() => afterCatalog(import('./pages/Features/FeatureCatalogPage.tsx')).then((m) => ({ default: m.FeatureCatalogPage })));
+const PurposeCatalogPage = lazy(() => afterCatalog(import('./pages/Purposes/PurposeCatalogPage.tsx')).then((m) => ({ default: m.PurposeCatalogPage })));
+const EarlyAccessPage = lazy(() => afterCatalog(import('./pages/Features/EarlyAccessPage.tsx')).then((m) => ({ default: m.EarlyAccessPage })));
+const TenantPlanPage = lazy(() => afterCatalog(import('./pages/Plans/TenantPlanPage.tsx')).then((m) => ({ default: m.TenantPlanPage })));
+const TenantTimeLimitedAccessPage = lazy(() => afterCatalog(import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx')).then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
+const PartnerEligibleAccessPage = lazy(() => afterCatalog(import('./pages/JustInTime/PartnerEligibleAccessPage.tsx')).then((m) => ({ default: m.PartnerEligibleAccessPage })));
 const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.tsx').then((m) => ({ default: m.OperatorHomePage })));
-const ConsentRequestsPage = lazy(() => import('./pages/Connected/ConsentRequestsPage.tsx').then((m) => ({ default: m.ConsentRequestsPage })));
-const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
-const PartnerDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.PartnerDomainsPage })));
-const ResellersPage = lazy(() => import('./pages/Resellers/ResellersPage.tsx').then((m) => ({ default: m.ResellersPage })));
-const TenantDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.TenantDomainsPage })));
-const PartnerSingleSignOnPage = lazy(() => import('./pages/SingleSignOn/SingleSignOnPages.tsx').then((m) => ({ default: m.PartnerSingleSignOnPage })));
-const TenantSingleSignOnPage = lazy(() => import('./pages/SingleSignOn/SingleSignOnPages.tsx').then((m) => ({ default: m.TenantSingleSignOnPage })));
-const OperatorDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.OperatorDomainsPage })));
+const ConsentRequestsPage = lazy(() => afterCatalog(import('./pages/Connected/ConsentRequestsPage.tsx')).then((m) => ({ default: m.ConsentRequestsPage })));
+const ConnectedPartnersPage = lazy(() => afterCatalog(import('./pages/Connected/ConnectedPartnersPage.tsx')).then((m) => ({ default: m.ConnectedPartnersPage })));
+const PartnerDomainsPage = lazy(() => afterCatalog(import('./pages/Domains/DomainsPages.tsx')).then((m) => ({ default: m.PartnerDomainsPage })));
+const ResellersPage = lazy(() => afterCatalog(import('./pages/Resellers/ResellersPage.tsx')).then((m) => ({ default: m.ResellersPage })));
+const TenantDomainsPage = lazy(() => afterCatalog(import('./pages/Domains/DomainsPages.tsx')).then((m) => ({ default: m.TenantDomainsPage })));
+const PartnerSingleSignOnPage = lazy(() => afterCatalog(import('./pages/SingleSignOn/SingleSignOnPages.tsx')).then((m) => ({ default: m.PartnerSingleSignOnPage })));
+const TenantSingleSignOnPage = lazy(() => afterCatalog(import('./pages/SingleSignOn/SingleSignOnPages.tsx')).then((m) => ({ default: m.TenantSingleSignOnPage })));
+const OperatorDomainsPage = lazy(() => afterCatalog(import('./pages/Domains/DomainsPages.tsx')).then((m) => ({ default: m.OperatorDomainsPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
 

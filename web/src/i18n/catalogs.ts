@@ -9,17 +9,52 @@ import { formattingLocale, type Locale } from './locales.ts';
 
 /** id → the message's syntax tree (the build parses the catalogs: web/vite.config.ts) */
 export type Catalog = Record<string, MessageFormatElement[]>;
-/** Each catalog on its own, parsed at build time (web/vite.config.ts: `virtual:messages/<locale>`). */
-const catalogs: Record<Locale, () => Promise<{ default: Catalog }>> = {
-  en: () => import('virtual:messages/en'),
-  fr: () => import('virtual:messages/fr'),
-  de: () => import('virtual:messages/de'),
-  'en-XA': () => import('virtual:messages/en-XA'),
-  'en-XB': () => import('virtual:messages/en-XB'),
+type Part = () => Promise<{ default: Catalog }>;
+/**
+ * Each catalog on its own, parsed at build time, in two parts (web/vite.config.ts): the messages of the first
+ * screens (the shell, the sign-in page, each persona's home) and the rest.
+ */
+const catalogs: Record<Locale, { first: Part; rest: Part }> = {
+  en: { first: () => import('virtual:messages/en/first'), rest: () => import('virtual:messages/en/rest') },
+  fr: { first: () => import('virtual:messages/fr/first'), rest: () => import('virtual:messages/fr/rest') },
+  de: { first: () => import('virtual:messages/de/first'), rest: () => import('virtual:messages/de/rest') },
+  'en-XA': { first: () => import('virtual:messages/en-XA/first'), rest: () => import('virtual:messages/en-XA/rest') },
+  'en-XB': { first: () => import('virtual:messages/en-XB/first'), rest: () => import('virtual:messages/en-XB/rest') },
 };
 
+/** The messages the first screens use, in `locale`. */
+export async function loadFirstCatalog(locale: Locale): Promise<Catalog> {
+  return (await catalogs[locale].first()).default;
+}
+
+/** The rest of `locale`'s messages. */
+export async function loadRestCatalog(locale: Locale): Promise<Catalog> {
+  return (await catalogs[locale].rest()).default;
+}
+
+/** All of `locale`'s messages. */
 export async function loadCatalog(locale: Locale): Promise<Catalog> {
-  return (await catalogs[locale]()).default;
+  const [first, rest] = await Promise.all([loadFirstCatalog(locale), loadRestCatalog(locale)]);
+  return { ...first, ...rest };
+}
+
+let markComplete: () => void = () => undefined;
+const complete = new Promise<void>((resolve) => {
+  markComplete = resolve;
+});
+
+/** Said by the provider once the portal speaks from the reader's whole catalog (it stays whole from then on). */
+export function catalogIsComplete(): void {
+  markComplete();
+}
+
+/**
+ * A page outside the first screens (routes.tsx): its chunk and the rest of the reader's catalog, fetched side by
+ * side, so the page never shows before its words. The build leaves the messages of a module loaded this way out
+ * of the catalog's first part (web/vite.config.ts reads the `afterCatalog(import('…'))` in the source).
+ */
+export function afterCatalog<T>(chunk: Promise<T>): Promise<T> {
+  return Promise.all([chunk, complete]).then(([m]) => m);
 }
 
 /** Messages formatted in `locale` (not the reader's): null until its catalog has come. */
