@@ -13,7 +13,10 @@ import {
   deriveAssertionKey,
   deriveUpstreamKey,
   formatUpstreamKey,
+  forwardAuthHeaders,
+  appendSigned,
   identityHeaderValues,
+  identityParts,
   parseUpstreamKey,
   signAssertion,
   verifyAssertion,
@@ -96,6 +99,36 @@ describe('writeSignedIdentity', () => {
       const out: Record<string, string | string[]> = {};
       writeSignedIdentity(out, key, id, 'POST', '/v1/orders', 1_750_000_000_000, null);
       expect(out).toEqual({ ...identityHeaderValues(id), [ASSERTION_HEADER]: signAssertion(key, id, 'POST', '/v1/orders', 1_750_000_000_000) });
+    }
+  });
+});
+
+describe('forwardAuthHeaders', () => {
+  it('answers the bytes appendSigned writes for an unseen body, each request its own id, time and signature, with the identity joined once', () => {
+    const key = deriveAssertionKey('f'.repeat(40));
+    const base: GatewayIdentity = { requestId: '', partnerId: 'ptr_1', userId: null, clientId: 'app_1', tenantId: 'tnt_1', ban: null, bans: ['ban_1', 'ban_2'], billTo: 'ban_1', delegationId: 'dlg_1', scopes: ['orders.read'], persona: 'partner', permission: 'orders.read' };
+    for (const id of [base, { ...base, bans: null }, { ...base, tenantId: null, bans: null, scopes: null, partnerId: null }]) {
+      const parts = identityParts(id);
+      const requests = [
+        { rid: 'req_a', method: 'get', uri: '/v1/orders?limit=5', now: 1_750_000_000_000 },
+        { rid: 'req_b', method: 'POST', uri: '/v1/orders', now: 1_750_000_000_999 },
+        { rid: 'req_c', method: 'GET', uri: '/v1/invoices', now: 1_750_000_007_000 },
+      ];
+      for (const r of requests) {
+        const want = ['x-request-id', r.rid];
+        appendSigned(want, key, r.rid, parts, r.method, r.uri, r.now, undefined);
+        const got = forwardAuthHeaders(key, r.rid, parts, r.method, r.uri, r.now);
+        expect(got).toEqual(want);
+        const h: Record<string, string> = {};
+        for (let i = 0; i < got.length; i += 2) h[got[i]] = got[i + 1];
+        const v = verifyAssertion(key, h, r.method.toUpperCase(), r.uri, r.now);
+        expect(v.ok && v.identity).toEqual({ ...id, requestId: r.rid });
+        // another request's facts do not verify
+        expect(verifyAssertion(key, h, 'DELETE', r.uri, r.now).ok).toBe(false);
+      }
+      // the list handed out is the caller's own: appending to it changes no later answer
+      forwardAuthHeaders(key, 'req_d', parts, 'GET', '/v1/x', 1_750_000_000_000).push('ratelimit', 'x');
+      expect(forwardAuthHeaders(key, 'req_e', parts, 'GET', '/v1/x', 1_750_000_000_000)).not.toContain('ratelimit');
     }
   });
 });

@@ -136,6 +136,8 @@ export interface IdentityParts {
   block: string;
   /** the non-empty fields as a flat header list: name, value, name, value, … */
   pairs: string[];
+  /** a forward-auth answer's headers for these parts, built on its first use (see forwardAuthHeaders) */
+  answer?: { headers: readonly string[]; tail: string };
 }
 
 export function identityParts(id: Omit<GatewayIdentity, 'requestId'>): IdentityParts {
@@ -182,6 +184,39 @@ export function appendSigned(out: string[], key: Buffer, requestId: string, part
   else if (body !== null && body.length > 0) content = typeof body === 'string' ? body : contentSha256(body);
   if (content !== '') out.push(CONTENT_SHA256_HEADER, content);
   out.push(ASSERTION_HEADER, `v1.${ts}.${macFor(key).digest(s + '\n' + content, 'base64url')}`);
+}
+
+// the unix seconds of the last assertion and their text (a second holds thousands of answers)
+let lastTs = -1;
+let lastTsText = '';
+
+/**
+ * A forward-auth answer's signed headers, as a new flat list: x-request-id, then what
+ * appendSigned() appends for an unseen body (UNSIGNED-PAYLOAD) — the same bytes. Everything of
+ * the identity (its header names and values, its signed lines) is joined once per parts — per
+ * kept admission, which the snapshot version and the token's live state invalidate
+ * (steps/decision.ts, steps/identity.ts) — so a request costs a copy of that list, its request
+ * id, and the keyed hash of its own facts (time, method, URI, request id) with that text.
+ */
+export function forwardAuthHeaders(key: Buffer, requestId: string, parts: IdentityParts, method: string, uri: string, nowMs: number): string[] {
+  let a = parts.answer;
+  if (a === undefined) {
+    const headers = ['x-request-id', '', 'x-partnergate-request-id', ''];
+    for (let i = 0; i < parts.pairs.length; i++) headers.push(parts.pairs[i]);
+    headers.push(CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD, ASSERTION_HEADER, '');
+    a = parts.answer = { headers, tail: parts.block + '\n' + UNSIGNED_PAYLOAD };
+  }
+  const ts = Math.floor(nowMs / 1000);
+  if (ts !== lastTs) {
+    lastTs = ts;
+    lastTsText = String(ts);
+  }
+  const out = a.headers.slice();
+  out[1] = requestId;
+  out[3] = requestId;
+  const s = 'v1\n' + lastTsText + '\n' + method.toUpperCase() + '\n' + uri + '\n' + requestId + a.tail;
+  out[out.length - 1] = 'v1.' + lastTsText + '.' + macFor(key).digest(s, 'base64url');
+  return out;
 }
 
 /** appendSignedIdentity() into a header object (a forward-auth answer, tests). */

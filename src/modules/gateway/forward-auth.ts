@@ -56,24 +56,48 @@ const METHOD = /^[A-Za-z]{1,20}$/;
 const BAD_URI = /[\s\x00-\x1f\x7f]/;
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-interface Seen {
-  /** occurrences, whatever the spelling */
-  count: number;
-  /** the value of the canonical (dashed) spelling, when sent once that way */
-  value: string | null;
-}
+/** SINGLE's names by their slot in the scan's scratch. */
+const NAMES = [...SINGLE];
+const SLOT = new Map<string, number>(NAMES.map((n, i) => [n, i]));
+// a raw name is lower-cased and looked up only when its first letter and length could be a watched one's
+const FIRST = new Set(NAMES.map((n) => n.charCodeAt(0)));
+const MIN_LEN = Math.min(...NAMES.map((n) => n.length));
+const MAX_LEN = Math.max(...NAMES.map((n) => n.length));
+// The scan runs on every check: its tallies live in one scratch, reset per scan, instead of a Map
+// and an object per watched header. Safe to share: originalRequest() reads them before it returns.
+const counts = new Uint8Array(SLOT.size);
+const values: (string | null)[] = new Array<string | null>(SLOT.size).fill(null);
+/** which watched headers were sent (whatever the spelling) and the value of the canonical (dashed) spelling */
+const seen = {
+  has(name: string): boolean {
+    const i = SLOT.get(name);
+    return i !== undefined && counts[i] !== 0;
+  },
+  value(name: string): string | null {
+    const i = SLOT.get(name)!;
+    return counts[i] === 0 ? null : values[i];
+  },
+  /** the first header sent more than once, or null */
+  repeated(): string | null {
+    for (let i = 0; i < NAMES.length; i++) if (counts[i] > 1) return NAMES[i];
+    return null;
+  },
+};
 
-/** Occurrences of the watched headers in a raw header list (name, value, name, value, …). */
-function scan(rawHeaders: readonly string[]): Map<string, Seen> {
-  const seen = new Map<string, Seen>();
+/** Tally the watched headers of a raw header list (name, value, name, value, …). */
+function scan(rawHeaders: readonly string[]): typeof seen {
+  counts.fill(0);
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const raw = rawHeaders[i].toLowerCase();
+    const r = rawHeaders[i];
+    if (r.length < MIN_LEN || r.length > MAX_LEN || !FIRST.has(r.charCodeAt(0) | 0x20)) continue;
+    const raw = r.toLowerCase();
     const name = raw.includes('_') ? raw.replaceAll('_', '-') : raw;
-    if (!SINGLE.has(name)) continue;
-    let s = seen.get(name);
-    if (s === undefined) seen.set(name, (s = { count: 0, value: null }));
-    s.count++;
-    if (raw === name) s.value = rawHeaders[i + 1];
+    const slot = SLOT.get(name);
+    if (slot === undefined) continue;
+    // a count past 2 says no more than 2 does (repeated); saturate rather than wrap
+    if (counts[slot] < 2) counts[slot]++;
+    if (counts[slot] === 1) values[slot] = null;
+    if (raw === name) values[slot] = rawHeaders[i + 1];
   }
   return seen;
 }
@@ -100,7 +124,8 @@ const HOW = {
  */
 export function originalRequest(endpoint: ForwardAuthEndpoint, rawHeaders: readonly string[], checkMethod: string, suffix: string | null): OriginalRequest {
   const seen = scan(rawHeaders);
-  for (const [name, s] of seen) if (s.count > 1) return conflict(`The ${name} header is sent more than once.`);
+  const repeated = seen.repeated();
+  if (repeated !== null) return conflict(`The ${repeated} header is sent more than once.`);
   const has = (name: string) => seen.has(name);
   const present: ForwardAuthSource[] = [];
   if (has(SOURCE_HEADERS.nginx[0]) || has(SOURCE_HEADERS.nginx[1])) present.push('nginx');
@@ -128,20 +153,18 @@ export function originalRequest(endpoint: ForwardAuthEndpoint, rawHeaders: reado
     uri = suffix;
   } else {
     const [m, u] = SOURCE_HEADERS[source];
-    method = seen.get(m)?.value ?? null;
-    uri = seen.get(u)?.value ?? null;
+    method = seen.value(m);
+    uri = seen.value(u);
   }
   if (!method || !METHOD.test(method)) return invalid(`Send the original method as ${HOW[source]} (a method name).`);
   if (!uri || !uri.startsWith('/') || BAD_URI.test(uri)) return invalid(`Send the original URI as ${HOW[source]} (a path starting with /, with its query).`);
   method = method.toUpperCase();
 
   for (const name of METHOD_OVERRIDE_HEADERS) {
-    const v = seen.get(name);
-    if (v !== undefined && (v.value ?? '').trim().toUpperCase() !== method) return conflict(`The ${name} header asks for another method than the ${method} being checked.`);
+    if (seen.has(name) && (seen.value(name) ?? '').trim().toUpperCase() !== method) return conflict(`The ${name} header asks for another method than the ${method} being checked.`);
   }
   for (const name of URL_OVERRIDE_HEADERS) {
-    const v = seen.get(name);
-    if (v !== undefined && v.value !== uri) return conflict(`The ${name} header names another URL than the one being checked.`);
+    if (seen.has(name) && seen.value(name) !== uri) return conflict(`The ${name} header names another URL than the one being checked.`);
   }
   return { ok: true, source, method, uri };
 }

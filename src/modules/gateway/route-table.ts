@@ -57,8 +57,15 @@ export class RouteTable {
   readonly rules: GatewayRule[] = [];
   readonly #compiled: Compiled[] = [];
   readonly #prefixes: { prefix: string; upstream: UpstreamTarget }[] = [];
+  #version = 0;
+
+  /** bumped by every rule added: what a cache of match() answers is valid for */
+  get version(): number {
+    return this.#version;
+  }
 
   add(rule: GatewayRule): void {
+    this.#version++;
     this.rules.push(rule);
     this.#compiled.push({ rule, segments: segmentsOf(rule.pattern) });
     if (!this.#prefixes.some((p) => p.prefix === rule.prefix)) {

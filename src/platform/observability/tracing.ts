@@ -31,6 +31,11 @@ export const REQUEST_ID_ATTRIBUTE = 'partnergate.request_id';
 
 let tracer: Tracer | null = null;
 
+/** Whether spans are recorded (OTEL_EXPORTER_OTLP_ENDPOINT set): a hot path builds a span's attributes only then. */
+export function tracing(): boolean {
+  return tracer !== null;
+}
+
 /** A started span, or null when tracing is off. End it with endSpan. */
 export function startSpan(name: string, attributes?: Attributes): Span | null {
   if (tracer === null) return null;

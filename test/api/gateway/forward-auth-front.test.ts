@@ -14,7 +14,7 @@ import { upstreamAuthenticator, upstreamKeyFor } from '../../../src/modules/gate
 import { forwardAuthFront, type CheckCaller } from '../../../src/modules/gateway/forward-auth.http.ts';
 import type { ForwardAuthEndpoint } from '../../../src/modules/gateway/forward-auth.ts';
 import { installFront } from '../../../src/platform/http/front-handler.ts';
-import { apiToken, auditedRequests, consentClaims, consentedApp, link, mintToken } from './helpers.ts';
+import { apiToken, auditedRequests, consentClaims, consentedApp, link, loginAs, mintToken } from './helpers.ts';
 
 const METRICS_TOKEN = 'metrics-scrape-token-front-0123456';
 const ORDERS = { 'x-original-method': 'GET', 'x-original-uri': '/resources/v1/orders?limit=5' };
@@ -88,6 +88,30 @@ describe('the forward-auth check on the HTTP server', () => {
     expect((await me.delete(`/api/v1/me/api-tokens/${list.body.data[0].id}`)).status).toBe(204);
     const r = await check('/authz/forward-auth/nginx', as);
     expect([r.status, r.body.code]).toEqual([401, 'invalid_token']);
+  });
+
+  it('refuses on the very next check once the delegation is revoked, though the token’s admission and its signed headers were kept', async () => {
+    const other = await t.world.tenant();
+    const a = await consentedApp(t, { tenant: other });
+    const hot = await mintToken(t, consentClaims(a, other));
+    const verify = upstreamAuthenticator(upstreamKeyFor(t.services.config, 'reference-resources'), t.services.clock);
+    // from the second admitted check on, the token's admission and its answer's identity headers are reused
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const r = await check('/authz/forward-auth/nginx', { authorization: `Bearer ${hot}`, ...ORDERS });
+      expect([r.status, r.headers['x-partnergate-tenant-id'], r.headers['x-partnergate-delegation-id']]).toEqual([200, other.id, a.delegationId]);
+      // each answer signs its own request id
+      expect(r.headers['x-partnergate-request-id']).toBe(r.headers['x-request-id']);
+      expect(verify(r.headers, 'GET', '/resources/v1/orders?limit=5').ok).toBe(true);
+      ids.add(r.headers['x-request-id']);
+    }
+    expect(ids.size).toBe(3);
+    const admin = await loginAs(t, other.admin);
+    const revoked = await admin.post(`/api/v1/tenants/${other.id}/delegations/${a.delegationId}/revoke`, { reason: 'we no longer work with them' });
+    expect(revoked.status).toBe(200);
+    const r = await check('/authz/forward-auth/nginx', { authorization: `Bearer ${hot}`, ...ORDERS });
+    expect([r.status, r.body.code]).toEqual([403, 'delegation_revoked']);
+    expect(r.headers['x-partnergate-tenant-id']).toBeUndefined();
   });
 
   it('puts every check, admitted or refused, in the tenant’s access log', async () => {

@@ -219,9 +219,12 @@ export function challenge(g: GatewayCore, error: string, description?: string): 
   return bearerChallenge(error, description, g.resourceMetadataParam);
 }
 
+// who acts until identity says: one frozen value shared by every request's state (the steps replace st.actor, never change it)
+const ANONYMOUS: Actor = Object.freeze({ type: 'anonymous', userId: null, partnerId: null, clientId: null, agencyId: null });
+
 export function newState(): GatewayState {
   return {
-    actor: { type: 'anonymous', userId: null, partnerId: null, clientId: null, agencyId: null },
+    actor: ANONYMOUS,
     partnerId: null,
     tenantId: null,
     ban: null,
