@@ -165,7 +165,7 @@ let batch: Selectable<DelegationsTable>[] = [];
 const flush = () => {
   const t = performance.now();
   const c = process.cpuUsage();
-  snap.putDelegations(batch.map(delegationInput));
+  snap.putDelegations(batch, delegationInput);
   buildMs += performance.now() - t;
   buildCpuUs += cpuSince(c);
   batch = [];

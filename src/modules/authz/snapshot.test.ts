@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AuthzSnapshot, toMs, type DelegationInput } from './snapshot.ts';
 import { decide } from './decide.ts';
+import { parseList } from './snapshot-loader.ts';
 import { newId } from '../../platform/ids.ts';
 
 const BASE = Date.parse('2030-01-01T00:00:00Z');
@@ -259,7 +260,8 @@ describe('tenants found by their packed ids', () => {
     const chunked = world();
     const single = world();
     for (const s of [chunked, single]) for (const t of known) s.putTenant({ id: t, status: 'active' });
-    for (let i = 0; i < rows.length; i += 1000) chunked.putDelegations(rows.slice(i, i + 1000));
+    // as a loader hands them: its own rows, made into inputs a group at a time
+    for (let i = 0; i < rows.length; i += 1000) chunked.putDelegations(rows.slice(i, i + 1000).map((input) => ({ input })), (row) => row.input);
     for (const d of rows) single.putDelegation(d);
     for (const s of [chunked, single]) {
       expect(s.tenants.size).toBe(3 + all.length);
@@ -272,6 +274,28 @@ describe('tenants found by their packed ids', () => {
     }
     const decided = (s: AuthzSnapshot, t: string) => decide(s, { type: 'app', partnerId: 'ptr_a', clientId: 'cli', delegationId: rows[0].id, tenantId: null, bans: null, scopes: ['orders.*'], userId: null }, 'orders.read', { tenantId: t }, BASE + 1);
     expect(decided(chunked, rows[0].tenantId)).toEqual(decided(single, rows[0].tenantId));
+  });
+});
+
+describe("a loader's JSON lists", () => {
+  it('reads a list of one string as JSON.parse does, escapes and all, and what is not a list of strings as before', () => {
+    const byJson = (t: string) => {
+      try {
+        const v = JSON.parse(t) as unknown;
+        return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : null;
+      } catch {
+        return null;
+      }
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (x) => {
+        expect(parseList(JSON.stringify([x]))).toEqual([x]);
+      }), { numRuns: 2000 });
+    // texts that look like a one-item list but are not one, or are written by hand
+    const item = fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', ',', ' ', '[', ']', 'é') });
+    fc.assert(fc.property(item, (x) => {
+        expect(parseList(`["${x}"]`)).toEqual(byJson(`["${x}"]`));
+      }), { numRuns: 3000 });
+    for (const t of ['[]', '[""]', '["a","b"]', '["a"] ', ' ["a"]', '[1]', '["ban_1"]', '"a"', '["a', 'a"]', '[","]']) expect(parseList(t), t).toEqual(byJson(t));
   });
 });
 

@@ -31,7 +31,7 @@
  */
 import { DELEGATION_STATUSES, EMPTY, EMPTY_DELEGATIONS, O_WHOLESALE, ORIGINS, TENANT_ADMIN, toMs, type Approver, type DelegationInput, type Policy, type SnapDelegation, type SnapPartner, type SnapTenant, type SnapUser } from './snapshot-model.ts';
 import {
-  addSlot, DelegationView, GROUP, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
+  addSlot, DelegationView, GROUP, RowGroup, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
   PACKED, PAGE_BITS, PAGE_SLOTS, packId, R, R_APPROVER, R_BANS, R_PARTNER, R_POLICY, R_TENANT, SLOT_MASK, T, unpackId, type DelegationsById,
 } from './snapshot-store.ts';
 import { SharedParts } from './snapshot-shared.ts';
@@ -220,7 +220,7 @@ export class AuthzSnapshot extends SharedParts {
   putDelegation(d: DelegationInput): void {
     const origin = ORIGINS.indexOf(d.origin);
     const tenant = this.tenant(d.tenantId);
-    this.#put(d, origin, tenant, origin !== O_WHOLESALE && d.approvedBy ? this.#approverOf(tenant, d.approvedBy) : null);
+    this.#put(d, origin, tenant, origin !== O_WHOLESALE && d.approvedBy ? this.#approverOf(tenant, d.approvedBy) : null, toMs(d.startsAt), toMs(d.endsAt));
   }
 
   /**
@@ -228,48 +228,52 @@ export class AuthzSnapshot extends SharedParts {
    * order. The build is bound by memory latency: each row's tenant, approver and id-table entry sit
    * at random places in structures of hundreds of megabytes. Rows are taken in groups: a first pass
    * over the group only looks up those entries (#lookUpGroup), the second puts each row with its
-   * entries already in cache.
+   * entries already in cache. A loader hands its raw rows and `toInput`, so that a group's inputs
+   * are made just before it is put and die young (RowGroup.take says why).
    */
-  putDelegations(rows: readonly DelegationInput[]): void {
-    const tenants = this.#groupTenants;
+  putDelegations(rows: readonly DelegationInput[]): void;
+  putDelegations<Row>(rows: readonly Row[], toInput: (row: Row) => DelegationInput): void;
+  putDelegations(rows: readonly unknown[], toInput?: (row: unknown) => DelegationInput): void {
+    const g = this.#group;
     for (let from = 0; from < rows.length; from += GROUP) {
-      const to = Math.min(rows.length, from + GROUP);
-      this.#lookUpGroup(rows, from, to - from);
-      for (let i = from; i < to; i++) {
-        const d = rows[i];
+      const n = g.take(rows, from, toInput);
+      this.#lookUpGroup(n);
+      for (let k = 0; k < n; k++) {
+        const d = g.inputs[k]!;
         const origin = ORIGINS.indexOf(d.origin);
-        const tenant = tenants[i - from]!;
-        this.#put(d, origin, tenant, origin !== O_WHOLESALE && d.approvedBy ? this.#approverOf(tenant, d.approvedBy) : null);
+        const tenant = g.tenants[k]!;
+        this.#put(d, origin, tenant, origin !== O_WHOLESALE && d.approvedBy ? this.#approverOf(tenant, d.approvedBy) : null, g.times[2 * k], g.times[2 * k + 1]);
       }
     }
-    tenants.fill(null);
+    g.clear();
   }
 
   /**
-   * The first pass over a group of rows: their tenants (into #groupTenants), then each row's
-   * approver, its newest row and the row's id-table entry, read in stages — every row's packed
-   * ids first, then every row's table entries, then every tenant's entry — so that the reads of a
-   * stage do not wait on each other and the processor overlaps their cache misses.
+   * The first pass over a group of inputs: their tenants, their times, then each row's approver, its
+   * newest row and the row's id-table entry, read in stages — every row's packed ids first, then
+   * every row's table entries, then every tenant's entry — so that the reads of a stage do not wait
+   * on each other and the processor overlaps their cache misses.
    */
-  #lookUpGroup(rows: readonly DelegationInput[], from: number, n: number): void {
-    const tenants = this.#groupTenants;
+  #lookUpGroup(n: number): void {
+    const { inputs, tenants, homes } = this.#group;
     const index = this.tenantIndex;
     const table = this.#table;
     const mask = table.length - 1;
-    const homes = this.#groupHomes;
     for (let k = 0; k < n; k++) {
-      const d = rows[from + k];
+      const d = inputs[k]!;
       index.stage(k, d.tenantId);
       homes[k] = (packId(d.id, PACKED) ? hashWords(PACKED, 0) : hashString(d.id)) & mask;
     }
     // the tenant table's entries and the id table's (is a row a new version of a delegation held)
     let warm = index.touch(n);
     for (let k = 0; k < n; k++) warm += table[homes[k]];
+    // the times while those reads are under way
+    this.#group.readTimes(n);
     for (let k = 0; k < n; k++) tenants[k] = index.found(k) ?? null;
     // tenants not in the index (new, or an id that is not canonical): through the map, once every staged lookup is read
-    for (let k = 0; k < n; k++) if (tenants[k] === null) tenants[k] = this.tenant(rows[from + k].tenantId);
+    for (let k = 0; k < n; k++) if (tenants[k] === null) tenants[k] = this.tenant(inputs[k]!.tenantId);
     for (let k = 0; k < n; k++) {
-      const d = rows[from + k];
+      const d = inputs[k]!;
       const t = tenants[k]!;
       // the tenant's id string: the partner's index hashes it (its hash is in the string's header)
       warm += t.id.length;
@@ -280,13 +284,10 @@ export class AuthzSnapshot extends SharedParts {
         if (a !== undefined && a.head !== -1) warm += this.#ints[a.head >>> PAGE_BITS][(a.head & SLOT_MASK) * I + I_NEXT];
       }
     }
-    this.#warmth[0] = warm;
+    this.#group.warmth[0] = warm;
   }
 
-  readonly #groupHomes = new Int32Array(GROUP);
-  readonly #groupTenants: (SnapTenant | null)[] = new Array<SnapTenant | null>(GROUP).fill(null);
-  /** what the first pass read, kept so the compiler cannot drop the reads */
-  readonly #warmth = new Int32Array(1);
+  readonly #group = new RowGroup();
 
   /**
    * The approver of a delegation of `tenant`: most of a tenant's links are approved by its one
@@ -308,7 +309,7 @@ export class AuthzSnapshot extends SharedParts {
 
   #lastPartner: SnapPartner | null = null;
 
-  #put(d: DelegationInput, origin: number, tenant: SnapTenant, found: Approver | null): void {
+  #put(d: DelegationInput, origin: number, tenant: SnapTenant, found: Approver | null, startsMs: number, endsMs: number): void {
     let approver = found;
     // packed once: the lookup of a previous version and the slot's id columns share it
     const packed = packId(d.id, PACKED);
@@ -331,8 +332,8 @@ export class AuthzSnapshot extends SharedParts {
     refs[r + R_BANS] = d.banIds ? this.tenantBanList(tenant, d.banIds) : null;
     refs[r + R_APPROVER] = approver;
     const times = this.#times[page];
-    times[at * T] = toMs(d.startsAt);
-    times[at * T + 1] = toMs(d.endsAt);
+    times[at * T] = startsMs;
+    times[at * T + 1] = endsMs;
     const ints = this.#ints[page];
     const o = at * I;
     const approverStands = approver === null || this.#stands(approver, tenant);
@@ -466,8 +467,6 @@ export class AuthzSnapshot extends SharedParts {
       at * I + I_ID,
     );
   }
-
-
 
   /**
    * Tenants the partner holds any delegation for (any status; decide() says which are effective),
