@@ -46,6 +46,9 @@
  * within one run. The first algorithm is the one of cold_ratio and of the inline cold run.
  * ACCESS_TOKEN_SIGNING_ALG also signs the hot path's tokens.
  *
+ * CPU per request: around every run, each process's CPU from /proc (the proxy's event loop, its
+ * worker threads, V8's threads; the upstream; the load generator's own), printed per configuration.
+ *
  * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 8,000
  * per cold run), BENCH_REDIS=1 to use REDIS_URL for the gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
