@@ -76,6 +76,7 @@ async function throughput(): Promise<void> {
   let stopping = false;
   const start = performance.now();
   const deadline = start + durationMs;
+  const cpu0 = process.cpuUsage(); // the generator's own CPU while the clock runs (bench:gateway's CPU per request)
 
   const open = (): Promise<void> =>
     new Promise((resolveConn) => {
@@ -126,6 +127,7 @@ async function throughput(): Promise<void> {
 
   await Promise.all(Array.from({ length: job.connections ?? 32 }, open));
   const elapsed = Math.min(performance.now(), deadline) - start;
+  const cpu = process.cpuUsage(cpu0);
   const sorted = Float64Array.from(latencies).sort();
   process.stdout.write(
     JSON.stringify({
@@ -137,6 +139,7 @@ async function throughput(): Promise<void> {
       errors,
       tokens_used: requests ? next : null,
       tokens_wrapped: requests ? tokensWrapped : null,
+      cpu_us: cpu.user + cpu.system,
     }) + '\n',
   );
 }

@@ -46,6 +46,9 @@
  * within one run. The first algorithm is the one of cold_ratio and of the inline cold run.
  * ACCESS_TOKEN_SIGNING_ALG also signs the hot path's tokens.
  *
+ * CPU per request: around every run, each process's CPU from /proc (the proxy's event loop, its
+ * worker threads, V8's threads; the upstream; the load generator's own), printed per configuration.
+ *
  * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 8,000
  * per cold run), BENCH_REDIS=1 to use REDIS_URL for the gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
@@ -61,6 +64,7 @@ import { fileURLToPath } from 'node:url';
 import { gatewayWorld } from './gateway-world.ts';
 import { upstreamKeyFor, identityHeaderValues, signAssertion, ASSERTION_HEADER, type GatewayIdentity } from '../src/modules/gateway/index.ts';
 import { MANAGED_ALGS, type ManagedAlg } from '../src/modules/oauth/index.ts';
+import { perRequest, threadCpu, type CpuTimes } from './proc-cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -76,6 +80,8 @@ for (const alg of TOKEN_ALGS) if (!(MANAGED_ALGS as readonly string[]).includes(
 const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? ROUNDS * DURATION * 8_000);
 
 const children: ChildProcess[] = [];
+/** each server process by the port it listens on, for its CPU per request */
+const pidByPort = new Map<string, number>();
 const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-gw-'));
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -98,6 +104,7 @@ function start(name: string, args: string[], env: Record<string, string>): Child
     if (code && code !== 0 && !stopping) log(`${name} exited with ${code}: ${err.slice(-2000)}`);
   });
   children.push(c);
+  if (env.PORT && c.pid) pidByPort.set(env.PORT, c.pid);
   return c;
 }
 
@@ -115,7 +122,7 @@ async function waitFor(url: string, ok: (status: number) => boolean): Promise<vo
   throw new Error(`${url} did not come up`);
 }
 
-function load(job: Record<string, unknown>): Promise<{ rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_wrapped?: boolean | null }> {
+function load(job: Record<string, unknown>): Promise<{ rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_wrapped?: boolean | null; requests?: number; cpu_us?: number }> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [path.join(ROOT, 'bench/gateway-load.ts'), JSON.stringify(job)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -212,13 +219,18 @@ async function main(): Promise<void> {
   // What (a) and (b) send: the identity headers as the gateway would have signed them (valid 60 s).
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
-  type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
+  /** µs of CPU per request: the proxy's threads, the upstream, the load generator */
+  type Cpu = CpuTimes & { upstream: number; load: number; total: number };
+  type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number; requests?: number; cpu_us?: number; cpu?: Cpu | null };
   const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_person_mfa: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [], c_gateway_cold_inline: [] };
   const coldRun = (alg: ManagedAlg) => (alg === TOKEN_ALGS[0] ? 'c_gateway_cold' : `c_gateway_cold_${alg}`);
   for (const alg of TOKEN_ALGS) runs[coldRun(alg)] = [];
   let wrapped = 0;
   let currentRound = 0;
   const run = async (name: string, job: Record<string, unknown>, tokens?: { file: string; offset: number }) => {
+    const pid = pidByPort.get(new URL(job.url as string).port)!;
+    const upPid = pid === pidByPort.get(String(upPort)) ? null : pidByPort.get(String(upPort))!;
+    const [p0, u0] = [threadCpu(pid), upPid === null ? null : threadCpu(upPid)];
     const r = (await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job, ...(tokens ? { tokensFile: tokens.file, tokenOffset: tokens.offset } : {}) })) as Run;
     if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${name}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
     if (tokens && r.tokens_used) tokens.offset += r.tokens_used;
@@ -228,8 +240,14 @@ async function main(): Promise<void> {
       return;
     }
     r.round = currentRound;
+    const n = r.requests ?? 0;
+    const p = perRequest(p0, threadCpu(pid), n);
+    const u = upPid === null ? { main: 0, worker: 0, v8: 0, other: 0 } : perRequest(u0, threadCpu(upPid), n);
+    const upstreamUs = u === null ? 0 : u.main + u.worker + u.v8 + u.other;
+    const loadUs = Math.round(((r.cpu_us ?? 0) / Math.max(1, n)) * 10) / 10;
+    r.cpu = p === null ? null : { ...p, upstream: upstreamUs, load: loadUs, total: Math.round((p.main + p.worker + p.v8 + p.other + upstreamUs + loadUs) * 10) / 10 };
     runs[name].push(r);
-    log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s`);
+    log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s${r.cpu ? `; CPU µs/request: main ${r.cpu.main}, worker ${r.cpu.worker}, V8 ${r.cpu.v8}, other ${r.cpu.other}, upstream ${r.cpu.upstream}, load ${r.cpu.load}, total ${r.cpu.total}` : ''}`);
   };
 
   const auth = { authorization: `Bearer ${hot}` };
@@ -367,6 +385,14 @@ async function main(): Promise<void> {
   // per round: (c) against the (b) of the same round
   const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r) => r.rps / runs[base].find((x) => x.round === r.round)!.rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  // CPU per request of each process (and of the proxy's threads by kind), median over rounds per field
+  const cpuOf = (name: string) => {
+    const rs = runs[name].filter((r) => r.cpu);
+    if (rs.length === 0) return null;
+    const keys = ['main', 'worker', 'v8', 'other', 'upstream', 'load', 'total'] as const;
+    return Object.fromEntries(keys.map((k) => [k, Math.round(median(rs.map((r) => r.cpu![k])) * 10) / 10])) as Cpu;
+  };
+  const cpuNames = Object.keys(runs).filter((n) => runs[n].length > 0);
   const b = results.b_bare_proxy.rps;
   const summary = {
     bare_rps: Math.round(b),
@@ -412,6 +438,8 @@ async function main(): Promise<void> {
     gateway_p99_1conn_ms: r3(gwLatency.p99_ms),
     rounds: ROUNDS,
     cold_runs_left_out: wrapped,
+    cpu_us_per_request: Object.fromEntries(cpuNames.map((n) => [n, cpuOf(n)])),
+    cpu_us_per_request_by_round: Object.fromEntries(cpuNames.map((n) => [n, runs[n].map((r) => r.cpu)])),
     connections: CONNECTIONS,
     duration_s: DURATION,
     redis: USE_REDIS,
@@ -444,6 +472,11 @@ async function main(): Promise<void> {
       ...TOKEN_ALGS.map((alg) => `  c/b cold, ${alg} tokens ${summary.cold_ratio_by_alg[alg]} (${summary.cold_rps_by_alg[alg]} req/s; per round ${summary.cold_ratios_by_alg[alg].join(', ')})`),
       `  against the minimal Fastify proxy (b0): hot ${summary.hot_ratio_vs_minimal}, cold ${summary.cold_ratio_vs_minimal}`,
       `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,
+      '  CPU µs per request (medians): proxy main thread / its workers / V8 threads / other threads, upstream, load generator = total',
+      ...cpuNames.map((n) => {
+        const c = summary.cpu_us_per_request[n];
+        return c ? `    ${n.padEnd(26)} ${c.main} / ${c.worker} / ${c.v8} / ${c.other}, ${c.upstream}, ${c.load} = ${c.total}` : `    ${n}: no /proc`;
+      }),
       JSON.stringify(summary),
     ].join('\n') + '\n',
   );

@@ -306,7 +306,7 @@ export class AccessTokenVerifier {
     if (!B64URL.test(sigText)) return { ok: false, reason: 'The token signature is not valid.' };
     const input = token.slice(0, dot2);
     this.#signatureChecks++;
-    const pooled = this.#o.pool?.verify(header.kid, input, sigText) ?? null;
+    const pooled = this.#o.pool?.verify(header.kid, token) ?? null;
     let valid = pooled === null ? null : await pooled;
     if (valid === null) valid = checkJwsSignature(k.alg, k.key, input, Buffer.from(sigText, 'base64url'));
     if (!valid) return { ok: false, reason: 'The token signature is not valid.' };

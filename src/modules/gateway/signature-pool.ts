@@ -6,7 +6,14 @@
  * Jobs are batched: every signature asked for while the event loop handles one round of I/O goes
  * to a worker in one message (at setImmediate), and the worker answers the batch in one message.
  * A message costs the gateway's thread ~13 µs; in batches of 4 or more, under 4 µs a signature
- * (measured: scratch prototype, 1 / 4 / 16 per batch → 13 / 3.5 / 1.1 µs).
+ * (measured: scratch prototype, 1 / 4 / 16 per batch → 13 / 3.5 / 1.1 µs). And it costs the
+ * worker a wake-up and the answer's message — on a busy 2-core machine the worker spent ~190 µs
+ * of CPU per token in batches of one or two, against ~46 µs for the ES256 check itself. So a
+ * worker holds at most two batches (the one it checks, the next one waiting): what arrives while
+ * both are out waits in the queue and leaves as one message when the first answer comes back, so
+ * the busier the worker, the larger its batches — and no job waits longer than it would have in
+ * the worker's own message queue. A batch is the tokens themselves in one string (one copy each
+ * way rather than a string per part per job).
  *
  * Only the signature leaves the thread: decoding, the algorithm allow-list, `kid`, `typ` and every
  * claim are checked by the caller before and after. Whenever a worker cannot answer — none
@@ -19,12 +26,14 @@ import type { JwsAlg } from './jws-signature.ts';
 
 interface Job {
   kid: string;
-  input: string;
-  /** the signature's base64url segment: a string is copied as it is, while a Buffer view would
-   * carry its whole pooled 8 KB ArrayBuffer through postMessage */
-  sig: string;
+  /** the compact JWS (header.payload.signature, base64url: no newline in it); a string is copied as
+   * it is, while a Buffer view would carry its whole pooled 8 KB ArrayBuffer through postMessage */
+  jws: string;
   resolve: (ok: boolean | null) => void;
 }
+
+/** batches a worker holds at once: the one it checks and the next (see the header) */
+const IN_FLIGHT_PER_WORKER = 2;
 
 interface Slot {
   worker: Worker;
@@ -38,7 +47,7 @@ export interface SignaturePoolOptions {
   threads: number;
   /** jobs waiting (queued or in flight) beyond which the caller verifies itself */
   maxPending?: number;
-  /** jobs per message at most: a full batch leaves at once, so a worker starts on the first jobs of a burst while the rest is being read */
+  /** jobs per message at most (a longer queue leaves in several messages, as workers take them) */
   maxBatch?: number;
   onError?: (err: unknown) => void;
   /** the worker's script (tests start one that crashes) */
@@ -66,7 +75,7 @@ export class SignaturePool {
   constructor(o: SignaturePoolOptions) {
     this.#threads = Math.max(1, o.threads);
     this.#maxPending = o.maxPending ?? 4096;
-    this.#maxBatch = o.maxBatch ?? 8;
+    this.#maxBatch = o.maxBatch ?? 256;
     this.#onError = o.onError ?? (() => {});
     this.#workerUrl = o.workerUrl ?? WORKER_URL;
   }
@@ -77,14 +86,13 @@ export class SignaturePool {
     for (const s of this.#slots) s.worker.postMessage({ keys: this.#keys });
   }
 
-  /** valid / invalid, or null: check it yourself. */
-  verify(kid: string, input: string, sig: string): Promise<boolean | null> | null {
+  /** Does `jws` (a compact JWS) carry a valid signature by key `kid`: valid / invalid, or null: check it yourself. */
+  verify(kid: string, jws: string): Promise<boolean | null> | null {
     if (this.#closed || this.#deaths > 3 || this.#pending >= this.#maxPending) return null;
     return new Promise((resolve) => {
-      this.#queue.push({ kid, input, sig, resolve });
+      this.#queue.push({ kid, jws, resolve });
       this.#pending++;
-      if (this.#queue.length >= this.#maxBatch) this.#flush();
-      else if (!this.#scheduled) {
+      if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(this.#onImmediate);
       }
@@ -96,30 +104,37 @@ export class SignaturePool {
     this.#flush();
   };
 
+  /** Sends what waits, in batches of at most maxBatch, to workers holding fewer than two; the rest waits for an answer. */
   #flush(): void {
-    const jobs = this.#queue;
-    this.#queue = [];
-    if (jobs.length === 0) return;
-    const slot = this.#slot();
-    if (slot === null) return this.#settle(jobs, null);
-    const id = ++this.#seq;
-    slot.inFlight.set(id, jobs);
-    slot.jobs += jobs.length;
-    const kids = new Array<string>(jobs.length);
-    const inputs = new Array<string>(jobs.length);
-    const sigs = new Array<string>(jobs.length);
-    for (let i = 0; i < jobs.length; i++) {
-      kids[i] = jobs[i].kid;
-      inputs[i] = jobs[i].input;
-      sigs[i] = jobs[i].sig;
+    while (this.#queue.length > 0) {
+      const slot = this.#slot();
+      if (slot === null) {
+        // no worker could be started: every waiting job is the caller's to check
+        const jobs = this.#queue;
+        this.#queue = [];
+        return this.#settle(jobs, null);
+      }
+      if (slot.inFlight.size >= IN_FLIGHT_PER_WORKER) return; // sent when an answer comes back
+      const jobs = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+      this.#queue = jobs === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+      const id = ++this.#seq;
+      slot.inFlight.set(id, jobs);
+      slot.jobs += jobs.length;
+      const kids = new Array<string>(jobs.length);
+      let tokens = jobs[0].jws;
+      kids[0] = jobs[0].kid;
+      for (let i = 1; i < jobs.length; i++) {
+        kids[i] = jobs[i].kid;
+        tokens += '\n' + jobs[i].jws;
+      }
+      slot.worker.postMessage({ id, kids, tokens });
     }
-    slot.worker.postMessage({ id, kids, inputs, sigs });
   }
 
-  /** The least busy worker, starting one while fewer than `threads` run. */
+  /** The least busy worker (fewest batches out, then fewest jobs), starting one while fewer than `threads` run. */
   #slot(): Slot | null {
     let best: Slot | null = null;
-    for (const s of this.#slots) if (best === null || s.jobs < best.jobs) best = s;
+    for (const s of this.#slots) if (best === null || s.inFlight.size < best.inFlight.size || (s.inFlight.size === best.inFlight.size && s.jobs < best.jobs)) best = s;
     if ((best === null || best.jobs > 0) && this.#slots.length < this.#threads) {
       try {
         best = this.#start();
@@ -146,6 +161,8 @@ export class SignaturePool {
         const r = m.results[i];
         jobs[i].resolve(r === 2 ? null : r === 1);
       }
+      // what waited while this worker held two batches
+      if (this.#queue.length > 0 && !this.#scheduled) this.#flush();
     });
     const lost = (err: unknown) => {
       if (!this.#slots.includes(slot)) return;
@@ -156,6 +173,8 @@ export class SignaturePool {
       }
       for (const jobs of slot.inFlight.values()) this.#settle(jobs, null);
       slot.inFlight.clear();
+      // what waited for this worker goes to another (or back to the callers)
+      if (!this.#closed && this.#queue.length > 0) this.#flush();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`signature worker exited with code ${code}`)));

@@ -4,7 +4,7 @@
  * check stays on the gateway's thread.
  *
  * Messages in: `{ keys: [kid, alg, KeyObject][] }` (the whole key set, replacing the last one), or
- * `{ id, kids, inputs, sigs }` (one batch; each signature as its base64url segment). Out: `{ id, results }`, a Uint8Array with per job
+ * `{ id, kids, tokens }` (one batch: the compact JWSs joined by newlines, one kid each). Out: `{ id, results }`, a Uint8Array with per job
  * 1 (valid), 0 (invalid) or 2 (no such key here: the gateway checks it itself).
  */
 import { parentPort } from 'node:worker_threads';
@@ -14,8 +14,7 @@ import { checkJwsSignature, type JwsAlg } from './jws-signature.ts';
 interface Batch {
   id: number;
   kids: string[];
-  inputs: string[];
-  sigs: string[];
+  tokens: string;
 }
 
 let keys = new Map<string, { alg: JwsAlg; key: KeyObject }>();
@@ -26,9 +25,15 @@ parentPort!.on('message', (m: { keys: [string, JwsAlg, KeyObject][] } | Batch) =
     return;
   }
   const results = new Uint8Array(m.kids.length);
+  let at = 0;
   for (let i = 0; i < results.length; i++) {
+    const nl = m.tokens.indexOf('\n', at);
+    const end = nl < 0 ? m.tokens.length : nl;
+    const dot = m.tokens.lastIndexOf('.', end - 1);
     const k = keys.get(m.kids[i]);
-    results[i] = k === undefined ? 2 : checkJwsSignature(k.alg, k.key, m.inputs[i], Buffer.from(m.sigs[i], 'base64url')) ? 1 : 0;
+    // the signing input is everything before the last dot (RFC 7515 §5.2), the signature after it
+    results[i] = k === undefined || dot < at ? 2 : checkJwsSignature(k.alg, k.key, m.tokens.slice(at, dot), Buffer.from(m.tokens.slice(dot + 1, end), 'base64url')) ? 1 : 0;
+    at = end + 1;
   }
   parentPort!.postMessage({ id: m.id, results });
 });
