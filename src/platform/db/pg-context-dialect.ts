@@ -79,18 +79,34 @@ class ContextConnection implements DatabaseConnection {
    * part of a transaction (its own, or one pipelined around it), so it may be run again on its own.
    */
   async raw(text: string, parameters?: readonly unknown[], mayRetry = !this.inTransaction): Promise<PgResult> {
-    const begun = this.begun;
-    if (begun !== null) {
-      this.begun = null;
-      // Written behind the BEGIN message. Should that message fail, the transaction it opened is
-      // aborted and this statement fails with it (25P02): nothing it does is kept; the BEGIN's
-      // error is the one reported, and the caller rolls back.
-      const sent = this.raw(text, parameters, false);
-      const [b, r] = await Promise.allSettled([begun, sent]);
-      if (b.status === 'rejected') throw b.reason;
-      if (r.status === 'rejected') throw r.reason;
-      return r.value;
-    }
+    const ahead = this.begun;
+    if (ahead === null) return this.#send(text, parameters, mayRetry);
+    this.begun = null;
+    // Written behind what was sent ahead (BEGIN, a context, a row lock). Should that fail, the
+    // transaction is aborted and this statement fails with it (25P02): nothing it does is kept;
+    // the earlier error is the one reported, and the caller rolls back.
+    const sent = this.#send(text, parameters, false);
+    const [b, r] = await Promise.allSettled([ahead, sent]);
+    if (b.status === 'rejected') throw b.reason;
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }
+
+  /**
+   * Send a statement of the open transaction whose result nobody reads (a row lock, a context
+   * switch) without waiting for it: the transaction's next statement is written right behind it
+   * and awaits both, so it costs no round trip of its own. PostgreSQL runs them in order: the
+   * next statement runs once the lock is held.
+   */
+  sendAhead(text: string): void {
+    const before = this.begun;
+    const sent = this.#send(text, undefined, false);
+    const both = before === null ? sent : Promise.all([before, sent]);
+    both.catch(() => {});
+    this.begun = both;
+  }
+
+  async #send(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
     const name = this.#prepared && parameters !== undefined && parameters.length > 0 ? statementNames.of(text) : undefined;
     if (name === undefined) {
       const r = (await this.client.query(text, parameters ? [...parameters] : undefined)) as unknown as PgResult | PgResult[];
@@ -105,7 +121,7 @@ class ContextConnection implements DatabaseConnection {
       // transaction, the transaction is aborted and the error stands.
       statementNames.renew();
       if (!mayRetry) throw e;
-      return this.raw(text, parameters, false);
+      return this.#send(text, parameters, false);
     }
   }
 
@@ -169,9 +185,7 @@ class ContextDriver implements Driver {
     if (ctx !== null) text += `; ${contextSql(ctx)}`;
     // Not awaited: the transaction's first statement (or its commit) goes out right behind it and
     // awaits both (ContextConnection.raw). A failure surfaces there; Kysely then rolls back.
-    const begun = c.raw(text);
-    begun.catch(() => {});
-    c.begun = begun;
+    c.sendAhead(text);
     c.inTransaction = true;
   }
 
@@ -291,6 +305,20 @@ export const statementNames = new StatementNames();
 
 function quoteIdent(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/**
+ * Send `text` (one statement, its values inlined as literals; its result unread) in the transaction
+ * `trx` runs on without waiting for it: it travels with the transaction's next statement
+ * (ContextConnection.sendAhead). False when `trx` is not a transaction on this dialect: the caller
+ * runs it now.
+ */
+export async function sendAhead(trx: Kysely<Database>, text: string): Promise<boolean> {
+  return trx.getExecutor().provideConnection(async (c) => {
+    if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
+    c.sendAhead(text);
+    return true;
+  });
 }
 
 /**
