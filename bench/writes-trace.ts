@@ -7,13 +7,17 @@
  * (sealer, workers) show as their own lines.
  */
 import net from 'node:net';
+import path from 'node:path';
 import { freePort } from './bench-db.ts';
-import { buildApp } from '../src/app/build-app.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
-import { redisFactory } from '../src/platform/redis.ts';
-import { createTestDb } from '../test/helpers/db.ts';
-import { testConfig } from '../test/helpers/config.ts';
-import { World } from '../test/helpers/world.ts';
+
+// WRITES_BENCH_APP_ROOT=/path/to/another/checkout traces that checkout's server (a before/after), as bench:writes does
+const appRoot = path.resolve(process.env.WRITES_BENCH_APP_ROOT ?? path.resolve(import.meta.dirname, '..'));
+const { buildApp } = (await import(path.join(appRoot, 'src/app/build-app.ts'))) as typeof import('../src/app/build-app.ts');
+const { openDatabase } = (await import(path.join(appRoot, 'src/platform/db/database.ts'))) as typeof import('../src/platform/db/database.ts');
+const { redisFactory } = (await import(path.join(appRoot, 'src/platform/redis.ts'))) as typeof import('../src/platform/redis.ts');
+const { createTestDb } = (await import(path.join(appRoot, 'test/helpers/db.ts'))) as typeof import('../test/helpers/db.ts');
+const { testConfig } = (await import(path.join(appRoot, 'test/helpers/config.ts'))) as typeof import('../test/helpers/config.ts');
+const { World } = (await import(path.join(appRoot, 'test/helpers/world.ts'))) as typeof import('../test/helpers/world.ts');
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const database = await createTestDb({ postgres: true, poolSize: 4 });
@@ -124,7 +128,7 @@ const admin = (await login(t.admin)).s;
 const owner = (await login(p.owner)).s;
 const ends = new Date(Date.now() + 30 * 86_400_000).toISOString();
 const rounds = Number(process.env.TRACE_ROUNDS ?? 2);
-const totals: Record<string, number[]> = {};
+const totals: Record<string, string[]> = {};
 for (let round = 0; round < rounds; round++) {
   let link = '';
   let token = '';
@@ -150,14 +154,14 @@ for (let round = 0; round < rounds; round++) {
     const status = await run();
     const answered = log.length;
     await settle();
-    (totals[name] ??= []).push(log.length);
+    (totals[name] ??= []).push(`${answered} + ${log.length - answered}`);
     if (round === rounds - 1) {
       process.stdout.write(`\n== ${name} → ${status}: ${answered} round trips before the answer, ${log.length} with what followed within 300 ms\n`);
       for (const [i, b] of log.entries()) process.stdout.write(`${i === answered ? '   -- answered --\n' : ''}  #${b.conn} ${b.msgs.join('\n        ')}\n`);
     }
   }
 }
-process.stdout.write(`\nround trips per write (each round): ${JSON.stringify(totals)}\n`);
+process.stdout.write(`\nserver: ${appRoot}\nround trips per write, each round: before the answer + what followed within 300 ms: ${JSON.stringify(totals)}\n`);
 await app.close();
 await database.drop();
 process.exit(0);
