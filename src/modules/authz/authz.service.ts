@@ -14,6 +14,7 @@ import type { AppError } from '../../platform/errors/app-error.ts';
 import type { PartnerMembership, Principal, TenantMembership } from '../../platform/http/principal.ts';
 import { isId } from '../../platform/ids.ts';
 import { authzErrors } from './authz.errors.ts';
+import { refusalDetail } from './authz.problem-details.ts';
 import type { RoleCatalog } from './role-catalog.ts';
 import { AuthzSnapshot, D_ACTIVE } from './snapshot.ts';
 import { matchGrant } from './grant-set.ts';
@@ -275,6 +276,6 @@ export class AuthzService {
   }
 
   refusalError(r: Refused): AppError {
-    return authzErrors[r.code](r.reason);
+    return authzErrors[r.code](refusalDetail(r.code, r.reason));
   }
 }

@@ -3,6 +3,7 @@ export { RoleCatalog, type Role } from './role-catalog.ts';
 export * as roleQueries from './roles.repo.ts';
 export { grantCovers, anyGrantCovers, isGrant, isPermissionName } from './permissions.ts';
 export { authzErrors } from './authz.errors.ts';
+export { refusalDetail } from './authz.problem-details.ts';
 export { catalogRoutes } from './authz.routes.ts';
 export { AuthzService, ACTIVE_TENANT_HEADER, type ResellerReach } from './authz.service.ts';
 export { AuthzSnapshot, type SnapDelegation, type DelegationInput, type UserInput, type PartnerInput } from './snapshot.ts';

@@ -13,6 +13,7 @@ import type { BlockList } from 'node:net';
 import { BlockList as NetBlockList } from 'node:net';
 import type { AppError } from '../../platform/errors/app-error.ts';
 import { authzErrors } from './authz.errors.ts';
+import { refusalDetail } from './authz.problem-details.ts';
 import { ipAllowed, parseCidr } from './partner-limits.ts';
 
 /** The customer's hours: ISO weekdays (1 = Monday … 7 = Sunday), a local start and end, a time zone. */
@@ -151,5 +152,5 @@ const REASONS: Record<LinkLimitRefusal, string> = {
 export function linkLimitRefusal(index: LinkLimitsIndex, delegationId: string | null, ip: string | null, nowMs: number): AppError | undefined {
   if (delegationId === null || index.size === 0) return undefined;
   const code = index.check(delegationId, ip, nowMs);
-  return code === null ? undefined : authzErrors[code](REASONS[code]);
+  return code === null ? undefined : authzErrors[code](refusalDetail(code, REASONS[code]));
 }

@@ -18,7 +18,7 @@ export type DetailValues = Record<string, string | number | Date>;
  * How a problem's `detail` is said in the reader's language: a catalog message and its values, or the
  * code's title (a throw site that gave no detail). A plain-string detail has none and is written as given.
  */
-export type LocalizedDetail = { message: MessageDescriptor; values?: DetailValues } | { title: true };
+export type LocalizedDetail = { message: MessageDescriptor; values?: DetailValues; /** the English detail, when it says more than the message (a decision's own reason) */ english?: string } | { title: true };
 
 export interface AppErrorOptions {
   fields?: FieldError[];
@@ -52,7 +52,7 @@ export class AppError extends Error {
 
   constructor(code: string, status: number, detail: string | MessageDescriptor | LocalizedDetail, opts: AppErrorOptions = {}) {
     const localized: LocalizedDetail | undefined = typeof detail === 'string' ? undefined : isLocalized(detail) ? detail : { message: detail, values: opts.values };
-    const english = typeof detail === 'string' ? detail : localized !== undefined && 'message' in localized ? englishOf(localized.message, localized.values) : titleFor(code, status);
+    const english = typeof detail === 'string' ? detail : localized !== undefined && 'message' in localized ? (localized.english ?? englishOf(localized.message, localized.values)) : titleFor(code, status);
     super(english);
     this.name = 'AppError';
     this.code = code;
@@ -84,7 +84,7 @@ export class DuplicateErrorCode extends Error {}
  * `defineMessages`, ICU placeholders filled from `opts.values`) is said in the reader's language; a plain
  * string is written as given (machine-facing answers whose wording a standard fixes); none: the title.
  */
-export type ErrorFactory = (detail?: string | MessageDescriptor, opts?: AppErrorOptions) => AppError;
+export type ErrorFactory = (detail?: string | MessageDescriptor | LocalizedDetail, opts?: AppErrorOptions) => AppError;
 
 /**
  * Declare a module's error codes. Returns factories: `errors.tenant_not_found('detail')`.

@@ -47,6 +47,21 @@ describe('a problem in the reader’s language', () => {
     expect(missing.body.title).not.toMatch(/[Nn]ot found|No such/);
   });
 
+  it('a refusal of the decision engine says its reason in the person’s language; in English, the engine’s own reason', async () => {
+    const tenant = await t.world.tenant();
+    const msp = await t.world.partner({ capabilities: ['managed_services'] });
+    const owner = await msp.owner.login();
+    const invoices = `/api/v1/partner/billing/invoices?tenant_id=${tenant.id}`;
+    await owner.patch<'/api/v1/me'>('/api/v1/me', { locale: 'fr' });
+    const fr = await owner.get<Problem>(invoices);
+    expect(fr.status).toBe(404);
+    expect(fr.body).toMatchObject({ code: 'delegation_not_found', detail: 'Aucun accès partenaire ne donne accès à ce client.' });
+    expect(fr.headers['content-language']).toBe('fr');
+    await owner.patch<'/api/v1/me'>('/api/v1/me', { locale: 'en' });
+    const en = await owner.get<Problem>(invoices);
+    expect(en.body).toMatchObject({ code: 'delegation_not_found', detail: 'No delegation gives access to this tenant.' });
+  });
+
   it('without a session, follows the browser', async () => {
     const anonymous = new Client(t.app);
     const reset = await anonymous.post<Problem>('/api/v1/auth/password-reset/complete', { token: 'pgr_not-a-real-link-token-at-all', password: 'a brand new long password 42' }, DE);

@@ -1,6 +1,6 @@
 /** The portal's one formatter and its sort rule, as tables of cases. */
 import { describe, expect, it } from 'vitest';
-import { compareMissingLast, formatMajor, formatMoney, formatMoneyShort, formatNumber, formatPct, formatPeriod, inForce } from './format.ts';
+import { compareMissingLast, formatMajor, formatMoney, formatMoneyShort, formatNumber, formatPct, formatPercent, formatPeriod, inForce, PCT2 } from './format.ts';
 
 describe('formatMoney', () => {
   it.each([
@@ -36,6 +36,14 @@ describe('numbers, percentages and periods', () => {
     [() => formatPct(99.456, 'fr'), '99,5\u00a0%'],
     [() => formatPct(99.456, 'de'), '99,5\u00a0%'],
     [() => formatPct(null), '—'],
+    // an SLA as agreed: the language's decimal sign and percent sign, the decimals it has (a commitments card)
+    [() => formatPercent(99.5, {}, 'fr'), '99,5\u00a0%'],
+    [() => formatPercent(99.5, {}, 'de'), '99,5\u00a0%'],
+    [() => formatPercent(99.5, {}, 'en'), '99.5%'],
+    [() => formatPercent(99.95, {}, 'fr'), '99,95\u00a0%'],
+    [() => formatPercent(99.5, PCT2, 'fr'), '99,50\u00a0%'],
+    [() => formatPercent(40, { max: 0 }, 'de'), '40\u00a0%'],
+    [() => formatPercent(undefined), '—'],
     [() => formatPeriod('2026-10', 'en-US'), 'Oct 2026'],
     [() => formatPeriod('not a period'), 'not a period'],
   ])('%#', (f, want) => {

@@ -102,6 +102,20 @@ export function formatPct(p: number | null | undefined, locale: string | undefin
   return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(p / 100);
 }
 
+/**
+ * A percentage given in percent units (99.5 → "99.5%" in English, "99,5 %" in French and German): the
+ * language's own decimal sign, percent sign and spacing, never a number glued to " %" by hand.
+ * `min`/`max`: the decimals shown (an SLA of 99.95 keeps both; a progress of 40 shows none).
+ */
+export function formatPercent(p: number | null | undefined, digits: { min?: number; max?: number } = {}, locale: string | undefined = formatLocale): string {
+  if (p === null || p === undefined || Number.isNaN(p)) return '—';
+  const max = digits.max ?? 3;
+  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: Math.min(digits.min ?? 0, max), maximumFractionDigits: max }).format(p / 100);
+}
+
+/** Two decimals, always: an achieved availability in a table ("99.50%" beside "99.95%"). */
+export const PCT2 = { min: 2, max: 2 } as const;
+
 /** "2026-10" → "Oct 2026" */
 export function formatPeriod(period: string, locale: string | undefined = formatLocale): string {
   const m = /^(\d{4})-(\d{2})$/.exec(period);

@@ -45,6 +45,8 @@ export function usePermissionWords() {
     word: (name: string) => {
       const w = words.get(name);
       if (w) return w;
+      // a built-in permission is worded by its name even before (or without) the server's catalog: never its English text
+      if (Object.hasOwn(PERMISSION_DESCRIPTIONS, name)) return say(PERMISSION_DESCRIPTIONS[name as keyof typeof PERMISSION_DESCRIPTIONS]);
       const area = name.endsWith('.*') ? name.split('.')[0] : undefined;
       return area && Object.hasOwn(AREAS, area) ? say(m.everythingIn, { area }) : name.replace(/[._*]+/g, ' ').trim();
     },

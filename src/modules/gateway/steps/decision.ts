@@ -9,7 +9,7 @@
  * again once the change feed is drained (staleRefusal).
  */
 import type { AppError } from '../../../platform/errors/app-error.ts';
-import { REFUSAL_CODES, anyGrantCovers, authzErrors, ACTIVE_TENANT_HEADER, type AuthzPrincipal, type Refused } from '../../authz/index.ts';
+import { REFUSAL_CODES, anyGrantCovers, authzErrors, refusalDetail, ACTIVE_TENANT_HEADER, type AuthzPrincipal, type Refused } from '../../authz/index.ts';
 import type { GatewayRule } from '../route-table.ts';
 import type { GatewayCore, GatewayRequest, GatewayState, Refusal } from './core.ts';
 
@@ -59,7 +59,7 @@ function refuse(g: GatewayCore, d: Pick<Refused, 'code' | 'reason'> & { delegati
     (d.code !== 'delegation_not_found' || (g.d.authz.snapshot.tenants.get(st.tenantId)?.status ?? 'unknown') !== 'unknown');
   const headers: Record<string, string> = {};
   if (d.code === 'scope_insufficient' && st.permission) headers['www-authenticate'] = `Bearer realm="partnergate", error="insufficient_scope", scope="${st.permission}"`;
-  return authzErrors[d.code](d.reason, { headers });
+  return authzErrors[d.code](refusalDetail(d.code, d.reason), { headers });
 }
 
 /**

@@ -164,6 +164,9 @@ function RemoveMessage({ member, orgName }: { member: MemberRow | null; orgName:
   );
 }
 
+/** The role picker's box grows with its value (field-sizing); 120 px at least, as before, so short names do not make a tiny box. */
+const ROLE_PICKER_STYLES = { input: { fieldSizing: 'content', width: 'auto', minWidth: 120 } } as const;
+
 /** Name, email and role (a choice for those who manage the members, a word for the others). */
 function memberColumns<M extends MemberRow>(intl: IntlShape, roles: RoleChoice[], setRole: Action<[string, string], unknown> | null): Column<M>[] {
   return [
@@ -177,7 +180,10 @@ function memberColumns<M extends MemberRow>(intl: IntlShape, roles: RoleChoice[]
         setRole ? (
           <Select
             size="xs"
-            w={120}
+            // as wide as the chosen role's name in the reader's language ("Administrateur", "Collaborateur"), never cut
+            w="fit-content"
+            styles={ROLE_PICKER_STYLES}
+            comboboxProps={{ width: 'max-content' }}
             aria-label={intl.formatMessage(msg.roleOf, { email: m.email })}
             data={roles.map((r) => ({ value: r.value, label: r.label }))}
             value={m.role}

@@ -67,7 +67,6 @@ export const m = defineMessages({
   availabilityDescription: { id: 'msp.customer.sla.chart.description', defaultMessage: "Average availability of the customer's services against the agreed target." },
   achievedPct: { id: 'msp.customer.sla.chart.achieved', defaultMessage: 'Achieved %' },
   targetPct: { id: 'msp.customer.sla.chart.target', defaultMessage: 'Target %' },
-  percent: { id: 'msp.customer.sla.percent', defaultMessage: '{value} %' },
   noSla: { id: 'msp.customer.sla.empty', defaultMessage: 'No SLA records yet.' },
   achieved: { id: 'msp.customer.sla.achieved', defaultMessage: 'Achieved' },
   target: { id: 'msp.customer.sla.target', defaultMessage: 'Target' },

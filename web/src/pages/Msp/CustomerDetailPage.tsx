@@ -18,7 +18,7 @@ import { formatDate, formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
-import { INVOICE_STATUS_WORDS, LabelBadge, ORDER_STATUS_WORDS, OPEN_TICKET_STATUSES, PersonText, StatTile, TICKET_PRIORITY_WORDS, TICKET_STATUS_WORDS, formatMoney, formatPct, formatPeriod, PERMISSION_AREAS, useManagedCustomers, usePermissionWords } from './shared.tsx';
+import { INVOICE_STATUS_WORDS, LabelBadge, ORDER_STATUS_WORDS, OPEN_TICKET_STATUSES, PersonText, StatTile, TICKET_PRIORITY_WORDS, TICKET_STATUS_WORDS, formatMoney, formatPct, formatPercent, formatPeriod, PCT2, PERMISSION_AREAS, useManagedCustomers, usePermissionWords } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 import { CommitmentsPanel } from './commitments.tsx';
 import { api } from '../../api/index.ts';
@@ -415,7 +415,6 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
     x.target = Math.max(x.target, s.target_pct);
     byMonth.set(s.period, x);
   }
-  const pct2 = (v: number) => intl.formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const data = [...byMonth.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([p, x]) => ({ month: formatPeriod(p), availability: Math.round((x.sum / x.n) * 1000) / 1000, target: x.target }));
@@ -433,7 +432,7 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
           { name: 'availability', label: intl.formatMessage(m.achievedPct), color: 'grape.6' },
           { name: 'target', label: intl.formatMessage(m.targetPct), color: 'gray.5' },
         ]}
-        valueFormatter={(v) => intl.formatMessage(m.percent, { value: v })}
+        valueFormatter={(v) => formatPercent(v)}
         empty={intl.formatMessage(m.noSla)}
       />
       <DataTable
@@ -447,8 +446,8 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
         columns={[
           { key: 'service', title: intl.formatMessage(m.service), mobile: 'title', sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
           { key: 'period', title: intl.formatMessage(m.month), sortValue: (s) => s.period, render: (s) => <span style={{ whiteSpace: 'nowrap' }}>{formatPeriod(s.period)}</span> },
-          { key: 'achieved', title: intl.formatMessage(m.achieved), align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => intl.formatMessage(m.percent, { value: pct2(s.achieved_pct) }) },
-          { key: 'target', title: intl.formatMessage(m.target), align: 'right', render: (s) => intl.formatMessage(m.percent, { value: pct2(s.target_pct) }) },
+          { key: 'achieved', title: intl.formatMessage(m.achieved), align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => formatPercent(s.achieved_pct, PCT2) },
+          { key: 'target', title: intl.formatMessage(m.target), align: 'right', render: (s) => formatPercent(s.target_pct, PCT2) },
           { key: 'down', title: intl.formatMessage(m.downtime), align: 'right', render: (s) => intl.formatMessage(m.minutes, { minutes: s.downtime_minutes }) },
           { key: 'status', title: intl.formatMessage(m.result), render: (s) => <LabelBadge value={s.status} map={SLA_RESULT} /> },
         ]}

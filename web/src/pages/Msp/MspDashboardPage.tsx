@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
-import { figuresOf, formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
+import { figuresOf, formatMoney, formatPct, formatPercent, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { defineMessages } from '../../i18n/define.ts';
@@ -47,7 +47,6 @@ const m = defineMessages({
   slaTitle: { id: 'msp.dashboard.sla.title', defaultMessage: 'SLA compliance by customer' },
   slaDescription: { id: 'msp.dashboard.sla.description', defaultMessage: 'Share of service-months that met their target: the ten customers lowest first.' },
   compliancePct: { id: 'msp.dashboard.sla.compliance_pct', defaultMessage: 'Compliance %' },
-  percent: { id: 'msp.dashboard.percent', defaultMessage: '{value} %' },
   slaEmpty: { id: 'msp.dashboard.sla.empty', defaultMessage: 'No SLA records yet.' },
   attention: { id: 'msp.dashboard.attention.title', defaultMessage: 'Needs attention' },
   attentionEmpty: { id: 'msp.dashboard.attention.empty', defaultMessage: 'Nothing needs your attention now.' },
@@ -149,7 +148,7 @@ export function MspDashboardPage() {
             data={slaChart}
             dataKey="customer"
             series={[{ name: 'compliance', label: intl.formatMessage(m.compliancePct), color: 'grape.6' }]}
-            valueFormatter={(v) => intl.formatMessage(m.percent, { value: v })}
+            valueFormatter={(v) => formatPercent(v)}
             empty={intl.formatMessage(m.slaEmpty)}
           />}
         </SimpleGrid>

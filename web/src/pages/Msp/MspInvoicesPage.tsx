@@ -16,7 +16,7 @@ import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { featuresApi } from '../../api/features.ts';
 import { useView } from '../../session/useView.ts';
-import { INVOICE_STATUS_WORDS, LabelBadge, labelOptions, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
+import { INVOICE_STATUS_WORDS, LabelBadge, labelOptions, formatMoney, formatPercent, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
@@ -68,7 +68,7 @@ const m = defineMessages({
     defaultMessage: '{format} export · {status, select, done {ready} failed {failed} expired {expired} other {in progress}}',
   },
   hide: { id: 'msp.invoices.job.hide', defaultMessage: 'Hide' },
-  jobProgress: { id: 'msp.invoices.job.progress', defaultMessage: '{format} export: {pct} % done' },
+  jobProgress: { id: 'msp.invoices.job.progress_done', defaultMessage: '{format} export: {pct} done' },
   jobRows: { id: 'msp.invoices.job.rows', defaultMessage: '{done} of {total} invoices' },
   jobUntil: { id: 'msp.invoices.job.available_until', defaultMessage: 'the download is available until {date}' },
   download: { id: 'msp.invoices.job.download', defaultMessage: 'Download' },
@@ -256,7 +256,7 @@ function ExportProgress({ job, onChange }: { job: ExportJob; onChange(j: ExportJ
           <FormattedMessage {...m.hide} />
         </Button>
       </Group>
-      <Progress value={job.progress_pct} animated={running} aria-label={intl.formatMessage(m.jobProgress, { format, pct: job.progress_pct })} />
+      <Progress value={job.progress_pct} animated={running} aria-label={intl.formatMessage(m.jobProgress, { format, pct: formatPercent(job.progress_pct, { max: 0 }) })} />
       <Text size="xs" c="dimmed" mt={4}>
         {intl.formatMessage(m.jobRows, { done: job.rows_done, total: job.total_rows })}
         {job.expires_at && job.status === 'done' ? ` · ${intl.formatMessage(m.jobUntil, { date: formatDate(job.expires_at) })}` : ''}

@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
-import { METRIC_WORDS, formatMoney, formatPct, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
+import { METRIC_WORDS, formatMoney, formatPct, formatPercent, formatPeriod, PCT2, monthsAgo, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 import { slaCsv, usageCsv } from './reportCsv.ts';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
@@ -43,7 +43,6 @@ const m = defineMessages({
   slaTitle: { id: 'msp.reports.sla.chart.title', defaultMessage: 'SLA compliance by customer' },
   slaDescription: { id: 'msp.reports.sla.chart.description', defaultMessage: 'Share of service-months that met their availability target.' },
   compliancePct: { id: 'msp.reports.sla.chart.compliance_pct', defaultMessage: 'Compliance %' },
-  percent: { id: 'msp.reports.percent', defaultMessage: '{value} %' },
   noSla: { id: 'msp.reports.sla.empty', defaultMessage: 'No SLA records in this period.' },
   compliance: { id: 'msp.reports.sla.compliance', defaultMessage: 'Compliance' },
   monthsMissed: { id: 'msp.reports.sla.months_missed', defaultMessage: 'Months missed' },
@@ -135,7 +134,6 @@ export function MspReportsPage() {
   const currency = usageRows[0]?.currency ?? 'USD';
 
   const slaRows = sla.data?.data ?? [];
-  const pct2 = (v: number) => intl.formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   return (
     <>
@@ -191,7 +189,7 @@ export function MspReportsPage() {
                 data={slaRows.map((r) => ({ customer: r.tenant_name, compliance: Math.round(r.compliance_pct * 10) / 10 }))}
                 dataKey="customer"
                 series={[{ name: 'compliance', label: intl.formatMessage(m.compliancePct), color: 'grape.6' }]}
-                valueFormatter={(v) => intl.formatMessage(m.percent, { value: v })}
+                valueFormatter={(v) => formatPercent(v)}
                 empty={intl.formatMessage(m.noSla)}
               />
               <DataTable
@@ -207,8 +205,8 @@ export function MspReportsPage() {
                   { key: 'customer', title: intl.formatMessage(m.customer), mobile: 'title', sortValue: (r) => r.tenant_name, render: (r) => r.tenant_name },
                   { key: 'compliance', title: intl.formatMessage(m.compliance), align: 'right', sortValue: (r) => r.compliance_pct, render: (r) => formatPct(r.compliance_pct) },
                   { key: 'missed', title: intl.formatMessage(m.monthsMissed), align: 'right', sortValue: (r) => r.breached, render: (r) => intl.formatMessage(m.missedOf, { missed: r.breached, records: r.records }) },
-                  { key: 'avg', title: intl.formatMessage(m.average), align: 'right', sortValue: (r) => r.avg_achieved_pct, render: (r) => intl.formatMessage(m.percent, { value: pct2(r.avg_achieved_pct) }) },
-                  { key: 'min', title: intl.formatMessage(m.lowest), align: 'right', sortValue: (r) => r.min_achieved_pct, render: (r) => intl.formatMessage(m.percent, { value: pct2(r.min_achieved_pct) }) },
+                  { key: 'avg', title: intl.formatMessage(m.average), align: 'right', sortValue: (r) => r.avg_achieved_pct, render: (r) => formatPercent(r.avg_achieved_pct, PCT2) },
+                  { key: 'min', title: intl.formatMessage(m.lowest), align: 'right', sortValue: (r) => r.min_achieved_pct, render: (r) => formatPercent(r.min_achieved_pct, PCT2) },
                   { key: 'down', title: intl.formatMessage(m.downtime), align: 'right', sortValue: (r) => r.downtime_minutes, render: (r) => intl.formatMessage(m.minutes, { minutes: r.downtime_minutes }) },
                 ]}
               />

@@ -16,7 +16,7 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation } from '../../query/query.ts';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { defineMessages, type Message } from '../../i18n/define.ts';
-import { formatMoney } from './shared.tsx';
+import { formatMoney, formatPercent } from './shared.tsx';
 import { useMe } from '../../session/SessionContext.tsx';
 
 const m = defineMessages({
@@ -48,7 +48,6 @@ const m = defineMessages({
   readonlyPartner: { id: 'msp.commitments.readonly.partner', defaultMessage: 'Only members with full access can change these.' },
   readonlyTenant: { id: 'msp.commitments.readonly.tenant', defaultMessage: 'Only your administrators can change these.' },
   availability: { id: 'msp.commitments.availability', defaultMessage: 'Availability' },
-  percent: { id: 'msp.commitments.percent', defaultMessage: '{value} %' },
   eachMonth: { id: 'msp.commitments.each_month', defaultMessage: 'each month' },
   threshold: { id: 'msp.commitments.threshold', defaultMessage: 'Billing threshold' },
   thresholdHint: { id: 'msp.commitments.threshold.hint', defaultMessage: 'an alert when the customer owes more' },
@@ -176,7 +175,7 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
         <SimpleGrid cols={{ base: 1, md: 3 }}>
           <Item label={intl.formatMessage(m.availability)}>
             <Text fw={600} size="lg" data-testid="commitment-availability">
-              {intl.formatMessage(m.percent, { value: c.sla.availability_pct })}
+              {formatPercent(c.sla.availability_pct)}
             </Text>
             <Text size="xs" c="dimmed">
               <FormattedMessage {...m.eachMonth} />

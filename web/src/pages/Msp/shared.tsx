@@ -12,7 +12,7 @@ import { defineMessages, type Message } from '../../i18n/define.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
 
 // money, percentages and periods: the portal's one formatter
-export { formatMoney, formatPct, formatPeriod } from '../../components/format.ts';
+export { formatMoney, formatPct, formatPercent, formatPeriod, PCT2 } from '../../components/format.ts';
 
 /** "YYYY-MM" of `months` months before now */
 export function monthsAgo(months: number, now = new Date()): string {

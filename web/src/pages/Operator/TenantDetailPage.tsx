@@ -14,6 +14,7 @@ import { operatorPeople } from '../../components/people.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
+import { tierLabel } from '../../components/tiers.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { BillingAccountsPanel } from '../TenantHome/BillingAccountsPanel.tsx';
 import { TenantMembersPanel } from '../TenantHome/TenantMembersPanel.tsx';
@@ -101,7 +102,7 @@ export function TenantDetailPage() {
                 {...m.description}
                 values={{
                   slug: <code key="slug">{t.slug}</code>,
-                  tier: t.tier,
+                  tier: tierLabel(t.tier),
                   date: formatDate(t.created_at),
                   id: <code key="id">{t.id}</code>,
                   badge: (chunks) => (

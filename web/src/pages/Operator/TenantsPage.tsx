@@ -12,6 +12,7 @@ import { InvitationModal, type PendingInvitation } from '../../components/Invita
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, slugify } from '../../components/format.ts';
+import { tierLabel } from '../../components/tiers.ts';
 import { useApiMutation, useApiList } from '../../query/query.ts';
 import { email, required, useApiForm } from '../../query/form.ts';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -122,7 +123,7 @@ export function TenantsPage() {
               ),
             },
             { key: 'slug', title: intl.formatMessage(m.slug), sortValue: (t) => t.slug, render: (t) => <code>{t.slug}</code> },
-            { key: 'tier', title: intl.formatMessage(m.tier), sortValue: (t) => t.tier, render: (t) => t.tier },
+            { key: 'tier', title: intl.formatMessage(m.tier), sortValue: (t) => tierLabel(t.tier), render: (t) => tierLabel(t.tier) },
             { key: 'status', title: intl.formatMessage(m.status), sortValue: (t) => t.status, render: (t) => <StatusBadge status={t.status} /> },
             { key: 'created', title: intl.formatMessage(m.created), sortValue: (t) => t.created_at, render: (t) => formatDate(t.created_at) },
           ]}

@@ -18,6 +18,7 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { formatDay, formatMoney } from './programFormat.ts';
 import { programKeys } from '../../api/keys/program.ts';
+import { tierLabel } from '../../components/tiers.ts';
 
 const PAGE = 25;
 
@@ -98,7 +99,7 @@ export function ProgramReferralsPage() {
             },
             { key: 'status', title: intl.formatMessage(msg.status), sortValue: (r) => r.status, render: (r) => <StatusBadge status={r.status} /> },
             { key: 'signup', title: intl.formatMessage(msg.signedUp), sortValue: (r) => r.signup_date, render: (r) => formatDay(r.signup_date), style: { whiteSpace: 'nowrap' } },
-            { key: 'tier', title: intl.formatMessage(msg.plan), sortValue: (r) => r.subscription_tier, render: (r) => (r.subscription_tier ? r.subscription_tier.charAt(0).toUpperCase() + r.subscription_tier.slice(1) : '—') },
+            { key: 'tier', title: intl.formatMessage(msg.plan), sortValue: (r) => r.subscription_tier, render: (r) => tierLabel(r.subscription_tier) },
             {
               key: 'revenue',
               title: intl.formatMessage(msg.revenue),

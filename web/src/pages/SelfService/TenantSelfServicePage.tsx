@@ -24,7 +24,7 @@ import { useView } from '../../session/useView.ts';
 import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
 import { OwnSubscribers } from '../Subscribers/SubscribersTable.tsx';
-import { INVOICE_STATUS_WORDS, LabelBadge, METRIC_WORDS, ORDER_STATUS_WORDS, StatTile, TICKET_PRIORITY_WORDS, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
+import { INVOICE_STATUS_WORDS, LabelBadge, METRIC_WORDS, ORDER_STATUS_WORDS, StatTile, TICKET_PRIORITY_WORDS, formatMoney, formatPct, formatPercent, formatPeriod, PCT2 } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
 import { CancelOrderButton, PlaceOrderModal, cancellable, orderLine } from './orders.tsx';
 import { ConfirmationBadge, confirmationWords } from '../../components/WriteConfirmationNote.tsx';
@@ -444,8 +444,8 @@ function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: st
         columns={[
           { key: 'period', title: intl.formatMessage(m.colMonth), mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
           { key: 'service', title: intl.formatMessage(m.colService), sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
-          { key: 'achieved', title: intl.formatMessage(m.colAvailability), align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
-          { key: 'target', title: intl.formatMessage(m.colAgreed), align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
+          { key: 'achieved', title: intl.formatMessage(m.colAvailability), align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => formatPercent(s.achieved_pct, PCT2) },
+          { key: 'target', title: intl.formatMessage(m.colAgreed), align: 'right', render: (s) => formatPercent(s.target_pct, PCT2) },
           { key: 'down', title: intl.formatMessage(m.colDowntime), align: 'right', render: (s) => intl.formatMessage(m.minutes, { minutes: s.downtime_minutes }) },
           { key: 'status', title: intl.formatMessage(m.colResult), render: (s) => <LabelBadge value={s.status} map={SLA_RESULT} /> },
         ]}

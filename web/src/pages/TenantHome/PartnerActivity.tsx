@@ -93,7 +93,8 @@ export function PartnerActivity({ t }: { t: TenantMembershipDto }) {
   const names: Names = { people: new Map(), tenants: new Map([[tenantId, t.name]]), partners: new Map(partners) };
   const lines = events.data ? activityLines(intl, events.data, names, words.word) : [];
   const error = dlg.error ?? events.error;
-  const loading = !error && (dlg.loading || events.loading || (!!dlg.data && !events.data));
+  // the permissions' words too: an operator's own wording of a permission is shown as written, not first as the built-in one
+  const loading = !error && (dlg.loading || events.loading || words.loading || (!!dlg.data && !events.data));
 
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="partner-activity-title" data-testid="partner-activity">

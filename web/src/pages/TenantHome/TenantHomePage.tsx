@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
+import { tierLabel } from '../../components/tiers.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { roleLabel, allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
@@ -88,8 +89,8 @@ export function TenantHomePage() {
                   <FormattedMessage {...m.yourRole} values={{ role: roleLabel(intl, t.role) }} />
                 </Badge>
                 {tenant.data && (
-                  <Badge variant="outline" color="gray">
-                    <FormattedMessage {...m.tier} values={{ tier: tenant.data.tier }} />
+                  <Badge variant="outline" color="gray" data-testid="tenant-tier">
+                    <FormattedMessage {...m.tier} values={{ tier: tierLabel(tenant.data.tier) }} />
                   </Badge>
                 )}
               </Group>
