@@ -28,11 +28,5 @@ export const featuresApi = {
   switchMine: (partnerId: string, key: string, enabled: boolean) => http.put<PartnerFeatureDto>(`${p(partnerId)}/features/${enc(key)}`, { enabled }),
 };
 
-export const LIFECYCLE_LABELS: Record<Lifecycle, string> = { beta: 'Beta (early access)', general: 'Generally available', retired: 'Retired' };
-
-export const MEMBER_ROLE_LABELS: Record<string, string> = {
-  partner_msp_full: 'Full access',
-  partner_msp_billing: 'Billing',
-  partner_msp_support: 'Support',
-  partner_auditor: 'Auditor (read-only)',
-};
+/** The member roles (what a partner's person may do on its customers) an operator can limit a partner to. */
+export const MEMBER_ROLE_IDS = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'] as const;

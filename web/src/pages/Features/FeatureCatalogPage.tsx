@@ -15,12 +15,8 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { featureKeys } from '../../api/keys/features.ts';
+import { LIFECYCLE_LABELS as LIFECYCLE } from '../../components/lifecycleLabels.ts';
 
-const LIFECYCLE = defineMessages({
-  beta: { id: 'features.lifecycle.beta', defaultMessage: 'Beta (early access)' },
-  general: { id: 'features.lifecycle.general', defaultMessage: 'Generally available' },
-  retired: { id: 'features.lifecycle.retired', defaultMessage: 'Retired' },
-});
 
 const msg = defineMessages({
   saved: { id: 'features.catalog.saved', defaultMessage: '{feature} saved.' },

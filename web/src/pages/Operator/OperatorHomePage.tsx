@@ -34,7 +34,7 @@ const m = defineMessages({
   noPartnerActive: { id: 'operator.home.tile.partners.none_active', defaultMessage: 'No partner is active yet' },
   activePartners: { id: 'operator.home.tile.partners.label', defaultMessage: 'Active partners' },
   tenants: { id: 'operator.home.tile.tenants.label', defaultMessage: 'Tenants (customers)' },
-  tenantsDetail: { id: 'operator.home.tile.tenants.detail', defaultMessage: '{active} active, {suspended} suspended, {closed} closed' },
+  tenantsDetail: { id: 'operator.home.tile.tenants.detail', defaultMessage: '{active, plural, other {# active}}, {suspended, plural, other {# suspended}}, {closed, plural, other {# closed}}' },
   delegations: { id: 'operator.home.tile.delegations.label', defaultMessage: 'Partner access in force' },
   delegationsDetail: {
     id: 'operator.home.tile.delegations.detail',
@@ -102,7 +102,7 @@ export function OperatorHomePage() {
   const q = useApiQuery(operatorOverviewKey, () => operatorOverviewApi.get(), { staleTime: 30_000 });
   const o = q.data;
   const t = o?.totals;
-  const weeks = (o?.trends.weeks ?? []).map((w) => ({ week: new Date(`${w.week_start}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }), partners: w.new_partners, tenants: w.new_tenants, granted: w.access_granted }));
+  const weeks = (o?.trends.weeks ?? []).map((w) => ({ week: intl.formatDate(new Date(`${w.week_start}T00:00:00Z`), { day: 'numeric', month: 'short', timeZone: 'UTC' }), partners: w.new_partners, tenants: w.new_tenants, granted: w.access_granted }));
   const caps = t ? (Object.entries(t.partners_active.by_capability) as [string, number][]).map(([k, n]) => ({ capability: capabilityLabel(k), partners: n })) : [];
   const nothingYet = weeks.every((w) => w.partners + w.tenants + w.granted === 0);
   return (

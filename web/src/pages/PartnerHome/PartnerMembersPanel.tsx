@@ -14,6 +14,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { defineMessages } from '../../i18n/define.ts';
 import { roleLabel } from '../../session/access.ts';
+import { localizedRole } from '../../components/roleNames.ts';
 
 const m = defineMessages({
   ownerDescription: {
@@ -75,7 +76,7 @@ const membershipColumn = (intl: IntlShape): Column<PartnerMemberDto> => ({
 function useWorkRoleColumn(partnerId: string, enabled: boolean, canManage: boolean): Column<PartnerMemberDto> | null {
   const intl = useIntl();
   const workRoles = useApiQuery(roleKeys.partnerWork, () => api.partners.workRoles(), { enabled, staleTime: Infinity });
-  const work = (workRoles.data?.data ?? []).filter((r) => MEMBER_ROLE_IDS.includes(r.id));
+  const work = (workRoles.data?.data ?? []).filter((r) => MEMBER_ROLE_IDS.includes(r.id)).map((r) => localizedRole(intl, r));
   const setWork = useApiMutation((userId: string, member_role: string) => api.partners.setWorkRole(partnerId, userId, member_role), {
     success: intl.formatMessage(m.workSaved),
     notifyError: true,

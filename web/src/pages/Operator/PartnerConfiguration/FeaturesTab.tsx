@@ -3,7 +3,8 @@
  * default unless the operator sets it for this partner: on, off, or back to the default.
  */
 import { Badge, Group, SegmentedControl, Stack, Text } from '@mantine/core';
-import { featuresApi, LIFECYCLE_LABELS, type FeatureDto } from '../../../api/features.ts';
+import { featuresApi, type FeatureDto } from '../../../api/features.ts';
+import { LIFECYCLE_LABELS } from '../../../components/lifecycleLabels.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
@@ -70,7 +71,7 @@ export function FeaturesTab({ partnerId }: { partnerId: string }) {
                   <Text fw={500}>{f.name}</Text>
                   {f.lifecycle !== 'general' && (
                     <Badge size="xs" variant="light" color={f.lifecycle === 'beta' ? 'grape' : 'gray'}>
-                      {LIFECYCLE_LABELS[f.lifecycle]}
+                      {intl.formatMessage(LIFECYCLE_LABELS[f.lifecycle])}
                     </Badge>
                   )}
                   {f.opt_in && (

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { Button, Checkbox, Group, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { delegationsApi } from '../../../api/delegations.ts';
-import { featuresApi, MEMBER_ROLE_LABELS } from '../../../api/features.ts';
+import { featuresApi, MEMBER_ROLE_IDS } from '../../../api/features.ts';
+import { builtinRoleName, localizedRole } from '../../../components/roleNames.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
@@ -56,8 +57,8 @@ export function RolesTab({ partnerId }: { partnerId: string }) {
     },
     { success: intl.formatMessage(m.saved), invalidates: [partnerKeys.of(partnerId)] },
   );
-  const memberOptions = Object.entries(MEMBER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
-  const delegationOptions = (delegationRoles.data?.data ?? []).map((r) => ({ value: r.id, label: r.name, description: r.description }));
+  const memberOptions = MEMBER_ROLE_IDS.map((value) => ({ value, label: builtinRoleName(intl, value) ?? value }));
+  const delegationOptions = (delegationRoles.data?.data ?? []).map((role) => localizedRole(intl, role)).map((r) => ({ value: r.id, label: r.name, description: r.description }));
   const changed = JSON.stringify(member) !== JSON.stringify(saved?.member_roles ?? null) || JSON.stringify(delegation) !== JSON.stringify(saved?.delegation_roles ?? null);
   return (
     <Stack gap="md" data-testid="partner-roles">

@@ -3,7 +3,7 @@
  * "PDF invoice export: platform default → on" — never the document's JSON.
  */
 import type { IntlShape } from 'react-intl';
-import { MEMBER_ROLE_LABELS } from '../../../api/features.ts';
+import { builtinRoleName } from '../../../components/roleNames.ts';
 import { defineMessages, type Message } from '../../../i18n/define.ts';
 
 const FIELD = defineMessages({
@@ -69,7 +69,7 @@ function value(intl: IntlShape, v: unknown, unit: string | undefined, field: str
   if (v === null || v === undefined) return intl.formatMessage(field.endsWith('_roles') ? m.all : m.platformDefault);
   if (typeof v === 'boolean') return intl.formatMessage(v ? m.on : m.off);
   if (typeof v === 'number') return intl.formatMessage(m.amount, { unit: unit ?? 'none', count: v });
-  if (Array.isArray(v)) return v.length === 0 ? intl.formatMessage(m.none) : v.map((x) => MEMBER_ROLE_LABELS[String(x)] ?? roles?.get(String(x)) ?? String(x)).join(', ');
+  if (Array.isArray(v)) return v.length === 0 ? intl.formatMessage(m.none) : v.map((x) => builtinRoleName(intl, String(x)) ?? roles?.get(String(x)) ?? String(x)).join(', ');
   if (typeof v === 'object')
     return (
       Object.entries(v as Record<string, unknown>)
