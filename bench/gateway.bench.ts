@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     const loadUs = Math.round(((r.cpu_us ?? 0) / Math.max(1, n)) * 10) / 10;
     r.cpu = p === null ? null : { ...p, upstream: upstreamUs, load: loadUs, total: Math.round((p.main + p.worker + p.v8 + p.other + upstreamUs + loadUs) * 10) / 10 };
     runs[name].push(r);
-    log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s${r.cpu ? `; CPU µs/request: main ${r.cpu.main}, worker ${r.cpu.worker}, V8 ${r.cpu.v8}, other ${r.cpu.other}, upstream ${r.cpu.upstream}, load ${r.cpu.load}, total ${r.cpu.total}` : ''}`);
+    log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s${r.cpu ? `; CPU µs/request: main ${r.cpu.main.toFixed(1)}, worker ${r.cpu.worker.toFixed(1)}, V8 ${r.cpu.v8.toFixed(1)}, other ${r.cpu.other.toFixed(1)}, upstream ${r.cpu.upstream.toFixed(1)}, load ${r.cpu.load.toFixed(1)}, total ${r.cpu.total.toFixed(1)}` : ''}`);
   };
 
   const auth = { authorization: `Bearer ${hot}` };
