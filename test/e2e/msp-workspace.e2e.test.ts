@@ -94,7 +94,7 @@ describe('MSP workspace', () => {
 
     // what the link commits to, in words; the owner (full access) changes the availability and the threshold
     const terms = page.getByTestId('link-commitments');
-    await terms.getByTestId('commitment-availability').getByText('99.5 %').waitFor();
+    await terms.getByTestId('commitment-availability').getByText('99.5%').waitFor();
     expect(await terms.getByTestId('commitment-times').innerText()).toMatch(/Urgent\s+30 min\s+4 h/);
     await terms.getByTestId('edit-commitments').click();
     const form = page.getByTestId('commitments-form');
@@ -106,7 +106,7 @@ describe('MSP workspace', () => {
     await shoot(page, 'commitments-form');
     await form.getByTestId('save-commitments').click();
     await form.waitFor({ state: 'hidden' });
-    await terms.getByTestId('commitment-availability').getByText('99.95 %').waitFor();
+    await terms.getByTestId('commitment-availability').getByText('99.95%').waitFor();
     await terms.getByTestId('commitment-threshold').getByText('$12,500.00').waitFor();
     await terms.getByTestId('commitments-changed').getByText(/Last changed .* by /).waitFor();
     // the history names the reader's own change as theirs, not as someone's

@@ -35,6 +35,9 @@ const REFUSED = defineMessages({
   link_outside_hours: { id: 'problem.refusal.link_outside_hours', defaultMessage: 'The customer allows access through this link only during the hours it chose.' },
 });
 
+/** every module's catalog of details under one name (the catalog test reads each `problemDetails`) */
+export const problemDetails = REFUSED;
+
 export type RefusalSentenceCode = keyof typeof REFUSED;
 
 /** A refusal's detail: the code's sentence in the reader's language, the engine's own reason in English. */
