@@ -62,12 +62,6 @@ class ContextConnection implements DatabaseConnection {
   inTransaction = false;
   /** Statements (inlined, no parameters) the transaction's COMMIT carries in its one message (`atCommit`). */
   atCommit: string[] = [];
-  /**
-   * The transaction's `begin; <context>` message, sent but not awaited: the first statement of the
-   * transaction is written right behind it (pg's `pipeline: true`), so BEGIN, the context and that
-   * statement cost one round trip together.
-   */
-  begun: Promise<unknown> | null = null;
   constructor(client: pg.PoolClient, ambient: DbContext | null, prepared: boolean) {
     this.client = client;
     this.#ambient = ambient;
@@ -79,34 +73,6 @@ class ContextConnection implements DatabaseConnection {
    * part of a transaction (its own, or one pipelined around it), so it may be run again on its own.
    */
   async raw(text: string, parameters?: readonly unknown[], mayRetry = !this.inTransaction): Promise<PgResult> {
-    const ahead = this.begun;
-    if (ahead === null) return this.#send(text, parameters, mayRetry);
-    this.begun = null;
-    // Written behind what was sent ahead (BEGIN, a context, a row lock). Should that fail, the
-    // transaction is aborted and this statement fails with it (25P02): nothing it does is kept;
-    // the earlier error is the one reported, and the caller rolls back.
-    const sent = this.#send(text, parameters, false);
-    const [b, r] = await Promise.allSettled([ahead, sent]);
-    if (b.status === 'rejected') throw b.reason;
-    if (r.status === 'rejected') throw r.reason;
-    return r.value;
-  }
-
-  /**
-   * Send a statement of the open transaction whose result nobody reads (a row lock, a context
-   * switch) without waiting for it: the transaction's next statement is written right behind it
-   * and awaits both, so it costs no round trip of its own. PostgreSQL runs them in order: the
-   * next statement runs once the lock is held.
-   */
-  sendAhead(text: string): void {
-    const before = this.begun;
-    const sent = this.#send(text, undefined, false);
-    const both = before === null ? sent : Promise.all([before, sent]);
-    both.catch(() => {});
-    this.begun = both;
-  }
-
-  async #send(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
     const name = this.#prepared && parameters !== undefined && parameters.length > 0 ? statementNames.of(text) : undefined;
     if (name === undefined) {
       const r = (await this.client.query(text, parameters ? [...parameters] : undefined)) as unknown as PgResult | PgResult[];
@@ -121,7 +87,7 @@ class ContextConnection implements DatabaseConnection {
       // transaction, the transaction is aborted and the error stands.
       statementNames.renew();
       if (!mayRetry) throw e;
-      return this.#send(text, parameters, false);
+      return this.raw(text, parameters, false);
     }
   }
 
@@ -169,7 +135,6 @@ class ContextDriver implements Driver {
     if (!c) this.#connections.set(client, (c = new ContextConnection(client, this.#ambient, this.#prepared)));
     c.inTransaction = false;
     c.atCommit = [];
-    c.begun = null;
     return c;
   }
 
@@ -183,9 +148,13 @@ class ContextDriver implements Driver {
     }
     const ctx = effectiveDbContext(this.#ambient);
     if (ctx !== null) text += `; ${contextSql(ctx)}`;
-    // Not awaited: the transaction's first statement (or its commit) goes out right behind it and
-    // awaits both (ContextConnection.raw). A failure surfaces there; Kysely then rolls back.
-    c.sendAhead(text);
+    try {
+      await c.raw(text);
+    } catch (e) {
+      // BEGIN may have opened the transaction before a later statement of the message failed.
+      await c.raw('rollback').catch(() => {});
+      throw e;
+    }
     c.inTransaction = true;
   }
 
@@ -201,15 +170,7 @@ class ContextDriver implements Driver {
     const carried = c.atCommit;
     c.atCommit = [];
     try {
-      if (how === 'rollback') {
-        // a BEGIN message still in flight is rolled back with the rest; its own failure is not this one's
-        const begun = c.begun;
-        c.begun = null;
-        const done = c.raw('rollback');
-        await begun?.catch(() => {});
-        return void (await done);
-      }
-      if (carried.length === 0) return void (await c.raw(how));
+      if (how === 'rollback' || carried.length === 0) return void (await c.raw(how));
       try {
         // one simple-protocol message: a failing statement skips the rest, the commit with it
         await c.raw(`${carried.join(';\n')};\ncommit`);
@@ -237,7 +198,6 @@ class ContextDriver implements Driver {
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const c = connection as ContextConnection;
     c.inTransaction = false;
-    c.begun = null;
     c.client.release();
   }
 
@@ -305,39 +265,6 @@ export const statementNames = new StatementNames();
 
 function quoteIdent(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"';
-}
-
-/**
- * Send `text` (one statement, its values inlined as literals; its result unread) in the transaction
- * `trx` runs on without waiting for it: it travels with the transaction's next statement
- * (ContextConnection.sendAhead). False when `trx` is not a transaction on this dialect: the caller
- * runs it now.
- */
-export async function sendAhead(trx: Kysely<Database>, text: string): Promise<boolean> {
-  return trx.getExecutor().provideConnection(async (c) => {
-    if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
-    c.sendAhead(text);
-    return true;
-  });
-}
-
-/**
- * `insert into <table> (<columns>) values (…), …` with every value an SQL literal, run by the
- * COMMIT message of `trx` (runAtCommit): the rows and the commit are one round trip. False when a
- * value does not inline (bytes, a date, U+0000) or `trx` is not a transaction on this dialect: the
- * caller inserts now. The same terms as runAtCommit: nobody reads the result, and nothing in the
- * transaction reads the rows back (an audit row, an outbox row). Table and column names come from
- * the caller's code, never from input.
- */
-export async function insertAtCommit(trx: Kysely<Database>, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<boolean> {
-  if (rows.length === 0) return true;
-  const tuples: string[] = [];
-  for (const row of rows) {
-    const lits = row.map(literalOf);
-    if (lits.some((l) => l === null)) return false;
-    tuples.push(`(${lits.join(', ')})`);
-  }
-  return runAtCommit(trx, `insert into ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) values ${tuples.join(', ')}`);
 }
 
 /** A parameter as an SQL literal, as pg would have sent it (text, type left to the server); null when it does not inline. */
