@@ -24,6 +24,7 @@ export interface RunFigures {
   load_ms_per_write: number;
   total_ms_per_write: number;
   round_trips_per_write: number;
+  answered_per_write?: number;
   statements_per_write: number;
   load_avg: number;
 }
@@ -46,7 +47,7 @@ export function summarize(runs: Record<string, RunFigures[]>, meta: { server: st
   const cpu = Object.fromEntries(
     keys.map((k) => [k, { server: med(k, (r) => r.server_ms_per_write), postgres: med(k, (r) => r.postgres_ms_per_write), proxy: med(k, (r) => r.proxy_ms_per_write), load: med(k, (r) => r.load_ms_per_write), total: med(k, (r) => r.total_ms_per_write) }]),
   );
-  const wire = Object.fromEntries(keys.map((k) => [k, { round_trips: med(k, (r) => r.round_trips_per_write), statements: med(k, (r) => r.statements_per_write) }]));
+  const wire = Object.fromEntries(keys.map((k) => [k, { round_trips: med(k, (r) => r.round_trips_per_write), messages_answered: med(k, (r) => r.answered_per_write ?? 0), statements: med(k, (r) => r.statements_per_write) }]));
   const one = cpu[`i1_c${top}`];
   const two = cpu[`i2_c${top}`];
   const lines: string[] = [];

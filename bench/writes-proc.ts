@@ -87,9 +87,15 @@ export function pin(pid: number | undefined, cores: string): boolean {
   }
 }
 
-/** Protocol messages sent by instances to PostgreSQL: round trips (Sync, simple Query), statements (Execute, simple Query). */
+/**
+ * Protocol messages sent by instances to PostgreSQL: round trips (what a connection sends before it
+ * waits: its first bytes after an answer — pipelined messages written together are one), messages
+ * answered (Sync, simple Query: each gets its own ReadyForQuery, pipelined or not), statements
+ * (Execute, simple Query).
+ */
 export interface WireCounts {
   roundTrips: number;
+  answered: number;
   statements: number;
   parses: number;
   bytesOut: number;
@@ -131,9 +137,9 @@ function frontendCounter(counts: WireCounts): (chunk: Buffer) => void {
       const len = pending.readInt32BE(at + 1);
       if (pending.length - at < len + 1) break;
       const body = at + 5;
-      if (type === 'S') counts.roundTrips++;
+      if (type === 'S') counts.answered++;
       else if (type === 'Q') {
-        counts.roundTrips++;
+        counts.answered++;
         counts.statements++;
         executed(short(cstring(pending, body).text));
       } else if (type === 'E') {
@@ -160,11 +166,16 @@ export function startProxy(upstreamHost: string, upstreamPort: number, port: num
     const upstream = net.connect({ host: upstreamHost, port: upstreamPort });
     upstream.setNoDelay(true);
     const count = frontendCounter(counts);
+    // a round trip starts with the first bytes sent after an answer (or the first ever)
+    let waited = true;
     client.on('data', (chunk) => {
+      if (waited) counts.roundTrips++;
+      waited = false;
       count(chunk);
       setTimeout(() => upstream.write(chunk), delayMs);
     });
     upstream.on('data', (chunk) => {
+      waited = true;
       counts.bytesIn += chunk.length;
       client.write(chunk);
     });

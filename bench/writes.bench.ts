@@ -57,7 +57,7 @@ const { World } = (await import(path.join(appRoot, 'test/helpers/world.ts'))) as
 const database = await createTestDb({ postgres: true, poolSize: 4 });
 const direct = new URL(database.databaseUrl!);
 
-const wire: WireCounts = { roundTrips: 0, statements: 0, parses: 0, bytesOut: 0, bytesIn: 0, byText: new Map() };
+const wire: WireCounts = { roundTrips: 0, answered: 0, statements: 0, parses: 0, bytesOut: 0, bytesIn: 0, byText: new Map() };
 const proxyPort = await freePort();
 const proxy = await startProxy(direct.hostname, Number(direct.port || 5432), proxyPort, PROXY_DELAY_MS, wire);
 const proxied = new URL(direct.toString());
@@ -217,6 +217,8 @@ type Cpu = {
   total_ms_per_write: number;
   ceiling_per_sec: number;
   round_trips_per_write: number;
+  /** Sync and simple Query messages: one per statement awaited, pipelined or not (the count before round trips were told apart) */
+  answered_per_write: number;
   statements_per_write: number;
   parses_per_write: number;
   wire_bytes_per_write: number;
@@ -249,7 +251,7 @@ async function measure(instances: Instance[], c: number, cores: string | null): 
   const start = cpu0.at;
   const total = r.writes || 1;
   const perWrite = (ms: number) => Number((ms / total).toFixed(3));
-  const cpu: Cpu = { machine_busy_pct: 0, server_ms_per_write: 0, per_instance_ms_per_write: [], postgres_ms_per_write: 0, postgres_shared_ms_per_write: 0, proxy_ms_per_write: 0, load_ms_per_write: 0, total_ms_per_write: 0, ceiling_per_sec: 0, round_trips_per_write: 0, statements_per_write: 0, parses_per_write: 0, wire_bytes_per_write: 0 };
+  const cpu: Cpu = { machine_busy_pct: 0, server_ms_per_write: 0, per_instance_ms_per_write: [], postgres_ms_per_write: 0, postgres_shared_ms_per_write: 0, proxy_ms_per_write: 0, load_ms_per_write: 0, total_ms_per_write: 0, ceiling_per_sec: 0, round_trips_per_write: 0, answered_per_write: 0, statements_per_write: 0, parses_per_write: 0, wire_bytes_per_write: 0 };
   if (start) {
     const self = process.cpuUsage(start.self);
     const pgd = postgresDelta(start.postgres, postgresProcesses(dbName));
@@ -266,6 +268,7 @@ async function measure(instances: Instance[], c: number, cores: string | null): 
     cpu.ceiling_per_sec = Math.round((cpus().length * 1000) / Math.max(0.01, cpu.total_ms_per_write));
     // the wire counts include the feed's reads and the lock sampler's nothing (it connects directly)
     cpu.round_trips_per_write = Number(((wire.roundTrips - start.wire.roundTrips) / total).toFixed(1));
+    cpu.answered_per_write = Number(((wire.answered - start.wire.answered) / total).toFixed(1));
     cpu.statements_per_write = Number(((wire.statements - start.wire.statements) / total).toFixed(1));
     cpu.parses_per_write = Number(((wire.parses - start.wire.parses) / total).toFixed(2));
     cpu.wire_bytes_per_write = Math.round((wire.bytesOut - start.wire.bytesOut + wire.bytesIn - start.wire.bytesIn) / total);
@@ -284,7 +287,7 @@ function line(label: string, r: Run): string {
   return (
     `${label}  ${String(r.per_sec).padStart(5)} writes/s  p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms  locks ${r.lock_waits_mean.toFixed(2)}/${r.lock_waits_max}  machine ${r.machine_busy_pct}%  ` +
     `CPU ms/write: server ${r.server_ms_per_write} [${r.per_instance_ms_per_write.join(' + ')}] + PostgreSQL ${r.postgres_ms_per_write} (shared ${r.postgres_shared_ms_per_write}) + proxy ${r.proxy_ms_per_write} + load ${r.load_ms_per_write} = ${r.total_ms_per_write}  ` +
-    `wire/write: ${r.round_trips_per_write} round trips, ${r.statements_per_write} statements, ${r.parses_per_write} parses, ${r.wire_bytes_per_write} B  load avg ${r.load_avg}  ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`
+    `wire/write: ${r.round_trips_per_write} round trips (${r.answered_per_write} messages answered), ${r.statements_per_write} statements, ${r.parses_per_write} parses, ${r.wire_bytes_per_write} B  load avg ${r.load_avg}  ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`
   );
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
+import { insertAtCommit } from '../../platform/db/pg-context-dialect.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -61,7 +62,7 @@ export class AuditLog {
   async recordAll(trx: Tx, ctx: RequestContext, entries: readonly AuditEntry[]): Promise<string[]> {
     if (entries.length === 0) return [];
     const at = this.#clock.now();
-    const ids = await this.#append(trx, entries.map((entry) => ({ ctx, entry, at })));
+    const ids = await this.#append(trx, entries.map((entry) => ({ ctx, entry, at })), true);
     for (const entry of entries) for (const fn of this.#onRecord) await fn(trx, ctx, entry);
     return ids;
   }
@@ -100,12 +101,16 @@ export class AuditLog {
    * PostgreSQL: a plain insert, unsealed — no lock, no read of the head: writers of every tenant
    * append side by side, and the sealer chains what they committed (seal()). SQLite (one writer):
    * the chain continues from the head row and the head moves to the last new event in the same
-   * transaction.
+   * transaction. `atCommit` (a change's own few events): on PostgreSQL the rows are written by the
+   * transaction's COMMIT message, not in a round trip of their own — nothing in a transaction reads
+   * its audit rows back, and a failing insert fails the commit, so the change is not kept without
+   * its record.
    */
-  async #append(trx: Tx, items: NewEvent[]): Promise<string[]> {
+  async #append(trx: Tx, items: NewEvent[], atCommit = false): Promise<string[]> {
     const ids = items.map((i) => (i.id ??= newId('evt', i.at.getTime())));
     if (this.#db.dialect === 'postgres') {
-      await insertUnsealed(trx, items.map((i) => eventRow(i)));
+      const rows = items.map((i) => eventRow(i));
+      if (!(atCommit && (await insertAtCommit(trx, 'audit_events', EVENT_COLUMNS, rows)))) await insertUnsealed(trx, rows);
       return ids;
     }
     await this.#sealer.appendSealed(trx, items.map((i) => eventRow(i)));

@@ -64,13 +64,20 @@ export class ApiTokensService {
   }
 
   async revoke(ctx: RequestContext, principal: Principal, tokenId: string): Promise<void> {
-    const tokens = await repo.listApiTokensByUser(this.#d.db.kysely, principal.userId);
-    const t = tokens.find((x) => x.id === tokenId);
-    if (!t) throw E.api_token_not_found();
-    if (t.revoked_at) return;
-    await mutate(this.#d.db, (trx) => this.#revoke(trx, ctx, t, 'owner'));
+    // The revocation is the transaction's first statement (it travels with BEGIN): the caller's own
+    // live token, revoked. Only when it revoked nothing is the token looked up, to tell a token
+    // revoked already (done) from one that is not the caller's (404).
+    const revoked = await mutate(this.#d.db, async (trx) => {
+      const reason: ApiTokenRevokedReason = 'owner';
+      if (!(await repo.revokeOwnApiToken(trx, tokenId, principal.userId, { revoked_at: this.#now().toISOString(), revoked_reason: reason }))) {
+        if (!(await repo.ownsApiToken(trx, tokenId, principal.userId))) throw E.api_token_not_found();
+        return false;
+      }
+      await this.#recordRevoked(trx, ctx, { id: tokenId, user_id: principal.userId }, reason);
+      return true;
+    });
     // the gateway's index refuses it on the very next request
-    await this.#d.feed.kick();
+    if (revoked) await this.#d.feed.kick();
   }
 
   /** Revoke every live token of a user being disabled, in the disabling transaction; returns their ids. */
@@ -83,6 +90,11 @@ export class ApiTokensService {
   /** Revoke a token for good, in the writer's transaction: its reason, its change-feed row and its audit event. */
   async #revoke(trx: Tx, ctx: RequestContext, t: Pick<repo.ApiTokenRow, 'id' | 'user_id'>, reason: ApiTokenRevokedReason): Promise<void> {
     await repo.updateApiToken(trx, t.id, { revoked_at: this.#now().toISOString(), revoked_reason: reason });
+    await this.#recordRevoked(trx, ctx, t, reason);
+  }
+
+  /** A revocation's change-feed row and audit event, in the writer's transaction. */
+  async #recordRevoked(trx: Tx, ctx: RequestContext, t: Pick<repo.ApiTokenRow, 'id' | 'user_id'>, reason: ApiTokenRevokedReason): Promise<void> {
     await this.#d.feed.record(trx, 'api_token', t.id);
     await this.#d.audit.record(trx, ctx, { action: 'api_token.revoked', targetType: 'api_token', targetId: t.id, details: { reason, user_id: t.user_id } });
   }

@@ -177,6 +177,17 @@ export async function insertApiToken(db: Executor, row: Insertable<ApiTokensTabl
   await db.insertInto('api_tokens').values(row).execute();
 }
 
+/** Revoke a user's own token if it is live, in one statement; returns whether it was. */
+export async function revokeOwnApiToken(db: Executor, id: string, userId: string, patch: { revoked_at: string; revoked_reason: ApiTokenRow['revoked_reason'] }): Promise<boolean> {
+  const r = await db.updateTable('api_tokens').set(patch).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Does this user own a token with this id (revoked or not)? */
+export async function ownsApiToken(db: Executor, id: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('api_tokens').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
 export async function updateApiToken(db: Executor, id: string, patch: Partial<Insertable<ApiTokensTable>>): Promise<void> {
   await db.updateTable('api_tokens').set(patch).where('id', '=', id).execute();
 }

@@ -140,6 +140,11 @@ export async function insertBillingAccount(db: Executor, row: Insertable<Billing
   await db.insertInto('billing_accounts').values(row).execute();
 }
 
+/** Rename the tenant's account when its name differs; the renamed row, or undefined (none, another tenant's, or the same name). */
+export function renameBillingAccount(db: Executor, tenantId: string, id: string, name: string, at: string): Promise<BillingAccountRow | undefined> {
+  return db.updateTable('billing_accounts').set({ name, updated_at: at }).where('id', '=', id).where('tenant_id', '=', tenantId).where('name', '<>', name).returningAll().executeTakeFirst();
+}
+
 export async function updateBillingAccount(db: Executor, id: string, patch: Partial<Insertable<BillingAccountsTable>>): Promise<void> {
   await db.updateTable('billing_accounts').set(patch).where('id', '=', id).execute();
 }

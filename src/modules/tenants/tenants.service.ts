@@ -315,6 +315,10 @@ export class TenantsService {
   }
 
   async updateBillingAccount(ctx: RequestContext, tenantId: string, id: string, patch: { name?: string; status?: 'active' | 'closed' }): Promise<repo.BillingAccountRow> {
+    if (patch.name !== undefined && patch.status === undefined) {
+      const renamed = await this.#rename(ctx, tenantId, id, patch.name);
+      if (renamed !== null) return renamed;
+    }
     const b = await this.requireBillingAccount(tenantId, id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && b[k as keyof repo.BillingAccountRow] !== v));
     if (Object.keys(changes).length === 0) return b;
@@ -324,6 +328,22 @@ export class TenantsService {
       const action = changes.status === 'closed' ? 'billing_account.closed' : changes.status === 'active' ? 'billing_account.reopened' : 'billing_account.updated';
       await this.#d.audit.record(trx, ctx, { action, tenantId, ban: b.account_number, targetType: 'billing_account', targetId: id, details: { changes } });
       return { ...b, ...changes } as repo.BillingAccountRow;
+    });
+  }
+
+  /**
+   * A rename alone, in one statement that travels with BEGIN: the account is renamed if it is the
+   * tenant's and its name differs, and the row it returns is the answer and the audit's account
+   * number (no read before). Null when it renamed nothing: the caller reads, to answer 404 or the
+   * unchanged account, as for any other change.
+   */
+  async #rename(ctx: RequestContext, tenantId: string, id: string, name: string): Promise<repo.BillingAccountRow | null> {
+    return this.#w.write(async (trx) => {
+      const row = await repo.renameBillingAccount(trx, tenantId, id, name, this.#w.now());
+      if (!row) return null;
+      await this.#d.feed.record(trx, 'billing_account', id);
+      await this.#d.audit.record(trx, ctx, { action: 'billing_account.updated', tenantId, ban: row.account_number, targetType: 'billing_account', targetId: id, details: { changes: { name } } });
+      return row;
     });
   }
 }

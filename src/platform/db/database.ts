@@ -8,7 +8,7 @@ import { Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
-import { ContextPostgresDialect } from './pg-context-dialect.ts';
+import { ContextPostgresDialect, inlineParameters, sendAhead, switchContext } from './pg-context-dialect.ts';
 import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
 import { isReadOnlyServer } from '../errors/db-errors.ts';
 
@@ -213,7 +213,11 @@ export async function readAggregate<T>(db: Db, fn: (ex: Executor) => Promise<T>)
 export async function lockRows(db: Db, trx: Tx, table: keyof Database & string, where: Record<string, string>, mode: 'update' | 'share' = 'update'): Promise<void> {
   if (db.dialect !== 'postgres') return;
   const conds = Object.entries(where).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
-  await sql`select 1 from ${sql.table(table)} where ${sql.join(conds, sql` and `)} ${mode === 'update' ? sql`for update` : sql`for share`}`.execute(trx);
+  const q = sql`select 1 from ${sql.table(table)} where ${sql.join(conds, sql` and `)} ${mode === 'update' ? sql`for update` : sql`for share`}`;
+  // sent ahead of the transaction's next statement (the read the lock guards): no round trip of its own
+  const compiled = q.compile(trx);
+  const text = inlineParameters(compiled.sql, compiled.parameters);
+  if (text === null || !(await sendAhead(trx, text))) await q.execute(trx);
 }
 
 /**
@@ -230,7 +234,8 @@ export async function lockOperation(db: Db, trx: Tx, key: number): Promise<void>
  * (an invitation's token, a tenant it is creating), so the rows it writes pass the wall.
  */
 export async function enterDbContext(db: Db, trx: Tx, ctx: DbContext): Promise<void> {
-  if (db.dialect === 'postgres') await sql.raw(contextSql(ctx)).execute(trx);
+  // sent ahead of the transaction's next statement, which it applies to: no round trip of its own
+  if (db.dialect === 'postgres' && !(await switchContext(trx, contextSql(ctx)))) await sql.raw(contextSql(ctx)).execute(trx);
 }
 
 /**

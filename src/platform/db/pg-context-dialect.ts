@@ -19,12 +19,15 @@
  * unnamed one is parsed and planned on every run. Planning was 42 % of PostgreSQL's statement time
  * under bench:writes.
  */
-import { PostgresDialect, type CompiledQuery, type Kysely, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { CompiledQuery, PostgresDialect, type Kysely, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import type pg from 'pg';
-import { contextSql, effectiveDbContext, sqlLiteral, type DbContext } from './db-context.ts';
+import { contextSql, DB_SETTINGS, effectiveDbContext, type DbContext } from './db-context.ts';
 import { WALLED_TABLES } from './rls.ts';
 import type { Database } from './schema.ts';
 import { isOutdatedPlan } from '../errors/db-errors.ts';
+import { inlineParameters, literalOf } from './pg-inline.ts';
+
+export { inlineParameters } from './pg-inline.ts';
 
 export class ContextPostgresDialect extends PostgresDialect {
   readonly #pool: pg.Pool;
@@ -60,8 +63,26 @@ class ContextConnection implements DatabaseConnection {
   readonly #ambient: DbContext | null;
   readonly #prepared: boolean;
   inTransaction = false;
-  /** Statements (inlined, no parameters) the transaction's COMMIT carries in its one message (`atCommit`). */
-  atCommit: string[] = [];
+  /**
+   * Statements (inlined, no parameters) the transaction's COMMIT carries in its one message
+   * (runAtCommit), each with the context it was made in: a row made for a tenant is written under
+   * that tenant's context even when the transaction has moved to another since.
+   */
+  atCommit: { text: string; context: string | null }[] = [];
+  /** The context statement the open transaction runs under now (set at BEGIN, moved by switchContext); null: none. */
+  context: string | null = null;
+  /**
+   * The open savepoints, innermost last, each with what was carried and the context when it was
+   * made: rolling back to one drops what its statements queued for the COMMIT and restores its
+   * context, as PostgreSQL does for the rows and settings themselves.
+   */
+  savepoints: { name: string; carried: number; context: string | null }[] = [];
+  /**
+   * The transaction's `begin; <context>` message, sent but not awaited: the first statement of the
+   * transaction is written right behind it (pg's `pipeline: true`), so BEGIN, the context and that
+   * statement cost one round trip together.
+   */
+  begun: Promise<unknown> | null = null;
   constructor(client: pg.PoolClient, ambient: DbContext | null, prepared: boolean) {
     this.client = client;
     this.#ambient = ambient;
@@ -73,6 +94,34 @@ class ContextConnection implements DatabaseConnection {
    * part of a transaction (its own, or one pipelined around it), so it may be run again on its own.
    */
   async raw(text: string, parameters?: readonly unknown[], mayRetry = !this.inTransaction): Promise<PgResult> {
+    const ahead = this.begun;
+    if (ahead === null) return this.#send(text, parameters, mayRetry);
+    this.begun = null;
+    // Written behind what was sent ahead (BEGIN, a context, a row lock). Should that fail, the
+    // transaction is aborted and this statement fails with it (25P02): nothing it does is kept;
+    // the earlier error is the one reported, and the caller rolls back.
+    const sent = this.#send(text, parameters, false);
+    const [b, r] = await Promise.allSettled([ahead, sent]);
+    if (b.status === 'rejected') throw b.reason;
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }
+
+  /**
+   * Send a statement of the open transaction whose result nobody reads (a row lock, a context
+   * switch) without waiting for it: the transaction's next statement is written right behind it
+   * and awaits both, so it costs no round trip of its own. PostgreSQL runs them in order: the
+   * next statement runs once the lock is held.
+   */
+  sendAhead(text: string): void {
+    const before = this.begun;
+    const sent = this.#send(text, undefined, false);
+    const both = before === null ? sent : Promise.all([before, sent]);
+    both.catch(() => {});
+    this.begun = both;
+  }
+
+  async #send(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
     const name = this.#prepared && parameters !== undefined && parameters.length > 0 ? statementNames.of(text) : undefined;
     if (name === undefined) {
       const r = (await this.client.query(text, parameters ? [...parameters] : undefined)) as unknown as PgResult | PgResult[];
@@ -87,11 +136,12 @@ class ContextConnection implements DatabaseConnection {
       // transaction, the transaction is aborted and the error stands.
       statementNames.renew();
       if (!mayRetry) throw e;
-      return this.raw(text, parameters, false);
+      return this.#send(text, parameters, false);
     }
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inTransaction) this.#followSavepoint(query.sql);
     const ctx = this.inTransaction ? null : effectiveDbContext(this.#ambient);
     if (ctx === null || !mayReadWalledTable(query.query)) return toQueryResult<R>(await this.raw(query.sql, query.parameters));
     // One simple-protocol message, one implicit transaction: the context, then the statement.
@@ -108,6 +158,23 @@ class ContextConnection implements DatabaseConnection {
     if (r.status === 'rejected') throw r.reason;
     if (c.status === 'rejected') throw c.reason;
     return toQueryResult<R>(r.value);
+  }
+
+  /** Keeps `savepoints` in step with a savepoint statement the transaction's caller sends as SQL. */
+  #followSavepoint(text: string): void {
+    const m = SAVEPOINT_STATEMENT.exec(text);
+    if (m === null) return;
+    const verb = m[1]!.toLowerCase();
+    const name = m[2]!.replaceAll('"', '');
+    if (verb === 'savepoint') return void this.savepoints.push({ name, carried: this.atCommit.length, context: this.context });
+    const at = this.savepoints.findLastIndex((p) => p.name === name);
+    if (at < 0) return;
+    if (verb.startsWith('release')) return void (this.savepoints.length = at);
+    // rolled back to: the savepoint stays, what came after it is undone
+    const p = this.savepoints[at]!;
+    this.savepoints.length = at + 1;
+    this.atCommit.length = p.carried;
+    this.context = p.context;
   }
 
   // biome-ignore lint/correctness/useYield: Kysely's connection interface asks for a generator; this one refuses streaming
@@ -135,6 +202,9 @@ class ContextDriver implements Driver {
     if (!c) this.#connections.set(client, (c = new ContextConnection(client, this.#ambient, this.#prepared)));
     c.inTransaction = false;
     c.atCommit = [];
+    c.savepoints = [];
+    c.context = null;
+    c.begun = null;
     return c;
   }
 
@@ -147,14 +217,13 @@ class ContextDriver implements Driver {
       if (settings.accessMode) text += ` ${settings.accessMode}`;
     }
     const ctx = effectiveDbContext(this.#ambient);
-    if (ctx !== null) text += `; ${contextSql(ctx)}`;
-    try {
-      await c.raw(text);
-    } catch (e) {
-      // BEGIN may have opened the transaction before a later statement of the message failed.
-      await c.raw('rollback').catch(() => {});
-      throw e;
-    }
+    c.context = ctx === null ? null : contextSql(ctx);
+    if (c.context !== null) text += `; ${c.context}`;
+    c.atCommit = [];
+    c.savepoints = [];
+    // Not awaited: the transaction's first statement (or its commit) goes out right behind it and
+    // awaits both (ContextConnection.raw). A failure surfaces there; Kysely then rolls back.
+    c.sendAhead(text);
     c.inTransaction = true;
   }
 
@@ -168,12 +237,22 @@ class ContextDriver implements Driver {
 
   async #end(c: ContextConnection, how: 'commit' | 'rollback'): Promise<void> {
     const carried = c.atCommit;
+    const context = c.context;
     c.atCommit = [];
+    c.savepoints = [];
     try {
-      if (how === 'rollback' || carried.length === 0) return void (await c.raw(how));
+      if (how === 'rollback') {
+        // a BEGIN message still in flight is rolled back with the rest; its own failure is not this one's
+        const begun = c.begun;
+        c.begun = null;
+        const done = c.raw('rollback');
+        await begun?.catch(() => {});
+        return void (await done);
+      }
+      if (carried.length === 0) return void (await c.raw(how));
       try {
         // one simple-protocol message: a failing statement skips the rest, the commit with it
-        await c.raw(`${carried.join(';\n')};\ncommit`);
+        await c.raw(`${commitMessage(carried, context)};\ncommit`);
       } catch (e) {
         await c.raw('rollback').catch(() => {});
         throw e;
@@ -184,20 +263,21 @@ class ContextDriver implements Driver {
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await (connection as ContextConnection).raw(`savepoint ${quoteIdent(name)}`);
+    await (connection as ContextConnection).executeQuery(CompiledQuery.raw(`savepoint ${quoteIdent(name)}`));
   }
 
   async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await (connection as ContextConnection).raw(`rollback to savepoint ${quoteIdent(name)}`);
+    await (connection as ContextConnection).executeQuery(CompiledQuery.raw(`rollback to savepoint ${quoteIdent(name)}`));
   }
 
   async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await (connection as ContextConnection).raw(`release savepoint ${quoteIdent(name)}`);
+    await (connection as ContextConnection).executeQuery(CompiledQuery.raw(`release savepoint ${quoteIdent(name)}`));
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const c = connection as ContextConnection;
     c.inTransaction = false;
+    c.begun = null;
     c.client.release();
   }
 
@@ -267,91 +347,37 @@ function quoteIdent(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"';
 }
 
-/** A parameter as an SQL literal, as pg would have sent it (text, type left to the server); null when it does not inline. */
-function literalOf(v: unknown): string | null {
-  if (v === null || v === undefined) return 'NULL';
-  let text: string;
-  if (typeof v === 'string') text = v;
-  else if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return null;
-    text = String(v);
-  } else if (typeof v === 'bigint' || typeof v === 'boolean') text = String(v);
-  else return null;
-  if (text.includes('\0')) return null;
-  return sqlLiteral(text);
+/**
+ * Send `text` (one statement, its values inlined as literals; its result unread) in the transaction
+ * `trx` runs on without waiting for it: it travels with the transaction's next statement
+ * (ContextConnection.sendAhead). False when `trx` is not a transaction on this dialect: the caller
+ * runs it now.
+ */
+export async function sendAhead(trx: Kysely<Database>, text: string): Promise<boolean> {
+  return trx.getExecutor().provideConnection(async (c) => {
+    if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
+    c.sendAhead(text);
+    return true;
+  });
 }
 
-const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
-
 /**
- * The statement with its `$n` placeholders replaced by the parameters as literals — what lets the
- * context and the statement share one simple-protocol message. Placeholders are found outside
- * string literals, quoted identifiers, comments and dollar-quoted bodies. A parameter kept as an
- * untyped literal resolves exactly as pg's untyped text parameter does. null when a parameter
- * does not inline (the caller then sends it with its parameters).
+ * `insert into <table> (<columns>) values (…), …` with every value an SQL literal, run by the
+ * COMMIT message of `trx` (runAtCommit): the rows and the commit are one round trip. False when a
+ * value does not inline (bytes, a date, U+0000) or `trx` is not a transaction on this dialect: the
+ * caller inserts now. The same terms as runAtCommit: nobody reads the result, and nothing in the
+ * transaction reads the rows back (an audit row, an outbox row). Table and column names come from
+ * the caller's code, never from input.
  */
-export function inlineParameters(text: string, params: readonly unknown[]): string | null {
-  let out = '';
-  let last = 0;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === "'") {
-      // E'…' strings take backslash escapes; others only '' (standard_conforming_strings)
-      const escapes = i > 0 && (text[i - 1] === 'E' || text[i - 1] === 'e') && (i < 2 || !IDENT_CHAR.test(text[i - 2]));
-      for (i++; i < n; i++) {
-        if (escapes && text[i] === '\\') i++;
-        else if (text[i] === "'") {
-          if (text[i + 1] !== "'") break;
-          i++;
-        }
-      }
-      i++;
-    } else if (c === '"') {
-      for (i++; i < n; i++) {
-        if (text[i] === '"') {
-          if (text[i + 1] !== '"') break;
-          i++;
-        }
-      }
-      i++;
-    } else if (c === '-' && text[i + 1] === '-') {
-      while (i < n && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      let depth = 1;
-      for (i += 2; i < n && depth > 0; i++) {
-        if (text[i] === '/' && text[i + 1] === '*') {
-          depth++;
-          i++;
-        } else if (text[i] === '*' && text[i + 1] === '/') {
-          depth--;
-          i++;
-        }
-      }
-    } else if (c === '$' && !(i > 0 && IDENT_CHAR.test(text[i - 1]))) {
-      let j = i + 1;
-      while (j < n && text[j] >= '0' && text[j] <= '9') j++;
-      if (j > i + 1) {
-        const k = Number(text.slice(i + 1, j));
-        if (k < 1 || k > params.length) return null;
-        const lit = literalOf(params[k - 1]);
-        if (lit === null) return null;
-        out += text.slice(last, i) + lit;
-        last = i = j;
-        continue;
-      }
-      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 66))?.[0];
-      if (tag === undefined) {
-        i++;
-        continue;
-      }
-      const end = text.indexOf(tag, i + tag.length);
-      if (end < 0) return null;
-      i = end + tag.length;
-    } else i++;
+export async function insertAtCommit(trx: Kysely<Database>, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<boolean> {
+  if (rows.length === 0) return true;
+  const tuples: string[] = [];
+  for (const row of rows) {
+    const lits = row.map(literalOf);
+    if (lits.some((l) => l === null)) return false;
+    tuples.push(`(${lits.join(', ')})`);
   }
-  return out + text.slice(last);
+  return runAtCommit(trx, `insert into ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) values ${tuples.join(', ')}`);
 }
 
 /**
@@ -392,7 +418,43 @@ export function mayReadWalledTable(root: unknown): boolean {
 export async function runAtCommit(trx: Kysely<Database>, text: string): Promise<boolean> {
   return trx.getExecutor().provideConnection(async (c) => {
     if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
-    c.atCommit.push(text);
+    c.atCommit.push({ text, context: c.context });
     return true;
   });
+}
+
+/**
+ * Move the open transaction `trx` runs on to the context `text` sets (contextSql), sent ahead of
+ * its next statement (no round trip of its own). False when `trx` is not a transaction on this
+ * dialect: the caller runs it now.
+ */
+export async function switchContext(trx: Kysely<Database>, text: string): Promise<boolean> {
+  return trx.getExecutor().provideConnection(async (c) => {
+    if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
+    c.context = text;
+    c.sendAhead(text);
+    return true;
+  });
+}
+
+/** `savepoint x`, `release [savepoint] x`, `rollback [work|transaction] to [savepoint] x`. */
+const SAVEPOINT_STATEMENT = /^\s*(savepoint|release(?:\s+savepoint)?|rollback(?:\s+(?:work|transaction))?\s+to(?:\s+savepoint)?)\s+("[^"]+"|\w+)\s*;?\s*$/i;
+
+/** Every context setting emptied: what a transaction begun without a context sees. */
+const NO_CONTEXT = 'select ' + DB_SETTINGS.map((k) => `set_config('${k}', '', true)`).join(', ');
+
+/**
+ * The statements a COMMIT carries, each under the context it was made in: a context statement goes
+ * before one made under another context than the statement before it (the first is compared with
+ * the transaction's context at its end).
+ */
+function commitMessage(carried: readonly { text: string; context: string | null }[], context: string | null): string {
+  const parts: string[] = [];
+  let running = context;
+  for (const s of carried) {
+    if (s.context !== running) parts.push(s.context ?? NO_CONTEXT);
+    running = s.context;
+    parts.push(s.text);
+  }
+  return parts.join(';\n');
 }
