@@ -66,10 +66,23 @@ export function bearerToken(req: FastifyRequest): string | null {
   return m ? m[1] : '';
 }
 
+/**
+ * The caller from the in-memory indexes: on a `memoryAuth` route whenever they vouch for the
+ * credential; on any other route when the database's description of the person was read for this
+ * credential in the last minute (principal-profiles.ts). Null: the database is asked.
+ */
 function principalFromMemory(identity: IdentityService, memory: MemoryPrincipals | null, req: FastifyRequest, c: { bearer: string } | { cookie: string }): Principal | null {
-  if (memory === null || req.routeOptions.config?.memoryAuth !== true) return null;
+  if (memory === null) return null;
   const m = identity.credentialFromMemory(c);
-  return m === null ? null : memory(m.userId, m.kind, m);
+  if (m === null) return null;
+  const p = memory(m.userId, m.kind, m);
+  if (p === null) return null;
+  return req.routeOptions.config?.memoryAuth === true ? p : identity.profiles.complete(m, p);
+}
+
+/** After a read of the credential: what the database said of the person, for the requests after (principal-profiles.ts). */
+function remember(identity: IdentityService, memory: MemoryPrincipals | null, c: { bearer: string } | { cookie: string }, principal: Principal): void {
+  if (memory !== null) identity.profiles.remember(identity.credentialFromMemory(c), principal);
 }
 
 async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, memory: MemoryPrincipals | null): Promise<void> {
@@ -85,8 +98,10 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, 
       return;
     }
     const r = await identity.authenticateBearer(bearer);
-    if (r.ok) req.principal = r.principal;
-    else req.authFailure = { code: r.code, detail: r.detail };
+    if (r.ok) {
+      req.principal = r.principal;
+      remember(identity, memory, { bearer }, r.principal);
+    } else req.authFailure = { code: r.code, detail: r.detail };
     return; // bearer requests carry no ambient credentials: no CSRF check
   }
   const cookie = req.cookies?.[SESSION_COOKIE];
@@ -99,6 +114,7 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, 
       return;
     }
     principal = r.principal;
+    remember(identity, memory, { cookie }, principal);
   }
   req.principal = principal;
   if (!SAFE_METHODS.has(req.method) && req.routeOptions.config?.csrf !== false) {

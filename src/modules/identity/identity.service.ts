@@ -21,6 +21,7 @@ import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
 import { localePreferencesOf } from './locale-reads.ts';
 import type { SessionIndex } from './session-index.ts';
+import { PrincipalProfiles } from './principal-profiles.ts';
 import { SessionsService, type LoginOutcome, type OnSessionOpen } from './sessions.service.ts';
 import { MfaService, type SecondFactorProof } from './mfa.service.ts';
 import { PasswordResetService } from './password-reset.service.ts';
@@ -75,15 +76,20 @@ export class IdentityService {
     this.sessions = this.#sessions.index;
   }
 
+  /** What the database last said of a credential's person, for requests the indexes answer (principal-profiles.ts). */
+  readonly profiles = new PrincipalProfiles();
+
   /** Load the API token and session indexes (between feed.head() and feed.start(), like every snapshot). */
   async loadIndexes(): Promise<void> {
     await this.apiTokens.load(this.#d.db, this.#d.feed);
     await this.sessions.load(this.#d.db, this.#d.feed);
+    this.profiles.listen(this.#d.feed);
   }
 
   async stopIndexes(): Promise<void> {
     await this.apiTokens.stop();
     await this.sessions.stop();
+    this.profiles.stop();
   }
 
   hashPassword(password: string): Promise<string> {
@@ -160,10 +166,10 @@ export class IdentityService {
     if ('bearer' in c) {
       if (!c.bearer.startsWith(API_TOKEN_PREFIX + '_')) return null;
       const v = this.apiTokens.verify(c.bearer);
-      return v.ok ? { kind: 'api_token', userId: v.token.userId, tokenId: v.token.id } : null;
+      return v.ok ? { kind: 'api_token', userId: v.token.userId, tokenId: v.token.id, entry: v.token } : null;
     }
     const s = this.sessions.verify(c.cookie);
-    return s === null ? null : { kind: 'session', userId: s.userId, sessionId: s.id, csrfToken: s.csrfToken, mfa: s.mfa };
+    return s === null ? null : { kind: 'session', userId: s.userId, sessionId: s.id, csrfToken: s.csrfToken, mfa: s.mfa, entry: s };
   }
 
   verifyCsrf(principal: Pick<Principal, 'csrfToken'>, header: string | undefined): boolean {

@@ -114,6 +114,7 @@ export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) =>
 export type MembershipEndedHook = (trx: Tx, ctx: RequestContext, scope: { type: ScopeType; id: string }, userId: string) => Promise<Record<string, unknown>>;
 
 /** A credential the in-memory indexes vouch for (see credentialFromMemory). */
-export type MemoryCredential = { kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string; mfa: boolean };
+/** A credential the in-memory indexes vouch for; `entry` is the index's own entry (what is remembered with it is keyed by it, and goes with it). */
+export type MemoryCredential = ({ kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string; mfa: boolean }) & { entry: object };
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };

@@ -44,7 +44,8 @@ export async function describePrincipal(db: Db, principal: Principal, acceptLang
   ]);
   const pref = prefs.get(principal.userId) ?? { person: null, organization: null };
   return {
-    user: { id: principal.userId, email: principal.email, name: principal.name, status: principal.userStatus, platform_role: principal.platformRole },
+    // the name and e-mail as stored now (a principal from the indexes carries them as last read)
+    user: { id: principal.userId, email: pw?.email ?? principal.email, name: pw?.name ?? principal.name, status: principal.userStatus, platform_role: principal.platformRole },
     platform_roles: principal.platformRole ? [principal.platformRole] : [],
     tenants: m.tenants.map((t) => ({ tenant_id: t.tenantId, slug: t.tenantSlug, name: t.tenantName, status: t.tenantStatus, role: t.role })),
     partner: m.partner

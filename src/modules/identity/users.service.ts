@@ -135,9 +135,15 @@ export class UsersService {
       const change: { name?: string; locale?: string | null } = {};
       if (patch.name !== undefined) change.name = patch.name;
       if (patch.locale !== undefined) change.locale = patch.locale;
-      if (Object.keys(change).length > 0) await repo.updateUser(trx, principal.userId, { ...change, updated_at: this.#now().toISOString() });
+      if (Object.keys(change).length > 0) {
+        await repo.updateUser(trx, principal.userId, { ...change, updated_at: this.#now().toISOString() });
+        // every instance reads the person's name and language again (what it remembered for their sessions)
+        await this.#d.feed.record(trx, 'user', principal.userId);
+      }
       await this.#d.audit.record(trx, ctx, { action: 'user.updated', targetType: 'user', targetId: principal.userId, details: { fields: Object.keys(patch) } });
     });
+    // here, before the answer: the next request speaks the new language
+    await this.#d.feed.kick();
   }
 
   async changePassword(ctx: RequestContext, principal: Principal, current: string, next: string): Promise<void> {
