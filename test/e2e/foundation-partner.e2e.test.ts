@@ -26,7 +26,7 @@ describe('partner home', () => {
   it('the owner invites a staff member with a one-time link', { timeout: 60_000 }, async () => {
     await login(owner, partner.owner.email, partner.owner.password);
     expect(new URL(owner.url()).pathname).toBe('/partner');
-    await owner.getByRole('heading', { level: 2, name: partner.name }).waitFor();
+    await owner.getByRole('heading', { level: 1, name: partner.name }).waitFor();
     await owner.getByTestId('nav-partner').getByRole('link', { name: 'Team' }).click();
     const table = owner.getByTestId('partner-members');
     await table.locator(`tr[data-email="${partner.owner.email}"]`).waitFor();
@@ -53,7 +53,7 @@ describe('partner home', () => {
     await staff.getByLabel(/^Repeat the password/).fill('staff member password');
     await staff.getByRole('button', { name: 'Accept and log in' }).click();
     await staff.waitForURL('**/partner');
-    await staff.getByRole('heading', { level: 2, name: partner.name }).waitFor();
+    await staff.getByRole('heading', { level: 1, name: partner.name }).waitFor();
 
     // Now a member, with the role the invitation named.
     await owner.reload();

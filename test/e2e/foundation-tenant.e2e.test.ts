@@ -118,7 +118,7 @@ describe('tenant home', () => {
     await switcher.click();
     await admin.getByRole('option', { name: new RegExp(other.name) }).click();
     await admin.waitForURL(`**/tenant/${other.id}**`);
-    await admin.getByRole('heading', { level: 2, name: other.name }).waitFor();
+    await admin.getByRole('heading', { level: 1, name: other.name }).waitFor();
     expect(await switcher.inputValue()).toBe(other.name);
     expect(await admin.getByTestId('nav-tenant').innerText()).toContain('TENANT · USER');
     await screenshot(admin, 'tenant-switcher');

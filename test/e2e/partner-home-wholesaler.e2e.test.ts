@@ -66,7 +66,7 @@ describe("a wholesaler's home", () => {
       await alertNotice.waitFor();
       await alertNotice.click();
       await page.waitForURL('**/partner/alerts');
-      await page.getByRole('heading', { name: 'Alerts', level: 2 }).waitFor();
+      await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
       expect(await page.locator('main').innerText()).not.toContain('Your role does not include');
       await page.locator('main').getByText(/Bluebird Café|Atlas Logistics|Nova Labs/).first().waitFor();
       await check(page, `wholesaler-alerts-${w}`);

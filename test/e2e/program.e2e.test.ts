@@ -68,7 +68,7 @@ describe('partner program', () => {
   it('the owner creates a referral code and a customer signs up through its link', { timeout: 120_000 }, async () => {
     await login(owner, partner.owner.email, partner.owner.password);
     await nav(owner, 'partner', 'Program');
-    await owner.getByRole('heading', { level: 2, name: 'Partner program' }).waitFor();
+    await owner.getByRole('heading', { level: 1, name: 'Partner program' }).waitFor();
     await owner.getByTestId('stat-signups').getByText('0').waitFor();
     await fits(owner, 'owner-home-empty');
 

@@ -42,7 +42,7 @@ describe("a distributor's resellers", () => {
       const { dist, reseller } = await twoTier();
       const page = await signedIn(portal, dist.owner.email, dist.owner.password, size);
       await clickSidebar(page, phone, 'nav-partner', /^Resellers$/);
-      await page.getByRole('heading', { name: 'Resellers', level: 2 }).or(page.getByRole('heading', { name: 'Resellers' })).first().waitFor();
+      await page.getByRole('heading', { name: 'Resellers', level: 1 }).or(page.getByRole('heading', { name: 'Resellers' })).first().waitFor();
       const row = page.locator(`[data-reseller="${reseller.name}"]`).first();
       await row.waitFor();
       await expect.poll(async () => row.textContent()).toContain('1 customer');

@@ -1,3 +1,4 @@
+/** A page's title (the page's one first-level heading), what it is for, and its actions. */
 import type { ReactNode } from 'react';
 import { Group, Stack, Text, Title } from '@mantine/core';
 
@@ -6,7 +7,9 @@ export function PageHeader({ title, description, actions, badge }: { title: Reac
     <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="sm">
       <Stack gap={4}>
         <Group gap="sm">
-          <Title order={2}>{title}</Title>
+          <Title order={1} size="h2">
+            {title}
+          </Title>
           {badge}
         </Group>
         {description && (

@@ -22,7 +22,7 @@ export function PublicLayout({ title, subtitle, children, width = 420 }: { title
           </Anchor>
           <Paper withBorder shadow="sm" p="xl" radius="md">
             <Stack gap={4} mb="lg">
-              <Title order={2} size="h3">
+              <Title order={1} size="h3">
                 {title}
               </Title>
               {subtitle && (

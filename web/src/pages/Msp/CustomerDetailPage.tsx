@@ -5,6 +5,7 @@
  * orders, services, SLA. Every request names this customer, and the server checks it against the
  * access the customer gave; a refusal (access ended, revoked) is shown in words.
  */
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Anchor, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
@@ -42,6 +43,10 @@ const SERVICE_STATUS = {
 };
 const SLA_RESULT = { met: { label: m.met, color: 'teal' }, breached: { label: m.missed, color: 'red' } };
 
+
+/** On a wide screen the switcher grows with the chosen customer's name (240 px at least, 420 at most): a long name is read whole. */
+const SWITCHER_STYLES = { input: { fieldSizing: 'content', width: 'auto', minWidth: 240, maxWidth: 420 } } as const;
+
 export function CustomerDetailPage() {
   const { customerId: tenantId = '' } = useParams();
   const navigate = useNavigate();
@@ -62,6 +67,7 @@ export function CustomerDetailPage() {
   const has = (p: string) => perms.includes(p);
   const through = (me as { through_reseller?: unknown } | undefined)?.through_reseller ?? null;
 
+  const phone = useMediaQuery('(max-width: 48em)');
   const switcher = (
     <Select
       aria-label={intl.formatMessage(m.switchCustomer)}
@@ -70,7 +76,8 @@ export function CustomerDetailPage() {
       data={[...active.map((r) => ({ value: r.tenant.id, label: r.tenant.name })), ...(me || !ctx.error ? [] : [{ value: tenantId, label: intl.formatMessage(m.noActiveAccess) }])]}
       value={tenantId}
       onChange={(v) => v && navigate(`/partner/customers/${v}`)}
-      w={{ base: '100%', sm: 240 }}
+      w={phone ? '100%' : undefined}
+      styles={phone ? undefined : SWITCHER_STYLES}
       data-testid="tenant-switcher"
       allowDeselect={false}
     />
