@@ -80,11 +80,6 @@ function principalFromMemory(identity: IdentityService, memory: MemoryPrincipals
   return req.routeOptions.config?.memoryAuth === true ? p : identity.profiles.complete(m, p);
 }
 
-/** After a read of the credential: what the database said of the person, for the requests after (principal-profiles.ts). */
-function remember(identity: IdentityService, memory: MemoryPrincipals | null, c: { bearer: string } | { cookie: string }, principal: Principal): void {
-  if (memory !== null) identity.profiles.remember(identity.credentialFromMemory(c), principal);
-}
-
 async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, memory: MemoryPrincipals | null): Promise<void> {
   const bearer = bearerToken(req);
   if (bearer !== null) {
@@ -98,10 +93,8 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, 
       return;
     }
     const r = await identity.authenticateBearer(bearer);
-    if (r.ok) {
-      req.principal = r.principal;
-      remember(identity, memory, { bearer }, r.principal);
-    } else req.authFailure = { code: r.code, detail: r.detail };
+    if (r.ok) req.principal = r.principal;
+    else req.authFailure = { code: r.code, detail: r.detail };
     return; // bearer requests carry no ambient credentials: no CSRF check
   }
   const cookie = req.cookies?.[SESSION_COOKIE];
@@ -114,7 +107,6 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, 
       return;
     }
     principal = r.principal;
-    remember(identity, memory, { cookie }, principal);
   }
   req.principal = principal;
   if (!SAFE_METHODS.has(req.method) && req.routeOptions.config?.csrf !== false) {

@@ -149,12 +149,18 @@ export class IdentityService {
     return next ? next().catch(() => null) : null;
   }
 
-  authenticateSession(token: string): Promise<AuthResult> {
-    return this.#sessions.authenticate(token);
+  /** A session cookie, from the database; what it says of the person is remembered for the requests after (principal-profiles.ts). */
+  async authenticateSession(token: string): Promise<AuthResult> {
+    const r = await this.#sessions.authenticate(token);
+    if (r.ok) this.profiles.remember(this.credentialFromMemory({ cookie: token }), r.principal);
+    return r;
   }
 
-  authenticateBearer(token: string): Promise<AuthResult> {
-    return this.#tokens.authenticate(token);
+  /** A bearer token, from the database; what it says of the person is remembered for the requests after (principal-profiles.ts). */
+  async authenticateBearer(token: string): Promise<AuthResult> {
+    const r = await this.#tokens.authenticate(token);
+    if (r.ok) this.profiles.remember(this.credentialFromMemory({ bearer: token }), r.principal);
+    return r;
   }
 
   /**
