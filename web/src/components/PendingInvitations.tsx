@@ -43,7 +43,7 @@ export function PendingInvitations({
   if (!invitations.error && rows.length === 0) return null;
   return (
     <Stack gap="xs">
-      <Title order={4}>{intl.formatMessage(m.title)}</Title>
+      <Title order={3} size="h4">{intl.formatMessage(m.title)}</Title>
       <Text size="sm" c="dimmed">
         {intl.formatMessage(m.intro)}
       </Text>

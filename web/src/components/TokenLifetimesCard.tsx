@@ -68,7 +68,7 @@ export function TokenLifetimesCard(props: { queryKey: QueryKey; load: () => Prom
   return (
     <Paper withBorder p="md" radius="md" data-testid={props.testId}>
       <Stack gap="sm">
-        <Title order={4}>{intl.formatMessage(m.title)}</Title>
+        <Title order={3} size="h4">{intl.formatMessage(m.title)}</Title>
         <Text size="sm" c="dimmed">
           {props.intro}
         </Text>

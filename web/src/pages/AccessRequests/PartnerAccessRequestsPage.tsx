@@ -69,7 +69,7 @@ export function PartnerAccessRequestsPage() {
         </Text>
       )}
       <div>
-        <Title order={3} mb="xs">
+        <Title order={2} size="h3" mb="xs">
           <FormattedMessage {...m.sent} />
         </Title>
         <DataTable
@@ -99,7 +99,7 @@ export function PartnerAccessRequestsPage() {
         />
       </div>
       <div>
-        <Title order={3} mb="xs">
+        <Title order={2} size="h3" mb="xs">
           <FormattedMessage {...m.own} />
         </Title>
         <Text size="sm" c="dimmed" mb="xs">

@@ -73,7 +73,7 @@ export function RequestAccessForm({ partnerId, templates, onSent }: { partnerId:
   return (
     <Paper withBorder p="md" radius="md" data-testid="request-access-form">
       <Stack gap="sm">
-        <Title order={3}>
+        <Title order={2} size="h3">
           <FormattedMessage {...m.title} />
         </Title>
         <Select

@@ -58,7 +58,7 @@ function ApprovalPolicyCard({ tenantId, canEdit }: { tenantId: string; canEdit: 
   return (
     <Paper withBorder p="md" radius="md" data-testid="approval-policy">
       <Stack gap="sm">
-        <Title order={3}>
+        <Title order={2} size="h3">
           <FormattedMessage {...m.title} />
         </Title>
         <Text size="sm" c="dimmed">

@@ -85,7 +85,7 @@ function MyInvitationsCard() {
   return (
     <Paper withBorder p="lg" radius="md" data-testid="my-invitations">
       <Stack>
-        <Title order={4}>
+        <Title order={3} size="h4">
           <FormattedMessage id="account.invitations.title" defaultMessage="Invitations" />
         </Title>
         <ErrorAlert error={accept.error ?? decline.error} title={intl.formatMessage({ id: 'account.invitations.failed', defaultMessage: 'Could not answer the invitation' })} />
@@ -140,7 +140,7 @@ function ProfileCard() {
     <Paper withBorder p="lg" radius="md">
       <form noValidate onSubmit={form.submit((v) => save.run(v.name))}>
         <Stack>
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage id="account.profile.title" defaultMessage="Profile" />
           </Title>
           <TextInput
@@ -182,7 +182,7 @@ function LanguageCard() {
   return (
     <Paper withBorder p="lg" radius="md" data-testid="language-card">
       <Stack>
-        <Title order={4}>
+        <Title order={3} size="h4">
           <FormattedMessage id="account.language.title" defaultMessage="Language" />
         </Title>
         <Select
@@ -209,7 +209,7 @@ function NoPasswordCard() {
   return (
     <Paper withBorder p="lg" radius="md" data-testid="no-password">
       <Stack gap="xs">
-        <Title order={4}>
+        <Title order={3} size="h4">
           <FormattedMessage id="account.password.title" defaultMessage="Password" />
         </Title>
         <Text size="sm">
@@ -250,7 +250,7 @@ function PasswordCard() {
     <Paper withBorder p="lg" radius="md">
       <form noValidate onSubmit={form.submit((v) => change.run(v.current_password, v.new_password))}>
         <Stack>
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage id="account.password.title" defaultMessage="Password" />
           </Title>
           <PasswordInput
@@ -323,7 +323,7 @@ function ApiTokensCard() {
       <Stack>
         <Group justify="space-between">
           <div>
-            <Title order={4}>
+            <Title order={3} size="h4">
               <FormattedMessage id="account.tokens.title" defaultMessage="Personal API tokens" />
             </Title>
             <Text size="sm" c="dimmed">

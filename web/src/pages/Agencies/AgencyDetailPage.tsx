@@ -200,7 +200,7 @@ export function AgencyDetailPage() {
         </Alert>
       )}
 
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         <FormattedMessage {...m.formTokens} />
       </Title>
       <ErrorAlert error={tokens.error} />
@@ -220,7 +220,7 @@ export function AgencyDetailPage() {
         />
       </Box>
 
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         <FormattedMessage {...m.embedCode} />
       </Title>
       <Paper withBorder radius="md" p="md" mb="xl">
@@ -335,7 +335,7 @@ function AgencyVouchers({ tenantId, agencyId }: { tenantId: string; agencyId: st
   const vouchers = useApiQuery(agencyKeys.vouchers(tenantId, agencyId), () => agenciesApi.vouchers(tenantId, { agency_id: agencyId, limit: 20 }), { staleTime: 0 });
   return (
     <>
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         <FormattedMessage {...m.vouchersTitle} />
       </Title>
       <ErrorAlert error={vouchers.error} />

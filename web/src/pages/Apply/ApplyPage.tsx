@@ -147,7 +147,7 @@ export function ApplyPage() {
           <Text size="xs" c="dimmed">
             {intl.formatMessage(m.requiredNote)}
           </Text>
-          <Title order={4}>{intl.formatMessage(m.organization)}</Title>
+          <Title order={3} size="h4">{intl.formatMessage(m.organization)}</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={intl.formatMessage(m.nameLabel)}
@@ -180,7 +180,7 @@ export function ApplyPage() {
             </Stack>
           </Checkbox.Group>
           <Divider />
-          <Title order={4}>{intl.formatMessage(m.account)}</Title>
+          <Title order={3} size="h4">{intl.formatMessage(m.account)}</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label={intl.formatMessage(m.ownerNameLabel)} withAsterisk {...form.getInputProps('owner.name')} />
             <TextInput label={intl.formatMessage(m.ownerEmailLabel)} type="email" autoComplete="username" withAsterisk {...form.getInputProps('owner.email')} />

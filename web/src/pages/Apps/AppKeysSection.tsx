@@ -59,7 +59,7 @@ export function AppKeysSection({ partnerId, app, onDone, onCancel }: { partnerId
     <form noValidate onSubmit={(e) => { e.preventDefault(); if (!problem) void save.run(); }}>
       <Stack>
         <Text size="sm"><FormattedMessage {...m.intro} /></Text>
-        <Title order={3} size="h5"><FormattedMessage {...m.current} /></Title>
+        <Title order={2} size="h5"><FormattedMessage {...m.current} /></Title>
         <KeyList partnerId={partnerId} app={app} />
         <Radio.Group label={intl.formatMessage(m.source)} value={source} onChange={(v) => setSource(v === 'address' ? 'address' : 'paste')}>
           <Stack gap={6} mt={6}>

@@ -79,7 +79,7 @@ export function ExportCard({ owner }: { owner: AuditOwner }) {
   return (
     <Card withBorder radius="md" p="md">
       <Stack gap="sm">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           <FormattedMessage {...m.title} />
         </Title>
         <Text size="sm" c="dimmed">
@@ -123,7 +123,7 @@ export function RetentionCard({ owner }: { owner: AuditOwner }) {
   return (
     <Card withBorder radius="md" p="md">
       <Stack gap="sm">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           <FormattedMessage {...m.retentionTitle} />
         </Title>
         <ErrorAlert error={r.error} />

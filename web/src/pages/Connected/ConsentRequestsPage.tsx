@@ -76,7 +76,7 @@ function RequestCard({ tenantId, r, onDone }: { tenantId: string; r: ConsentRequ
   return (
     <Card withBorder padding="md" data-testid="consent-request" data-app={r.app.name}>
       <Stack gap="sm">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           {intl.formatMessage(m.asks, { partner: r.partner.name, app: r.app.name })}
         </Title>
         {r.binding_message ? <Text size="sm">{intl.formatMessage(m.binding, { text: r.binding_message })}</Text> : null}

@@ -304,7 +304,7 @@ function SourceDetail({ id }: { id: string }) {
   return (
     <Stack gap="lg" data-testid="data-source-detail">
       <Stack gap={4}>
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           {s.name}
         </Title>
         <Text size="sm">
@@ -356,7 +356,7 @@ function SourceDetail({ id }: { id: string }) {
       {!s.built_in && <StripePanel id={s.id} active={s.status === 'active'} />}
 
       <Stack gap="xs">
-        <Title order={4} size="h5">
+        <Title order={3} size="h5">
           <FormattedMessage {...m.records} />
         </Title>
         {s.counts.length === 0 ? (
@@ -395,7 +395,7 @@ function SourceDetail({ id }: { id: string }) {
 
       <Stack gap="xs">
         <Group justify="space-between">
-          <Title order={4} size="h5">
+          <Title order={3} size="h5">
             <FormattedMessage {...m.waitingForReview} />{' '}
             {s.held.length > 0 && (
               <Badge color="orange" variant="light">
@@ -416,7 +416,7 @@ function SourceDetail({ id }: { id: string }) {
       </Stack>
 
       <Stack gap="xs">
-        <Title order={4} size="h5">
+        <Title order={3} size="h5">
           <FormattedMessage {...m.recentBatches} />
         </Title>
         <DataTable<DataSourceDetailDto['batches'][number]>

@@ -203,7 +203,7 @@ export function StripePanel({ id, active }: { id: string; active: boolean }) {
     <Stack gap="md" data-testid="stripe-panel">
       <Group gap="xs">
         <IconBrandStripe size={20} aria-hidden />
-        <Title order={4} size="h5">
+        <Title order={3} size="h5">
           <FormattedMessage {...m.stripe} />
         </Title>
       </Group>
@@ -218,7 +218,7 @@ export function StripePanel({ id, active }: { id: string; active: boolean }) {
       )}
 
       <Stack gap="xs">
-        <Title order={5} size="h6">
+        <Title order={4} size="h6">
           <FormattedMessage {...m.history} />
         </Title>
         <Text size="sm">
@@ -308,7 +308,7 @@ function CustomerMappings({ id }: { id: string }) {
   const waiting = rows.filter((c) => !c.ban).length;
   return (
     <Stack gap="xs">
-      <Title order={5} size="h6">
+      <Title order={4} size="h6">
         <FormattedMessage {...m.stripeCustomers} />{' '}
         {waiting > 0 && (
           <Badge color="orange" variant="light">

@@ -77,7 +77,7 @@ export function LinkLimitsPanel({ tenantId, delegationId, partner, canEdit }: { 
       <Stack gap="sm">
         <Group justify="space-between" wrap="wrap" gap="xs">
           <div style={{ minWidth: 0, flex: '1 1 240px' }}>
-            <Title order={4}>{intl.formatMessage(m.title)}</Title>
+            <Title order={3} size="h4">{intl.formatMessage(m.title)}</Title>
             <Text size="sm" c="dimmed">
               {intl.formatMessage(m.intro, { partner })}
             </Text>

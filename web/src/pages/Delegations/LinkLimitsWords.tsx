@@ -63,7 +63,7 @@ export function PartnerLinkLimitsPanel({ delegationId, customer }: { delegationI
   const q = useApiQuery(delegationKeys.limits('partner', partnerId, delegationId), () => delegationsApi.limits(partnerId, delegationId), { enabled: partnerId !== '' });
   return (
     <Paper withBorder radius="md" p="md" data-testid="customer-link-limits">
-      <Title order={4} mb={4}>
+      <Title order={3} size="h4" mb={4}>
         {intl.formatMessage(limitWords.partnerTitle, { customer })}
       </Title>
       <ErrorAlert error={q.error} />

@@ -183,7 +183,7 @@ export function TenantPartnersPage() {
         <PendingRequests pending={pending} roleName={roleName} bansOf={bansOf} onApprove={setReviewing} onReject={setRejecting} />
 
         <section>
-          <Title order={4} mb="xs">
+          <Title order={3} size="h4" mb="xs">
             {intl.formatMessage(m.activeTitle, { count: active.length })}
           </Title>
           <DataTable

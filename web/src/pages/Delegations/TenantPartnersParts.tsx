@@ -79,7 +79,7 @@ export function PendingRequests({
   const intl = useIntl();
   return (
     <section>
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         {intl.formatMessage(m.waiting, { count: pending.length })}
       </Title>
       {pending.length === 0 && (
@@ -243,7 +243,7 @@ export function HistoryTable({ past, roleName, loading }: { past: DelegationDto[
   const intl = useIntl();
   return (
     <section>
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         {intl.formatMessage(m.history)}
       </Title>
       <DataTable

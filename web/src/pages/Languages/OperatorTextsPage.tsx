@@ -59,7 +59,7 @@ function LanguageTexts({ t, onSaved }: { t: PlatformTexts; onSaved: () => void }
     <Paper withBorder p="lg" radius="md" data-testid={`texts-${t.locale}`}>
       <form noValidate onSubmit={form.submit((v) => save.run(v))}>
         <Stack gap="sm">
-          <Title order={4} lang={t.locale}>
+          <Title order={3} size="h4" lang={t.locale}>
             {t.language}
           </Title>
           <Text size="xs" c="dimmed">

@@ -157,7 +157,7 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
       <Stack>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <div style={{ minWidth: 0 }}>
-            <Title order={4}>{side === 'partner' ? intl.formatMessage(m.titlePartner) : intl.formatMessage(m.titleTenant, { partner: c.partner_name })}</Title>
+            <Title order={3} size="h4">{side === 'partner' ? intl.formatMessage(m.titlePartner) : intl.formatMessage(m.titleTenant, { partner: c.partner_name })}</Title>
             <Text size="sm" c="dimmed">
               {side === 'partner' ? intl.formatMessage(m.introPartner, { customer: counterpart }) : intl.formatMessage(m.introTenant, { partner: c.partner_name })}
             </Text>

@@ -127,7 +127,7 @@ export function NewPartnerPage() {
           <Stack>
             <Group gap="xs">
               <IconCheck size={20} color="var(--mantine-color-teal-7)" aria-hidden />
-              <Title order={3}>
+              <Title order={2} size="h3">
                 <FormattedMessage {...m.isActive} values={{ name: made.partner.name }} />
               </Title>
             </Group>
@@ -156,7 +156,7 @@ export function NewPartnerPage() {
           <Stack maw={760}>
             <Paper withBorder p="lg" radius="md">
               <Stack>
-                <Title order={3} size="h4">
+                <Title order={2} size="h4">
                   <FormattedMessage {...m.profile} />
                 </Title>
                 <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -178,7 +178,7 @@ export function NewPartnerPage() {
             </Paper>
             <Paper withBorder p="lg" radius="md">
               <Stack>
-                <Title order={3} size="h4">
+                <Title order={2} size="h4">
                   <FormattedMessage {...m.ownerTitle} />
                 </Title>
                 <TextInput

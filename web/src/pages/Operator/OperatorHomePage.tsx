@@ -73,7 +73,7 @@ function Tile({ label, value, detail, to, testId }: { label: string; value: numb
         <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
           {label}
         </Text>
-        {value === undefined ? <Skeleton h={28} w={60} /> : <Title order={3}>{value}</Title>}
+        {value === undefined ? <Skeleton h={28} w={60} /> : <Title order={2} size="h3">{value}</Title>}
         <Text size="sm" c="dimmed">
           {detail}
         </Text>
@@ -122,7 +122,7 @@ export function OperatorHomePage() {
         <ErrorAlert error={q.error} title={intl.formatMessage(m.loadFailed)} />
         <OperatorWaiting o={o} loading={q.loading} />
         <section aria-labelledby="totals-title">
-          <Title order={3} size="h4" id="totals-title" mb="xs">
+          <Title order={2} size="h4" id="totals-title" mb="xs">
             <FormattedMessage {...m.totalsTitle} />
           </Title>
           <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="md">

@@ -141,7 +141,7 @@ export function OperatorWaiting({ o, loading }: { o: OperatorOverview | undefine
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="op-waiting-title" data-testid="waiting-for-you">
       <Group gap="xs" mb="xs">
-        <Title order={3} size="h4" id="op-waiting-title">
+        <Title order={2} size="h4" id="op-waiting-title">
           <FormattedMessage {...m.waitingTitle} />
         </Title>
         {items.length > 0 && (
@@ -204,7 +204,7 @@ export function OperatorHealth({ o, loading }: { o: OperatorOverview | undefined
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="health-title" data-testid="health">
       <Stack gap="xs">
         <div>
-          <Title order={3} size="h4" id="health-title">
+          <Title order={2} size="h4" id="health-title">
             <FormattedMessage {...m.healthTitle} />
           </Title>
           <Text size="sm" c="dimmed">

@@ -147,7 +147,7 @@ export function PartnerImportPage() {
         {report && (
           <Paper withBorder p="lg" radius="md" data-testid={applied ? 'import-applied' : 'import-checked'}>
             <Stack>
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 {applied
                   ? intl.formatMessage(m.appliedTitle, { created: applied.created, invalid: applied.invalid })
                   : intl.formatMessage(m.checkedTitle, { rows: report.rows, ready: report.ready, invalid: report.invalid })}

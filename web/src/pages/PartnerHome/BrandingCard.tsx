@@ -63,7 +63,7 @@ export function BrandingCard({ partnerId, canEdit, operator = false }: { partner
     <Paper withBorder p="lg" radius="md" data-testid="partner-branding">
       <Stack>
         <div>
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             <FormattedMessage {...m.title} />
           </Title>
           <Text size="sm" c="dimmed">

@@ -20,7 +20,7 @@ export function HomeSection({ title, description, waiting, waitingLabel, actions
         <Group justify="space-between" align="flex-start" gap="xs">
           <div style={{ minWidth: 0, flex: '1 1 16rem' }}>
             <Group gap="xs" wrap="nowrap">
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 {title}
               </Title>
               {waiting !== undefined && waiting > 0 && (

@@ -128,7 +128,7 @@ export function PartnerHomePage() {
         <ErrorAlert error={partner.error} />
         {p && (
           <>
-            <Title order={3} size="h4" mt="md">
+            <Title order={2} size="h4" mt="md">
               <FormattedMessage {...m.about} />
             </Title>
             <PartnerProfileCard partner={p} canEdit={isOwner && p.status === 'active'} onSaved={(np) => partner.setData(np)} />

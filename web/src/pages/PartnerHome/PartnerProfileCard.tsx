@@ -50,7 +50,7 @@ export function PartnerProfileCard({ partner, canEdit, onSaved }: { partner: Par
     <Paper withBorder p="lg" radius="md">
       <Stack>
         <Group justify="space-between">
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage {...m.profile} />
           </Title>
           {canEdit && (

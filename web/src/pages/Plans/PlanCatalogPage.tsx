@@ -116,7 +116,7 @@ export function PlanCatalogPage() {
       />
       {plans.length > 1 && (
         <Card withBorder mt="md">
-          <Title order={4} mb="sm">
+          <Title order={3} size="h4" mb="sm">
             <FormattedMessage id="plans.catalog.chart.title" defaultMessage="List prices compared" />
           </Title>
           <BarChart h={180} data={plans.map((p) => ({ plan: p.name, price: p.price_minor / 100 }))} dataKey="plan" series={[{ name: 'price', label: intl.formatMessage(msg.monthlyPrice), color: 'blue.6' }]}
@@ -236,7 +236,7 @@ function PartnerOffers({ plans }: { plans: PlanDto[] }) {
   const partnerName = partners.data?.data.find((p) => p.id === partnerId)?.name;
   return (
     <Card withBorder mt="md">
-      <Title order={4}>
+      <Title order={3} size="h4">
         <FormattedMessage id="plans.catalog.offers.title" defaultMessage="Plans partners may offer" />
       </Title>
       <Text size="sm" c="dimmed" mb="sm">

@@ -192,7 +192,7 @@ export function TenantPlanPage() {
         </Alert>
       )}
 
-      <Title order={3} mb="sm">
+      <Title order={2} size="h3" mb="sm">
         <FormattedMessage id="plans.tenant.plans.title" defaultMessage="Plans" />
       </Title>
       {!account.error && <ErrorAlert error={available.error ?? subscribe.error} />}
@@ -342,7 +342,7 @@ function KycForm({ tenantId, onDone }: { tenantId: string; onDone(): void }) {
   const company = form.values.kind === 'company';
   return (
     <Card withBorder mb="md" data-testid="kyc-form">
-      <Title order={4}>
+      <Title order={3} size="h4">
         <FormattedMessage id="plans.tenant.kyc.title" defaultMessage="Verify your organization" />
       </Title>
       <Text size="sm" c="dimmed" mb="sm">

@@ -79,7 +79,7 @@ export function AgreementView({ a, children }: { a: Agreement; children?: ReactN
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
           <div>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               {a.title}
             </Title>
             <Text size="sm" c="dimmed">

@@ -408,7 +408,7 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
   return (
     <Stack gap="lg">
       <Stack gap="sm" maw={720}>
-        <Title order={4}>
+        <Title order={3} size="h4">
           <FormattedMessage id="program.operator.payout.heading" defaultMessage="Record a payout" />
         </Title>
         <Text size="sm" c="dimmed">
@@ -464,7 +464,7 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
         </Stack>
       </Modal>
       <div>
-        <Title order={4} mb="xs">
+        <Title order={3} size="h4" mb="xs">
           {row ? (
             <FormattedMessage id="program.operator.payouts.heading_for" defaultMessage="Payouts recorded for {partner}" values={{ partner: row.partner.name }} />
           ) : (

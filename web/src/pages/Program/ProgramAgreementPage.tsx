@@ -115,7 +115,7 @@ export function ProgramAgreementPage() {
         )}
         {d?.current && (
           <div>
-            <Title order={4} mb="xs" data-testid="current-agreement-title">
+            <Title order={3} size="h4" mb="xs" data-testid="current-agreement-title">
               {/* in force from its start day on, not before: an approved agreement starting next week is not yet */}
               {inForce(d.current.effective_date, null) ? intl.formatMessage(msg.inForce) : intl.formatMessage(msg.approvedFrom, { date: formatDay(d.current.effective_date) })}
             </Title>
@@ -124,7 +124,7 @@ export function ProgramAgreementPage() {
         )}
         {canHistory && d && d.history.length > 0 && (
           <div>
-            <Title order={4} mb="xs">
+            <Title order={3} size="h4" mb="xs">
               <FormattedMessage id="program.agreement_page.history.heading" defaultMessage="All versions" />
             </Title>
             <DataTable

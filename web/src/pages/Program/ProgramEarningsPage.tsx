@@ -124,7 +124,7 @@ export function ProgramEarningsPage() {
           <LineItems pid={pid} months={months.map((x) => x.month)} canExport={canExport} />
         ) : (
           <>
-            <Title order={4}>
+            <Title order={3} size="h4">
               <FormattedMessage id="program.earnings.by_month" defaultMessage="By month" />
             </Title>
             <DataTable
@@ -166,7 +166,7 @@ function LineItems({ pid, months, canExport }: { pid: string; months: string[]; 
   return (
     <Stack gap="sm">
       <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={4}>
+        <Title order={3} size="h4">
           <FormattedMessage id="program.earnings.per_customer" defaultMessage="Per customer and month" />
         </Title>
         <Group gap="sm" align="flex-end" wrap="wrap">

@@ -167,7 +167,7 @@ export function ProvisioningPanel({ org, orgName, mode }: { org: ScimOrg; orgNam
     <Stack gap="lg">
       <Card withBorder padding="lg">
         <Stack gap="md">
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             <FormattedMessage {...m.connection} />
           </Title>
           {c ? (
@@ -220,7 +220,7 @@ export function ProvisioningPanel({ org, orgName, mode }: { org: ScimOrg; orgNam
       </Alert>
 
       <Stack gap="xs">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           <FormattedMessage {...m.recentRequests} />
         </Title>
         <DataTable<Request>

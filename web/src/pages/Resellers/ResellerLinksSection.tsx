@@ -43,7 +43,7 @@ export function ResellerLinksSection({ tenantId, canManage }: { tenantId: string
   if (!list.loading && !list.error && rows.length === 0) return null;
   return (
     <section data-testid="reseller-links">
-      <Title order={4} mb={4}>
+      <Title order={3} size="h4" mb={4}>
         {intl.formatMessage(m.title)}
       </Title>
       <Text size="sm" c="dimmed" mb="xs">

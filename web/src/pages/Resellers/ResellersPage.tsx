@@ -140,7 +140,7 @@ export function ResellersPage() {
         {manage && <OnboardCard partnerId={p.partner_id} />}
         <ErrorAlert error={list.error} />
         <section>
-          <Title order={4} mb="xs">
+          <Title order={3} size="h4" mb="xs">
             {intl.formatMessage(m.listTitle, { count: rows.length })}
           </Title>
           <DataTable
@@ -243,7 +243,7 @@ function OnboardCard({ partnerId }: { partnerId: string }) {
   );
   return (
     <Card withBorder radius="md" p="md">
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         {intl.formatMessage(m.onboardTitle)}
       </Title>
       <form

@@ -71,7 +71,7 @@ export function OperatorMfaPolicyPage() {
         <Paper withBorder p="lg" radius="md" data-testid="platform-mfa-policy">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Stack gap={2}>
-              <Title order={4}>
+              <Title order={3} size="h4">
                 <FormattedMessage {...m.everyPartner} />
               </Title>
               <Text size="sm" c="dimmed">
@@ -84,7 +84,7 @@ export function OperatorMfaPolicyPage() {
         </Paper>
         <Paper withBorder p="lg" radius="md" data-testid="partner-mfa-policies">
           <Stack>
-            <Title order={4}>
+            <Title order={3} size="h4">
               <FormattedMessage {...m.particular} />
             </Title>
             <Text size="sm" c="dimmed">

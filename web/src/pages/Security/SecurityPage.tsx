@@ -120,7 +120,7 @@ function AuthenticatorCard({ status, onCodes, guard, reload }: { status: Securit
       <Stack>
         <Group gap="xs">
           <IconDeviceMobile size={20} />
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage {...m.totpTitle} />
           </Title>
           {on && (
@@ -243,7 +243,7 @@ function RecoveryCodesCard({ status, onCodes, guard }: { status: Security | unde
       <Stack>
         <Group gap="xs">
           <IconKey size={20} />
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage {...m.recoveryTitle} />
           </Title>
         </Group>
@@ -366,7 +366,7 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
         <Group justify="space-between">
           <Group gap="xs">
             <IconFingerprint size={20} />
-            <Title order={4}>
+            <Title order={3} size="h4">
               <FormattedMessage {...m.passkeysTitle} />
             </Title>
           </Group>

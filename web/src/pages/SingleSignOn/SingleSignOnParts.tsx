@@ -227,7 +227,7 @@ function OidcSignOut({ oidc }: { oidc: NonNullable<Connection['oidc']> }) {
   const intl = useIntl();
   return (
     <Stack gap="xs" data-testid="sso-sign-out">
-      <Title order={3} size="h5">
+      <Title order={2} size="h5">
         <FormattedMessage {...m.signOutTitle} />
       </Title>
       <Text size="sm" data-testid="sso-sign-out-here">

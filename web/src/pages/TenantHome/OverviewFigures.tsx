@@ -251,7 +251,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
 
   return (
     <section aria-labelledby="figures-title">
-      <Title order={3} size="h4" mb="xs" id="figures-title">
+      <Title order={2} size="h4" mb="xs" id="figures-title">
         <FormattedMessage {...m.title} />
       </Title>
       <SimpleGrid cols={{ base: 1, xs: 2, md: figures.length === 4 ? 2 : 3, lg: figures.length === 4 ? 4 : 3, xl: Math.min(figures.length, 5) }} data-testid="overview-figures">

@@ -99,7 +99,7 @@ export function PartnerActivity({ t }: { t: TenantMembershipDto }) {
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="partner-activity-title" data-testid="partner-activity">
       <Group justify="space-between" mb="xs" wrap="wrap" gap="xs">
-        <Title order={3} size="h4" id="partner-activity-title">
+        <Title order={2} size="h4" id="partner-activity-title">
           <FormattedMessage {...m.title} />
         </Title>
         <Anchor component={Link} to={`${base}/audit`} size="sm">

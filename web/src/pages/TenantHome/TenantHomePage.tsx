@@ -81,7 +81,7 @@ export function TenantHomePage() {
               <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
                 <FormattedMessage {...m.tenant} />
               </Text>
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 {t.name}
               </Title>
               <Group gap="xs">
@@ -110,7 +110,7 @@ export function TenantHomePage() {
                     <FormattedMessage {...m.notLoaded} />
                   </Text>
                 ) : (
-                  <Title order={3} size="h4">
+                  <Title order={2} size="h4">
                     {bans.data ? intl.formatMessage(m.activeCount, { count: bans.data.data.filter((b) => b.status === 'active').length }) : '…'}
                   </Title>
                 )}

@@ -49,7 +49,7 @@ export function WaitingForYou({ w, base }: { w: TenantWaiting; base: string }) {
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="waiting-title" data-testid="waiting-for-you">
       <Group gap="xs" mb="xs">
-        <Title order={3} size="h4" id="waiting-title">
+        <Title order={2} size="h4" id="waiting-title">
           <FormattedMessage {...m.title} />
         </Title>
         {n > 0 && (

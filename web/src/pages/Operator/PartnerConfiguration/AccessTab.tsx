@@ -69,7 +69,7 @@ function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p
     <Paper withBorder p="lg" radius="md" data-testid="partner-capabilities">
       <Stack>
         <div>
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage {...m.kindsTitle} />
           </Title>
           <Text size="sm" c="dimmed">
@@ -106,7 +106,7 @@ function PermissionsCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p:
     <Paper withBorder p="lg" radius="md" data-testid="partner-permissions">
       <Stack>
         <div>
-          <Title order={4}>
+          <Title order={3} size="h4">
             <FormattedMessage {...m.permsTitle} />
           </Title>
           <Text size="sm" c="dimmed">

@@ -96,7 +96,7 @@ function RoleLimit(props: { title: string; help: string; anyLabel: string; optio
   const { value, onChange } = props;
   return (
     <Paper withBorder p="md" data-testid={props.testId}>
-      <Title order={5}>{props.title}</Title>
+      <Title order={4} size="h5">{props.title}</Title>
       <Text size="sm" c="dimmed" mb="sm">
         {props.help}
       </Text>

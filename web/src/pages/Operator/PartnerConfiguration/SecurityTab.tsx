@@ -49,7 +49,7 @@ export function SecurityTab({ partnerId, partnerName }: { partnerId: string; par
         <Stack gap="sm">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <div style={{ minWidth: 0 }}>
-              <Title order={4}>
+              <Title order={3} size="h4">
                 <FormattedMessage {...m.title} />
               </Title>
               <Text size="sm" c="dimmed">
