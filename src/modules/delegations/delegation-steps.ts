@@ -92,7 +92,11 @@ export class DelegationSteps {
     // this transaction ends — a termination (which revokes every open delegation of the partner)
     // runs before or after it, never around it, and no delegation outlives it.
     await partnerQueries.lockPartner(this.#d.db, trx, partnerId, 'share');
-    const p = await partnerQueries.findPartnerById(trx, partnerId);
+    return this.activePartner(await partnerQueries.findPartnerById(trx, partnerId), origin);
+  }
+
+  /** The checks of requireActivePartner on a partner row read under its share lock. */
+  activePartner(p: partnerQueries.PartnerRow | undefined, origin: repo.DelegationOrigin): partnerQueries.PartnerRow {
     if (!p) throw A.partner_inactive('The partner does not exist.');
     if (p.status !== 'active') throw A.partner_inactive(`The partner is ${p.status}.`);
     const missing = capabilityProblem(JSON.parse(p.capabilities) as string[], origin);

@@ -55,8 +55,13 @@ function withNames(db: Executor) {
     .select(['p.name as partner_name', 'p.slug as partner_slug', 't.name as tenant_name', 't.slug as tenant_slug', 't.status as tenant_status', 't.tier as tenant_tier', 't.created_at as tenant_created_at']);
 }
 
+/** One delegation with its names, not yet run (readWithCommit). */
+export function selectDelegationView(db: Executor, id: string) {
+  return withNames(db).where('d.id', '=', id);
+}
+
 export function findDelegationView(db: Executor, id: string): Promise<DelegationView | undefined> {
-  return withNames(db).where('d.id', '=', id).executeTakeFirst();
+  return selectDelegationView(db, id).executeTakeFirst();
 }
 
 function filtered<Q extends ReturnType<typeof withNames>>(q0: Q, f: DelegationFilter): Q {

@@ -1,7 +1,7 @@
 /** Delegation rows; a tenant's, partner's or person's rows are asked of their owners. */
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.ts';
+import { writeSoon, type Executor } from '../../platform/db/database.ts';
 import type { DelegationLimitsTable, DelegationsTable } from '../../platform/db/schema.ts';
 import { identityQueries } from '../identity/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
@@ -17,15 +17,13 @@ export function findDelegationById(db: Executor, id: string): Promise<Delegation
 }
 
 /** The open (requested or active) link of a partner to a tenant, if any. */
+/** The partner's open (requested or active) link to the tenant, not yet run (for readTogether). */
+export function selectOpenLink(db: Executor, partnerId: string, tenantId: string) {
+  return db.selectFrom('delegations').selectAll().where('partner_id', '=', partnerId).where('tenant_id', '=', tenantId).where('origin', '=', 'link').where('status', 'in', ['requested', 'active']);
+}
+
 export function findOpenLink(db: Executor, partnerId: string, tenantId: string): Promise<DelegationRow | undefined> {
-  return db
-    .selectFrom('delegations')
-    .selectAll()
-    .where('partner_id', '=', partnerId)
-    .where('tenant_id', '=', tenantId)
-    .where('origin', '=', 'link')
-    .where('status', 'in', ['requested', 'active'])
-    .executeTakeFirst();
+  return selectOpenLink(db, partnerId, tenantId).executeTakeFirst();
 }
 
 /** Open delegations of one partner, on one tenant or on all (break-glass). */
@@ -40,12 +38,14 @@ export function listLapsed(db: Executor, nowIso: string, limit: number): Promise
   return db.selectFrom('delegations').selectAll().where('status', '=', 'active').where('ends_at', '<=', nowIso).orderBy('ends_at').limit(limit).execute();
 }
 
+/** In a transaction on PostgreSQL the row travels with the next statement, which reports a refusal (writeSoon). */
 export async function insertDelegation(db: Executor, row: Insertable<DelegationsTable>): Promise<void> {
-  await db.insertInto('delegations').values(row).execute();
+  await writeSoon(db, db.insertInto('delegations').values(row));
 }
 
+/** As insertDelegation: no round trip of its own in a transaction on PostgreSQL. */
 export async function updateDelegation(db: Executor, id: string, patch: Partial<Insertable<DelegationsTable>>): Promise<void> {
-  await db.updateTable('delegations').set(patch).where('id', '=', id).execute();
+  await writeSoon(db, db.updateTable('delegations').set(patch).where('id', '=', id));
 }
 
 /** Active wholesale delegations of a partner on a tenant, newest first. */

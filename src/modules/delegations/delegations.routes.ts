@@ -78,8 +78,7 @@ function registerLinkRequestRoutes(app: App, { delegations, access }: Delegation
     },
     async (req, reply) => {
       access.partner(req, req.params.partner_id, 'partner.delegations.manage');
-      const row = await delegations.requestLink(req.ctx(), req.params.partner_id, req.body);
-      return reply.code(201).send(dto(await delegations.get(row.id)));
+      return reply.code(201).send(dto(await delegations.requestLink(req.ctx(), req.params.partner_id, req.body)));
     },
   );
 
@@ -146,8 +145,7 @@ function registerPartnerLinkChangeRoutes(app: App, { delegations, access }: Dele
     async (req) => {
       // Relinquishing only reduces access: allowed to a suspended partner too.
       access.partner(req, req.params.partner_id, 'partner.delegations.manage', { allowInactivePartner: true });
-      await delegations.revoke(req.ctx(), req.params.delegation_id, { side: 'partner', partnerId: req.params.partner_id, reason: req.body.reason });
-      return dto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.revokeAndShow(req.ctx(), req.params.delegation_id, { side: 'partner', partnerId: req.params.partner_id, reason: req.body.reason }));
     },
   );
 }
@@ -228,8 +226,7 @@ function registerTenantLinkChangeRoutes(app: App, { delegations, access }: Deleg
     },
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
-      await delegations.revoke(req.ctx(), req.params.delegation_id, { side: 'tenant', tenantId: req.params.tenant_id, reason: req.body.reason });
-      return dto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.revokeAndShow(req.ctx(), req.params.delegation_id, { side: 'tenant', tenantId: req.params.tenant_id, reason: req.body.reason }));
     },
   );
 
@@ -400,8 +397,7 @@ function registerOperatorDelegationRoutes(app: App, { delegations, access }: Del
     },
     async (req) => {
       access.operator(req, 'platform.delegations.manage');
-      await delegations.revoke(req.ctx(), req.params.delegation_id, { side: 'operator', reason: req.body.reason });
-      return dto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.revokeAndShow(req.ctx(), req.params.delegation_id, { side: 'operator', reason: req.body.reason }));
     },
   );
 

@@ -19,11 +19,12 @@
  */
 import type { Tx } from '../../platform/db/database.ts';
 import { tenantContext } from '../../platform/db/db-context.ts';
-import { enterDbContext } from '../../platform/db/database.ts';
+import { enterDbContext, readTogether, readWithCommit } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors as A, parsePartnerConfig } from '../authz/index.ts';
 import { tenantErrors, tenantQueries } from '../tenants/index.ts';
+import { partnerQueries } from '../partners/index.ts';
 import { parseOverrides, validateOverrides, validateRole, validateScopes, validateWindow, type Overrides } from './delegation-rules.ts';
 import { DelegationSteps } from './delegation-steps.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
@@ -94,7 +95,7 @@ export class DelegationsService {
     const scopes = validateScopes(input.scopes);
     const purposes = input.purposes === null || input.purposes === undefined ? null : (this.#purposes?.validate(input.purposes) ?? [...new Set(input.purposes)]);
     const { starts, ends } = validateWindow(input.startsAt, input.endsAt, now, st.maxDays);
-    const partner = await st.requireActivePartner(trx, input.partnerId, input.origin);
+    const partner = input.partner ?? (await st.requireActivePartner(trx, input.partnerId, input.origin));
     // The operator may limit the delegation roles this partner may request or be given.
     const allowedRoles = parsePartnerConfig(partner.config).roles?.delegation_roles;
     if (allowedRoles !== undefined && !allowedRoles.includes(input.role)) {
@@ -102,16 +103,17 @@ export class DelegationsService {
     }
     // Guarantee: the tenant row is share-locked (no suspension or closing in between).
     await tenantQueries.lockTenant(st.db, trx, input.tenantId, 'share');
-    const tenant = await tenantQueries.findTenantById(trx, input.tenantId);
+    // The tenant as committed once locked and, for a link, the partner's open one: read together
+    // (one round trip), checked in this order.
+    const tenantRead = tenantQueries.selectTenantById(trx, input.tenantId);
+    const [[tenant], [openLink]] = input.origin === 'link' ? await readTogether(trx, [tenantRead, repo.selectOpenLink(trx, input.partnerId, input.tenantId)]) : [await tenantRead.execute(), []];
     if (!tenant) throw tenantErrors.tenant_not_found(PD.noSuchTenant);
     if (tenant.status !== 'active') throw A.tenant_inactive(`The tenant is ${tenant.status}.`);
     const banIds = await st.resolveBans(trx, input.tenantId, input.banIds);
     const status = input.status ?? (input.origin === 'link' ? 'requested' : 'active');
     // Guarantee: the unique partial index delegations_partner_id_tenant_id_key (migration 0002)
     // holds one open link per partner and tenant when two requests race past this check.
-    if (input.origin === 'link' && (await repo.findOpenLink(trx, input.partnerId, input.tenantId))) {
-      throw E.delegation_exists(PD.partnerAlreadyHasOpen);
-    }
+    if (openLink) throw E.delegation_exists(PD.partnerAlreadyHasOpen);
     const row: repo.DelegationRow = {
       id: newId('dlg', now.getTime()),
       partner_id: input.partnerId,
@@ -177,16 +179,23 @@ export class DelegationsService {
     ctx: RequestContext,
     partnerId: string,
     input: { tenant_slug?: string; invite_code?: string; role: string; ban_ids?: string[] | null; overrides?: Partial<Overrides> | null; justification: string; starts_at?: string; ends_at: string; purposes?: string[] | null },
-  ): Promise<repo.DelegationRow> {
+  ): Promise<repo.DelegationView> {
     if (!input.tenant_slug === !input.invite_code) throw E.tenant_reference_required(PD.giveExactlyOneTenant);
-    return this.#steps.write(async (trx) => {
-      const tenant = input.invite_code ? await tenantQueries.findTenantByInviteCode(trx, input.invite_code) : await tenantQueries.findTenantBySlug(trx, input.tenant_slug!);
+    const answer = await this.#steps.write(async (trx) => {
+      // The tenant it names and the partner under its share lock (requireActivePartner's guarantee),
+      // read together in one round trip; a tenant that cannot be found is answered first.
+      await partnerQueries.lockPartner(this.#steps.db, trx, partnerId, 'share');
+      const [[tenant], [partnerRow]] = await readTogether(trx, [
+        input.invite_code ? tenantQueries.selectTenantByInviteCode(trx, input.invite_code) : tenantQueries.selectTenantBySlug(trx, input.tenant_slug!),
+        partnerQueries.selectPartnerById(trx, partnerId),
+      ]);
       if (!tenant) throw input.invite_code ? E.invite_code_not_found(PD.noTenantHasInvite) : tenantErrors.tenant_not_found(PD.noTenantHasSlug);
+      const partner = this.#steps.activePartner(partnerRow, 'link');
       // The partner files a request in the queue of the tenant it named: the request (and the
       // check of the accounts it names) is written in that tenant's context. It grants nothing
       // until a tenant admin approves it.
       await enterDbContext(this.#steps.db, trx, tenantContext(tenant.id));
-      return this.createDelegation(trx, ctx, {
+      const row = await this.createDelegation(trx, ctx, {
         partnerId,
         tenantId: tenant.id,
         origin: 'link',
@@ -198,8 +207,22 @@ export class DelegationsService {
         endsAt: input.ends_at,
         status: 'requested',
         purposes: input.purposes ?? null,
+        partner,
       });
+      return this.#answerWithCommit(trx, row.id);
     });
+    return this.#answer(answer);
+  }
+
+  /** The write's answer: the delegation with its names as the transaction leaves it, read with the COMMIT (readWithCommit). */
+  #answerWithCommit(trx: Tx, id: string) {
+    return readWithCommit(trx, views.selectDelegationView(trx, id));
+  }
+
+  async #answer(answer: { rows: Promise<repo.DelegationView[]> }): Promise<repo.DelegationView> {
+    const [view] = await answer.rows;
+    if (!view) throw A.delegation_not_found('No such delegation.');
+    return view;
   }
 
   // ---- lifecycle (transitions.ts) ---------------------------------------------------------------
@@ -228,6 +251,15 @@ export class DelegationsService {
 
   revoke(ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow> {
     return this.#transitions.revoke(ctx, id, by);
+  }
+
+  /** revoke, answered with the delegation and its names as it left the transaction. */
+  async revokeAndShow(ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationView> {
+    const answer = await this.#steps.write(async (trx) => {
+      await this.#transitions.revokeDelegation(trx, ctx, id, by);
+      return this.#answerWithCommit(trx, id);
+    });
+    return this.#answer(answer);
   }
 
   /** revokeDelegationIfOpen in a transaction of its own: null when the delegation had ended already. */

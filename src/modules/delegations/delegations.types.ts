@@ -35,6 +35,8 @@ export interface CreateDelegationInput {
   decidedBy?: string | null;
   /** the purposes (catalog ids) the access is granted for; null/absent = none recorded */
   purposes?: string[] | null;
+  /** the partner as this transaction already share-locked and found active (requireActivePartner); absent: checked here */
+  partner?: { id: string; config: string | null };
 }
 
 export interface DelegationsDeps {

@@ -1,6 +1,6 @@
 /** Queries of the events-out tables: the outbox, webhook endpoints and deliveries, notifications, mail. */
 import { PostgresAdapter, sql, type Insertable, type Selectable } from 'kysely';
-import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import { writeSoon, type Db, type Executor, type Tx } from '../../platform/db/database.ts';
 import type { DomainEventsTable, MailMessagesTable, NotificationsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../../platform/db/schema.ts';
 
 export type DomainEventRow = Selectable<DomainEventsTable>;
@@ -153,27 +153,27 @@ export async function countUnread(db: Executor, userId: string, exceptTypes: rea
  * answer stop being new, for every person who got one. The notice names its event; the event's
  * payload names the delegation (`"id":"dlg_…"` — an id holds no quote or wildcard of its own).
  */
-export async function settleRequestNotices(db: Executor, delegationId: string, at: string): Promise<number> {
+export async function settleRequestNotices(db: Executor, delegationId: string, at: string): Promise<void> {
   const events = db.selectFrom('domain_events').select('id').where('type', '=', 'delegation.requested').where('payload', 'like', `%"id":"${delegationId}"%`);
-  const r = await db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'delegation.requested').where('read_at', 'is', null).where('event_id', 'in', events).executeTakeFirst();
-  return Number(r.numUpdatedRows ?? 0);
+  // in a transaction on PostgreSQL it travels with the next statement (writeSoon)
+  await writeSoon(db, db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'delegation.requested').where('read_at', 'is', null).where('event_id', 'in', events));
 }
 
 /** A partner's application was answered: the operators' notices of it stop being new (the event names the partner in its own column). */
-export async function settleApplicationNotices(db: Executor, partnerId: string, at: string): Promise<number> {
+export async function settleApplicationNotices(db: Executor, partnerId: string, at: string): Promise<void> {
   const events = db.selectFrom('domain_events').select('id').where('type', '=', 'partner.applied').where('partner_id', '=', partnerId);
-  const r = await db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'partner.applied').where('read_at', 'is', null).where('event_id', 'in', events).executeTakeFirst();
-  return Number(r.numUpdatedRows ?? 0);
+  // in a transaction on PostgreSQL it travels with the next statement (writeSoon)
+  await writeSoon(db, db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'partner.applied').where('read_at', 'is', null).where('event_id', 'in', events));
 }
 
 /**
  * An alert was acknowledged or resolved: someone is on it, so the notices that raised it stop being
  * new, for every person who got one (the payload names the alert: `"alert":{"id":"alr_…"`).
  */
-export async function settleAlertNotices(db: Executor, alertId: string, at: string): Promise<number> {
+export async function settleAlertNotices(db: Executor, alertId: string, at: string): Promise<void> {
   const events = db.selectFrom('domain_events').select('id').where('type', '=', 'alert.raised').where('payload', 'like', `%"alert":{"id":"${alertId}"%`);
-  const r = await db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'alert.raised').where('read_at', 'is', null).where('event_id', 'in', events).executeTakeFirst();
-  return Number(r.numUpdatedRows ?? 0);
+  // in a transaction on PostgreSQL it travels with the next statement (writeSoon)
+  await writeSoon(db, db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'alert.raised').where('read_at', 'is', null).where('event_id', 'in', events));
 }
 
 /** Whether this notification is the user's. */

@@ -6,8 +6,13 @@ import { anyColumnContains, columnLike, likeLiteral } from '../../platform/db/se
 
 export type PartnerRow = Selectable<PartnersTable>;
 
+/** The partner by id, not yet run (for readTogether). */
+export function selectPartnerById(db: Executor, id: string) {
+  return db.selectFrom('partners').selectAll().where('id', '=', id);
+}
+
 export function findPartnerById(db: Executor, id: string): Promise<PartnerRow | undefined> {
-  return db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
+  return selectPartnerById(db, id).executeTakeFirst();
 }
 
 /** Hold the partner's row until the caller's transaction ends (PostgreSQL; lockRows says when to take it). */

@@ -8,12 +8,22 @@ import { identityQueries } from '../identity/index.ts';
 export type TenantRow = Selectable<TenantsTable>;
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
 
+/** The tenant by id, not yet run (for readTogether). */
+export function selectTenantById(db: Executor, id: string) {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id);
+}
+
 export function findTenantById(db: Executor, id: string): Promise<TenantRow | undefined> {
-  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+  return selectTenantById(db, id).executeTakeFirst();
+}
+
+/** The tenant by slug, not yet run (for readTogether). */
+export function selectTenantBySlug(db: Executor, slug: string) {
+  return db.selectFrom('tenants').selectAll().where('slug', '=', slug);
 }
 
 export function findTenantBySlug(db: Executor, slug: string): Promise<TenantRow | undefined> {
-  return db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return selectTenantBySlug(db, slug).executeTakeFirst();
 }
 
 /** The names of some tenants (id → name); unknown ids are absent. */
@@ -29,8 +39,13 @@ export async function findReferrersOf(db: Executor, ids: readonly string[]): Pro
   return rows.map((r) => r.referred_by_partner_id!);
 }
 
+/** The tenant by invite_code, not yet run (for readTogether). */
+export function selectTenantByInviteCode(db: Executor, code: string) {
+  return db.selectFrom('tenants').selectAll().where('invite_code', '=', code);
+}
+
 export function findTenantByInviteCode(db: Executor, code: string): Promise<TenantRow | undefined> {
-  return db.selectFrom('tenants').selectAll().where('invite_code', '=', code).executeTakeFirst();
+  return selectTenantByInviteCode(db, code).executeTakeFirst();
 }
 
 /** Hold the tenant's row until the caller's transaction ends (PostgreSQL; lockRows says when to take it). */

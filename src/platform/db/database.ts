@@ -4,11 +4,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
-import { ContextPostgresDialect, inlineParameters, sendAhead, switchContext } from './pg-context-dialect.ts';
+import { ContextPostgresDialect, inlineParameters, sendAhead, sendRead, switchContext, writeAhead } from './pg-context-dialect.ts';
 import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
 import { isReadOnlyServer } from '../errors/db-errors.ts';
 
@@ -218,6 +218,51 @@ export async function lockRows(db: Db, trx: Tx, table: keyof Database & string, 
   const compiled = q.compile(trx);
   const text = inlineParameters(compiled.sql, compiled.parameters);
   if (text === null || !(await sendAhead(trx, text))) await q.execute(trx);
+}
+
+/**
+ * A write of the transaction whose result nobody reads (an insert, an update by key): on
+ * PostgreSQL it travels with the transaction's next statement instead of costing a round trip of
+ * its own, and that statement reports its failure (writeAhead); elsewhere it runs now.
+ */
+export async function writeSoon(ex: Executor, query: { compile(): CompiledQuery; execute(): Promise<unknown> }): Promise<void> {
+  if (!(ex.isTransaction && (await writeAhead(ex, query.compile())))) await query.execute();
+}
+
+/** A select not yet run: its rows' type and how to run it. */
+interface PendingRead<R> {
+  compile(): CompiledQuery;
+  execute(): Promise<R[]>;
+}
+type RowsOf<Q> = Q extends PendingRead<infer R> ? R[] : never;
+
+/**
+ * Reads of one transaction that do not depend on each other, each one's rows in order: on
+ * PostgreSQL written back to back (one round trip for all; a lock sent ahead still comes first),
+ * elsewhere one after the other.
+ */
+export async function readTogether<const Q extends readonly PendingRead<unknown>[]>(ex: Executor, queries: Q): Promise<{ -readonly [K in keyof Q]: RowsOf<Q[K]> }> {
+  const sent: ({ answer: Promise<{ rows: unknown[] }> } | null)[] = [];
+  for (const q of queries) sent.push(ex.isTransaction ? await sendRead(ex, q.compile()) : null);
+  const out: unknown[][] = [];
+  for (const [i, q] of queries.entries()) {
+    const s = sent[i];
+    out.push(s ? (await s.answer).rows : await q.execute());
+  }
+  return out as { -readonly [K in keyof Q]: RowsOf<Q[K]> };
+}
+
+/**
+ * A read whose answer the caller takes once the transaction has committed (the write's answer, as
+ * the transaction leaves it): on PostgreSQL it is written just before the COMMIT and costs no
+ * round trip of its own; elsewhere it runs now. Wrapped, so that returning it from the
+ * transaction's function does not wait for it.
+ */
+export async function readWithCommit<R>(ex: Executor, query: PendingRead<R>): Promise<{ rows: Promise<R[]> }> {
+  const s = ex.isTransaction ? await sendRead<R>(ex, query.compile()) : null;
+  if (s) return { rows: s.answer.then((r) => r.rows) };
+  const rows = await query.execute();
+  return { rows: Promise.resolve(rows) };
 }
 
 /**

@@ -362,6 +362,40 @@ export async function sendAhead(trx: Kysely<Database>, text: string): Promise<bo
 }
 
 /**
+ * Send a write whose result nobody reads (an insert, an update by key) in the open transaction
+ * `trx` runs on without waiting for it: it travels with the transaction's next statement, which
+ * runs after it and reports its failure (a unique index refusing the row fails that statement and
+ * the transaction, with this write's error). Not inside a savepoint, whose release could then be
+ * the statement that fails. False when it cannot go ahead (SQLite, no transaction, a savepoint
+ * open, a value that does not inline): the caller runs it now.
+ */
+export async function writeAhead(trx: Kysely<Database>, query: CompiledQuery): Promise<boolean> {
+  return trx.getExecutor().provideConnection(async (c) => {
+    if (!(c instanceof ContextConnection) || !c.inTransaction || c.savepoints.length > 0) return false;
+    const text = inlineParameters(query.sql, query.parameters);
+    if (text === null) return false;
+    c.sendAhead(text);
+    return true;
+  });
+}
+
+/**
+ * Send a read of the open transaction `trx` runs on without holding the transaction until it is
+ * answered (Kysely runs a transaction's statements one at a time): the statements after it are
+ * written right behind it, so reads that do not depend on each other share one round trip.
+ * Returns its answer to come; null when `trx` is not a transaction on this dialect: the caller
+ * runs it as usual.
+ */
+export async function sendRead<R>(trx: Kysely<Database>, query: CompiledQuery): Promise<{ answer: Promise<QueryResult<R>> } | null> {
+  return trx.getExecutor().provideConnection(async (c) => {
+    if (!(c instanceof ContextConnection) || !c.inTransaction) return null;
+    const answer = c.executeQuery<R>(query);
+    answer.catch(() => {});
+    return { answer };
+  });
+}
+
+/**
  * `insert into <table> (<columns>) values (…), …` with every value an SQL literal, run by the
  * COMMIT message of `trx` (runAtCommit): the rows and the commit are one round trip. False when a
  * value does not inline (bytes, a date, U+0000) or `trx` is not a transaction on this dialect: the

@@ -4,14 +4,15 @@
  * An audit insert the database refuses (a check the schema owner adds for the test, as a full disk
  * or a broken constraint would) leaves the change unwritten — no renamed account, no event, no
  * change delivered — and the next write on the same connection goes through. On SQLite the rows
- * are inserted in place: the same outcome.
+ * are inserted in place: the same outcome. Reads sent together, a write sent with the statement
+ * after it and an answer read with the COMMIT keep the same terms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
-import { enterDbContext, mutate } from '../../../src/platform/db/database.ts';
+import { enterDbContext, lockRows, mutate, readTogether, readWithCommit, writeSoon } from '../../../src/platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../../src/platform/db/db-context.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
@@ -97,5 +98,60 @@ describe('a row carried by the COMMIT is written as it was made', () => {
     });
     expect(await auditOf(undone)).toEqual([]);
     expect(await auditOf(kept)).toHaveLength(1);
+  });
+});
+
+describe('reads and writes that travel together', () => {
+  const nameOf = (trx: Parameters<Parameters<typeof mutate>[1]>[0], ban: string) => trx.selectFrom('billing_accounts').select('name').where('id', '=', ban);
+
+  it('an answer read with the COMMIT is given only when the COMMIT is kept', async () => {
+    const t = await world.tenant({ bans: 1 });
+    const ban = t.bans[0].id;
+    const s = app.services;
+    const ctx = systemContext('write-at-commit');
+    const write = (name: string) =>
+      mutate(s.db, async (trx) => {
+        await trx.updateTable('billing_accounts').set({ name }).where('id', '=', ban).execute();
+        await s.audit.record(trx, ctx, { action: 'billing_account.updated', tenantId: t.id, targetType: 'billing_account', targetId: ban, details: { changes: { name } } });
+        return readWithCommit(trx, nameOf(trx, ban));
+      });
+    await expect(write('refuse me')).rejects.toThrow();
+    const kept = await write('Answered');
+    expect(await kept.rows).toEqual([{ name: 'Answered' }]);
+  });
+
+  it('reads sent together, behind a lock, are each answered with their own rows', async () => {
+    const [a, b] = [await world.tenant({ bans: 1 }), await world.tenant({ bans: 1 })];
+    const s = app.services;
+    const [ra, rb] = await mutate(s.db, async (trx) => {
+      await lockRows(s.db, trx, 'billing_accounts', { id: a.bans[0].id }, 'share');
+      return readTogether(trx, [nameOf(trx, a.bans[0].id), nameOf(trx, 'ban_none'), nameOf(trx, b.bans[0].id)] as const).then(([x, none, y]) => {
+        expect(none).toEqual([]);
+        return [x, y];
+      });
+    });
+    expect([ra, rb]).toEqual([[{ name: 'Account 1' }], [{ name: 'Account 1' }]]);
+  });
+
+  it('a write sent ahead that is refused fails its transaction with its own error; in a savepoint it fails at once', async () => {
+    const [a, b] = [await world.tenant({ bans: 1 }), await world.tenant({ bans: 1 })];
+    const s = app.services;
+    // b's slug taken by a: a unique index refuses it
+    const clash = (trx: Parameters<Parameters<typeof mutate>[1]>[0]) => trx.updateTable('tenants').set({ slug: b.slug }).where('id', '=', a.id);
+    const refused = mutate(s.db, async (trx) => {
+      await trx.updateTable('billing_accounts').set({ name: 'not kept' }).where('id', '=', a.bans[0].id).execute();
+      await writeSoon(trx, clash(trx));
+      await nameOf(trx, a.bans[0].id).execute();
+    });
+    await expect(refused).rejects.toMatchObject(s.db.dialect === 'postgres' ? { code: '23505' } : { message: expect.stringMatching(/UNIQUE/) });
+    expect(await nameOf(s.db.kysely as never, a.bans[0].id).execute()).toEqual([{ name: 'Account 1' }]);
+    // a line's savepoint: the refusal is the write's own, so the line alone is undone and the rest kept
+    await mutate(s.db, async (trx) => {
+      await sql.raw('savepoint line_1').execute(trx);
+      await expect(writeSoon(trx, clash(trx))).rejects.toThrow();
+      await sql.raw('rollback to savepoint line_1').execute(trx);
+      await trx.updateTable('billing_accounts').set({ name: 'kept' }).where('id', '=', a.bans[0].id).execute();
+    });
+    expect(await nameOf(s.db.kysely as never, a.bans[0].id).execute()).toEqual([{ name: 'kept' }]);
   });
 });
