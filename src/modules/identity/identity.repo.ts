@@ -1,5 +1,5 @@
 /** Users, sessions, API tokens, invitations and the membership view of a user. */
-import type { Executor } from '../../platform/db/database.ts';
+import { writeSoon, type Executor } from '../../platform/db/database.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
@@ -84,8 +84,14 @@ export function findSession(db: Executor, id: string): Promise<SessionRow | unde
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** In a transaction on PostgreSQL the row travels with the next statement or the COMMIT (writeSoon). */
 export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
-  await db.insertInto('sessions').values(row).execute();
+  await writeSoon(db, db.insertInto('sessions').values(row));
+}
+
+/** The person's last sign-in; as insertSession, no round trip of its own in a transaction on PostgreSQL. */
+export async function recordLastLogin(db: Executor, userId: string, at: string): Promise<void> {
+  await writeSoon(db, db.updateTable('users').set({ last_login_at: at }).where('id', '=', userId));
 }
 
 export async function touchSession(db: Executor, id: string, at: string): Promise<void> {
@@ -173,8 +179,9 @@ export function listApiTokensByUser(db: Executor, userId: string): Promise<ApiTo
   return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
 }
 
+/** In a transaction on PostgreSQL the row travels with the next statement or the COMMIT, which reports a refusal (writeSoon). */
 export async function insertApiToken(db: Executor, row: Insertable<ApiTokensTable>): Promise<void> {
-  await db.insertInto('api_tokens').values(row).execute();
+  await writeSoon(db, db.insertInto('api_tokens').values(row));
 }
 
 /** Revoke a user's own token if it is live, in one statement; returns whether it was. */

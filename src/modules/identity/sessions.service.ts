@@ -173,7 +173,7 @@ export class SessionsService {
         mfa_at: hasMfa(amr) ? now.toISOString() : null,
       });
       await onOpen?.(trx, sha256(token), expiresAt);
-      await repo.updateUser(trx, user.id, { last_login_at: now.toISOString() });
+      await repo.recordLastLogin(trx, user.id, now.toISOString());
       await this.#d.feed.record(trx, 'session', sha256(token));
       await this.#endSessionsOverLimit(trx, ctx, user.id, sha256(token));
       await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: user.id } }, {
