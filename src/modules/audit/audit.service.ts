@@ -63,7 +63,13 @@ export class AuditLog {
     if (entries.length === 0) return [];
     const at = this.#clock.now();
     const ids = await this.#append(trx, entries.map((entry) => ({ ctx, entry, at })), true);
-    for (const entry of entries) for (const fn of this.#onRecord) await fn(trx, ctx, entry);
+    // An entry's hooks run together, so the reads they send together share a round trip
+    // (readTogether); every one has finished before a failure is reported, so nothing of theirs
+    // runs after the transaction is rolled back.
+    for (const entry of entries) {
+      const done = await Promise.allSettled(this.#onRecord.map((fn) => fn(trx, ctx, entry)));
+      for (const d of done) if (d.status === 'rejected') throw d.reason;
+    }
     return ids;
   }
 

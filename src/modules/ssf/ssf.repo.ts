@@ -1,6 +1,6 @@
 /** The Shared Signals tables: ssf_streams (one per partner app) and ssf_deliveries (the SETs queued for them). */
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import { readTogether, type Db, type Executor, type Tx } from '../../platform/db/database.ts';
 import type { SsfDeliveriesTable, SsfStreamsTable } from '../../platform/db/schema.ts';
 
 export type StreamRow = Selectable<SsfStreamsTable>;
@@ -28,11 +28,12 @@ export async function deleteStream(db: Executor, id: string): Promise<void> {
 }
 
 /** Streams that take events now (enabled, or paused: kept until enabled) of these partners' apps, or of one app. */
-export function receivingStreams(db: Executor, to: { partners: string[] } | { app: string }): Promise<StreamRow[]> {
+/** In a transaction on PostgreSQL, written together with the other audit hooks' reads (readTogether). */
+export async function receivingStreams(db: Executor, to: { partners: string[] } | { app: string }): Promise<StreamRow[]> {
   const q = db.selectFrom('ssf_streams').selectAll().where('status', 'in', ['enabled', 'paused']);
-  if ('app' in to) return q.where('app_id', '=', to.app).execute();
-  if (to.partners.length === 0) return Promise.resolve([]);
-  return q.where('partner_id', 'in', to.partners).execute();
+  if ('app' in to) return (await readTogether(db, [q.where('app_id', '=', to.app)]))[0];
+  if (to.partners.length === 0) return [];
+  return (await readTogether(db, [q.where('partner_id', 'in', to.partners)]))[0];
 }
 
 /** Queue SETs; one already queued for the same stream and dedupe key is left as it is. */
