@@ -16,12 +16,12 @@ export function findDelegationById(db: Executor, id: string): Promise<Delegation
   return db.selectFrom('delegations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The open (requested or active) link of a partner to a tenant, if any. */
 /** The partner's open (requested or active) link to the tenant, not yet run (for readTogether). */
 export function selectOpenLink(db: Executor, partnerId: string, tenantId: string) {
   return db.selectFrom('delegations').selectAll().where('partner_id', '=', partnerId).where('tenant_id', '=', tenantId).where('origin', '=', 'link').where('status', 'in', ['requested', 'active']);
 }
 
+/** The open (requested or active) link of a partner to a tenant, if any. */
 export function findOpenLink(db: Executor, partnerId: string, tenantId: string): Promise<DelegationRow | undefined> {
   return selectOpenLink(db, partnerId, tenantId).executeTakeFirst();
 }
