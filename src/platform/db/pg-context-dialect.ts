@@ -68,7 +68,7 @@ class ContextConnection implements DatabaseConnection {
    * (runAtCommit), each with the context it was made in: a row made for a tenant is written under
    * that tenant's context even when the transaction has moved to another since.
    */
-  atCommit: { text: string; context: string | null }[] = [];
+  atCommit: { text: string; context: string | null; committed?: () => void }[] = [];
   /** The context statement the open transaction runs under now (set at BEGIN, moved by switchContext); null: none. */
   context: string | null = null;
   /**
@@ -257,6 +257,7 @@ class ContextDriver implements Driver {
         await c.raw('rollback').catch(() => {});
         throw e;
       }
+      for (const s of carried) s.committed?.();
     } finally {
       c.inTransaction = false;
     }
@@ -446,13 +447,14 @@ export function mayReadWalledTable(root: unknown): boolean {
  * transaction `trx` runs on: the statement and the commit are one round trip, not two. False when
  * `trx` is not a transaction on this dialect (SQLite, a plain connection): the caller runs it now.
  * A failing statement fails the commit and the transaction rolls back. Only for a statement whose
- * result nobody reads and whose effect nothing in the transaction reads back (an outbox row); it
- * is kept even when a savepoint it was made in is rolled back.
+ * result nobody reads and whose effect nothing in the transaction reads back (an outbox row); a
+ * savepoint it was made in that is rolled back drops it, as PostgreSQL drops that savepoint's rows.
+ * `committed` runs once the COMMIT that carried it is kept (never for a dropped or failed one).
  */
-export async function runAtCommit(trx: Kysely<Database>, text: string): Promise<boolean> {
+export async function runAtCommit(trx: Kysely<Database>, text: string, committed?: () => void): Promise<boolean> {
   return trx.getExecutor().provideConnection(async (c) => {
     if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
-    c.atCommit.push({ text, context: c.context });
+    c.atCommit.push({ text, context: c.context, committed });
     return true;
   });
 }

@@ -23,7 +23,15 @@
  * SQLite has one writer: ids commit in order, and the feed tails by id.
  *
  * Consumers (the in-memory snapshot) get batches of changed entity ids and re-read them.
+ *
+ * The writer's own instance (PostgreSQL): the outbox rows ride the COMMIT, so once it is kept the
+ * writer knows what it changed, and `kick()` hands exactly that to this instance's consumers, in
+ * the queue of passes like any other batch, without reading the table first (a round trip fewer
+ * per write). The instance's next drain reads those rows again and its consumers re-read them
+ * once more: harmless, and batched with everything else of that second. An instance ignores its
+ * own nudge.
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
@@ -86,6 +94,14 @@ export class ChangeFeed {
   /** The pass running now, and the one queued to start after it (which every caller meanwhile shares). */
   #draining: Promise<void> | null = null;
   #queued: Promise<void> | null = null;
+  /** What the queued pass does: read the table (a drain), else deliver the changes handed to it. */
+  #plan: { drain: boolean; events: ChangeEvent[] } | null = null;
+  /** Changes whose COMMIT this instance saw kept, not yet handed to a pass (PostgreSQL). */
+  #committed: ChangeEvent[] = [];
+  /** A change was recorded without riding a COMMIT: from then on kick() drains (PostgreSQL). */
+  #kickDrains = false;
+  /** This instance's nudges carry it, so that its own subscriber ignores them. */
+  readonly #nudge = randomUUID();
   #started = false;
   #lastPrune = 0;
 
@@ -108,7 +124,12 @@ export class ChangeFeed {
     const createdAt = new Date().toISOString();
     if (this.#db.dialect === 'postgres' && !entity.includes('\0') && !entityId.includes('\0')) {
       const text = `insert into change_events (entity, entity_id, created_at) values (${sqlLiteral(entity)}, ${sqlLiteral(entityId)}, ${sqlLiteral(createdAt)})`;
-      if (await runAtCommit(trx, text)) return;
+      const event: ChangeEvent = { id: 0, entity, entityId };
+      const committed = () => {
+        if (this.#started) this.#committed.push(event);
+      };
+      if (await runAtCommit(trx, text, committed)) return;
+      this.#kickDrains = true;
     }
     await trx.insertInto('change_events').values({ entity, entity_id: entityId, created_at: createdAt }).execute();
   }
@@ -122,8 +143,13 @@ export class ChangeFeed {
   kick(): Promise<void> {
     // Never awaited: with Redis down the nudge fails at once (no offline queue), and the other
     // instances read the change at their next poll instead.
-    if (this.#publisher) this.#publisher.publish(this.#channel, '1').catch(this.#onRedisError);
-    return this.drain();
+    if (this.#publisher) this.#publisher.publish(this.#channel, this.#nudge).catch(this.#onRedisError);
+    if (this.#db.dialect !== 'postgres' || this.#kickDrains) return this.drain();
+    // Whatever committed here before this call is in #committed, or was taken by a pass that has
+    // started since (which the queued pass runs after): the caller's change is applied when it settles.
+    const events = this.#committed;
+    this.#committed = [];
+    return this.#enqueue(events);
   }
 
   subscribe(handler: ChangeHandler): () => void {
@@ -187,7 +213,9 @@ export class ChangeFeed {
       publisher.on('error', this.#onRedisError);
       const subscriber = (this.#subscriber = this.#redisFactory());
       subscriber.on('error', this.#onRedisError);
-      subscriber.on('message', () => void this.drain());
+      subscriber.on('message', (_channel: string, message: string) => {
+        if (message !== this.#nudge) void this.drain();
+      });
       // Nothing queues while a connection is down, so subscribing needs one: at start-up it is
       // waited for (at most the connect timeout), else the subscription is made when it comes;
       // once made, ioredis renews it on every reconnect.
@@ -223,6 +251,7 @@ export class ChangeFeed {
     this.#publisher?.disconnect();
     this.#subscriber = this.#publisher = null;
     this.#started = false;
+    this.#committed = [];
   }
 
   /**
@@ -233,15 +262,34 @@ export class ChangeFeed {
    * load to every later writer's pass: a convoy that held 64 concurrent writers at ~250 ms each.)
    */
   drain(): Promise<void> {
+    return this.#enqueue(null);
+  }
+
+  /**
+   * Join the queued pass (queueing one if none is): a drain (`null`), or the delivery of changes
+   * already committed. A pass that drains delivers those too: they committed before it reads.
+   */
+  #enqueue(events: ChangeEvent[] | null): Promise<void> {
     if (!this.#started) return Promise.resolve();
+    const plan = (this.#plan ??= { drain: false, events: [] });
+    if (events === null) plan.drain = true;
+    else for (const e of events) plan.events.push(e);
     if (this.#queued) return this.#queued;
     const after = this.#draining ?? Promise.resolve();
     const pass: Promise<void> = after.then(() => {
+      const run = this.#plan ?? plan;
+      this.#plan = null;
       this.#queued = null;
       this.#draining = pass;
+      // a drain reads every change committed before it: those waiting to be handed over too
+      if (run.drain) this.#committed = [];
       // Consumers re-read changed rows of every tenant, whichever request's kick() started the pass.
       return asSystem(async () => {
         try {
+          if (!run.drain) {
+            if (run.events.length > 0) await this.#deliver(distinct(run.events));
+            return;
+          }
           await this.#drainOnce();
           await this.#maybePrune();
         } catch (err) {
@@ -355,4 +403,17 @@ export class ChangeFeed {
     const cutoff = new Date(now - this.#retentionMs).toISOString();
     await this.#db.kysely.deleteFrom('change_events').where('created_at', '<', cutoff).execute();
   }
+}
+
+/** One event per changed entity (a batch's consumers re-read each once). */
+function distinct(events: readonly ChangeEvent[]): ChangeEvent[] {
+  const seen = new Set<string>();
+  const out: ChangeEvent[] = [];
+  for (const e of events) {
+    const key = `${e.entity}\0${e.entityId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
 }

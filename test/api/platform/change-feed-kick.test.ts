@@ -1,0 +1,97 @@
+/**
+ * A writer's kick: once its COMMIT is kept, this instance's consumers have the change before the
+ * kick settles — on PostgreSQL from what the COMMIT carried, without reading the outbox table
+ * first — and nothing of a savepoint rolled back or a COMMIT refused is handed over. The next
+ * drain still reads the rows (every instance's way), so a consumer sees them again: harmless.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { mutate } from '../../../src/platform/db/database.ts';
+import { runAtCommit } from '../../../src/platform/db/pg-context-dialect.ts';
+import { ChangeFeed, type ChangeEvent } from '../../../src/platform/events/change-feed.ts';
+import { sql } from 'kysely';
+
+describe('change feed: the writer hands its committed change to its own instance (PostgreSQL)', () => {
+  let t: TestDb;
+  let feed: ChangeFeed;
+  const seen: string[] = [];
+  /** set by a test to hold the consumer inside a batch */
+  let hold: Promise<void> | null = null;
+  let entered: (() => void) | null = null;
+  beforeAll(async () => {
+    t = await createTestDb({ postgres: true });
+    // no poll in the way: every pass below is one a test asked for
+    feed = new ChangeFeed({ db: t.db, pollIntervalMs: 3_600_000 });
+    feed.subscribe(async (events: ChangeEvent[]) => {
+      entered?.();
+      if (hold) await hold;
+      seen.push(...events.map((e) => `${e.entity}:${e.entityId}`));
+    });
+    await feed.start();
+  }, 60_000);
+  afterAll(async () => {
+    await feed.stop();
+    await t.drop();
+  });
+
+  it('the kick delivers the committed change without a drain; the next drain delivers it again', async () => {
+    seen.length = 0;
+    const before = feed.position;
+    await mutate(t.db, async (trx) => {
+      await feed.record(trx, 'test_entity', 'a');
+      await feed.record(trx, 'test_entity', 'a');
+      await feed.record(trx, 'test_entity', 'b');
+    });
+    await feed.kick();
+    // once each, and the position the drains read from has not moved: the table was not read
+    expect(seen.sort()).toEqual(['test_entity:a', 'test_entity:b']);
+    expect(feed.position).toBe(before);
+    seen.length = 0;
+    await feed.drain();
+    expect(seen.sort()).toEqual(['test_entity:a', 'test_entity:a', 'test_entity:b']);
+    expect(feed.position).not.toBe(before);
+  });
+
+  it('hands over nothing of a savepoint rolled back, nor of a COMMIT refused', async () => {
+    seen.length = 0;
+    await mutate(t.db, async (trx) => {
+      await feed.record(trx, 'test_entity', 'kept');
+      await sql`savepoint step`.execute(trx);
+      await feed.record(trx, 'test_entity', 'undone');
+      await sql`rollback to savepoint step`.execute(trx);
+    });
+    await expect(
+      mutate(t.db, async (trx) => {
+        await feed.record(trx, 'test_entity', 'refused');
+        expect(await runAtCommit(trx, 'select 1 / 0')).toBe(true);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    await feed.kick();
+    expect(seen).toEqual(['test_entity:kept']);
+    seen.length = 0;
+    await feed.drain();
+    expect(seen).toEqual(['test_entity:kept']);
+  });
+
+  it('a kick made while a pass runs settles after that pass and its own, one batch at a time', async () => {
+    seen.length = 0;
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    await mutate(t.db, (trx) => feed.record(trx, 'test_entity', 'first'));
+    const first = feed.kick();
+    await inside;
+    entered = null;
+    await mutate(t.db, (trx) => feed.record(trx, 'test_entity', 'second'));
+    let settled = false;
+    const second = feed.kick().then(() => (settled = true));
+    // the first batch is still held: the second waits behind it
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    hold = null;
+    release();
+    await Promise.all([first, second]);
+    expect(seen).toEqual(['test_entity:first', 'test_entity:second']);
+    await feed.drain();
+  });
+});
