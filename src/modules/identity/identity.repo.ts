@@ -1,6 +1,6 @@
 /** Users, sessions, API tokens, invitations and the membership view of a user. */
 import { writeSoon, type Executor } from '../../platform/db/database.ts';
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
 import { prepared } from '../../platform/db/prepared.ts';
@@ -13,6 +13,27 @@ export type InvitationRow = Selectable<InvitationsTable>;
 
 export function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', emailForLookup(email)).executeTakeFirst();
+}
+
+/**
+ * Signing in: the account behind an address and whether it has a second factor set up (an active
+ * authenticator app or a passkey, as MfaService.enrolled says), in one statement.
+ */
+export async function findUserSigningIn(db: Executor, email: string): Promise<(UserRow & { mfaEnrolled: boolean }) | undefined> {
+  const row = await db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .select(
+      sql<boolean | number>`(exists (select 1 from mfa_totp t where t.user_id = u.id and t.status = 'active') or exists (select 1 from mfa_passkeys k where k.user_id = u.id))`.as(
+        'mfa_enrolled',
+      ),
+    )
+    .where('u.email', '=', emailForLookup(email))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { mfa_enrolled, ...user } = row;
+  // PostgreSQL answers a boolean, SQLite 0 or 1
+  return { ...user, mfaEnrolled: mfa_enrolled === true || mfa_enrolled === 1 };
 }
 
 export function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {

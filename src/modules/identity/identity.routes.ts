@@ -10,6 +10,7 @@ import * as S from './identity.schemas.ts';
 import * as M from './mfa.schemas.ts';
 import type { FastifyReply } from 'fastify';
 import type { SecondFactorProof } from './mfa.service.ts';
+import type { LoginOutcome } from './sessions.service.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 
 export interface IdentityRouteDeps {
@@ -395,11 +396,9 @@ function identityRouteKit(d: IdentityRouteDeps) {
     return [...access.roles.permissions.keys()].filter((p) => !p.startsWith('platform.') && d.memberRoleGrants!(userId, p)).sort();
   };
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
-  const signedIn = async (reply: FastifyReply, r: { token: string; csrfToken: string; expiresAt: string }, acceptLanguage?: string) => {
+  const signedIn = async (reply: FastifyReply, r: Extract<LoginOutcome, { mfaRequired: false }>, acceptLanguage?: string) => {
     reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
-    const auth = await identity.authenticateSession(r.token);
-    if (!auth.ok) throw E.session_expired();
-    return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describe(auth.principal, acceptLanguage)) };
+    return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describeNewSession(r, acceptLanguage)) };
   };
   return { withPermissions, cookieOpts, signedIn };
 }

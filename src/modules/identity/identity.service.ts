@@ -11,14 +11,14 @@ import { negotiateLocale, type Locale } from '../../platform/i18n/locales.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
-import { constantTimeEqual } from '../../platform/crypto.ts';
+import { constantTimeEqual, sha256 } from '../../platform/crypto.ts';
 import { ApiTokensService } from './api-tokens.service.ts';
 import type { ApiTokenIndex } from './api-token-index.ts';
 import type * as repo from './identity.repo.ts';
 import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type SignOutHandoff, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook, type MembershipEndedHook } from './identity.types.ts';
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
-import { describePrincipal } from './principals.ts';
+import { describePrincipal, describeSignedIn } from './principals.ts';
 import { localePreferencesOf } from './locale-reads.ts';
 import type { SessionIndex } from './session-index.ts';
 import { PrincipalProfiles } from './principal-profiles.ts';
@@ -185,6 +185,16 @@ export class IdentityService {
   /** /me: the user and their memberships with display names. */
   describe(principal: Principal, acceptLanguage?: string | null) {
     return describePrincipal(this.#d.db, principal, acceptLanguage);
+  }
+
+  /**
+   * /me for the answer to a sign-in, from the account the sign-in read and the session it opened
+   * (no read of the session back); what it says of the person is remembered for the requests after.
+   */
+  async describeNewSession(r: Extract<LoginOutcome, { mfaRequired: false }>, acceptLanguage?: string | null) {
+    const { principal, me } = await describeSignedIn(this.#d.db, r.user, { sessionId: sha256(r.token), csrfToken: r.csrfToken, amr: r.amr }, acceptLanguage);
+    this.profiles.remember(this.credentialFromMemory({ cookie: r.token }), principal);
+    return me;
   }
 
   /** People's language preferences (their choice, their organization's default), for what is written to them. */

@@ -1,6 +1,5 @@
 /** Turning an authenticated user into a Principal, and /me — shared by sessions and API tokens. */
 import { loadMemberships } from './membership-reads.ts';
-import { localePreferencesOf } from './locale-reads.ts';
 import { LANGUAGES, negotiateLocale } from '../../platform/i18n/locales.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withDbContext } from '../../platform/db/db-context.ts';
@@ -13,8 +12,14 @@ function memberships(db: Db, userId: string): ReturnType<typeof loadMemberships>
   return withDbContext({ kind: 'user', userId }, () => loadMemberships(db.kysely, userId));
 }
 
-export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] }): Promise<Principal> {
-  const m = await memberships(db, user.id);
+export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Principal['kind'], extra: PrincipalExtra): Promise<Principal> {
+  return principalFrom(user, await memberships(db, user.id), kind, extra);
+}
+
+type PrincipalExtra = { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] };
+type Memberships = Awaited<ReturnType<typeof loadMemberships>>;
+
+function principalFrom(user: repo.PrincipalUser, m: Memberships, kind: Principal['kind'], extra: PrincipalExtra): Principal {
   return {
     kind,
     userId: user.id,
@@ -35,14 +40,25 @@ export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Princi
   };
 }
 
+/**
+ * The person a sign-in has just opened a session for, from the account it read and one read of
+ * the memberships: their principal and their /me.
+ */
+export async function describeSignedIn(db: Db, user: repo.UserRow, extra: PrincipalExtra, acceptLanguage?: string | null) {
+  const m = await memberships(db, user.id);
+  const principal = principalFrom(user, m, 'session', extra);
+  return { principal, me: describeWith(principal, m, user, acceptLanguage) };
+}
+
 /** /me: the user and their memberships with display names. */
 export async function describePrincipal(db: Db, principal: Principal, acceptLanguage?: string | null) {
-  const [m, prefs, pw] = await Promise.all([
-    memberships(db, principal.userId),
-    localePreferencesOf(db.kysely, [principal.userId]),
-    findUserById(db.kysely, principal.userId),
-  ]);
-  const pref = prefs.get(principal.userId) ?? { person: null, organization: null };
+  const [m, pw] = await Promise.all([memberships(db, principal.userId), findUserById(db.kysely, principal.userId)]);
+  return describeWith(principal, m, pw, acceptLanguage);
+}
+
+function describeWith(principal: Principal, m: Memberships, pw: repo.UserRow | undefined, acceptLanguage?: string | null) {
+  // the person's choice and their organization's default as locale-reads.ts says them (the memberships read carries it)
+  const pref = { person: pw?.locale ?? null, organization: m.organizationLocale };
   return {
     // the name and e-mail as stored now (a principal from the indexes carries them as last read)
     user: { id: principal.userId, email: pw?.email ?? principal.email, name: pw?.name ?? principal.name, status: principal.userStatus, platform_role: principal.platformRole },

@@ -23,7 +23,7 @@ import { problemDetails as PD } from './identity.problem-details.ts';
 export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery_code';
 
 export type LoginOutcome =
-  | { mfaRequired: false; token: string; csrfToken: string; expiresAt: string; userId: string; amr: readonly string[] }
+  | { mfaRequired: false; token: string; csrfToken: string; expiresAt: string; userId: string; amr: readonly string[]; user: repo.UserRow }
   | { mfaRequired: true; mfaToken: string; methods: SecondFactorMethod[]; expiresAt: string; userId: string };
 
 /** Runs in the transaction that opens a session, after its row is written (single sign-on links it to the provider's session). */
@@ -50,10 +50,10 @@ export class SessionsService {
     const normalized = emailForLookup(email);
     // Counts failed checks, not attempts; waits for a turn rather than refusing (login-throttle.ts).
     const attempt = await this.#loginThrottle.begin(normalized, ctx.ip);
-    let user: repo.UserRow | undefined;
+    let user: (repo.UserRow & { mfaEnrolled: boolean }) | undefined;
     let ok: boolean;
     try {
-      user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
+      user = await repo.findUserSigningIn(this.#d.db.kysely, normalized);
       // Spend the same time whether or not the user exists (no account enumeration by timing).
       ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.#d.scryptCost)));
     } catch (e) {
@@ -94,8 +94,9 @@ export class SessionsService {
     // The account's failures are forgotten; the address keeps its own.
     await attempt.succeeded();
     // A second factor is set up: no session yet, a short-lived second step instead.
-    if (await this.#mfa.enrolled(user.id)) return this.#beginSecondStep(ctx, user);
-    return this.#openSession(ctx, user, AMR_PASSWORD);
+    const { mfaEnrolled, ...row } = user;
+    if (mfaEnrolled) return this.#beginSecondStep(ctx, row);
+    return this.#openSession(ctx, row, AMR_PASSWORD);
   }
 
   async #beginSecondStep(ctx: RequestContext, user: repo.UserRow): Promise<LoginOutcome> {
@@ -184,7 +185,7 @@ export class SessionsService {
       });
     });
     await this.#d.feed.kick();
-    return { mfaRequired: false, token, csrfToken, expiresAt, userId: user.id, amr };
+    return { mfaRequired: false, token, csrfToken, expiresAt, userId: user.id, amr, user };
   }
 
   /**
