@@ -242,6 +242,8 @@ function createPeople(d: ServiceDeps, c: Core & Limiting): People {
   const activations = new ActivationsService(jitDeps);
   const lifecycle = new LifecycleSweep(jitDeps);
   const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
+  // the snapshot's re-read of a changed delegation carries its purposes: one read per link write, not two
+  delegationPurposes.follow((fn) => authz.onDelegationsReread(fn));
   // a partner's members' session policy (its configuration), read from the snapshot on every session check
   identity.sessions.policy = (userId) => {
     const p = authz.snapshot.users.get(userId)?.partner;

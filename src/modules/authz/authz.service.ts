@@ -18,7 +18,7 @@ import { refusalDetail } from './authz.problem-details.ts';
 import type { RoleCatalog } from './role-catalog.ts';
 import { AuthzSnapshot, D_ACTIVE } from './snapshot.ts';
 import { matchGrant } from './grant-set.ts';
-import { SnapshotLoader } from './snapshot-loader.ts';
+import { SnapshotLoader, type DelegationsReread } from './snapshot-loader.ts';
 import { decide, decideForPartner, explain, type Allowed, type AuthzPrincipal, type AuthzTarget, type Decision, type Explanation, type Refused, type UserPrincipal } from './decide.ts';
 
 export const ACTIVE_TENANT_HEADER = 'x-active-tenant-id';
@@ -72,6 +72,11 @@ export class AuthzService {
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+  }
+
+  /** Be told of the delegations each change-feed batch re-reads, in the same pass (see DelegationsReread). */
+  onDelegationsReread(fn: DelegationsReread): void {
+    this.#loader.onDelegationsReread(fn);
   }
 
   now(): number {

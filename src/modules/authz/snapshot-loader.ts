@@ -135,12 +135,24 @@ function allDelegations(db: Executor, after: string | null, limit: number | null
   return limit === null ? paged.orderBy('id') : paged.orderBy('id').limit(limit);
 }
 
+/**
+ * Told of the delegations a change-feed batch re-read (with their purposes, which the snapshot
+ * does not keep), and of the ids it found gone: another index of delegations kept by the same
+ * read, not a read of its own on every link write.
+ */
+export type DelegationsReread = (ids: readonly string[], rows: readonly { id: string; status: string; purposes: string | null }[]) => void;
+
 export class SnapshotLoader {
   readonly #db: Db;
   readonly #snap: AuthzSnapshot;
+  readonly #rereadListeners: DelegationsReread[] = [];
   constructor(db: Db, snap: AuthzSnapshot) {
     this.#db = db;
     this.#snap = snap;
+  }
+
+  onDelegationsReread(fn: DelegationsReread): void {
+    this.#rereadListeners.push(fn);
   }
 
   /** Read everything. Call before the feed starts delivering (see ChangeFeed.head()). */
@@ -233,10 +245,15 @@ export class SnapshotLoader {
       s.mfa.set(scopeType, scopeId, r?.require_mfa === 'required');
     }
     for (const ids of chunks([...(byKind.get('delegation') ?? [])])) {
-      const rows = await db.selectFrom('delegations').select(DELEGATION_COLUMNS).where('id', 'in', ids).execute();
+      const rows = await db
+        .selectFrom('delegations')
+        .select([...DELEGATION_COLUMNS, 'purposes'])
+        .where('id', 'in', ids)
+        .execute();
       const found = new Set(rows.map((r) => r.id));
       s.putDelegations(rows, delegationInput);
       for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
+      for (const fn of this.#rereadListeners) fn(ids, rows);
     }
     for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])])) await applySuspendedTenants(db, s, ids);
     for (const keys of chunks([...(byKind.get(FEATURE_ENTITY) ?? [])])) {

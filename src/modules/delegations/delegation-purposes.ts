@@ -19,6 +19,8 @@ import * as prepo from './delegation-purposes.repo.ts';
 import { problemDetails as PD } from './delegations.problem-details.ts';
 
 const PAGE = 5000;
+
+type PurposeRow = { id: string; status: string; purposes: string | null };
 const NONE: readonly string[] = Object.freeze([]);
 
 /** A delegation's purposes as stored (JSON text) → a list; null or malformed → none. */
@@ -39,6 +41,7 @@ export class DelegationPurposeIndex {
   #byId = new Map<string, readonly string[]>();
   readonly #lists = new Map<string, readonly string[]>();
   #unsubscribe: (() => void) | null = null;
+  #following = false;
 
   constructor(db: Db, feed: ChangeFeed) {
     this.#db = db;
@@ -54,20 +57,36 @@ export class DelegationPurposeIndex {
       }),
     );
     this.#byId = byId;
+    if (this.#following) return;
     this.#unsubscribe ??= this.#feed.subscribe(async (events) => {
       const ids = [...new Set(events.filter((e) => e.entity === 'delegation').map((e) => e.entityId))];
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);
-        const rows = await asSystem(() => prepo.findPurposesOf(this.#db.kysely, chunk));
-        const seen = new Set<string>();
-        for (const r of rows) {
-          seen.add(r.id);
-          if (r.purposes !== null && (r.status === 'active' || r.status === 'requested')) this.#byId.set(r.id, this.#list(r.purposes));
-          else this.#byId.delete(r.id);
-        }
-        for (const id of chunk) if (!seen.has(id)) this.#byId.delete(id);
+        this.reread(chunk, await asSystem(() => prepo.findPurposesOf(this.#db.kysely, chunk)));
       }
     });
+  }
+
+  /**
+   * Take the delegations another consumer of the change feed re-reads (the decision snapshot's
+   * read carries their purposes) instead of reading them again: `register` is called once, before
+   * load(), and the index then follows that read in the same pass of the feed.
+   */
+  follow(register: (fn: (ids: readonly string[], rows: readonly PurposeRow[]) => void) => void): void {
+    if (this.#following) return;
+    this.#following = true;
+    register((ids, rows) => this.reread(ids, rows));
+  }
+
+  /** The delegations `ids` as just read (`rows`; an id without a row is gone). */
+  reread(ids: readonly string[], rows: readonly PurposeRow[]): void {
+    const seen = new Set<string>();
+    for (const r of rows) {
+      seen.add(r.id);
+      if (r.purposes !== null && (r.status === 'active' || r.status === 'requested')) this.#byId.set(r.id, this.#list(r.purposes));
+      else this.#byId.delete(r.id);
+    }
+    for (const id of ids) if (!seen.has(id)) this.#byId.delete(id);
   }
 
   stop(): void {
