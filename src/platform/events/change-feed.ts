@@ -40,6 +40,7 @@ import { runAtCommit } from '../db/pg-context-dialect.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
 
 export interface ChangeEvent {
+  /** the outbox row's id; 0 for a change its writer's instance handed over from its COMMIT (see kick) */
   id: number;
   entity: string;
   entityId: string;

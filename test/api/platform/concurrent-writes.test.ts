@@ -3,8 +3,9 @@
  * two change feeds fanned out through Redis) on one database, writing at once.
  *  - 10,000 mixed mutations (link requests and their revocations, token revocations, account
  *    renames, partner profile changes, audit-only events) from 16 concurrent writers: afterwards
- *    every change-feed consumer on every instance has applied every change exactly once
- *    (compared with change_events), the revocation index of each instance holds every revoked
+ *    every change-feed consumer on every instance has been handed every change exactly once by
+ *    its drains (compared with change_events) — the writer's own instance also earlier, from its
+ *    COMMIT, before the writer answered — the revocation index of each instance holds every revoked
  *    token in the database, `audit verify` passes over every event, and no partner has two open
  *    links to a tenant.
  *  - A transaction that commits late — held open while later ones commit and are delivered — is
@@ -32,8 +33,10 @@ const WRITERS = 16;
 let database: TestDb;
 let db2: Db;
 const apps: FastifyInstance[] = [];
-/** per instance: how many times its consumer was handed each change-event id */
+/** per instance: how many times its drains handed its consumer each change-event id */
 const seen: Map<number, number>[] = [new Map(), new Map()];
+/** per instance: changes handed over by the writer's own instance from its COMMIT (id 0), read again by a drain */
+const handedOver = [0, 0];
 /** per instance: deliveries by entity id (for the late commit) */
 const seenEntity: Map<string, number>[] = [new Map(), new Map()];
 let world: World;
@@ -53,6 +56,10 @@ beforeAll(async () => {
   for (const [i, app] of apps.entries()) {
     app.services.feed.subscribe((batch) => {
       for (const e of batch) {
+        if (e.id === 0) {
+          handedOver[i]++;
+          continue;
+        }
         seen[i].set(e.id, (seen[i].get(e.id) ?? 0) + 1);
         seenEntity[i].set(e.entityId, (seenEntity[i].get(e.entityId) ?? 0) + 1);
       }
@@ -136,6 +143,9 @@ describe('writers on two instances, no global lock', () => {
       expect(missing, `instance ${i + 1}: changes not applied exactly once`).toEqual([]);
       expect([...s.values()].every((n) => n === 1), `instance ${i + 1}: a change applied twice`).toBe(true);
     }
+    // each instance's writers had some of their own changes applied before they answered without a
+    // drain (the others: a drain the other instance's nudges started had read them first)
+    for (const [i, n] of handedOver.entries()) expect(n, `instance ${i + 1}: changes handed over by their writer`).toBeGreaterThan(0);
     // a real consumer: each instance's revocation index holds every revoked token
     const jtis = (await sql<{ jti: string }>`select jti from oauth_revoked_tokens`.execute(database.owner.kysely)).rows.map((r) => r.jti);
     for (const app of apps) expect(jtis.filter((j) => !app.services.oauth.revocations.has(j))).toEqual([]);
