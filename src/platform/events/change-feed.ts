@@ -27,16 +27,17 @@
  * The writer's own instance (PostgreSQL): the outbox rows ride the COMMIT, so once it is kept the
  * writer knows what it changed, and `kick()` hands exactly that to this instance's consumers, in
  * the queue of passes like any other batch, without reading the table first (a round trip fewer
- * per write). The instance's next drain reads those rows again and its consumers re-read them
- * once more: harmless, and batched with everything else of that second. An instance ignores its
- * own nudge.
+ * per write). The transaction's id is read with its first change (sent ahead of its next
+ * statement), so the instance's next drain recognises those rows and skips them; a change whose
+ * COMMIT's answer never came, or whose hand-over failed, is delivered by the drain as before. An
+ * instance ignores its own nudge.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import { asSystem, sqlLiteral } from '../db/db-context.ts';
-import { runAtCommit } from '../db/pg-context-dialect.ts';
+import { runAtCommit, sendRead } from '../db/pg-context-dialect.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
 
 export interface ChangeEvent {
@@ -96,9 +97,15 @@ export class ChangeFeed {
   #draining: Promise<void> | null = null;
   #queued: Promise<void> | null = null;
   /** What the queued pass does: read the table (a drain), else deliver the changes handed to it. */
-  #plan: { drain: boolean; events: ChangeEvent[] } | null = null;
+  #plan: { drain: boolean; events: Handover[] } | null = null;
   /** Changes whose COMMIT this instance saw kept, not yet handed to a pass (PostgreSQL). */
-  #committed: ChangeEvent[] = [];
+  #committed: Handover[] = [];
+  /** Per transaction: its id, read with the change it records (sent ahead, no round trip of its own). */
+  readonly #xids = new WeakMap<object, Promise<{ xid: Promise<string | null> }>>();
+  /** Transactions whose changes were handed to this instance's consumers, until a drain reads their rows. */
+  readonly #handed = new Set<string>();
+  /** Rows a drain read and did not deliver again: their writer's instance had handed them over (diagnostics, tests). */
+  skipped = 0;
   /** A change was recorded without riding a COMMIT: from then on kick() drains (PostgreSQL). */
   #kickDrains = false;
   /** This instance's nudges carry it, so that its own subscriber ignores them. */
@@ -126,8 +133,9 @@ export class ChangeFeed {
     if (this.#db.dialect === 'postgres' && !entity.includes('\0') && !entityId.includes('\0')) {
       const text = `insert into change_events (entity, entity_id, created_at) values (${sqlLiteral(entity)}, ${sqlLiteral(entityId)}, ${sqlLiteral(createdAt)})`;
       const event: ChangeEvent = { id: 0, entity, entityId };
+      const { xid } = await this.#xidOf(trx);
       const committed = () => {
-        if (this.#started) this.#committed.push(event);
+        if (this.#started) this.#committed.push({ event, xid });
       };
       if (await runAtCommit(trx, text, committed)) return;
       this.#kickDrains = true;
@@ -151,6 +159,19 @@ export class ChangeFeed {
     const events = this.#committed;
     this.#committed = [];
     return this.#enqueue(events);
+  }
+
+  /** The id of the transaction `trx` runs, read once per transaction, ahead of its next statement. */
+  #xidOf(trx: Tx): Promise<{ xid: Promise<string | null> }> {
+    let x = this.#xids.get(trx);
+    if (x === undefined) {
+      x = sendRead<{ xid: string }>(trx, CURRENT_XID).then(
+        (s) => ({ xid: s === null ? Promise.resolve(null) : s.answer.then((r) => r.rows[0]?.xid ?? null, () => null) }),
+        () => ({ xid: Promise.resolve(null) }),
+      );
+      this.#xids.set(trx, x);
+    }
+    return x;
   }
 
   subscribe(handler: ChangeHandler): () => void {
@@ -270,7 +291,7 @@ export class ChangeFeed {
    * Join the queued pass (queueing one if none is): a drain (`null`), or the delivery of changes
    * already committed. A pass that drains delivers those too: they committed before it reads.
    */
-  #enqueue(events: ChangeEvent[] | null): Promise<void> {
+  #enqueue(events: Handover[] | null): Promise<void> {
     if (!this.#started) return Promise.resolve();
     const plan = (this.#plan ??= { drain: false, events: [] });
     if (events === null) plan.drain = true;
@@ -287,10 +308,7 @@ export class ChangeFeed {
       // Consumers re-read changed rows of every tenant, whichever request's kick() started the pass.
       return asSystem(async () => {
         try {
-          if (!run.drain) {
-            if (run.events.length > 0) await this.#deliver(distinct(run.events));
-            return;
-          }
+          if (!run.drain) return await this.#handOver(run.events);
           await this.#drainOnce();
           await this.#maybePrune();
         } catch (err) {
@@ -302,6 +320,22 @@ export class ChangeFeed {
     });
     this.#queued = pass;
     return pass;
+  }
+
+  /**
+   * Changes this instance's writers committed, to its consumers without reading the table; once
+   * they have them, the drains skip those transactions' rows (a consumer that failed gets them
+   * from the next drain instead).
+   */
+  async #handOver(changes: readonly Handover[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.#deliver(distinct(changes.map((c) => c.event)));
+    // bounded: forgetting one only means its rows are delivered again
+    if (this.#handed.size > MAX_HANDED) this.#handed.clear();
+    for (const c of changes) {
+      const xid = await c.xid;
+      if (xid !== null) this.#handed.add(xid);
+    }
   }
 
   async #drainOnce(): Promise<void> {
@@ -342,11 +376,18 @@ export class ChangeFeed {
     if (this.#server !== '' && started !== this.#server) await this.#catchUpAfterRestart();
     this.#server = started;
     let rows = first.rows.filter((x) => x.id !== null) as Row[];
+    // every row of a transaction is read by the same drain: its hand-over is forgotten after it
+    const handed = new Set<string>();
     for (;;) {
       if (rows.length > 0) {
-        const events = rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
-        await this.#deliver(events);
-        for (const e of events) if (e.id > this.#maxId) this.#maxId = e.id;
+        const events: ChangeEvent[] = [];
+        for (const x of rows) {
+          if (this.#handed.has(x.xid)) handed.add(x.xid);
+          else events.push({ id: Number(x.id), entity: x.entity, entityId: x.entity_id });
+        }
+        this.skipped += rows.length - events.length;
+        if (events.length > 0) await this.#deliver(events);
+        for (const x of rows) if (Number(x.id) > this.#maxId) this.#maxId = Number(x.id);
       }
       if (rows.length < PAGE) break;
       const last = rows[rows.length - 1];
@@ -359,6 +400,7 @@ export class ChangeFeed {
       ).rows;
     }
     this.#snapshot = snap;
+    for (const xid of handed) this.#handed.delete(xid);
   }
 
   /**
@@ -374,6 +416,8 @@ export class ChangeFeed {
    * reloaded: the snapshots keep what they hold.
    */
   async #catchUpAfterRestart(): Promise<void> {
+    // transaction ids may be handed out again: deliver everything
+    this.#handed.clear();
     for (;;) {
       const rows = await sql<{ id: number; entity: string; entity_id: string }>`
         select id, entity, entity_id from change_events where id > ${this.#maxId} order by id limit ${PAGE}`.execute(this.#db.kysely);
@@ -405,6 +449,12 @@ export class ChangeFeed {
     await this.#db.kysely.deleteFrom('change_events').where('created_at', '<', cutoff).execute();
   }
 }
+
+/** A change its writer's instance hands to its consumers: the transaction's id comes with the COMMIT. */
+type Handover = { event: ChangeEvent; xid: Promise<string | null> };
+
+const CURRENT_XID = CompiledQuery.raw('select pg_current_xact_id()::text as xid');
+const MAX_HANDED = 100_000;
 
 /** One event per changed entity (a batch's consumers re-read each once). */
 function distinct(events: readonly ChangeEvent[]): ChangeEvent[] {
