@@ -188,11 +188,12 @@ export class IdentityService {
   }
 
   /**
-   * /me for the answer to a sign-in, from the account the sign-in read and the session it opened
-   * (no read of the session back); what it says of the person is remembered for the requests after.
+   * /me for the answer to a sign-in, from the account the sign-in read, the session it opened and
+   * the memberships read with its COMMIT (no read of its own); what it says of the person is
+   * remembered for the requests after.
    */
   async describeNewSession(r: Extract<LoginOutcome, { mfaRequired: false }>, acceptLanguage?: string | null) {
-    const { principal, me } = await describeSignedIn(this.#d.db, r.user, { sessionId: sha256(r.token), csrfToken: r.csrfToken, amr: r.amr }, acceptLanguage);
+    const { principal, me } = await describeSignedIn(this.#d.db, r.user, { sessionId: sha256(r.token), csrfToken: r.csrfToken, amr: r.amr }, acceptLanguage, r.memberships);
     this.profiles.remember(this.credentialFromMemory({ cookie: r.token }), principal);
     return me;
   }

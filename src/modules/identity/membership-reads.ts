@@ -4,14 +4,13 @@
  * principal of every API request the database authenticates from this one compiled statement.
  */
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.ts';
+import { readWithCommit, type Executor, type Tx } from '../../platform/db/database.ts';
 import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 
 type MembershipRow = { kind: 't' | 'p'; org_id: string; role: string; org_status: string; slug: string; name: string; member_status: string | null; capabilities: string | null; locale: string | null };
 
-/** Every API request the database authenticates reads it: compiled once (platform/db/prepared.ts). */
-const membershipsOf = prepared(1, (db, userId) =>
+const membershipsQuery = (db: Executor, userId: string) =>
   db
     .selectFrom('tenant_members as m')
     .innerJoin('tenants as t', 't.id', 'm.tenant_id')
@@ -27,24 +26,39 @@ const membershipsOf = prepared(1, (db, userId) =>
         .$castTo<MembershipRow>(),
     )
     .orderBy('kind', 'desc')
-    .orderBy('name'),
-);
+    .orderBy('name');
+
+/** Every API request the database authenticates reads it: compiled once (platform/db/prepared.ts). */
+const membershipsOf = prepared(1, membershipsQuery);
+
+export type Memberships = ReturnType<typeof membershipsFrom>;
 
 /**
  * A user's tenant and partner memberships with the organizations' names, in one statement (one
  * round trip on every API request the database authenticates): the two reads as a `union all`,
  * tenants by name first. The memberships tables are walled: read in the user's own context.
  */
-export async function loadMemberships(
-  db: Executor,
-  userId: string,
-): Promise<{
+export async function loadMemberships(db: Executor, userId: string): Promise<Memberships> {
+  return membershipsFrom((await membershipsOf(db, userId)).rows);
+}
+
+/**
+ * The same, read in the transaction `trx` just before its COMMIT (no round trip of its own on
+ * PostgreSQL) and taken once the COMMIT is kept. In the user's own context, which the caller
+ * has switched the transaction to.
+ */
+export async function membershipsWithCommit(trx: Tx, userId: string): Promise<{ memberships: Promise<Memberships> }> {
+  const later = await readWithCommit(trx, membershipsQuery(trx, userId));
+  // wrapped, so that returning it from the transaction's function does not wait for it
+  return { memberships: later.rows.then(membershipsFrom) };
+}
+
+function membershipsFrom(rows: readonly MembershipRow[]): {
   tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[];
   partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null;
   /** the organization's default language, as locale-reads.ts says it: the partner's, else the first tenant's (by name) that set one */
   organizationLocale: string | null;
-}> {
-  const { rows } = await membershipsOf(db, userId);
+} {
   const tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[] = [];
   let partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null = null;
   let partnerLocale: string | null = null;

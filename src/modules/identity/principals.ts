@@ -19,6 +19,7 @@ export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Princi
 type PrincipalExtra = { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] };
 type Memberships = Awaited<ReturnType<typeof loadMemberships>>;
 
+
 function principalFrom(user: repo.PrincipalUser, m: Memberships, kind: Principal['kind'], extra: PrincipalExtra): Principal {
   return {
     kind,
@@ -41,11 +42,12 @@ function principalFrom(user: repo.PrincipalUser, m: Memberships, kind: Principal
 }
 
 /**
- * The person a sign-in has just opened a session for, from the account it read and one read of
- * the memberships: their principal and their /me.
+ * The person a sign-in has just opened a session for, from the account it read and the
+ * memberships its transaction read with its COMMIT (`known`; else one read now): their principal
+ * and their /me.
  */
-export async function describeSignedIn(db: Db, user: repo.UserRow, extra: PrincipalExtra, acceptLanguage?: string | null) {
-  const m = await memberships(db, user.id);
+export async function describeSignedIn(db: Db, user: repo.UserRow, extra: PrincipalExtra, acceptLanguage?: string | null, known?: Promise<Memberships>) {
+  const m = await (known ?? memberships(db, user.id));
   const principal = principalFrom(user, m, 'session', extra);
   return { principal, me: describeWith(principal, m, user, acceptLanguage) };
 }

@@ -4,7 +4,8 @@
  * request path reads.
  */
 import { emailForLookup } from '../../platform/email-address.ts';
-import { mutate, type Tx } from '../../platform/db/database.ts';
+import { enterDbContext, mutate, type Tx } from '../../platform/db/database.ts';
+import { membershipsWithCommit, type Memberships } from './membership-reads.ts';
 import { dummyPasswordHash, randomToken, sha256, verifyPassword } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
@@ -23,7 +24,7 @@ import { problemDetails as PD } from './identity.problem-details.ts';
 export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery_code';
 
 export type LoginOutcome =
-  | { mfaRequired: false; token: string; csrfToken: string; expiresAt: string; userId: string; amr: readonly string[]; user: repo.UserRow }
+  | { mfaRequired: false; token: string; csrfToken: string; expiresAt: string; userId: string; amr: readonly string[]; user: repo.UserRow; memberships: Promise<Memberships> }
   | { mfaRequired: true; mfaToken: string; methods: SecondFactorMethod[]; expiresAt: string; userId: string };
 
 /** Runs in the transaction that opens a session, after its row is written (single sign-on links it to the provider's session). */
@@ -160,7 +161,7 @@ export class SessionsService {
     const token = randomToken(32);
     const csrfToken = randomToken(24);
     const expiresAt = new Date(now.getTime() + this.#d.sessionAbsoluteTimeoutSec * 1000).toISOString();
-    await mutate(this.#d.db, async (trx) => {
+    const later = await mutate(this.#d.db, async (trx) => {
       await repo.insertSession(trx, {
         id: sha256(token),
         user_id: user.id,
@@ -183,9 +184,15 @@ export class SessionsService {
         targetId: user.id,
         details: { amr: [...amr] },
       });
+      // the answer's memberships, read in the person's own context with the COMMIT (the rows
+      // above keep the context they were made in)
+      await enterDbContext(this.#d.db, trx, { kind: 'user', userId: user.id });
+      return membershipsWithCommit(trx, user.id);
     });
     await this.#d.feed.kick();
-    return { mfaRequired: false, token, csrfToken, expiresAt, userId: user.id, amr, user };
+    // a federated sign-in answers with a redirect, not with them
+    later.memberships.catch(() => {});
+    return { mfaRequired: false, token, csrfToken, expiresAt, userId: user.id, amr, user, memberships: later.memberships };
   }
 
   /**

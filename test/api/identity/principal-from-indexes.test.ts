@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import type { Problem } from '../../helpers/http.ts';
+import { Client, type Problem } from '../../helpers/http.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,6 +16,23 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('a person answered from memory', () => {
+  it("the sign-in's answer describes the person as /me does right after: their customers, their organization's language", async () => {
+    const tenant = await t.world.tenant();
+    const admin = await tenant.admin.login();
+    expect((await admin.patch(`/api/v1/tenants/${tenant.id}`, { locale: 'fr' })).status).toBe(200);
+    type Me = { user: { id: string; name: string }; tenants: { tenant_id: string; name: string; role: string }[]; partner: unknown; locale: { current: string; organization: string | null } };
+    const signIn = await new Client(t.app).post<{ csrf_token: string; me: Me }>('/api/v1/auth/login', { email: tenant.user.email, password: tenant.user.password });
+    expect(signIn.status).toBe(200);
+    const { me } = signIn.body;
+    expect(me.tenants.map((x) => x.tenant_id)).toEqual([tenant.id]);
+    expect(me.locale).toMatchObject({ current: 'fr', organization: 'fr' });
+    const user = await tenant.user.login();
+    const after = (await user.get<Me>('/api/v1/me')).body;
+    const { csrf_token: _a, ...fromSignIn } = me as Me & { csrf_token?: string };
+    const { csrf_token: _b, ...fromMe } = after as Me & { csrf_token?: string };
+    expect(fromSignIn).toEqual(fromMe);
+  });
+
   it('a member removed is refused on the very next request, though their earlier requests were answered from memory', async () => {
     const tenant = await t.world.tenant();
     const user = await tenant.user.login();
