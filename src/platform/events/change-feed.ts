@@ -130,14 +130,17 @@ export class ChangeFeed {
    */
   async record(trx: Tx, entity: string, entityId: string): Promise<void> {
     const createdAt = new Date().toISOString();
-    if (this.#db.dialect === 'postgres' && !entity.includes('\0') && !entityId.includes('\0')) {
-      const text = `insert into change_events (entity, entity_id, created_at) values (${sqlLiteral(entity)}, ${sqlLiteral(entityId)}, ${sqlLiteral(createdAt)})`;
-      const event: ChangeEvent = { id: 0, entity, entityId };
-      const { xid } = await this.#xidOf(trx);
-      const committed = () => {
-        if (this.#started) this.#committed.push({ event, xid });
-      };
-      if (await runAtCommit(trx, text, committed)) return;
+    if (this.#db.dialect === 'postgres') {
+      if (!entity.includes('\0') && !entityId.includes('\0')) {
+        const text = `insert into change_events (entity, entity_id, created_at) values (${sqlLiteral(entity)}, ${sqlLiteral(entityId)}, ${sqlLiteral(createdAt)})`;
+        const event: ChangeEvent = { id: 0, entity, entityId };
+        const { xid } = await this.#xidOf(trx);
+        const committed = () => {
+          if (this.#started) this.#committed.push({ event, xid });
+        };
+        if (await runAtCommit(trx, text, committed)) return;
+      }
+      // written now, so not known at COMMIT: the drains deliver it
       this.#kickDrains = true;
     }
     await trx.insertInto('change_events').values({ entity, entity_id: entityId, created_at: createdAt }).execute();

@@ -102,17 +102,29 @@ describe('change feed: the writer hands its committed change to its own instance
     await mutate(t.db, (trx) => feed.record(trx, 'test_entity', 'first'));
     const first = feed.kick();
     await inside;
-    entered = null;
+    let again = 0;
+    entered = () => again++;
     await mutate(t.db, (trx) => feed.record(trx, 'test_entity', 'second'));
     let settled = false;
     const second = feed.kick().then(() => (settled = true));
-    // the first batch is still held: the second waits behind it
-    await Promise.resolve();
+    // the first batch is still held: the second is not handed to the consumer meanwhile
+    for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+    expect(again).toBe(0);
     expect(settled).toBe(false);
+    entered = null;
     hold = null;
     release();
     await Promise.all([first, second]);
     expect(seen).toEqual(['test_entity:first', 'test_entity:second']);
     await feed.drain();
+  });
+
+  // last: from here on this feed's kicks drain
+  it('a change written at once (not carried by a COMMIT) is delivered by the kick, which drains from then on', async () => {
+    seen.length = 0;
+    // no transaction to carry it: the row is written now, and the feed cannot know when it commits
+    await feed.record(t.db.kysely as unknown as Parameters<typeof feed.record>[0], 'test_entity', 'written-now');
+    await feed.kick();
+    expect(seen).toEqual(['test_entity:written-now']);
   });
 });
