@@ -108,17 +108,19 @@ class ContextConnection implements DatabaseConnection {
   }
 
   /**
-   * Send a statement of the open transaction whose result nobody reads (a row lock, a context
-   * switch) without waiting for it: the transaction's next statement is written right behind it
-   * and awaits both, so it costs no round trip of its own. PostgreSQL runs them in order: the
-   * next statement runs once the lock is held.
+   * Send a statement of the open transaction without waiting for it (a row lock, a context
+   * switch): the transaction's next statement is written right behind it and awaits both, so it
+   * costs no round trip of its own and reports what failed before it. PostgreSQL runs them in
+   * order: the next statement runs once the lock is held. Returns its own answer, for a caller
+   * that reads it.
    */
-  sendAhead(text: string): void {
+  sendAhead(text: string): Promise<PgResult> {
     const before = this.begun;
     const sent = this.#send(text, undefined, false);
     const both = before === null ? sent : Promise.all([before, sent]);
     both.catch(() => {});
     this.begun = both;
+    return sent;
   }
 
   async #send(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
@@ -349,17 +351,13 @@ function quoteIdent(name: string): string {
 }
 
 /**
- * Send `text` (one statement, its values inlined as literals; its result unread) in the transaction
- * `trx` runs on without waiting for it: it travels with the transaction's next statement
- * (ContextConnection.sendAhead). False when `trx` is not a transaction on this dialect: the caller
- * runs it now.
+ * Send `text` (one statement, its values inlined as literals) in the transaction `trx` runs on
+ * without waiting for it: it travels with the transaction's next statement, which reports a
+ * failure before it (ContextConnection.sendAhead); its answer for a caller that reads it. Null
+ * when `trx` is not a transaction on this dialect: the caller runs it now.
  */
-export async function sendAhead(trx: Kysely<Database>, text: string): Promise<boolean> {
-  return trx.getExecutor().provideConnection(async (c) => {
-    if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
-    c.sendAhead(text);
-    return true;
-  });
+export async function sendAhead(trx: Kysely<Database>, text: string): Promise<{ answer: Promise<{ rows: unknown[] }> } | null> {
+  return trx.getExecutor().provideConnection(async (c) => (c instanceof ContextConnection && c.inTransaction ? { answer: c.sendAhead(text) } : null));
 }
 
 /**

@@ -34,10 +34,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import { asSystem, sqlLiteral } from '../db/db-context.ts';
-import { runAtCommit, sendRead } from '../db/pg-context-dialect.ts';
+import { runAtCommit, sendAhead } from '../db/pg-context-dialect.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
 
 export interface ChangeEvent {
@@ -168,8 +168,10 @@ export class ChangeFeed {
   #xidOf(trx: Tx): Promise<{ xid: Promise<string | null> }> {
     let x = this.#xids.get(trx);
     if (x === undefined) {
-      x = sendRead<{ xid: string }>(trx, CURRENT_XID).then(
-        (s) => ({ xid: s === null ? Promise.resolve(null) : s.answer.then((r) => r.rows[0]?.xid ?? null, () => null) }),
+      // sent ahead, not as a read of its own: the statement after it still reports a write sent
+      // ahead of it that failed (a link refused by the unique index answers 409, not 500)
+      x = sendAhead(trx, CURRENT_XID).then(
+        (s) => ({ xid: s === null ? Promise.resolve(null) : s.answer.then((r) => (r.rows[0] as { xid?: string } | undefined)?.xid ?? null, () => null) }),
         () => ({ xid: Promise.resolve(null) }),
       );
       this.#xids.set(trx, x);
@@ -456,7 +458,7 @@ export class ChangeFeed {
 /** A change its writer's instance hands to its consumers: the transaction's id comes with the COMMIT. */
 type Handover = { event: ChangeEvent; xid: Promise<string | null> };
 
-const CURRENT_XID = CompiledQuery.raw('select pg_current_xact_id()::text as xid');
+const CURRENT_XID = 'select pg_current_xact_id()::text as xid';
 const MAX_HANDED = 100_000;
 
 /** One event per changed entity (a batch's consumers re-read each once). */
