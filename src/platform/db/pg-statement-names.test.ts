@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { APP_ROLE, createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { mutate } from './database.ts';
-import { StatementNames } from './pg-context-dialect.ts';
+import { StatementNames } from './pg-statement-names.ts';
 import { mapDbError } from '../errors/db-errors.ts';
 
 describe('StatementNames', () => {
