@@ -153,15 +153,40 @@ export class ChangeFeed {
    * is enforced on the next request, not on the one after the drain.
    */
   kick(): Promise<void> {
-    // Never awaited: with Redis down the nudge fails at once (no offline queue), and the other
-    // instances read the change at their next poll instead.
-    if (this.#publisher) this.#publisher.publish(this.#channel, this.#nudge).catch(this.#onRedisError);
+    this.#publishNudge();
     if (this.#db.dialect !== 'postgres' || this.#kickDrains) return this.drain();
     // Whatever committed here before this call is in #committed, or was taken by a pass that has
     // started since (which the queued pass runs after): the caller's change is applied when it settles.
     const events = this.#committed;
     this.#committed = [];
     return this.#enqueue(events);
+  }
+
+  #nudging = false;
+  #nudgeAgain = false;
+  /**
+   * Tell the other instances to drain. Never awaited: with Redis down the nudge fails at once (no
+   * offline queue), and they read the change at their next poll instead. One nudge at a time: the
+   * kicks made while one is on its way share the next, sent once it is answered — after their
+   * COMMITs, so the drain it starts reads them.
+   */
+  #publishNudge(): void {
+    const publisher = this.#publisher;
+    if (publisher === null) return;
+    if (this.#nudging) {
+      this.#nudgeAgain = true;
+      return;
+    }
+    this.#nudging = true;
+    publisher
+      .publish(this.#channel, this.#nudge)
+      .catch(this.#onRedisError)
+      .finally(() => {
+        this.#nudging = false;
+        if (!this.#nudgeAgain) return;
+        this.#nudgeAgain = false;
+        this.#publishNudge();
+      });
   }
 
   /** The id of the transaction `trx` runs, read once per transaction, ahead of its next statement. */

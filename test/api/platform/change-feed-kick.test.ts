@@ -5,12 +5,13 @@
  * drain reads the rows (every other instance's way) and skips the ones handed over; a hand-over a
  * consumer failed is delivered by that drain.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
 import { runAtCommit } from '../../../src/platform/db/pg-context-dialect.ts';
 import { ChangeFeed, type ChangeEvent } from '../../../src/platform/events/change-feed.ts';
 import { sql } from 'kysely';
+import { redisFactory } from '../../../src/platform/redis.ts';
 
 describe('change feed: the writer hands its committed change to its own instance (PostgreSQL)', () => {
   let t: TestDb;
@@ -127,4 +128,45 @@ describe('change feed: the writer hands its committed change to its own instance
     await feed.kick();
     expect(seen).toEqual(['test_entity:written-now']);
   });
+});
+
+describe('change feed: the nudge to the other instances (PostgreSQL + Redis)', () => {
+  const REDIS_URL = process.env.REDIS_URL;
+  it.runIf(REDIS_URL !== undefined)('kicks made while a nudge is on its way share the next one, and the other instance reads the last change', async () => {
+    const t = await createTestDb({ postgres: true });
+    const channel = `partnergate:changes:test:${process.pid}:${Date.now()}`;
+    const redis = redisFactory(REDIS_URL!);
+    const writer = new ChangeFeed({ db: t.db, pollIntervalMs: 3_600_000, redis, channel });
+    const other = new ChangeFeed({ db: t.db, pollIntervalMs: 3_600_000, redis, channel });
+    const listener = redis();
+    const nudges: string[] = [];
+    listener.on('message', (_c: string, m: string) => nudges.push(m));
+    const seenThere: string[] = [];
+    let last: (() => void) | null = null;
+    const lastSeen = new Promise<void>((r) => (last = r));
+    other.subscribe(async (events: ChangeEvent[]) => {
+      for (const e of events) {
+        seenThere.push(e.entityId);
+        if (e.entityId === 'w19') last!();
+      }
+    });
+    try {
+      await listener.subscribe(channel);
+      await writer.start();
+      await other.start();
+      // twenty writers whose COMMITs come back in the same turn, each kicking
+      await Promise.all(Array.from({ length: 20 }, (_, i) => mutate(t.db, (trx) => writer.record(trx, 'test_entity', `w${i}`))));
+      await Promise.all(Array.from({ length: 20 }, () => writer.kick()));
+      await lastSeen;
+      // every change reached the other instance, on one nudge and the one the other nineteen share
+      expect(new Set(seenThere)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => `w${i}`)));
+      await vi.waitFor(() => expect(nudges.length).toBe(2));
+      expect(new Set(nudges).size).toBe(1);
+    } finally {
+      listener.disconnect();
+      await writer.stop();
+      await other.stop();
+      await t.drop();
+    }
+  }, 60_000);
 });
