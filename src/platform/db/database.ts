@@ -260,7 +260,12 @@ export async function readTogether<const Q extends readonly PendingRead<unknown>
  */
 export async function readWithCommit<R>(ex: Executor, query: PendingRead<R>): Promise<{ rows: Promise<R[]> }> {
   const s = ex.isTransaction ? await sendRead<R>(ex, query.compile()) : null;
-  if (s) return { rows: s.answer.then((r) => r.rows) };
+  if (s) {
+    const rows = s.answer.then((r) => r.rows);
+    // its failure is the transaction's: the COMMIT reports it, and a caller that never reads the rows is not told twice
+    rows.catch(() => {});
+    return { rows };
+  }
   const rows = await query.execute();
   return { rows: Promise.resolve(rows) };
 }

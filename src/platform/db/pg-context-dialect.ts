@@ -85,6 +85,12 @@ class ContextConnection implements DatabaseConnection {
    * statement cost one round trip together.
    */
   begun: Promise<unknown> | null = null;
+  /**
+   * The open transaction's first failed statement. A statement sent ahead whose failure no later
+   * statement reported (the answer is read with the COMMIT) makes the COMMIT fail as "transaction
+   * aborted"; the COMMIT reports this one instead (a unique index's refusal answers 409, not 500).
+   */
+  failure: unknown = null;
   constructor(client: pg.PoolClient, ambient: DbContext | null, prepared: boolean) {
     this.client = client;
     this.#ambient = ambient;
@@ -125,8 +131,14 @@ class ContextConnection implements DatabaseConnection {
     return sent;
   }
 
-  async #send(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
+  #send(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
     this.#cork();
+    const sent = this.#sendNow(text, parameters, mayRetry);
+    if (this.inTransaction) sent.catch((e: unknown) => void (this.failure ??= e));
+    return sent;
+  }
+
+  async #sendNow(text: string, parameters: readonly unknown[] | undefined, mayRetry: boolean): Promise<PgResult> {
     const name = this.#prepared && parameters !== undefined && parameters.length > 0 ? statementNames.of(text) : undefined;
     if (name === undefined) {
       const r = (await this.client.query(text, parameters ? [...parameters] : undefined)) as unknown as PgResult | PgResult[];
@@ -141,7 +153,7 @@ class ContextConnection implements DatabaseConnection {
       // transaction, the transaction is aborted and the error stands.
       statementNames.renew();
       if (!mayRetry) throw e;
-      return this.#send(text, parameters, false);
+      return this.#sendNow(text, parameters, false);
     }
   }
 
@@ -198,6 +210,7 @@ class ContextConnection implements DatabaseConnection {
     this.savepoints.length = at + 1;
     this.atCommit.length = p.carried;
     this.context = p.context;
+    this.failure = null;
   }
 
   // biome-ignore lint/correctness/useYield: Kysely's connection interface asks for a generator; this one refuses streaming
@@ -228,6 +241,7 @@ class ContextDriver implements Driver {
     c.savepoints = [];
     c.context = null;
     c.begun = null;
+    c.failure = null;
     return c;
   }
 
@@ -272,17 +286,23 @@ class ContextDriver implements Driver {
         await begun?.catch(() => {});
         return void (await done);
       }
-      if (carried.length === 0) return void (await c.raw(how));
+      if (carried.length === 0) {
+        // PostgreSQL answers the COMMIT of an aborted transaction with ROLLBACK, not an error
+        const r = await c.raw(how);
+        if (r.command === 'ROLLBACK' && c.failure !== null) throw c.failure;
+        return;
+      }
       try {
         // one simple-protocol message: a failing statement skips the rest, the commit with it
         await c.raw(`${commitMessage(carried, context)};\ncommit`);
       } catch (e) {
         await c.raw('rollback').catch(() => {});
-        throw e;
+        throw isAbortedTransaction(e) && c.failure !== null ? c.failure : e;
       }
       for (const s of carried) s.committed?.();
     } finally {
       c.inTransaction = false;
+      c.failure = null;
     }
   }
 
@@ -310,6 +330,11 @@ class ContextDriver implements Driver {
   }
 }
 
+
+/** 25P02: a statement after a failed one, in the same transaction */
+function isAbortedTransaction(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === '25P02';
+}
 
 function quoteIdent(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"';
