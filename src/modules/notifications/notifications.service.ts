@@ -113,7 +113,7 @@ export class NotificationsService {
 
   constructor(d: NotificationsDeps) {
     this.#d = d;
-    this.outbox = new EventOutbox(d.clock);
+    this.outbox = new EventOutbox(d.clock, d.db.dialect);
     this.outbound = new OutboundClient({ allowPrivate: d.allowPrivateTargets, timeoutMs: d.timeoutMs, maxResponseBytes: 64 * 1024 });
     this.worker = new EventsWorker({ ...d, outbox: this.outbox, outbound: this.outbound });
     // every audited change the catalog reports becomes an event in the same transaction
