@@ -1,5 +1,5 @@
 /** Turning an authenticated user into a Principal, and /me — shared by sessions and API tokens. */
-import { loadMemberships } from './membership-reads.ts';
+import { loadMemberships, type Memberships } from './membership-reads.ts';
 import { LANGUAGES, negotiateLocale } from '../../platform/i18n/locales.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withDbContext } from '../../platform/db/db-context.ts';
@@ -8,7 +8,7 @@ import type * as repo from './identity.repo.ts';
 import { findUserById } from './identity.repo.ts';
 
 /** An authenticated user's memberships, read in that user's database context (its own rows). */
-function memberships(db: Db, userId: string): ReturnType<typeof loadMemberships> {
+function memberships(db: Db, userId: string): Promise<Memberships> {
   return withDbContext({ kind: 'user', userId }, () => loadMemberships(db.kysely, userId));
 }
 
@@ -17,8 +17,6 @@ export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Princi
 }
 
 type PrincipalExtra = { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] };
-type Memberships = Awaited<ReturnType<typeof loadMemberships>>;
-
 
 function principalFrom(user: repo.PrincipalUser, m: Memberships, kind: Principal['kind'], extra: PrincipalExtra): Principal {
   return {
