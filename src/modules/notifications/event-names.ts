@@ -4,9 +4,8 @@
  * delegations, authz, tenants, partners and identity modules in turn made five round trips inside
  * every delegation write's transaction.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import { readTogether, type Executor } from '../../platform/db/database.ts';
-import { inlineParameters } from '../../platform/db/pg-inline.ts';
 
 /** The delegation with its names, or undefined when it does not exist; `actorUserId` null reads no actor. */
 export async function delegationEventNames(db: Executor, delegationId: string, actorUserId: string | null) {
@@ -23,7 +22,7 @@ export async function delegationEventNames(db: Executor, delegationId: string, a
   return row;
 }
 
-/** A delegation event the database builds at COMMIT (delegationEventAtCommit). */
+/** A delegation event the database builds (delegationEventInsert). */
 export interface DelegationEventRow {
   id: string;
   type: string;
@@ -40,14 +39,13 @@ export interface DelegationEventRow {
 }
 
 /**
- * The statement that writes a delegation's event from the delegation as its transaction leaves it,
- * with the same names `delegationEventNames` reads, for the transaction's COMMIT to carry
- * (PostgreSQL, runAtCommit): the writer no longer reads the names first, which was a round trip of
- * every delegation write. The payload is the one EventOutbox builds from that read, key for key
- * (a test compares the two); no row when the delegation is not there. Null when a value does not
- * inline: the caller reads and emits.
+ * The statement that writes a delegation's event from the delegation as the writer's transaction
+ * has it, with the same names `delegationEventNames` reads, sent ahead of the transaction's next
+ * statement (writeAhead, prepared): the writer no longer reads the names before the COMMIT, which
+ * was a round trip of every delegation write. The payload is the text EventOutbox writes from that
+ * read (a test compares the two); no row when the delegation is not there.
  */
-export function delegationEventAtCommit(db: Executor, e: DelegationEventRow): string | null {
+export function delegationEventInsert(db: Executor, e: DelegationEventRow): CompiledQuery {
   const actor = e.actorUserId;
   const payload: JsonShape = {
     delegation: { id: sql`d.id`, origin: sql`d.origin`, role: sql`d.role`, role_name: sql`coalesce(r.name, d.role)`, status: sql`d.status`, starts_at: sql`d.starts_at`, ends_at: sql`d.ends_at` },
@@ -57,12 +55,11 @@ export function delegationEventAtCommit(db: Executor, e: DelegationEventRow): st
     reason: e.reason !== null ? sql`${e.reason}::text` : e.type === 'delegation.requested' ? sql`d.justification` : sql`null::text`,
     ...(e.type === 'delegation.extended' ? { previous_ends_at: sql`${e.previousEndsAt ?? null}::text` } : {}),
   };
-  const q = sql`insert into domain_events (id, type, version, tenant_id, partner_id, payload, occurred_at, status, dispatched_at)
+  return sql`insert into domain_events (id, type, version, tenant_id, partner_id, payload, occurred_at, status, dispatched_at)
 select ${e.id}::text, ${e.type}::text, ${e.version}::int, ${e.tenantId}::text, ${e.partnerId}::text, ${jsonText(payload)}, ${e.occurredAt}::text, 'pending', null
 from delegations d left join roles r on r.id = d.role left join tenants t on t.id = d.tenant_id left join partners p on p.id = d.partner_id
 left join users u on u.id = ${actor ?? ''}::text
 where d.id = ${e.delegationId}::text`.compile(db);
-  return inlineParameters(q.sql, q.parameters);
 }
 
 type JsonShape = { [key: string]: JsonShape | RawBuilder<unknown> };

@@ -13,13 +13,13 @@ import { Compile, type Validator } from 'typebox/compile';
 import type { Clock } from '../../platform/clock.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
-import { insertAtCommit, runAtCommit } from '../../platform/db/pg-context-dialect.ts';
+import { insertAtCommit, writeAhead } from '../../platform/db/pg-context-dialect.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditEntry } from '../audit/index.ts';
 import { identityQueries } from '../identity/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
-import { delegationEventAtCommit, delegationEventNames } from './event-names.ts';
+import { delegationEventInsert, delegationEventNames } from './event-names.ts';
 import { eventType } from './events.catalog.ts';
 import * as repo from './notifications.repo.ts';
 import { findAgreementTitle, referralCodeLabel } from './program-names.ts';
@@ -67,11 +67,11 @@ export class EventOutbox {
   readonly #clock: Clock;
   /** each event type's payload check, compiled on first use */
   readonly #checks = new Map<string, Validator>();
-  /** PostgreSQL: a delegation's event is built by the database at COMMIT (delegationEventAtCommit) */
-  readonly #atCommitPayloads: boolean;
+  /** PostgreSQL: a delegation's event is built by the database, sent ahead (delegationEventInsert) */
+  readonly #payloadsByDatabase: boolean;
   constructor(clock: Clock, dialect: 'postgres' | 'sqlite') {
     this.#clock = clock;
-    this.#atCommitPayloads = dialect === 'postgres';
+    this.#payloadsByDatabase = dialect === 'postgres';
   }
 
   /**
@@ -157,18 +157,18 @@ export class EventOutbox {
   async fromAudit(trx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
     const type = FROM_AUDIT[entry.action];
     if (!type || (entry.outcome && entry.outcome !== 'success')) return;
-    if (this.#atCommitPayloads && type.startsWith('delegation.') && entry.targetId && (await this.#delegationEventAtCommit(trx, ctx, type, entry, entry.targetId))) return;
+    if (this.#payloadsByDatabase && type.startsWith('delegation.') && entry.targetId && (await this.#delegationEventAhead(trx, ctx, type, entry, entry.targetId))) return;
     const data = await this.#payload(trx, ctx, type, entry);
     // with the COMMIT, as the audit row it comes from: what the transaction does after reads earlier events only
     if (data) await this.emit(trx, { type, tenantId: entry.tenantId ?? null, partnerId: entry.partnerId ?? null, data }, { atCommit: true });
   }
 
-  /** The delegation's event, its payload built by the database from the rows as the COMMIT that carries it leaves them. */
-  async #delegationEventAtCommit(trx: Tx, ctx: RequestContext, type: string, entry: AuditEntry, delegationId: string): Promise<boolean> {
+  /** The delegation's event, its payload built by the database from the rows as the transaction has them now. */
+  async #delegationEventAhead(trx: Tx, ctx: RequestContext, type: string, entry: AuditEntry, delegationId: string): Promise<boolean> {
     const t = eventType(type);
     if (!t) throw new Error(`unknown event type ${type}`);
     const details = entry.details ?? {};
-    const text = delegationEventAtCommit(trx, {
+    const insert = delegationEventInsert(trx, {
       id: newId('msg'),
       type: t.type,
       version: t.version,
@@ -180,7 +180,7 @@ export class EventOutbox {
       previousEndsAt: typeof details.from === 'string' ? details.from : null,
       occurredAt: this.#clock.now().toISOString(),
     });
-    return text !== null && runAtCommit(trx, text);
+    return writeAhead(trx, insert, 'prepared');
   }
 
   async #payload(trx: Tx, ctx: RequestContext, type: string, entry: AuditEntry): Promise<Record<string, unknown> | null> {

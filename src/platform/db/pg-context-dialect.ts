@@ -122,9 +122,9 @@ class ContextConnection implements DatabaseConnection {
    * order: the next statement runs once the lock is held. Returns its own answer, for a caller
    * that reads it.
    */
-  sendAhead(text: string): Promise<PgResult> {
+  sendAhead(text: string, parameters?: readonly unknown[]): Promise<PgResult> {
     const before = this.begun;
-    const sent = this.#send(text, undefined, false);
+    const sent = this.#send(text, parameters, false);
     const both = before === null ? sent : Promise.all([before, sent]);
     both.catch(() => {});
     this.begun = both;
@@ -356,11 +356,18 @@ export async function sendAhead(trx: Kysely<Database>, text: string): Promise<{ 
  * runs after it and reports its failure (a unique index refusing the row fails that statement and
  * the transaction, with this write's error). Not inside a savepoint, whose release could then be
  * the statement that fails. False when it cannot go ahead (SQLite, no transaction, a savepoint
- * open, a value that does not inline): the caller runs it now.
+ * open, a value that does not inline): the caller runs it now. `prepared`: sent with its parameters
+ * instead of inlined.
  */
-export async function writeAhead(trx: Kysely<Database>, query: CompiledQuery): Promise<boolean> {
+export async function writeAhead(trx: Kysely<Database>, query: CompiledQuery, how: 'inlined' | 'prepared' = 'inlined'): Promise<boolean> {
   return trx.getExecutor().provideConnection(async (c) => {
     if (!(c instanceof ContextConnection) || !c.inTransaction || c.savepoints.length > 0) return false;
+    // prepared: sent with its parameters, so a statement the database plans at some cost (a join)
+    // is planned once per connection (StatementNames)
+    if (how === 'prepared') {
+      c.sendAhead(query.sql, query.parameters);
+      return true;
+    }
     const text = inlineParameters(query.sql, query.parameters);
     if (text === null) return false;
     c.sendAhead(text);

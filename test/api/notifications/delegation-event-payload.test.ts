@@ -1,7 +1,7 @@
 /**
  * A delegation's event, as webhooks, the bell and e-mail receive it. On PostgreSQL its payload is
- * built by the database at COMMIT, from the delegation as the transaction leaves it; elsewhere the
- * writer reads the names and builds it. Both must say the same thing in the same text, key for key,
+ * built by the database, in a statement sent ahead of the writer's next one; elsewhere the writer
+ * reads the names and builds it. Both must say the same thing in the same text, key for key,
  * and match the event catalog's schema: the delegation, its role's name, both parties' names, who acted and why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ const eventsOf = async (delegationId: string): Promise<EventRow[]> =>
 const parsed = (r: EventRow) => ({ ...r, id: undefined, payload: JSON.parse(r.payload) as Record<string, unknown> });
 
 describe("a delegation's event", () => {
-  it('says the same whether the database builds it at COMMIT or the writer does, and matches the catalog', async () => {
+  it('says the same whether the database builds it or the writer does, and matches the catalog', async () => {
     const tenant = await t.world.tenant();
     const partner = await t.world.partner({ capabilities: ['managed_services'] });
     const owner = await partner.owner.login();
