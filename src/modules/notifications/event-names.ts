@@ -4,7 +4,7 @@
  * delegations, authz, tenants, partners and identity modules in turn made five round trips inside
  * every delegation write's transaction.
  */
-import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { readTogether, type Executor } from '../../platform/db/database.ts';
 
 /** The delegation with its names, or undefined when it does not exist; `actorUserId` null reads no actor. */
@@ -22,7 +22,7 @@ export async function delegationEventNames(db: Executor, delegationId: string, a
   return row;
 }
 
-/** A delegation event the database builds (delegationEventInsert). */
+/** A delegation event the database builds (delegationEventSelect). */
 export interface DelegationEventRow {
   id: string;
   type: string;
@@ -39,13 +39,14 @@ export interface DelegationEventRow {
 }
 
 /**
- * The statement that writes a delegation's event from the delegation as the writer's transaction
- * has it, with the same names `delegationEventNames` reads, sent ahead of the transaction's next
- * statement (writeAhead, prepared): the writer no longer reads the names before the COMMIT, which
- * was a round trip of every delegation write. The payload is the text EventOutbox writes from that
- * read (a test compares the two); no row when the delegation is not there.
+ * A delegation event's row, built by the database from the delegation as the writer's transaction
+ * has it, with the same names `delegationEventNames` reads: the `select` of the insert the outbox
+ * sends ahead of the writer's next statement (notifications.repo.ts insertEventFrom), so the writer
+ * no longer reads the names before the COMMIT, which was a round trip of every delegation write.
+ * The payload is the text EventOutbox writes from that read (a test compares the two); no row when
+ * the delegation is not there. Columns in insertEventFrom's order.
  */
-export function delegationEventInsert(db: Executor, e: DelegationEventRow): CompiledQuery {
+export function delegationEventSelect(e: DelegationEventRow): RawBuilder<unknown> {
   const actor = e.actorUserId;
   const payload: JsonShape = {
     delegation: { id: sql`d.id`, origin: sql`d.origin`, role: sql`d.role`, role_name: sql`coalesce(r.name, d.role)`, status: sql`d.status`, starts_at: sql`d.starts_at`, ends_at: sql`d.ends_at` },
@@ -55,11 +56,10 @@ export function delegationEventInsert(db: Executor, e: DelegationEventRow): Comp
     reason: e.reason !== null ? sql`${e.reason}::text` : e.type === 'delegation.requested' ? sql`d.justification` : sql`null::text`,
     ...(e.type === 'delegation.extended' ? { previous_ends_at: sql`${e.previousEndsAt ?? null}::text` } : {}),
   };
-  return sql`insert into domain_events (id, type, version, tenant_id, partner_id, payload, occurred_at, status, dispatched_at)
-select ${e.id}::text, ${e.type}::text, ${e.version}::int, ${e.tenantId}::text, ${e.partnerId}::text, ${jsonText(payload)}, ${e.occurredAt}::text, 'pending', null
+  return sql`select ${e.id}::text, ${e.type}::text, ${e.version}::int, ${e.tenantId}::text, ${e.partnerId}::text, ${jsonText(payload)}, ${e.occurredAt}::text, 'pending', null
 from delegations d left join roles r on r.id = d.role left join tenants t on t.id = d.tenant_id left join partners p on p.id = d.partner_id
 left join users u on u.id = ${actor ?? ''}::text
-where d.id = ${e.delegationId}::text`.compile(db);
+where d.id = ${e.delegationId}::text`;
 }
 
 type JsonShape = { [key: string]: JsonShape | RawBuilder<unknown> };

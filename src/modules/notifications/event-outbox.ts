@@ -19,7 +19,7 @@ import type { AuditEntry } from '../audit/index.ts';
 import { identityQueries } from '../identity/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
-import { delegationEventInsert, delegationEventNames } from './event-names.ts';
+import { delegationEventNames, delegationEventSelect } from './event-names.ts';
 import { eventType } from './events.catalog.ts';
 import * as repo from './notifications.repo.ts';
 import { findAgreementTitle, referralCodeLabel } from './program-names.ts';
@@ -67,7 +67,7 @@ export class EventOutbox {
   readonly #clock: Clock;
   /** each event type's payload check, compiled on first use */
   readonly #checks = new Map<string, Validator>();
-  /** PostgreSQL: a delegation's event is built by the database, sent ahead (delegationEventInsert) */
+  /** PostgreSQL: a delegation's event is built by the database, sent ahead (delegationEventSelect) */
   readonly #payloadsByDatabase: boolean;
   constructor(clock: Clock, dialect: 'postgres' | 'sqlite') {
     this.#clock = clock;
@@ -168,7 +168,7 @@ export class EventOutbox {
     const t = eventType(type);
     if (!t) throw new Error(`unknown event type ${type}`);
     const details = entry.details ?? {};
-    const insert = delegationEventInsert(trx, {
+    const select = delegationEventSelect({
       id: newId('msg'),
       type: t.type,
       version: t.version,
@@ -180,7 +180,7 @@ export class EventOutbox {
       previousEndsAt: typeof details.from === 'string' ? details.from : null,
       occurredAt: this.#clock.now().toISOString(),
     });
-    return writeAhead(trx, insert, 'prepared');
+    return writeAhead(trx, repo.insertEventFrom(trx, select), 'prepared');
   }
 
   async #payload(trx: Tx, ctx: RequestContext, type: string, entry: AuditEntry): Promise<Record<string, unknown> | null> {

@@ -1,5 +1,5 @@
 /** Queries of the events-out tables: the outbox, webhook endpoints and deliveries, notifications, mail. */
-import { PostgresAdapter, sql, type Insertable, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type CompiledQuery, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import { writeSoon, type Db, type Executor, type Tx } from '../../platform/db/database.ts';
 import type { DomainEventsTable, MailMessagesTable, NotificationsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../../platform/db/schema.ts';
 
@@ -35,6 +35,11 @@ export async function claimPendingEvents(db: Db, trx: Tx, limit: number): Promis
  * the rows as a JSON array read back into the table's row type (a sync batch writes thousands);
  * SQLite: a thousand rows a statement (nine columns a row: under its bound on a statement's parameters).
  */
+/** An insert of the events `select` yields, its columns in the order of domain_events' own (event-names.ts delegationEventSelect). */
+export function insertEventFrom(db: Executor, select: RawBuilder<unknown>): CompiledQuery {
+  return sql`insert into domain_events (id, type, version, tenant_id, partner_id, payload, occurred_at, status, dispatched_at) ${select}`.compile(db);
+}
+
 export async function insertEvents(trx: Tx, rows: Insertable<DomainEventsTable>[]): Promise<void> {
   if (rows.length > 1 && trx.getExecutor().adapter instanceof PostgresAdapter) {
     const list = sql.join(Object.keys(rows[0]).map((c) => sql.id(c)));
