@@ -12,6 +12,7 @@ import { runAtCommit } from '../../../src/platform/db/pg-context-dialect.ts';
 import { ChangeFeed, type ChangeEvent } from '../../../src/platform/events/change-feed.ts';
 import { sql } from 'kysely';
 import { redisFactory } from '../../../src/platform/redis.ts';
+import { REDIS_URL } from '../../helpers/app.ts';
 
 describe('change feed: the writer hands its committed change to its own instance (PostgreSQL)', () => {
   let t: TestDb;
@@ -131,11 +132,10 @@ describe('change feed: the writer hands its committed change to its own instance
 });
 
 describe('change feed: the nudge to the other instances (PostgreSQL + Redis)', () => {
-  const REDIS_URL = process.env.REDIS_URL;
-  it.runIf(REDIS_URL !== undefined)('kicks made while a nudge is on its way share the next one, and the other instance reads the last change', async () => {
+  it('kicks made while a nudge is on its way share the next one, and the other instance reads the last change', async () => {
     const t = await createTestDb({ postgres: true });
     const channel = `partnergate:changes:test:${process.pid}:${Date.now()}`;
-    const redis = redisFactory(REDIS_URL!);
+    const redis = redisFactory(REDIS_URL);
     const writer = new ChangeFeed({ db: t.db, pollIntervalMs: 3_600_000, redis, channel });
     const other = new ChangeFeed({ db: t.db, pollIntervalMs: 3_600_000, redis, channel });
     const listener = redis();
