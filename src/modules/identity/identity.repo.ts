@@ -5,6 +5,7 @@ import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from
 import { anyColumnContains } from '../../platform/db/search.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import { emailForLookup } from '../../platform/email-address.ts';
+import { enrolledSql, enrolledValue } from './mfa.repo.ts';
 
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -16,24 +17,19 @@ export function findUserByEmail(db: Executor, email: string): Promise<UserRow | 
 }
 
 /**
- * Signing in: the account behind an address and whether it has a second factor set up (an active
- * authenticator app or a passkey, as MfaService.enrolled says), in one statement.
+ * Signing in: the account behind an address and whether it has a second factor set up
+ * (mfa.repo.ts enrolledSql, the rule MfaService.enrolled asks too), in one statement.
  */
 export async function findUserSigningIn(db: Executor, email: string): Promise<(UserRow & { mfaEnrolled: boolean }) | undefined> {
   const row = await db
     .selectFrom('users as u')
     .selectAll('u')
-    .select(
-      sql<boolean | number>`(exists (select 1 from mfa_totp t where t.user_id = u.id and t.status = 'active') or exists (select 1 from mfa_passkeys k where k.user_id = u.id))`.as(
-        'mfa_enrolled',
-      ),
-    )
+    .select(enrolledSql(sql.ref('u.id')).as('mfa_enrolled'))
     .where('u.email', '=', emailForLookup(email))
     .executeTakeFirst();
   if (!row) return undefined;
   const { mfa_enrolled, ...user } = row;
-  // PostgreSQL answers a boolean, SQLite 0 or 1
-  return { ...user, mfaEnrolled: mfa_enrolled === true || mfa_enrolled === 1 };
+  return { ...user, mfaEnrolled: enrolledValue(mfa_enrolled) };
 }
 
 export function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {

@@ -1,5 +1,5 @@
 /** Second factors, challenges, password resets and MFA policies: the rows. */
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { AuthChallengesTable, MfaPasskeysTable, MfaRecoveryCodesTable, MfaPoliciesTable, MfaTotpTable, PasswordResetsTable } from '../../platform/db/schema.ts';
 
@@ -8,6 +8,27 @@ export type PasskeyRow = Selectable<MfaPasskeysTable>;
 export type ChallengeRow = Selectable<AuthChallengesTable>;
 export type PasswordResetRow = Selectable<PasswordResetsTable>;
 export type MfaPolicyRow = Selectable<MfaPoliciesTable>;
+
+// ---- enrolled --------------------------------------------------------------------------------------
+
+/**
+ * Whether the user `userId` names (a column reference or a value) has a second factor set up: a
+ * confirmed authenticator app or a passkey. The one statement of that rule: signing in reads it
+ * with the account (identity.repo.ts findUserSigningIn), MfaService.enrolled on its own.
+ */
+export function enrolledSql(userId: RawBuilder<unknown>): RawBuilder<boolean | number> {
+  return sql<boolean | number>`(exists (select 1 from mfa_totp t where t.user_id = ${userId} and t.status = 'active') or exists (select 1 from mfa_passkeys k where k.user_id = ${userId}))`;
+}
+
+/** enrolledSql's answer: PostgreSQL answers a boolean, SQLite 0 or 1. */
+export function enrolledValue(v: boolean | number | null | undefined): boolean {
+  return v === true || v === 1;
+}
+
+export async function isEnrolled(db: Executor, userId: string): Promise<boolean> {
+  const r = await sql<{ enrolled: boolean | number }>`select ${enrolledSql(sql`${userId}`)} as enrolled`.execute(db);
+  return enrolledValue(r.rows[0]?.enrolled);
+}
 
 // ---- TOTP ------------------------------------------------------------------------------------------
 

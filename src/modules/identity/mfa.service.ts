@@ -102,10 +102,8 @@ export class MfaService {
   }
 
   /** Has the user any second factor? (a confirmed authenticator app or a passkey) */
-  async enrolled(userId: string, db = this.#d.db.kysely): Promise<boolean> {
-    const t = await mfaRepo.findTotp(db, userId);
-    if (t?.status === 'active') return true;
-    return (await mfaRepo.listPasskeys(db, userId)).length > 0;
+  enrolled(userId: string, db = this.#d.db.kysely): Promise<boolean> {
+    return mfaRepo.isEnrolled(db, userId);
   }
 
   async status(userId: string): Promise<MfaStatus> {
