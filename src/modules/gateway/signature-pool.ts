@@ -9,11 +9,15 @@
  * (measured: scratch prototype, 1 / 4 / 16 per batch → 13 / 3.5 / 1.1 µs). And it costs the
  * worker a wake-up and the answer's message — on a busy 2-core machine the worker spent ~190 µs
  * of CPU per token in batches of one or two, against ~46 µs for the ES256 check itself. So a
- * worker holds at most two batches (the one it checks, the next one waiting): what arrives while
- * both are out waits in the queue and leaves as one message when the first answer comes back, so
- * the busier the worker, the larger its batches — and no job waits longer than it would have in
- * the worker's own message queue. A batch is the tokens themselves in one string (one copy each
- * way rather than a string per part per job).
+ * worker holds at most three batches (the one it checks, the next ones waiting): what arrives
+ * while all are out waits in the queue and leaves when an answer comes back, so the busier the
+ * worker, the fuller its batches. A batch holds at most 8 tokens: the worker answers every ~0.5 ms
+ * rather than after a whole burst, so the gateway's thread admits and forwards the first requests
+ * of a burst while the worker checks the rest, instead of the two taking turns (with batches of up
+ * to 256, the cold path of bench:gateway kept 1.50 of 2 cores busy against the bare proxy's 1.62;
+ * at 8 tokens, three out, its median throughput was 8.6 % and 5.8 % higher in two runs alternating the
+ * two in the same rounds, and ahead in 6 rounds of 10: docs/performance.md). A batch is the
+ * tokens themselves in one string (one copy each way rather than a string per part per job).
  *
  * Only the signature leaves the thread: decoding, the algorithm allow-list, `kid`, `typ` and every
  * claim are checked by the caller before and after. Whenever a worker cannot answer — none
@@ -32,8 +36,8 @@ interface Job {
   resolve: (ok: boolean | null) => void;
 }
 
-/** batches a worker holds at once: the one it checks and the next (see the header) */
-const IN_FLIGHT_PER_WORKER = 2;
+/** batches a worker holds at once: the one it checks and the next ones (see the header) */
+const IN_FLIGHT_PER_WORKER = 3;
 
 interface Slot {
   worker: Worker;
@@ -75,7 +79,7 @@ export class SignaturePool {
   constructor(o: SignaturePoolOptions) {
     this.#threads = Math.max(1, o.threads);
     this.#maxPending = o.maxPending ?? 4096;
-    this.#maxBatch = o.maxBatch ?? 256;
+    this.#maxBatch = o.maxBatch ?? 8;
     this.#onError = o.onError ?? (() => {});
     this.#workerUrl = o.workerUrl ?? WORKER_URL;
   }
@@ -104,7 +108,7 @@ export class SignaturePool {
     this.#flush();
   };
 
-  /** Sends what waits, in batches of at most maxBatch, to workers holding fewer than two; the rest waits for an answer. */
+  /** Sends what waits, in batches of at most maxBatch, to workers holding fewer than IN_FLIGHT_PER_WORKER; the rest waits for an answer. */
   #flush(): void {
     while (this.#queue.length > 0) {
       const slot = this.#slot();
