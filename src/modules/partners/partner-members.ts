@@ -46,6 +46,11 @@ export class PartnerMembers {
     return repo.listMembers(this.#d.db.kysely, partnerId);
   }
 
+  /** One person's membership of the partner, whatever its status (one row, not the member list). */
+  member(partnerId: string, userId: string) {
+    return repo.findMember(this.#d.db.kysely, partnerId, userId);
+  }
+
   /**
    * Invite someone by email (only the owner adds users): a pending invitation they accept
    * (new account through the link, existing account while logged in). The answer is the same

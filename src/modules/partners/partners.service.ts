@@ -363,6 +363,7 @@ export class PartnersService {
   listMembers(partnerId: string) {
     return this.#members.listMembers(partnerId);
   }
+  member(partnerId: string, userId: string) { return this.#members.member(partnerId, userId); }
 
   inviteMember(ctx: RequestContext, partnerId: string, input: { email: string; role: PartnerRole }): Promise<InvitationLink> {
     return this.#members.inviteMember(ctx, partnerId, input);
@@ -391,7 +392,6 @@ export class PartnersService {
   removeMember(ctx: RequestContext, partnerId: string, userId: string): Promise<void> {
     return this.#members.removeMember(ctx, partnerId, userId);
   }
-
 }
 
 /** A new partner as an application makes it: status applied, the capabilities asked for, no configuration. */

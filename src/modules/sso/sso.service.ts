@@ -408,10 +408,8 @@ export class SsoService {
     let userId = r.user?.id ?? null;
     const created = userId === null;
     const asSystem: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'system', userId: null } };
-    // read before the transaction (on SQLite a read outside it would wait for it)
-    const isMember =
-      userId !== null &&
-      (org.type === 'partner' ? (await this.#d.partners.listMembers(org.id)).some((m) => m.user_id === userId) : (await this.#d.tenants.listMembers(org.id)).some((m) => m.user_id === userId));
+    // the person's membership, one row (not the organization's member list), read before the transaction (on SQLite a read outside it would wait for it)
+    const isMember = userId !== null && (await (org.type === 'partner' ? this.#d.partners.member(org.id, userId) : this.#d.tenants.member(org.id, userId))) !== undefined;
     await mutate(this.#d.db, async (trx) => {
       if (userId === null) {
         // no password here: the person signs in with the company account
@@ -455,7 +453,7 @@ export class SsoService {
     const follow = created || (await this.mappings(c.id)).length > 0;
     if (!follow) return null;
     if (org.type === 'partner') {
-      const m = (await this.#d.partners.listMembers(org.id)).find((x) => x.user_id === userId);
+      const m = await this.#d.partners.member(org.id, userId);
       if (!m || m.role === 'PARTNER_OWNER') return null;
       // no member role is full access: a staff member is never left there by a role the partner may not give
       if ((m.member_role ?? 'partner_msp_full') === role && m.member_role !== null) return null;
@@ -468,7 +466,7 @@ export class SsoService {
       }
       return m.member_role === role ? null : { from: m.member_role, to: role };
     }
-    const m = (await this.#d.tenants.listMembers(org.id)).find((x) => x.user_id === userId);
+    const m = await this.#d.tenants.member(org.id, userId);
     if (!m || m.role === role) return null;
     try {
       await this.#d.tenants.changeMemberRole(ctx, org.id, userId, role as TenantRole);

@@ -182,6 +182,11 @@ export class TenantsService {
     return repo.listMembers(this.#d.db.kysely, tenantId);
   }
 
+  /** One person's membership of the tenant, whatever its status (one row, not the member list). */
+  member(tenantId: string, userId: string) {
+    return repo.findMember(this.#d.db.kysely, tenantId, userId);
+  }
+
   /**
    * Invite someone by email: a pending invitation they accept (new account through the link,
    * existing account while logged in). The answer is the same whether or not the email has an
