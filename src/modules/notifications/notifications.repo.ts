@@ -30,16 +30,16 @@ export async function claimPendingEvents(db: Db, trx: Tx, limit: number): Promis
   return r.rows;
 }
 
-/**
- * Write events in the caller's transaction. PostgreSQL: all of them in one statement with one parameter,
- * the rows as a JSON array read back into the table's row type (a sync batch writes thousands);
- * SQLite: a thousand rows a statement (nine columns a row: under its bound on a statement's parameters).
- */
 /** An insert of the events `select` yields, its columns in the order of domain_events' own (event-names.ts delegationEventSelect). */
 export function insertEventFrom(db: Executor, select: RawBuilder<unknown>): CompiledQuery {
   return sql`insert into domain_events (id, type, version, tenant_id, partner_id, payload, occurred_at, status, dispatched_at) ${select}`.compile(db);
 }
 
+/**
+ * Write events in the caller's transaction. PostgreSQL: all of them in one statement with one parameter,
+ * the rows as a JSON array read back into the table's row type (a sync batch writes thousands);
+ * SQLite: a thousand rows a statement (nine columns a row: under its bound on a statement's parameters).
+ */
 export async function insertEvents(trx: Tx, rows: Insertable<DomainEventsTable>[]): Promise<void> {
   if (rows.length > 1 && trx.getExecutor().adapter instanceof PostgresAdapter) {
     const list = sql.join(Object.keys(rows[0]).map((c) => sql.id(c)));
