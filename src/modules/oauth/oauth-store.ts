@@ -26,6 +26,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { errors as oidcErrors } from 'oidc-provider';
+import { sql } from 'kysely';
 import { prepared } from '../../platform/db/prepared.ts';
 import { currentProviderContext, DROPPED_PAYLOAD_FIELDS, PLAIN_ID_MODELS, SEALED_PAYLOAD_FIELDS } from './oidc-provider-internals.ts';
 
@@ -108,10 +109,25 @@ export class OAuthStore {
     };
   }
 
-  /** Delete rows whose expiry has passed. Returns how many went. */
+  /**
+   * Delete rows whose expiry has passed. Returns how many went. A row issued from a grant has its
+   * expiry in the `(grant_id, expires_at)` index only (a refresh writes one index fewer): the grants
+   * present are walked one index step each (a recursive skip scan, from the smallest grant id up)
+   * and, in each, the expired range is taken — reading no row that stays.
+   */
   async purgeExpired(now: Date = new Date()): Promise<number> {
-    const r = await this.#db.kysely.deleteFrom('oauth_store').where('expires_at', '<', now.toISOString()).executeTakeFirst();
-    return Number(r.numDeletedRows ?? 0);
+    const at = now.toISOString();
+    const issued = await sql`
+      delete from oauth_store where (model, id) in (
+        with recursive g(id) as (
+          select min(grant_id) from oauth_store where grant_id is not null
+          union all
+          select (select min(grant_id) from oauth_store where grant_id > g.id) from g where g.id is not null
+        )
+        select s.model, s.id from g join oauth_store s on s.grant_id = g.id and s.expires_at < ${at}
+      )`.execute(this.#db.kysely);
+    const other = await this.#db.kysely.deleteFrom('oauth_store').where('grant_id', 'is', null).where('expires_at', '<', at).executeTakeFirst();
+    return Number(issued.numAffectedRows ?? 0) + Number(other.numDeletedRows ?? 0);
   }
 
   /**

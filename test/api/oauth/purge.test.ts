@@ -15,10 +15,13 @@ describe('the purge of expired OAuth rows', () => {
   it('drops every expired row and keeps the live ones', async () => {
     const now = new Date();
     const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+    // Rows issued from a grant (found by the grant's expiry range) and rows of no grant (by the
+    // expiry alone); grants with some rows expired, one with all, one whose Grant row is gone.
     const rows = Array.from({ length: 23 }, (_, i) => ({
-      model: 'RefreshToken',
+      model: i < 4 ? 'Session' : 'RefreshToken',
       id: `purge-test-${String(i).padStart(2, '0')}`,
       payload: '{}',
+      grant_id: i < 4 ? null : `purge-test-grant-${i % 5}`,
       // every third row live, one with no expiry, the rest expired
       expires_at: i === 22 ? null : i % 3 === 0 ? at(60) : at(-60 - i),
     }));

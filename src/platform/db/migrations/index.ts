@@ -68,6 +68,7 @@ import { migration as m0125 } from './0125-saml-metadata-failure-params.ts';
 import { migration as m0126 } from './0126-purpose-dpv.ts';
 import { migration as m0127 } from './0127-app-keys.ts';
 import { migration as m0128 } from './0128-export-error-code.ts';
+import { migration as m0129 } from './0129-oauth-store-expiry-by-grant.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -136,4 +137,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0126-purpose-dpv', m0126],
   ['0127-app-keys', m0127],
   ['0128-export-error-code', m0128],
+  ['0129-oauth-store-expiry-by-grant', m0129],
 ];
