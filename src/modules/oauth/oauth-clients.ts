@@ -48,6 +48,8 @@ export class OAuthClients {
    */
   readonly #clients = new Map<string, { record: ClientRecord; at: number }>();
   #clientsGen = 0;
+  /** The metadata made from a kept record (with the CIBA switch it was made under); goes with the record. */
+  readonly #metadata = new WeakMap<ClientRecord, { ciba: boolean; metadata: AdapterPayload | undefined }>();
 
   constructor(d: OAuthClientsDeps) {
     this.#d = d;
@@ -135,51 +137,67 @@ export class OAuthClients {
     if (!record) return undefined;
     const { app, partner } = record;
     if (app.status !== 'active' || partner.status !== 'active') return undefined;
-    const caps = partner.capabilities;
-    // A grant type stays usable only while the partner holds a capability that allows it.
-    const scopes = JSON.parse(app.scopes) as string[];
-    const grantTypes = (JSON.parse(app.grant_types) as GrantType[]).filter((g) => grantAllowed(g, caps, scopes));
     // CIBA: the app opted in (its delivery mode), its partner acts for customers and the operator did not switch it off
-    const ciba = app.ciba_delivery_mode !== null && caps.includes('delegated') && this.#d.cibaAllowed(partner.id);
-    if (ciba) grantTypes.push(CIBA_GRANT as GrantType);
-    // The JWT bearer grant (jwt-bearer.ts): an app of a partner that acts for customers, whose assertions its registered keys sign
-    if (caps.includes('delegated') && app.token_endpoint_auth_method === 'private_key_jwt') grantTypes.push(JWT_BEARER_GRANT as GrantType);
-    if (grantTypes.length === 0) return undefined;
-    const code = grantTypes.includes('authorization_code');
-    if (grantTypes.includes('refresh_token') && !scopes.includes('offline_access')) scopes.push('offline_access');
-    const metadata: AdapterPayload = {
-      client_id: app.id,
-      client_name: app.name,
-      application_type: 'web',
-      grant_types: grantTypes,
-      response_types: code ? ['code'] : [],
-      redirect_uris: code ? (JSON.parse(app.redirect_uris) as string[]) : [],
-      scope: scopes.join(' '),
-      token_endpoint_auth_method: app.token_endpoint_auth_method,
-      // every method the app accepts (its secret by header and by body unless restricted; oidc-provider-internals, 1)
-      [ACCEPTED_AUTH_METHODS]: acceptedAuthMethods(app),
-      // OpenID Connect Core §2 (client metadata): what the owner chose, RS256 unless they chose another
-      id_token_signed_response_alg: app.id_token_signed_response_alg ?? ID_TOKEN_DEFAULT_ALG,
-    };
-    if (app.logo_uri) metadata.logo_uri = app.logo_uri;
-    if (ciba) {
-      metadata.backchannel_token_delivery_mode = app.ciba_delivery_mode!;
-      if (app.ciba_delivery_mode === 'ping' && app.ciba_notification_endpoint) metadata.backchannel_client_notification_endpoint = app.ciba_notification_endpoint;
-    }
-    if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
-      // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
-      if (!app.secret_hash) return undefined;
-      metadata.client_secret = app.secret_hash;
-    } else if (app.jwks_uri) {
+    const ciba = app.ciba_delivery_mode !== null && partner.capabilities.includes('delegated') && this.#d.cibaAllowed(partner.id);
+    if (!SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method) && app.jwks_uri) {
+      const metadata = clientMetadata(record, ciba);
+      if (!metadata) return undefined;
       // read again at once for a key id this request's JWTs name that the kept set lacks (app-key-sets.ts)
-      metadata.jwks = { keys: await this.#d.keySets.keys(app.jwks_uri, requestedKids(requestParams())) } as AdapterPayload['jwks'];
-    } else {
-      metadata.jwks = JSON.parse(app.jwks ?? '{"keys":[]}') as AdapterPayload['jwks'];
+      return { ...metadata, jwks: { keys: await this.#d.keySets.keys(app.jwks_uri, requestedKids(requestParams())) } as AdapterPayload['jwks'] };
     }
-    // RFC 9101 §10.5 per app: plain authorization, pushed and backchannel requests are refused (invalid_request)
-    if (app.require_signed_request_object === 1) metadata.require_signed_request_object = true;
+    // Everything else in the metadata is the record's (and the operator's CIBA switch): made once
+    // per record the change feed delivered, not per request.
+    const kept = this.#metadata.get(record);
+    if (kept && kept.ciba === ciba) return kept.metadata;
+    const metadata = clientMetadata(record, ciba);
+    // handed to every request that finds this client: frozen, so none can change it for the next
+    if (metadata) for (const v of [metadata, ...Object.values(metadata)]) if (typeof v === 'object' && v !== null) Object.freeze(v);
+    this.#metadata.set(record, { ciba, metadata });
     return metadata;
   }
+}
+
+/** A partner app's metadata as the library takes it (`jwks` left to the caller when the app publishes them at an address); undefined: no grant type is left. */
+function clientMetadata({ app, partner }: ClientRecord, ciba: boolean): AdapterPayload | undefined {
+  const caps = partner.capabilities;
+  // A grant type stays usable only while the partner holds a capability that allows it.
+  const scopes = JSON.parse(app.scopes) as string[];
+  const grantTypes = (JSON.parse(app.grant_types) as GrantType[]).filter((g) => grantAllowed(g, caps, scopes));
+  if (ciba) grantTypes.push(CIBA_GRANT as GrantType);
+  // The JWT bearer grant (jwt-bearer.ts): an app of a partner that acts for customers, whose assertions its registered keys sign
+  if (caps.includes('delegated') && app.token_endpoint_auth_method === 'private_key_jwt') grantTypes.push(JWT_BEARER_GRANT as GrantType);
+  if (grantTypes.length === 0) return undefined;
+  const code = grantTypes.includes('authorization_code');
+  if (grantTypes.includes('refresh_token') && !scopes.includes('offline_access')) scopes.push('offline_access');
+  const metadata: AdapterPayload = {
+    client_id: app.id,
+    client_name: app.name,
+    application_type: 'web',
+    grant_types: grantTypes,
+    response_types: code ? ['code'] : [],
+    redirect_uris: code ? (JSON.parse(app.redirect_uris) as string[]) : [],
+    scope: scopes.join(' '),
+    token_endpoint_auth_method: app.token_endpoint_auth_method,
+    // every method the app accepts (its secret by header and by body unless restricted; oidc-provider-internals, 1)
+    [ACCEPTED_AUTH_METHODS]: acceptedAuthMethods(app),
+    // OpenID Connect Core §2 (client metadata): what the owner chose, RS256 unless they chose another
+    id_token_signed_response_alg: app.id_token_signed_response_alg ?? ID_TOKEN_DEFAULT_ALG,
+  };
+  if (app.logo_uri) metadata.logo_uri = app.logo_uri;
+  if (ciba) {
+    metadata.backchannel_token_delivery_mode = app.ciba_delivery_mode!;
+    if (app.ciba_delivery_mode === 'ping' && app.ciba_notification_endpoint) metadata.backchannel_client_notification_endpoint = app.ciba_notification_endpoint;
+  }
+  if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
+    // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
+    if (!app.secret_hash) return undefined;
+    metadata.client_secret = app.secret_hash;
+  } else if (!app.jwks_uri) {
+    metadata.jwks = JSON.parse(app.jwks ?? '{"keys":[]}') as AdapterPayload['jwks'];
+  }
+  // RFC 9101 §10.5 per app: plain authorization, pushed and backchannel requests are refused (invalid_request)
+  if (app.require_signed_request_object === 1) metadata.require_signed_request_object = true;
+  return metadata;
 }
 
 /** The parameters of the provider request being handled, once the library assembled them. */

@@ -178,11 +178,17 @@ describe('CIBA poll mode', () => {
 
     const app = await cibaApp({ delivery_mode: 'poll' });
     const tenant = await customer(t);
+    // the app has asked before: what the server made of it then does not outlast the switch
+    const { config } = await ask(app, tenant.id);
     const operator = await (await t.world.operator()).login();
-    const off = await operator.put<any>(`/api/v1/partners/${app.partner.id}/configuration/features`, { value: { 'oauth.ciba': false } });
-    expect(off.status, JSON.stringify(off.body)).toBeLessThan(300);
-    const config = await oidcClient(t, app.clientId, app.secret);
+    const switchCiba = async (on: boolean) => {
+      const r = await operator.put<any>(`/api/v1/partners/${app.partner.id}/configuration/features`, { value: { 'oauth.ciba': on } });
+      expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    };
+    await switchCiba(false);
     await expect(oidc.initiateBackchannelAuthentication(config, { scope: 'openid orders.read', login_hint: tenant.id })).rejects.toMatchObject({ error: 'unauthorized_client' });
+    await switchCiba(true);
+    await expect(oidc.initiateBackchannelAuthentication(config, { scope: 'openid orders.read', login_hint: tenant.id })).resolves.toMatchObject({ auth_req_id: expect.any(String) });
   });
 });
 
