@@ -430,17 +430,19 @@ export class SsoService {
       throw e;
     }
     const amr = sessionAmr(identity.authnMethods, c.trust_upstream_mfa === 1);
-    const session = await this.#d.identity.openFederatedSession(ctx, userId!, amr, sessionLink(this.#d.secretKey, now, c, identity, userId!));
-    if (session.mfaRequired) throw new SsoProtocolError('sso.account_disabled', 'The session could not be opened.');
-    await mutate(this.#d.db, (trx) =>
-      this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: userId! } }, {
+    const link = sessionLink(this.#d.secretKey, now, c, identity, userId!);
+    // the sign-in's audit event is written with the session it opened, in the same transaction: no session without its event
+    const session = await this.#d.identity.openFederatedSession(ctx, userId!, amr, async (trx, sessionId, expiresAt) => {
+      await link(trx, sessionId, expiresAt);
+      await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: userId! } }, {
         action: 'sso.sign_in',
         ...this.#about(org),
         targetType: 'user',
         targetId: userId!,
         details: { connection_id: c.id, kind: c.kind, email: identity.email, created, role: r.role, role_changed: roleChange, groups: identity.groups.slice(0, 50), upstream_mfa: upstreamUsedMfa(identity.authnMethods), mfa_counted: amr.includes('mfa') },
-      }),
-    );
+      });
+    });
+    if (session.mfaRequired) throw new SsoProtocolError('sso.account_disabled', 'The session could not be opened.');
     return { userId: userId!, token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, created, role: r.role };
   }
 
