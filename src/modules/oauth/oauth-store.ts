@@ -63,6 +63,9 @@ export interface StoreHooks {
  */
 const EXPIRY_ANSWERED = new Set(['BackchannelAuthenticationRequest', 'DeviceCode']);
 
+/** One batch of the purge (purgeExpired): the grants walked, or the rows of no grant deleted. */
+export const PURGE_BATCH = { grants: 500, rows: 2000 } as const;
+
 const REPLAYABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
 export class OAuthStore {
@@ -113,21 +116,33 @@ export class OAuthStore {
    * Delete rows whose expiry has passed. Returns how many went. A row issued from a grant has its
    * expiry in the `(grant_id, expires_at)` index only (a refresh writes one index fewer): the grants
    * present are walked one index step each (a recursive skip scan, from the smallest grant id up)
-   * and, in each, the expired range is taken — reading no row that stays.
+   * and, in each, the expired range is taken — reading no row that stays. In batches (PURGE_BATCH),
+   * each its own statement: on SQLite a token request waits for one batch, not for the whole purge.
    */
   async purgeExpired(now: Date = new Date()): Promise<number> {
     const at = now.toISOString();
-    const issued = await sql`
-      delete from oauth_store where (model, id) in (
-        with recursive g(id) as (
-          select min(grant_id) from oauth_store where grant_id is not null
-          union all
-          select (select min(grant_id) from oauth_store where grant_id > g.id) from g where g.id is not null
-        )
-        select s.model, s.id from g join oauth_store s on s.grant_id = g.id and s.expires_at < ${at}
-      )`.execute(this.#db.kysely);
-    const other = await this.#db.kysely.deleteFrom('oauth_store').where('grant_id', 'is', null).where('expires_at', '<', at).executeTakeFirst();
-    return Number(issued.numAffectedRows ?? 0) + Number(other.numDeletedRows ?? 0);
+    const db = this.#db.kysely;
+    let gone = 0;
+    for (let after: string | null = ''; after !== null; ) {
+      const grants: string[] = (
+        await sql<{ id: string }>`
+          with recursive g(id, n) as (
+            select (select min(grant_id) from oauth_store where grant_id > ${after}), 1
+            union all
+            select (select min(grant_id) from oauth_store where grant_id > g.id), n + 1 from g where g.id is not null and n < ${PURGE_BATCH.grants}
+          )
+          select id from g where id is not null`.execute(db)
+      ).rows.map((r) => r.id);
+      if (grants.length > 0) gone += Number((await db.deleteFrom('oauth_store').where('grant_id', 'in', grants).where('expires_at', '<', at).executeTakeFirst()).numDeletedRows ?? 0);
+      after = grants.length === PURGE_BATCH.grants ? grants[grants.length - 1] : null;
+    }
+    let n: number;
+    do {
+      const batch = sql`select model, id from oauth_store where grant_id is null and expires_at < ${at} limit ${PURGE_BATCH.rows}`;
+      n = Number((await sql`delete from oauth_store where (model, id) in (${batch})`.execute(db)).numAffectedRows ?? 0);
+      gone += n;
+    } while (n === PURGE_BATCH.rows);
+    return gone;
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { PURGE_BATCH } from '../../../src/modules/oauth/oauth-store.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -33,5 +34,25 @@ describe('the purge of expired OAuth rows', () => {
     expect(gone).toBeGreaterThanOrEqual(expired.length);
     const left = (await t.testDb.owner.kysely.selectFrom('oauth_store').select('id').where('id', 'like', 'purge-test-%').orderBy('id').execute()).map((r) => r.id);
     expect(left).toEqual(rows.filter((r) => !expired.includes(r.id)).map((r) => r.id));
+  });
+
+  it('goes through more grants and more rows than one batch holds', async () => {
+    const now = new Date();
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+    const grants = PURGE_BATCH.grants * 2 + 7;
+    const rows = [
+      // each grant: one expired row, one live
+      ...Array.from({ length: grants }, (_, i) => [
+        { model: 'RefreshToken', id: `purge-batch-x-${i}`, payload: '{}', grant_id: `purge-batch-grant-${String(i).padStart(5, '0')}`, expires_at: at(-5) },
+        { model: 'RefreshToken', id: `purge-batch-l-${i}`, payload: '{}', grant_id: `purge-batch-grant-${String(i).padStart(5, '0')}`, expires_at: at(5) },
+      ]).flat(),
+      // rows of no grant: more expired than one batch
+      ...Array.from({ length: PURGE_BATCH.rows + 5 }, (_, i) => ({ model: 'Interaction', id: `purge-batch-n-${i}`, payload: '{}', grant_id: null, expires_at: at(-5) })),
+    ];
+    for (let i = 0; i < rows.length; i += 1000) await t.testDb.owner.kysely.insertInto('oauth_store').values(rows.slice(i, i + 1000)).execute();
+
+    expect(await t.services.oauth.store.purgeExpired(now)).toBeGreaterThanOrEqual(grants + PURGE_BATCH.rows + 5);
+    const left = await t.testDb.owner.kysely.selectFrom('oauth_store').select('id').where('id', 'like', 'purge-batch-%').execute();
+    expect(left.map((r) => r.id).sort()).toEqual(Array.from({ length: grants }, (_, i) => `purge-batch-l-${i}`).sort());
   });
 });
