@@ -17,7 +17,7 @@ describe('the purge of expired OAuth rows', () => {
     const now = new Date();
     const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
     // Rows issued from a grant (found by the grant's expiry range) and rows of no grant (by the
-    // expiry alone); grants with some rows expired, one with all, one whose Grant row is gone.
+    // expiry alone); five grants, each with rows expired and rows live, none with a Grant row left.
     const rows = Array.from({ length: 23 }, (_, i) => ({
       model: i < 4 ? 'Session' : 'RefreshToken',
       id: `purge-test-${String(i).padStart(2, '0')}`,
