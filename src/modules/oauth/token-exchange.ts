@@ -67,13 +67,11 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
     const tenant = await tenantQueries.findTenantById(d.db.kysely, tenantId);
     if (tenant?.status !== 'active') throw new errors.InvalidGrant('the tenant is not active');
 
-    // What is left of the subject token and of the delegation: the exchanged token gets no more.
-    // The library stamps `iat` from the system clock, so the lifetime counts from it too. The
-    // verifier tolerates a few seconds of clock skew; an exchange does not mint from a token
-    // whose time is up.
-    const nowSec = Math.floor(Date.now() / 1000);
-    const lifetime = Math.min(typeof claims.exp === 'number' ? claims.exp : 0, Math.floor(Date.parse(delegation.ends_at) / 1000)) - nowSec;
-    if (!(lifetime >= 1)) throw new errors.InvalidGrant('subject_token has expired');
+    // What is left of the subject token and of the delegation: the exchanged token gets no more. The
+    // verifier tolerates a few seconds of clock skew; an exchange does not mint from a token whose
+    // time is up.
+    const endSec = Math.min(typeof claims.exp === 'number' ? claims.exp : 0, Math.floor(Date.parse(delegation.ends_at) / 1000));
+    if (!(endSec - Math.floor(Date.now() / 1000) >= 1)) throw new errors.InvalidGrant('subject_token has expired');
 
     // 5. scopes: never more than the subject token had
     const held = new Set(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []);
@@ -98,9 +96,14 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
     const rs = d.resourceServer(client);
     // Never longer than the subject token, nor the delegation (RFC 8693 §2.1: least privilege), nor
     // what the partner's and the customer's policies allow a token acting across tenants.
+    // Counted from the token's own issue time, stamped here (the reads above may have crossed a second),
+    // and its end given outright: never a second past the subject token's or the delegation's.
+    const iat = Math.floor(Date.now() / 1000);
+    const lifetime = endSec - iat;
     const policyTtl = d.crossTenantTtl?.('access', { partnerId: record.partner.id, tenantId }, rs.accessTokenTTL ?? lifetime) ?? rs.accessTokenTTL ?? lifetime;
     const expiresIn = Math.min(policyTtl, lifetime);
-    const token = new provider.AccessToken({ client, gty: 'token_exchange', scope: asked.join(' ') || undefined, expiresIn } as unknown as ConstructorParameters<typeof provider.AccessToken>[0]);
+    if (!(expiresIn >= 1)) throw new errors.InvalidGrant('subject_token has expired');
+    const token = new provider.AccessToken({ client, gty: 'token_exchange', scope: asked.join(' ') || undefined, expiresIn, iat, exp: iat + expiresIn } as unknown as ConstructorParameters<typeof provider.AccessToken>[0]);
     token.resourceServer = new provider.ResourceServer(d.audience, rs);
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
