@@ -33,7 +33,7 @@ import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
 import { Metrics } from '../platform/observability/metrics.ts';
 import { installMetrics } from '../platform/observability/metrics.routes.ts';
-import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
+import { installRequestLog, loggerFor, requestLoggerFactory } from '../platform/observability/logging.ts';
 import { QueryTracingPlugin, startTracing, traceLogFields, type Tracing } from '../platform/observability/tracing.ts';
 import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
 import { actingPartnerId, authGuards } from '../modules/identity/index.ts';
@@ -188,6 +188,8 @@ function createFastify(config: Config, loggerOption: AppDeps['logger'], tracing:
     // bad percent-encoding and overlong path parameters answer in the problem+json envelope too
     frameworkErrors: frameworkErrorHandler,
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
+    // a request's child logger is made when it writes its first line, not for every request
+    childLoggerFactory: requestLoggerFactory,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   return { app, schemas };
 }

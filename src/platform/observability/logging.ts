@@ -11,7 +11,7 @@
  * printer is the scrubbing stream's target, so it only ever sees scrubbed JSON lines.
  */
 import PinoPretty from 'pino-pretty';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.ts';
 
 /** pino options for the app's logger from LOG_LEVEL and LOG_FORMAT (false: no logger). */
@@ -49,4 +49,64 @@ export function installRequestLog(app: FastifyInstance): void {
     req.log.debug({ status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
     done();
   });
+}
+
+type Bindings = Parameters<FastifyBaseLogger['child']>[0];
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger['child']>[1]>;
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type LogArgs = Parameters<FastifyBaseLogger['info']>;
+
+/**
+ * A request's logger that becomes the logger's child (the request id bound) only when the request
+ * writes a line. Fastify makes a child logger for every request; with the redaction of
+ * log-redaction.ts that is ~3 µs of CPU and its garbage per request (3.0–3.3 µs measured on a quiet
+ * machine), while at the default level nearly no request writes anything. Every line it writes is
+ * the child's line: the same bindings, redaction, serializers and level.
+ */
+class RequestLogger implements FastifyBaseLogger {
+  readonly #parent: FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+  readonly #bindings: Bindings;
+  #child: FastifyBaseLogger | null = null;
+
+  constructor(parent: FastifyBaseLogger, bindings: Bindings) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  #real(): FastifyBaseLogger {
+    this.#child ??= this.#parent.child(this.#bindings);
+    return this.#child;
+  }
+
+  #write(level: Level, args: LogArgs): void {
+    // a line the level drops makes no child
+    if (this.#child === null && this.#parent.isLevelEnabled?.(level) === false) return;
+    (this.#real()[level] as (...a: LogArgs) => void)(...args);
+  }
+
+  get level(): string {
+    return (this.#child ?? this.#parent).level;
+  }
+  set level(level: string) {
+    this.#real().level = level;
+  }
+  fatal = (...args: LogArgs): void => this.#write('fatal', args);
+  error = (...args: LogArgs): void => this.#write('error', args);
+  warn = (...args: LogArgs): void => this.#write('warn', args);
+  info = (...args: LogArgs): void => this.#write('info', args);
+  debug = (...args: LogArgs): void => this.#write('debug', args);
+  trace = (...args: LogArgs): void => this.#write('trace', args);
+  silent = (): void => undefined;
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, options);
+  }
+}
+
+/**
+ * Fastify's `childLoggerFactory`: a RequestLogger, or the child itself when the route sets its own
+ * level or serializers (none of Partnergate's do).
+ */
+export function requestLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+  if (opts.level !== undefined || opts.serializers !== undefined) return logger.child(bindings, opts);
+  return new RequestLogger(logger, bindings);
 }

@@ -73,6 +73,40 @@ describe('request logging', () => {
   });
 });
 
+describe("a request's own lines", () => {
+  it('carry its request id, through a child too, and a level that drops a line drops it', async () => {
+    const s = sink();
+    const db = await createTestDb();
+    const config = testConfig({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, db.dataDir);
+    const app = await buildApp({ config, db: db.db, logger: loggerFor(config, { isTTY: false, destination: s.stream }) });
+    opened.push({ app, db });
+    app.get('/logging-probe', async (req) => {
+      req.log.debug('dropped at info');
+      req.log.warn({ step: 1 }, 'first line of the request');
+      req.log.child({ part: 'inner' }).error('a line of its child');
+      return { level: req.log.level };
+    });
+    await app.ready();
+    const answers = [await app.inject({ method: 'GET', url: '/logging-probe' }), await app.inject({ method: 'GET', url: '/logging-probe' })];
+    const lines = s
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const a of answers) {
+      expect(a.json()).toEqual({ level: 'info' });
+      const id = a.headers['x-request-id'];
+      expect(typeof id).toBe('string');
+      const mine = lines.filter((l) => l.reqId === id);
+      expect(mine.map((l) => [l.level, l.msg, l.step, l.part])).toEqual([
+        [40, 'first line of the request', 1, undefined],
+        [50, 'a line of its child', undefined, 'inner'],
+      ]);
+    }
+    expect(s.text()).not.toContain('dropped at info');
+  });
+});
+
 describe('LOG_FORMAT', () => {
   it('pretty: human-readable lines, with the same redaction', async () => {
     const s = sink();
