@@ -90,13 +90,26 @@ class RequestLogger implements FastifyBaseLogger {
   set level(level: string) {
     this.#real().level = level;
   }
-  fatal = (...args: LogArgs): void => this.#write('fatal', args);
-  error = (...args: LogArgs): void => this.#write('error', args);
-  warn = (...args: LogArgs): void => this.#write('warn', args);
-  info = (...args: LogArgs): void => this.#write('info', args);
-  debug = (...args: LogArgs): void => this.#write('debug', args);
-  trace = (...args: LogArgs): void => this.#write('trace', args);
-  silent = (): void => undefined;
+  // methods on the prototype, not a closure each per request (pino's own need their `this` as well)
+  fatal(...args: LogArgs): void {
+    this.#write('fatal', args);
+  }
+  error(...args: LogArgs): void {
+    this.#write('error', args);
+  }
+  warn(...args: LogArgs): void {
+    this.#write('warn', args);
+  }
+  info(...args: LogArgs): void {
+    this.#write('info', args);
+  }
+  debug(...args: LogArgs): void {
+    this.#write('debug', args);
+  }
+  trace(...args: LogArgs): void {
+    this.#write('trace', args);
+  }
+  silent(): void {}
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.#real().child(bindings, options);
   }
