@@ -16,7 +16,7 @@ import { createServer, type Server } from 'node:https';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { localhostCertificate } from '../auditstream/receivers.ts';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as oidc from 'openid-client';
 import { customer, decodeJwt, oidcClient, partnerWithApp, startOAuthApp, tokenRequest, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
 import type { TestTenant } from '../../helpers/world.ts';
@@ -124,20 +124,24 @@ describe('CIBA poll mode', () => {
   it('polling before the interval → slow_down; pending → authorization_pending; no answer → expired_token', async () => {
     const app = await cibaApp({ delivery_mode: 'poll' });
     const tenant = await customer(t);
-    const { res } = await ask(app, tenant.id, { requested_expiry: '1' });
-    expect(res.expires_in).toBe(1);
+    const { res } = await ask(app, tenant.id, { requested_expiry: '60' });
+    expect(res.expires_in).toBe(60);
     const auth = { clientId: app.clientId, secret: app.secret };
     const first = await tokenRequest(t, auth, { grant_type: CIBA_GRANT, auth_req_id: res.auth_req_id });
     expect([first.status, first.body.error]).toEqual([400, 'authorization_pending']);
     const second = await tokenRequest(t, auth, { grant_type: CIBA_GRANT, auth_req_id: res.auth_req_id });
     expect([second.status, second.body.error]).toEqual([400, 'slow_down']);
-    // the request lives one second; the poll after it (and after the interval) is told it expired
-    const row = await t.testDb.db.kysely.selectFrom('ciba_requests').select('id').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
-    await new Promise((r) => setTimeout(r, 1100));
-    await t.testDb.db.kysely.updateTable('ciba_requests').set({ last_polled_at: new Date(0).toISOString() }).where('id', '=', row.id).execute();
-    const late = await tokenRequest(t, auth, { grant_type: CIBA_GRANT, auth_req_id: res.auth_req_id });
-    expect([late.status, late.body.error]).toEqual([400, 'expired_token']);
-    expect((await waiting(tenant)).list).toHaveLength(0);
+    // the request lives the minute the app asked for; a poll after it (and after the interval) is told it
+    // expired. The clock moves instead of the test waiting, so a slow machine cannot expire it early.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      const late = await tokenRequest(t, auth, { grant_type: CIBA_GRANT, auth_req_id: res.auth_req_id });
+      expect([late.status, late.body.error]).toEqual([400, 'expired_token']);
+      expect((await waiting(tenant)).list).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('an unknown account and another partner’s own organization are refused alike', async () => {
