@@ -127,7 +127,7 @@ export const SettingsSchema = Type.Object({
   RATE_LIMITS: Type.Record(Type.String(), Type.Integer({ minimum: 1 }), {
     default: DEFAULT_RATE_LIMITS,
     allowed: 'JSON object',
-    description: "Requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner's limit. (Agency embed tokens are fixed at 20/min per token.)",
+    description: "Requests/minute per route class and credential (an app's access tokens count per grant: a refreshed token starts no new budget), merged over the defaults; a key `<partner_id>:<class>` sets one partner's limit. (Agency embed tokens are fixed at 20/min per token.)",
   }),
   RATE_LIMIT_REDIS_FAILURE: choice(['refuse', 'local'], {
     default: 'refuse',

@@ -79,11 +79,6 @@ export interface AccessTokenClaims {
 export interface VerifiedToken {
   /** the token itself (a cache hit must be this exact token) */
   token: string;
-  /**
-   * A short id of the token, unique to it: the first 32 characters (192 bits) of its signature —
-   * the per-token rate-limit key (an ES256/EdDSA signature is never shared by two tokens).
-   */
-  id: string;
   /** what a consumer derives from the token once and reuses (the gateway's caller); dropped with it */
   derived?: unknown;
   kid: string;
@@ -331,7 +326,7 @@ export class AccessTokenVerifier {
     const bans = cb === undefined ? null : typeof cb === 'string' ? [cb] : cb;
     return {
       ok: true,
-      token: { token, id: sigText.slice(0, 32), kid: header.kid, claims: c, scopes: c.scope ? c.scope.split(' ').filter(Boolean) : [], bans, expMs: c.exp * 1000 },
+      token: { token, kid: header.kid, claims: c, scopes: c.scope ? c.scope.split(' ').filter(Boolean) : [], bans, expMs: c.exp * 1000 },
     };
   }
 }

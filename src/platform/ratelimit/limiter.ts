@@ -31,7 +31,7 @@ export interface RateLimitRequest {
 export interface RateLimiter {
   consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
   /**
-   * Several limits on one request (per token × class and per partner), decided atomically: the
+   * Several limits on one request (per credential × class and per partner), decided atomically: the
    * request is admitted only when every key admits it, and only then recorded under every key —
    * a refusal by one limit uses up nothing of the others. Decisions come back in request order.
    */

@@ -1,5 +1,5 @@
 /**
- * Several limits on one request (the gateway's per token × class and per partner) are one
+ * Several limits on one request (the gateway's per credential × class and per partner) are one
  * atomic decision: admitted only when every limit admits, and a refusal by one uses up nothing
  * of the others — in memory and in one Redis script shared by two limiter instances. The failure
  * budgets' peek / record / reset behave the same in both.

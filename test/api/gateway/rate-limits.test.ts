@@ -1,5 +1,6 @@
 /**
- * The gateway's rate limits: per token × route class and per partner, a rolling window (never
+ * The gateway's rate limits: per credential × route class and per partner (an app's access tokens
+ * spend their grant's budget: token-budget.test.ts), a rolling window (never
  * more than N in any 60 s, not a fixed minute), answered with 429, Retry-After and RateLimit
  * headers — and a Redis outage is a 503 (or a local decision where configured), never a 429.
  */
@@ -88,7 +89,7 @@ describe('limits per token and route class, then per partner', () => {
     expect((await w.write(w.staff)).status).toBe(429);
   });
 
-  it('counts each personal API token on its own, like each access token (one user, two tokens: two budgets)', async () => {
+  it('counts each personal API token on its own (one user, two tokens: two budgets)', async () => {
     const t = await start({ config: { RATE_LIMITS: LIMITS } });
     const w = await mspWorld(t);
     const second = await apiToken(t, w.msp.staff);

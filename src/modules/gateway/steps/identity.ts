@@ -171,10 +171,20 @@ function appCaller(g: GatewayCore, t: VerifiedToken, st: GatewayState): Refusal 
   return undefined;
 }
 
+/**
+ * The budget an access token spends: the grant it was issued from (every token of one consent or
+ * sign-in, however often refreshed), else — a token of no grant, such as client credentials — its
+ * client, subject and customer together. Not the token itself: an app that asked for a new token
+ * every few requests would otherwise get a fresh budget with each one.
+ */
+function tokenRateKey(c: { gid?: string; client_id: string; sub: string; tenant_id?: string }): string {
+  return typeof c.gid === 'string' ? `g:${c.gid}` : `c:${c.client_id} ${c.sub} ${c.tenant_id ?? ''}`;
+}
+
 function deriveAppCaller(g: GatewayCore, t: VerifiedToken): DerivedCaller | AppError {
   const c = t.claims;
   const userId = c.sub.startsWith('usr_') ? c.sub : null;
-  const rateKey = `t:${t.id}`;
+  const rateKey = tokenRateKey(c);
   if (!c.partner_id) {
     // A token of no partner: a person using an app on their own tenant (customer persona).
     if (!userId) return identityErrors.invalid_token('The token names no partner and no user.', { headers: { 'www-authenticate': challenge(g, 'invalid_token') } });

@@ -1,5 +1,5 @@
 /**
- * Step limits: per credential (token, API token, session) × route class, and per partner across
+ * Step limits: per credential (an access token's grant, an API token, a session) × route class, and per partner across
  * all its credentials — with the quotas (quota.ts) one atomic decision (one Lua script with
  * Redis): admitted only when every counter admits, and a refusal by one uses up nothing of the
  * others. Memory limiters answer without a promise. Sets out.rateHeaders (the RateLimit headers)
