@@ -80,11 +80,11 @@ describe('two gateway processes, one database, one Redis', () => {
   it('a 20/min limit admits exactly 20 requests across both instances, spread or concurrent', async () => {
     const tenant = await world.tenant();
     const app = await consentedApp(t(), { tenant });
-    // both instances know the new delegation before the count starts (a token of its own: its own budget)
-    const probe = await mintToken(t(), consentClaims(app, tenant));
+    // both instances know the new delegation before the count starts (a token of another grant: another budget)
+    const probe = await mintToken(t(), { ...consentClaims(app, tenant), gid: 'grant-probe' });
     for (const i of [one, two]) await served(() => call(i, 'GET', '/resources/v1/context', probe));
     for (const spread of ['alternating', 'concurrent'] as const) {
-      const token = await mintToken(t(), consentClaims(app, tenant)); // a new token: a new per-token budget
+      const token = await mintToken(t(), { ...consentClaims(app, tenant), gid: `grant-${spread}` }); // a token of a new grant: a new budget
       let statuses: number[];
       if (spread === 'alternating') {
         statuses = [];

@@ -90,8 +90,8 @@ describe('metrics on (METRICS_TOKEN)', () => {
     const b = await consentedApp(tt(), { tenant });
     const other = await gw(tt(), 'GET', '/resources/v1/orders', { token: await mintToken(tt(), consentClaims(b, tenant)) });
     expect(other.status).toBe(200);
-    // the rate limit (read: 3 per token and minute) refuses the fourth request: a 429 and its code
-    const limited = await mintToken(tt(), consentClaims(a, tenant));
+    // the rate limit (read: 3 a minute for one grant's tokens) refuses the fourth request: a 429 and its code
+    const limited = await mintToken(tt(), { ...consentClaims(a, tenant), gid: 'grant-limited' });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await gw(tt(), 'GET', '/resources/v1/orders', { token: limited })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
