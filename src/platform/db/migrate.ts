@@ -10,6 +10,7 @@ import type { MigrationPhase, PartnergateMigration } from './migration-helpers.t
 import { MIGRATIONS } from './migrations/index.ts';
 import { grantAppRole } from './db-roles.ts';
 import { asSystem } from './db-context.ts';
+import { withMigrationLock } from './pg-migration-lock.ts';
 
 export interface MigrationOutcome {
   applied: string[];
@@ -145,7 +146,8 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
     allowUnorderedMigrations: true,
   });
   // Data steps of a migration see every row, also as a table owner under FORCE ROW LEVEL SECURITY.
-  const { error, results } = await asSystem(() => migrator.migrateToLatest());
+  // The migration lock is held by the migration transaction itself, through any pooler (pg-migration-lock.ts).
+  const { error, results } = await asSystem(() => withMigrationLock(() => migrator.migrateToLatest()));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`migration ${failed ?? '(unknown)'} failed: ${(error as Error).message}`, { cause: error });

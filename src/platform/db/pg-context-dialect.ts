@@ -19,7 +19,7 @@
  * unnamed one is parsed and planned on every run. Planning was 42 % of PostgreSQL's statement time
  * under bench:writes.
  */
-import { CompiledQuery, PostgresDialect, type Kysely, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { CompiledQuery, PostgresDialect, type DialectAdapter, type Kysely, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import type pg from 'pg';
 import type { Socket } from 'node:net';
 import { contextSql, DB_SETTINGS, effectiveDbContext, type DbContext } from './db-context.ts';
@@ -28,6 +28,7 @@ import type { Database } from './schema.ts';
 import { isOutdatedPlan } from '../errors/db-errors.ts';
 import { inlineParameters, literalOf } from './pg-inline.ts';
 import { statementNames } from './pg-statement-names.ts';
+import { migrationLockStatement, TransactionLockAdapter } from './pg-migration-lock.ts';
 
 export { inlineParameters } from './pg-inline.ts';
 
@@ -50,6 +51,11 @@ export class ContextPostgresDialect extends PostgresDialect {
 
   override createDriver(): Driver {
     return new ContextDriver(this.#pool, this.#ambient, this.#prepared);
+  }
+
+  /** the migration lock is the migration transaction's own (pg-migration-lock.ts) */
+  override createAdapter(): DialectAdapter {
+    return new TransactionLockAdapter();
   }
 }
 
@@ -253,6 +259,8 @@ class ContextDriver implements Driver {
       if (settings.isolationLevel) text += ` isolation level ${settings.isolationLevel}`;
       if (settings.accessMode) text += ` ${settings.accessMode}`;
     }
+    const lock = migrationLockStatement();
+    if (lock !== null) text += `; ${lock}`;
     const ctx = effectiveDbContext(this.#ambient);
     c.context = ctx === null ? null : contextSql(ctx);
     if (c.context !== null) text += `; ${c.context}`;

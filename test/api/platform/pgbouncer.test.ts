@@ -7,7 +7,9 @@
  *    statement from one transaction to the next);
  *  - row-level security holds: 48 concurrent reads by the admins of four customers each see their own customer's
  *    members and nobody else's;
- *  - 32 concurrent writes are all applied, each exactly once, and audited.
+ *  - 32 concurrent writes are all applied, each exactly once, and audited;
+ *  - instances that start together never leave the migration lock behind on a pooled server connection (the
+ *    next start would wait on it for an hour): each migration run holds it in its own transaction only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,8 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app/build-app.ts';
+import { openDatabase } from '../../../src/platform/db/database.ts';
+import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
@@ -165,5 +169,31 @@ describe('behind PgBouncer in transaction mode', () => {
     // and all of it went through PgBouncer: its log has the instances' logins as the app's role
     const log = readFileSync(path.join(bouncerDir, 'pgbouncer.log'), 'utf8');
     expect(log).toContain(`login attempt: db=${new URL(database.databaseUrl!).pathname.slice(1)} user=${APP_ROLE}`);
+  });
+
+  it('instances starting together never leave the migration lock behind: each run holds it in its own transaction only', { timeout: 180_000 }, async () => {
+    // Every start runs the migrations. Two at a time through the two-connection pool, eight times: a lock taken
+    // on one server connection and released on another would stay held, and the next run would wait on it
+    // until its query timeout (20 s here) — that run fails.
+    const starting = [0, 1].map(() => openDatabase({ databaseUrl: throughBouncer(database.ownerUrl!), dataDir: database.dataDir, preparedStatements: false, poolSize: 2, queryTimeoutMs: 20_000 }));
+    try {
+      for (let round = 0; round < 8; round++) {
+        const outcomes = await Promise.allSettled(starting.map((db) => migrateToLatest(db)));
+        expect(outcomes.map((o) => (o.status === 'rejected' ? `round ${round}: ${String(o.reason)}` : 'up to date'))).toEqual(['up to date', 'up to date']);
+      }
+    } finally {
+      await Promise.all(starting.map((db) => db.close()));
+    }
+    const direct = new pg.Client({ connectionString: database.ownerUrl! });
+    await direct.connect();
+    try {
+      // the migration lock's key (Kysely's) is a bigint: PostgreSQL lists it as two 32-bit halves
+      const { rows } = await direct.query(
+        `select pid from pg_locks where locktype = 'advisory' and objsubid = 1 and ((classid::bigint << 32) | objid::bigint) = 3853314791062309107`,
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await direct.end();
+    }
   });
 });
